@@ -137,3 +137,14 @@ func convert[U, T Float](in []T) []U {
 	}
 	return out
 }
+
+// ScalarTensor returns a scalar tensor holding v with dtype dt (tf.Float or tf.Double).
+func ScalarTensor(v float64, dt tf.DataType) (*tf.Tensor, error) {
+	switch dt {
+	case tf.Float:
+		return tf.NewTensor(float32(v))
+	case tf.Double:
+		return tf.NewTensor(v)
+	}
+	return nil, CheckFloat(dt)
+}

@@ -1,0 +1,302 @@
+package rbm
+
+import (
+	"fmt"
+	"math"
+
+	tf "github.com/galeone/tensorflow/tensorflow/go"
+)
+
+// Config describes an RBM and how it trains. Its zero value is the original project's default
+// model: a Bernoulli-Bernoulli RBM with 784 visible and 256 hidden units, trained by CD-1 with
+// learning rate 0.01, momentum 0.9, L2 1e-4 and batches of 10 for 10 epochs. Every field's comment
+// gives the default that its zero value stands for.
+type Config struct {
+	// Visible and Hidden are the unit types. Nil means Bernoulli.
+	Visible, Hidden Unit
+	// NumVisible is the number of visible units. Zero means 784.
+	NumVisible int
+	// NumHidden is the number of hidden units. Zero means 256.
+	NumHidden int
+	// DType is tf.Float (float32) or tf.Double (float64). Zero means tf.Float.
+	DType tf.DataType
+	// Seed determines every random number: initial weights, minibatch order, Gibbs sampling,
+	// dropout masks and metric estimates. The same seed gives the same weights, bit for bit.
+	Seed int64
+
+	// WeightStd is the standard deviation of the zero-mean Gaussian initial weights. Zero means 0.01.
+	WeightStd float64
+	// InitW, if set, holds the initial weights, NumVisible×NumHidden, row-major; it overrides WeightStd.
+	InitW []float64
+	// InitVisibleBias and InitHiddenBias hold one value (for every unit) or one per unit.
+	// Nil means zeros. LogitMean gives the original's visible-bias initialization.
+	InitVisibleBias, InitHiddenBias []float64
+
+	// Epochs is the last epoch to train (the original's max_epoch). Zero means 10.
+	Epochs int
+	// BatchSize is the minibatch size; the last minibatch of an epoch may be smaller. Zero means 10.
+	BatchSize int
+	// CDSteps is k of CD-k (or the Gibbs steps per PCD update), one value or one per epoch;
+	// epoch e uses CDSteps[min(e−1, len−1)]. Nil means [1].
+	CDSteps []int
+	// LearningRate is one value or one per epoch, indexed as CDSteps. Nil means [0.01], or [0.001]
+	// when the visible units are Gaussian (as the original's GaussianRBM).
+	LearningRate []float64
+	// Momentum is one value or one per epoch, indexed as CDSteps. Nil means [0.9].
+	Momentum []float64
+	// L2 is the weight-decay coefficient λ (the gradient gains −λW). Nil means 1e-4.
+	L2 *float64
+	// Persistent selects PCD (Tieleman 2008): BatchSize persistent chains instead of chains
+	// started at the data. Default false (CD).
+	Persistent bool
+	// SampleVisible makes the chain sample visible states; otherwise it uses their means.
+	// Default false.
+	SampleVisible bool
+	// HiddenMeans makes the chain use hidden probabilities instead of sampled hidden states
+	// (the original's sample_h_states=False). Default false: hidden states are sampled.
+	HiddenMeans bool
+	// Dropout is the probability that a visible input is kept during training (kept inputs are
+	// scaled by 1/Dropout). Zero means 1: no dropout.
+	Dropout float64
+	// SparsityTarget is the target mean activation of the hidden units. Zero means 0.1.
+	SparsityTarget float64
+	// SparsityCost is the weight of the sparsity penalty. Default 0: no penalty.
+	SparsityCost float64
+	// SparsityDamping is the decay of the running estimate of hidden activity. Zero means 0.9.
+	SparsityDamping float64
+	// DBMFirst marks the bottom RBM of a DBM stack: its hidden units see twice the input from
+	// the visible layer (two tied copies of the visible units).
+	DBMFirst bool
+	// DBMLast marks the top RBM of a DBM stack: its visible units see twice the input from the
+	// hidden layer.
+	DBMLast bool
+
+	// UpdatesPerRun is the number of minibatch updates unrolled into one Session.Run. Zero means 10.
+	UpdatesPerRun int
+	// Metrics selects what Fit measures and reports.
+	Metrics Metrics
+}
+
+// Metrics selects the metrics that Fit computes, how often, and how they are printed.
+type Metrics struct {
+	// MSRE is the mean squared reconstruction error of one up-down pass.
+	MSRE bool
+	// PLL is the stochastic pseudo-log-likelihood per sample (binary visible units only).
+	PLL bool
+	// FEG is the free-energy gap: mean free energy of validation minus training data.
+	FEG bool
+	// L2Loss is the weight-decay cost λ·½‖W‖².
+	L2Loss bool
+	// Hidden adds hidden-activation statistics: the mean of p(h|v) and the fractions of hidden
+	// units that are almost always off (mean < 0.01) or on (mean > 0.99).
+	Hidden bool
+	// TrainEvery is how many minibatch updates pass between two training-metric evaluations.
+	// Zero means 10.
+	TrainEvery int
+	// ValEvery is how many epochs pass between two validation evaluations. Zero means 1.
+	ValEvery int
+	// FEGEvery is how many epochs pass between two free-energy gaps. Zero means 2.
+	FEGEvery int
+	// FEGBatches is the number of minibatches of each set the gap averages over. Zero means 10.
+	FEGBatches int
+	// Format maps a metric name ("msre", "pll", "feg", "l2_loss", ...) to a fmt verb. Missing
+	// names use "%.4f" for msre, "%.3f" for pll, "%.2f" for feg and "%.2e" for l2_loss.
+	Format map[string]string
+}
+
+// F returns a pointer to v, for Config fields such as L2 whose zero value is not their default.
+func F(v float64) *float64 { return &v }
+
+// withDefaults returns c with every zero value replaced by the default it stands for.
+func (c Config) withDefaults() Config {
+	if c.Visible == nil {
+		c.Visible = Bernoulli{}
+	}
+	if c.Hidden == nil {
+		c.Hidden = Bernoulli{}
+	}
+	if c.NumVisible == 0 {
+		c.NumVisible = 784
+	}
+	if c.NumHidden == 0 {
+		c.NumHidden = 256
+	}
+	if c.DType == 0 {
+		c.DType = tf.Float
+	}
+	if c.WeightStd == 0 {
+		c.WeightStd = 0.01
+	}
+	if c.Epochs == 0 {
+		c.Epochs = 10
+	}
+	if c.BatchSize == 0 {
+		c.BatchSize = 10
+	}
+	if c.CDSteps == nil {
+		c.CDSteps = []int{1}
+	}
+	if c.LearningRate == nil {
+		c.LearningRate = []float64{0.01}
+		if _, ok := c.Visible.(Gaussian); ok {
+			c.LearningRate = []float64{0.001}
+		}
+	}
+	if c.Momentum == nil {
+		c.Momentum = []float64{0.9}
+	}
+	if c.L2 == nil {
+		c.L2 = F(1e-4)
+	}
+	if c.Dropout == 0 {
+		c.Dropout = 1
+	}
+	if c.SparsityTarget == 0 {
+		c.SparsityTarget = 0.1
+	}
+	if c.SparsityDamping == 0 {
+		c.SparsityDamping = 0.9
+	}
+	if c.UpdatesPerRun == 0 {
+		c.UpdatesPerRun = 10
+	}
+	m := &c.Metrics
+	if m.TrainEvery == 0 {
+		m.TrainEvery = 10
+	}
+	if m.ValEvery == 0 {
+		m.ValEvery = 1
+	}
+	if m.FEGEvery == 0 {
+		m.FEGEvery = 2
+	}
+	if m.FEGBatches == 0 {
+		m.FEGBatches = 10
+	}
+	return c
+}
+
+// ConfigError reports a nonsensical Config field.
+type ConfigError struct {
+	Field  string // e.g. "LearningRate[2]"
+	Reason string
+}
+
+func (e *ConfigError) Error() string { return "rbm: config: " + e.Field + ": " + e.Reason }
+
+func bad(field, format string, args ...any) error {
+	return &ConfigError{Field: field, Reason: fmt.Sprintf(format, args...)}
+}
+
+// Validate reports the first nonsensical field of c (after defaults are applied) as a
+// *ConfigError naming the field.
+func (c Config) Validate() error {
+	d := c.withDefaults()
+	switch {
+	case c.NumVisible < 0:
+		return bad("NumVisible", "%d units, want > 0", c.NumVisible)
+	case c.NumHidden < 0:
+		return bad("NumHidden", "%d units, want > 0", c.NumHidden)
+	case d.DType != tf.Float && d.DType != tf.Double:
+		return bad("DType", "%v, want tf.Float or tf.Double", c.DType)
+	case !finite(c.WeightStd) || c.WeightStd < 0:
+		return bad("WeightStd", "%g, want ≥ 0", c.WeightStd)
+	case c.InitW != nil && len(c.InitW) != d.NumVisible*d.NumHidden:
+		return bad("InitW", "%d values, want NumVisible×NumHidden = %d×%d = %d", len(c.InitW), d.NumVisible, d.NumHidden, d.NumVisible*d.NumHidden)
+	case c.InitVisibleBias != nil && len(c.InitVisibleBias) != 1 && len(c.InitVisibleBias) != d.NumVisible:
+		return bad("InitVisibleBias", "%d values, want 1 or NumVisible = %d", len(c.InitVisibleBias), d.NumVisible)
+	case c.InitHiddenBias != nil && len(c.InitHiddenBias) != 1 && len(c.InitHiddenBias) != d.NumHidden:
+		return bad("InitHiddenBias", "%d values, want 1 or NumHidden = %d", len(c.InitHiddenBias), d.NumHidden)
+	case c.Epochs < 0:
+		return bad("Epochs", "%d, want ≥ 1", c.Epochs)
+	case c.BatchSize < 0:
+		return bad("BatchSize", "%d, want ≥ 1", c.BatchSize)
+	case *d.L2 < 0 || !finite(*d.L2):
+		return bad("L2", "%g, want ≥ 0", *d.L2)
+	case c.Dropout < 0 || c.Dropout > 1 || math.IsNaN(c.Dropout):
+		return bad("Dropout", "%g, want a keep probability in (0, 1]", c.Dropout)
+	case c.SparsityTarget < 0 || c.SparsityTarget >= 1 || math.IsNaN(c.SparsityTarget):
+		return bad("SparsityTarget", "%g, want in (0, 1)", c.SparsityTarget)
+	case c.SparsityCost < 0 || !finite(c.SparsityCost):
+		return bad("SparsityCost", "%g, want ≥ 0", c.SparsityCost)
+	case c.SparsityDamping < 0 || c.SparsityDamping >= 1 || math.IsNaN(c.SparsityDamping):
+		return bad("SparsityDamping", "%g, want in (0, 1)", c.SparsityDamping)
+	case c.UpdatesPerRun < 0:
+		return bad("UpdatesPerRun", "%d, want ≥ 1", c.UpdatesPerRun)
+	}
+	if err := d.Visible.Validate(d.NumVisible); err != nil {
+		return bad("Visible", "%v", err)
+	}
+	if err := d.Hidden.Validate(d.NumHidden); err != nil {
+		return bad("Hidden", "%v", err)
+	}
+	if _, ok := d.Hidden.(Gaussian); ok {
+		return bad("Hidden", "gaussian hidden units are not supported (their free energy has no lower bound with Gaussian visible units, and the original has none)")
+	}
+	for _, f := range []struct {
+		name string
+		v    []float64
+	}{{"InitW", c.InitW}, {"InitVisibleBias", c.InitVisibleBias}, {"InitHiddenBias", c.InitHiddenBias}} {
+		for i, v := range f.v {
+			if !finite(v) {
+				return bad(f.name, "value %d is %g", i, v)
+			}
+		}
+	}
+	if err := checkSchedule("CDSteps", d.CDSteps, d.Epochs, func(k int) bool { return k >= 1 && k <= 1000 }, "want 1 ≤ k ≤ 1000"); err != nil {
+		return err
+	}
+	if err := checkSchedule("LearningRate", d.LearningRate, d.Epochs, func(v float64) bool { return v > 0 && finite(v) }, "want > 0"); err != nil {
+		return err
+	}
+	if err := checkSchedule("Momentum", d.Momentum, d.Epochs, func(v float64) bool { return v >= 0 && v < 1 }, "want 0 ≤ momentum < 1"); err != nil {
+		return err
+	}
+	m := c.Metrics
+	switch {
+	case m.TrainEvery < 0:
+		return bad("Metrics.TrainEvery", "%d, want ≥ 1", m.TrainEvery)
+	case m.ValEvery < 0:
+		return bad("Metrics.ValEvery", "%d, want ≥ 1", m.ValEvery)
+	case m.FEGEvery < 0:
+		return bad("Metrics.FEGEvery", "%d, want ≥ 1", m.FEGEvery)
+	case m.FEGBatches < 0:
+		return bad("Metrics.FEGBatches", "%d, want ≥ 1", m.FEGBatches)
+	}
+	if m.PLL {
+		if _, ok := d.Visible.(Bernoulli); !ok {
+			return bad("Metrics.PLL", "the pseudo-log-likelihood needs binary (bernoulli) visible units, not %s", d.Visible.Name())
+		}
+	}
+	return nil
+}
+
+// checkSchedule checks a per-epoch schedule: one value, or exactly one per epoch.
+func checkSchedule[T int | float64](field string, s []T, epochs int, ok func(T) bool, want string) error {
+	if len(s) == 0 {
+		return bad(field, "empty schedule, want one value or one per epoch")
+	}
+	if len(s) != 1 && len(s) < epochs {
+		return bad(field, "%d values for %d epochs, want 1 or at least %d", len(s), epochs, epochs)
+	}
+	for i, v := range s {
+		if !ok(v) {
+			return bad(fmt.Sprintf("%s[%d]", field, i), "%v, %s", v, want)
+		}
+	}
+	return nil
+}
+
+// at returns the value of schedule s for epoch e (1-based): s[min(e−1, len−1)].
+func at[T any](s []T, epoch int) T {
+	i := epoch - 1
+	if i >= len(s) {
+		i = len(s) - 1
+	}
+	if i < 0 {
+		i = 0
+	}
+	return s[i]
+}
+
+func finite(v float64) bool { return !math.IsNaN(v) && !math.IsInf(v, 0) }

@@ -1,0 +1,112 @@
+package rbm
+
+import (
+	tf "github.com/galeone/tensorflow/tensorflow/go"
+	"github.com/galeone/tensorflow/tensorflow/go/op"
+
+	"github.com/boltzmann-go/boltzmann/tfops"
+)
+
+// params are the graph values of an RBM's parameters at one point of a computation: variable
+// reads, or values carried through unrolled updates.
+type params struct {
+	W, vb, hb tf.Output
+}
+
+// layers knows the unit types and the DBM doubling factors, and builds the conditionals and
+// energies of one RBM from params.
+type layers struct {
+	v, h       Unit
+	up, down   float64 // input multipliers: 2 for DBMFirst (up) / DBMLast (down), else 1
+	dtype      tf.DataType
+	nv, nh     int
+	probHidden bool // the hidden unit implements Prober
+}
+
+func newLayers(c Config) layers {
+	l := layers{v: c.Visible, h: c.Hidden, up: 1, down: 1, dtype: c.DType, nv: c.NumVisible, nh: c.NumHidden}
+	if c.DBMFirst {
+		l.up = 2
+	}
+	if c.DBMLast {
+		l.down = 2
+	}
+	_, l.probHidden = c.Hidden.(Prober)
+	return l
+}
+
+func (l layers) scale(s *op.Scope, x tf.Output, f float64) tf.Output {
+	if f == 1 {
+		return x
+	}
+	return op.Mul(s.SubScope("double"), x, tfops.Scalar(s, f, l.dtype))
+}
+
+// upInput adds the hidden units' input from visible states v: Stat_v(v)·W (×2 for DBMFirst).
+func (l layers) upInput(s *op.Scope, p params, v tf.Output) tf.Output {
+	s = s.SubScope("up")
+	return l.scale(s, tfops.MatMulT(s, l.v.Stat(s, v), p.W, false, false), l.up)
+}
+
+// downInput adds the visible units' input from hidden states h: Stat_h(h)·Wᵀ (×2 for DBMLast).
+func (l layers) downInput(s *op.Scope, p params, h tf.Output) tf.Output {
+	s = s.SubScope("down")
+	return l.scale(s, tfops.MatMulT(s, l.h.Stat(s, h), p.W, false, true), l.down)
+}
+
+// hiddenMean adds E[h | v].
+func (l layers) hiddenMean(s *op.Scope, p params, v tf.Output) tf.Output {
+	return l.h.Mean(s, l.upInput(s, p, v), p.hb)
+}
+
+// hiddenFeatures adds p(h | v): the mean, or the probabilities for a Prober hidden unit.
+func (l layers) hiddenFeatures(s *op.Scope, p params, v tf.Output) tf.Output {
+	in := l.upInput(s, p, v)
+	if pr, ok := l.h.(Prober); ok {
+		return pr.Probabilities(s, in, p.hb)
+	}
+	return l.h.Mean(s, in, p.hb)
+}
+
+// visibleMean adds E[v | h].
+func (l layers) visibleMean(s *op.Scope, p params, h tf.Output) tf.Output {
+	return l.v.Mean(s, l.downInput(s, p, h), p.vb)
+}
+
+// sampleHidden adds E[h | v] and a sample of h given v.
+func (l layers) sampleHidden(s *op.Scope, p params, v, seed tf.Output) (mean, sample tf.Output) {
+	in := l.upInput(s, p, v)
+	mean = l.h.Mean(s, in, p.hb)
+	return mean, l.h.Sample(s, in, p.hb, mean, seed)
+}
+
+// sampleVisible adds E[v | h] and a sample of v given h.
+func (l layers) sampleVisible(s *op.Scope, p params, h, seed tf.Output) (mean, sample tf.Output) {
+	in := l.downInput(s, p, h)
+	mean = l.v.Mean(s, in, p.vb)
+	return mean, l.v.Sample(s, in, p.vb, mean, seed)
+}
+
+// freeEnergy adds F(v) = SelfEnergy_v(v) − LogPartition_h(Stat_v(v)·W), per row: the energy
+// with the hidden units summed out, so that p(v) = exp(−F(v))/Z. The DBM doubling factors are
+// not part of the model's energy and are left out, as in the original.
+func (l layers) freeEnergy(s *op.Scope, p params, v tf.Output) tf.Output {
+	s = s.SubScope("free_energy")
+	in := tfops.MatMulT(s, l.v.Stat(s, v), p.W, false, false)
+	return op.Sub(s, l.v.SelfEnergy(s, v, p.vb), l.h.LogPartition(s, in, p.hb))
+}
+
+// hiddenFreeEnergy adds F(h) = SelfEnergy_h(h) − LogPartition_v(Stat_h(h)·Wᵀ), per row: the
+// energy with the visible units summed (or integrated) out.
+func (l layers) hiddenFreeEnergy(s *op.Scope, p params, h tf.Output) tf.Output {
+	s = s.SubScope("hidden_free_energy")
+	in := tfops.MatMulT(s, l.h.Stat(s, h), p.W, false, true)
+	return op.Sub(s, l.h.SelfEnergy(s, h, p.hb), l.v.LogPartition(s, in, p.vb))
+}
+
+// energy adds E(v, h) per row.
+func (l layers) energy(s *op.Scope, p params, v, h tf.Output) tf.Output {
+	s = s.SubScope("energy")
+	inter := tfops.RowDot(s, tfops.MatMulT(s, l.v.Stat(s, v), p.W, false, false), l.h.Stat(s, h))
+	return op.Sub(s, op.AddV2(s, l.v.SelfEnergy(s, v, p.vb), l.h.SelfEnergy(s, h, p.hb)), inter)
+}

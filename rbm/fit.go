@@ -1,0 +1,224 @@
+package rbm
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	tf "github.com/galeone/tensorflow/tensorflow/go"
+
+	"github.com/boltzmann-go/boltzmann/dataset"
+	"github.com/boltzmann-go/boltzmann/tfops"
+)
+
+// EpochStats are the measurements of one epoch, handed to FitOptions.OnEpoch.
+type EpochStats struct {
+	// Epoch is the epoch just completed (1-based) and Epochs the last one Fit will train.
+	Epoch, Epochs int
+	// Updates is the number of minibatch updates done since the model was created.
+	Updates int64
+	// Train holds the epoch means of the training metrics ("msre", "pll", "l2_loss"), measured
+	// every Metrics.TrainEvery updates on the minibatch just used, plus the hidden statistics
+	// ("hidden_mean", "hidden_dead", "hidden_saturated") when Metrics.Hidden is set.
+	Train map[string]float64
+	// Val holds the validation metrics ("msre", "pll", "feg") computed this epoch, if any.
+	Val map[string]float64
+	// HiddenMeans is the mean of p(h|x) per hidden unit over up to 1000 training rows (with
+	// Metrics.Hidden).
+	HiddenMeans []float64
+	// LearningRate, Momentum and CDSteps are the schedule values used this epoch.
+	LearningRate, Momentum float64
+	CDSteps                int
+	// Elapsed is the wall time of the epoch.
+	Elapsed time.Duration
+}
+
+// FitOptions are optional hooks and outputs of Fit. A nil *FitOptions is the zero value.
+type FitOptions struct {
+	// OnEpoch is called after every epoch; an error stops training and is returned by Fit.
+	OnEpoch func(EpochStats) error
+	// OnBatch is called after every Session.Run of training with the minibatches done and the
+	// total of the epoch, for progress bars.
+	OnBatch func(epoch, done, total int)
+	// Dir, if set, is the model directory: the model is saved there after every epoch.
+	Dir string
+	// Summaries, if set, receives TensorBoard summaries (see NewSummaries).
+	Summaries *Summaries
+}
+
+// Fit trains the model on the rows of x from epoch Epoch()+1 to Config().Epochs, computing
+// validation metrics on val (which may be nil). It returns the statistics of each epoch it
+// completed. Fit can be called again after SetEpochs to continue; a model saved after an
+// epoch and loaded again continues exactly, bit for bit, as if it had never stopped.
+//
+// The rows of x are copied into the graph once; every minibatch is gathered there, so no data
+// or weights cross between Go and TensorFlow per minibatch. Cancelling ctx stops training after
+// the current Session.Run.
+func (m *RBM) Fit(ctx context.Context, x, val Data, opts *FitOptions) ([]EpochStats, error) {
+	if opts == nil {
+		opts = &FitOptions{}
+	}
+	c := m.cfg
+	n, err := checkData("training data", x, c.NumVisible)
+	if err != nil {
+		return nil, err
+	}
+	if val != nil {
+		if _, err := checkData("validation data", val, c.NumVisible); err != nil {
+			return nil, err
+		}
+	}
+	if err := m.loadData(x, n); err != nil {
+		return nil, err
+	}
+	if c.Persistent && m.iter == 0 {
+		if err := m.initChains(x, n); err != nil {
+			return nil, err
+		}
+	}
+	var all []EpochStats
+	for m.epoch < c.Epochs {
+		st, err := m.fitEpoch(ctx, x, val, n, opts)
+		if err != nil {
+			return all, err
+		}
+		all = append(all, st)
+		if opts.Dir != "" {
+			if err := m.Save(opts.Dir); err != nil {
+				return all, err
+			}
+		}
+		if opts.Summaries != nil {
+			if err := opts.Summaries.epoch(m, st); err != nil {
+				return all, err
+			}
+		}
+		if opts.OnEpoch != nil {
+			if err := opts.OnEpoch(st); err != nil {
+				return all, err
+			}
+		}
+	}
+	return all, nil
+}
+
+// initChains starts the PCD chains at the first BatchSize rows of the first epoch's order.
+func (m *RBM) initChains(x Data, n int) error {
+	perm := dataset.Permutation(n, uint64(m.cfg.Seed), 1)
+	idx := make([]int, m.cfg.BatchSize)
+	for i := range idx {
+		idx[i] = perm[i%n]
+	}
+	t, err := gatherTensor(x, idx, m.cfg.DType)
+	if err != nil {
+		return err
+	}
+	if err := tfops.InitVariables(m.sess, []*tfops.Variable{m.vars.chain}, []*tf.Tensor{t}); err != nil {
+		return fmt.Errorf("rbm: init persistent chains: %w", err)
+	}
+	return nil
+}
+
+// trainOpFor returns the training op for k Gibbs steps and the given number of updates per run,
+// building it on first use.
+func (m *RBM) trainOpFor(k, updates int) (*tf.Operation, error) {
+	key := trainKey{k, updates}
+	if o, ok := m.train[key]; ok {
+		return o, nil
+	}
+	o := m.trainOp(k, updates)
+	if err := m.scope.Err(); err != nil {
+		return nil, fmt.Errorf("rbm: build training graph: %w", err)
+	}
+	m.train[key] = o
+	return o, nil
+}
+
+func (m *RBM) fitEpoch(ctx context.Context, x, val Data, n int, opts *FitOptions) (EpochStats, error) {
+	c := m.cfg
+	epoch := m.epoch + 1
+	start := time.Now()
+	st := EpochStats{
+		Epoch: epoch, Epochs: c.Epochs,
+		LearningRate: at(c.LearningRate, epoch), Momentum: at(c.Momentum, epoch), CDSteps: at(c.CDSteps, epoch),
+		Train: map[string]float64{}, Val: map[string]float64{},
+	}
+	lr, err := tfops.ScalarTensor(st.LearningRate, c.DType)
+	if err != nil {
+		return st, err
+	}
+	mom, err := tfops.ScalarTensor(st.Momentum, c.DType)
+	if err != nil {
+		return st, err
+	}
+	batches := dataset.Batches(dataset.Permutation(n, uint64(c.Seed), epoch), c.BatchSize)
+	sums := map[string]float64{}
+	count := 0
+	for done := 0; done < len(batches); {
+		if err := ctx.Err(); err != nil {
+			return st, err
+		}
+		// Full minibatches go UpdatesPerRun at a time; a short last one goes alone.
+		u := 0
+		for done+u < len(batches) && u < c.UpdatesPerRun && len(batches[done+u]) == c.BatchSize {
+			u++
+		}
+		if u == 0 {
+			u = 1
+		}
+		chunk := batches[done : done+u]
+		idx := make([]int32, 0, u*len(chunk[0]))
+		for _, b := range chunk {
+			for _, i := range b {
+				idx = append(idx, int32(i))
+			}
+		}
+		idxT, err := tf.NewTensor(idx)
+		if err != nil {
+			return st, fmt.Errorf("rbm: %w", err)
+		}
+		if err := idxT.Reshape([]int64{int64(u), int64(len(chunk[0]))}); err != nil {
+			return st, fmt.Errorf("rbm: %w", err)
+		}
+		o, err := m.trainOpFor(st.CDSteps, u)
+		if err != nil {
+			return st, err
+		}
+		if _, err := m.sess.Run(map[tf.Output]*tf.Tensor{m.idx: idxT, m.lr: lr, m.mom: mom}, nil, []*tf.Operation{o}); err != nil {
+			return st, fmt.Errorf("rbm: train epoch %d: %w", epoch, err)
+		}
+		before := m.iter
+		m.iter += int64(u)
+		done += u
+		if m.iter/int64(c.Metrics.TrainEvery) != before/int64(c.Metrics.TrainEvery) {
+			vals, err := m.trainMetrics(x, chunk[len(chunk)-1])
+			if err != nil {
+				return st, err
+			}
+			for k, v := range vals {
+				sums[k] += v
+			}
+			count++
+		}
+		if opts.OnBatch != nil {
+			opts.OnBatch(epoch, done, len(batches))
+		}
+	}
+	for k, v := range sums {
+		st.Train[k] = v / float64(count)
+	}
+	if c.Metrics.Hidden {
+		if err := m.hiddenStats(x, n, &st); err != nil {
+			return st, err
+		}
+	}
+	if val != nil {
+		if err := m.valMetrics(x, val, n, epoch, &st); err != nil {
+			return st, err
+		}
+	}
+	m.epoch = epoch
+	st.Updates = m.iter
+	st.Elapsed = time.Since(start)
+	return st, nil
+}

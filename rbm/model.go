@@ -1,0 +1,227 @@
+package rbm
+
+import (
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"sync"
+
+	tf "github.com/galeone/tensorflow/tensorflow/go"
+	"github.com/galeone/tensorflow/tensorflow/go/op"
+
+	"github.com/boltzmann-go/boltzmann/tfops"
+)
+
+// ErrShape reports data whose shape does not fit the model.
+var ErrShape = errors.New("rbm: shape mismatch")
+
+// ErrData reports data with NaN or infinite values.
+var ErrData = errors.New("rbm: bad data")
+
+// An RBM is a restricted Boltzmann machine whose graph lives in a TensorFlow session. It is
+// created by New or Load and must be closed with Close. Its methods are not safe for
+// concurrent use.
+type RBM struct {
+	cfg    Config
+	layers layers
+	scope  *op.Scope
+	graph  *tf.Graph
+	sess   *tfops.Session
+	vars   variables
+	saver  *tfops.Saver
+
+	// Training inputs.
+	idx     tf.Output // [updates, batch] int32 minibatch row indices into the data variable
+	lr, mom tf.Output // scalars of the model dtype
+	train   map[trainKey]*tf.Operation
+
+	// Evaluation and inference inputs and outputs; built once, lazily.
+	evalOnce sync.Once
+	ev       evalOps
+
+	epoch int   // last completed epoch
+	iter  int64 // minibatch updates done
+}
+
+type trainKey struct{ k, updates int }
+
+type variables struct {
+	W, vb, hb, dW, dvb, dhb, q, chain, step, data *tfops.Variable
+}
+
+// saved lists the variables that make up a checkpoint, in order.
+func (v variables) saved() []*tfops.Variable {
+	return []*tfops.Variable{v.W, v.vb, v.hb, v.dW, v.dvb, v.dhb, v.q, v.chain, v.step}
+}
+
+// New builds an RBM from c, with weights initialized as c says.
+func New(c Config) (*RBM, error) {
+	if err := c.Validate(); err != nil {
+		return nil, err
+	}
+	c = c.withDefaults()
+	m := &RBM{cfg: c, layers: newLayers(c), train: map[trainKey]*tf.Operation{}}
+	if err := m.build(); err != nil {
+		return nil, err
+	}
+	if err := m.initVariables(); err != nil {
+		m.Close()
+		return nil, err
+	}
+	return m, nil
+}
+
+// build adds the variables and the training inputs and opens the session. Other ops are added
+// to the same graph on first use (the session picks them up).
+func (m *RBM) build() error {
+	c, dt := m.cfg, m.cfg.DType
+	nv, nh := int64(c.NumVisible), int64(c.NumHidden)
+	s := op.NewScope()
+	m.scope = s
+	m.vars = variables{
+		W:     tfops.NewVariable(s, "weights/W", dt, []int64{nv, nh}),
+		vb:    tfops.NewVariable(s, "weights/vb", dt, []int64{nv}),
+		hb:    tfops.NewVariable(s, "weights/hb", dt, []int64{nh}),
+		dW:    tfops.NewVariable(s, "velocities/dW", dt, []int64{nv, nh}),
+		dvb:   tfops.NewVariable(s, "velocities/dvb", dt, []int64{nv}),
+		dhb:   tfops.NewVariable(s, "velocities/dhb", dt, []int64{nh}),
+		q:     tfops.NewVariable(s, "sparsity/q", dt, []int64{nh}),
+		chain: tfops.NewVariable(s, "persistent/chains", dt, []int64{int64(c.BatchSize), nv}),
+		step:  tfops.NewVariable(s, "state/step", tf.Int64, []int64{}),
+		data:  tfops.NewVariable(s, "data/x", dt, []int64{-1, nv}),
+	}
+	m.saver = tfops.NewSaver(s, m.vars.saved())
+	m.idx = op.Placeholder(s.SubScope("minibatch_rows"), tf.Int32, op.PlaceholderShape(tf.MakeShape(-1, -1)))
+	m.lr = op.Placeholder(s.SubScope("learning_rate"), dt, op.PlaceholderShape(tf.ScalarShape()))
+	m.mom = op.Placeholder(s.SubScope("momentum"), dt, op.PlaceholderShape(tf.ScalarShape()))
+	if err := s.Err(); err != nil {
+		return fmt.Errorf("rbm: build graph: %w", err)
+	}
+	g, err := s.Finalize()
+	if err != nil {
+		return fmt.Errorf("rbm: build graph: %w", err)
+	}
+	m.graph = g
+	// Finalize makes the scope unusable; keep building in the same graph through a new scope.
+	m.scope = op.NewScopeWithGraph(g).SubScope("rbm")
+	m.sess, err = tfops.NewSession(g, nil)
+	if err != nil {
+		return fmt.Errorf("rbm: %w", err)
+	}
+	return nil
+}
+
+// initVariables sets every variable from the config: W from InitW or N(0, WeightStd²) drawn
+// with the model seed, biases from the init arrays (or zero), velocities zero, the sparsity
+// estimate at its target, the chains at zero and the step counter at 0.
+func (m *RBM) initVariables() error {
+	c := m.cfg
+	nv, nh := c.NumVisible, c.NumHidden
+	w := c.InitW
+	if w == nil {
+		w = make([]float64, nv*nh)
+		r := rand.New(rand.NewPCG(uint64(c.Seed), 0x5eed))
+		for i := range w {
+			w[i] = r.NormFloat64() * c.WeightStd
+		}
+	}
+	q := make([]float64, nh)
+	for i := range q {
+		q[i] = c.SparsityTarget
+	}
+	vals := [][]float64{w, broadcast(c.InitVisibleBias, nv), broadcast(c.InitHiddenBias, nh),
+		make([]float64, nv*nh), make([]float64, nv), make([]float64, nh), q, make([]float64, c.BatchSize*nv)}
+	vars := m.vars.saved()
+	tensors := make([]*tf.Tensor, len(vars))
+	for i, v := range vars[:len(vals)] {
+		t, err := tfops.TensorAs(vals[i], c.DType, v.Shape...)
+		if err != nil {
+			return fmt.Errorf("rbm: init %s: %w", v.Name, err)
+		}
+		tensors[i] = t
+	}
+	step, err := tf.NewTensor(int64(0))
+	if err != nil {
+		return fmt.Errorf("rbm: init step: %w", err)
+	}
+	tensors[len(vals)] = step
+	if err := tfops.InitVariables(m.sess, vars, tensors); err != nil {
+		return fmt.Errorf("rbm: %w", err)
+	}
+	return nil
+}
+
+func broadcast(v []float64, n int) []float64 {
+	out := make([]float64, n)
+	switch len(v) {
+	case 0:
+	case 1:
+		for i := range out {
+			out[i] = v[0]
+		}
+	default:
+		copy(out, v)
+	}
+	return out
+}
+
+// Config returns the model's configuration, with every default filled in.
+func (m *RBM) Config() Config { return m.cfg }
+
+// Epoch returns the number of completed training epochs.
+func (m *RBM) Epoch() int { return m.epoch }
+
+// Updates returns the number of minibatch updates done so far.
+func (m *RBM) Updates() int64 { return m.iter }
+
+// SetEpochs sets the last epoch that Fit trains to (to continue a finished or resumed run).
+// Per-epoch schedules must have one value or at least n values.
+func (m *RBM) SetEpochs(n int) error {
+	c := m.cfg
+	c.Epochs = n
+	if n < 1 {
+		return bad("Epochs", "%d, want ≥ 1", n)
+	}
+	if err := c.Validate(); err != nil {
+		return err
+	}
+	m.cfg.Epochs = n
+	return nil
+}
+
+// Close releases the session. It may be called more than once.
+func (m *RBM) Close() error {
+	if m.sess == nil {
+		return nil
+	}
+	return m.sess.Close()
+}
+
+// Weights returns copies of W (NumVisible×NumHidden, row-major), the visible and the hidden biases.
+func (m *RBM) Weights() (w, vb, hb []float64, err error) {
+	s := m.scope.SubScope("weights_read")
+	outs, err := m.run(nil, []tf.Output{m.vars.W.Read(s), m.vars.vb.Read(s), m.vars.hb.Read(s)}, nil)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	return outs[0], outs[1], outs[2], nil
+}
+
+// run runs the session and converts every fetch to float64 values; it first checks the scope
+// for graph-building errors.
+func (m *RBM) run(feeds map[tf.Output]*tf.Tensor, fetches []tf.Output, targets []*tf.Operation) ([][]float64, error) {
+	if err := m.scope.Err(); err != nil {
+		return nil, fmt.Errorf("rbm: build graph: %w", err)
+	}
+	res, err := m.sess.Run(feeds, fetches, targets)
+	if err != nil {
+		return nil, fmt.Errorf("rbm: %w", err)
+	}
+	out := make([][]float64, len(res))
+	for i, r := range res {
+		if out[i], err = tfops.Values[float64](r); err != nil {
+			return nil, fmt.Errorf("rbm: %w", err)
+		}
+	}
+	return out, nil
+}

@@ -1,0 +1,163 @@
+package rbm
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/boltzmann-go/boltzmann/tfops"
+)
+
+// A model directory holds:
+//
+//	model.json                        the configuration, the epoch and update counts, and the
+//	                                  name of the current checkpoint
+//	ckpt-<updates>-<n>.index          TensorFlow checkpoint (SaveV2) of the weights, velocities,
+//	ckpt-<updates>-<n>.data-00000-of-00001   sparsity estimate, persistent chains and the update
+//	                                  counter that drives the random streams
+//
+// Save writes a new checkpoint under a fresh name, then replaces model.json atomically (write a
+// temporary file, rename), then deletes older checkpoints. A crash at any point leaves a
+// model.json that names a complete checkpoint.
+const modelFile = "model.json"
+
+// fileFormat is the version of model.json.
+const fileFormat = 1
+
+type unitJSON struct {
+	Type   string    `json:"type"`
+	Draws  int       `json:"draws,omitempty"`
+	Groups int       `json:"groups,omitempty"`
+	Sigma  []float64 `json:"sigma,omitempty"`
+}
+
+type modelJSON struct {
+	Format     int      `json:"format"`
+	Kind       string   `json:"kind"`
+	Config     Config   `json:"config"`
+	Visible    unitJSON `json:"visible"`
+	Hidden     unitJSON `json:"hidden"`
+	DType      string   `json:"dtype"`
+	Epoch      int      `json:"epoch"`
+	Updates    int64    `json:"updates"`
+	Checkpoint string   `json:"checkpoint"`
+}
+
+func toUnitJSON(u Unit) unitJSON {
+	switch x := u.(type) {
+	case Multinomial:
+		return unitJSON{Type: x.Name(), Draws: x.draws(), Groups: x.groups()}
+	case Gaussian:
+		return unitJSON{Type: x.Name(), Sigma: x.Sigma}
+	}
+	return unitJSON{Type: u.Name()}
+}
+
+func (u unitJSON) unit() (Unit, error) {
+	return ParseUnit(u.Type, u.Draws, u.Groups, u.Sigma)
+}
+
+// Save writes the model into dir (created if needed); see the layout above.
+func (m *RBM) Save(dir string) error {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return fmt.Errorf("rbm: save: %w", err)
+	}
+	name := fmt.Sprintf("ckpt-%d-%d", m.iter, time.Now().UnixNano())
+	if err := m.saver.Save(m.sess, filepath.Join(dir, name)); err != nil {
+		return fmt.Errorf("rbm: save: %w", err)
+	}
+	c := m.cfg
+	c.InitW, c.InitVisibleBias, c.InitHiddenBias = nil, nil, nil // the checkpoint holds the values
+	c.Visible, c.Hidden, c.DType = nil, nil, 0
+	mj := modelJSON{
+		Format: fileFormat, Kind: "rbm", Config: c,
+		Visible: toUnitJSON(m.cfg.Visible), Hidden: toUnitJSON(m.cfg.Hidden),
+		DType: tfops.DTypeName(m.cfg.DType), Epoch: m.epoch, Updates: m.iter, Checkpoint: name,
+	}
+	b, err := json.MarshalIndent(mj, "", "  ")
+	if err != nil {
+		return fmt.Errorf("rbm: save: %w", err)
+	}
+	if err := writeFileAtomic(filepath.Join(dir, modelFile), append(b, '\n')); err != nil {
+		return fmt.Errorf("rbm: save: %w", err)
+	}
+	// The new checkpoint is committed; remove the others.
+	old, _ := filepath.Glob(filepath.Join(dir, "ckpt-*"))
+	for _, f := range old {
+		if !strings.HasPrefix(filepath.Base(f), name+".") {
+			os.Remove(f)
+		}
+	}
+	return nil
+}
+
+// writeFileAtomic writes data to a temporary file beside path, syncs it and renames it to path.
+func writeFileAtomic(path string, data []byte) error {
+	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp*")
+	if err != nil {
+		return err
+	}
+	tmp := f.Name()
+	defer os.Remove(tmp) // a no-op after the rename
+	if _, err := f.Write(data); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Sync(); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Close(); err != nil {
+		return err
+	}
+	return os.Rename(tmp, path)
+}
+
+// ErrNoModel reports a directory without a saved model.
+var ErrNoModel = errors.New("rbm: no saved model")
+
+// Load opens the model saved in dir. Training continues where it stopped: call SetEpochs to
+// train further.
+func Load(dir string) (*RBM, error) {
+	b, err := os.ReadFile(filepath.Join(dir, modelFile))
+	if err != nil {
+		if errors.Is(err, os.ErrNotExist) {
+			return nil, fmt.Errorf("rbm: load %s: %w (no %s)", dir, ErrNoModel, modelFile)
+		}
+		return nil, fmt.Errorf("rbm: load: %w", err)
+	}
+	var mj modelJSON
+	if err := json.Unmarshal(b, &mj); err != nil {
+		return nil, fmt.Errorf("rbm: load %s: corrupt %s: %w", dir, modelFile, err)
+	}
+	if mj.Format != fileFormat || mj.Kind != "rbm" {
+		return nil, fmt.Errorf("rbm: load %s: %s has format %d kind %q, want format %d kind \"rbm\"", dir, modelFile, mj.Format, mj.Kind, fileFormat)
+	}
+	c := mj.Config
+	if c.Visible, err = mj.Visible.unit(); err != nil {
+		return nil, fmt.Errorf("rbm: load %s: %w", dir, err)
+	}
+	if c.Hidden, err = mj.Hidden.unit(); err != nil {
+		return nil, fmt.Errorf("rbm: load %s: %w", dir, err)
+	}
+	if c.DType, err = tfops.ParseDType(mj.DType); err != nil {
+		return nil, fmt.Errorf("rbm: load %s: %w", dir, err)
+	}
+	if mj.Epoch < 0 || mj.Updates < 0 || mj.Checkpoint == "" || strings.ContainsAny(mj.Checkpoint, `/\`) {
+		return nil, fmt.Errorf("rbm: load %s: %s has a bad epoch, update count or checkpoint name", dir, modelFile)
+	}
+	m, err := New(c)
+	if err != nil {
+		return nil, fmt.Errorf("rbm: load %s: %w", dir, err)
+	}
+	if err := m.saver.Restore(m.sess, filepath.Join(dir, mj.Checkpoint)); err != nil {
+		m.Close()
+		return nil, fmt.Errorf("rbm: load %s: %w", dir, err)
+	}
+	m.epoch, m.iter = mj.Epoch, mj.Updates
+	return m, nil
+}

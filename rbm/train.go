@@ -1,0 +1,180 @@
+package rbm
+
+import (
+	tf "github.com/galeone/tensorflow/tensorflow/go"
+	"github.com/galeone/tensorflow/tensorflow/go/op"
+
+	"github.com/boltzmann-go/boltzmann/tfops"
+)
+
+// Roles of the random ops: each gets the key tfops.Key(Seed, role) and draws with the seed pair
+// (key, step), so that the stream depends only on the model seed, the role and the update count,
+// never on how the updates were grouped into Session.Run calls.
+const (
+	roleDropout uint64 = 1 + iota
+	roleH0
+	roleChainH0
+	roleEvalH
+	roleEvalPLL
+	roleSampleH
+	roleSampleV
+	roleGibbsV = 1000 // + Gibbs step index
+	roleGibbsH = 2000 // + Gibbs step index
+)
+
+// trainState is everything one update reads and writes.
+type trainState struct {
+	p             params
+	dW, dvb, dhb  tf.Output // velocities
+	q             tf.Output // running mean of hidden activity, [nh]
+	chain         tf.Output // PCD persistent visible states, [BatchSize, nv]; unused for CD
+	lr, mom, step tf.Output
+}
+
+func (m *RBM) seed(s *op.Scope, role uint64, step tf.Output) tf.Output {
+	return tfops.Seed(s, tfops.Key(m.cfg.Seed, role), step)
+}
+
+// rows adds the number of rows of x as a scalar of dtype dt.
+func rows(s *op.Scope, x tf.Output, dt tf.DataType) tf.Output {
+	s = s.SubScope("rows")
+	shape := op.Shape(s, x, op.ShapeOutType(tf.Int32))
+	n := op.StridedSlice(s, shape, op.Const(s.SubScope("b"), []int32{0}), op.Const(s.SubScope("e"), []int32{1}), op.Const(s.SubScope("st"), []int32{1}), op.StridedSliceShrinkAxisMask(1))
+	return op.Cast(s, n, dt)
+}
+
+// update adds one CD-k (or PCD-k) update on the minibatch x and returns the new state.
+// The gradient is the textbook one (Hinton 2010): positive statistics from p(h|x), negative
+// statistics from the visible states and hidden probabilities at the end of the chain.
+func (m *RBM) update(s *op.Scope, st trainState, x tf.Output, k int) trainState {
+	c, l, dt := m.cfg, m.layers, m.cfg.DType
+	p := st.p
+	if c.Dropout < 1 {
+		s := s.SubScope("dropout")
+		keep := op.Fill(s, op.Shape(s, x), tfops.Scalar(s, c.Dropout, dt))
+		mask := tfops.BernoulliSample(s, keep, m.seed(s, roleDropout, st.step))
+		x = op.Div(s, op.Mul(s, x, mask), tfops.Scalar(s.SubScope("keep"), c.Dropout, dt))
+	}
+
+	// Positive phase.
+	pos := s.SubScope("positive")
+	h0Mean, h0 := l.sampleHidden(pos, p, x, m.seed(pos, roleH0, st.step))
+	h := h0
+	if c.HiddenMeans {
+		h = h0Mean
+	}
+
+	// Negative phase: k Gibbs steps from the data (CD) or from the persistent chains (PCD).
+	neg := s.SubScope("negative")
+	if c.Persistent {
+		cm, cs := l.sampleHidden(neg.SubScope("chain_start"), p, st.chain, m.seed(neg, roleChainH0, st.step))
+		h = cs
+		if c.HiddenMeans {
+			h = cm
+		}
+	}
+	var v, hMean tf.Output
+	for i := 0; i < k; i++ {
+		gs := neg.SubScope("gibbs")
+		in := l.downInput(gs, p, h)
+		v = l.v.Mean(gs, in, p.vb)
+		if c.SampleVisible {
+			v = l.v.Sample(gs, in, p.vb, v, m.seed(gs, roleGibbsV+uint64(i), st.step))
+		}
+		hin := l.upInput(gs, p, v)
+		hMean = l.h.Mean(gs, hin, p.hb)
+		if i < k-1 {
+			h = hMean
+			if !c.HiddenMeans {
+				h = l.h.Sample(gs, hin, p.hb, hMean, m.seed(gs, roleGibbsH+uint64(i), st.step))
+			}
+		}
+	}
+
+	// Gradients.
+	g := s.SubScope("gradient")
+	n := rows(g.SubScope("n"), x, dt)
+	nNeg := rows(g.SubScope("n_neg"), v, dt)
+	posW := op.Div(g.SubScope("pos"), tfops.MatMulT(g, l.v.Stat(g, x), h0Mean, true, false), n)
+	negW := op.Div(g.SubScope("neg"), tfops.MatMulT(g, l.v.Stat(g, v), hMean, true, false), nNeg)
+	gW := op.Sub(g.SubScope("gW"), posW, negW)
+	if *c.L2 > 0 {
+		gW = op.Sub(g.SubScope("l2"), gW, op.Mul(g, tfops.Scalar(g, *c.L2, dt), p.W))
+	}
+	gvb := op.Sub(g.SubScope("gvb"), tfops.ColumnMean(g, l.v.BiasStat(g, x, p.vb)), tfops.ColumnMean(g.SubScope("n"), l.v.BiasStat(g, v, p.vb)))
+	ghb := op.Sub(g.SubScope("ghb"), tfops.ColumnMean(g, l.h.BiasStat(g, h0Mean, p.hb)), tfops.ColumnMean(g.SubScope("n"), l.h.BiasStat(g, hMean, p.hb)))
+
+	// Sparsity (Hinton 2010, §11): q tracks the mean hidden probability on the data; the
+	// penalty cost·(q − target) is the derivative of the cross-entropy between target and q with
+	// respect to the hidden units' total input, applied to hb and, times the mean visible
+	// statistic, to W.
+	sp := s.SubScope("sparsity")
+	act := h0Mean
+	if l.probHidden {
+		act = op.Div(sp, h0Mean, tfops.Scalar(sp, float64(l.h.(Multinomial).draws()), dt))
+	}
+	d := c.SparsityDamping
+	q := op.AddV2(sp, op.Mul(sp, tfops.Scalar(sp, d, dt), st.q), op.Mul(sp.SubScope("new"), tfops.Scalar(sp.SubScope("1md"), 1-d, dt), tfops.ColumnMean(sp, act)))
+	if c.SparsityCost > 0 {
+		pen := op.Mul(sp.SubScope("pen"), tfops.Scalar(sp, c.SparsityCost, dt), op.Sub(sp, q, tfops.Scalar(sp.SubScope("t"), c.SparsityTarget, dt)))
+		ghb = op.Sub(sp.SubScope("ghb"), ghb, pen)
+		vmean := op.ExpandDims(sp, tfops.ColumnMean(sp.SubScope("v"), l.v.Stat(sp, x)), op.Const(sp.SubScope("ax1"), int32(1)))
+		penRow := op.ExpandDims(sp.SubScope("pr"), pen, op.Const(sp.SubScope("ax0"), int32(0)))
+		gW = op.Sub(sp.SubScope("gW"), gW, op.Mul(sp.SubScope("outer"), vmean, penRow))
+	}
+
+	// Classical momentum: Δ ← momentum·Δ + lr·g; θ ← θ + Δ.
+	u := s.SubScope("apply")
+	vel := func(name string, old, grad tf.Output) tf.Output {
+		us := u.SubScope(name)
+		return op.AddV2(us, op.Mul(us, st.mom, old), op.Mul(us.SubScope("lr"), st.lr, grad))
+	}
+	out := st
+	out.dW, out.dvb, out.dhb = vel("dW", st.dW, gW), vel("dvb", st.dvb, gvb), vel("dhb", st.dhb, ghb)
+	out.p = params{
+		W:  op.AddV2(u.SubScope("W"), p.W, out.dW),
+		vb: op.AddV2(u.SubScope("vb"), p.vb, out.dvb),
+		hb: op.AddV2(u.SubScope("hb"), p.hb, out.dhb),
+	}
+	out.q = q
+	if c.Persistent {
+		out.chain = v
+	}
+	out.step = op.AddV2(u.SubScope("step"), st.step, op.Const(u.SubScope("one"), int64(1)))
+	return out
+}
+
+// trainOp adds an op that performs updates minibatch updates with k Gibbs steps, reading the
+// minibatch indices from rows 0..updates−1 of m.idx, and writes the final state back.
+func (m *RBM) trainOp(k, updates int) *tf.Operation {
+	s := m.scope.SubScope("train")
+	v := m.vars
+	st := trainState{
+		p:     params{W: v.W.Read(s), vb: v.vb.Read(s), hb: v.hb.Read(s)},
+		dW:    v.dW.Read(s),
+		dvb:   v.dvb.Read(s),
+		dhb:   v.dhb.Read(s),
+		q:     v.q.Read(s),
+		chain: v.chain.Read(s),
+		lr:    m.lr,
+		mom:   m.mom,
+		step:  v.step.Read(s),
+	}
+	data := v.data.Read(s)
+	for i := 0; i < updates; i++ {
+		us := s.SubScope("update")
+		idx := op.Gather(us.SubScope("idx"), m.idx, op.Const(us.SubScope("i"), int32(i)))
+		x := op.GatherV2(us.SubScope("batch"), data, idx, op.Const(us.SubScope("axis"), int32(0)))
+		st = m.update(us, st, x, k)
+	}
+	w := s.SubScope("write")
+	assigns := []*tf.Operation{
+		v.W.Assign(w, st.p.W), v.vb.Assign(w, st.p.vb), v.hb.Assign(w, st.p.hb),
+		v.dW.Assign(w, st.dW), v.dvb.Assign(w, st.dvb), v.dhb.Assign(w, st.dhb),
+		v.q.Assign(w, st.q), v.step.Assign(w, st.step),
+	}
+	if m.cfg.Persistent {
+		assigns = append(assigns, v.chain.Assign(w, st.chain))
+	}
+	return op.NoOp(s.WithControlDependencies(assigns...).SubScope("done"))
+}
