@@ -36,8 +36,9 @@ type Config struct {
 	Epochs int
 	// BatchSize is the minibatch size; the last minibatch of an epoch may be smaller. Zero means 10.
 	BatchSize int
-	// CDSteps is k of CD-k (or the Gibbs steps per PCD update), one value or one per epoch;
-	// epoch e uses CDSteps[min(e−1, len−1)]. Nil means [1].
+	// CDSteps is k of CD-k (or the Gibbs steps per PCD update), a per-epoch schedule: epoch e
+	// uses CDSteps[min(e−1, len−1)], so one value holds for every epoch and a short schedule
+	// keeps its last value. Nil means [1].
 	CDSteps []int
 	// LearningRate is one value or one per epoch, indexed as CDSteps. Nil means [0.01], or [0.001]
 	// when the visible units are Gaussian (as the original's GaussianRBM).
@@ -271,13 +272,14 @@ func (c Config) Validate() error {
 	return nil
 }
 
-// checkSchedule checks a per-epoch schedule: one value, or exactly one per epoch.
+// checkSchedule checks a per-epoch schedule: at least one value and no more than one per epoch
+// (later epochs reuse the last value; a value for an epoch past Epochs would never be used).
 func checkSchedule[T int | float64](field string, s []T, epochs int, ok func(T) bool, want string) error {
 	if len(s) == 0 {
 		return bad(field, "empty schedule, want one value or one per epoch")
 	}
-	if len(s) != 1 && len(s) < epochs {
-		return bad(field, "%d values for %d epochs, want 1 or at least %d", len(s), epochs, epochs)
+	if len(s) > epochs {
+		return bad(field, "%d values for %d epochs: the values past epoch %d would never be used", len(s), epochs, epochs)
 	}
 	for i, v := range s {
 		if !ok(v) {

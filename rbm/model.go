@@ -104,7 +104,7 @@ func (m *RBM) build() error {
 	m.graph = g
 	// Finalize makes the scope unusable; keep building in the same graph through a new scope.
 	m.scope = op.NewScopeWithGraph(g).SubScope("rbm")
-	m.sess, err = tfops.NewSession(g, nil)
+	m.sess, err = tfops.NewSession(g, &tfops.Options{DisableGrappler: true})
 	if err != nil {
 		return fmt.Errorf("rbm: %w", err)
 	}

@@ -22,6 +22,9 @@ type Options struct {
 	// GPU selects devices as the original's --gpu flag: "" runs on the CPU only; "0" or "0,1"
 	// makes those GPUs visible to TensorFlow.
 	GPU string
+	// DisableGrappler turns off TensorFlow's graph rewriting (Grappler). Its arithmetic rewrites
+	// depend on the shapes it can infer, so a graph unrolled differently may round differently.
+	DisableGrappler bool
 }
 
 // ErrClosed is returned by Run on a closed Session.
@@ -71,6 +74,9 @@ func ConfigProto(opts *Options) ([]byte, error) {
 	c := &pb.ConfigProto{
 		IntraOpParallelismThreads: int32(intra),
 		InterOpParallelismThreads: int32(inter),
+	}
+	if opts.DisableGrappler {
+		c.GraphOptions = &pb.GraphOptions{RewriteOptions: &pb.RewriterConfig{DisableMetaOptimizer: true}}
 	}
 	if opts.GPU == "" {
 		c.DeviceCount = map[string]int32{"GPU": 0}

@@ -1,0 +1,221 @@
+package dataset
+
+import (
+	"encoding/binary"
+	"fmt"
+	"io"
+	"math"
+	"math/bits"
+	"reflect"
+	"strings"
+)
+
+// The .npy format, versions 1.0, 2.0 and 3.0, is described in numpy's
+// numpy/lib/format.py: the magic "\x93NUMPY", a major and minor version
+// byte, a little-endian header length (uint16 in 1.0, uint32 in 2.0 and
+// 3.0), the header (a Python dict literal, ASCII in 1.0 and 2.0, UTF-8 in
+// 3.0), then the raw array data.
+const (
+	npyMagic = "\x93NUMPY"
+	// npyMaxHeader bounds the header length read from a file. numpy itself
+	// refuses headers over 10000 bytes by default; real headers are < 200.
+	npyMaxHeader = 1 << 16
+)
+
+// npyDtype describes a supported element type.
+type npyDtype struct {
+	size   int
+	decode func(b []byte) float64
+}
+
+// npyDtypeFor returns the element type of a descr string, or an error that
+// says why it is not supported.
+func npyDtypeFor(descr string) (npyDtype, error) {
+	switch descr {
+	case "<f4":
+		return npyDtype{4, func(b []byte) float64 { return float64(math.Float32frombits(binary.LittleEndian.Uint32(b))) }}, nil
+	case "<f8":
+		return npyDtype{8, func(b []byte) float64 { return math.Float64frombits(binary.LittleEndian.Uint64(b)) }}, nil
+	case "|u1", "<u1", ">u1", "=u1", "u1":
+		return npyDtype{1, func(b []byte) float64 { return float64(b[0]) }}, nil
+	case ">f4", ">f8":
+		return npyDtype{}, fmt.Errorf("npy: dtype %q is big-endian; only little-endian <f4, <f8 and |u1 are supported: %w", descr, ErrUnsupported)
+	}
+	return npyDtype{}, fmt.Errorf("npy: dtype %q is not supported (want <f4, <f8 or |u1): %w", descr, ErrUnsupported)
+}
+
+// decodeNPY reads an .npy array from r. size is the input length when known
+// (a plain file), or -1; when known, the data length the header declares is
+// checked against it before the data is allocated.
+func decodeNPY[T Float](r io.Reader, size int64) (*Matrix[T], error) {
+	var pre [10]byte
+	if _, err := io.ReadFull(r, pre[:8]); err != nil {
+		return nil, readErr("npy: reading the magic string and version", err)
+	}
+	if string(pre[:6]) != npyMagic {
+		return nil, fmt.Errorf("npy: bad magic %q, want %q: %w", pre[:6], npyMagic, ErrFormat)
+	}
+	major, minor := pre[6], pre[7]
+	var hlen, prefix int
+	switch major {
+	case 1:
+		if _, err := io.ReadFull(r, pre[8:10]); err != nil {
+			return nil, readErr("npy: reading the header length", err)
+		}
+		hlen, prefix = int(binary.LittleEndian.Uint16(pre[8:10])), 10
+	case 2, 3:
+		var l [4]byte
+		if _, err := io.ReadFull(r, l[:]); err != nil {
+			return nil, readErr("npy: reading the header length", err)
+		}
+		hlen, prefix = int(binary.LittleEndian.Uint32(l[:])), 12
+	default:
+		return nil, fmt.Errorf("npy: format version %d.%d is not supported (want 1.0, 2.0 or 3.0): %w", major, minor, ErrUnsupported)
+	}
+	if minor != 0 {
+		return nil, fmt.Errorf("npy: format version %d.%d is not supported (want 1.0, 2.0 or 3.0): %w", major, minor, ErrUnsupported)
+	}
+	if hlen > npyMaxHeader {
+		return nil, fmt.Errorf("npy: header length %d exceeds the limit of %d bytes: %w", hlen, npyMaxHeader, ErrFormat)
+	}
+	if size >= 0 && int64(prefix+hlen) > size {
+		return nil, fmt.Errorf("npy: header length %d exceeds the file size %d: %w", hlen, size, ErrTruncated)
+	}
+	hb, err := readExactly(r, hlen)
+	if err != nil {
+		return nil, readErr(fmt.Sprintf("npy: reading the %d-byte header", hlen), err)
+	}
+	h, err := parseNPYHeader(string(hb))
+	if err != nil {
+		return nil, err
+	}
+	dt, err := npyDtypeFor(h.descr)
+	if err != nil {
+		return nil, err
+	}
+	if h.fortran {
+		return nil, fmt.Errorf("npy: fortran_order True is not supported; save the array C-contiguous (numpy.ascontiguousarray): %w", ErrUnsupported)
+	}
+	var rows, cols int
+	switch len(h.shape) {
+	case 1:
+		rows, cols = h.shape[0], 1
+	case 2:
+		rows, cols = h.shape[0], h.shape[1]
+	default:
+		return nil, fmt.Errorf("npy: shape %v has rank %d; only 1-D and 2-D arrays are supported: %w", h.shape, len(h.shape), ErrUnsupported)
+	}
+	hi, count := bits.Mul64(uint64(rows), uint64(cols))
+	hi2, nbytes := bits.Mul64(count, uint64(dt.size))
+	if hi != 0 || hi2 != 0 || nbytes > math.MaxInt {
+		return nil, fmt.Errorf("npy: shape %v is too large: %w", h.shape, ErrFormat)
+	}
+	if size >= 0 {
+		switch have := uint64(size - int64(prefix+hlen)); {
+		case have < nbytes:
+			return nil, fmt.Errorf("npy: shape %v of %s needs %d data bytes, the file has %d: %w", h.shape, h.descr, nbytes, have, ErrTruncated)
+		case have > nbytes:
+			return nil, fmt.Errorf("npy: shape %v of %s needs %d data bytes, the file has %d (trailing bytes): %w", h.shape, h.descr, nbytes, have, ErrFormat)
+		}
+	}
+	data, err := readExactly(r, int(nbytes))
+	if err != nil {
+		return nil, readErr(fmt.Sprintf("npy: shape %v of %s needs %d data bytes, got %d", h.shape, h.descr, nbytes, len(data)), err)
+	}
+	if err := expectEOF(r, "npy"); err != nil {
+		return nil, err
+	}
+	m := &Matrix[T]{Rows: rows, Cols: cols, Data: make([]T, count)}
+	for i := range m.Data {
+		m.Data[i] = T(dt.decode(data[i*dt.size:]))
+	}
+	return m, nil
+}
+
+// DecodeNPY decodes a NumPy .npy array (format version 1.0, 2.0 or 3.0)
+// from r. The dtype must be little-endian float32 ("<f4"), float64 ("<f8")
+// or uint8 ("|u1"; raw values 0..255, not scaled); values are converted to
+// T. A 1-D array of length n becomes an n×1 matrix, a 2-D C-order array
+// keeps its shape. Fortran order, big-endian data, other dtypes and other
+// ranks give errors wrapping ErrUnsupported; a malformed header or trailing
+// data gives ErrFormat, and missing data ErrTruncated. Data is read
+// incrementally, so a header claiming a huge shape does not allocate it.
+func DecodeNPY[T Float](r io.Reader) (*Matrix[T], error) {
+	m, err := decodeNPY[T](r, -1)
+	if err != nil {
+		return nil, fmt.Errorf("dataset: %w", err)
+	}
+	return m, nil
+}
+
+// ReadNPY reads a NumPy .npy file (see DecodeNPY). The declared data size is
+// checked against the file size before the data is read. Errors name the
+// file.
+func ReadNPY[T Float](path string) (*Matrix[T], error) {
+	f, size, err := openSized(path)
+	if err != nil {
+		return nil, fileErr(path, err)
+	}
+	defer f.Close()
+	m, err := decodeNPY[T](f, size)
+	if err != nil {
+		return nil, fileErr(path, err)
+	}
+	return m, nil
+}
+
+// EncodeNPY writes m to w as a version 1.0 .npy file holding a 2-D C-order
+// Rows×Cols array of dtype "<f4" (when T's underlying type is float32) or
+// "<f8" (float64).
+func EncodeNPY[T Float](w io.Writer, m *Matrix[T]) error {
+	if err := m.Validate(); err != nil {
+		return err
+	}
+	f32 := reflect.TypeFor[T]().Kind() == reflect.Float32
+	descr := "<f8"
+	if f32 {
+		descr = "<f4"
+	}
+	dict := fmt.Sprintf("{'descr': '%s', 'fortran_order': False, 'shape': (%d, %d), }", descr, m.Rows, m.Cols)
+	// Pad with spaces and end with a newline so that the data starts at a
+	// multiple of 64 bytes, as numpy does.
+	total := len(npyMagic) + 4 + len(dict) + 1
+	pad := (64 - total%64) % 64
+	hdr := dict + strings.Repeat(" ", pad) + "\n"
+	if len(hdr) > math.MaxUint16 {
+		return fmt.Errorf("dataset: npy header of %d bytes is too long for format 1.0: %w", len(hdr), ErrArgument)
+	}
+	b := make([]byte, 0, 1<<16)
+	b = append(b, npyMagic...)
+	b = append(b, 1, 0)
+	b = binary.LittleEndian.AppendUint16(b, uint16(len(hdr)))
+	b = append(b, hdr...)
+	for _, v := range m.Data {
+		if f32 {
+			b = binary.LittleEndian.AppendUint32(b, math.Float32bits(float32(v)))
+		} else {
+			b = binary.LittleEndian.AppendUint64(b, math.Float64bits(float64(v)))
+		}
+		if len(b) >= 1<<16-8 {
+			if _, err := w.Write(b); err != nil {
+				return err
+			}
+			b = b[:0]
+		}
+	}
+	_, err := w.Write(b)
+	return err
+}
+
+// WriteNPY writes m to path as a version 1.0 .npy file (see EncodeNPY),
+// atomically: it writes a temporary file in the same directory and renames
+// it over path, so path never holds a partial array.
+func WriteNPY[T Float](path string, m *Matrix[T]) error {
+	if err := m.Validate(); err != nil {
+		return fmt.Errorf("dataset: write %s: %w", path, err)
+	}
+	if err := writeFileAtomic(path, func(w io.Writer) error { return EncodeNPY(w, m) }); err != nil {
+		return fmt.Errorf("dataset: write %s: %w", path, err)
+	}
+	return nil
+}
