@@ -1,0 +1,115 @@
+package rbm
+
+import (
+	"fmt"
+
+	tf "github.com/galeone/tensorflow/tensorflow/go"
+	"github.com/galeone/tensorflow/tensorflow/go/op"
+
+	"github.com/boltzmann-go/boltzmann/tfops"
+)
+
+// A ServingGraph is an inference-only copy of a trained model, built into a scope of the
+// caller's graph: resource variables (with the values to give them) and named signatures. It is
+// what the export package writes as a SavedModel; rbm does not import export.
+type ServingGraph struct {
+	// Variables are the model's parameters in the serving graph, and Values their trained values
+	// in the same order.
+	Variables []*tfops.Variable
+	Values    []*tf.Tensor
+	// Signatures maps a signature key ("serving_default", "reconstruct", ...) to its named inputs
+	// and outputs.
+	Signatures map[string]ServingSignature
+}
+
+// A ServingSignature names the inputs and outputs of one serving function.
+type ServingSignature struct {
+	Inputs, Outputs map[string]tf.Output
+}
+
+// ServingSteps is the number of Gibbs steps the "sample" signature unrolls when
+// BuildServing is given none.
+const ServingSteps = 10
+
+// BuildServing adds a serving graph of the model to s, with these signatures (all inputs have
+// a free batch dimension):
+//
+//	serving_default  visible [n, NumVisible] → features [n, NumHidden]: p(h | v)
+//	reconstruct      visible → reconstruction [n, NumVisible]: E[v | E[h | v]]
+//	free_energy      visible → free_energy [n]
+//	sample           visible, seed (int64 [2]) → sample [n, NumVisible] (the visible states
+//	                 after `steps` Gibbs steps v → h → v) and mean (E[v | h] at the last step),
+//	                 drawn with stateless ops: the same seed gives the same sample
+//
+// steps ≤ 0 means ServingSteps.
+func (m *RBM) BuildServing(s *op.Scope, steps int) (*ServingGraph, error) {
+	if steps <= 0 {
+		steps = ServingSteps
+	}
+	c, l := m.cfg, m.layers
+	w, vb, hb, err := m.Weights()
+	if err != nil {
+		return nil, err
+	}
+	sg := &ServingGraph{Signatures: map[string]ServingSignature{}}
+	vars := []*tfops.Variable{
+		tfops.NewVariable(s, "weights/W", c.DType, []int64{int64(c.NumVisible), int64(c.NumHidden)}),
+		tfops.NewVariable(s, "weights/vb", c.DType, []int64{int64(c.NumVisible)}),
+		tfops.NewVariable(s, "weights/hb", c.DType, []int64{int64(c.NumHidden)}),
+	}
+	for i, v := range [][]float64{w, vb, hb} {
+		t, err := tfops.TensorAs(v, c.DType, vars[i].Shape...)
+		if err != nil {
+			return nil, err
+		}
+		sg.Values = append(sg.Values, t)
+	}
+	sg.Variables = vars
+	p := params{W: vars[0].Read(s), vb: vars[1].Read(s), hb: vars[2].Read(s)}
+	in := func(name string) tf.Output {
+		return op.Placeholder(s.SubScope(name), c.DType, op.PlaceholderShape(tf.MakeShape(-1, int64(c.NumVisible))))
+	}
+
+	x := in("features_visible")
+	sg.Signatures["serving_default"] = ServingSignature{
+		Inputs:  map[string]tf.Output{"visible": x},
+		Outputs: map[string]tf.Output{"features": op.Identity(s.SubScope("features"), l.hiddenFeatures(s.SubScope("transform"), p, x))},
+	}
+	x = in("reconstruct_visible")
+	rec := l.visibleMean(s.SubScope("reconstruct"), p, l.hiddenMean(s.SubScope("reconstruct_h"), p, x))
+	sg.Signatures["reconstruct"] = ServingSignature{
+		Inputs:  map[string]tf.Output{"visible": x},
+		Outputs: map[string]tf.Output{"reconstruction": op.Identity(s.SubScope("reconstruction"), rec)},
+	}
+	x = in("free_energy_visible")
+	sg.Signatures["free_energy"] = ServingSignature{
+		Inputs:  map[string]tf.Output{"visible": x},
+		Outputs: map[string]tf.Output{"free_energy": op.Identity(s.SubScope("free_energy_out"), l.freeEnergy(s, p, x))},
+	}
+
+	x = in("sample_visible")
+	ss := s.SubScope("sample")
+	seed := op.Placeholder(ss.SubScope("seed"), tf.Int64, op.PlaceholderShape(tf.MakeShape(2)))
+	v, mean := x, x
+	for i := 0; i < steps; i++ {
+		gs := ss.SubScope("gibbs")
+		// Step i draws h with seed (seed[0], seed[1]·2·steps + 2i) and v with … + 2i + 1.
+		base := op.Mul(gs, op.Slice(gs, seed, op.Const(gs.SubScope("b1"), []int32{1}), op.Const(gs.SubScope("s1"), []int32{1})),
+			op.Const(gs.SubScope("stride"), []int64{int64(2 * steps)}))
+		key := op.Slice(gs.SubScope("key"), seed, op.Const(gs.SubScope("b0"), []int32{0}), op.Const(gs.SubScope("s0"), []int32{1}))
+		sd := func(off int64) tf.Output {
+			ctr := op.AddV2(gs.SubScope("ctr"), base, op.Const(gs.SubScope("off"), []int64{off}))
+			return op.Concat(gs.SubScope("seed"), op.Const(gs.SubScope("ax"), int32(0)), []tf.Output{key, ctr})
+		}
+		_, h := l.sampleHidden(gs, p, v, sd(int64(2*i)))
+		mean, v = l.sampleVisible(gs, p, h, sd(int64(2*i+1)))
+	}
+	sg.Signatures["sample"] = ServingSignature{
+		Inputs:  map[string]tf.Output{"visible": x, "seed": seed},
+		Outputs: map[string]tf.Output{"sample": op.Identity(ss.SubScope("sample_out"), v), "mean": op.Identity(ss.SubScope("mean_out"), mean)},
+	}
+	if err := s.Err(); err != nil {
+		return nil, fmt.Errorf("rbm: build serving graph: %w", err)
+	}
+	return sg, nil
+}
