@@ -9,24 +9,6 @@ import (
 	"github.com/boltzmann-go/boltzmann/tfops"
 )
 
-// A ServingGraph is an inference-only copy of a trained model, built into a scope of the
-// caller's graph: resource variables (with the values to give them) and named signatures. It is
-// what the export package writes as a SavedModel; rbm does not import export.
-type ServingGraph struct {
-	// Variables are the model's parameters in the serving graph, and Values their trained values
-	// in the same order.
-	Variables []*tfops.Variable
-	Values    []*tf.Tensor
-	// Signatures maps a signature key ("serving_default", "reconstruct", ...) to its named inputs
-	// and outputs.
-	Signatures map[string]ServingSignature
-}
-
-// A ServingSignature names the inputs and outputs of one serving function.
-type ServingSignature struct {
-	Inputs, Outputs map[string]tf.Output
-}
-
 // ServingSteps is the number of Gibbs steps the "sample" signature unrolls when
 // BuildServing is given none.
 const ServingSteps = 10
@@ -42,7 +24,7 @@ const ServingSteps = 10
 //	                 drawn with stateless ops: the same seed gives the same sample
 //
 // steps ≤ 0 means ServingSteps.
-func (m *RBM) BuildServing(s *op.Scope, steps int) (*ServingGraph, error) {
+func (m *RBM) BuildServing(s *op.Scope, steps int) (*tfops.ServingGraph, error) {
 	if steps <= 0 {
 		steps = ServingSteps
 	}
@@ -51,7 +33,7 @@ func (m *RBM) BuildServing(s *op.Scope, steps int) (*ServingGraph, error) {
 	if err != nil {
 		return nil, err
 	}
-	sg := &ServingGraph{Signatures: map[string]ServingSignature{}}
+	sg := &tfops.ServingGraph{Signatures: map[string]tfops.ServingSignature{}}
 	vars := []*tfops.Variable{
 		tfops.NewVariable(s, "weights/W", c.DType, []int64{int64(c.NumVisible), int64(c.NumHidden)}),
 		tfops.NewVariable(s, "weights/vb", c.DType, []int64{int64(c.NumVisible)}),
@@ -71,18 +53,18 @@ func (m *RBM) BuildServing(s *op.Scope, steps int) (*ServingGraph, error) {
 	}
 
 	x := in("features_visible")
-	sg.Signatures["serving_default"] = ServingSignature{
+	sg.Signatures["serving_default"] = tfops.ServingSignature{
 		Inputs:  map[string]tf.Output{"visible": x},
 		Outputs: map[string]tf.Output{"features": op.Identity(s.SubScope("features"), l.hiddenFeatures(s.SubScope("transform"), p, x))},
 	}
 	x = in("reconstruct_visible")
 	rec := l.visibleMean(s.SubScope("reconstruct"), p, l.hiddenMean(s.SubScope("reconstruct_h"), p, x))
-	sg.Signatures["reconstruct"] = ServingSignature{
+	sg.Signatures["reconstruct"] = tfops.ServingSignature{
 		Inputs:  map[string]tf.Output{"visible": x},
 		Outputs: map[string]tf.Output{"reconstruction": op.Identity(s.SubScope("reconstruction"), rec)},
 	}
 	x = in("free_energy_visible")
-	sg.Signatures["free_energy"] = ServingSignature{
+	sg.Signatures["free_energy"] = tfops.ServingSignature{
 		Inputs:  map[string]tf.Output{"visible": x},
 		Outputs: map[string]tf.Output{"free_energy": op.Identity(s.SubScope("free_energy_out"), l.freeEnergy(s, p, x))},
 	}
@@ -104,7 +86,7 @@ func (m *RBM) BuildServing(s *op.Scope, steps int) (*ServingGraph, error) {
 		_, h := l.sampleHidden(gs, p, v, sd(int64(2*i)))
 		mean, v = l.sampleVisible(gs, p, h, sd(int64(2*i+1)))
 	}
-	sg.Signatures["sample"] = ServingSignature{
+	sg.Signatures["sample"] = tfops.ServingSignature{
 		Inputs:  map[string]tf.Output{"visible": x, "seed": seed},
 		Outputs: map[string]tf.Output{"sample": op.Identity(ss.SubScope("sample_out"), v), "mean": op.Identity(ss.SubScope("mean_out"), mean)},
 	}
