@@ -5,6 +5,8 @@ import (
 	"math"
 
 	tf "github.com/galeone/tensorflow/tensorflow/go"
+
+	"github.com/boltzmann-go/boltzmann/tfops"
 )
 
 // Config describes an RBM and how it trains. Its zero value is the original project's default
@@ -74,6 +76,10 @@ type Config struct {
 
 	// UpdatesPerRun is the number of minibatch updates unrolled into one Session.Run. Zero means 10.
 	UpdatesPerRun int
+	// Threads is the number of threads one TensorFlow op may use. Zero means one per core.
+	Threads int
+	// GPU selects GPUs as the original's --gpu flag: "" runs on the CPU; "0" uses GPU 0.
+	GPU string
 	// Metrics selects what Fit measures and reports.
 	Metrics Metrics
 }
@@ -224,6 +230,11 @@ func (c Config) Validate() error {
 		return bad("SparsityDamping", "%g, want in (0, 1)", c.SparsityDamping)
 	case c.UpdatesPerRun < 0:
 		return bad("UpdatesPerRun", "%d, want ≥ 1", c.UpdatesPerRun)
+	case c.Threads < 0:
+		return bad("Threads", "%d, want ≥ 0", c.Threads)
+	}
+	if _, err := tfops.ConfigProto(&tfops.Options{GPU: c.GPU}); err != nil {
+		return bad("GPU", "%v", err)
 	}
 	if err := d.Visible.Validate(d.NumVisible); err != nil {
 		return bad("Visible", "%v", err)

@@ -104,7 +104,10 @@ func (m *RBM) build() error {
 	m.graph = g
 	// Finalize makes the scope unusable; keep building in the same graph through a new scope.
 	m.scope = op.NewScopeWithGraph(g).SubScope("rbm")
-	m.sess, err = tfops.NewSession(g, &tfops.Options{DisableGrappler: true})
+	// Grappler is off: its arithmetic rewrites depend on inferred shapes, so the same update
+	// unrolled differently could round differently, and the stream of updates would then depend
+	// on how updates are grouped into runs.
+	m.sess, err = tfops.NewSession(g, &tfops.Options{IntraOpThreads: c.Threads, GPU: c.GPU, DisableGrappler: true})
 	if err != nil {
 		return fmt.Errorf("rbm: %w", err)
 	}
@@ -187,6 +190,19 @@ func (m *RBM) SetEpochs(n int) error {
 	}
 	m.cfg.Epochs = n
 	return nil
+}
+
+// Devices lists the names of the devices TensorFlow uses for the model.
+func (m *RBM) Devices() ([]string, error) {
+	d, err := m.sess.Devices()
+	if err != nil {
+		return nil, err
+	}
+	out := make([]string, len(d))
+	for i, x := range d {
+		out[i] = x.Name
+	}
+	return out, nil
 }
 
 // Close releases the session. It may be called more than once.

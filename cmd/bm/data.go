@@ -1,0 +1,157 @@
+package main
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+
+	"github.com/boltzmann-go/boltzmann/dataset"
+)
+
+// dataFlags select and prepare the training data.
+type dataFlags struct {
+	path        string
+	nTrain      int
+	nVal        int
+	splitSeed   uint64
+	binarize    string
+	standardize bool
+	imageShape  string
+}
+
+func (d *dataFlags) register(fs interface {
+	StringVar(*string, string, string, string)
+	IntVar(*int, string, int, string)
+	Uint64Var(*uint64, string, uint64, string)
+	BoolVar(*bool, string, bool, string)
+}) {
+	fs.StringVar(&d.path, "data", "data/mnist", "training data: an MNIST folder (IDX files), a CIFAR-10 folder (data_batch_*.bin), an IDX images file or a .npy matrix")
+	fs.IntVar(&d.nTrain, "n-train", 55000, "number of training rows (taken after a seeded shuffle, as the original)")
+	fs.IntVar(&d.nVal, "n-val", 5000, "number of validation rows (the last rows after the shuffle); 0 for none")
+	fs.Uint64Var(&d.splitSeed, "split-seed", 42, "seed of the train/validation shuffle")
+	fs.StringVar(&d.binarize, "binarize", "none", "binarize the data: none, threshold (> 0.5) or stochastic")
+	fs.BoolVar(&d.standardize, "standardize", false, "standardize each feature with the training mean and std (for gaussian visible units)")
+	fs.StringVar(&d.imageShape, "image-shape", "", "height,width,channels of one row seen as an image (default: from the data set; none for .npy)")
+}
+
+// loaded is the prepared data.
+type loaded struct {
+	train, val *dataset.Matrix[float32]
+	shape      []int // image shape [h, w, c], or nil
+	std        *dataset.Standardizer
+}
+
+func (d *dataFlags) load() (*loaded, error) {
+	x, shape, err := readData(d.path)
+	if err != nil {
+		return nil, err
+	}
+	if d.imageShape != "" {
+		if shape, err = parseShape(d.imageShape); err != nil {
+			return nil, flagErr("image-shape", "%v", err)
+		}
+	}
+	if shape != nil && shape[0]*shape[1]*shape[2] != x.Cols {
+		return nil, flagErr("image-shape", "%v has %d values, the data %d columns", shape, shape[0]*shape[1]*shape[2], x.Cols)
+	}
+	if d.nTrain < 0 || d.nVal < 0 {
+		return nil, flagErr("n-train", "negative row counts (%d, %d)", d.nTrain, d.nVal)
+	}
+	nTrain := d.nTrain
+	if nTrain == 0 || nTrain+d.nVal > x.Rows {
+		return nil, flagErr("n-train", "%d training + %d validation rows, but %s has %d rows", d.nTrain, d.nVal, d.path, x.Rows)
+	}
+	train, val, _, _, err := dataset.Split(x, nil, nTrain, d.nVal, d.splitSeed)
+	if err != nil {
+		return nil, err
+	}
+	if d.nVal == 0 {
+		val = nil
+	}
+	out := &loaded{train: train, val: val, shape: shape}
+	switch d.binarize {
+	case "none":
+	case "threshold":
+		dataset.BinarizeThreshold(train, 0.5)
+		if val != nil {
+			dataset.BinarizeThreshold(val, 0.5)
+		}
+	case "stochastic":
+		dataset.BinarizeStochastic(train, d.splitSeed+1)
+		if val != nil {
+			dataset.BinarizeStochastic(val, d.splitSeed+2)
+		}
+	default:
+		return nil, flagErr("binarize", "%q, want none, threshold or stochastic", d.binarize)
+	}
+	if d.standardize {
+		out.std = dataset.FitStandardizer(train)
+		if err := dataset.Standardize(out.std, train); err != nil {
+			return nil, err
+		}
+		if val != nil {
+			if err := dataset.Standardize(out.std, val); err != nil {
+				return nil, err
+			}
+		}
+	}
+	return out, nil
+}
+
+// readData reads a data set by what path is.
+func readData(path string) (*dataset.Matrix[float32], []int, error) {
+	st, err := os.Stat(path)
+	if err != nil {
+		if os.IsNotExist(err) && path == "data/mnist" {
+			return nil, nil, fmt.Errorf("%w (run `make data` to fetch MNIST)", err)
+		}
+		return nil, nil, err
+	}
+	if st.IsDir() {
+		if m, _ := filepath.Glob(filepath.Join(path, "data_batch_*.bin")); len(m) > 0 {
+			im, _, err := dataset.LoadCIFAR10(path, true)
+			if err != nil {
+				return nil, nil, err
+			}
+			return dataset.ToMatrix[float32](im), []int{im.Height, im.Width, im.Channels}, nil
+		}
+		im, _, err := dataset.LoadMNIST(path, true)
+		if err != nil {
+			return nil, nil, err
+		}
+		return dataset.ToMatrix[float32](im), []int{im.Height, im.Width, im.Channels}, nil
+	}
+	if strings.HasSuffix(path, ".npy") {
+		m, err := dataset.ReadNPY[float32](path)
+		return m, nil, err
+	}
+	im, err := dataset.ReadIDXImages(path)
+	if err != nil {
+		return nil, nil, err
+	}
+	return dataset.ToMatrix[float32](im), []int{im.Height, im.Width, im.Channels}, nil
+}
+
+func parseShape(s string) ([]int, error) {
+	parts := strings.Split(s, ",")
+	if len(parts) == 2 {
+		parts = append(parts, "1")
+	}
+	if len(parts) != 3 {
+		return nil, fmt.Errorf("%q: want height,width[,channels]", s)
+	}
+	out := make([]int, 3)
+	for i, p := range parts {
+		v, err := strconv.Atoi(strings.TrimSpace(p))
+		if err != nil || v <= 0 {
+			return nil, fmt.Errorf("%q: %q is not a positive integer", s, p)
+		}
+		out[i] = v
+	}
+	if out[2] != 1 && out[2] != 3 {
+		return nil, fmt.Errorf("%q: want 1 or 3 channels", s)
+	}
+	return out, nil
+}

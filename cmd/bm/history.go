@@ -1,0 +1,69 @@
+package main
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"github.com/boltzmann-go/boltzmann/rbm"
+)
+
+// epochRecord is one line of the training history kept in <out>/history.json, so that learning
+// curves span resumed runs.
+type epochRecord struct {
+	Epoch   int                `json:"epoch"`
+	Updates int64              `json:"updates"`
+	Seconds float64            `json:"seconds"`
+	Train   map[string]float64 `json:"train"`
+	Val     map[string]float64 `json:"val"`
+}
+
+func record(st rbm.EpochStats) epochRecord {
+	return epochRecord{Epoch: st.Epoch, Updates: st.Updates, Seconds: st.Elapsed.Seconds(), Train: st.Train, Val: st.Val}
+}
+
+// loadHistory reads the history of the epochs up to done (a resumed model's epoch count).
+func loadHistory(out string, done int) ([]epochRecord, error) {
+	b, err := os.ReadFile(filepath.Join(out, "history.json"))
+	if errors.Is(err, os.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	var h []epochRecord
+	if err := json.Unmarshal(b, &h); err != nil {
+		return nil, fmt.Errorf("%s: %w", filepath.Join(out, "history.json"), err)
+	}
+	kept := h[:0]
+	for _, r := range h {
+		if r.Epoch <= done {
+			kept = append(kept, r)
+		}
+	}
+	return kept, nil
+}
+
+// saveHistory writes the history atomically.
+func saveHistory(out string, h []epochRecord) error {
+	b, err := json.MarshalIndent(h, "", " ")
+	if err != nil {
+		return err
+	}
+	path := filepath.Join(out, "history.json")
+	tmp, err := os.CreateTemp(out, ".history.json.tmp*")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name())
+	if _, err := tmp.Write(b); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return err
+	}
+	return os.Rename(tmp.Name(), path)
+}

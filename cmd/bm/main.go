@@ -1,0 +1,51 @@
+// Command bm trains and uses restricted Boltzmann machines.
+//
+// Usage:
+//
+//	bm train [flags]      train an RBM on IDX (MNIST) or .npy data; see bm train -h
+//	bm sample [flags]     draw Gibbs samples from a trained model and save them as a PNG
+//	bm version            print the versions of bm and of libtensorflow
+//
+// bm train writes the model, its TensorBoard logs and PNG pictures (filters, samples, learning
+// curves) into its -out folder. Usage errors exit with status 2 and name the flag.
+package main
+
+import (
+	"fmt"
+	"os"
+)
+
+func main() {
+	os.Exit(run(os.Args[1:]))
+}
+
+func run(args []string) int {
+	if len(args) == 0 {
+		usage()
+		return 2
+	}
+	switch args[0] {
+	case "train":
+		return cmdTrain(args[1:])
+	case "sample":
+		return cmdSample(args[1:])
+	case "version":
+		return cmdVersion()
+	case "-h", "-help", "--help", "help":
+		usage()
+		return 0
+	}
+	fmt.Fprintf(os.Stderr, "bm: unknown command %q\n", args[0])
+	usage()
+	return 2
+}
+
+func usage() {
+	fmt.Fprint(os.Stderr, `usage: bm <command> [flags]
+
+commands:
+  train     train an RBM (bm train -h lists every flag with its default)
+  sample    draw Gibbs samples from a trained model into a PNG
+  version   print the versions of bm and libtensorflow
+`)
+}

@@ -1,0 +1,152 @@
+package main
+
+import (
+	"encoding/binary"
+	"encoding/json"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// writeIDX writes n random h×w binary-ish images in the IDX format (MNIST's).
+func writeIDX(t *testing.T, path string, n, h, w int) {
+	t.Helper()
+	b := make([]byte, 16+n*h*w)
+	binary.BigEndian.PutUint32(b[0:], 0x00000803)
+	binary.BigEndian.PutUint32(b[4:], uint32(n))
+	binary.BigEndian.PutUint32(b[8:], uint32(h))
+	binary.BigEndian.PutUint32(b[12:], uint32(w))
+	r := rand.New(rand.NewPCG(1, 2))
+	for i := 16; i < len(b); i++ {
+		if r.IntN(3) == 0 {
+			b[i] = 255
+		}
+	}
+	if err := os.WriteFile(path, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// captureStderr runs f and returns what it wrote to stderr.
+func captureStderr(t *testing.T, f func()) string {
+	t.Helper()
+	old := os.Stderr
+	rd, wr, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	os.Stderr = wr
+	done := make(chan []byte)
+	go func() {
+		var out []byte
+		buf := make([]byte, 4096)
+		for {
+			n, err := rd.Read(buf)
+			out = append(out, buf[:n]...)
+			if err != nil {
+				break
+			}
+		}
+		done <- out
+	}()
+	f()
+	wr.Close()
+	os.Stderr = old
+	return string(<-done)
+}
+
+// TestTrainUsageErrors checks that nonsense flags exit with status 2 and name the flag.
+func TestTrainUsageErrors(t *testing.T) {
+	dir := t.TempDir()
+	data := filepath.Join(dir, "images.idx")
+	writeIDX(t, data, 60, 4, 4)
+	base := []string{"train", "-data", data, "-n-train", "50", "-n-val", "10", "-out", filepath.Join(dir, "out"), "-quiet"}
+	for _, tc := range []struct {
+		args []string
+		flag string
+	}{
+		{[]string{"-epochs", "0"}, "-epochs"},
+		{[]string{"-lr", "-1"}, "-lr"},
+		{[]string{"-lr", "fast"}, "-lr"},
+		{[]string{"-momentum", "geom:0.5,0.9"}, "-momentum"},
+		{[]string{"-dtype", "float16"}, "-dtype"},
+		{[]string{"-binarize", "maybe"}, "-binarize"},
+		{[]string{"-metrics", "accuracy"}, "-metrics"},
+		{[]string{"-visible", "poisson"}, "-visible"},
+		{[]string{"-gpu", "first"}, "-gpu"},
+		{[]string{"-dropout", "0"}, "-dropout"},
+		{[]string{"-n-hidden", "-5"}, "-n-hidden"},
+		{[]string{"-sparsity-target", "2"}, "-sparsity-target"},
+		{[]string{"-image-shape", "5,5"}, "-image-shape"},
+		{[]string{"-n-train", "100"}, "-n-train"},
+		{[]string{"-k", "0"}, "-k"},
+		{[]string{"-nope"}, "-nope"},
+	} {
+		var code int
+		out := captureStderr(t, func() { code = run(append(append([]string(nil), base...), tc.args...)) })
+		if code != 2 || !strings.Contains(out, tc.flag) {
+			t.Errorf("bm train %v: exit %d, stderr %q; want exit 2 naming %s", tc.args, code, out, tc.flag)
+		}
+	}
+	if code := run([]string{"frobnicate"}); code != 2 {
+		t.Errorf("unknown command: exit %d, want 2", code)
+	}
+}
+
+// TestTrainEndToEnd trains a small RBM on an IDX file, checks the outputs, and resumes it.
+func TestTrainEndToEnd(t *testing.T) {
+	dir := t.TempDir()
+	data := filepath.Join(dir, "images.idx")
+	writeIDX(t, data, 200, 4, 4)
+	out := filepath.Join(dir, "out")
+	args := []string{"train", "-data", data, "-n-train", "150", "-n-val", "50", "-n-hidden", "8", "-epochs", "2",
+		"-batch-size", "10", "-out", out, "-samples", "4", "-sample-steps", "10", "-quiet", "-train-every", "5",
+		"-val-every", "1", "-feg-every", "1", "-feg-batches", "2"}
+	if code := run(args); code != 0 {
+		t.Fatalf("bm train exited %d", code)
+	}
+	for _, f := range []string{"model/model.json", "filters.png", "samples.png", "curve_msre.png", "curve_pll.png", "curve_feg.png", "history.json"} {
+		if st, err := os.Stat(filepath.Join(out, f)); err != nil || st.Size() == 0 {
+			t.Errorf("missing output %s: %v", f, err)
+		}
+	}
+	if m, _ := filepath.Glob(filepath.Join(out, "logs", "train", "events.out.tfevents.*")); len(m) != 1 {
+		t.Errorf("TensorBoard files: %v", m)
+	}
+	// Resume to 3 epochs: the history gains one epoch.
+	for i, a := range args {
+		if a == "-epochs" {
+			args[i+1] = "3"
+		}
+	}
+	if code := run(args); code != 0 {
+		t.Fatalf("resumed bm train exited %d", code)
+	}
+	b, err := os.ReadFile(filepath.Join(out, "history.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var hist []epochRecord
+	if err := json.Unmarshal(b, &hist); err != nil {
+		t.Fatal(err)
+	}
+	if len(hist) != 3 || hist[2].Epoch != 3 || hist[2].Val["msre"] <= 0 {
+		t.Errorf("history after resume: %+v", hist)
+	}
+}
+
+// TestTrainBadData checks that an unreadable data file is a runtime error naming the file.
+func TestTrainBadData(t *testing.T) {
+	dir := t.TempDir()
+	data := filepath.Join(dir, "broken.idx")
+	if err := os.WriteFile(data, []byte{0, 0, 8, 3, 0, 0}, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var code int
+	out := captureStderr(t, func() { code = run([]string{"train", "-data", data, "-out", filepath.Join(dir, "o"), "-quiet"}) })
+	if code != 1 || !strings.Contains(out, "broken.idx") {
+		t.Errorf("bm train on a truncated file: exit %d, stderr %q", code, out)
+	}
+}

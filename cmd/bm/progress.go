@@ -1,0 +1,74 @@
+package main
+
+import (
+	"fmt"
+	"os"
+	"time"
+
+	"github.com/schollz/progressbar/v3"
+	"golang.org/x/term"
+
+	"github.com/boltzmann-go/boltzmann/rbm"
+)
+
+// progress shows one bar over all remaining minibatches of training, with the rate, the ETA
+// and the latest metrics, and prints one line per epoch above it. Without a terminal (or with
+// -quiet) it prints only the epoch lines.
+type progress struct {
+	bar      *progressbar.ProgressBar
+	perEpoch int
+	first    int // first epoch of this run
+	last     string
+}
+
+func newProgress(quiet bool, done, epochs, perEpoch int) *progress {
+	p := &progress{perEpoch: perEpoch, first: done + 1}
+	if quiet || !term.IsTerminal(int(os.Stderr.Fd())) || done >= epochs {
+		return p
+	}
+	p.bar = progressbar.NewOptions64(int64((epochs-done)*perEpoch),
+		progressbar.OptionSetWriter(os.Stderr),
+		progressbar.OptionSetDescription(fmt.Sprintf("epoch %d/%d", done+1, epochs)),
+		progressbar.OptionSetItsString("batch"),
+		progressbar.OptionShowIts(),
+		progressbar.OptionShowCount(),
+		progressbar.OptionSetPredictTime(true),
+		progressbar.OptionSetWidth(30),
+		progressbar.OptionThrottle(200*time.Millisecond),
+		progressbar.OptionShowDescriptionAtLineEnd(),
+	)
+	return p
+}
+
+// batch is rbm.FitOptions.OnBatch.
+func (p *progress) batch(epoch, done, total int) {
+	if p.bar == nil {
+		return
+	}
+	p.bar.Set64(int64((epoch-p.first)*p.perEpoch + done))
+}
+
+// epoch prints the epoch line and puts the latest metrics into the bar's description.
+func (p *progress) epoch(st rbm.EpochStats, line string) {
+	if p.bar == nil {
+		fmt.Println(line)
+		return
+	}
+	p.bar.Clear()
+	fmt.Fprintln(os.Stderr, line)
+	desc := fmt.Sprintf("epoch %d/%d", min(st.Epoch+1, st.Epochs), st.Epochs)
+	if v, ok := st.Val["msre"]; ok {
+		desc += fmt.Sprintf(" val.msre %.4f", v)
+	}
+	if v, ok := st.Val["pll"]; ok {
+		desc += fmt.Sprintf(" val.pll %.2f", v)
+	}
+	p.bar.Describe(desc)
+}
+
+func (p *progress) finish() {
+	if p.bar != nil {
+		p.bar.Finish()
+		fmt.Fprintln(os.Stderr)
+	}
+}

@@ -1,0 +1,385 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"log"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/boltzmann-go/boltzmann/dataset"
+	"github.com/boltzmann-go/boltzmann/rbm"
+	"github.com/boltzmann-go/boltzmann/tfops"
+)
+
+// trainFlags are the flags of bm train; their defaults reproduce the original's rbm_mnist.py.
+type trainFlags struct {
+	data dataFlags
+
+	visible, hidden string
+	draws, groups   int
+	sigma           floats
+	nHidden         int
+	wInit           float64
+	vbInit          string
+	hbInit          float64
+	k               ints
+	lr, momentum    floats
+	epochs, batch   int
+	l2              float64
+	pcd             bool
+	sampleV         bool
+	hiddenMeans     bool
+	dropout         float64
+	spTarget        float64
+	spCost          float64
+	spDamping       float64
+	dbmFirst        bool
+	dbmLast         bool
+	dtype           string
+	seed            int64
+	updatesPerRun   int
+
+	metrics    string
+	trainEvery int
+	valEvery   int
+	fegEvery   int
+	fegBatches int
+
+	out         string
+	fresh       bool
+	quiet       bool
+	gpu         string
+	threads     int
+	chains      int
+	sampleSteps int
+	filters     int
+}
+
+func (f *trainFlags) flagSet() *flag.FlagSet {
+	fs := newFlagSet("train", "bm train [flags]")
+	f.data.register(fs)
+	fs.StringVar(&f.visible, "visible", "bernoulli", "visible units: bernoulli, gaussian or multinomial")
+	fs.StringVar(&f.hidden, "hidden", "bernoulli", "hidden units: bernoulli or multinomial")
+	fs.IntVar(&f.draws, "draws", 100, "multinomial units: draws M per group")
+	fs.IntVar(&f.groups, "groups", 1, "multinomial units: number of softmax groups")
+	f.sigma = floats{1}
+	fs.Var(&f.sigma, "sigma", "gaussian visible units: σ, one value or one per unit")
+	fs.IntVar(&f.nHidden, "n-hidden", 1024, "number of hidden units")
+	fs.Float64Var(&f.wInit, "w-init", 0.01, "std of the initial weights")
+	fs.StringVar(&f.vbInit, "vb-init", "logit", "visible bias init: logit (logit of the training means) or zero")
+	fs.Float64Var(&f.hbInit, "hb-init", 0, "initial hidden bias")
+	f.k = ints{1}
+	fs.Var(&f.k, "k", "Gibbs steps per update (CD-k), one value or a per-epoch list")
+	f.lr = floats{0.01}
+	fs.Var(&f.lr, "lr", "learning rate: one value, a per-epoch list, or geom:START,END,N")
+	f.momentum = floats{0.5, 0.5438, 0.5914, 0.6432, 0.6996, 0.7609, 0.8275, 0.9}
+	fs.Var(&f.momentum, "momentum", "momentum schedule (default geom:0.5,0.9,8, as the original)")
+	fs.IntVar(&f.epochs, "epochs", 120, "number of epochs")
+	fs.IntVar(&f.batch, "batch-size", 10, "minibatch size")
+	fs.Float64Var(&f.l2, "l2", 1e-5, "L2 weight decay")
+	fs.BoolVar(&f.pcd, "pcd", false, "persistent contrastive divergence (PCD) instead of CD")
+	fs.BoolVar(&f.sampleV, "sample-v-states", false, "sample visible states in the Gibbs chain (else use means)")
+	fs.BoolVar(&f.hiddenMeans, "hidden-means", false, "use hidden probabilities in the chain instead of samples")
+	fs.Float64Var(&f.dropout, "dropout", 1, "probability of keeping a visible input (1: no dropout)")
+	fs.Float64Var(&f.spTarget, "sparsity-target", 0.1, "target mean hidden activation")
+	fs.Float64Var(&f.spCost, "sparsity-cost", 1e-5, "weight of the sparsity penalty (0: none)")
+	fs.Float64Var(&f.spDamping, "sparsity-damping", 0.9, "decay of the running hidden-activity estimate")
+	fs.BoolVar(&f.dbmFirst, "dbm-first", false, "bottom RBM of a DBM stack (doubled input to the hidden units)")
+	fs.BoolVar(&f.dbmLast, "dbm-last", false, "top RBM of a DBM stack (doubled input to the visible units)")
+	fs.StringVar(&f.dtype, "dtype", "float32", "float32 or float64")
+	fs.Int64Var(&f.seed, "seed", 1337, "random seed of everything in the model")
+	fs.IntVar(&f.updatesPerRun, "updates-per-run", 10, "minibatch updates per TensorFlow Session.Run")
+	fs.StringVar(&f.metrics, "metrics", "msre,pll,feg,hidden", "metrics to compute: msre, pll, feg, l2_loss, hidden (comma-separated, or none)")
+	fs.IntVar(&f.trainEvery, "train-every", 1000, "updates between training-metric evaluations")
+	fs.IntVar(&f.valEvery, "val-every", 2, "epochs between validation evaluations")
+	fs.IntVar(&f.fegEvery, "feg-every", 4, "epochs between free-energy gaps")
+	fs.IntVar(&f.fegBatches, "feg-batches", 50, "minibatches averaged by the free-energy gap")
+	fs.StringVar(&f.out, "out", "runs/rbm_mnist", "output folder: model/, logs/ (TensorBoard) and PNG pictures")
+	fs.BoolVar(&f.fresh, "fresh", false, "start a new model even if -out holds one (otherwise training resumes)")
+	fs.BoolVar(&f.quiet, "quiet", false, "no progress bar (it is also off when stderr is not a terminal)")
+	fs.StringVar(&f.gpu, "gpu", "", "GPU ids to use, e.g. 0; empty means CPU")
+	fs.IntVar(&f.threads, "threads", 0, "TensorFlow intra-op threads (0: one per core)")
+	fs.IntVar(&f.chains, "samples", 100, "Gibbs chains drawn for samples.png (0: none)")
+	fs.IntVar(&f.sampleSteps, "sample-steps", 1000, "Gibbs steps per chain for samples.png")
+	fs.IntVar(&f.filters, "filters", 100, "filters drawn in filters.png")
+	return fs
+}
+
+// config maps the flags onto an rbm.Config.
+func (f *trainFlags) config(d *loaded) (rbm.Config, error) {
+	var c rbm.Config
+	var err error
+	if c.Visible, err = rbm.ParseUnit(f.visible, f.draws, f.groups, f.sigma); err != nil {
+		return c, flagErr("visible", "%v", err)
+	}
+	if f.hidden == "gaussian" {
+		return c, flagErr("hidden", "gaussian hidden units are not supported")
+	}
+	if c.Hidden, err = rbm.ParseUnit(f.hidden, f.draws, f.groups, nil); err != nil {
+		return c, flagErr("hidden", "%v", err)
+	}
+	if c.DType, err = tfops.ParseDType(f.dtype); err != nil {
+		return c, flagErr("dtype", "%v", err)
+	}
+	if f.nHidden <= 0 {
+		return c, flagErr("n-hidden", "%d, want > 0", f.nHidden)
+	}
+	if f.wInit <= 0 {
+		return c, flagErr("w-init", "%g, want > 0", f.wInit)
+	}
+	if f.epochs <= 0 {
+		return c, flagErr("epochs", "%d, want > 0", f.epochs)
+	}
+	if f.batch <= 0 {
+		return c, flagErr("batch-size", "%d, want > 0", f.batch)
+	}
+	if f.dropout <= 0 || f.dropout > 1 {
+		return c, flagErr("dropout", "%g, want a keep probability in (0, 1]", f.dropout)
+	}
+	if f.updatesPerRun <= 0 {
+		return c, flagErr("updates-per-run", "%d, want > 0", f.updatesPerRun)
+	}
+	c.NumVisible, c.NumHidden, c.Seed = d.train.Cols, f.nHidden, f.seed
+	c.WeightStd, c.InitHiddenBias = f.wInit, []float64{f.hbInit}
+	switch f.vbInit {
+	case "logit":
+		if _, ok := c.Visible.(rbm.Bernoulli); ok {
+			c.InitVisibleBias = dataset.LogitMean(d.train)
+		}
+	case "zero":
+	default:
+		return c, flagErr("vb-init", "%q, want logit or zero", f.vbInit)
+	}
+	c.CDSteps, c.LearningRate, c.Momentum = trim(f.k, f.epochs), trim(f.lr, f.epochs), trim(f.momentum, f.epochs)
+	c.Epochs, c.BatchSize, c.L2 = f.epochs, f.batch, rbm.F(f.l2)
+	c.Persistent, c.SampleVisible, c.HiddenMeans, c.Dropout = f.pcd, f.sampleV, f.hiddenMeans, f.dropout
+	c.SparsityTarget, c.SparsityCost, c.SparsityDamping = f.spTarget, f.spCost, f.spDamping
+	c.DBMFirst, c.DBMLast, c.UpdatesPerRun = f.dbmFirst, f.dbmLast, f.updatesPerRun
+	m := &c.Metrics
+	m.TrainEvery, m.ValEvery, m.FEGEvery, m.FEGBatches = f.trainEvery, f.valEvery, f.fegEvery, f.fegBatches
+	if f.metrics != "none" && f.metrics != "" {
+		for _, name := range strings.Split(f.metrics, ",") {
+			switch strings.TrimSpace(name) {
+			case "msre":
+				m.MSRE = true
+			case "pll":
+				m.PLL = true
+			case "feg":
+				m.FEG = true
+			case "l2_loss":
+				m.L2Loss = true
+			case "hidden":
+				m.Hidden = true
+			default:
+				return c, flagErr("metrics", "unknown metric %q (want msre, pll, feg, l2_loss, hidden)", name)
+			}
+		}
+	}
+	if m.PLL {
+		if _, ok := c.Visible.(rbm.Bernoulli); !ok {
+			m.PLL = false // only defined for binary visible units
+		}
+	}
+	if err := c.Validate(); err != nil {
+		var ce *rbm.ConfigError
+		if errors.As(err, &ce) {
+			return c, flagErr(flagFor(ce.Field), "%v", err)
+		}
+		return c, err
+	}
+	return c, nil
+}
+
+// trim cuts a schedule to the number of epochs (a ramp longer than the run is allowed on the
+// command line, as geomspace(0.5, 0.9, 8) with 5 epochs).
+func trim[T any](s []T, epochs int) []T {
+	if len(s) > epochs {
+		return s[:epochs]
+	}
+	return s
+}
+
+// flagFor maps a Config field to the flag that sets it.
+func flagFor(field string) string {
+	field, _, _ = strings.Cut(field, "[")
+	m := map[string]string{
+		"NumHidden": "n-hidden", "WeightStd": "w-init", "CDSteps": "k", "LearningRate": "lr", "Momentum": "momentum",
+		"Epochs": "epochs", "BatchSize": "batch-size", "L2": "l2", "Dropout": "dropout", "SparsityTarget": "sparsity-target",
+		"SparsityCost": "sparsity-cost", "SparsityDamping": "sparsity-damping", "Visible": "visible", "Hidden": "hidden",
+		"DType": "dtype", "UpdatesPerRun": "updates-per-run", "InitHiddenBias": "hb-init", "InitVisibleBias": "vb-init",
+		"Metrics.TrainEvery": "train-every", "Metrics.ValEvery": "val-every", "Metrics.FEGEvery": "feg-every",
+		"Metrics.FEGBatches": "feg-batches", "Metrics.PLL": "metrics",
+	}
+	if f, ok := m[field]; ok {
+		return f
+	}
+	return strings.ToLower(field)
+}
+
+func cmdTrain(args []string) int {
+	log.SetFlags(0)
+	log.SetOutput(os.Stderr)
+	log.SetPrefix("bm train: ")
+	var f trainFlags
+	fs := f.flagSet()
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return 0
+		}
+		return 2
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(os.Stderr, "bm train: unexpected argument %q\n", fs.Arg(0))
+		return 2
+	}
+	if err := train(&f); err != nil {
+		var ue usageError
+		if errors.As(err, &ue) {
+			fmt.Fprintf(os.Stderr, "bm train: %v\n", err)
+			return 2
+		}
+		log.Print(err)
+		return 1
+	}
+	return 0
+}
+
+func train(f *trainFlags) error {
+	if _, err := tfops.ConfigProto(&tfops.Options{GPU: f.gpu, IntraOpThreads: f.threads}); err != nil {
+		return flagErr("gpu", "%v", err)
+	}
+	d, err := f.data.load()
+	if err != nil {
+		return err
+	}
+	c, err := f.config(d)
+	if err != nil {
+		return err
+	}
+	if err := os.MkdirAll(f.out, 0o755); err != nil {
+		return err
+	}
+	modelDir := filepath.Join(f.out, "model")
+	var m *rbm.RBM
+	if _, err := os.Stat(filepath.Join(modelDir, "model.json")); err == nil && !f.fresh {
+		if m, err = rbm.Load(modelDir); err != nil {
+			return fmt.Errorf("resume from %s: %w (use -fresh to start over)", modelDir, err)
+		}
+		if err := m.SetEpochs(f.epochs); err != nil {
+			m.Close()
+			return flagErr("epochs", "%v", err)
+		}
+		log.Printf("resuming %s after epoch %d", modelDir, m.Epoch())
+	} else {
+		c.Threads, c.GPU = f.threads, f.gpu
+		if m, err = rbm.New(c); err != nil {
+			return err
+		}
+	}
+	defer m.Close()
+	if devs, err := m.Devices(); err == nil {
+		log.Printf("TensorFlow devices: %s", strings.Join(devs, ", "))
+	}
+	if d.std != nil {
+		if err := d.std.Save(filepath.Join(f.out, "standardizer.json")); err != nil {
+			return err
+		}
+	}
+	log.Printf("%s RBM %d×%d (%s) on %d training rows (%d validation), %d epochs of batches of %d",
+		c.Visible.Name()+"-"+c.Hidden.Name(), c.NumVisible, c.NumHidden, f.dtype, d.train.Rows, rowsOf(d.val), f.epochs, f.batch)
+
+	sumOpts := rbm.SummaryOptions{ImageShape: d.shape}
+	if d.val != nil && d.shape != nil {
+		sumOpts.Reconstruct = d.val.SliceRows(0, min(8, d.val.Rows))
+	}
+	sums, err := rbm.NewSummaries(filepath.Join(f.out, "logs"), sumOpts)
+	if err != nil {
+		return err
+	}
+	defer sums.Close()
+	hist, err := loadHistory(f.out, m.Epoch())
+	if err != nil {
+		return err
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	bar := newProgress(f.quiet, m.Epoch(), f.epochs, (d.train.Rows+f.batch-1)/f.batch)
+	_, fitErr := m.Fit(ctx, dataOf(d.train), dataOf(d.val), &rbm.FitOptions{
+		Dir:       modelDir,
+		Summaries: sums,
+		OnBatch:   bar.batch,
+		OnEpoch: func(st rbm.EpochStats) error {
+			line := epochLine(st, c.Metrics)
+			bar.epoch(st, line)
+			hist = append(hist, record(st))
+			return saveHistory(f.out, hist)
+		},
+	})
+	bar.finish()
+	if fitErr != nil && !errors.Is(fitErr, context.Canceled) {
+		return fitErr
+	}
+	if errors.Is(fitErr, context.Canceled) {
+		log.Printf("interrupted: the model saved after the last complete epoch is in %s", modelDir)
+	}
+	return drawAll(ctx, f, m, d, hist)
+}
+
+func rowsOf(m *dataset.Matrix[float32]) int {
+	if m == nil {
+		return 0
+	}
+	return m.Rows
+}
+
+// dataOf returns m as rbm.Data, or a nil interface for a nil matrix.
+func dataOf(m *dataset.Matrix[float32]) rbm.Data {
+	if m == nil {
+		return nil
+	}
+	return m
+}
+
+// epochLine formats an epoch the way the original prints it.
+func epochLine(st rbm.EpochStats, mc rbm.Metrics) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "epoch %d/%d", st.Epoch, st.Epochs)
+	for _, part := range []struct {
+		prefix string
+		vals   map[string]float64
+	}{{"", st.Train}, {"val.", st.Val}} {
+		keys := make([]string, 0, len(part.vals))
+		for k := range part.vals {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		for _, k := range keys {
+			fmt.Fprintf(&b, "; %s%s: "+format(mc, k), part.prefix, k, part.vals[k])
+		}
+	}
+	fmt.Fprintf(&b, " (%.1fs)", st.Elapsed.Seconds())
+	return b.String()
+}
+
+func format(mc rbm.Metrics, name string) string {
+	if f, ok := mc.Format[name]; ok {
+		return f
+	}
+	switch name {
+	case "msre":
+		return "%.4f"
+	case "pll":
+		return "%.3f"
+	case "feg":
+		return "%.2f"
+	case "l2_loss":
+		return "%.2e"
+	}
+	return "%.3f"
+}

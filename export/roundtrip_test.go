@@ -1,0 +1,140 @@
+package export
+
+import (
+	"math"
+	"slices"
+	"sort"
+	"testing"
+
+	tf "github.com/galeone/tensorflow/tensorflow/go"
+)
+
+// wantShape is the static shape each signature tensor must declare, for a model with nv
+// visible and nh hidden units (−1: the batch dimension).
+func wantShape(key, name string, nv, nh int64) []int64 {
+	switch {
+	case name == "seed":
+		return []int64{2}
+	case name == "features":
+		return []int64{-1, nh}
+	case name == "free_energy":
+		return []int64{-1}
+	}
+	return []int64{-1, nv}
+}
+
+// TestGoRoundTrip exports trained RBMs of every kind and dtype, loads them back with the C
+// API loader (tf.LoadSavedModel), checks the signatures and compares every output with the
+// in-memory model.
+func TestGoRoundTrip(t *testing.T) {
+	for _, e := range exports(t) {
+		t.Run(e.name, func(t *testing.T) {
+			sm := load(t, e.dir)
+			checkSignatures(t, sm, e)
+			feeds := map[string]*tf.Tensor{"visible": matrixTensor(t, e.x, e.dt)}
+			for _, key := range []string{"serving_default", "reconstruct", "free_energy"} {
+				for name, got := range run(t, sm, key, feeds) {
+					k := key + "." + name
+					if got.DataType() != e.dt {
+						t.Errorf("%s: dtype %v, want %v", k, got.DataType(), e.dt)
+					}
+					if !slices.Equal(got.Shape(), e.shape[k]) {
+						t.Errorf("%s: shape %v, want %v", k, got.Shape(), e.shape[k])
+					}
+					d := maxAbsDiff(values(t, got), e.want[k])
+					t.Logf("%s: max |Go SavedModel − in-memory| = %.3g", k, d)
+					if d > e.tol {
+						t.Errorf("%s: max abs diff from the in-memory model %.3g, want ≤ %g", k, d, e.tol)
+					}
+				}
+			}
+			checkSample(t, e, func(a, b int64) map[string][]float64 {
+				out := map[string][]float64{}
+				for name, v := range run(t, sm, "sample", map[string]*tf.Tensor{"visible": feeds["visible"], "seed": seedTensor(t, a, b)}) {
+					if !slices.Equal(v.Shape(), []int64{int64(e.x.Rows), int64(e.kind.nv)}) {
+						t.Errorf("sample.%s: shape %v, want [%d %d]", name, v.Shape(), e.x.Rows, e.kind.nv)
+					}
+					out[name] = values(t, v)
+				}
+				return out
+			})
+		})
+	}
+}
+
+// checkSignatures checks that sm has exactly the four RBM signatures with the right input and
+// output names, dtypes, shapes and method.
+func checkSignatures(t *testing.T, sm *tf.SavedModel, e *exported) {
+	t.Helper()
+	var keys []string
+	for k := range sm.Signatures {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	if want := []string{"free_energy", "reconstruct", "sample", "serving_default"}; !slices.Equal(keys, want) {
+		t.Fatalf("signatures %v, want %v", keys, want)
+	}
+	nv, nh := int64(e.kind.nv), int64(e.kind.nh)
+	for key, io := range signatureIO {
+		sig := sm.Signatures[key]
+		if sig.MethodName != predictMethod {
+			t.Errorf("%s: method %q, want %q", key, sig.MethodName, predictMethod)
+		}
+		for _, side := range []struct {
+			what  string
+			infos map[string]tf.TensorInfo
+			want  []string
+		}{{"inputs", sig.Inputs, io.in}, {"outputs", sig.Outputs, io.out}} {
+			var names []string
+			for n, ti := range side.infos {
+				names = append(names, n)
+				wantDT := e.dt
+				if n == "seed" {
+					wantDT = tf.Int64
+				}
+				if ti.DType != wantDT {
+					t.Errorf("%s %s %q: dtype %v, want %v", key, side.what, n, ti.DType, wantDT)
+				}
+				got, _ := ti.Shape.ToSlice()
+				if want := wantShape(key, n, nv, nh); !slices.Equal(got, want) {
+					t.Errorf("%s %s %q: shape %v, want %v", key, side.what, n, ti.Shape, want)
+				}
+			}
+			sort.Strings(names)
+			if !slices.Equal(names, side.want) {
+				t.Errorf("%s %s %v, want %v", key, side.what, names, side.want)
+			}
+		}
+	}
+}
+
+// checkSample checks the "sample" signature through sample(seed): the same seed gives the
+// same outputs, another seed other ones, and the outputs are valid states and means.
+func checkSample(t *testing.T, e *exported, sample func(a, b int64) map[string][]float64) {
+	t.Helper()
+	s1, s2, s3 := sample(1, 2), sample(1, 2), sample(1, 3)
+	for _, name := range []string{"sample", "mean"} {
+		if !slices.Equal(s1[name], s2[name]) {
+			t.Errorf("sample.%s differs between two runs with seed (1, 2)", name)
+		}
+		if slices.Equal(s1[name], s3[name]) {
+			t.Errorf("sample.%s is the same for seeds (1, 2) and (1, 3)", name)
+		}
+		for _, s := range [][]float64{s1[name], s3[name]} {
+			for i, v := range s {
+				switch {
+				case math.IsNaN(v) || math.IsInf(v, 0):
+					t.Fatalf("sample.%s[%d] = %g", name, i, v)
+				case e.kind.gaussian:
+				case name == "sample" && v != 0 && v != 1:
+					t.Fatalf("sample.sample[%d] = %g, want a Bernoulli state 0 or 1", i, v)
+				case name == "mean" && (v < 0 || v > 1):
+					t.Fatalf("sample.mean[%d] = %g, want a probability", i, v)
+				}
+			}
+		}
+	}
+	if e.kind.gaussian && slices.Equal(s1["sample"], s1["mean"]) {
+		t.Errorf("Gaussian sample equals its mean: no noise was drawn")
+	}
+}
