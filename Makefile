@@ -39,12 +39,19 @@ test: deps ## vet and run every test
 	$(GO) vet ./...
 	$(GO) test -count=1 -timeout 40m ./...
 
-bench: deps ## run the benchmarks
-	@echo "make bench: the benchmarks arrive with the RBM (issue: RBMs); nothing to run yet"
+BENCH ?= .
+BENCHTIME ?= 2s
+bench: deps ## run the benchmarks (BENCH=regexp, BENCHTIME=2s)
+	$(GO) test -run '^$$' -bench '$(BENCH)' -benchtime $(BENCHTIME) ./rbm ./tfops
 
-demo: deps ## train the default model (placeholder until the RBM exists)
-	@echo "make demo: the RBM does not exist yet; for now this checks TensorFlow from Go:"
-	@$(GO) run ./cmd/tfinfo
+DEMO_OUT ?= runs/demo
+DEMO_EPOCHS ?= 6
+demo: deps data build ## train a 784-1024 Bernoulli RBM on MNIST for a few minutes; writes PNGs
+	bin/bm train -data $(DATA_DIR)/mnist -out $(DEMO_OUT) -epochs $(DEMO_EPOCHS) -lr 0.05 \
+	  -train-every 1000 -val-every 1 -feg-every 2 -feg-batches 50 -fresh
+	@echo
+	@echo "make demo: pictures in $(DEMO_OUT)/: filters.png samples.png curve_msre.png curve_pll.png curve_feg.png"
+	@echo "make demo: TensorBoard logs in $(DEMO_OUT)/logs (tensorboard --logdir $(DEMO_OUT)/logs)"
 
 env: ## print the exports that let `go test`/`go run` work from your own shell
 	@echo 'export CGO_ENABLED=1'
