@@ -374,3 +374,20 @@ func TestTrainingImprovesLikelihood(t *testing.T) {
 		t.Errorf("log-likelihood %.3f → %.3f, want a gain of at least 0.5 nats", before, after)
 	}
 }
+
+// TestInitFrom copies a trained model into one with other graph settings and another dtype.
+func TestInitFrom(t *testing.T) {
+	x := binaryData(30, 6, 8)
+	a := newModel(t, Config{NumVisible: 6, NumHidden: 3, DType: tf.Double, Epochs: 2})
+	fit(t, a, x)
+	b := newModel(t, Config{NumVisible: 6, NumHidden: 3, DType: tf.Double, Dropout: 0.5, Seed: 9})
+	if err := b.InitFrom(a); err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(weights(t, a), weights(t, b)) {
+		t.Error("InitFrom did not copy the weights")
+	}
+	if err := newModel(t, Config{NumVisible: 5, NumHidden: 3}).InitFrom(a); !errors.Is(err, ErrShape) {
+		t.Errorf("InitFrom across shapes = %v, want ErrShape", err)
+	}
+}
