@@ -8,6 +8,8 @@ import (
 	"math/bits"
 	"reflect"
 	"strings"
+
+	"github.com/boltzmann-go/boltzmann/internal/atomicfile"
 )
 
 // The .npy format, versions 1.0, 2.0 and 3.0, is described in numpy's
@@ -214,7 +216,7 @@ func WriteNPY[T Float](path string, m *Matrix[T]) error {
 	if err := m.Validate(); err != nil {
 		return fmt.Errorf("dataset: write %s: %w", path, err)
 	}
-	if err := writeFileAtomic(path, func(w io.Writer) error { return EncodeNPY(w, m) }); err != nil {
+	if err := atomicfile.Write(path, func(w io.Writer) error { return EncodeNPY(w, m) }); err != nil {
 		return fmt.Errorf("dataset: write %s: %w", path, err)
 	}
 	return nil

@@ -6,6 +6,8 @@ import (
 	"io"
 	"math"
 	"os"
+
+	"github.com/boltzmann-go/boltzmann/internal/atomicfile"
 )
 
 // MinStd is the smallest standard deviation Standardize divides by: a
@@ -112,7 +114,7 @@ func (s *Standardizer) Save(path string) error {
 		return fmt.Errorf("dataset: save %s: %w", path, err)
 	}
 	b = append(b, '\n')
-	err = writeFileAtomic(path, func(w io.Writer) error {
+	err = atomicfile.Write(path, func(w io.Writer) error {
 		_, err := w.Write(b)
 		return err
 	})

@@ -1,14 +1,13 @@
 package picture
 
 import (
-	"bufio"
 	"errors"
 	"fmt"
 	"image"
 	"image/png"
 	"io"
-	"os"
-	"path/filepath"
+
+	"github.com/boltzmann-go/boltzmann/internal/atomicfile"
 )
 
 // SavePNG encodes img as PNG and writes it to path atomically: the bytes
@@ -26,42 +25,9 @@ func SavePNG(path string, img image.Image) error {
 	})
 }
 
-// writeAtomic calls write with a buffered writer to a temporary file next
-// to path, then syncs, closes and renames it to path. On any error the
-// temporary file is removed and path is left as it was.
-func writeAtomic(path string, write func(io.Writer) error) (err error) {
-	dir, base := filepath.Split(path)
-	if dir == "" {
-		dir = "."
-	}
-	f, err := os.CreateTemp(dir, "."+base+".tmp*")
-	if err != nil {
-		return fmt.Errorf("picture: %s: %w", path, err)
-	}
-	tmp := f.Name()
-	defer func() {
-		if err != nil {
-			f.Close()
-			os.Remove(tmp)
-		}
-	}()
-	bw := bufio.NewWriter(f)
-	if err := write(bw); err != nil {
-		return fmt.Errorf("picture: %s: %w", path, err)
-	}
-	if err := bw.Flush(); err != nil {
-		return fmt.Errorf("picture: %s: %w", path, err)
-	}
-	if err := f.Chmod(0o644); err != nil {
-		return fmt.Errorf("picture: %s: %w", path, err)
-	}
-	if err := f.Sync(); err != nil {
-		return fmt.Errorf("picture: %s: %w", path, err)
-	}
-	if err := f.Close(); err != nil {
-		return fmt.Errorf("picture: %s: %w", path, err)
-	}
-	if err := os.Rename(tmp, path); err != nil {
+// writeAtomic writes path atomically (package atomicfile), prefixing errors with the path.
+func writeAtomic(path string, write func(io.Writer) error) error {
+	if err := atomicfile.Write(path, write); err != nil {
 		return fmt.Errorf("picture: %s: %w", path, err)
 	}
 	return nil

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/boltzmann-go/boltzmann/internal/atomicfile"
 	"github.com/boltzmann-go/boltzmann/tfops"
 )
 
@@ -82,7 +83,7 @@ func (m *RBM) Save(dir string) error {
 	if err != nil {
 		return fmt.Errorf("rbm: save: %w", err)
 	}
-	if err := writeFileAtomic(filepath.Join(dir, modelFile), append(b, '\n')); err != nil {
+	if err := atomicfile.WriteFile(filepath.Join(dir, modelFile), append(b, '\n')); err != nil {
 		return fmt.Errorf("rbm: save: %w", err)
 	}
 	// The new checkpoint is committed; remove the others.
@@ -93,28 +94,6 @@ func (m *RBM) Save(dir string) error {
 		}
 	}
 	return nil
-}
-
-// writeFileAtomic writes data to a temporary file beside path, syncs it and renames it to path.
-func writeFileAtomic(path string, data []byte) error {
-	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp*")
-	if err != nil {
-		return err
-	}
-	tmp := f.Name()
-	defer os.Remove(tmp) // a no-op after the rename
-	if _, err := f.Write(data); err != nil {
-		f.Close()
-		return err
-	}
-	if err := f.Sync(); err != nil {
-		f.Close()
-		return err
-	}
-	if err := f.Close(); err != nil {
-		return err
-	}
-	return os.Rename(tmp, path)
 }
 
 // ErrNoModel reports a directory without a saved model.

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"math"
 	"math/rand/v2"
+	"os"
 	"slices"
 	"testing"
 
@@ -348,7 +349,7 @@ func TestLoadErrors(t *testing.T) {
 		t.Errorf("Load(empty dir) = %v, want ErrNoModel", err)
 	}
 	dir := t.TempDir()
-	if err := writeFileAtomic(dir+"/model.json", []byte("{not json")); err != nil {
+	if err := os.WriteFile(dir+"/model.json", []byte("{not json"), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := Load(dir); err == nil {

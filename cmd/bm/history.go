@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 
+	"github.com/boltzmann-go/boltzmann/internal/atomicfile"
 	"github.com/boltzmann-go/boltzmann/rbm"
 )
 
@@ -52,18 +53,5 @@ func saveHistory(out string, h []epochRecord) error {
 	if err != nil {
 		return err
 	}
-	path := filepath.Join(out, "history.json")
-	tmp, err := os.CreateTemp(out, ".history.json.tmp*")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name())
-	if _, err := tmp.Write(b); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), path)
+	return atomicfile.WriteFile(filepath.Join(out, "history.json"), b)
 }
