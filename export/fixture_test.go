@@ -41,6 +41,7 @@ type exported struct {
 	x     *dataset.Matrix[float64] // test inputs, 7 rows
 	want  map[string][]float64     // in-memory outputs by "<signature>.<output>"
 	shape map[string][]int64       // their shapes
+	vars  map[string][]float64     // trained parameters by checkpoint key: weights/W, weights/vb, weights/hb
 }
 
 var (
@@ -93,6 +94,11 @@ func buildExport(k kind, dt tf.DataType, tol float64, dtName string) (*exported,
 	if err != nil {
 		return nil, err
 	}
+	w, vb, hb, err := m.Weights()
+	if err != nil {
+		return nil, err
+	}
+	e.vars = map[string][]float64{"weights/W": w, "weights/vb": vb, "weights/hb": hb}
 	e.want["serving_default.features"], e.shape["serving_default.features"] = h.Data, []int64{int64(h.Rows), int64(h.Cols)}
 	e.want["reconstruct.reconstruction"], e.shape["reconstruct.reconstruction"] = rec.Data, []int64{int64(rec.Rows), int64(rec.Cols)}
 	e.want["free_energy.free_energy"], e.shape["free_energy.free_energy"] = fe, []int64{int64(len(fe))}

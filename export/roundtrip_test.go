@@ -48,16 +48,17 @@ func TestGoRoundTrip(t *testing.T) {
 					}
 				}
 			}
-			checkSample(t, e, func(a, b int64) map[string][]float64 {
-				out := map[string][]float64{}
-				for name, v := range run(t, sm, "sample", map[string]*tf.Tensor{"visible": feeds["visible"], "seed": seedTensor(t, a, b)}) {
+			var samples [3]map[string][]float64
+			for i, seed := range sampleSeeds {
+				samples[i] = map[string][]float64{}
+				for name, v := range run(t, sm, "sample", map[string]*tf.Tensor{"visible": feeds["visible"], "seed": seedTensor(t, seed[0], seed[1])}) {
 					if !slices.Equal(v.Shape(), []int64{int64(e.x.Rows), int64(e.kind.nv)}) {
 						t.Errorf("sample.%s: shape %v, want [%d %d]", name, v.Shape(), e.x.Rows, e.kind.nv)
 					}
-					out[name] = values(t, v)
+					samples[i][name] = values(t, v)
 				}
-				return out
-			})
+			}
+			checkSample(t, e, samples)
 		})
 	}
 }
@@ -108,11 +109,14 @@ func checkSignatures(t *testing.T, sm *tf.SavedModel, e *exported) {
 	}
 }
 
-// checkSample checks the "sample" signature through sample(seed): the same seed gives the
-// same outputs, another seed other ones, and the outputs are valid states and means.
-func checkSample(t *testing.T, e *exported, sample func(a, b int64) map[string][]float64) {
+// sampleSeeds are the seeds fed to the "sample" signature: the same one twice, then another.
+var sampleSeeds = [3][2]int64{{1, 2}, {1, 2}, {1, 3}}
+
+// checkSample checks the outputs of the "sample" signature for sampleSeeds: the same seed
+// gives the same outputs, another seed other ones, and the outputs are valid states and means.
+func checkSample(t *testing.T, e *exported, runs [3]map[string][]float64) {
 	t.Helper()
-	s1, s2, s3 := sample(1, 2), sample(1, 2), sample(1, 3)
+	s1, s2, s3 := runs[0], runs[1], runs[2]
 	for _, name := range []string{"sample", "mean"} {
 		if !slices.Equal(s1[name], s2[name]) {
 			t.Errorf("sample.%s differs between two runs with seed (1, 2)", name)

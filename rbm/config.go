@@ -122,24 +122,16 @@ func (c Config) withDefaults() Config {
 	if c.Hidden == nil {
 		c.Hidden = Bernoulli{}
 	}
-	if c.NumVisible == 0 {
-		c.NumVisible = 784
-	}
-	if c.NumHidden == 0 {
-		c.NumHidden = 256
-	}
-	if c.DType == 0 {
-		c.DType = tf.Float
-	}
-	if c.WeightStd == 0 {
-		c.WeightStd = 0.01
-	}
-	if c.Epochs == 0 {
-		c.Epochs = 10
-	}
-	if c.BatchSize == 0 {
-		c.BatchSize = 10
-	}
+	orDefault(&c.NumVisible, 784)
+	orDefault(&c.NumHidden, 256)
+	orDefault(&c.DType, tf.Float)
+	orDefault(&c.WeightStd, 0.01)
+	orDefault(&c.Epochs, 10)
+	orDefault(&c.BatchSize, 10)
+	orDefault(&c.Dropout, 1)
+	orDefault(&c.SparsityTarget, 0.1)
+	orDefault(&c.SparsityDamping, 0.9)
+	orDefault(&c.UpdatesPerRun, 10)
 	if c.CDSteps == nil {
 		c.CDSteps = []int{1}
 	}
@@ -155,32 +147,20 @@ func (c Config) withDefaults() Config {
 	if c.L2 == nil {
 		c.L2 = F(1e-4)
 	}
-	if c.Dropout == 0 {
-		c.Dropout = 1
-	}
-	if c.SparsityTarget == 0 {
-		c.SparsityTarget = 0.1
-	}
-	if c.SparsityDamping == 0 {
-		c.SparsityDamping = 0.9
-	}
-	if c.UpdatesPerRun == 0 {
-		c.UpdatesPerRun = 10
-	}
 	m := &c.Metrics
-	if m.TrainEvery == 0 {
-		m.TrainEvery = 10
-	}
-	if m.ValEvery == 0 {
-		m.ValEvery = 1
-	}
-	if m.FEGEvery == 0 {
-		m.FEGEvery = 2
-	}
-	if m.FEGBatches == 0 {
-		m.FEGBatches = 10
-	}
+	orDefault(&m.TrainEvery, 10)
+	orDefault(&m.ValEvery, 1)
+	orDefault(&m.FEGEvery, 2)
+	orDefault(&m.FEGBatches, 10)
 	return c
+}
+
+// orDefault sets *p to v if *p is the zero value.
+func orDefault[T comparable](p *T, v T) {
+	var zero T
+	if *p == zero {
+		*p = v
+	}
 }
 
 // ConfigError reports a nonsensical Config field.
