@@ -4,6 +4,7 @@
 //
 //	bm train [flags]      train an RBM on IDX (MNIST) or .npy data; see bm train -h
 //	bm sample [flags]     draw Gibbs samples from a trained model and save them as a PNG
+//	bm export [flags]     export a trained model as a TensorFlow SavedModel (for TF Serving)
 //	bm version            print the versions of bm and of libtensorflow
 //
 // bm train writes the model, its TensorBoard logs and PNG pictures (filters, samples, learning
@@ -29,6 +30,8 @@ func run(args []string) int {
 		return cmdTrain(args[1:])
 	case "sample":
 		return cmdSample(args[1:])
+	case "export":
+		return cmdExport(args[1:])
 	case "version":
 		return cmdVersion()
 	case "-h", "-help", "--help", "help":
@@ -46,6 +49,7 @@ func usage() {
 commands:
   train     train an RBM (bm train -h lists every flag with its default)
   sample    draw Gibbs samples from a trained model into a PNG
+  export    export a trained model as a TensorFlow SavedModel (TF Serving layout)
   version   print the versions of bm and libtensorflow
 `)
 }

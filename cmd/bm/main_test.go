@@ -6,6 +6,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -134,6 +135,24 @@ func TestTrainEndToEnd(t *testing.T) {
 	}
 	if len(hist) != 3 || hist[2].Epoch != 3 || hist[2].Val["msre"] <= 0 {
 		t.Errorf("history after resume: %+v", hist)
+	}
+
+	// Export twice: versions 1 and 2; exporting over version 1 without -overwrite fails.
+	base := filepath.Join(dir, "savedmodels")
+	exp := []string{"export", "-model", filepath.Join(out, "model"), "-base", base, "-name", "tiny"}
+	for v := 1; v <= 2; v++ {
+		if code := run(exp); code != 0 {
+			t.Fatalf("bm export exited %d", code)
+		}
+		if _, err := os.Stat(filepath.Join(base, "tiny", strconv.Itoa(v), "saved_model.pb")); err != nil {
+			t.Errorf("export version %d: %v", v, err)
+		}
+	}
+	if code := run(append(exp, "-version", "1")); code != 1 {
+		t.Errorf("bm export over an existing version exited %d, want 1", code)
+	}
+	if code := run(append(exp, "-version", "-3")); code != 2 {
+		t.Errorf("bm export -version -3 exited %d, want 2", code)
 	}
 }
 

@@ -1,0 +1,63 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"log"
+	"os"
+
+	"github.com/boltzmann-go/boltzmann/export"
+	"github.com/boltzmann-go/boltzmann/rbm"
+)
+
+func cmdExport(args []string) int {
+	log.SetFlags(0)
+	log.SetOutput(os.Stderr)
+	log.SetPrefix("bm export: ")
+	fs := newFlagSet("export", "bm export -model DIR [flags]")
+	model := fs.String("model", "runs/rbm_mnist/model", "model folder written by bm train")
+	base := fs.String("base", "savedmodels", "base folder of exported models (TF Serving's model base path)")
+	name := fs.String("name", "rbm_mnist", "model name: the export goes to <base>/<name>/<version>/")
+	version := fs.Int64("version", 0, "version number (0: one more than the largest present)")
+	overwrite := fs.Bool("overwrite", false, "replace an existing version")
+	steps := fs.Int("sample-steps", rbm.ServingSteps, "Gibbs steps of the \"sample\" signature")
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return 0
+		}
+		return 2
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(os.Stderr, "bm export: unexpected argument %q\n", fs.Arg(0))
+		return 2
+	}
+	if *version < 0 {
+		fmt.Fprintf(os.Stderr, "bm export: flag -version: %d, want ≥ 1 (or 0 for the next one)\n", *version)
+		return 2
+	}
+	if *steps <= 0 {
+		fmt.Fprintf(os.Stderr, "bm export: flag -sample-steps: %d, want > 0\n", *steps)
+		return 2
+	}
+	m, err := rbm.Load(*model)
+	if err != nil {
+		log.Print(err)
+		return 1
+	}
+	defer m.Close()
+	v := *version
+	if v == 0 {
+		if v, err = export.NextVersion(*base, *name); err != nil {
+			log.Print(err)
+			return 1
+		}
+	}
+	dir, err := export.Write(*base, *name, v, m, &export.Options{Overwrite: *overwrite, SampleSteps: *steps})
+	if err != nil {
+		log.Print(err)
+		return 1
+	}
+	log.Printf("exported %s as a SavedModel to %s (signatures serving_default, reconstruct, free_energy, sample)", *model, dir)
+	return 0
+}
