@@ -17,7 +17,7 @@ export LD_LIBRARY_PATH := $(TF_DIR)/lib$(if $(LD_LIBRARY_PATH),:$(LD_LIBRARY_PAT
 export TF_CPP_MIN_LOG_LEVEL ?= 2
 export BOLTZMANN_TF_DIR := $(TF_DIR)
 
-.PHONY: help deps data build test bench demo env clean
+.PHONY: help deps data build test bench demo env clean docker-gpu
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 14
@@ -50,11 +50,18 @@ bench: deps ## run the benchmarks, with the Python alternatives beside them (BEN
 DEMO_OUT ?= runs/demo
 DEMO_EPOCHS ?= 6
 demo: deps data build ## train a 784-1024 Bernoulli RBM on MNIST for a few minutes; writes PNGs
-	bin/bm train -data $(DATA_DIR)/mnist -out $(DEMO_OUT) -epochs $(DEMO_EPOCHS) -lr 0.05 \
+	bin/bm train -data $(DATA_DIR)/mnist -out $(DEMO_OUT) -epochs $(DEMO_EPOCHS) \
 	  -train-every 1000 -val-every 1 -feg-every 2 -feg-batches 50 -fresh
+	bin/bm export -model $(DEMO_OUT)/model -base savedmodels -name rbm_mnist -version 1 -overwrite
 	@echo
 	@echo "make demo: pictures in $(DEMO_OUT)/: filters.png samples.png curve_msre.png curve_pll.png curve_feg.png"
+	@echo "make demo: SavedModel in savedmodels/rbm_mnist/1 (see savedmodels/README.md)"
 	@echo "make demo: TensorBoard logs in $(DEMO_OUT)/logs (tensorboard --logdir $(DEMO_OUT)/logs)"
+
+DOCKER ?= docker
+GPU_IMAGE ?= boltzmann-go:gpu
+docker-gpu: ## build the CUDA image $(GPU_IMAGE) from docker/Dockerfile.gpu (Docker with BuildKit)
+	DOCKER_BUILDKIT=1 $(DOCKER) build -f docker/Dockerfile.gpu -t $(GPU_IMAGE) .
 
 env: ## print the exports that let `go test`/`go run` work from your own shell
 	@echo 'export CGO_ENABLED=1'

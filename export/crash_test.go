@@ -2,6 +2,7 @@ package export
 
 import (
 	"bufio"
+	"bytes"
 	"fmt"
 	"math/rand/v2"
 	"os"
@@ -22,7 +23,8 @@ const crashHelperEnv = "BOLTZMANN_EXPORT_CRASH_HELPER"
 
 // crashHelper exports a model under <base>/m in a loop, each time a new version followed by
 // an overwrite of that version, until it is killed (or after 60 s, so that it cannot
-// outlive a test that died). It prints "ready" once the model is built.
+// outlive a test that died). It prints "ready" once the model is built and "wrote" after
+// each export.
 func crashHelper(base string) int {
 	m, err := rbm.New(rbm.Config{NumVisible: 6, NumHidden: 3, DType: tf.Float, Seed: 1, WeightStd: 0.5})
 	if err != nil {
@@ -41,6 +43,7 @@ func crashHelper(base string) int {
 				fmt.Fprintln(os.Stderr, err)
 				return 1
 			}
+			fmt.Println("wrote")
 		}
 	}
 	return 0
@@ -56,7 +59,8 @@ func TestCrashSafety(t *testing.T) {
 	for i := range rounds {
 		cmd := exec.Command(os.Args[0], "-test.run=^$")
 		cmd.Env = append(os.Environ(), crashHelperEnv+"="+base)
-		cmd.Stderr = os.Stderr
+		var stderr bytes.Buffer // TensorFlow's start-up chatter; shown only on failure
+		cmd.Stderr = &stderr
 		out, err := cmd.StdoutPipe()
 		if err != nil {
 			t.Fatal(err)
@@ -64,26 +68,56 @@ func TestCrashSafety(t *testing.T) {
 		if err := cmd.Start(); err != nil {
 			t.Fatal(err)
 		}
-		line, err := bufio.NewReader(out).ReadString('\n')
-		if err != nil || strings.TrimSpace(line) != "ready" {
-			cmd.Process.Kill()
-			cmd.Wait()
-			t.Fatalf("helper did not start: %q, %v", line, err)
+		// Read the helper's lines until it dies: "ready", then "wrote" after each export.
+		ready, wrote, done := make(chan bool, 1), make(chan bool, 1), make(chan bool)
+		go func() {
+			defer close(done)
+			sc := bufio.NewScanner(out)
+			for sc.Scan() {
+				c := wrote
+				if sc.Text() == "ready" {
+					c = ready
+				}
+				select {
+				case c <- true:
+				default:
+				}
+			}
+		}()
+		// Round 0 waits for a first complete export, so that there is always one to check even
+		// on a slow machine; every round kills at a random moment after the helper is ready.
+		waitFor := []chan bool{ready}
+		if i == 0 {
+			waitFor = append(waitFor, wrote)
+		}
+		for _, c := range waitFor {
+			select {
+			case <-c:
+			case <-done:
+				cmd.Wait()
+				t.Fatalf("round %d: the helper exited early\n%s", i, stderr.String())
+			case <-time.After(2 * time.Minute):
+				cmd.Process.Kill()
+				<-done
+				cmd.Wait()
+				t.Fatalf("round %d: the helper did not start\n%s", i, stderr.String())
+			}
 		}
 		delay := time.Duration(50+r.IntN(400)) * time.Millisecond
 		time.Sleep(delay)
 		if err := cmd.Process.Kill(); err != nil { // SIGKILL
 			t.Fatal(err)
 		}
+		<-done // the pipe reaches EOF once the helper is dead; only then may Wait close it
 		err = cmd.Wait()
 		if err == nil || !strings.Contains(err.Error(), "killed") {
-			t.Fatalf("round %d: helper ended with %v, want killed", i, err)
+			t.Fatalf("round %d: helper ended with %v, want killed\n%s", i, err, stderr.String())
 		}
 		t.Logf("round %d: killed after %v; %s holds %v", i, delay, filepath.Join(base, "m"), listDir(t, filepath.Join(base, "m")))
 	}
 
 	dir := filepath.Join(base, "m")
-	versions, leftovers := 0, 0
+	versions, broken, leftovers := 0, 0, 0
 	for _, name := range listDir(t, dir) {
 		path := filepath.Join(dir, name)
 		if _, ok := parseVersion(name); !ok {
@@ -95,6 +129,7 @@ func TestCrashSafety(t *testing.T) {
 		}
 		versions++
 		if err := checkComplete(path); err != nil {
+			broken++
 			t.Errorf("version directory %s is incomplete: %v", path, err)
 			continue
 		}
@@ -104,7 +139,7 @@ func TestCrashSafety(t *testing.T) {
 			t.Errorf("%s: serving_default gave %v", path, got.Shape())
 		}
 	}
-	t.Logf("%d complete versions, %d leftover work directories", versions, leftovers)
+	t.Logf("%d version directories (%d incomplete), %d leftover work directories", versions, broken, leftovers)
 	if versions == 0 {
 		t.Fatal("the helper never finished an export: no version to check")
 	}

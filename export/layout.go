@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"syscall"
 )
 
 // The directory layout TF Serving expects: <base>/<name>/<version>/ with an integer version,
@@ -108,6 +109,9 @@ func install(tmp, final, parent string, version int64, overwrite bool) error {
 		}
 	}
 	if err := os.Rename(tmp, final); err != nil {
+		if errors.Is(err, fs.ErrExist) || errors.Is(err, syscall.ENOTEMPTY) {
+			err = fmt.Errorf("%s appeared during the write: %w", final, ErrExists)
+		}
 		if old != "" {
 			// Put the old version back; if even that fails, say where it is.
 			if e := os.Rename(old, final); e != nil {
@@ -121,7 +125,7 @@ func install(tmp, final, parent string, version int64, overwrite bool) error {
 	}
 	if old != "" {
 		if err := os.RemoveAll(old); err != nil {
-			return fmt.Errorf("remove the replaced version: %w", err)
+			return fmt.Errorf("%s is installed, but the replaced version is left in %s: %w", final, old, err)
 		}
 	}
 	return nil

@@ -115,8 +115,11 @@ func checkArgs(base, name string, version int64, m Model, opts *Options) error {
 	if m == nil {
 		return fmt.Errorf("export: nil model: %w", ErrArgument)
 	}
-	if v := reflect.ValueOf(m); (v.Kind() == reflect.Pointer || v.Kind() == reflect.Interface) && v.IsNil() {
-		return fmt.Errorf("export: nil model (%T): %w", m, ErrArgument)
+	switch v := reflect.ValueOf(m); v.Kind() { // a typed nil would panic in BuildServing
+	case reflect.Pointer, reflect.Func, reflect.Map, reflect.Slice, reflect.Chan, reflect.Interface:
+		if v.IsNil() {
+			return fmt.Errorf("export: nil model (%T): %w", m, ErrArgument)
+		}
 	}
 	if opts.SampleSteps < 0 {
 		return fmt.Errorf("export: SampleSteps %d, want ≥ 0: %w", opts.SampleSteps, ErrArgument)

@@ -34,7 +34,15 @@ func drawAll(ctx context.Context, f *trainFlags, m *rbm.RBM, d *loaded, hist []e
 			written = append(written, path)
 		}
 		if f.chains > 0 {
-			s, err := m.Sample(ctx, rbm.SampleOptions{Chains: f.chains, Steps: f.sampleSteps, Seed: f.seed})
+			opts := rbm.SampleOptions{Chains: f.chains, Steps: f.sampleSteps, Seed: f.seed}
+			if src := d.val; f.sampleStart == "data" {
+				if src == nil {
+					src = d.train
+				}
+				opts.Chains = min(f.chains, src.Rows)
+				opts.Start = src.SliceRows(0, opts.Chains)
+			}
+			s, err := m.Sample(ctx, opts)
 			if err != nil {
 				return err
 			}

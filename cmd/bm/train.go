@@ -58,6 +58,7 @@ type trainFlags struct {
 	threads     int
 	chains      int
 	sampleSteps int
+	sampleStart string
 	filters     int
 }
 
@@ -107,6 +108,7 @@ func (f *trainFlags) flagSet() *flag.FlagSet {
 	fs.IntVar(&f.threads, "threads", 0, "TensorFlow intra-op threads (0: one per core)")
 	fs.IntVar(&f.chains, "samples", 100, "Gibbs chains drawn for samples.png (0: none)")
 	fs.IntVar(&f.sampleSteps, "sample-steps", 1000, "Gibbs steps per chain for samples.png")
+	fs.StringVar(&f.sampleStart, "sample-start", "data", "where the chains of samples.png start: data (validation rows) or noise")
 	fs.IntVar(&f.filters, "filters", 100, "filters drawn in filters.png")
 	return fs
 }
@@ -141,6 +143,9 @@ func (f *trainFlags) config(d *loaded) (rbm.Config, error) {
 	}
 	if f.dropout <= 0 || f.dropout > 1 {
 		return c, flagErr("dropout", "%g, want a keep probability in (0, 1]", f.dropout)
+	}
+	if f.sampleStart != "data" && f.sampleStart != "noise" {
+		return c, flagErr("sample-start", "%q, want data or noise", f.sampleStart)
 	}
 	if f.updatesPerRun <= 0 {
 		return c, flagErr("updates-per-run", "%d, want > 0", f.updatesPerRun)
