@@ -15,6 +15,7 @@ import (
 	tf "github.com/galeone/tensorflow/tensorflow/go"
 
 	"github.com/boltzmann-go/boltzmann/dataset"
+	"github.com/boltzmann-go/boltzmann/internal/venv"
 	"github.com/boltzmann-go/boltzmann/rbm"
 	"github.com/boltzmann-go/boltzmann/tfops"
 )
@@ -211,28 +212,14 @@ func seedTensor(t testing.TB, a, b int64) *tf.Tensor {
 	return s
 }
 
-// pythonTools returns the venv's python and saved_model_cli. It skips the test when
-// BOLTZMANN_TF_DIR is unset and fails it when the variable is set but the tools are missing.
+// pythonTools returns the venv's python and saved_model_cli (see package venv).
 func pythonTools(t testing.TB) (python, cli string) {
 	t.Helper()
-	dir := os.Getenv("BOLTZMANN_TF_DIR")
-	if dir == "" {
-		t.Skip("BOLTZMANN_TF_DIR is not set (make test sets it): no Python TensorFlow to check against")
-	}
-	python = filepath.Join(dir, "venv", "bin", "python")
-	cli = filepath.Join(dir, "venv", "bin", "saved_model_cli")
-	for _, p := range []string{python, cli} {
-		if _, err := os.Stat(p); err != nil {
-			t.Fatalf("BOLTZMANN_TF_DIR=%s but %v (run make deps)", dir, err)
-		}
-	}
-	return python, cli
+	return venv.Tool(t, "python"), venv.Tool(t, "saved_model_cli")
 }
 
 // pythonEnv is the environment for Python subprocesses: quiet TensorFlow, CPU only.
-func pythonEnv() []string {
-	return append(os.Environ(), "TF_CPP_MIN_LOG_LEVEL=2", "CUDA_VISIBLE_DEVICES=")
-}
+func pythonEnv() []string { return venv.Env() }
 
 // checkComplete reports what is missing from a version directory.
 func checkComplete(dir string) error {

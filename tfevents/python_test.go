@@ -14,6 +14,8 @@ import (
 	"slices"
 	"testing"
 	"time"
+
+	"github.com/boltzmann-go/boltzmann/internal/venv"
 )
 
 // readWithTensorBoard is run by TestTensorBoardReadsWriter with the venv's Python. It loads a
@@ -71,19 +73,10 @@ type tbRun struct {
 	Images     map[string][]tbEvent `json:"images"`
 }
 
-// tensorBoardPython returns the venv's python. It skips the test when BOLTZMANN_TF_DIR is
-// unset and fails it when the variable is set but Python is missing.
+// tensorBoardPython returns the venv's python (see package venv).
 func tensorBoardPython(t *testing.T) string {
 	t.Helper()
-	dir := os.Getenv("BOLTZMANN_TF_DIR")
-	if dir == "" {
-		t.Skip("BOLTZMANN_TF_DIR is not set (make test sets it): no TensorBoard to read the events with")
-	}
-	python := filepath.Join(dir, "venv", "bin", "python")
-	if _, err := os.Stat(python); err != nil {
-		t.Fatalf("BOLTZMANN_TF_DIR=%s but %v (run make deps)", dir, err)
-	}
-	return python
+	return venv.Tool(t, "python")
 }
 
 // TestTensorBoardReadsWriter writes scalars, histograms and images with a Writer and checks
