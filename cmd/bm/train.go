@@ -280,7 +280,7 @@ func train(f *trainFlags) error {
 			m.Close()
 			return flagErr("epochs", "%v", err)
 		}
-		log.Printf("resuming %s after epoch %d", modelDir, m.Epoch())
+		log.Printf("resuming %s after epoch %d with its saved configuration: flags other than -epochs and the data flags are not applied (use -fresh to start over)", modelDir, m.Epoch())
 	} else {
 		c.Threads, c.GPU = f.threads, f.gpu
 		if m, err = rbm.New(c); err != nil {
