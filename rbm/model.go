@@ -1,7 +1,6 @@
 package rbm
 
 import (
-	"errors"
 	"fmt"
 	"math/rand/v2"
 	"sync"
@@ -11,12 +10,6 @@ import (
 
 	"github.com/boltzmann-go/boltzmann/tfops"
 )
-
-// ErrShape reports data whose shape does not fit the model.
-var ErrShape = errors.New("rbm: shape mismatch")
-
-// ErrData reports data with NaN or infinite values.
-var ErrData = errors.New("rbm: bad data")
 
 // An RBM is a restricted Boltzmann machine whose graph lives in a TensorFlow session. It is
 // created by New or Load and must be closed with Close. Its methods are not safe for

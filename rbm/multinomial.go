@@ -165,3 +165,9 @@ func (m Multinomial) States(n int) ([]float64, error) {
 
 // BiasStat returns x.
 func (Multinomial) BiasStat(s *op.Scope, x, b tf.Output) tf.Output { return x }
+
+// DrawCount returns M, the draws per group, with the zero value's default applied.
+func (m Multinomial) DrawCount() int { return m.draws() }
+
+// GroupCount returns the number of softmax groups, with the zero value's default applied.
+func (m Multinomial) GroupCount() int { return m.groups() }
