@@ -47,6 +47,9 @@ func (g Gaussian) sigma(s *op.Scope, x tf.Output) tf.Output {
 		}
 		return tfops.ScalarLike(s.SubScope("sigma"), v, x)
 	}
+	if s.Err() != nil || x.Op == nil {
+		return x // the sticky scope error reports the problem
+	}
 	t, err := tfops.TensorAs(g.Sigma, x.DataType())
 	if err != nil {
 		s.UpdateErr("GaussianSigma", err)

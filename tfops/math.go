@@ -16,6 +16,9 @@ func Scalar(s *op.Scope, v float64, dt tf.DataType) tf.Output {
 
 // ScalarLike adds a constant v with the dtype of x.
 func ScalarLike(s *op.Scope, v float64, x tf.Output) tf.Output {
+	if s.Err() != nil || x.Op == nil {
+		return x // the sticky scope error reports the problem
+	}
 	return Scalar(s, v, x.DataType())
 }
 

@@ -45,6 +45,9 @@ func Uniform(s *op.Scope, shape, seed tf.Output, dt tf.DataType) tf.Output {
 
 // BernoulliSample adds a 0/1 sample with P(1) = p, elementwise, of the dtype of p.
 func BernoulliSample(s *op.Scope, p, seed tf.Output) tf.Output {
+	if s.Err() != nil || p.Op == nil {
+		return p
+	}
 	s = s.SubScope("bernoulli")
 	u := Uniform(s, op.Shape(s, p), seed, p.DataType())
 	return op.Cast(s, op.Less(s, u, p), p.DataType())
@@ -52,6 +55,9 @@ func BernoulliSample(s *op.Scope, p, seed tf.Output) tf.Output {
 
 // NormalSample adds mean + std·ε with ε ~ N(0,1) elementwise; std broadcasts against mean.
 func NormalSample(s *op.Scope, mean, std, seed tf.Output) tf.Output {
+	if s.Err() != nil || mean.Op == nil {
+		return mean
+	}
 	s = s.SubScope("normal")
 	eps := op.StatelessRandomNormal(s, op.Shape(s, mean), seed, op.StatelessRandomNormalDtype(mean.DataType()))
 	return op.AddV2(s, mean, op.Mul(s, std, eps))
@@ -69,6 +75,9 @@ func CategoricalSample(s *op.Scope, logits, seed tf.Output) tf.Output {
 // from the categorical distribution softmax(row): a [n, k] tensor of the logits' dtype whose
 // rows sum to m. It needs O(n·m) memory (the draws are counted with one segment sum).
 func MultinomialCounts(s *op.Scope, logits tf.Output, m int, seed tf.Output) tf.Output {
+	if s.Err() != nil || logits.Op == nil {
+		return logits
+	}
 	s = s.SubScope("multinomial")
 	idx := op.StatelessMultinomial(s, logits, op.Const(s.SubScope("m"), int32(m)), seed) // [n, m] int64
 	shape := op.Shape(s.SubScope("shape"), logits, op.ShapeOutType(tf.Int64))

@@ -1,0 +1,244 @@
+package dbm
+
+import (
+	"fmt"
+	"math"
+
+	tf "github.com/galeone/tensorflow/tensorflow/go"
+
+	"github.com/boltzmann-go/boltzmann/rbm"
+	"github.com/boltzmann-go/boltzmann/tfops"
+)
+
+// Config describes a DBM and how it trains. Its zero value, apart from Sizes, is the original
+// project's default: 100 persistent chains, 5 Gibbs sweeps per update, at most 10 mean-field
+// sweeps with tolerance 1e-7, learning rate 5e-4, momentum 0.9, batches of 100, 10 epochs.
+type Config struct {
+	// Sizes holds the number of units of each layer, visible first: [784, 512, 1024] is the
+	// original's MNIST DBM. At least two layers.
+	Sizes []int
+	// Units holds the unit type of each layer (len(Sizes) entries, or nil for all Bernoulli;
+	// nil entries are Bernoulli). Hidden layers may be Bernoulli or Multinomial, the visible
+	// layer also Gaussian.
+	Units []rbm.Unit
+	// DType is tf.Float or tf.Double. Zero means tf.Float.
+	DType tf.DataType
+	// Seed determines every random number.
+	Seed int64
+
+	// WeightStd is the std of random initial weights when the DBM is not built from RBMs.
+	// Zero means 0.01.
+	WeightStd float64
+
+	// Particles is the number of persistent chains. Zero means 100.
+	Particles int
+	// GibbsSteps is the number of Gibbs sweeps per update, a per-epoch schedule (epoch e uses
+	// element min(e−1, len−1)). Nil means [5].
+	GibbsSteps []int
+	// MeanFieldSteps is the maximum number of mean-field sweeps per minibatch. Zero means 10.
+	MeanFieldSteps int
+	// MeanFieldTol stops the sweeps once no variational parameter moves by more. Zero means 1e-7.
+	MeanFieldTol float64
+	// LearningRate is a per-epoch schedule. Nil means [0.0005].
+	LearningRate []float64
+	// Momentum is a per-epoch schedule of classical momentum. Nil means [0.9].
+	Momentum []float64
+	// Epochs is the last epoch Fit trains. Zero means 10.
+	Epochs int
+	// BatchSize is the minibatch size. Zero means 100.
+	BatchSize int
+	// L2 is the weight decay. Default 0.
+	L2 float64
+	// MaxNorm caps the L2 norm of each weight column (the weights into one upper unit).
+	// Zero means no cap.
+	MaxNorm float64
+	// VisibleMeans makes the chains use visible means instead of samples. Default false.
+	VisibleMeans bool
+	// HiddenMeans makes the chains use hidden means instead of samples. Default false.
+	HiddenMeans bool
+	// SparsityTarget and SparsityCost hold one value for every hidden layer or one per hidden
+	// layer. Nil means [0.1] and [0] (no penalty).
+	SparsityTarget, SparsityCost []float64
+	// SparsityDamping is the decay of the running estimates of hidden activity. Zero means 0.9.
+	SparsityDamping float64
+	// UpdatesPerRun is the number of minibatch updates per Session.Run. Zero means 1.
+	UpdatesPerRun int
+	// Metrics selects the metrics Fit reports.
+	Metrics Metrics
+	// Threads is the number of threads one TensorFlow op may use. Zero means one per core.
+	Threads int
+	// GPU selects GPUs: "" is the CPU.
+	GPU string
+}
+
+// Metrics selects what Fit measures.
+type Metrics struct {
+	// MSRE is the mean squared error of the reconstruction E[v | μ₁] after mean-field.
+	MSRE bool
+	// TrainEvery is the number of updates between training measurements. Zero means 10.
+	TrainEvery int
+	// ValEvery is the number of epochs between validation measurements. Zero means 1.
+	ValEvery int
+}
+
+func orDefault[T comparable](p *T, v T) {
+	var zero T
+	if *p == zero {
+		*p = v
+	}
+}
+
+func (c Config) withDefaults() Config {
+	l := len(c.Sizes)
+	units := make([]rbm.Unit, l)
+	copy(units, c.Units)
+	for i := range units {
+		if units[i] == nil {
+			units[i] = rbm.Bernoulli{}
+		}
+	}
+	c.Units = units
+	orDefault(&c.DType, tf.Float)
+	orDefault(&c.WeightStd, 0.01)
+	orDefault(&c.Particles, 100)
+	orDefault(&c.MeanFieldSteps, 10)
+	orDefault(&c.MeanFieldTol, 1e-7)
+	orDefault(&c.Epochs, 10)
+	orDefault(&c.BatchSize, 100)
+	orDefault(&c.SparsityDamping, 0.9)
+	orDefault(&c.UpdatesPerRun, 1)
+	orDefault(&c.Metrics.TrainEvery, 10)
+	orDefault(&c.Metrics.ValEvery, 1)
+	if c.GibbsSteps == nil {
+		c.GibbsSteps = []int{5}
+	}
+	if c.LearningRate == nil {
+		c.LearningRate = []float64{0.0005}
+	}
+	if c.Momentum == nil {
+		c.Momentum = []float64{0.9}
+	}
+	if c.SparsityTarget == nil {
+		c.SparsityTarget = []float64{0.1}
+	}
+	if c.SparsityCost == nil {
+		c.SparsityCost = []float64{0}
+	}
+	if c.MaxNorm == 0 {
+		c.MaxNorm = math.Inf(1)
+	}
+	c.SparsityTarget = perLayer(c.SparsityTarget, l-1)
+	c.SparsityCost = perLayer(c.SparsityCost, l-1)
+	return c
+}
+
+// perLayer repeats a one-value list for n layers.
+func perLayer(v []float64, n int) []float64 {
+	if len(v) == 1 && n > 1 {
+		out := make([]float64, n)
+		for i := range out {
+			out[i] = v[0]
+		}
+		return out
+	}
+	return v
+}
+
+// ConfigError reports a nonsensical Config field.
+type ConfigError struct {
+	Field, Reason string
+}
+
+func (e *ConfigError) Error() string { return "dbm: config: " + e.Field + ": " + e.Reason }
+
+func bad(field, format string, args ...any) error {
+	return &ConfigError{Field: field, Reason: fmt.Sprintf(format, args...)}
+}
+
+// Validate reports the first nonsensical field of c as a *ConfigError.
+func (c Config) Validate() error {
+	if len(c.Sizes) < 2 {
+		return bad("Sizes", "%d layers, want a visible and at least one hidden layer", len(c.Sizes))
+	}
+	if c.Units != nil && len(c.Units) != len(c.Sizes) {
+		return bad("Units", "%d units for %d layers", len(c.Units), len(c.Sizes))
+	}
+	d := c.withDefaults()
+	for i, n := range c.Sizes {
+		if n <= 0 {
+			return bad(fmt.Sprintf("Sizes[%d]", i), "%d units, want > 0", n)
+		}
+		if err := d.Units[i].Validate(n); err != nil {
+			return bad(fmt.Sprintf("Units[%d]", i), "%v", err)
+		}
+		if _, ok := d.Units[i].(rbm.Gaussian); ok && i > 0 {
+			return bad(fmt.Sprintf("Units[%d]", i), "gaussian hidden units are not supported")
+		}
+	}
+	switch {
+	case d.DType != tf.Float && d.DType != tf.Double:
+		return bad("DType", "%v, want tf.Float or tf.Double", c.DType)
+	case c.WeightStd < 0 || math.IsNaN(c.WeightStd):
+		return bad("WeightStd", "%g, want ≥ 0", c.WeightStd)
+	case c.Particles < 0:
+		return bad("Particles", "%d, want ≥ 1", c.Particles)
+	case c.MeanFieldSteps < 0 || c.MeanFieldSteps > 1000:
+		return bad("MeanFieldSteps", "%d, want 1…1000", c.MeanFieldSteps)
+	case c.MeanFieldTol < 0 || math.IsNaN(c.MeanFieldTol):
+		return bad("MeanFieldTol", "%g, want ≥ 0", c.MeanFieldTol)
+	case c.Epochs < 0:
+		return bad("Epochs", "%d, want ≥ 1", c.Epochs)
+	case c.BatchSize < 0:
+		return bad("BatchSize", "%d, want ≥ 1", c.BatchSize)
+	case c.L2 < 0 || math.IsNaN(c.L2) || math.IsInf(c.L2, 0):
+		return bad("L2", "%g, want ≥ 0", c.L2)
+	case c.MaxNorm < 0 || math.IsNaN(c.MaxNorm):
+		return bad("MaxNorm", "%g, want > 0 (0: no cap)", c.MaxNorm)
+	case c.SparsityDamping < 0 || c.SparsityDamping >= 1 || math.IsNaN(c.SparsityDamping):
+		return bad("SparsityDamping", "%g, want in (0, 1)", c.SparsityDamping)
+	case c.UpdatesPerRun < 0:
+		return bad("UpdatesPerRun", "%d, want ≥ 1", c.UpdatesPerRun)
+	case c.Threads < 0:
+		return bad("Threads", "%d, want ≥ 0", c.Threads)
+	case c.Metrics.TrainEvery < 0 || c.Metrics.ValEvery < 0:
+		return bad("Metrics", "negative frequency")
+	}
+	if _, err := tfops.ConfigProto(&tfops.Options{GPU: c.GPU}); err != nil {
+		return bad("GPU", "%v", err)
+	}
+	hidden := len(c.Sizes) - 1
+	for name, v := range map[string][]float64{"SparsityTarget": d.SparsityTarget, "SparsityCost": d.SparsityCost} {
+		if len(v) != hidden {
+			return bad(name, "%d values for %d hidden layers, want 1 or %d", len(v), hidden, hidden)
+		}
+		for i, x := range v {
+			if x < 0 || math.IsNaN(x) || math.IsInf(x, 0) || (name == "SparsityTarget" && (x == 0 || x >= 1)) {
+				return bad(fmt.Sprintf("%s[%d]", name, i), "%g out of range", x)
+			}
+		}
+	}
+	if err := schedule("GibbsSteps", d.GibbsSteps, d.Epochs, func(k int) bool { return k >= 1 && k <= 1000 }); err != nil {
+		return err
+	}
+	if err := schedule("LearningRate", d.LearningRate, d.Epochs, func(v float64) bool { return v > 0 && !math.IsInf(v, 0) }); err != nil {
+		return err
+	}
+	return schedule("Momentum", d.Momentum, d.Epochs, func(v float64) bool { return v >= 0 && v < 1 })
+}
+
+func schedule[T int | float64](field string, s []T, epochs int, ok func(T) bool) error {
+	if len(s) == 0 || len(s) > epochs {
+		return bad(field, "%d values for %d epochs, want 1…%d", len(s), epochs, epochs)
+	}
+	for i, v := range s {
+		if !ok(v) {
+			return bad(fmt.Sprintf("%s[%d]", field, i), "%v out of range", v)
+		}
+	}
+	return nil
+}
+
+// at returns the schedule value for epoch e (1-based).
+func at[T any](s []T, epoch int) T {
+	return s[max(0, min(epoch-1, len(s)-1))]
+}

@@ -1,0 +1,208 @@
+package dbm
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	tf "github.com/galeone/tensorflow/tensorflow/go"
+
+	"github.com/boltzmann-go/boltzmann/dataset"
+	"github.com/boltzmann-go/boltzmann/rbm"
+	"github.com/boltzmann-go/boltzmann/tfops"
+)
+
+// EpochStats are the measurements of one epoch.
+type EpochStats struct {
+	Epoch, Epochs int
+	Updates       int64
+	// Train holds "mf_sweeps", the mean number of mean-field sweeps per update, and, with
+	// Metrics.MSRE, "msre" on the last minibatch of every Metrics.TrainEvery updates.
+	Train map[string]float64
+	// Val holds "msre" and "mf_sweeps" on the validation data, when measured.
+	Val                    map[string]float64
+	LearningRate, Momentum float64
+	GibbsSteps             int
+	Elapsed                time.Duration
+}
+
+// FitOptions are the optional hooks of Fit.
+type FitOptions struct {
+	// OnEpoch is called after each epoch; an error stops training.
+	OnEpoch func(EpochStats) error
+	// OnBatch is called after each Session.Run with the minibatches done and their total.
+	OnBatch func(epoch, done, total int)
+	// Dir, if set, is where the model is saved after every epoch.
+	Dir string
+}
+
+// Fit trains the DBM on the rows of x (joint training: PCD with a mean-field positive phase)
+// from epoch Epoch()+1 to Config().Epochs, measuring on val (may be nil).
+func (m *DBM) Fit(ctx context.Context, x, val rbm.Data, opts *FitOptions) ([]EpochStats, error) {
+	if opts == nil {
+		opts = &FitOptions{}
+	}
+	c := m.cfg
+	n, err := checkData("training data", x, c.Sizes[0])
+	if err != nil {
+		return nil, err
+	}
+	if val != nil {
+		if _, err := checkData("validation data", val, c.Sizes[0]); err != nil {
+			return nil, err
+		}
+	}
+	t, err := rowsTensor(x, 0, n, c.DType)
+	if err != nil {
+		return nil, err
+	}
+	if err := tfops.InitVariables(m.sess, []*tfops.Variable{m.vars.data}, []*tf.Tensor{t}); err != nil {
+		return nil, fmt.Errorf("dbm: load training data: %w", err)
+	}
+	var all []EpochStats
+	for m.epoch < c.Epochs {
+		st, err := m.fitEpoch(ctx, x, val, n, opts)
+		if err != nil {
+			return all, err
+		}
+		all = append(all, st)
+		if opts.Dir != "" {
+			if err := m.Save(opts.Dir); err != nil {
+				return all, err
+			}
+		}
+		if opts.OnEpoch != nil {
+			if err := opts.OnEpoch(st); err != nil {
+				return all, err
+			}
+		}
+	}
+	return all, nil
+}
+
+// SetEpochs sets the last epoch Fit trains to.
+func (m *DBM) SetEpochs(n int) error {
+	c := m.cfg
+	c.Epochs = n
+	if n < 1 {
+		return bad("Epochs", "%d, want ≥ 1", n)
+	}
+	if err := c.Validate(); err != nil {
+		return err
+	}
+	m.cfg.Epochs = n
+	return nil
+}
+
+func (m *DBM) trainOpFor(k, updates int) (*tf.Operation, tf.Output, error) {
+	key := [2]int{k, updates}
+	if o, ok := m.train[key]; ok {
+		return o, m.trainNMF[key], nil
+	}
+	o, nmf := m.trainOp(k, updates)
+	if err := m.scope.Err(); err != nil {
+		return nil, tf.Output{}, fmt.Errorf("dbm: build training graph: %w", err)
+	}
+	m.train[key], m.trainNMF[key] = o, nmf
+	return o, nmf, nil
+}
+
+func (m *DBM) fitEpoch(ctx context.Context, x, val rbm.Data, n int, opts *FitOptions) (EpochStats, error) {
+	c := m.cfg
+	epoch := m.epoch + 1
+	start := time.Now()
+	st := EpochStats{Epoch: epoch, Epochs: c.Epochs, LearningRate: at(c.LearningRate, epoch), Momentum: at(c.Momentum, epoch),
+		GibbsSteps: at(c.GibbsSteps, epoch), Train: map[string]float64{}, Val: map[string]float64{}}
+	lr, err := tfops.ScalarTensor(st.LearningRate, c.DType)
+	if err != nil {
+		return st, err
+	}
+	mom, err := tfops.ScalarTensor(st.Momentum, c.DType)
+	if err != nil {
+		return st, err
+	}
+	batches := dataset.Batches(dataset.Permutation(n, uint64(c.Seed), epoch), c.BatchSize)
+	var nmfSum, msreSum float64
+	var nmfN, msreN int
+	for done := 0; done < len(batches); {
+		if err := ctx.Err(); err != nil {
+			return st, err
+		}
+		u := 0
+		for done+u < len(batches) && u < c.UpdatesPerRun && len(batches[done+u]) == c.BatchSize {
+			u++
+		}
+		u = max(u, 1)
+		chunk := batches[done : done+u]
+		idx := make([]int32, 0, u*len(chunk[0]))
+		for _, b := range chunk {
+			for _, i := range b {
+				idx = append(idx, int32(i))
+			}
+		}
+		idxT, err := tf.NewTensor(idx)
+		if err == nil {
+			err = idxT.Reshape([]int64{int64(u), int64(len(chunk[0]))})
+		}
+		if err != nil {
+			return st, fmt.Errorf("dbm: %w", err)
+		}
+		o, nmf, err := m.trainOpFor(st.GibbsSteps, u)
+		if err != nil {
+			return st, err
+		}
+		out, err := m.run(map[tf.Output]*tf.Tensor{m.idx: idxT, m.lr: lr, m.mom: mom}, []tf.Output{nmf}, []*tf.Operation{o})
+		if err != nil {
+			return st, fmt.Errorf("dbm: train epoch %d: %w", epoch, err)
+		}
+		nmfSum += out[0][0]
+		nmfN++
+		before := m.iter
+		m.iter += int64(u)
+		done += u
+		if c.Metrics.MSRE && m.iter/int64(c.Metrics.TrainEvery) != before/int64(c.Metrics.TrainEvery) {
+			last := chunk[len(chunk)-1]
+			g, err := tfops.GatherTensor(x, last, c.DType)
+			if err != nil {
+				return st, err
+			}
+			e := m.evalGraph()
+			r, err := m.run(map[tf.Output]*tf.Tensor{e.x: g}, []tf.Output{e.msre}, nil)
+			if err != nil {
+				return st, err
+			}
+			msreSum += r[0][0]
+			msreN++
+		}
+		if opts.OnBatch != nil {
+			opts.OnBatch(epoch, done, len(batches))
+		}
+	}
+	st.Train["mf_sweeps"] = nmfSum / float64(nmfN)
+	if msreN > 0 {
+		st.Train["msre"] = msreSum / float64(msreN)
+	}
+	if val != nil && epoch%c.Metrics.ValEvery == 0 {
+		e := m.evalGraph()
+		nVal, _, _ := tfops.Dims(val)
+		var sums [2]float64
+		for i := 0; i < nVal; i += 1000 {
+			end := min(i+1000, nVal)
+			t, err := rowsTensor(val, i, end, c.DType)
+			if err != nil {
+				return st, err
+			}
+			r, err := m.run(map[tf.Output]*tf.Tensor{e.x: t}, []tf.Output{e.msre, e.nmf}, nil)
+			if err != nil {
+				return st, err
+			}
+			sums[0] += r[0][0] * float64(end-i)
+			sums[1] += r[1][0] * float64(end-i)
+		}
+		st.Val["msre"], st.Val["mf_sweeps"] = sums[0]/float64(nVal), sums[1]/float64(nVal)
+	}
+	m.epoch = epoch
+	st.Updates = m.iter
+	st.Elapsed = time.Since(start)
+	return st, nil
+}

@@ -1,0 +1,198 @@
+package dbm
+
+import (
+	tf "github.com/galeone/tensorflow/tensorflow/go"
+	"github.com/galeone/tensorflow/tensorflow/go/op"
+
+	"github.com/boltzmann-go/boltzmann/rbm"
+	"github.com/boltzmann-go/boltzmann/tfops"
+)
+
+// params are the graph values of a DBM's parameters: W[i] connects layers i and i+1
+// ([n_i, n_{i+1}]); b[l] is the bias of layer l (layer 0 is visible).
+type params struct {
+	W, b []tf.Output
+}
+
+// net knows the unit types and builds the DBM's conditionals, sweeps and energies. The energy
+// of a joint state x = (x_0 = v, x_1, …, x_L) is
+//
+//	E(x) = Σ_l SelfEnergy_l(x_l; b_l) − Σ_i Stat(x_i)ᵀ W_i Stat(x_{i+1})
+//
+// so that, given its two neighbours, each layer is a layer of an RBM.
+type net struct {
+	units []rbm.Unit
+	sizes []int
+	dt    tf.DataType
+}
+
+func (n net) top() int { return len(n.units) - 1 }
+
+// input adds the interaction input of layer l from the states xs of its neighbours, scaled by
+// scale (nil: 1); a nil neighbour state is left out.
+func (n net) input(s *op.Scope, p params, xs []tf.Output, l int, scale []float64) tf.Output {
+	s = s.SubScope("input")
+	var in tf.Output
+	add := func(t tf.Output, f float64) {
+		if f != 1 {
+			t = op.Mul(s.SubScope("scale"), t, tfops.Scalar(s, f, n.dt))
+		}
+		if in.Op == nil {
+			in = t
+		} else {
+			in = op.AddV2(s.SubScope("sum"), in, t)
+		}
+	}
+	if l > 0 && xs[l-1].Op != nil {
+		add(tfops.MatMulT(s, n.units[l-1].Stat(s, xs[l-1]), p.W[l-1], false, false), factor(scale, 0))
+	}
+	if l < n.top() && xs[l+1].Op != nil {
+		add(tfops.MatMulT(s, n.units[l+1].Stat(s, xs[l+1]), p.W[l], false, true), factor(scale, 1))
+	}
+	return in
+}
+
+func factor(scale []float64, i int) float64 {
+	if scale == nil {
+		return 1
+	}
+	return scale[i]
+}
+
+// seeder hands out the seed of the random op for layer l of sweep i of a chain.
+type seeder func(s *op.Scope, sweep, layer int) tf.Output
+
+// sweep adds one sequential Gibbs (or, without sampling, mean-field) sweep h_1 → … → h_L
+// (→ v when updateV), each layer given the new state below it and the old state above it, as
+// the original. It returns the new states and the visible mean when updateV.
+func (n net) sweep(s *op.Scope, p params, xs []tf.Output, sampleV, sampleH, updateV bool, seed seeder, i int) (out []tf.Output, vMean tf.Output) {
+	s = s.SubScope("sweep")
+	out = append([]tf.Output(nil), xs...)
+	for l := 1; l <= n.top(); l++ {
+		ls := s.SubScope("layer")
+		in := n.input(ls, p, out, l, nil)
+		mean := n.units[l].Mean(ls, in, p.b[l])
+		out[l] = mean
+		if sampleH {
+			out[l] = n.units[l].Sample(ls, in, p.b[l], mean, seed(ls, i, l))
+		}
+	}
+	if updateV {
+		vs := s.SubScope("visible")
+		in := n.input(vs, p, out, 0, nil)
+		vMean = n.units[0].Mean(vs, in, p.b[0])
+		out[0] = vMean
+		if sampleV {
+			out[0] = n.units[0].Sample(vs, in, p.b[0], vMean, seed(vs, i, 0))
+		}
+	}
+	return out, vMean
+}
+
+// meanField adds the variational posterior q(h | x) = Π_l Π_j q(h_lj) of the visible data x:
+// μ starts from a bottom-up pass with doubled input from below for every layer but the top
+// (Salakhutdinov & Hinton 2009), then up to steps mean-field sweeps run; once no parameter
+// moves by more than tol, later sweeps leave μ unchanged. It returns μ (μ[0] = x) and the
+// number of sweeps that changed it (a float scalar).
+func (n net) meanField(s *op.Scope, p params, x tf.Output, steps int, tol float64) ([]tf.Output, tf.Output) {
+	s = s.SubScope("mean_field")
+	mu := make([]tf.Output, n.top()+1)
+	mu[0] = x
+	for l := 1; l <= n.top(); l++ {
+		ls := s.SubScope("init")
+		f := 2.0
+		if l == n.top() {
+			f = 1
+		}
+		in := tfops.MatMulT(ls, n.units[l-1].Stat(ls, mu[l-1]), p.W[l-1], false, false)
+		if f != 1 {
+			in = op.Mul(ls, in, tfops.Scalar(ls, f, n.dt))
+		}
+		mu[l] = n.units[l].Mean(ls, in, p.b[l])
+	}
+	done := op.Const(s.SubScope("not_done"), false)
+	count := tfops.Scalar(s.SubScope("count"), 0, n.dt)
+	for i := 0; i < steps; i++ {
+		is := s.SubScope("step")
+		next, _ := n.sweep(is, p, mu, false, false, false, nil, i)
+		var delta tf.Output
+		for l := 1; l <= n.top(); l++ {
+			ds := is.SubScope("delta")
+			d := op.Max(ds, op.Reshape(ds, op.Abs(ds, op.Sub(ds, next[l], mu[l])), op.Const(ds.SubScope("flat"), []int64{-1})), op.Const(ds.SubScope("ax"), []int32{0}))
+			if delta.Op == nil {
+				delta = d
+			} else {
+				delta = op.Maximum(ds, delta, d)
+			}
+		}
+		for l := 1; l <= n.top(); l++ {
+			mu[l] = tfops.SelectV2(is.SubScope("keep"), done, mu[l], next[l])
+		}
+		count = op.AddV2(is.SubScope("count"), count, op.Cast(is, op.LogicalNot(is, done), n.dt))
+		done = op.LogicalOr(is, done, op.LessEqual(is, delta, tfops.Scalar(is.SubScope("tol"), tol, n.dt)))
+	}
+	return mu, count
+}
+
+// energy adds E(x) per row for the layer states xs.
+func (n net) energy(s *op.Scope, p params, xs []tf.Output) tf.Output {
+	s = s.SubScope("energy")
+	var e tf.Output
+	for l := range xs {
+		se := n.units[l].SelfEnergy(s.SubScope("self"), xs[l], p.b[l])
+		if e.Op == nil {
+			e = se
+		} else {
+			e = op.AddV2(s.SubScope("sum"), e, se)
+		}
+	}
+	for i := 0; i < n.top(); i++ {
+		is := s.SubScope("interaction")
+		inter := tfops.RowDot(is, tfops.MatMulT(is, n.units[i].Stat(is, xs[i]), p.W[i], false, false), n.units[i+1].Stat(is, xs[i+1]))
+		e = op.Sub(is, e, inter)
+	}
+	return e
+}
+
+// oddFreeEnergy adds −log p*_β(x_odd) per row: the free energy of the odd layers' states with
+// the even layers (the visible layer included) summed or integrated out, with every
+// interaction scaled by β (a scalar tensor; nil means 1):
+//
+//	F_β(x_odd) = Σ_{l odd} SelfEnergy_l(x_l) − Σ_{l even} LogPartition_l(β·input_l(x_odd))
+//
+// At β = 0 the layers are independent, which makes the biases-only model the base of AIS.
+func (n net) oddFreeEnergy(s *op.Scope, p params, odd []tf.Output, beta tf.Output) tf.Output {
+	s = s.SubScope("odd_free_energy")
+	var f tf.Output
+	acc := func(t tf.Output, neg bool) {
+		if neg {
+			t = op.Neg(s.SubScope("neg"), t)
+		}
+		if f.Op == nil {
+			f = t
+		} else {
+			f = op.AddV2(s.SubScope("sum"), f, t)
+		}
+	}
+	for l := 0; l <= n.top(); l++ {
+		ls := s.SubScope("layer")
+		if l%2 == 1 {
+			acc(n.units[l].SelfEnergy(ls, odd[l], p.b[l]), false)
+			continue
+		}
+		in := n.input(ls, p, odd, l, nil)
+		if in.Op == nil { // a top even layer of a 1-hidden-layer net has no odd neighbour
+			in = op.ZerosLike(ls, op.Fill(ls, op.Pack(ls, []tf.Output{rowsOf(ls, odd[1]), op.Const(ls.SubScope("n"), int32(n.sizes[l]))}), tfops.Scalar(ls, 0, n.dt)))
+		}
+		if beta.Op != nil {
+			in = op.Mul(ls.SubScope("beta"), in, beta)
+		}
+		acc(n.units[l].LogPartition(ls, in, p.b[l]), true)
+	}
+	return f
+}
+
+func rowsOf(s *op.Scope, x tf.Output) tf.Output {
+	shape := op.Shape(s.SubScope("rows"), x, op.ShapeOutType(tf.Int32))
+	return op.StridedSlice(s.SubScope("rows"), shape, op.Const(s.SubScope("b"), []int32{0}), op.Const(s.SubScope("e"), []int32{1}), op.Const(s.SubScope("st"), []int32{1}), op.StridedSliceShrinkAxisMask(1))
+}

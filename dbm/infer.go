@@ -1,0 +1,293 @@
+package dbm
+
+import (
+	"context"
+	"fmt"
+	"math"
+
+	tf "github.com/galeone/tensorflow/tensorflow/go"
+	"github.com/galeone/tensorflow/tensorflow/go/op"
+
+	"github.com/boltzmann-go/boltzmann/dataset"
+	"github.com/boltzmann-go/boltzmann/rbm"
+	"github.com/boltzmann-go/boltzmann/tfops"
+)
+
+// evalOps are the ops of evaluation and inference on fed rows.
+type evalOps struct {
+	x        tf.Output   // [n, Sizes[0]]
+	mu       []tf.Output // mean-field parameters per layer (mu[0] = x)
+	nmf      tf.Output   // mean-field sweeps used
+	features tf.Output   // top-layer posterior (probabilities for multinomial units)
+	recon    tf.Output   // E[v | μ₁]
+	msre     tf.Output
+	energy   tf.Output // E(x, μ) per row
+	entropy  tf.Output // Σ_l H(q_l) per row (Bernoulli hidden layers only)
+
+	odd    []tf.Output // fed odd-layer states (nil for even layers)
+	oddFE  tf.Output   // F(x_odd) per row, even layers summed out (β = 1)
+	states []tf.Output // fed states of every layer, for Gibbs chains
+	step   tf.Output   // int64 seed counter of the chains
+	chain  []tf.Output // states after chainUnroll sweeps
+	vMean  tf.Output   // E[v | h₁] at the last sweep
+}
+
+const chainUnroll = 10
+
+func (m *DBM) evalGraph() *evalOps {
+	m.evalOnce.Do(func() {
+		c, n, dt := m.cfg, m.net, m.cfg.DType
+		L := n.top()
+		s := m.scope.SubScope("eval")
+		e := &m.ev
+		p := m.readParams(s)
+		e.x = op.Placeholder(s.SubScope("x"), dt, op.PlaceholderShape(tf.MakeShape(-1, int64(c.Sizes[0]))))
+		e.mu, e.nmf = n.meanField(s, p, e.x, c.MeanFieldSteps, c.MeanFieldTol)
+		top := e.mu[L]
+		if pr, ok := n.units[L].(rbm.Prober); ok {
+			// Probabilities of the top layer given its mean-field input.
+			ts := s.SubScope("top_probs")
+			top = pr.Probabilities(ts, n.input(ts, p, e.mu, L, nil), p.b[L])
+		}
+		e.features = top
+		rs := s.SubScope("recon")
+		e.recon = n.units[0].Mean(rs, n.input(rs, p, e.mu, 0, nil), p.b[0])
+		e.msre = tfops.Mean(rs, op.Square(rs, op.Sub(rs, e.x, e.recon)))
+		e.energy = n.energy(s, p, e.mu)
+		e.entropy = m.entropy(s.SubScope("entropy"), e.mu)
+
+		os := s.SubScope("odd")
+		e.odd = make([]tf.Output, L+1)
+		for l := 1; l <= L; l += 2 {
+			e.odd[l] = op.Placeholder(os.SubScope("x"), dt, op.PlaceholderShape(tf.MakeShape(-1, int64(c.Sizes[l]))))
+		}
+		e.oddFE = n.oddFreeEnergy(os, p, e.odd, tf.Output{})
+
+		cs := s.SubScope("chain")
+		e.step = op.Placeholder(cs.SubScope("step"), tf.Int64, op.PlaceholderShape(tf.ScalarShape()))
+		for l := 0; l <= L; l++ {
+			e.states = append(e.states, op.Placeholder(cs.SubScope("x"), dt, op.PlaceholderShape(tf.MakeShape(-1, int64(c.Sizes[l])))))
+		}
+		xs := e.states
+		for i := 0; i < chainUnroll; i++ {
+			xs, e.vMean = n.sweep(cs, p, xs, !c.VisibleMeans, !c.HiddenMeans, true, m.seeder(roleSample, e.step), i)
+		}
+		e.chain = xs
+	})
+	return &m.ev
+}
+
+// entropy adds Σ_l H(q_l) per row for Bernoulli hidden layers: H(μ) = −μ log μ − (1−μ) log(1−μ)
+// with μ clipped to [1e-7, 1−1e-7]. Other unit types contribute nothing (LowerBound rejects them).
+func (m *DBM) entropy(s *op.Scope, mu []tf.Output) tf.Output {
+	dt := m.cfg.DType
+	var h tf.Output
+	for l := 1; l < len(mu); l++ {
+		if _, ok := m.net.units[l].(rbm.Bernoulli); !ok {
+			continue
+		}
+		ls := s.SubScope("layer")
+		p := op.ClipByValue(ls, mu[l], tfops.Scalar(ls.SubScope("lo"), 1e-7, dt), tfops.Scalar(ls.SubScope("hi"), 1-1e-7, dt))
+		q := op.Sub(ls.SubScope("q"), tfops.Scalar(ls.SubScope("one"), 1, dt), p)
+		t := op.AddV2(ls, op.Mul(ls.SubScope("p"), p, op.Log(ls.SubScope("lp"), p)), op.Mul(ls.SubScope("qq"), q, op.Log(ls.SubScope("lq"), q)))
+		r := op.Neg(ls, op.Sum(ls, t, op.Const(ls.SubScope("ax"), []int32{1})))
+		if h.Op == nil {
+			h = r
+		} else {
+			h = op.AddV2(ls.SubScope("sum"), h, r)
+		}
+	}
+	if h.Op == nil {
+		h = op.Fill(s, op.Pack(s, []tf.Output{rowsOf(s, mu[0])}), tfops.Scalar(s, 0, dt))
+	}
+	return h
+}
+
+// rowwise evaluates outs over the rows of x in chunks of 1000; outs[i] has cols[i] columns
+// (0: one value per row).
+func (m *DBM) rowwise(x rbm.Data, what string, outs []tf.Output, cols []int) ([][]float64, error) {
+	e := m.evalGraph()
+	n, err := checkData(what, x, m.cfg.Sizes[0])
+	if err != nil {
+		return nil, err
+	}
+	res := make([][]float64, len(outs))
+	for i := 0; i < n; i += 1000 {
+		end := min(i+1000, n)
+		t, err := rowsTensor(x, i, end, m.cfg.DType)
+		if err != nil {
+			return nil, err
+		}
+		o, err := m.run(map[tf.Output]*tf.Tensor{e.x: t}, outs, nil)
+		if err != nil {
+			return nil, fmt.Errorf("dbm: %s: %w", what, err)
+		}
+		for k := range outs {
+			res[k] = append(res[k], o[k]...)
+		}
+	}
+	_ = cols
+	return res, nil
+}
+
+// Transform returns the top layer's variational posterior of each row of x after mean-field
+// inference: the DBM's features (probabilities for multinomial units).
+func (m *DBM) Transform(x rbm.Data) (*dataset.Matrix[float64], error) {
+	e := m.evalGraph()
+	r, err := m.rowwise(x, "transform", []tf.Output{e.features}, nil)
+	if err != nil {
+		return nil, err
+	}
+	k := m.cfg.Sizes[len(m.cfg.Sizes)-1]
+	return &dataset.Matrix[float64]{Rows: len(r[0]) / k, Cols: k, Data: r[0]}, nil
+}
+
+// Reconstruct returns E[v | μ₁] for each row of x after mean-field inference.
+func (m *DBM) Reconstruct(x rbm.Data) (*dataset.Matrix[float64], error) {
+	e := m.evalGraph()
+	r, err := m.rowwise(x, "reconstruct", []tf.Output{e.recon}, nil)
+	if err != nil {
+		return nil, err
+	}
+	k := m.cfg.Sizes[0]
+	return &dataset.Matrix[float64]{Rows: len(r[0]) / k, Cols: k, Data: r[0]}, nil
+}
+
+// MeanField returns the variational parameters μ_l of every hidden layer for the rows of x
+// (index l−1 holds layer l), and the number of mean-field sweeps used for the last chunk.
+func (m *DBM) MeanField(x rbm.Data) ([]*dataset.Matrix[float64], error) {
+	e := m.evalGraph()
+	r, err := m.rowwise(x, "mean field", e.mu[1:], nil)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]*dataset.Matrix[float64], len(r))
+	for i, v := range r {
+		k := m.cfg.Sizes[i+1]
+		out[i] = &dataset.Matrix[float64]{Rows: len(v) / k, Cols: k, Data: v}
+	}
+	return out, nil
+}
+
+// LowerBound returns, for each row x of data, the variational lower bound on log p(x):
+//
+//	log p(x) ≥ −E(x, μ) + Σ_l H(q_l) − log Z
+//
+// with μ from mean-field inference and logZ from LogZ (AIS) or ExactLogZ. Hidden layers must
+// be Bernoulli (the bound of the original covers 2-layer binary DBMs; this one any depth and any
+// visible units).
+func (m *DBM) LowerBound(x rbm.Data, logZ float64) ([]float64, error) {
+	for l := 1; l < len(m.net.units); l++ {
+		if _, ok := m.net.units[l].(rbm.Bernoulli); !ok {
+			return nil, fmt.Errorf("dbm: lower bound: hidden layer %d is %s, only bernoulli hidden layers are supported", l, m.net.units[l].Name())
+		}
+	}
+	e := m.evalGraph()
+	r, err := m.rowwise(x, "lower bound", []tf.Output{e.energy, e.entropy}, nil)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]float64, len(r[0]))
+	for i := range out {
+		out[i] = -r[0][i] + r[1][i] - logZ
+	}
+	return out, nil
+}
+
+// SampleOptions configure Sample.
+type SampleOptions struct {
+	// Chains is the number of chains. Zero means 100.
+	Chains int
+	// Steps is the number of Gibbs sweeps, rounded up to a multiple of 10. Zero means 1000.
+	Steps int
+	// Start, if set, holds visible rows to start from (hidden layers start at their
+	// mean-field posterior); otherwise chains start from the biases-only model.
+	Start rbm.Data
+	// Seed seeds the chains.
+	Seed int64
+}
+
+// Sample runs Gibbs chains through all layers and returns the visible means at the last sweep,
+// one chain per row.
+func (m *DBM) Sample(ctx context.Context, o SampleOptions) (*dataset.Matrix[float64], error) {
+	if o.Chains == 0 {
+		o.Chains = 100
+	}
+	if o.Steps == 0 {
+		o.Steps = 1000
+	}
+	if o.Chains < 0 || o.Steps < 0 {
+		return nil, fmt.Errorf("dbm: sample: chains %d, steps %d: want ≥ 0", o.Chains, o.Steps)
+	}
+	e := m.evalGraph()
+	c := m.cfg
+	states := make([]*tf.Tensor, len(c.Sizes))
+	if o.Start != nil {
+		n, err := checkData("sample start", o.Start, c.Sizes[0])
+		if err != nil {
+			return nil, err
+		}
+		if n != o.Chains {
+			return nil, fmt.Errorf("dbm: sample start has %d rows for %d chains: %w", n, o.Chains, ErrShape)
+		}
+		mus, err := m.MeanField(o.Start)
+		if err != nil {
+			return nil, err
+		}
+		if states[0], err = rowsTensor(o.Start, 0, n, c.DType); err != nil {
+			return nil, err
+		}
+		for l, mu := range mus {
+			if states[l+1], err = tfops.TensorAs(mu.Data, c.DType, int64(mu.Rows), int64(mu.Cols)); err != nil {
+				return nil, err
+			}
+		}
+	} else {
+		r := newRand(o.Seed)
+		p, err := m.Parameters()
+		if err != nil {
+			return nil, err
+		}
+		for l := range states {
+			v := initialParticles(c.Units[l], p.B[l], o.Chains, r)
+			if states[l], err = tfops.TensorAs(v, c.DType, int64(o.Chains), int64(c.Sizes[l])); err != nil {
+				return nil, err
+			}
+		}
+	}
+	var mean []float64
+	for r := 0; r*chainUnroll < o.Steps; r++ {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		step, err := tf.NewTensor(int64(r) + o.Seed<<24)
+		if err != nil {
+			return nil, err
+		}
+		feeds := map[tf.Output]*tf.Tensor{e.step: step}
+		for l, t := range states {
+			feeds[e.states[l]] = t
+		}
+		out, err := m.sess.Run(feeds, append(append([]tf.Output(nil), e.chain...), e.vMean), nil)
+		if err != nil {
+			return nil, fmt.Errorf("dbm: sample: %w", err)
+		}
+		copy(states, out[:len(states)])
+		if mean, err = tfops.Values[float64](out[len(states)]); err != nil {
+			return nil, err
+		}
+	}
+	return &dataset.Matrix[float64]{Rows: o.Chains, Cols: c.Sizes[0], Data: mean}, nil
+}
+
+func logMeanExp(v []float64) float64 {
+	m := math.Inf(-1)
+	for _, x := range v {
+		m = math.Max(m, x)
+	}
+	var s float64
+	for _, x := range v {
+		s += math.Exp(x - m)
+	}
+	return m + math.Log(s/float64(len(v)))
+}

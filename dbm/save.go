@@ -1,0 +1,124 @@
+package dbm
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/boltzmann-go/boltzmann/internal/atomicfile"
+	"github.com/boltzmann-go/boltzmann/rbm"
+	"github.com/boltzmann-go/boltzmann/tfops"
+)
+
+// A model directory holds model.json (configuration, counters and the name of the current
+// checkpoint) and the TF checkpoint ckpt-<updates>-<n>.{index,data-…} of the parameters,
+// velocities, sparsity estimates, persistent particles and step counter. Save writes the
+// checkpoint under a fresh name, replaces model.json atomically, then removes older
+// checkpoints, so a crash never leaves model.json pointing at an incomplete checkpoint.
+const modelFile = "model.json"
+
+type unitJSON struct {
+	Type   string    `json:"type"`
+	Draws  int       `json:"draws,omitempty"`
+	Groups int       `json:"groups,omitempty"`
+	Sigma  []float64 `json:"sigma,omitempty"`
+}
+
+type modelJSON struct {
+	Format     int        `json:"format"`
+	Kind       string     `json:"kind"`
+	Config     Config     `json:"config"`
+	Units      []unitJSON `json:"units"`
+	DType      string     `json:"dtype"`
+	Epoch      int        `json:"epoch"`
+	Updates    int64      `json:"updates"`
+	Checkpoint string     `json:"checkpoint"`
+}
+
+// ErrNoModel reports a directory without a saved model.
+var ErrNoModel = errors.New("dbm: no saved model")
+
+// Save writes the model into dir (created if needed).
+func (m *DBM) Save(dir string) error {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return fmt.Errorf("dbm: save: %w", err)
+	}
+	name := fmt.Sprintf("ckpt-%d-%d", m.iter, time.Now().UnixNano())
+	if err := m.saver.Save(m.sess, filepath.Join(dir, name)); err != nil {
+		return fmt.Errorf("dbm: save: %w", err)
+	}
+	c := m.cfg
+	c.Units, c.DType = nil, 0
+	if c.MaxNorm > 1e300 {
+		c.MaxNorm = 0 // +Inf is not JSON; 0 means no cap
+	}
+	mj := modelJSON{Format: 1, Kind: "dbm", Config: c, DType: tfops.DTypeName(m.cfg.DType),
+		Epoch: m.epoch, Updates: m.iter, Checkpoint: name}
+	for _, u := range m.cfg.Units {
+		uj := unitJSON{Type: u.Name()}
+		switch x := u.(type) {
+		case rbm.Multinomial:
+			uj.Draws, uj.Groups = x.DrawCount(), x.GroupCount()
+		case rbm.Gaussian:
+			uj.Sigma = x.Sigma
+		}
+		mj.Units = append(mj.Units, uj)
+	}
+	b, err := json.MarshalIndent(mj, "", "  ")
+	if err != nil {
+		return fmt.Errorf("dbm: save: %w", err)
+	}
+	if err := atomicfile.WriteFile(filepath.Join(dir, modelFile), append(b, '\n')); err != nil {
+		return fmt.Errorf("dbm: save: %w", err)
+	}
+	old, _ := filepath.Glob(filepath.Join(dir, "ckpt-*"))
+	for _, f := range old {
+		if !strings.HasPrefix(filepath.Base(f), name+".") {
+			os.Remove(f)
+		}
+	}
+	return nil
+}
+
+// Load opens the DBM saved in dir.
+func Load(dir string) (*DBM, error) {
+	b, err := os.ReadFile(filepath.Join(dir, modelFile))
+	if err != nil {
+		if errors.Is(err, os.ErrNotExist) {
+			return nil, fmt.Errorf("dbm: load %s: %w (no %s)", dir, ErrNoModel, modelFile)
+		}
+		return nil, fmt.Errorf("dbm: load: %w", err)
+	}
+	var mj modelJSON
+	if err := json.Unmarshal(b, &mj); err != nil {
+		return nil, fmt.Errorf("dbm: load %s: corrupt %s: %w", dir, modelFile, err)
+	}
+	if mj.Format != 1 || mj.Kind != "dbm" || mj.Checkpoint == "" || strings.ContainsAny(mj.Checkpoint, `/\`) || mj.Epoch < 0 || mj.Updates < 0 {
+		return nil, fmt.Errorf("dbm: load %s: %s is not a DBM model file of format 1", dir, modelFile)
+	}
+	c := mj.Config
+	for i, u := range mj.Units {
+		unit, err := rbm.ParseUnit(u.Type, u.Draws, u.Groups, u.Sigma)
+		if err != nil {
+			return nil, fmt.Errorf("dbm: load %s: layer %d: %w", dir, i, err)
+		}
+		c.Units = append(c.Units, unit)
+	}
+	if c.DType, err = tfops.ParseDType(mj.DType); err != nil {
+		return nil, fmt.Errorf("dbm: load %s: %w", dir, err)
+	}
+	m, err := New(c)
+	if err != nil {
+		return nil, fmt.Errorf("dbm: load %s: %w", dir, err)
+	}
+	if err := m.saver.Restore(m.sess, filepath.Join(dir, mj.Checkpoint)); err != nil {
+		m.Close()
+		return nil, fmt.Errorf("dbm: load %s: %w", dir, err)
+	}
+	m.epoch, m.iter = mj.Epoch, mj.Updates
+	return m, nil
+}

@@ -1,0 +1,175 @@
+package dbm
+
+import (
+	"math"
+
+	tf "github.com/galeone/tensorflow/tensorflow/go"
+	"github.com/galeone/tensorflow/tensorflow/go/op"
+
+	"github.com/boltzmann-go/boltzmann/rbm"
+	"github.com/boltzmann-go/boltzmann/tfops"
+)
+
+// Roles of the random ops (see package tfops): each draws with (Key(Seed, role), step).
+const (
+	roleParticle   uint64 = 100000 // + 1000·sweep + layer
+	roleSample     uint64 = 300000 // + 1000·sweep + layer (Sample)
+	roleAIS        uint64 = 500000 // + layer
+	roleAISInitial uint64 = 600000 // + layer
+)
+
+func (m *DBM) seeder(base uint64, step tf.Output) seeder {
+	return func(s *op.Scope, sweep, layer int) tf.Output {
+		return tfops.Seed(s, tfops.Key(m.cfg.Seed, base+uint64(1000*sweep+layer)), step)
+	}
+}
+
+// trainState is everything one update reads and writes.
+type trainState struct {
+	p         params
+	dW, db    []tf.Output
+	q         []tf.Output
+	particles []tf.Output
+	step      tf.Output
+}
+
+// update adds one PCD-k update with a mean-field positive phase (Salakhutdinov & Hinton 2009):
+// the data term uses the variational parameters μ of the minibatch, the model term the
+// persistent particles after k Gibbs sweeps; then L2, sparsity, classical momentum and the
+// max-norm constraint. It returns the new state and the number of mean-field sweeps used.
+func (m *DBM) update(s *op.Scope, st trainState, x tf.Output, k int) (trainState, tf.Output) {
+	c, n, dt := m.cfg, m.net, m.cfg.DType
+	L := n.top()
+	mu, nmf := n.meanField(s, st.p, x, c.MeanFieldSteps, c.MeanFieldTol)
+
+	ps := s.SubScope("particles")
+	parts := st.particles
+	for i := 0; i < k; i++ {
+		parts, _ = n.sweep(ps, st.p, parts, !c.VisibleMeans, !c.HiddenMeans, true, m.seeder(roleParticle, st.step), i)
+	}
+
+	g := s.SubScope("gradient")
+	nData := rowsF(g.SubScope("n"), x, dt)
+	nPart := tfops.Scalar(g.SubScope("m"), float64(c.Particles), dt)
+	out := st
+	out.particles = parts
+	out.dW, out.db, out.q = make([]tf.Output, L), make([]tf.Output, L+1), make([]tf.Output, L+1)
+	gW := make([]tf.Output, L)
+	gb := make([]tf.Output, L+1)
+	for i := 0; i < L; i++ {
+		ws := g.SubScope("W")
+		pos := op.Div(ws.SubScope("pos"), tfops.MatMulT(ws, n.units[i].Stat(ws, mu[i]), n.units[i+1].Stat(ws, mu[i+1]), true, false), nData)
+		neg := op.Div(ws.SubScope("neg"), tfops.MatMulT(ws.SubScope("n"), n.units[i].Stat(ws, parts[i]), n.units[i+1].Stat(ws, parts[i+1]), true, false), nPart)
+		gW[i] = op.Sub(ws, pos, neg)
+		if c.L2 > 0 {
+			gW[i] = op.Sub(ws.SubScope("l2"), gW[i], op.Mul(ws, tfops.Scalar(ws, c.L2, dt), st.p.W[i]))
+		}
+	}
+	for l := 0; l <= L; l++ {
+		bs := g.SubScope("b")
+		gb[l] = op.Sub(bs, tfops.ColumnMean(bs, n.units[l].BiasStat(bs, mu[l], st.p.b[l])), tfops.ColumnMean(bs.SubScope("n"), n.units[l].BiasStat(bs, parts[l], st.p.b[l])))
+	}
+	// Sparsity per hidden layer (Hinton 2010, §11), on the mean-field activities.
+	for l := 1; l <= L; l++ {
+		sp := g.SubScope("sparsity")
+		d := c.SparsityDamping
+		act := mu[l]
+		if draws := drawsOf(n.units[l]); draws > 1 {
+			act = op.Div(sp, act, tfops.Scalar(sp, float64(draws), dt))
+		}
+		out.q[l] = op.AddV2(sp, op.Mul(sp, tfops.Scalar(sp, d, dt), st.q[l]), op.Mul(sp.SubScope("new"), tfops.Scalar(sp.SubScope("1md"), 1-d, dt), tfops.ColumnMean(sp, act)))
+		if cost := c.SparsityCost[l-1]; cost > 0 {
+			pen := op.Mul(sp.SubScope("pen"), tfops.Scalar(sp, cost, dt), op.Sub(sp, out.q[l], tfops.Scalar(sp.SubScope("t"), c.SparsityTarget[l-1], dt)))
+			gb[l] = op.Sub(sp.SubScope("gb"), gb[l], pen)
+			below := op.ExpandDims(sp, tfops.ColumnMean(sp.SubScope("below"), n.units[l-1].Stat(sp, mu[l-1])), op.Const(sp.SubScope("a1"), int32(1)))
+			gW[l-1] = op.Sub(sp.SubScope("gW"), gW[l-1], op.Mul(sp.SubScope("outer"), below, op.ExpandDims(sp.SubScope("p"), pen, op.Const(sp.SubScope("a0"), int32(0)))))
+		}
+	}
+	u := s.SubScope("apply")
+	vel := func(name string, old, grad tf.Output) tf.Output {
+		us := u.SubScope(name)
+		return op.AddV2(us, op.Mul(us, m.mom, old), op.Mul(us.SubScope("lr"), m.lr, grad))
+	}
+	out.p = params{W: make([]tf.Output, L), b: make([]tf.Output, L+1)}
+	for i := 0; i < L; i++ {
+		out.dW[i] = vel("dW", st.dW[i], gW[i])
+		w := op.AddV2(u.SubScope("W"), st.p.W[i], out.dW[i])
+		if !math.IsInf(c.MaxNorm, 1) {
+			w = maxNorm(u.SubScope("max_norm"), w, c.MaxNorm, dt)
+		}
+		out.p.W[i] = w
+	}
+	for l := 0; l <= L; l++ {
+		out.db[l] = vel("db", st.db[l], gb[l])
+		out.p.b[l] = op.AddV2(u.SubScope("b"), st.p.b[l], out.db[l])
+	}
+	out.step = op.AddV2(u.SubScope("step"), st.step, op.Const(u.SubScope("one"), int64(1)))
+	return out, nmf
+}
+
+// maxNorm rescales each column of w whose L2 norm exceeds c down to norm c.
+func maxNorm(s *op.Scope, w tf.Output, c float64, dt tf.DataType) tf.Output {
+	norms := op.Sqrt(s, op.Sum(s, op.Square(s, w), op.Const(s.SubScope("ax"), []int32{0}), op.SumKeepDims(true)))
+	scale := op.Div(s, op.Minimum(s, norms, tfops.Scalar(s.SubScope("c"), c, dt)), op.Maximum(s, norms, tfops.Scalar(s.SubScope("eps"), 1e-12, dt)))
+	return op.Mul(s.SubScope("scaled"), w, scale)
+}
+
+// drawsOf returns M for multinomial units and 1 otherwise.
+func drawsOf(u rbm.Unit) int {
+	if x, ok := u.(rbm.Multinomial); ok {
+		return x.DrawCount()
+	}
+	return 1
+}
+
+func rowsF(s *op.Scope, x tf.Output, dt tf.DataType) tf.Output {
+	return op.Cast(s, rowsOf(s, x), dt)
+}
+
+// trainOp adds updates minibatch updates with k Gibbs sweeps reading minibatch rows from m.idx;
+// it writes the state back and returns the op and the mean number of mean-field sweeps.
+func (m *DBM) trainOp(k, updates int) (*tf.Operation, tf.Output) {
+	s := m.scope.SubScope("train")
+	v := m.vars
+	st := trainState{p: m.readParams(s), step: v.step.Read(s)}
+	for i := range v.W {
+		st.dW = append(st.dW, v.dW[i].Read(s))
+	}
+	st.q = make([]tf.Output, len(v.b))
+	for l := range v.b {
+		st.db = append(st.db, v.db[l].Read(s))
+		st.particles = append(st.particles, v.particles[l].Read(s))
+		if l > 0 {
+			st.q[l] = v.q[l].Read(s)
+		}
+	}
+	data := v.data.Read(s)
+	var nmfSum tf.Output
+	for i := 0; i < updates; i++ {
+		us := s.SubScope("update")
+		idx := op.Gather(us.SubScope("idx"), m.idx, op.Const(us.SubScope("i"), int32(i)))
+		x := op.GatherV2(us.SubScope("batch"), data, idx, op.Const(us.SubScope("axis"), int32(0)))
+		var nmf tf.Output
+		st, nmf = m.update(us, st, x, k)
+		if nmfSum.Op == nil {
+			nmfSum = nmf
+		} else {
+			nmfSum = op.AddV2(us.SubScope("nmf"), nmfSum, nmf)
+		}
+	}
+	w := s.SubScope("write")
+	var assigns []*tf.Operation
+	for i := range v.W {
+		assigns = append(assigns, v.W[i].Assign(w, st.p.W[i]), v.dW[i].Assign(w, st.dW[i]))
+	}
+	for l := range v.b {
+		assigns = append(assigns, v.b[l].Assign(w, st.p.b[l]), v.db[l].Assign(w, st.db[l]), v.particles[l].Assign(w, st.particles[l]))
+		if l > 0 {
+			assigns = append(assigns, v.q[l].Assign(w, st.q[l]))
+		}
+	}
+	assigns = append(assigns, v.step.Assign(w, st.step))
+	done := op.NoOp(s.WithControlDependencies(assigns...).SubScope("done"))
+	mean := op.Div(s.SubScope("nmf_mean"), nmfSum, tfops.Scalar(s, float64(updates), m.cfg.DType))
+	return done, mean
+}
