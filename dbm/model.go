@@ -28,8 +28,8 @@ type DBM struct {
 	vars  variables
 	saver *tfops.Saver
 
-	idx     tf.Output // [updates, batch] int32 minibatch rows
-	lr, mom tf.Output
+	idx      tf.Output // [updates, batch] int32 minibatch rows
+	lr, mom  tf.Output
 	train    map[[2]int]*tf.Operation
 	trainNMF map[[2]int]tf.Output
 
