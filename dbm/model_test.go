@@ -1,0 +1,142 @@
+package dbm
+
+import (
+	"context"
+	"errors"
+	"math"
+	"slices"
+	"testing"
+
+	tf "github.com/galeone/tensorflow/tensorflow/go"
+
+	"github.com/boltzmann-go/boltzmann/dataset"
+	"github.com/boltzmann-go/boltzmann/rbm"
+)
+
+// TestFromRBMs checks the composition rule for 2 and 3 RBMs (spec §4.2).
+func TestFromRBMs(t *testing.T) {
+	sizes := []int{4, 3, 2, 3}
+	var rbms []*rbm.RBM
+	for i := 0; i+1 < len(sizes); i++ {
+		r, err := rbm.New(rbm.Config{NumVisible: sizes[i], NumHidden: sizes[i+1], DType: tf.Double, Seed: int64(i + 1),
+			WeightStd: 0.5, InitVisibleBias: []float64{float64(i) + 0.25}, InitHiddenBias: []float64{-float64(i) - 0.5}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer r.Close()
+		rbms = append(rbms, r)
+	}
+	weights := func(r *rbm.RBM) ([]float64, []float64, []float64) {
+		w, vb, hb, err := r.Weights()
+		if err != nil {
+			t.Fatal(err)
+		}
+		return w, vb, hb
+	}
+	scaled := func(v []float64, f float64) []float64 {
+		out := make([]float64, len(v))
+		for i := range v {
+			out[i] = v[i] * f
+		}
+		return out
+	}
+	add := func(a, b []float64) []float64 {
+		out := make([]float64, len(a))
+		for i := range a {
+			out[i] = a[i] + b[i]
+		}
+		return out
+	}
+	w0, vb0, hb0 := weights(rbms[0])
+	w1, vb1, hb1 := weights(rbms[1])
+	w2, vb2, hb2 := weights(rbms[2])
+	for _, tc := range []struct {
+		n    int
+		want Parameters
+	}{
+		// L = 2: W0, W1 unchanged; hb0 = ½hb_rbm0 + ½vb_rbm1; hb1 = hb_rbm1.
+		{2, Parameters{W: [][]float64{w0, w1}, B: [][]float64{vb0, add(scaled(hb0, 0.5), scaled(vb1, 0.5)), hb1}}},
+		// L = 3: the middle W halved; hb0 = ½hb0 + ¼vb1; hb1 = ¼hb1 + ½vb2; hb2 = hb2.
+		{3, Parameters{W: [][]float64{w0, scaled(w1, 0.5), w2}, B: [][]float64{vb0, add(scaled(hb0, 0.5), scaled(vb1, 0.25)), add(scaled(hb1, 0.25), scaled(vb2, 0.5)), hb2}}},
+		// L = 1: the RBM itself.
+		{1, Parameters{W: [][]float64{w0}, B: [][]float64{vb0, hb0}}},
+	} {
+		m, err := FromRBMs(Config{DType: tf.Double}, rbms[:tc.n]...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := m.Parameters()
+		m.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i := range tc.want.W {
+			if !slices.Equal(got.W[i], tc.want.W[i]) {
+				t.Errorf("L=%d: W%d differs", tc.n, i)
+			}
+		}
+		for l := range tc.want.B {
+			for j := range tc.want.B[l] {
+				if math.Abs(got.B[l][j]-tc.want.B[l][j]) > 1e-15 {
+					t.Errorf("L=%d: b%d = %v, want %v", tc.n, l, got.B[l], tc.want.B[l])
+					break
+				}
+			}
+		}
+	}
+	if _, err := FromRBMs(Config{}, rbms[0], rbms[2]); !errors.Is(err, ErrShape) {
+		t.Errorf("composing mismatched RBMs = %v, want ErrShape", err)
+	}
+}
+
+// TestConfigErrors checks that nonsense is reported by field.
+func TestConfigErrors(t *testing.T) {
+	for _, tc := range []struct {
+		field string
+		c     Config
+	}{
+		{"Sizes", Config{Sizes: []int{5}}},
+		{"Sizes[1]", Config{Sizes: []int{5, 0}}},
+		{"Units", Config{Sizes: []int{2, 2}, Units: []rbm.Unit{nil}}},
+		{"Units[1]", Config{Sizes: []int{2, 2}, Units: []rbm.Unit{nil, rbm.Gaussian{}}}},
+		{"DType", Config{Sizes: []int{2, 2}, DType: tf.Int64}},
+		{"Particles", Config{Sizes: []int{2, 2}, Particles: -1}},
+		{"MeanFieldSteps", Config{Sizes: []int{2, 2}, MeanFieldSteps: -1}},
+		{"LearningRate[0]", Config{Sizes: []int{2, 2}, LearningRate: []float64{-1}}},
+		{"Momentum[0]", Config{Sizes: []int{2, 2}, Momentum: []float64{1}}},
+		{"GibbsSteps", Config{Sizes: []int{2, 2}, Epochs: 1, GibbsSteps: []int{1, 2}}},
+		{"SparsityCost", Config{Sizes: []int{2, 2, 2}, SparsityCost: []float64{1, 2, 3}}},
+		{"SparsityTarget[0]", Config{Sizes: []int{2, 2}, SparsityTarget: []float64{1.5}}},
+		{"MaxNorm", Config{Sizes: []int{2, 2}, MaxNorm: -1}},
+		{"L2", Config{Sizes: []int{2, 2}, L2: math.NaN()}},
+		{"GPU", Config{Sizes: []int{2, 2}, GPU: "x"}},
+	} {
+		var ce *ConfigError
+		if err := tc.c.Validate(); !errors.As(err, &ce) || ce.Field != tc.field {
+			t.Errorf("Validate(%s) = %v", tc.field, err)
+		}
+	}
+	if _, err := NewWithParameters(Config{Sizes: []int{2, 2}}, Parameters{W: [][]float64{{1}}, B: [][]float64{{0, 0}, {0, 0}}}); !errors.Is(err, ErrShape) {
+		t.Errorf("wrong parameter shapes = %v, want ErrShape", err)
+	}
+}
+
+// TestBadData checks Fit's errors on bad data.
+func TestBadData(t *testing.T) {
+	m, err := New(Config{Sizes: []int{3, 2}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer m.Close()
+	nan := dataset.NewMatrix[float64](4, 3)
+	nan.Data[5] = math.Inf(1)
+	if _, err := m.Fit(context.Background(), dataset.NewMatrix[float64](4, 2), nil, nil); !errors.Is(err, rbm.ErrShape) {
+		t.Errorf("Fit on 2 columns = %v", err)
+	}
+	if _, err := m.Fit(context.Background(), nan, nil, nil); !errors.Is(err, rbm.ErrData) {
+		t.Errorf("Fit on Inf = %v", err)
+	}
+	if _, err := Load(t.TempDir()); !errors.Is(err, ErrNoModel) {
+		t.Errorf("Load(empty) = %v", err)
+	}
+}

@@ -1,0 +1,104 @@
+package dbm
+
+import (
+	"fmt"
+
+	tf "github.com/galeone/tensorflow/tensorflow/go"
+	"github.com/galeone/tensorflow/tensorflow/go/op"
+
+	"github.com/boltzmann-go/boltzmann/rbm"
+	"github.com/boltzmann-go/boltzmann/tfops"
+)
+
+// ServingSteps is the number of Gibbs sweeps the "sample" signature unrolls by default.
+const ServingSteps = 10
+
+// BuildServing adds an inference-only copy of the DBM to s (see package export), with the
+// signatures
+//
+//	serving_default  visible [n, Sizes[0]] → features: the top layer's mean-field posterior
+//	reconstruct      visible → reconstruction: E[v | μ₁]
+//	sample           visible, seed (int64 [2]) → sample: the visible means after `steps` Gibbs
+//	                 sweeps started from the mean-field posterior of the input, drawn with
+//	                 stateless ops (same seed, same sample)
+//
+// Mean-field runs the model's MeanFieldSteps sweeps with its tolerance.
+func (m *DBM) BuildServing(s *op.Scope, steps int) (*tfops.ServingGraph, error) {
+	if steps <= 0 {
+		steps = ServingSteps
+	}
+	c, n := m.cfg, m.net
+	L := n.top()
+	pv, err := m.Parameters()
+	if err != nil {
+		return nil, err
+	}
+	sg := &tfops.ServingGraph{Signatures: map[string]tfops.ServingSignature{}}
+	var p params
+	for i, w := range pv.W {
+		v := tfops.NewVariable(s, fmt.Sprintf("weights/W%d", i), c.DType, []int64{int64(c.Sizes[i]), int64(c.Sizes[i+1])})
+		sg.Variables, p.W = append(sg.Variables, v), append(p.W, v.Read(s))
+		t, err := tfops.TensorAs(w, c.DType, v.Shape...)
+		if err != nil {
+			return nil, err
+		}
+		sg.Values = append(sg.Values, t)
+	}
+	for l, b := range pv.B {
+		v := tfops.NewVariable(s, fmt.Sprintf("weights/b%d", l), c.DType, []int64{int64(c.Sizes[l])})
+		sg.Variables, p.b = append(sg.Variables, v), append(p.b, v.Read(s))
+		t, err := tfops.TensorAs(b, c.DType, v.Shape...)
+		if err != nil {
+			return nil, err
+		}
+		sg.Values = append(sg.Values, t)
+	}
+	in := func(name string) tf.Output {
+		return op.Placeholder(s.SubScope(name), c.DType, op.PlaceholderShape(tf.MakeShape(-1, int64(c.Sizes[0]))))
+	}
+
+	x := in("features_visible")
+	mu, _ := n.meanField(s.SubScope("features_mf"), p, x, c.MeanFieldSteps, c.MeanFieldTol)
+	top := mu[L]
+	if pr, ok := n.units[L].(rbm.Prober); ok {
+		ts := s.SubScope("top_probs")
+		top = pr.Probabilities(ts, n.input(ts, p, mu, L, nil), p.b[L])
+	}
+	sg.Signatures["serving_default"] = tfops.ServingSignature{
+		Inputs:  map[string]tf.Output{"visible": x},
+		Outputs: map[string]tf.Output{"features": op.Identity(s.SubScope("features"), top)},
+	}
+
+	x = in("reconstruct_visible")
+	mu, _ = n.meanField(s.SubScope("reconstruct_mf"), p, x, c.MeanFieldSteps, c.MeanFieldTol)
+	rs := s.SubScope("reconstruct")
+	rec := n.units[0].Mean(rs, n.input(rs, p, mu, 0, nil), p.b[0])
+	sg.Signatures["reconstruct"] = tfops.ServingSignature{
+		Inputs:  map[string]tf.Output{"visible": x},
+		Outputs: map[string]tf.Output{"reconstruction": op.Identity(s.SubScope("reconstruction"), rec)},
+	}
+
+	x = in("sample_visible")
+	ss := s.SubScope("sample")
+	seed := op.Placeholder(ss.SubScope("seed"), tf.Int64, op.PlaceholderShape(tf.MakeShape(2)))
+	xs, _ := n.meanField(ss.SubScope("mf"), p, x, c.MeanFieldSteps, c.MeanFieldTol)
+	key := op.Slice(ss.SubScope("key"), seed, op.Const(ss.SubScope("b0"), []int32{0}), op.Const(ss.SubScope("s0"), []int32{1}))
+	base := op.Mul(ss.SubScope("base"), op.Slice(ss, seed, op.Const(ss.SubScope("b1"), []int32{1}), op.Const(ss.SubScope("s1"), []int32{1})),
+		op.Const(ss.SubScope("stride"), []int64{int64(1000 * steps)}))
+	seedOf := func(s *op.Scope, sweep, layer int) tf.Output {
+		ctr := op.AddV2(s.SubScope("ctr"), base, op.Const(s.SubScope("off"), []int64{int64(1000*sweep + layer)}))
+		return op.Concat(s.SubScope("seed"), op.Const(s.SubScope("ax"), int32(0)), []tf.Output{key, ctr})
+	}
+	var vMean tf.Output
+	for i := 0; i < steps; i++ {
+		xs, vMean = n.sweep(ss, p, xs, !c.VisibleMeans, !c.HiddenMeans, true, seedOf, i)
+	}
+	sg.Signatures["sample"] = tfops.ServingSignature{
+		Inputs:  map[string]tf.Output{"visible": x, "seed": seed},
+		Outputs: map[string]tf.Output{"sample": op.Identity(ss.SubScope("sample_out"), vMean)},
+	}
+	if err := s.Err(); err != nil {
+		return nil, fmt.Errorf("dbm: build serving graph: %w", err)
+	}
+	return sg, nil
+}
