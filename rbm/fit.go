@@ -11,6 +11,9 @@ import (
 	"github.com/boltzmann-go/boltzmann/tfops"
 )
 
+// trainRows is the number of recently trained rows the training metrics are measured on.
+const trainRows = 500
+
 // EpochStats are the measurements of one epoch, handed to FitOptions.OnEpoch.
 type EpochStats struct {
 	// Epoch is the epoch just completed (1-based) and Epochs the last one Fit will train.
@@ -18,7 +21,7 @@ type EpochStats struct {
 	// Updates is the number of minibatch updates done since the model was created.
 	Updates int64
 	// Train holds the epoch means of the training metrics ("msre", "pll", "l2_loss"), measured
-	// every Metrics.TrainEvery updates on the minibatch just used, plus the hidden statistics
+	// every Metrics.TrainEvery updates on the last 500 rows trained on, plus the hidden statistics
 	// ("hidden_mean", "hidden_dead", "hidden_saturated") when Metrics.Hidden is set.
 	Train map[string]float64
 	// Val holds the validation metrics ("msre", "pll", "feg") computed this epoch, if any.
@@ -151,7 +154,8 @@ func (m *RBM) fitEpoch(ctx context.Context, x, val Data, n int, opts *FitOptions
 	if err != nil {
 		return st, err
 	}
-	batches := dataset.Batches(dataset.Permutation(n, uint64(c.Seed), epoch), c.BatchSize)
+	perm := dataset.Permutation(n, uint64(c.Seed), epoch)
+	batches := dataset.Batches(perm, c.BatchSize)
 	sums := map[string]float64{}
 	count := 0
 	for done := 0; done < len(batches); {
@@ -191,7 +195,10 @@ func (m *RBM) fitEpoch(ctx context.Context, x, val Data, n int, opts *FitOptions
 		m.iter += int64(u)
 		done += u
 		if m.iter/int64(c.Metrics.TrainEvery) != before/int64(c.Metrics.TrainEvery) {
-			vals, err := m.trainMetrics(x, chunk[len(chunk)-1])
+			// Measure on the (up to) trainRows rows just trained on: one minibatch is too few
+			// for a stable estimate.
+			end := min(done*c.BatchSize, n)
+			vals, err := m.trainMetrics(x, perm[max(0, end-trainRows):end])
 			if err != nil {
 				return st, err
 			}
