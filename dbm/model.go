@@ -355,3 +355,29 @@ func (m *DBM) run(feeds map[tf.Output]*tf.Tensor, fetches []tf.Output, targets [
 	}
 	return out, nil
 }
+
+// SetParticles sets the persistent chains of every layer (Particles rows each, layer order),
+// e.g. to training images and their features, as the original's MNIST and CIFAR examples do.
+func (m *DBM) SetParticles(layers ...rbm.Data) error {
+	c := m.cfg
+	if len(layers) != len(c.Sizes) {
+		return fmt.Errorf("dbm: %d particle sets for %d layers: %w", len(layers), len(c.Sizes), ErrShape)
+	}
+	tensors := make([]*tf.Tensor, len(layers))
+	for l, d := range layers {
+		n, err := checkData(fmt.Sprintf("particles of layer %d", l), d, c.Sizes[l])
+		if err != nil {
+			return err
+		}
+		if n != c.Particles {
+			return fmt.Errorf("dbm: particles of layer %d: %d rows, want %d: %w", l, n, c.Particles, ErrShape)
+		}
+		if tensors[l], err = rowsTensor(d, 0, n, c.DType); err != nil {
+			return err
+		}
+	}
+	if err := tfops.InitVariables(m.sess, m.vars.particles, tensors); err != nil {
+		return fmt.Errorf("dbm: set particles: %w", err)
+	}
+	return nil
+}

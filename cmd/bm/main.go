@@ -5,6 +5,7 @@
 //	bm train [flags]      train an RBM on IDX (MNIST) or .npy data; see bm train -h
 //	bm sample [flags]     draw Gibbs samples from a trained model and save them as a PNG
 //	bm export [flags]     export a trained model as a TensorFlow SavedModel (for TF Serving)
+//	bm dbm [flags]        pretrain RBMs, train a DBM jointly, estimate log Z (AIS) and the test bound
 //	bm version            print the versions of bm and of libtensorflow
 //
 // bm train writes the model, its TensorBoard logs and PNG pictures (filters, samples, learning
@@ -32,6 +33,8 @@ func run(args []string) int {
 		return cmdSample(args[1:])
 	case "export":
 		return cmdExport(args[1:])
+	case "dbm":
+		return cmdDBM(args[1:])
 	case "version":
 		return cmdVersion()
 	case "-h", "-help", "--help", "help":
@@ -50,6 +53,7 @@ commands:
   train     train an RBM (bm train -h lists every flag with its default)
   sample    draw Gibbs samples from a trained model into a PNG
   export    export a trained model as a TensorFlow SavedModel (TF Serving layout)
+  dbm       the original's MNIST DBM: pretrain RBMs, train the DBM, AIS log Z and test lower bound
   version   print the versions of bm and libtensorflow
 `)
 }

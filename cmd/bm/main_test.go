@@ -169,3 +169,38 @@ func TestTrainBadData(t *testing.T) {
 		t.Errorf("bm train on a truncated file: exit %d, stderr %q", code, out)
 	}
 }
+
+// TestDBMEndToEnd runs the DBM pipeline on a tiny IDX file: two pretrained RBMs, joint
+// training, AIS, pictures; a second run reuses every trained model.
+func TestDBMEndToEnd(t *testing.T) {
+	dir := t.TempDir()
+	data := filepath.Join(dir, "images.idx")
+	writeIDX(t, data, 120, 4, 4)
+	out := filepath.Join(dir, "out")
+	args := []string{"dbm", "-data", data, "-n-train", "100", "-n-val", "20", "-n-hiddens", "6,4",
+		"-rbm-epochs", "2,3", "-rbm-batch-size", "10,10", "-increase-n-gibbs-steps-every", "2", "-epochs", "2",
+		"-batch-size", "10", "-n-particles", "10", "-max-mf-updates", "5", "-ais-betas", "100", "-ais-runs", "10",
+		"-out", out, "-quiet"}
+	if code := run(args); code != 0 {
+		t.Fatalf("bm dbm exited %d", code)
+	}
+	for _, f := range []string{"rbm1/model/model.json", "rbm2/model/model.json", "dbm/model/model.json", "results.json", "filters.png", "samples.png"} {
+		if _, err := os.Stat(filepath.Join(out, f)); err != nil {
+			t.Errorf("missing %s: %v", f, err)
+		}
+	}
+	b, err := os.ReadFile(filepath.Join(out, "results.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var res map[string]any
+	if err := json.Unmarshal(b, &res); err != nil || res["log_z"] == nil {
+		t.Errorf("results.json = %s (%v), want a log_z", b, err)
+	}
+	if code := run(args); code != 0 {
+		t.Fatalf("second bm dbm exited %d", code)
+	}
+	if code := run(append(args, "-rbm-lr", "0.1")); code != 2 {
+		t.Errorf("one -rbm-lr value for two RBMs: exit %d, want 2", code)
+	}
+}

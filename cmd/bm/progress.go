@@ -48,14 +48,19 @@ func (p *progress) batch(epoch, done, total int) {
 	p.bar.Set64(int64((epoch-p.first)*p.perEpoch + done))
 }
 
-// epoch prints the epoch line and puts the latest metrics into the bar's description.
-func (p *progress) epoch(st rbm.EpochStats, line string) {
+// epoch prints the epoch line and puts desc (the latest metrics) into the bar's description.
+func (p *progress) epoch(line, desc string) {
 	if p.bar == nil {
 		fmt.Println(line)
 		return
 	}
 	p.bar.Clear()
 	fmt.Fprintln(os.Stderr, line)
+	p.bar.Describe(desc)
+}
+
+// rbmDesc is the bar description after an RBM epoch.
+func rbmDesc(st rbm.EpochStats) string {
 	desc := fmt.Sprintf("epoch %d/%d", min(st.Epoch+1, st.Epochs), st.Epochs)
 	if v, ok := st.Val["msre"]; ok {
 		desc += fmt.Sprintf(" val.msre %.4f", v)
@@ -63,7 +68,7 @@ func (p *progress) epoch(st rbm.EpochStats, line string) {
 	if v, ok := st.Val["pll"]; ok {
 		desc += fmt.Sprintf(" val.pll %.2f", v)
 	}
-	p.bar.Describe(desc)
+	return desc
 }
 
 func (p *progress) finish() {

@@ -321,7 +321,7 @@ func train(f *trainFlags) error {
 		OnBatch:   bar.batch,
 		OnEpoch: func(st rbm.EpochStats) error {
 			line := epochLine(st, c.Metrics)
-			bar.epoch(st, line)
+			bar.epoch(line, rbmDesc(st))
 			hist = append(hist, record(st))
 			return saveHistory(f.out, hist)
 		},

@@ -1,0 +1,379 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"log"
+	"math"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"strings"
+
+	"github.com/boltzmann-go/boltzmann/dataset"
+	"github.com/boltzmann-go/boltzmann/dbm"
+	"github.com/boltzmann-go/boltzmann/internal/atomicfile"
+	"github.com/boltzmann-go/boltzmann/picture"
+	"github.com/boltzmann-go/boltzmann/rbm"
+	"github.com/boltzmann-go/boltzmann/tfops"
+)
+
+// dbmFlags are the flags of bm dbm; their defaults are the original's dbm_mnist.py.
+type dbmFlags struct {
+	data    dataFlags
+	hiddens ints
+
+	rbmEpochs, rbmBatch, rbmSeeds ints
+	rbmLR, rbmL2, rbmWInit        floats
+	increaseKEvery                int
+
+	epochs, batch, particles, gibbs, mfSteps int
+	lr, momentum, spTarget, spCost           floats
+	l2, maxNorm, mfTol                       float64
+	seed                                     int64
+
+	aisBetas, aisRuns int
+	dtype, out, gpu   string
+	threads           int
+	quiet             bool
+}
+
+func (f *dbmFlags) flagSet() *flag.FlagSet {
+	fs := newFlagSet("dbm", "bm dbm [flags]")
+	f.data.register(fs)
+	f.hiddens = ints{512, 1024}
+	fs.Var(&f.hiddens, "n-hiddens", "hidden layer sizes, bottom first")
+	f.rbmEpochs, f.rbmBatch, f.rbmSeeds = ints{64, 120}, ints{48, 48}, ints{1337, 1111}
+	f.rbmLR, f.rbmL2, f.rbmWInit = floats{0.05, 0.01}, floats{1e-3, 2e-4}, floats{0.001, 0.005}
+	fs.Var(&f.rbmEpochs, "rbm-epochs", "epochs of each pretraining RBM")
+	fs.Var(&f.rbmBatch, "rbm-batch-size", "batch size of each pretraining RBM")
+	fs.Var(&f.rbmSeeds, "rbm-seeds", "seed of each pretraining RBM")
+	fs.Var(&f.rbmLR, "rbm-lr", "learning rate of each pretraining RBM (momentum 0.5 for 5 epochs, then 0.9)")
+	fs.Var(&f.rbmL2, "rbm-l2", "L2 weight decay of each pretraining RBM")
+	fs.Var(&f.rbmWInit, "rbm-w-init", "initial weight std of each pretraining RBM")
+	fs.IntVar(&f.increaseKEvery, "increase-n-gibbs-steps-every", 20, "RBMs above the first: k grows by 1 and the learning rate is divided by k every this many epochs (0: constant)")
+	fs.IntVar(&f.epochs, "epochs", 500, "DBM epochs")
+	fs.IntVar(&f.batch, "batch-size", 100, "DBM batch size")
+	fs.IntVar(&f.particles, "n-particles", 100, "persistent chains (started at training images and their features)")
+	fs.IntVar(&f.gibbs, "n-gibbs-steps", 1, "Gibbs sweeps per DBM update")
+	fs.IntVar(&f.mfSteps, "max-mf-updates", 50, "maximum mean-field sweeps")
+	fs.Float64Var(&f.mfTol, "mf-tol", 1e-7, "mean-field tolerance")
+	f.lr = floats{}
+	fs.Var(&f.lr, "lr", "DBM learning rate schedule (default geom:2e-3,5e-6,400)")
+	f.momentum = floats{}
+	fs.Var(&f.momentum, "momentum", "DBM momentum schedule (default geom:0.5,0.9,10)")
+	fs.Float64Var(&f.l2, "l2", 1e-7, "DBM L2 weight decay")
+	fs.Float64Var(&f.maxNorm, "max-norm", 6, "maximum L2 norm of a weight column (0: none)")
+	f.spTarget, f.spCost = floats{0.2, 0.1}, floats{1e-4, 5e-5}
+	fs.Var(&f.spTarget, "sparsity-target", "sparsity target per hidden layer")
+	fs.Var(&f.spCost, "sparsity-cost", "sparsity cost per hidden layer")
+	fs.Int64Var(&f.seed, "seed", 2222, "DBM seed")
+	fs.IntVar(&f.aisBetas, "ais-betas", 20000, "AIS intermediate distributions for log Z (0: no AIS and no lower bound)")
+	fs.IntVar(&f.aisRuns, "ais-runs", 100, "AIS runs")
+	fs.StringVar(&f.dtype, "dtype", "float32", "float32 or float64")
+	fs.StringVar(&f.out, "out", "runs/dbm_mnist", "output folder: rbm1/, rbm2/, dbm/ models, results.json and pictures")
+	fs.StringVar(&f.gpu, "gpu", "", "GPU ids to use, e.g. 0; empty means CPU")
+	fs.IntVar(&f.threads, "threads", 0, "TensorFlow intra-op threads (0: one per core)")
+	fs.BoolVar(&f.quiet, "quiet", false, "no progress bar")
+	return fs
+}
+
+func cmdDBM(args []string) int {
+	log.SetFlags(0)
+	log.SetOutput(os.Stderr)
+	log.SetPrefix("bm dbm: ")
+	var f dbmFlags
+	fs := f.flagSet()
+	f.data.nTrain, f.data.nVal = 59000, 1000
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return 0
+		}
+		return 2
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(os.Stderr, "bm dbm: unexpected argument %q\n", fs.Arg(0))
+		return 2
+	}
+	if err := runDBM(&f); err != nil {
+		var ue usageError
+		if errors.As(err, &ue) {
+			fmt.Fprintf(os.Stderr, "bm dbm: %v\n", err)
+			return 2
+		}
+		log.Print(err)
+		return 1
+	}
+	return 0
+}
+
+// perStage checks that a per-RBM flag has one value per hidden layer.
+func perStage[T any](name string, v []T, n int) error {
+	if len(v) != n {
+		return flagErr(name, "%d values for %d hidden layers", len(v), n)
+	}
+	return nil
+}
+
+func (f *dbmFlags) check() error {
+	n := len(f.hiddens)
+	if n < 1 {
+		return flagErr("n-hiddens", "no hidden layers")
+	}
+	for _, h := range f.hiddens {
+		if h <= 0 {
+			return flagErr("n-hiddens", "%d units", h)
+		}
+	}
+	for _, err := range []error{perStage("rbm-epochs", f.rbmEpochs, n), perStage("rbm-batch-size", f.rbmBatch, n),
+		perStage("rbm-seeds", f.rbmSeeds, n), perStage("rbm-lr", f.rbmLR, n), perStage("rbm-l2", f.rbmL2, n),
+		perStage("rbm-w-init", f.rbmWInit, n)} {
+		if err != nil {
+			return err
+		}
+	}
+	if f.increaseKEvery < 0 {
+		return flagErr("increase-n-gibbs-steps-every", "%d, want ≥ 0", f.increaseKEvery)
+	}
+	if f.aisBetas < 0 || f.aisRuns < 2 {
+		return flagErr("ais-betas", "%d betas and %d runs, want ≥ 0 and ≥ 2", f.aisBetas, f.aisRuns)
+	}
+	if len(f.lr) == 0 {
+		f.lr, _ = parseFloats("geom:2e-3,5e-6,400")
+	}
+	if len(f.momentum) == 0 {
+		f.momentum, _ = parseFloats("geom:0.5,0.9,10")
+	}
+	if _, err := tfops.ConfigProto(&tfops.Options{GPU: f.gpu}); err != nil {
+		return flagErr("gpu", "%v", err)
+	}
+	return nil
+}
+
+func runDBM(f *dbmFlags) error {
+	if err := f.check(); err != nil {
+		return err
+	}
+	dt, err := tfops.ParseDType(f.dtype)
+	if err != nil {
+		return flagErr("dtype", "%v", err)
+	}
+	d, err := f.data.load()
+	if err != nil {
+		return err
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+
+	// Greedy pretraining: the bottom RBM with doubled input to its hidden units, the top one
+	// with doubled input to its visible units (Salakhutdinov & Hinton 2009).
+	sizes := append([]int{d.train.Cols}, f.hiddens...)
+	input := dataset.Convert[float64](d.train)
+	features := []*dataset.Matrix[float64]{input}
+	var rbms []*rbm.RBM
+	defer func() {
+		for _, r := range rbms {
+			r.Close()
+		}
+	}()
+	for i := range f.hiddens {
+		dir := filepath.Join(f.out, fmt.Sprintf("rbm%d", i+1), "model")
+		c := rbm.Config{NumVisible: sizes[i], NumHidden: sizes[i+1], DType: dt, Seed: int64(f.rbmSeeds[i]),
+			WeightStd: f.rbmWInit[i], Epochs: f.rbmEpochs[i], BatchSize: f.rbmBatch[i], L2: rbm.F(f.rbmL2[i]),
+			SampleVisible: true, DBMFirst: i == 0, DBMLast: i == len(f.hiddens)-1 && i > 0,
+			Momentum: trim([]float64{0.5, 0.5, 0.5, 0.5, 0.5, 0.9}, f.rbmEpochs[i]), LearningRate: []float64{f.rbmLR[i]},
+			Metrics: rbm.Metrics{MSRE: true, PLL: i == 0, TrainEvery: 500}, Threads: f.threads, GPU: f.gpu}
+		if i > 0 && f.increaseKEvery > 0 {
+			c.CDSteps, c.LearningRate = nil, nil
+			for e := 1; e <= c.Epochs; e++ {
+				k := 1 + (e-1)/f.increaseKEvery
+				c.CDSteps = append(c.CDSteps, k)
+				c.LearningRate = append(c.LearningRate, f.rbmLR[i]/float64(k))
+			}
+		}
+		r, err := trainOrLoadRBM(ctx, dir, c, input, f.quiet, fmt.Sprintf("RBM %d (%d→%d)", i+1, sizes[i], sizes[i+1]))
+		if err != nil {
+			return err
+		}
+		rbms = append(rbms, r)
+		if input, err = r.Transform(input); err != nil {
+			return err
+		}
+		features = append(features, input)
+	}
+
+	// Joint training.
+	dir := filepath.Join(f.out, "dbm", "model")
+	var m *dbm.DBM
+	if _, err := os.Stat(filepath.Join(dir, "model.json")); err == nil {
+		if m, err = dbm.Load(dir); err != nil {
+			return err
+		}
+		if err := m.SetEpochs(f.epochs); err != nil {
+			m.Close()
+			return flagErr("epochs", "%v", err)
+		}
+		log.Printf("resuming the DBM in %s after epoch %d", dir, m.Epoch())
+	} else {
+		c := dbm.Config{DType: dt, Seed: f.seed, Particles: f.particles, GibbsSteps: []int{f.gibbs}, MeanFieldSteps: f.mfSteps,
+			MeanFieldTol: f.mfTol, LearningRate: trim(f.lr, f.epochs), Momentum: trim(f.momentum, f.epochs), Epochs: f.epochs,
+			BatchSize: f.batch, L2: f.l2, MaxNorm: f.maxNorm, SparsityTarget: f.spTarget, SparsityCost: f.spCost,
+			Metrics: dbm.Metrics{MSRE: true, TrainEvery: 400}, Threads: f.threads, GPU: f.gpu}
+		if m, err = dbm.FromRBMs(c, rbms...); err != nil {
+			var ce *dbm.ConfigError
+			if errors.As(err, &ce) {
+				return flagErr(strings.ToLower(ce.Field), "%v", err)
+			}
+			return err
+		}
+		// Start the persistent chains at training images and their features (the original).
+		var parts []rbm.Data
+		for _, x := range features {
+			parts = append(parts, x.SliceRows(0, min(f.particles, x.Rows)))
+		}
+		if err := m.SetParticles(parts...); err != nil {
+			m.Close()
+			return err
+		}
+	}
+	defer m.Close()
+	bar := newProgress(f.quiet, m.Epoch(), f.epochs, (d.train.Rows+f.batch-1)/f.batch)
+	_, fitErr := m.Fit(ctx, d.train, dataOf(d.val), &dbm.FitOptions{Dir: dir, OnBatch: bar.batch, OnEpoch: func(st dbm.EpochStats) error {
+		line := fmt.Sprintf("DBM epoch %d/%d; mf sweeps %.1f", st.Epoch, st.Epochs, st.Train["mf_sweeps"])
+		if v, ok := st.Train["msre"]; ok {
+			line += fmt.Sprintf("; msre %.5f", v)
+		}
+		if v, ok := st.Val["msre"]; ok {
+			line += fmt.Sprintf("; val.msre %.5f; val.mf sweeps %.1f", v, st.Val["mf_sweeps"])
+		}
+		bar.epoch(line+fmt.Sprintf(" (%.1fs)", st.Elapsed.Seconds()), fmt.Sprintf("DBM epoch %d/%d", min(st.Epoch+1, st.Epochs), st.Epochs))
+		return nil
+	}})
+	bar.finish()
+	if fitErr != nil {
+		if errors.Is(fitErr, context.Canceled) {
+			log.Printf("interrupted: the DBM saved after the last complete epoch is in %s", dir)
+			return nil
+		}
+		return fitErr
+	}
+	return dbmResults(ctx, f, m, d)
+}
+
+// trainOrLoadRBM loads the RBM in dir, or trains it on x and saves it there.
+func trainOrLoadRBM(ctx context.Context, dir string, c rbm.Config, x *dataset.Matrix[float64], quiet bool, what string) (*rbm.RBM, error) {
+	if _, err := os.Stat(filepath.Join(dir, "model.json")); err == nil {
+		r, err := rbm.Load(dir)
+		if err != nil {
+			return nil, err
+		}
+		if r.Epoch() >= c.Epochs {
+			log.Printf("%s: using the trained model in %s", what, dir)
+			return r, nil
+		}
+		log.Printf("%s: resuming %s after epoch %d", what, dir, r.Epoch())
+		if err := r.SetEpochs(c.Epochs); err != nil {
+			r.Close()
+			return nil, err
+		}
+		return r, fitRBM(ctx, r, x, dir, quiet, what)
+	}
+	r, err := rbm.New(c)
+	if err != nil {
+		var ce *rbm.ConfigError
+		if errors.As(err, &ce) {
+			return nil, flagErr("rbm-"+flagFor(ce.Field), "%v", err)
+		}
+		return nil, err
+	}
+	if err := fitRBM(ctx, r, x, dir, quiet, what); err != nil {
+		r.Close()
+		return nil, err
+	}
+	return r, nil
+}
+
+func fitRBM(ctx context.Context, r *rbm.RBM, x *dataset.Matrix[float64], dir string, quiet bool, what string) error {
+	c := r.Config()
+	bar := newProgress(quiet, r.Epoch(), c.Epochs, (x.Rows+c.BatchSize-1)/c.BatchSize)
+	_, err := r.Fit(ctx, x, nil, &rbm.FitOptions{Dir: dir, OnBatch: bar.batch, OnEpoch: func(st rbm.EpochStats) error {
+		bar.epoch(what+" "+epochLine(st, c.Metrics), rbmDesc(st))
+		return nil
+	}})
+	bar.finish()
+	return err
+}
+
+// dbmResults estimates log Z and the test lower bound, and draws filters and samples.
+func dbmResults(ctx context.Context, f *dbmFlags, m *dbm.DBM, d *loaded) error {
+	results := map[string]any{"epochs": m.Epoch()}
+	if f.aisBetas > 0 {
+		log.Printf("AIS: %d intermediate distributions, %d runs", f.aisBetas, f.aisRuns)
+		bar := newProgress(f.quiet, 0, 1, f.aisBetas)
+		z, err := m.LogZ(ctx, dbm.AISOptions{Betas: f.aisBetas, Runs: f.aisRuns, OnProgress: func(done, total int) { bar.batch(1, done, total) }})
+		bar.finish()
+		if err != nil {
+			return err
+		}
+		log.Printf("log Z ≈ %.2f (log(Ẑ ± σ): %.2f, %.2f)", z.LogZ, z.Low, z.High)
+		results["log_z"], results["log_z_low"], results["log_z_high"] = z.LogZ, finiteOr(z.Low), finiteOr(z.High)
+		if test, _, err := dataset.LoadMNIST(f.data.path, false); err == nil {
+			x := dataset.ToMatrix[float64](test)
+			lb, err := m.LowerBound(x, z.LogZ)
+			if err != nil {
+				return err
+			}
+			var mean float64
+			for _, v := range lb {
+				mean += v
+			}
+			mean /= float64(len(lb))
+			log.Printf("mean variational lower bound on log p(x) over the %d test images (grey levels): %.2f nats", len(lb), mean)
+			results["test_lower_bound"] = mean
+		}
+	}
+	b, _ := json.MarshalIndent(results, "", "  ")
+	if err := atomicfile.WriteFile(filepath.Join(f.out, "results.json"), b); err != nil {
+		return err
+	}
+	if d.shape == nil {
+		return nil
+	}
+	p, err := m.Parameters()
+	if err != nil {
+		return err
+	}
+	c := m.Config()
+	n := min(100, c.Sizes[1])
+	img, err := picture.Tiles(rbm.Filters(p.W[0], c.Sizes[0], c.Sizes[1], n), n, d.shape[0], d.shape[1], d.shape[2], 10, true)
+	if err != nil {
+		return err
+	}
+	if err := picture.SavePNG(filepath.Join(f.out, "filters.png"), picture.Scale(img, 2)); err != nil {
+		return err
+	}
+	start := d.train.SliceRows(0, min(100, d.train.Rows))
+	s, err := m.Sample(ctx, dbm.SampleOptions{Chains: start.Rows, Steps: 1000, Start: start, Seed: f.seed})
+	if err != nil {
+		return err
+	}
+	img, err = picture.Tiles(s.Data, s.Rows, d.shape[0], d.shape[1], d.shape[2], 10, false)
+	if err != nil {
+		return err
+	}
+	if err := picture.SavePNG(filepath.Join(f.out, "samples.png"), picture.Scale(img, 2)); err != nil {
+		return err
+	}
+	log.Printf("wrote %s/results.json, filters.png and samples.png", f.out)
+	return nil
+}
+
+func finiteOr(v float64) any {
+	if math.IsNaN(v) || math.IsInf(v, 0) {
+		return nil
+	}
+	return v
+}
