@@ -2,14 +2,10 @@ package dbm
 
 import (
 	"encoding/json"
-	"errors"
 	"fmt"
-	"os"
-	"path/filepath"
-	"strings"
-	"time"
+	"math"
 
-	"github.com/boltzmann-go/boltzmann/internal/atomicfile"
+	"github.com/boltzmann-go/boltzmann/internal/modeldir"
 	"github.com/boltzmann-go/boltzmann/rbm"
 	"github.com/boltzmann-go/boltzmann/tfops"
 )
@@ -19,7 +15,7 @@ import (
 // velocities, sparsity estimates, persistent particles and step counter. Save writes the
 // checkpoint under a fresh name, replaces model.json atomically, then removes older
 // checkpoints, so a crash never leaves model.json pointing at an incomplete checkpoint.
-const modelFile = "model.json"
+const modelFile = modeldir.File
 
 type unitJSON struct {
 	Type   string    `json:"type"`
@@ -40,64 +36,48 @@ type modelJSON struct {
 }
 
 // ErrNoModel reports a directory without a saved model.
-var ErrNoModel = errors.New("dbm: no saved model")
+var ErrNoModel = modeldir.ErrNoModel
 
 // Save writes the model into dir (created if needed).
 func (m *DBM) Save(dir string) error {
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return fmt.Errorf("dbm: save: %w", err)
-	}
-	name := fmt.Sprintf("ckpt-%d-%d", m.iter, time.Now().UnixNano())
-	if err := m.saver.Save(m.sess, filepath.Join(dir, name)); err != nil {
-		return fmt.Errorf("dbm: save: %w", err)
-	}
-	c := m.cfg
-	c.Units, c.DType = nil, 0
-	if c.MaxNorm > 1e300 {
-		c.MaxNorm = 0 // +Inf is not JSON; 0 means no cap
-	}
-	mj := modelJSON{Format: 1, Kind: "dbm", Config: c, DType: tfops.DTypeName(m.cfg.DType),
-		Epoch: m.epoch, Updates: m.iter, Checkpoint: name}
-	for _, u := range m.cfg.Units {
-		uj := unitJSON{Type: u.Name()}
-		switch x := u.(type) {
-		case rbm.Multinomial:
-			uj.Draws, uj.Groups = x.DrawCount(), x.GroupCount()
-		case rbm.Gaussian:
-			uj.Sigma = x.Sigma
+	err := modeldir.Save(dir, m.sess, m.saver, m.iter, func(name string) ([]byte, error) {
+		c := m.cfg
+		c.Units, c.DType = nil, 0
+		if math.IsInf(c.MaxNorm, 1) {
+			c.MaxNorm = 0 // +Inf is not JSON; 0 means no cap
 		}
-		mj.Units = append(mj.Units, uj)
-	}
-	b, err := json.MarshalIndent(mj, "", "  ")
+		mj := modelJSON{Format: 1, Kind: "dbm", Config: c, DType: tfops.DTypeName(m.cfg.DType),
+			Epoch: m.epoch, Updates: m.iter, Checkpoint: name}
+		for _, u := range m.cfg.Units {
+			uj := unitJSON{Type: u.Name()}
+			switch x := u.(type) {
+			case rbm.Multinomial:
+				uj.Draws, uj.Groups = x.DrawCount(), x.GroupCount()
+			case rbm.Gaussian:
+				uj.Sigma = x.Sigma
+			}
+			mj.Units = append(mj.Units, uj)
+		}
+		b, err := json.MarshalIndent(mj, "", "  ")
+		return append(b, '\n'), err
+	})
 	if err != nil {
 		return fmt.Errorf("dbm: save: %w", err)
-	}
-	if err := atomicfile.WriteFile(filepath.Join(dir, modelFile), append(b, '\n')); err != nil {
-		return fmt.Errorf("dbm: save: %w", err)
-	}
-	old, _ := filepath.Glob(filepath.Join(dir, "ckpt-*"))
-	for _, f := range old {
-		if !strings.HasPrefix(filepath.Base(f), name+".") {
-			os.Remove(f)
-		}
 	}
 	return nil
 }
 
 // Load opens the DBM saved in dir.
 func Load(dir string) (*DBM, error) {
-	b, err := os.ReadFile(filepath.Join(dir, modelFile))
+	b, err := modeldir.Read(dir)
 	if err != nil {
-		if errors.Is(err, os.ErrNotExist) {
-			return nil, fmt.Errorf("dbm: load %s: %w (no %s)", dir, ErrNoModel, modelFile)
-		}
 		return nil, fmt.Errorf("dbm: load: %w", err)
 	}
 	var mj modelJSON
 	if err := json.Unmarshal(b, &mj); err != nil {
 		return nil, fmt.Errorf("dbm: load %s: corrupt %s: %w", dir, modelFile, err)
 	}
-	if mj.Format != 1 || mj.Kind != "dbm" || mj.Checkpoint == "" || strings.ContainsAny(mj.Checkpoint, `/\`) || mj.Epoch < 0 || mj.Updates < 0 {
+	if mj.Format != 1 || mj.Kind != "dbm" || mj.Epoch < 0 || mj.Updates < 0 {
 		return nil, fmt.Errorf("dbm: load %s: %s is not a DBM model file of format 1", dir, modelFile)
 	}
 	c := mj.Config
@@ -115,7 +95,7 @@ func Load(dir string) (*DBM, error) {
 	if err != nil {
 		return nil, fmt.Errorf("dbm: load %s: %w", dir, err)
 	}
-	if err := m.saver.Restore(m.sess, filepath.Join(dir, mj.Checkpoint)); err != nil {
+	if err := modeldir.Restore(dir, mj.Checkpoint, m.sess, m.saver); err != nil {
 		m.Close()
 		return nil, fmt.Errorf("dbm: load %s: %w", dir, err)
 	}

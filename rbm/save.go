@@ -2,14 +2,9 @@ package rbm
 
 import (
 	"encoding/json"
-	"errors"
 	"fmt"
-	"os"
-	"path/filepath"
-	"strings"
-	"time"
 
-	"github.com/boltzmann-go/boltzmann/internal/atomicfile"
+	"github.com/boltzmann-go/boltzmann/internal/modeldir"
 	"github.com/boltzmann-go/boltzmann/tfops"
 )
 
@@ -24,7 +19,7 @@ import (
 // Save writes a new checkpoint under a fresh name, then replaces model.json atomically (write a
 // temporary file, rename), then deletes older checkpoints. A crash at any point leaves a
 // model.json that names a complete checkpoint.
-const modelFile = "model.json"
+const modelFile = modeldir.File
 
 // fileFormat is the version of model.json.
 const fileFormat = 1
@@ -64,49 +59,31 @@ func (u unitJSON) unit() (Unit, error) {
 
 // Save writes the model into dir (created if needed); see the layout above.
 func (m *RBM) Save(dir string) error {
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return fmt.Errorf("rbm: save: %w", err)
-	}
-	name := fmt.Sprintf("ckpt-%d-%d", m.iter, time.Now().UnixNano())
-	if err := m.saver.Save(m.sess, filepath.Join(dir, name)); err != nil {
-		return fmt.Errorf("rbm: save: %w", err)
-	}
-	c := m.cfg
-	c.InitW, c.InitVisibleBias, c.InitHiddenBias = nil, nil, nil // the checkpoint holds the values
-	c.Visible, c.Hidden, c.DType = nil, nil, 0
-	mj := modelJSON{
-		Format: fileFormat, Kind: "rbm", Config: c,
-		Visible: toUnitJSON(m.cfg.Visible), Hidden: toUnitJSON(m.cfg.Hidden),
-		DType: tfops.DTypeName(m.cfg.DType), Epoch: m.epoch, Updates: m.iter, Checkpoint: name,
-	}
-	b, err := json.MarshalIndent(mj, "", "  ")
+	err := modeldir.Save(dir, m.sess, m.saver, m.iter, func(name string) ([]byte, error) {
+		c := m.cfg
+		c.InitW, c.InitVisibleBias, c.InitHiddenBias = nil, nil, nil // the checkpoint holds the values
+		c.Visible, c.Hidden, c.DType = nil, nil, 0
+		b, err := json.MarshalIndent(modelJSON{
+			Format: fileFormat, Kind: "rbm", Config: c,
+			Visible: toUnitJSON(m.cfg.Visible), Hidden: toUnitJSON(m.cfg.Hidden),
+			DType: tfops.DTypeName(m.cfg.DType), Epoch: m.epoch, Updates: m.iter, Checkpoint: name,
+		}, "", "  ")
+		return append(b, '\n'), err
+	})
 	if err != nil {
 		return fmt.Errorf("rbm: save: %w", err)
-	}
-	if err := atomicfile.WriteFile(filepath.Join(dir, modelFile), append(b, '\n')); err != nil {
-		return fmt.Errorf("rbm: save: %w", err)
-	}
-	// The new checkpoint is committed; remove the others.
-	old, _ := filepath.Glob(filepath.Join(dir, "ckpt-*"))
-	for _, f := range old {
-		if !strings.HasPrefix(filepath.Base(f), name+".") {
-			os.Remove(f)
-		}
 	}
 	return nil
 }
 
 // ErrNoModel reports a directory without a saved model.
-var ErrNoModel = errors.New("rbm: no saved model")
+var ErrNoModel = modeldir.ErrNoModel
 
 // Load opens the model saved in dir. Training continues where it stopped: call SetEpochs to
 // train further.
 func Load(dir string) (*RBM, error) {
-	b, err := os.ReadFile(filepath.Join(dir, modelFile))
+	b, err := modeldir.Read(dir)
 	if err != nil {
-		if errors.Is(err, os.ErrNotExist) {
-			return nil, fmt.Errorf("rbm: load %s: %w (no %s)", dir, ErrNoModel, modelFile)
-		}
 		return nil, fmt.Errorf("rbm: load: %w", err)
 	}
 	var mj modelJSON
@@ -126,14 +103,14 @@ func Load(dir string) (*RBM, error) {
 	if c.DType, err = tfops.ParseDType(mj.DType); err != nil {
 		return nil, fmt.Errorf("rbm: load %s: %w", dir, err)
 	}
-	if mj.Epoch < 0 || mj.Updates < 0 || mj.Checkpoint == "" || strings.ContainsAny(mj.Checkpoint, `/\`) {
-		return nil, fmt.Errorf("rbm: load %s: %s has a bad epoch, update count or checkpoint name", dir, modelFile)
+	if mj.Epoch < 0 || mj.Updates < 0 {
+		return nil, fmt.Errorf("rbm: load %s: %s has a negative epoch or update count", dir, modelFile)
 	}
 	m, err := New(c)
 	if err != nil {
 		return nil, fmt.Errorf("rbm: load %s: %w", dir, err)
 	}
-	if err := m.saver.Restore(m.sess, filepath.Join(dir, mj.Checkpoint)); err != nil {
+	if err := modeldir.Restore(dir, mj.Checkpoint, m.sess, m.saver); err != nil {
 		m.Close()
 		return nil, fmt.Errorf("rbm: load %s: %w", dir, err)
 	}

@@ -1,0 +1,66 @@
+// Package modeldir keeps a model directory: a JSON description (model.json) that names the
+// current TensorFlow checkpoint of the model's variables. Save writes a new checkpoint under a
+// fresh name, then replaces model.json atomically, then deletes older checkpoints, so a crash at
+// any point leaves a model.json that names a complete checkpoint.
+package modeldir
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/boltzmann-go/boltzmann/internal/atomicfile"
+	"github.com/boltzmann-go/boltzmann/tfops"
+)
+
+// File is the name of the JSON description in a model directory.
+const File = "model.json"
+
+// ErrNoModel reports a directory without a model.json.
+var ErrNoModel = errors.New("no saved model")
+
+// Save writes the variables of saver into dir (created if needed) as checkpoint
+// ckpt-<step>-<nanoseconds>, then model.json holding what meta returns for that checkpoint name.
+func Save(dir string, sess *tfops.Session, saver *tfops.Saver, step int64, meta func(checkpoint string) ([]byte, error)) error {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	name := fmt.Sprintf("ckpt-%d-%d", step, time.Now().UnixNano())
+	if err := saver.Save(sess, filepath.Join(dir, name)); err != nil {
+		return err
+	}
+	b, err := meta(name)
+	if err != nil {
+		return err
+	}
+	if err := atomicfile.WriteFile(filepath.Join(dir, File), b); err != nil {
+		return err
+	}
+	old, _ := filepath.Glob(filepath.Join(dir, "ckpt-*"))
+	for _, f := range old {
+		if !strings.HasPrefix(filepath.Base(f), name+".") {
+			os.Remove(f) // the new checkpoint is committed; a leftover old one is harmless
+		}
+	}
+	return nil
+}
+
+// Read returns the contents of dir's model.json, or an error wrapping ErrNoModel.
+func Read(dir string) ([]byte, error) {
+	b, err := os.ReadFile(filepath.Join(dir, File))
+	if errors.Is(err, os.ErrNotExist) {
+		return nil, fmt.Errorf("%s: %w (no %s)", dir, ErrNoModel, File)
+	}
+	return b, err
+}
+
+// Restore sets saver's variables from the checkpoint named checkpoint in dir.
+func Restore(dir, checkpoint string, sess *tfops.Session, saver *tfops.Saver) error {
+	if checkpoint == "" || strings.ContainsAny(checkpoint, `/\`) || checkpoint == "." || checkpoint == ".." {
+		return fmt.Errorf("%s: bad checkpoint name %q in %s", dir, checkpoint, File)
+	}
+	return saver.Restore(sess, filepath.Join(dir, checkpoint))
+}

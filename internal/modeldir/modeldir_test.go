@@ -1,0 +1,80 @@
+package modeldir
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	tf "github.com/galeone/tensorflow/tensorflow/go"
+	"github.com/galeone/tensorflow/tensorflow/go/op"
+
+	"github.com/boltzmann-go/boltzmann/tfops"
+)
+
+// TestSaveKeepsOneCompleteCheckpoint saves twice, checks that model.json names the newest
+// complete checkpoint and that the older one is gone, and that a failed save (meta fails after
+// the checkpoint is written) leaves the previous model.json and its checkpoint intact.
+func TestSaveKeepsOneCompleteCheckpoint(t *testing.T) {
+	s := op.NewScope()
+	v := tfops.NewVariable(s, "x", tf.Double, []int64{2})
+	saver := tfops.NewSaver(s, []*tfops.Variable{v})
+	g, err := s.Finalize()
+	if err != nil {
+		t.Fatal(err)
+	}
+	sess, err := tfops.NewSession(g, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sess.Close()
+	val, _ := tfops.NewTensor([]float64{1, 2})
+	if err := tfops.InitVariables(sess, []*tfops.Variable{v}, []*tf.Tensor{val}); err != nil {
+		t.Fatal(err)
+	}
+	dir := filepath.Join(t.TempDir(), "model")
+	if _, err := Read(dir); !errors.Is(err, ErrNoModel) {
+		t.Fatalf("Read(empty) = %v, want ErrNoModel", err)
+	}
+	var names []string
+	for step := int64(1); step <= 2; step++ {
+		if err := Save(dir, sess, saver, step, func(name string) ([]byte, error) {
+			names = append(names, name)
+			return []byte(name), nil
+		}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	b, err := Read(dir)
+	if err != nil || string(b) != names[1] {
+		t.Fatalf("model.json = %q (%v), want %q", b, err, names[1])
+	}
+	files, _ := filepath.Glob(filepath.Join(dir, "ckpt-*"))
+	for _, f := range files {
+		if !strings.HasPrefix(filepath.Base(f), names[1]+".") {
+			t.Errorf("old checkpoint file %s left behind", f)
+		}
+	}
+	if len(files) != 2 {
+		t.Errorf("checkpoint files %v, want index and data", files)
+	}
+	boom := errors.New("boom")
+	if err := Save(dir, sess, saver, 3, func(string) ([]byte, error) { return nil, boom }); !errors.Is(err, boom) {
+		t.Fatalf("failing Save = %v", err)
+	}
+	if b, _ := Read(dir); string(b) != names[1] {
+		t.Errorf("after a failed save model.json = %q, want %q", b, names[1])
+	}
+	if err := Restore(dir, names[1], sess, saver); err != nil {
+		t.Errorf("restore the committed checkpoint: %v", err)
+	}
+	for _, bad := range []string{"", "..", "../x", "a/b"} {
+		if err := Restore(dir, bad, sess, saver); err == nil {
+			t.Errorf("Restore(%q) gave no error", bad)
+		}
+	}
+	if _, err := os.Stat(dir); err != nil {
+		t.Fatal(err)
+	}
+}
