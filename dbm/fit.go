@@ -8,6 +8,7 @@ import (
 	tf "github.com/galeone/tensorflow/tensorflow/go"
 
 	"github.com/boltzmann-go/boltzmann/dataset"
+	"github.com/boltzmann-go/boltzmann/internal/minibatch"
 	"github.com/boltzmann-go/boltzmann/rbm"
 	"github.com/boltzmann-go/boltzmann/tfops"
 )
@@ -124,26 +125,13 @@ func (m *DBM) fitEpoch(ctx context.Context, x, val rbm.Data, n int, opts *FitOpt
 	batches := dataset.Batches(dataset.Permutation(n, uint64(c.Seed), epoch), c.BatchSize)
 	var nmfSum, msreSum float64
 	var nmfN, msreN int
-	for done := 0; done < len(batches); {
+	done := 0
+	for _, chunk := range minibatch.Runs(batches, c.BatchSize, c.UpdatesPerRun) {
 		if err := ctx.Err(); err != nil {
 			return st, err
 		}
-		u := 0
-		for done+u < len(batches) && u < c.UpdatesPerRun && len(batches[done+u]) == c.BatchSize {
-			u++
-		}
-		u = max(u, 1)
-		chunk := batches[done : done+u]
-		idx := make([]int32, 0, u*len(chunk[0]))
-		for _, b := range chunk {
-			for _, i := range b {
-				idx = append(idx, int32(i))
-			}
-		}
-		idxT, err := tf.NewTensor(idx)
-		if err == nil {
-			err = idxT.Reshape([]int64{int64(u), int64(len(chunk[0]))})
-		}
+		u := len(chunk)
+		idxT, err := minibatch.Indices(chunk)
 		if err != nil {
 			return st, fmt.Errorf("dbm: %w", err)
 		}

@@ -8,6 +8,7 @@ import (
 	tf "github.com/galeone/tensorflow/tensorflow/go"
 
 	"github.com/boltzmann-go/boltzmann/dataset"
+	"github.com/boltzmann-go/boltzmann/internal/minibatch"
 	"github.com/boltzmann-go/boltzmann/tfops"
 )
 
@@ -158,30 +159,14 @@ func (m *RBM) fitEpoch(ctx context.Context, x, val Data, n int, opts *FitOptions
 	batches := dataset.Batches(perm, c.BatchSize)
 	sums := map[string]float64{}
 	count := 0
-	for done := 0; done < len(batches); {
+	done := 0
+	for _, chunk := range minibatch.Runs(batches, c.BatchSize, c.UpdatesPerRun) {
 		if err := ctx.Err(); err != nil {
 			return st, err
 		}
-		// Full minibatches go UpdatesPerRun at a time; a short last one goes alone.
-		u := 0
-		for done+u < len(batches) && u < c.UpdatesPerRun && len(batches[done+u]) == c.BatchSize {
-			u++
-		}
-		if u == 0 {
-			u = 1
-		}
-		chunk := batches[done : done+u]
-		idx := make([]int32, 0, u*len(chunk[0]))
-		for _, b := range chunk {
-			for _, i := range b {
-				idx = append(idx, int32(i))
-			}
-		}
-		idxT, err := tf.NewTensor(idx)
+		u := len(chunk)
+		idxT, err := minibatch.Indices(chunk)
 		if err != nil {
-			return st, fmt.Errorf("rbm: %w", err)
-		}
-		if err := idxT.Reshape([]int64{int64(u), int64(len(chunk[0]))}); err != nil {
 			return st, fmt.Errorf("rbm: %w", err)
 		}
 		o, err := m.trainOpFor(st.CDSteps, u)

@@ -1,0 +1,28 @@
+package minibatch
+
+import (
+	"reflect"
+	"testing"
+)
+
+func TestRuns(t *testing.T) {
+	b := [][]int{{0, 1}, {2, 3}, {4, 5}, {6, 7}, {8, 9}, {10}}
+	got := Runs(b, 2, 2)
+	want := [][][]int{{{0, 1}, {2, 3}}, {{4, 5}, {6, 7}}, {{8, 9}}, {{10}}}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("Runs = %v, want %v", got, want)
+	}
+	if got := Runs(b, 2, 1); len(got) != 6 {
+		t.Errorf("one per run: %d runs, want 6", len(got))
+	}
+	idx, err := Indices(want[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s := idx.Shape(); len(s) != 2 || s[0] != 2 || s[1] != 2 {
+		t.Errorf("Indices shape %v, want [2 2]", s)
+	}
+	if v := idx.Value().([][]int32); v[1][1] != 3 {
+		t.Errorf("Indices = %v", v)
+	}
+}
