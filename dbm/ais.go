@@ -75,10 +75,7 @@ func (m *DBM) aisGraph() *aisOps {
 			for parity := 0; parity < 2; parity++ {
 				for l := parity; l <= L; l += 2 {
 					ls := js.SubScope("layer")
-					in := n.input(ls, p, xs, l, nil)
-					if in.Op == nil {
-						continue // an even top layer of a 1-layer net has no neighbour set yet
-					}
+					in := n.input(ls, p, xs, l)
 					in = op.Mul(ls.SubScope("beta"), in, bCur)
 					mean := n.units[l].Mean(ls, in, p.b[l])
 					xs[l] = n.units[l].Sample(ls, in, p.b[l], mean, tfops.Seed(ls, tfops.Key(c.Seed, roleAIS+uint64(l)), ctr))

@@ -28,15 +28,12 @@ type net struct {
 
 func (n net) top() int { return len(n.units) - 1 }
 
-// input adds the interaction input of layer l from the states xs of its neighbours, scaled by
-// scale (nil: 1); a nil neighbour state is left out.
-func (n net) input(s *op.Scope, p params, xs []tf.Output, l int, scale []float64) tf.Output {
+// input adds the interaction input of layer l from the states xs of its neighbours; a
+// neighbour whose state is unset (a zero Output) is left out.
+func (n net) input(s *op.Scope, p params, xs []tf.Output, l int) tf.Output {
 	s = s.SubScope("input")
 	var in tf.Output
-	add := func(t tf.Output, f float64) {
-		if f != 1 {
-			t = op.Mul(s.SubScope("scale"), t, tfops.Scalar(s, f, n.dt))
-		}
+	add := func(t tf.Output) {
 		if in.Op == nil {
 			in = t
 		} else {
@@ -44,19 +41,12 @@ func (n net) input(s *op.Scope, p params, xs []tf.Output, l int, scale []float64
 		}
 	}
 	if l > 0 && xs[l-1].Op != nil {
-		add(tfops.MatMulT(s, n.units[l-1].Stat(s, xs[l-1]), p.W[l-1], false, false), factor(scale, 0))
+		add(tfops.MatMulT(s, n.units[l-1].Stat(s, xs[l-1]), p.W[l-1], false, false))
 	}
 	if l < n.top() && xs[l+1].Op != nil {
-		add(tfops.MatMulT(s, n.units[l+1].Stat(s, xs[l+1]), p.W[l], false, true), factor(scale, 1))
+		add(tfops.MatMulT(s, n.units[l+1].Stat(s, xs[l+1]), p.W[l], false, true))
 	}
 	return in
-}
-
-func factor(scale []float64, i int) float64 {
-	if scale == nil {
-		return 1
-	}
-	return scale[i]
 }
 
 // seeder hands out the seed of the random op for layer l of sweep i of a chain.
@@ -70,7 +60,7 @@ func (n net) sweep(s *op.Scope, p params, xs []tf.Output, sampleV, sampleH, upda
 	out = append([]tf.Output(nil), xs...)
 	for l := 1; l <= n.top(); l++ {
 		ls := s.SubScope("layer")
-		in := n.input(ls, p, out, l, nil)
+		in := n.input(ls, p, out, l)
 		mean := n.units[l].Mean(ls, in, p.b[l])
 		out[l] = mean
 		if sampleH {
@@ -79,7 +69,7 @@ func (n net) sweep(s *op.Scope, p params, xs []tf.Output, sampleV, sampleH, upda
 	}
 	if updateV {
 		vs := s.SubScope("visible")
-		in := n.input(vs, p, out, 0, nil)
+		in := n.input(vs, p, out, 0)
 		vMean = n.units[0].Mean(vs, in, p.b[0])
 		out[0] = vMean
 		if sampleV {
@@ -180,10 +170,7 @@ func (n net) oddFreeEnergy(s *op.Scope, p params, odd []tf.Output, beta tf.Outpu
 			acc(n.units[l].SelfEnergy(ls, odd[l], p.b[l]), false)
 			continue
 		}
-		in := n.input(ls, p, odd, l, nil)
-		if in.Op == nil { // a top even layer of a 1-hidden-layer net has no odd neighbour
-			in = op.ZerosLike(ls, op.Fill(ls, op.Pack(ls, []tf.Output{rowsOf(ls, odd[1]), op.Const(ls.SubScope("n"), int32(n.sizes[l]))}), tfops.Scalar(ls, 0, n.dt)))
-		}
+		in := n.input(ls, p, odd, l) // every even layer has an odd neighbour
 		if beta.Op != nil {
 			in = op.Mul(ls.SubScope("beta"), in, beta)
 		}

@@ -47,11 +47,11 @@ func (m *DBM) evalGraph() *evalOps {
 		if pr, ok := n.units[L].(rbm.Prober); ok {
 			// Probabilities of the top layer given its mean-field input.
 			ts := s.SubScope("top_probs")
-			top = pr.Probabilities(ts, n.input(ts, p, e.mu, L, nil), p.b[L])
+			top = pr.Probabilities(ts, n.input(ts, p, e.mu, L), p.b[L])
 		}
 		e.features = top
 		rs := s.SubScope("recon")
-		e.recon = n.units[0].Mean(rs, n.input(rs, p, e.mu, 0, nil), p.b[0])
+		e.recon = n.units[0].Mean(rs, n.input(rs, p, e.mu, 0), p.b[0])
 		e.msre = tfops.Mean(rs, op.Square(rs, op.Sub(rs, e.x, e.recon)))
 		e.energy = n.energy(s, p, e.mu)
 		e.entropy = m.entropy(s.SubScope("entropy"), e.mu)
@@ -103,9 +103,9 @@ func (m *DBM) entropy(s *op.Scope, mu []tf.Output) tf.Output {
 	return h
 }
 
-// rowwise evaluates outs over the rows of x in chunks of 1000; outs[i] has cols[i] columns
-// (0: one value per row).
-func (m *DBM) rowwise(x rbm.Data, what string, outs []tf.Output, cols []int) ([][]float64, error) {
+// rowwise evaluates outs (whose rows follow the rows of the input) over the rows of x in chunks
+// of 1000 and returns each output's values, row-major.
+func (m *DBM) rowwise(x rbm.Data, what string, outs []tf.Output) ([][]float64, error) {
 	e := m.evalGraph()
 	n, err := checkData(what, x, m.cfg.Sizes[0])
 	if err != nil {
@@ -126,7 +126,6 @@ func (m *DBM) rowwise(x rbm.Data, what string, outs []tf.Output, cols []int) ([]
 			res[k] = append(res[k], o[k]...)
 		}
 	}
-	_ = cols
 	return res, nil
 }
 
@@ -134,7 +133,7 @@ func (m *DBM) rowwise(x rbm.Data, what string, outs []tf.Output, cols []int) ([]
 // inference: the DBM's features (probabilities for multinomial units).
 func (m *DBM) Transform(x rbm.Data) (*dataset.Matrix[float64], error) {
 	e := m.evalGraph()
-	r, err := m.rowwise(x, "transform", []tf.Output{e.features}, nil)
+	r, err := m.rowwise(x, "transform", []tf.Output{e.features})
 	if err != nil {
 		return nil, err
 	}
@@ -145,7 +144,7 @@ func (m *DBM) Transform(x rbm.Data) (*dataset.Matrix[float64], error) {
 // Reconstruct returns E[v | μ₁] for each row of x after mean-field inference.
 func (m *DBM) Reconstruct(x rbm.Data) (*dataset.Matrix[float64], error) {
 	e := m.evalGraph()
-	r, err := m.rowwise(x, "reconstruct", []tf.Output{e.recon}, nil)
+	r, err := m.rowwise(x, "reconstruct", []tf.Output{e.recon})
 	if err != nil {
 		return nil, err
 	}
@@ -157,7 +156,7 @@ func (m *DBM) Reconstruct(x rbm.Data) (*dataset.Matrix[float64], error) {
 // (index l−1 holds layer l), and the number of mean-field sweeps used for the last chunk.
 func (m *DBM) MeanField(x rbm.Data) ([]*dataset.Matrix[float64], error) {
 	e := m.evalGraph()
-	r, err := m.rowwise(x, "mean field", e.mu[1:], nil)
+	r, err := m.rowwise(x, "mean field", e.mu[1:])
 	if err != nil {
 		return nil, err
 	}
@@ -183,7 +182,7 @@ func (m *DBM) LowerBound(x rbm.Data, logZ float64) ([]float64, error) {
 		}
 	}
 	e := m.evalGraph()
-	r, err := m.rowwise(x, "lower bound", []tf.Output{e.energy, e.entropy}, nil)
+	r, err := m.rowwise(x, "lower bound", []tf.Output{e.energy, e.entropy})
 	if err != nil {
 		return nil, err
 	}

@@ -62,7 +62,7 @@ func (m *DBM) BuildServing(s *op.Scope, steps int) (*tfops.ServingGraph, error) 
 	top := mu[L]
 	if pr, ok := n.units[L].(rbm.Prober); ok {
 		ts := s.SubScope("top_probs")
-		top = pr.Probabilities(ts, n.input(ts, p, mu, L, nil), p.b[L])
+		top = pr.Probabilities(ts, n.input(ts, p, mu, L), p.b[L])
 	}
 	sg.Signatures["serving_default"] = tfops.ServingSignature{
 		Inputs:  map[string]tf.Output{"visible": x},
@@ -72,7 +72,7 @@ func (m *DBM) BuildServing(s *op.Scope, steps int) (*tfops.ServingGraph, error) 
 	x = in("reconstruct_visible")
 	mu, _ = n.meanField(s.SubScope("reconstruct_mf"), p, x, c.MeanFieldSteps, c.MeanFieldTol)
 	rs := s.SubScope("reconstruct")
-	rec := n.units[0].Mean(rs, n.input(rs, p, mu, 0, nil), p.b[0])
+	rec := n.units[0].Mean(rs, n.input(rs, p, mu, 0), p.b[0])
 	sg.Signatures["reconstruct"] = tfops.ServingSignature{
 		Inputs:  map[string]tf.Output{"visible": x},
 		Outputs: map[string]tf.Output{"reconstruction": op.Identity(s.SubScope("reconstruction"), rec)},
