@@ -49,9 +49,11 @@ func (m *DBM) aisGraph() *aisOps {
 			x0 := n.units[l].Sample(is, zeros, p.b[l], mean, tfops.Seed(is, tfops.Key(c.Seed, roleAISInitial+uint64(l)), op.Const(is.SubScope("zero"), int64(0))))
 			inits = append(inits, a.odd[l].Assign(is, x0))
 		}
-		a.logw = tfops.NewVariable(s, "ais/logw", dt, []int64{-1})
+		// The log-weights sum thousands of small increments: accumulate them in float64 even for
+		// a float32 model, so that rounding does not pile up over the run.
+		a.logw = tfops.NewVariable(s, "ais/logw", tf.Double, []int64{-1})
 		ws := s.SubScope("init_logw")
-		inits = append(inits, a.logw.Assign(ws, op.Fill(ws, op.Pack(ws, []tf.Output{a.runs}), tfops.Scalar(ws, 0, dt))))
+		inits = append(inits, a.logw.Assign(ws, op.Fill(ws, op.Pack(ws, []tf.Output{a.runs}), tfops.Scalar(ws, 0, tf.Double))))
 		a.init = op.NoOp(s.WithControlDependencies(inits...).SubScope("init_done"))
 
 		a.betas = op.Placeholder(s.SubScope("betas"), dt, op.PlaceholderShape(tf.MakeShape(aisChunk+1)))
@@ -67,9 +69,9 @@ func (m *DBM) aisGraph() *aisOps {
 		for j := 1; j <= aisChunk; j++ {
 			js := s.SubScope("step")
 			bPrev, bCur := beta(js, j-1), beta(js, j)
-			// log w += log p*_k(x) − log p*_{k−1}(x) = F_{k−1}(x) − F_k(x)
-			inc := op.Sub(js, n.oddFreeEnergy(js.SubScope("prev"), p, xs, bPrev), n.oddFreeEnergy(js.SubScope("cur"), p, xs, bCur))
-			logw = op.AddV2(js.SubScope("logw"), logw, inc)
+			// log w += log p*_k(x) − log p*_{k−1}(x)
+			inc := n.annealGap(js, p, xs, bPrev, bCur)
+			logw = op.AddV2(js.SubScope("logw"), logw, tfops.Cast(js, inc, tf.Double))
 			ctr := op.AddV2(js.SubScope("ctr"), a.k0, op.Const(js.SubScope("j"), int64(j)))
 			// Transition at β_k: even layers given odd, then odd given even.
 			for parity := 0; parity < 2; parity++ {

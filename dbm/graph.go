@@ -183,3 +183,24 @@ func rowsOf(s *op.Scope, x tf.Output) tf.Output {
 	shape := op.Shape(s.SubScope("rows"), x, op.ShapeOutType(tf.Int32))
 	return op.StridedSlice(s.SubScope("rows"), shape, op.Const(s.SubScope("b"), []int32{0}), op.Const(s.SubScope("e"), []int32{1}), op.Const(s.SubScope("st"), []int32{1}), op.StridedSliceShrinkAxisMask(1))
 }
+
+// annealGap adds log p*_cur(x_odd) − log p*_prev(x_odd) per row for inverse temperatures prev
+// and cur: the odd layers' self-energies cancel, so it is the sum over even layers of
+// LogPartition(cur·input) − LogPartition(prev·input), taken layer by layer to keep the
+// cancellation of large terms out of the rounding.
+func (n net) annealGap(s *op.Scope, p params, odd []tf.Output, prev, cur tf.Output) tf.Output {
+	s = s.SubScope("anneal_gap")
+	var gap tf.Output
+	for l := 0; l <= n.top(); l += 2 {
+		ls := s.SubScope("layer")
+		in := n.input(ls, p, odd, l)
+		d := op.Sub(ls, n.units[l].LogPartition(ls.SubScope("cur"), op.Mul(ls.SubScope("bc"), in, cur), p.b[l]),
+			n.units[l].LogPartition(ls.SubScope("prev"), op.Mul(ls.SubScope("bp"), in, prev), p.b[l]))
+		if gap.Op == nil {
+			gap = d
+		} else {
+			gap = op.AddV2(ls.SubScope("sum"), gap, d)
+		}
+	}
+	return gap
+}
