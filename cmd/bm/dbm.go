@@ -47,8 +47,9 @@ func (f *dbmFlags) flagSet() *flag.FlagSet {
 	f.hiddens = ints{512, 1024}
 	fs.Var(&f.hiddens, "n-hiddens", "hidden layer sizes, bottom first")
 	f.rbmEpochs, f.rbmBatch, f.rbmSeeds = ints{64, 120}, ints{48, 48}, ints{1337, 1111}
-	// The original's learning rates (0.05, 0.01; DBM 2e-3 → 5e-6) divided by 5 for classical
-	// momentum, as bm train's (see docs/RESULTS.md).
+	// The pretraining RBMs' learning rates are the original's (0.05, 0.01) divided by 5 for
+	// classical momentum, as bm train's; the DBM keeps the original's schedule without momentum
+	// (see docs/RESULTS.md).
 	f.rbmLR, f.rbmL2, f.rbmWInit = floats{0.01, 0.002}, floats{1e-3, 2e-4}, floats{0.001, 0.005}
 	fs.Var(&f.rbmEpochs, "rbm-epochs", "epochs of each pretraining RBM")
 	fs.Var(&f.rbmBatch, "rbm-batch-size", "batch size of each pretraining RBM")
@@ -64,9 +65,9 @@ func (f *dbmFlags) flagSet() *flag.FlagSet {
 	fs.IntVar(&f.mfSteps, "max-mf-updates", 50, "maximum mean-field sweeps")
 	fs.Float64Var(&f.mfTol, "mf-tol", 1e-7, "mean-field tolerance")
 	f.lr = floats{}
-	fs.Var(&f.lr, "lr", "DBM learning rate schedule (default geom:4e-4,1e-6,400)")
+	fs.Var(&f.lr, "lr", "DBM learning rate schedule (default geom:2e-3,5e-6,400, the original's)")
 	f.momentum = floats{}
-	fs.Var(&f.momentum, "momentum", "DBM momentum schedule (default geom:0.5,0.9,10)")
+	fs.Var(&f.momentum, "momentum", "DBM momentum schedule (default 0: the original's momentum rule makes its momentum inert, and classical momentum destabilises the persistent chains; docs/RESULTS.md)")
 	fs.Float64Var(&f.l2, "l2", 1e-7, "DBM L2 weight decay")
 	fs.Float64Var(&f.maxNorm, "max-norm", 6, "maximum L2 norm of a weight column (0: none)")
 	f.spTarget, f.spCost = floats{0.2, 0.1}, floats{1e-4, 5e-5}
@@ -144,10 +145,10 @@ func (f *dbmFlags) check() error {
 		return flagErr("ais-betas", "%d betas and %d runs, want ≥ 0 and ≥ 2", f.aisBetas, f.aisRuns)
 	}
 	if len(f.lr) == 0 {
-		f.lr, _ = parseFloats("geom:4e-4,1e-6,400")
+		f.lr, _ = parseFloats("geom:2e-3,5e-6,400")
 	}
 	if len(f.momentum) == 0 {
-		f.momentum, _ = parseFloats("geom:0.5,0.9,10")
+		f.momentum = floats{0}
 	}
 	if _, err := tfops.ConfigProto(&tfops.Options{GPU: f.gpu}); err != nil {
 		return flagErr("gpu", "%v", err)
