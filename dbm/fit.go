@@ -35,6 +35,8 @@ type FitOptions struct {
 	OnBatch func(epoch, done, total int)
 	// Dir, if set, is where the model is saved after every epoch.
 	Dir string
+	// Summaries, if set, receives TensorBoard summaries (see NewSummaries).
+	Summaries *Summaries
 }
 
 // Fit trains the DBM on the rows of x (joint training: PCD with a mean-field positive phase)
@@ -69,6 +71,11 @@ func (m *DBM) Fit(ctx context.Context, x, val rbm.Data, opts *FitOptions) ([]Epo
 		all = append(all, st)
 		if opts.Dir != "" {
 			if err := m.Save(opts.Dir); err != nil {
+				return all, err
+			}
+		}
+		if opts.Summaries != nil {
+			if err := opts.Summaries.epoch(m, st); err != nil {
 				return all, err
 			}
 		}

@@ -77,7 +77,7 @@ func (f *dbmFlags) flagSet() *flag.FlagSet {
 	fs.IntVar(&f.aisBetas, "ais-betas", 20000, "AIS intermediate distributions for log Z (0: no AIS and no lower bound)")
 	fs.IntVar(&f.aisRuns, "ais-runs", 100, "AIS runs")
 	fs.StringVar(&f.dtype, "dtype", "float32", "float32 or float64")
-	fs.StringVar(&f.out, "out", "runs/dbm_mnist", "output folder: rbm1/, rbm2/, dbm/ models, results.json and pictures")
+	fs.StringVar(&f.out, "out", "runs/dbm_mnist", "output folder: rbm1/, rbm2/, dbm/ models, dbm/logs (TensorBoard), results.json and pictures")
 	fs.StringVar(&f.gpu, "gpu", "", "GPU ids to use, e.g. 0; empty means CPU")
 	fs.IntVar(&f.threads, "threads", 0, "TensorFlow intra-op threads (0: one per core)")
 	fs.BoolVar(&f.quiet, "quiet", false, "no progress bar")
@@ -243,8 +243,13 @@ func runDBM(f *dbmFlags) error {
 		}
 	}
 	defer m.Close()
+	sums, err := dbm.NewSummaries(filepath.Join(f.out, "dbm", "logs"), d.shape)
+	if err != nil {
+		return err
+	}
+	defer sums.Close()
 	bar := newProgress(f.quiet, m.Epoch(), f.epochs, (d.train.Rows+f.batch-1)/f.batch)
-	_, fitErr := m.Fit(ctx, d.train, dataOf(d.val), &dbm.FitOptions{Dir: dir, OnBatch: bar.batch, OnEpoch: func(st dbm.EpochStats) error {
+	_, fitErr := m.Fit(ctx, d.train, dataOf(d.val), &dbm.FitOptions{Dir: dir, Summaries: sums, OnBatch: bar.batch, OnEpoch: func(st dbm.EpochStats) error {
 		line := fmt.Sprintf("DBM epoch %d/%d; mf sweeps %.1f", st.Epoch, st.Epochs, st.Train["mf_sweeps"])
 		if v, ok := st.Train["msre"]; ok {
 			line += fmt.Sprintf("; msre %.5f", v)

@@ -1,0 +1,128 @@
+package dbm
+
+import (
+	"fmt"
+	"math"
+	"path/filepath"
+
+	tf "github.com/galeone/tensorflow/tensorflow/go"
+
+	"github.com/boltzmann-go/boltzmann/picture"
+	"github.com/boltzmann-go/boltzmann/rbm"
+	"github.com/boltzmann-go/boltzmann/tfevents"
+)
+
+// Summaries writes TensorBoard event files for DBM training: the metrics as scalars (training
+// to <dir>/train, validation to <dir>/val), histograms of every weight matrix, bias and layer of
+// the persistent particles, the largest weight-column norm of each layer, and, with an image
+// shape, the first layer's filters and the visible particles as images. The step is the number
+// of minibatch updates.
+type Summaries struct {
+	train, val *tfevents.Writer
+	shape      []int
+}
+
+// NewSummaries creates the event files under dir. imageShape ([height, width, channels]) may
+// be nil for no images.
+func NewSummaries(dir string, imageShape []int) (*Summaries, error) {
+	if imageShape != nil && (len(imageShape) != 3 || (imageShape[2] != 1 && imageShape[2] != 3)) {
+		return nil, fmt.Errorf("dbm: summaries: image shape %v, want [height width channels] with 1 or 3 channels", imageShape)
+	}
+	train, err := tfevents.NewWriter(filepath.Join(dir, "train"))
+	if err != nil {
+		return nil, fmt.Errorf("dbm: summaries: %w", err)
+	}
+	val, err := tfevents.NewWriter(filepath.Join(dir, "val"))
+	if err != nil {
+		train.Close()
+		return nil, fmt.Errorf("dbm: summaries: %w", err)
+	}
+	return &Summaries{train: train, val: val, shape: imageShape}, nil
+}
+
+// Close flushes and closes the event files; it may be called more than once.
+func (s *Summaries) Close() error {
+	err1, err2 := s.train.Close(), s.val.Close()
+	if err1 != nil {
+		return err1
+	}
+	return err2
+}
+
+func (s *Summaries) epoch(m *DBM, st EpochStats) error {
+	step := st.Updates
+	for k, v := range st.Train {
+		if err := s.train.Scalar(k, step, v); err != nil {
+			return err
+		}
+	}
+	for k, v := range st.Val {
+		if err := s.val.Scalar(k, step, v); err != nil {
+			return err
+		}
+	}
+	rs := m.scope.SubScope("summaries")
+	var fetches []tf.Output
+	var names []string
+	for i, w := range m.vars.W {
+		fetches, names = append(fetches, w.Read(rs)), append(names, fmt.Sprintf("weights/W%d", i))
+	}
+	for l, b := range m.vars.b {
+		fetches, names = append(fetches, b.Read(rs)), append(names, fmt.Sprintf("weights/b%d", l))
+	}
+	for l, p := range m.vars.particles {
+		fetches, names = append(fetches, p.Read(rs)), append(names, fmt.Sprintf("particles/x%d", l))
+	}
+	out, err := m.run(nil, fetches, nil)
+	if err != nil {
+		return err
+	}
+	for i, name := range names {
+		if err := s.train.Histogram(name, step, out[i]); err != nil {
+			return err
+		}
+	}
+	c := m.cfg
+	for i := range m.vars.W {
+		if err := s.train.Scalar(fmt.Sprintf("max_column_norm/W%d", i), step, maxColumnNorm(out[i], c.Sizes[i], c.Sizes[i+1])); err != nil {
+			return err
+		}
+	}
+	if s.shape != nil && s.shape[0]*s.shape[1]*s.shape[2] == c.Sizes[0] {
+		h, w, ch := s.shape[0], s.shape[1], s.shape[2]
+		n := min(64, c.Sizes[1])
+		img, err := picture.Tiles(rbm.Filters(out[0], c.Sizes[0], c.Sizes[1], n), n, h, w, ch, 8, true)
+		if err != nil {
+			return err
+		}
+		if err := s.train.Image("filters", step, picture.Scale(img, 2)); err != nil {
+			return err
+		}
+		parts := out[len(m.vars.W)+len(m.vars.b)]
+		k := min(64, c.Particles)
+		img, err = picture.Tiles(parts[:k*c.Sizes[0]], k, h, w, ch, 8, false)
+		if err != nil {
+			return err
+		}
+		if err := s.train.Image("particles", step, picture.Scale(img, 2)); err != nil {
+			return err
+		}
+	}
+	if err := s.train.Flush(); err != nil {
+		return err
+	}
+	return s.val.Flush()
+}
+
+// maxColumnNorm returns the largest L2 norm of a column of the rows×cols matrix w.
+func maxColumnNorm(w []float64, rows, cols int) float64 {
+	best := 0.0
+	for j := 0; j < cols; j++ {
+		var s float64
+		for i := 0; i < rows; i++ {
+			s += w[i*cols+j] * w[i*cols+j]
+		}
+		best = max(best, s)
+	}
+	return math.Sqrt(best)
+}
