@@ -1,0 +1,84 @@
+package dbm
+
+import (
+	"context"
+	"math/rand/v2"
+	"testing"
+
+	tf "github.com/galeone/tensorflow/tensorflow/go"
+
+	"github.com/boltzmann-go/boltzmann/dataset"
+	"github.com/boltzmann-go/boltzmann/internal/minibatch"
+	"github.com/boltzmann-go/boltzmann/tfops"
+)
+
+// The original's MNIST DBM: 784-512-1024, float32, batches of 100, 100 particles.
+
+// BenchmarkUpdate_784x512x1024_MF10 is one joint-training update with 10 mean-field sweeps.
+func BenchmarkUpdate_784x512x1024_MF10(b *testing.B) { benchUpdate(b, 10) }
+
+// BenchmarkUpdate_784x512x1024_MF50 is one update with 50 mean-field sweeps (bm dbm's default).
+func BenchmarkUpdate_784x512x1024_MF50(b *testing.B) { benchUpdate(b, 50) }
+
+func benchUpdate(b *testing.B, mf int) {
+	r := rand.New(rand.NewPCG(1, 2))
+	x := dataset.NewMatrix[float32](1000, 784)
+	for i := range x.Data {
+		if r.Float64() < 0.13 {
+			x.Data[i] = 1
+		}
+	}
+	m, err := New(Config{Sizes: []int{784, 512, 1024}, Seed: 1, MeanFieldSteps: mf, MeanFieldTol: 1e-30})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer m.Close()
+	t, err := rowsTensor(x, 0, x.Rows, m.cfg.DType)
+	if err != nil {
+		b.Fatal(err)
+	}
+	if err := tfops.InitVariables(m.sess, []*tfops.Variable{m.vars.data}, []*tf.Tensor{t}); err != nil {
+		b.Fatal(err)
+	}
+	o, _, err := m.trainOpFor(1, 1)
+	if err != nil {
+		b.Fatal(err)
+	}
+	rows := make([]int, 100)
+	for i := range rows {
+		rows[i] = i
+	}
+	idx, err := minibatch.Indices([][]int{rows})
+	if err != nil {
+		b.Fatal(err)
+	}
+	lr, _ := tfops.ScalarTensor(1e-3, m.cfg.DType)
+	mom, _ := tfops.ScalarTensor(0, m.cfg.DType)
+	feeds := map[tf.Output]*tf.Tensor{m.idx: idx, m.lr: lr, m.mom: mom}
+	if _, err := m.sess.Run(feeds, nil, []*tf.Operation{o}); err != nil {
+		b.Fatal(err)
+	}
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if _, err := m.sess.Run(feeds, nil, []*tf.Operation{o}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(b.N*100)/b.Elapsed().Seconds(), "samples/s")
+}
+
+// BenchmarkAIS_784x512x1024 is 1,000 AIS steps of 100 runs.
+func BenchmarkAIS_784x512x1024(b *testing.B) {
+	m, err := New(Config{Sizes: []int{784, 512, 1024}, Seed: 1})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer m.Close()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if _, err := m.LogZ(context.Background(), AISOptions{Betas: 1000, Runs: 100}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(b.N*1000)/b.Elapsed().Seconds(), "steps/s")
+}
