@@ -6,7 +6,9 @@ import (
 	"fmt"
 	"log"
 	"os"
+	"strings"
 
+	"github.com/boltzmann-go/boltzmann/dbm"
 	"github.com/boltzmann-go/boltzmann/export"
 	"github.com/boltzmann-go/boltzmann/rbm"
 )
@@ -16,7 +18,7 @@ func cmdExport(args []string) int {
 	log.SetOutput(os.Stderr)
 	log.SetPrefix("bm export: ")
 	fs := newFlagSet("export", "bm export -model DIR [flags]")
-	model := fs.String("model", "runs/rbm_mnist/model", "model folder written by bm train")
+	model := fs.String("model", "runs/rbm_mnist/model", "model folder written by bm train or bm dbm (an RBM or a DBM)")
 	base := fs.String("base", "savedmodels", "base folder of exported models (TF Serving's model base path)")
 	name := fs.String("name", "rbm_mnist", "model name: the export goes to <base>/<name>/<version>/")
 	version := fs.Int64("version", 0, "version number (0: one more than the largest present)")
@@ -40,12 +42,29 @@ func cmdExport(args []string) int {
 		fmt.Fprintf(os.Stderr, "bm export: flag -sample-steps: %d, want > 0\n", *steps)
 		return 2
 	}
-	m, err := rbm.Load(*model)
+	kind, err := modelKind(*model)
 	if err != nil {
 		log.Print(err)
 		return 1
 	}
-	defer m.Close()
+	var m export.Model
+	if kind == "dbm" {
+		d, err := dbm.Load(*model)
+		if err != nil {
+			log.Print(err)
+			return 1
+		}
+		defer d.Close()
+		m = d
+	} else {
+		r, err := rbm.Load(*model)
+		if err != nil {
+			log.Print(err)
+			return 1
+		}
+		defer r.Close()
+		m = r
+	}
 	v := *version
 	if v == 0 {
 		if v, err = export.NextVersion(*base, *name); err != nil {
@@ -58,6 +77,6 @@ func cmdExport(args []string) int {
 		log.Print(err)
 		return 1
 	}
-	log.Printf("exported %s as a SavedModel to %s (signatures serving_default, reconstruct, free_energy, sample)", *model, dir)
+	log.Printf("exported the %s in %s as a SavedModel to %s", strings.ToUpper(kind), *model, dir)
 	return 0
 }

@@ -203,4 +203,24 @@ func TestDBMEndToEnd(t *testing.T) {
 	if code := run(append(args, "-rbm-lr", "0.1")); code != 2 {
 		t.Errorf("one -rbm-lr value for two RBMs: exit %d, want 2", code)
 	}
+	// bm sample and bm export take DBMs too; RBM 1 of the pipeline is an RBM model.
+	for _, model := range []string{"dbm/model", "rbm1/model"} {
+		png := filepath.Join(dir, strings.ReplaceAll(model, "/", "_")+".png")
+		if code := run([]string{"sample", "-model", filepath.Join(out, model), "-image-shape", "4,4,1", "-chains", "4", "-steps", "10", "-out", png}); code != 0 {
+			t.Errorf("bm sample %s exited %d", model, code)
+		}
+		if _, err := os.Stat(png); err != nil {
+			t.Errorf("bm sample %s: %v", model, err)
+		}
+		if code := run([]string{"sample", "-model", filepath.Join(out, model), "-image-shape", "3,3,1"}); code != 2 {
+			t.Errorf("bm sample %s with a 3×3 shape: exit %d, want 2", model, code)
+		}
+	}
+	base := filepath.Join(dir, "savedmodels")
+	if code := run([]string{"export", "-model", filepath.Join(out, "dbm", "model"), "-base", base, "-name", "tiny_dbm"}); code != 0 {
+		t.Fatalf("bm export of a DBM exited %d", code)
+	}
+	if _, err := os.Stat(filepath.Join(base, "tiny_dbm", "1", "saved_model.pb")); err != nil {
+		t.Errorf("DBM export: %v", err)
+	}
 }

@@ -9,6 +9,8 @@ import (
 	"os"
 	"os/signal"
 
+	"github.com/boltzmann-go/boltzmann/dataset"
+	"github.com/boltzmann-go/boltzmann/dbm"
 	"github.com/boltzmann-go/boltzmann/picture"
 	"github.com/boltzmann-go/boltzmann/rbm"
 )
@@ -18,7 +20,7 @@ func cmdSample(args []string) int {
 	log.SetOutput(os.Stderr)
 	log.SetPrefix("bm sample: ")
 	fs := newFlagSet("sample", "bm sample -model DIR [flags]")
-	model := fs.String("model", "runs/rbm_mnist/model", "model folder written by bm train")
+	model := fs.String("model", "runs/rbm_mnist/model", "model folder written by bm train or bm dbm (an RBM or a DBM)")
 	out := fs.String("out", "samples.png", "PNG file to write")
 	chains := fs.Int("chains", 100, "number of Gibbs chains")
 	steps := fs.Int("steps", 1000, "Gibbs steps per chain")
@@ -39,24 +41,49 @@ func cmdSample(args []string) int {
 		fmt.Fprintf(os.Stderr, "bm sample: flags -chains and -steps must be positive\n")
 		return 2
 	}
-	m, err := rbm.Load(*model)
+	kind, err := modelKind(*model)
 	if err != nil {
 		log.Print(err)
 		return 1
-	}
-	defer m.Close()
-	if sh[0]*sh[1]*sh[2] != m.Config().NumVisible {
-		fmt.Fprintf(os.Stderr, "bm sample: flag -image-shape: %v has %d values, the model %d visible units\n", sh, sh[0]*sh[1]*sh[2], m.Config().NumVisible)
-		return 2
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
-	s, err := m.Sample(ctx, rbm.SampleOptions{Chains: *chains, Steps: *steps, Seed: *seed})
-	if err != nil {
-		log.Print(err)
+	var means *dataset.Matrix[float64]
+	var nv int
+	var serr error
+	if kind == "dbm" {
+		m, err := dbm.Load(*model)
+		if err != nil {
+			log.Print(err)
+			return 1
+		}
+		defer m.Close()
+		if nv = m.Config().Sizes[0]; sh[0]*sh[1]*sh[2] == nv {
+			means, serr = m.Sample(ctx, dbm.SampleOptions{Chains: *chains, Steps: *steps, Seed: *seed})
+		}
+	} else {
+		m, err := rbm.Load(*model)
+		if err != nil {
+			log.Print(err)
+			return 1
+		}
+		defer m.Close()
+		if nv = m.Config().NumVisible; sh[0]*sh[1]*sh[2] == nv {
+			var s *rbm.Sample
+			if s, serr = m.Sample(ctx, rbm.SampleOptions{Chains: *chains, Steps: *steps, Seed: *seed}); serr == nil {
+				means = s.Means
+			}
+		}
+	}
+	if serr != nil {
+		log.Print(serr)
 		return 1
 	}
-	img, err := picture.Tiles(s.Means.Data, s.Means.Rows, sh[0], sh[1], sh[2], 10, false)
+	if sh[0]*sh[1]*sh[2] != nv {
+		fmt.Fprintf(os.Stderr, "bm sample: flag -image-shape: %v has %d values, the model %d visible units\n", sh, sh[0]*sh[1]*sh[2], nv)
+		return 2
+	}
+	img, err := picture.Tiles(means.Data, means.Rows, sh[0], sh[1], sh[2], 10, false)
 	if err == nil {
 		err = picture.SavePNG(*out, picture.Scale(img, 2))
 	}
