@@ -16,14 +16,15 @@ const aisChunk = 50
 
 // aisOps are the ops of annealed importance sampling.
 type aisOps struct {
-	runs  tf.Output // int32 scalar: number of AIS runs, fed to init
-	odd   []*tfops.Variable
-	logw  *tfops.Variable
-	init  *tf.Operation
-	betas tf.Output // [aisChunk+1] inverse temperatures, fed
-	k0    tf.Output // int64 scalar: index of betas[0], the seed counter
-	chunk *tf.Operation
-	logZ0 tf.Output // log Z of the base model
+	runs     tf.Output // int32 scalar: number of AIS runs, fed to init
+	odd      []*tfops.Variable
+	logw     *tfops.Variable
+	init     *tf.Operation
+	betas    tf.Output // [aisChunk+1] inverse temperatures, fed
+	k0       tf.Output // int64 scalar: index of betas[0], the seed counter
+	chunk    *tf.Operation
+	logZ0    tf.Output // log Z of the base model
+	logwRead tf.Output // the log-weights, read after the runs
 }
 
 // aisGraph builds the AIS ops. The state is the odd layers (h₁, h₃, …); the even layers, the
@@ -93,6 +94,7 @@ func (m *DBM) aisGraph() *aisOps {
 			assigns = append(assigns, a.odd[l].Assign(w, xs[l]))
 		}
 		a.chunk = op.NoOp(s.WithControlDependencies(assigns...).SubScope("chunk_done"))
+		a.logwRead = a.logw.Read(s.SubScope("result"))
 
 		zs := s.SubScope("log_z0")
 		for l := 0; l <= L; l++ {
@@ -178,8 +180,7 @@ func (m *DBM) LogZ(ctx context.Context, o AISOptions) (*LogZEstimate, error) {
 			o.OnProgress(min(k+aisChunk, o.Betas), o.Betas)
 		}
 	}
-	s := m.scope.SubScope("ais_read")
-	out, err := m.run(nil, []tf.Output{a.logw.Read(s), a.logZ0}, nil)
+	out, err := m.run(nil, []tf.Output{a.logwRead, a.logZ0}, nil)
 	if err != nil {
 		return nil, err
 	}

@@ -93,6 +93,7 @@ func (c Config) withDefaults() Config {
 	units := make([]rbm.Unit, l)
 	copy(units, c.Units)
 	for i := range units {
+		units[i] = rbm.Canonical(units[i])
 		if units[i] == nil {
 			units[i] = rbm.Bernoulli{}
 		}
@@ -178,7 +179,7 @@ func (c Config) Validate() error {
 	switch {
 	case d.DType != tf.Float && d.DType != tf.Double:
 		return bad("DType", "%v, want tf.Float or tf.Double", c.DType)
-	case c.WeightStd < 0 || math.IsNaN(c.WeightStd):
+	case c.WeightStd < 0 || math.IsNaN(c.WeightStd) || math.IsInf(c.WeightStd, 0):
 		return bad("WeightStd", "%g, want ≥ 0", c.WeightStd)
 	case c.Particles < 0:
 		return bad("Particles", "%d, want ≥ 1", c.Particles)
@@ -217,7 +218,12 @@ func (c Config) Validate() error {
 			}
 		}
 	}
-	if err := schedule("GibbsSteps", d.GibbsSteps, d.Epochs, func(k int) bool { return k >= 1 && k <= 1000 }); err != nil {
+	// At most 199 sweeps and 999 layers keep the seed keys of the particle sweeps
+	// (roleParticle + 1000·sweep + layer) below those of sampling and AIS (see train.go).
+	if len(c.Sizes) > 999 {
+		return bad("Sizes", "%d layers, want at most 999", len(c.Sizes))
+	}
+	if err := schedule("GibbsSteps", d.GibbsSteps, d.Epochs, func(k int) bool { return k >= 1 && k <= 199 }); err != nil {
 		return err
 	}
 	if err := schedule("LearningRate", d.LearningRate, d.Epochs, func(v float64) bool { return v > 0 && !math.IsInf(v, 0) }); err != nil {

@@ -150,8 +150,8 @@ func (m *DBM) fitEpoch(ctx context.Context, x, val rbm.Data, n int, opts *FitOpt
 		if err != nil {
 			return st, fmt.Errorf("dbm: train epoch %d: %w", epoch, err)
 		}
-		nmfSum += out[0][0]
-		nmfN++
+		nmfSum += out[0][0] * float64(u) // the run's mean over its u updates
+		nmfN += u
 		before := m.iter
 		m.iter += int64(u)
 		done += u

@@ -153,7 +153,7 @@ func (m *DBM) Reconstruct(x rbm.Data) (*dataset.Matrix[float64], error) {
 }
 
 // MeanField returns the variational parameters μ_l of every hidden layer for the rows of x
-// (index l−1 holds layer l), and the number of mean-field sweeps used for the last chunk.
+// (index l−1 holds layer l).
 func (m *DBM) MeanField(x rbm.Data) ([]*dataset.Matrix[float64], error) {
 	e := m.evalGraph()
 	r, err := m.rowwise(x, "mean field", e.mu[1:])

@@ -38,8 +38,29 @@ type DBM struct {
 	aisOnce  sync.Once
 	ais      aisOps
 
+	readsOnce sync.Once
+	reads     []tf.Output // reads of every W, then every b, then every particle layer
+
 	epoch int
 	iter  int64
+}
+
+// paramReads returns reads of the weights, the biases and the particles, added to the graph
+// on first use only, so that repeated calls do not grow the graph.
+func (m *DBM) paramReads() []tf.Output {
+	m.readsOnce.Do(func() {
+		s := m.scope.SubScope("read_parameters")
+		for _, w := range m.vars.W {
+			m.reads = append(m.reads, w.Read(s))
+		}
+		for _, b := range m.vars.b {
+			m.reads = append(m.reads, b.Read(s))
+		}
+		for _, p := range m.vars.particles {
+			m.reads = append(m.reads, p.Read(s))
+		}
+	})
+	return m.reads
 }
 
 type variables struct {
@@ -121,6 +142,15 @@ func checkParameters(c Config, p Parameters) error {
 			return fmt.Errorf("dbm: bias %d has %d values, want %d: %w", l, len(b), c.Sizes[l], ErrShape)
 		}
 	}
+	for name, vs := range map[string][][]float64{"W": p.W, "b": p.B} {
+		for i, v := range vs {
+			for j, x := range v {
+				if math.IsNaN(x) || math.IsInf(x, 0) {
+					return fmt.Errorf("dbm: %s%d[%d] is %g: %w", name, i, j, x, rbm.ErrData)
+				}
+			}
+		}
+	}
 	return nil
 }
 
@@ -142,6 +172,10 @@ func FromRBMs(c Config, rbms ...*rbm.RBM) (*DBM, error) {
 		rc := r.Config()
 		if rc.NumVisible != c.Sizes[i] {
 			return nil, fmt.Errorf("dbm: RBM %d has %d visible units, the layer below it %d: %w", i, rc.NumVisible, c.Sizes[i], ErrShape)
+		}
+		if i > 0 && !rbm.SameUnit(rc.Visible, c.Units[i]) {
+			return nil, fmt.Errorf("dbm: RBM %d has %s visible units, RBM %d %s hidden units for the same layer: %w",
+				i, rc.Visible.Name(), i-1, c.Units[i].Name(), ErrShape)
 		}
 		c.Sizes = append(c.Sizes, rc.NumHidden)
 		c.Units = append(c.Units, rc.Hidden)
@@ -311,19 +345,11 @@ func (m *DBM) Close() error {
 
 // Parameters returns copies of the weights and biases.
 func (m *DBM) Parameters() (Parameters, error) {
-	s := m.scope.SubScope("read_parameters")
-	var fetches []tf.Output
-	for _, w := range m.vars.W {
-		fetches = append(fetches, w.Read(s))
-	}
-	for _, b := range m.vars.b {
-		fetches = append(fetches, b.Read(s))
-	}
-	out, err := m.run(nil, fetches, nil)
+	L := len(m.vars.W)
+	out, err := m.run(nil, m.paramReads()[:2*L+1], nil)
 	if err != nil {
 		return Parameters{}, err
 	}
-	L := len(m.vars.W)
 	return Parameters{W: out[:L], B: out[L:]}, nil
 }
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"math"
+	"math/rand/v2"
 	"path/filepath"
 	"slices"
 	"testing"
@@ -182,5 +183,76 @@ func TestSummaries(t *testing.T) {
 		if got := steps[tag]; !slices.Equal(got, []int64{2, 4}) {
 			t.Errorf("%s: steps %v, want [2 4]", tag, got)
 		}
+	}
+}
+
+// TestReviewFixes covers what a review of the package found: mismatched RBMs, pointer unit
+// types, non-finite parameters, seed-key ranges, and a metric that depended on run grouping.
+func TestReviewFixes(t *testing.T) {
+	a, err := rbm.New(rbm.Config{NumVisible: 4, NumHidden: 10, Hidden: rbm.Multinomial{Draws: 5, Groups: 2}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close()
+	b, err := rbm.New(rbm.Config{NumVisible: 10, NumHidden: 3, Visible: rbm.Gaussian{Sigma: []float64{3}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	if _, err := FromRBMs(Config{}, a, b); !errors.Is(err, ErrShape) {
+		t.Errorf("composing multinomial hidden with gaussian visible units = %v, want ErrShape", err)
+	}
+
+	// A pointer unit behaves as its value, also through save and load.
+	m, err := New(Config{Sizes: []int{2, 3}, Units: []rbm.Unit{&rbm.Gaussian{Sigma: []float64{0.3}}, nil}, DType: tf.Double})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer m.Close()
+	dir := t.TempDir()
+	if err := m.Save(dir); err != nil {
+		t.Fatal(err)
+	}
+	l, err := Load(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	if g, ok := l.Config().Units[0].(rbm.Gaussian); !ok || len(g.Sigma) != 1 || g.Sigma[0] != 0.3 {
+		t.Errorf("loaded visible unit %#v, want Gaussian σ = 0.3", l.Config().Units[0])
+	}
+	if err := (Config{Sizes: []int{2, 2}, Units: []rbm.Unit{nil, &rbm.Gaussian{}}}).Validate(); err == nil {
+		t.Error("a *Gaussian hidden layer passed Validate")
+	}
+
+	bad := Parameters{W: [][]float64{{0, math.NaN()}}, B: [][]float64{{0}, {0, 0}}}
+	if _, err := NewWithParameters(Config{Sizes: []int{1, 2}}, bad); !errors.Is(err, rbm.ErrData) {
+		t.Errorf("NaN weight = %v, want ErrData", err)
+	}
+	if err := (Config{Sizes: []int{2, 2}, WeightStd: math.Inf(1)}).Validate(); err == nil {
+		t.Error("WeightStd = +Inf passed Validate")
+	}
+	if err := (Config{Sizes: []int{2, 2}, GibbsSteps: []int{200}}).Validate(); err == nil {
+		t.Error("200 Gibbs sweeps passed Validate (their seed keys would reach sampling's)")
+	}
+
+	// mf_sweeps is a mean over updates, whatever UpdatesPerRun is.
+	rr := rand.New(rand.NewPCG(5, 5))
+	x := dataset.NewMatrix[float64](37, 4)
+	for i := range x.Data {
+		x.Data[i] = float64(rr.IntN(2))
+	}
+	var sweeps []float64
+	for _, u := range []int{1, 4} {
+		d := tinyDBMs[0].withParams(11)
+		m := d.model(t, tf.Double, func(c *Config) { c.Epochs = 1; c.UpdatesPerRun = u; c.MeanFieldTol = 1e-6; c.MeanFieldSteps = 50 })
+		st, err := m.Fit(context.Background(), x, nil, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sweeps = append(sweeps, st[0].Train["mf_sweeps"])
+	}
+	if math.Abs(sweeps[0]-sweeps[1]) > 1e-9 {
+		t.Errorf("mf_sweeps = %v with 1 and 4 updates per run, want equal", sweeps)
 	}
 }

@@ -5,8 +5,6 @@ import (
 	"math"
 	"path/filepath"
 
-	tf "github.com/galeone/tensorflow/tensorflow/go"
-
 	"github.com/boltzmann-go/boltzmann/picture"
 	"github.com/boltzmann-go/boltzmann/rbm"
 	"github.com/boltzmann-go/boltzmann/tfevents"
@@ -61,19 +59,17 @@ func (s *Summaries) epoch(m *DBM, st EpochStats) error {
 			return err
 		}
 	}
-	rs := m.scope.SubScope("summaries")
-	var fetches []tf.Output
 	var names []string
-	for i, w := range m.vars.W {
-		fetches, names = append(fetches, w.Read(rs)), append(names, fmt.Sprintf("weights/W%d", i))
+	for i := range m.vars.W {
+		names = append(names, fmt.Sprintf("weights/W%d", i))
 	}
-	for l, b := range m.vars.b {
-		fetches, names = append(fetches, b.Read(rs)), append(names, fmt.Sprintf("weights/b%d", l))
+	for l := range m.vars.b {
+		names = append(names, fmt.Sprintf("weights/b%d", l))
 	}
-	for l, p := range m.vars.particles {
-		fetches, names = append(fetches, p.Read(rs)), append(names, fmt.Sprintf("particles/x%d", l))
+	for l := range m.vars.particles {
+		names = append(names, fmt.Sprintf("particles/x%d", l))
 	}
-	out, err := m.run(nil, fetches, nil)
+	out, err := m.run(nil, m.paramReads(), nil)
 	if err != nil {
 		return err
 	}

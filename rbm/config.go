@@ -116,6 +116,7 @@ func F(v float64) *float64 { return &v }
 
 // withDefaults returns c with every zero value replaced by the default it stands for.
 func (c Config) withDefaults() Config {
+	c.Visible, c.Hidden = Canonical(c.Visible), Canonical(c.Hidden)
 	if c.Visible == nil {
 		c.Visible = Bernoulli{}
 	}
@@ -178,6 +179,7 @@ func bad(field, format string, args ...any) error {
 // Validate reports the first nonsensical field of c (after defaults are applied) as a
 // *ConfigError naming the field.
 func (c Config) Validate() error {
+	c.Visible, c.Hidden = Canonical(c.Visible), Canonical(c.Hidden)
 	d := c.withDefaults()
 	switch {
 	case c.NumVisible < 0:

@@ -18,9 +18,7 @@ func (m *RBM) InitFrom(o *RBM) error {
 		return fmt.Errorf("rbm: init from a %d×%d model into a %d×%d one: %w",
 			o.cfg.NumVisible, o.cfg.NumHidden, m.cfg.NumVisible, m.cfg.NumHidden, ErrShape)
 	}
-	s := o.scope.SubScope("init_from_read")
-	ov := o.vars
-	vals, err := o.run(nil, []tf.Output{ov.W.Read(s), ov.vb.Read(s), ov.hb.Read(s), ov.dW.Read(s), ov.dvb.Read(s), ov.dhb.Read(s)}, nil)
+	vals, err := o.run(nil, o.paramReads(), nil)
 	if err != nil {
 		return err
 	}

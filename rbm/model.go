@@ -32,8 +32,22 @@ type RBM struct {
 	evalOnce sync.Once
 	ev       evalOps
 
+	readsOnce sync.Once
+	reads     []tf.Output // reads of W, vb, hb, dW, dvb, dhb, built once (see paramReads)
+
 	epoch int   // last completed epoch
 	iter  int64 // minibatch updates done
+}
+
+// paramReads returns reads of W, vb, hb, dW, dvb and dhb, added to the graph on first use
+// only, so that repeated calls do not grow the graph.
+func (m *RBM) paramReads() []tf.Output {
+	m.readsOnce.Do(func() {
+		s := m.scope.SubScope("read_parameters")
+		v := m.vars
+		m.reads = []tf.Output{v.W.Read(s), v.vb.Read(s), v.hb.Read(s), v.dW.Read(s), v.dvb.Read(s), v.dhb.Read(s)}
+	})
+	return m.reads
 }
 
 type trainKey struct{ k, updates int }
@@ -208,8 +222,7 @@ func (m *RBM) Close() error {
 
 // Weights returns copies of W (NumVisible×NumHidden, row-major), the visible and the hidden biases.
 func (m *RBM) Weights() (w, vb, hb []float64, err error) {
-	s := m.scope.SubScope("weights_read")
-	outs, err := m.run(nil, []tf.Output{m.vars.W.Read(s), m.vars.vb.Read(s), m.vars.hb.Read(s)}, nil)
+	outs, err := m.run(nil, m.paramReads()[:3], nil)
 	if err != nil {
 		return nil, nil, nil, err
 	}

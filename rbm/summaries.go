@@ -78,10 +78,8 @@ func (s *Summaries) epoch(m *RBM, st EpochStats) error {
 			return err
 		}
 	}
-	rs := m.scope.SubScope("summaries")
-	v := m.vars
 	names := []string{"weights/W", "weights/vb", "weights/hb", "velocities/dW", "velocities/dvb", "velocities/dhb"}
-	outs, err := m.run(nil, []tf.Output{v.W.Read(rs), v.vb.Read(rs), v.hb.Read(rs), v.dW.Read(rs), v.dvb.Read(rs), v.dhb.Read(rs)}, nil)
+	outs, err := m.run(nil, m.paramReads(), nil)
 	if err != nil {
 		return err
 	}

@@ -392,3 +392,34 @@ func TestInitFrom(t *testing.T) {
 		t.Errorf("InitFrom across shapes = %v, want ErrShape", err)
 	}
 }
+
+// TestPointerUnits checks that *Gaussian and friends behave as their values (their methods have
+// value receivers, so they are Units too), through training defaults and save/load.
+func TestPointerUnits(t *testing.T) {
+	m := newModel(t, Config{NumVisible: 3, NumHidden: 2, Visible: &Gaussian{Sigma: []float64{0.5}}, Hidden: &Multinomial{Draws: 3}})
+	c := m.Config()
+	if g, ok := c.Visible.(Gaussian); !ok || g.Sigma[0] != 0.5 || c.LearningRate[0] != 0.001 {
+		t.Errorf("pointer Gaussian visible: %#v, learning rate %v", c.Visible, c.LearningRate)
+	}
+	dir := t.TempDir()
+	if err := m.Save(dir); err != nil {
+		t.Fatal(err)
+	}
+	l, err := Load(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	if !SameUnit(l.Config().Visible, &Gaussian{Sigma: []float64{0.5}}) || !SameUnit(l.Config().Hidden, Multinomial{Draws: 3, Groups: 1}) {
+		t.Errorf("loaded units %#v, %#v", l.Config().Visible, l.Config().Hidden)
+	}
+	if SameUnit(Gaussian{}, Gaussian{Sigma: []float64{2}}) || SameUnit(Multinomial{}, Multinomial{Draws: 5}) || SameUnit(Bernoulli{}, Gaussian{}) {
+		t.Error("SameUnit confuses different units")
+	}
+	if !SameUnit(Gaussian{}, Gaussian{Sigma: []float64{1}}) || !SameUnit(Multinomial{}, &Multinomial{Draws: 100, Groups: 1}) {
+		t.Error("SameUnit misses equal units")
+	}
+	if err := (Config{Hidden: &Gaussian{}}).Validate(); err == nil {
+		t.Error("a *Gaussian hidden layer passed Validate")
+	}
+}

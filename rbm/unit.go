@@ -71,3 +71,59 @@ func ParseUnit(name string, draws, groups int, sigma []float64) (Unit, error) {
 	}
 	return nil, fmt.Errorf("rbm: unknown unit type %q (want bernoulli, multinomial or gaussian)", name)
 }
+
+// Canonical returns u with a pointer to one of this package's unit types replaced by the value
+// it points to, so that type switches over unit types see it (their methods have value
+// receivers, so *Gaussian is also a Unit). A nil pointer becomes nil.
+func Canonical(u Unit) Unit {
+	switch x := u.(type) {
+	case *Bernoulli:
+		if x == nil {
+			return nil
+		}
+		return *x
+	case *Multinomial:
+		if x == nil {
+			return nil
+		}
+		return *x
+	case *Gaussian:
+		if x == nil {
+			return nil
+		}
+		return *x
+	}
+	return u
+}
+
+// SameUnit reports whether a and b are the same unit type with the same hyperparameters
+// (after defaults: a Multinomial's zero Draws is 100, a Gaussian's empty Sigma is 1).
+func SameUnit(a, b Unit) bool {
+	a, b = Canonical(a), Canonical(b)
+	if a == nil || b == nil || a.Name() != b.Name() {
+		return false
+	}
+	switch x := a.(type) {
+	case Multinomial:
+		y := b.(Multinomial)
+		return x.DrawCount() == y.DrawCount() && x.GroupCount() == y.GroupCount()
+	case Gaussian:
+		y := b.(Gaussian)
+		sx, sy := x.Sigma, y.Sigma
+		if len(sx) == 0 {
+			sx = []float64{1}
+		}
+		if len(sy) == 0 {
+			sy = []float64{1}
+		}
+		if len(sx) != len(sy) {
+			return false
+		}
+		for i := range sx {
+			if sx[i] != sy[i] {
+				return false
+			}
+		}
+	}
+	return true
+}
