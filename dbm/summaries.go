@@ -3,7 +3,6 @@ package dbm
 import (
 	"fmt"
 	"math"
-	"path/filepath"
 
 	"github.com/boltzmann-go/boltzmann/picture"
 	"github.com/boltzmann-go/boltzmann/rbm"
@@ -16,8 +15,8 @@ import (
 // shape, the first layer's filters and the visible particles as images. The step is the number
 // of minibatch updates.
 type Summaries struct {
-	train, val *tfevents.Writer
-	shape      []int
+	runs  *tfevents.Runs
+	shape []int
 }
 
 // NewSummaries creates the event files under dir. imageShape ([height, width, channels]) may
@@ -26,38 +25,20 @@ func NewSummaries(dir string, imageShape []int) (*Summaries, error) {
 	if imageShape != nil && (len(imageShape) != 3 || (imageShape[2] != 1 && imageShape[2] != 3)) {
 		return nil, fmt.Errorf("dbm: summaries: image shape %v, want [height width channels] with 1 or 3 channels", imageShape)
 	}
-	train, err := tfevents.NewWriter(filepath.Join(dir, "train"))
+	runs, err := tfevents.NewRuns(dir)
 	if err != nil {
 		return nil, fmt.Errorf("dbm: summaries: %w", err)
 	}
-	val, err := tfevents.NewWriter(filepath.Join(dir, "val"))
-	if err != nil {
-		train.Close()
-		return nil, fmt.Errorf("dbm: summaries: %w", err)
-	}
-	return &Summaries{train: train, val: val, shape: imageShape}, nil
+	return &Summaries{runs: runs, shape: imageShape}, nil
 }
 
 // Close flushes and closes the event files; it may be called more than once.
-func (s *Summaries) Close() error {
-	err1, err2 := s.train.Close(), s.val.Close()
-	if err1 != nil {
-		return err1
-	}
-	return err2
-}
+func (s *Summaries) Close() error { return s.runs.Close() }
 
 func (s *Summaries) epoch(m *DBM, st EpochStats) error {
 	step := st.Updates
-	for k, v := range st.Train {
-		if err := s.train.Scalar(k, step, v); err != nil {
-			return err
-		}
-	}
-	for k, v := range st.Val {
-		if err := s.val.Scalar(k, step, v); err != nil {
-			return err
-		}
+	if err := s.runs.Scalars(step, st.Train, st.Val); err != nil {
+		return err
 	}
 	var names []string
 	for i := range m.vars.W {
@@ -74,13 +55,13 @@ func (s *Summaries) epoch(m *DBM, st EpochStats) error {
 		return err
 	}
 	for i, name := range names {
-		if err := s.train.Histogram(name, step, out[i]); err != nil {
+		if err := s.runs.Train.Histogram(name, step, out[i]); err != nil {
 			return err
 		}
 	}
 	c := m.cfg
 	for i := range m.vars.W {
-		if err := s.train.Scalar(fmt.Sprintf("max_column_norm/W%d", i), step, maxColumnNorm(out[i], c.Sizes[i], c.Sizes[i+1])); err != nil {
+		if err := s.runs.Train.Scalar(fmt.Sprintf("max_column_norm/W%d", i), step, maxColumnNorm(out[i], c.Sizes[i], c.Sizes[i+1])); err != nil {
 			return err
 		}
 	}
@@ -91,7 +72,7 @@ func (s *Summaries) epoch(m *DBM, st EpochStats) error {
 		if err != nil {
 			return err
 		}
-		if err := s.train.Image("filters", step, picture.Scale(img, 2)); err != nil {
+		if err := s.runs.Train.Image("filters", step, picture.Scale(img, 2)); err != nil {
 			return err
 		}
 		parts := out[len(m.vars.W)+len(m.vars.b)]
@@ -100,14 +81,11 @@ func (s *Summaries) epoch(m *DBM, st EpochStats) error {
 		if err != nil {
 			return err
 		}
-		if err := s.train.Image("particles", step, picture.Scale(img, 2)); err != nil {
+		if err := s.runs.Train.Image("particles", step, picture.Scale(img, 2)); err != nil {
 			return err
 		}
 	}
-	if err := s.train.Flush(); err != nil {
-		return err
-	}
-	return s.val.Flush()
+	return s.runs.Flush()
 }
 
 // maxColumnNorm returns the largest L2 norm of a column of the rows×cols matrix w.

@@ -2,7 +2,6 @@ package rbm
 
 import (
 	"fmt"
-	"path/filepath"
 
 	tf "github.com/galeone/tensorflow/tensorflow/go"
 
@@ -27,8 +26,8 @@ type SummaryOptions struct {
 // reconstructions. Training events go to <dir>/train and validation events to <dir>/val, both
 // with the number of minibatch updates as the step.
 type Summaries struct {
-	train, val *tfevents.Writer
-	opts       SummaryOptions
+	runs *tfevents.Runs
+	opts SummaryOptions
 }
 
 // NewSummaries creates the event files under dir.
@@ -39,42 +38,24 @@ func NewSummaries(dir string, opts SummaryOptions) (*Summaries, error) {
 	if opts.Filters == 0 {
 		opts.Filters = 64
 	}
-	train, err := tfevents.NewWriter(filepath.Join(dir, "train"))
+	runs, err := tfevents.NewRuns(dir)
 	if err != nil {
 		return nil, fmt.Errorf("rbm: summaries: %w", err)
 	}
-	val, err := tfevents.NewWriter(filepath.Join(dir, "val"))
-	if err != nil {
-		train.Close()
-		return nil, fmt.Errorf("rbm: summaries: %w", err)
-	}
-	return &Summaries{train: train, val: val, opts: opts}, nil
+	return &Summaries{runs: runs, opts: opts}, nil
 }
 
 // Close flushes and closes the event files. It may be called more than once.
-func (s *Summaries) Close() error {
-	err1, err2 := s.train.Close(), s.val.Close()
-	if err1 != nil {
-		return err1
-	}
-	return err2
-}
+func (s *Summaries) Close() error { return s.runs.Close() }
 
 // epoch writes the summaries of one epoch.
 func (s *Summaries) epoch(m *RBM, st EpochStats) error {
 	step := st.Updates
-	for k, v := range st.Train {
-		if err := s.train.Scalar(k, step, v); err != nil {
-			return err
-		}
-	}
-	for k, v := range st.Val {
-		if err := s.val.Scalar(k, step, v); err != nil {
-			return err
-		}
+	if err := s.runs.Scalars(step, st.Train, st.Val); err != nil {
+		return err
 	}
 	for k, v := range map[string]float64{"learning_rate": st.LearningRate, "momentum": st.Momentum, "cd_steps": float64(st.CDSteps)} {
-		if err := s.train.Scalar("schedule/"+k, step, v); err != nil {
+		if err := s.runs.Train.Scalar("schedule/"+k, step, v); err != nil {
 			return err
 		}
 	}
@@ -84,12 +65,12 @@ func (s *Summaries) epoch(m *RBM, st EpochStats) error {
 		return err
 	}
 	for i, name := range names {
-		if err := s.train.Histogram(name, step, outs[i]); err != nil {
+		if err := s.runs.Train.Histogram(name, step, outs[i]); err != nil {
 			return err
 		}
 	}
 	if st.HiddenMeans != nil {
-		if err := s.train.Histogram("hidden/mean_activation", step, st.HiddenMeans); err != nil {
+		if err := s.runs.Train.Histogram("hidden/mean_activation", step, st.HiddenMeans); err != nil {
 			return err
 		}
 	}
@@ -98,10 +79,7 @@ func (s *Summaries) epoch(m *RBM, st EpochStats) error {
 			return err
 		}
 	}
-	if err := s.train.Flush(); err != nil {
-		return err
-	}
-	return s.val.Flush()
+	return s.runs.Flush()
 }
 
 func (s *Summaries) images(m *RBM, w []float64, step int64) error {
@@ -114,7 +92,7 @@ func (s *Summaries) images(m *RBM, w []float64, step int64) error {
 	if err != nil {
 		return err
 	}
-	if err := s.train.Image("filters", step, picture.Scale(img, 2)); err != nil {
+	if err := s.runs.Train.Image("filters", step, picture.Scale(img, 2)); err != nil {
 		return err
 	}
 	if s.opts.Reconstruct == nil {
@@ -138,7 +116,7 @@ func (s *Summaries) images(m *RBM, w []float64, step int64) error {
 	if err != nil {
 		return err
 	}
-	return s.train.Image("reconstructions", step, picture.Scale(img, 2))
+	return s.runs.Train.Image("reconstructions", step, picture.Scale(img, 2))
 }
 
 // Filters returns the weights of the first n hidden units, one unit per row of nv values (the
