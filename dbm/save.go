@@ -17,22 +17,15 @@ import (
 // checkpoints, so a crash never leaves model.json pointing at an incomplete checkpoint.
 const modelFile = modeldir.File
 
-type unitJSON struct {
-	Type   string    `json:"type"`
-	Draws  int       `json:"draws,omitempty"`
-	Groups int       `json:"groups,omitempty"`
-	Sigma  []float64 `json:"sigma,omitempty"`
-}
-
 type modelJSON struct {
-	Format     int        `json:"format"`
-	Kind       string     `json:"kind"`
-	Config     Config     `json:"config"`
-	Units      []unitJSON `json:"units"`
-	DType      string     `json:"dtype"`
-	Epoch      int        `json:"epoch"`
-	Updates    int64      `json:"updates"`
-	Checkpoint string     `json:"checkpoint"`
+	Format     int            `json:"format"`
+	Kind       string         `json:"kind"`
+	Config     Config         `json:"config"`
+	Units      []rbm.UnitSpec `json:"units"`
+	DType      string         `json:"dtype"`
+	Epoch      int            `json:"epoch"`
+	Updates    int64          `json:"updates"`
+	Checkpoint string         `json:"checkpoint"`
 }
 
 // ErrNoModel reports a directory without a saved model.
@@ -49,14 +42,7 @@ func (m *DBM) Save(dir string) error {
 		mj := modelJSON{Format: 1, Kind: "dbm", Config: c, DType: tfops.DTypeName(m.cfg.DType),
 			Epoch: m.epoch, Updates: m.iter, Checkpoint: name}
 		for _, u := range m.cfg.Units {
-			uj := unitJSON{Type: u.Name()}
-			switch x := u.(type) {
-			case rbm.Multinomial:
-				uj.Draws, uj.Groups = x.DrawCount(), x.GroupCount()
-			case rbm.Gaussian:
-				uj.Sigma = x.Sigma
-			}
-			mj.Units = append(mj.Units, uj)
+			mj.Units = append(mj.Units, rbm.SpecOf(u))
 		}
 		b, err := json.MarshalIndent(mj, "", "  ")
 		return append(b, '\n'), err
@@ -82,7 +68,7 @@ func Load(dir string) (*DBM, error) {
 	}
 	c := mj.Config
 	for i, u := range mj.Units {
-		unit, err := rbm.ParseUnit(u.Type, u.Draws, u.Groups, u.Sigma)
+		unit, err := u.Unit()
 		if err != nil {
 			return nil, fmt.Errorf("dbm: load %s: layer %d: %w", dir, i, err)
 		}

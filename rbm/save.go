@@ -24,37 +24,16 @@ const modelFile = modeldir.File
 // fileFormat is the version of model.json.
 const fileFormat = 1
 
-type unitJSON struct {
-	Type   string    `json:"type"`
-	Draws  int       `json:"draws,omitempty"`
-	Groups int       `json:"groups,omitempty"`
-	Sigma  []float64 `json:"sigma,omitempty"`
-}
-
 type modelJSON struct {
 	Format     int      `json:"format"`
 	Kind       string   `json:"kind"`
 	Config     Config   `json:"config"`
-	Visible    unitJSON `json:"visible"`
-	Hidden     unitJSON `json:"hidden"`
+	Visible    UnitSpec `json:"visible"`
+	Hidden     UnitSpec `json:"hidden"`
 	DType      string   `json:"dtype"`
 	Epoch      int      `json:"epoch"`
 	Updates    int64    `json:"updates"`
 	Checkpoint string   `json:"checkpoint"`
-}
-
-func toUnitJSON(u Unit) unitJSON {
-	switch x := u.(type) {
-	case Multinomial:
-		return unitJSON{Type: x.Name(), Draws: x.draws(), Groups: x.groups()}
-	case Gaussian:
-		return unitJSON{Type: x.Name(), Sigma: x.Sigma}
-	}
-	return unitJSON{Type: u.Name()}
-}
-
-func (u unitJSON) unit() (Unit, error) {
-	return ParseUnit(u.Type, u.Draws, u.Groups, u.Sigma)
 }
 
 // Save writes the model into dir (created if needed); see the layout above.
@@ -65,7 +44,7 @@ func (m *RBM) Save(dir string) error {
 		c.Visible, c.Hidden, c.DType = nil, nil, 0
 		b, err := json.MarshalIndent(modelJSON{
 			Format: fileFormat, Kind: "rbm", Config: c,
-			Visible: toUnitJSON(m.cfg.Visible), Hidden: toUnitJSON(m.cfg.Hidden),
+			Visible: SpecOf(m.cfg.Visible), Hidden: SpecOf(m.cfg.Hidden),
 			DType: tfops.DTypeName(m.cfg.DType), Epoch: m.epoch, Updates: m.iter, Checkpoint: name,
 		}, "", "  ")
 		return append(b, '\n'), err
@@ -94,10 +73,10 @@ func Load(dir string) (*RBM, error) {
 		return nil, fmt.Errorf("rbm: load %s: %s has format %d kind %q, want format %d kind \"rbm\"", dir, modelFile, mj.Format, mj.Kind, fileFormat)
 	}
 	c := mj.Config
-	if c.Visible, err = mj.Visible.unit(); err != nil {
+	if c.Visible, err = mj.Visible.Unit(); err != nil {
 		return nil, fmt.Errorf("rbm: load %s: %w", dir, err)
 	}
-	if c.Hidden, err = mj.Hidden.unit(); err != nil {
+	if c.Hidden, err = mj.Hidden.Unit(); err != nil {
 		return nil, fmt.Errorf("rbm: load %s: %w", dir, err)
 	}
 	if c.DType, err = tfops.ParseDType(mj.DType); err != nil {

@@ -127,3 +127,28 @@ func SameUnit(a, b Unit) bool {
 	}
 	return true
 }
+
+// A UnitSpec is the serializable description of a Unit: its name and hyperparameters, as
+// saved in model.json files.
+type UnitSpec struct {
+	Type   string    `json:"type"`
+	Draws  int       `json:"draws,omitempty"`
+	Groups int       `json:"groups,omitempty"`
+	Sigma  []float64 `json:"sigma,omitempty"`
+}
+
+// SpecOf returns the description of u, with defaults applied.
+func SpecOf(u Unit) UnitSpec {
+	switch x := Canonical(u).(type) {
+	case Multinomial:
+		return UnitSpec{Type: x.Name(), Draws: x.draws(), Groups: x.groups()}
+	case Gaussian:
+		return UnitSpec{Type: x.Name(), Sigma: x.Sigma}
+	}
+	return UnitSpec{Type: u.Name()}
+}
+
+// Unit returns the unit the spec describes (see ParseUnit).
+func (s UnitSpec) Unit() (Unit, error) {
+	return ParseUnit(s.Type, s.Draws, s.Groups, s.Sigma)
+}
