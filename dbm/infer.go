@@ -107,26 +107,13 @@ func (m *DBM) entropy(s *op.Scope, mu []tf.Output) tf.Output {
 // of 1000 and returns each output's values, row-major.
 func (m *DBM) rowwise(x rbm.Data, what string, outs []tf.Output) ([][]float64, error) {
 	e := m.evalGraph()
-	n, err := checkData(what, x, m.cfg.Sizes[0])
-	if err != nil {
+	if _, err := checkData(what, x, m.cfg.Sizes[0]); err != nil {
 		return nil, err
 	}
-	res := make([][]float64, len(outs))
-	for i := 0; i < n; i += 1000 {
-		end := min(i+1000, n)
-		t, err := rowsTensor(x, i, end, m.cfg.DType)
-		if err != nil {
-			return nil, err
-		}
-		o, err := m.run(map[tf.Output]*tf.Tensor{e.x: t}, outs, nil)
-		if err != nil {
-			return nil, fmt.Errorf("dbm: %s: %w", what, err)
-		}
-		for k := range outs {
-			res[k] = append(res[k], o[k]...)
-		}
+	if err := m.scope.Err(); err != nil {
+		return nil, fmt.Errorf("dbm: build graph: %w", err)
 	}
-	return res, nil
+	return tfops.Rowwise(m.sess, x, e.x, m.cfg.DType, 1000, "dbm: "+what, outs...)
 }
 
 // Transform returns the top layer's variational posterior of each row of x after mean-field

@@ -18,20 +18,14 @@ func (m *RBM) rowwise(x Data, cols int, input, out tf.Output, what string) (*dat
 	if err != nil {
 		return nil, err
 	}
-	res := dataset.NewMatrix[float64](n, cols)
-	for i := 0; i < n; i += evalBatch {
-		end := min(i+evalBatch, n)
-		t, err := rowsTensor(x, i, end, m.cfg.DType)
-		if err != nil {
-			return nil, err
-		}
-		o, err := m.run(map[tf.Output]*tf.Tensor{input: t}, []tf.Output{out}, nil)
-		if err != nil {
-			return nil, fmt.Errorf("rbm: %s: %w", what, err)
-		}
-		copy(res.Data[i*cols:end*cols], o[0])
+	if err := m.scope.Err(); err != nil {
+		return nil, fmt.Errorf("rbm: build graph: %w", err)
 	}
-	return res, nil
+	r, err := tfops.Rowwise(m.sess, x, input, m.cfg.DType, evalBatch, "rbm: "+what, out)
+	if err != nil {
+		return nil, err
+	}
+	return &dataset.Matrix[float64]{Rows: n, Cols: cols, Data: r[0]}, nil
 }
 
 // Transform returns the features p(h | x) of each row of x: the hidden probabilities

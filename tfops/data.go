@@ -98,3 +98,33 @@ func GatherTensor(d Data, idx []int, dt tf.DataType) (*tf.Tensor, error) {
 	}
 	return nil, fmt.Errorf("data of type %T", d)
 }
+
+// Rowwise feeds the rows of d to input (with dtype dt) in chunks of at most chunk rows and
+// returns, for each output, its values over all chunks concatenated: outputs whose rows follow
+// the rows of input come back as one row-major matrix per output. Run errors name what.
+func Rowwise(sess *Session, d Data, input tf.Output, dt tf.DataType, chunk int, what string, outs ...tf.Output) ([][]float64, error) {
+	n, _, err := Dims(d)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", what, err)
+	}
+	res := make([][]float64, len(outs))
+	for i := 0; i < n; i += chunk {
+		end := min(i+chunk, n)
+		t, err := RowsTensor(d, i, end, dt)
+		if err != nil {
+			return nil, err
+		}
+		o, err := sess.Run(map[tf.Output]*tf.Tensor{input: t}, outs, nil)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", what, err)
+		}
+		for k, r := range o {
+			v, err := Values[float64](r)
+			if err != nil {
+				return nil, err
+			}
+			res[k] = append(res[k], v...)
+		}
+	}
+	return res, nil
+}
