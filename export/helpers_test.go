@@ -61,17 +61,6 @@ func (k kind) data(rows int, seed uint64) *dataset.Matrix[float64] {
 	return x
 }
 
-// trained returns an RBM of kind k trained for two epochs on 60 rows, closed at cleanup.
-func (k kind) trained(t testing.TB, dt tf.DataType) *rbm.RBM {
-	t.Helper()
-	m, err := k.train(dt)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { m.Close() })
-	return m
-}
-
 // train returns an RBM of kind k trained for two epochs on 60 rows; the caller closes it.
 func (k kind) train(dt tf.DataType) (*rbm.RBM, error) {
 	m, err := rbm.New(rbm.Config{Visible: k.visible, Hidden: k.hidden, NumVisible: k.nv, NumHidden: k.nh,

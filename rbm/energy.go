@@ -103,10 +103,3 @@ func (l layers) hiddenFreeEnergy(s *op.Scope, p params, h tf.Output) tf.Output {
 	in := tfops.MatMulT(s, l.h.Stat(s, h), p.W, false, true)
 	return op.Sub(s, l.h.SelfEnergy(s, h, p.hb), l.v.LogPartition(s, in, p.vb))
 }
-
-// energy adds E(v, h) per row.
-func (l layers) energy(s *op.Scope, p params, v, h tf.Output) tf.Output {
-	s = s.SubScope("energy")
-	inter := tfops.RowDot(s, tfops.MatMulT(s, l.v.Stat(s, v), p.W, false, false), l.h.Stat(s, h))
-	return op.Sub(s, op.AddV2(s, l.v.SelfEnergy(s, v, p.vb), l.h.SelfEnergy(s, h, p.hb)), inter)
-}

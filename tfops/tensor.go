@@ -118,18 +118,6 @@ func Values[T Float](t *tf.Tensor) ([]T, error) {
 	return nil, CheckFloat(t.DataType())
 }
 
-// Scalar64 returns the single value of a float32 or float64 scalar (or one-element) tensor.
-func Scalar64(t *tf.Tensor) (float64, error) {
-	v, err := Values[float64](t)
-	if err != nil {
-		return 0, err
-	}
-	if len(v) != 1 {
-		return 0, fmt.Errorf("tfops: want a scalar, got shape %v", t.Shape())
-	}
-	return v[0], nil
-}
-
 func convert[U, T Float](in []T) []U {
 	out := make([]U, len(in))
 	for i, v := range in {
