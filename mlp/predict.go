@@ -1,0 +1,130 @@
+package mlp
+
+import (
+	"fmt"
+	"math"
+
+	tf "github.com/galeone/tensorflow/tensorflow/go"
+
+	"github.com/boltzmann-go/boltzmann/dataset"
+	"github.com/boltzmann-go/boltzmann/tfops"
+)
+
+// evalChunk is the number of rows fed per Session.Run at inference.
+const evalChunk = 2000
+
+// Data is a matrix of samples, one per row: a *dataset.Matrix[float32] or [float64].
+type Data = tfops.Data
+
+// Predict returns the output of the network for each row of x: class probabilities for a
+// softmax output (rows×classes).
+func (m *MLP) Predict(x Data) (*dataset.Matrix[float64], error) {
+	if _, err := tfops.CheckData("mlp: predict: data", x, m.cfg.Inputs); err != nil {
+		return nil, err
+	}
+	r, err := tfops.Rowwise(m.sess, x, m.x, m.cfg.DType, evalChunk, "mlp: predict", m.probs)
+	if err != nil {
+		return nil, err
+	}
+	k := m.cfg.Classes()
+	return &dataset.Matrix[float64]{Rows: len(r[0]) / k, Cols: k, Data: r[0]}, nil
+}
+
+// Classify returns the most probable class of each row of x (the smallest index on ties).
+func (m *MLP) Classify(x Data) ([]int, error) {
+	p, err := m.Predict(x)
+	if err != nil {
+		return nil, err
+	}
+	return Argmax(p), nil
+}
+
+// Argmax returns the column of the largest value of each row (the first on ties).
+func Argmax(p *dataset.Matrix[float64]) []int {
+	out := make([]int, p.Rows)
+	for i := range out {
+		row := p.Row(i)
+		best := 0
+		for j, v := range row {
+			if v > row[best] {
+				best = j
+			}
+		}
+		out[i] = best
+	}
+	return out
+}
+
+// Evaluate returns the loss (mean cross-entropy of the labels plus the L2 penalty, as Keras
+// reports val_loss) and the accuracy of the network on the rows of x with labels y. The
+// cross-entropy is computed in float64 from the logits.
+func (m *MLP) Evaluate(x Data, y []int) (loss, acc float64, err error) {
+	n, err := tfops.CheckData("mlp: evaluate: data", x, m.cfg.Inputs)
+	if err != nil {
+		return 0, 0, err
+	}
+	if err := checkLabels(y, n, m.cfg.Classes()); err != nil {
+		return 0, 0, fmt.Errorf("mlp: evaluate: %w", err)
+	}
+	r, err := tfops.Rowwise(m.sess, x, m.x, m.cfg.DType, evalChunk, "mlp: evaluate", m.logits)
+	if err != nil {
+		return 0, 0, err
+	}
+	pen, err := m.sess.Run(nil, []tf.Output{m.penalty}, nil)
+	if err != nil {
+		return 0, 0, fmt.Errorf("mlp: evaluate: %w", err)
+	}
+	pv, err := tfops.Values[float64](pen[0])
+	if err != nil {
+		return 0, 0, fmt.Errorf("mlp: evaluate: %w", err)
+	}
+	k := m.cfg.Classes()
+	logits := r[0]
+	var ce float64
+	correct := 0
+	softmax := m.cfg.Layers[len(m.cfg.Layers)-1].Activation == Softmax
+	for i := 0; i < n; i++ {
+		row := logits[i*k : (i+1)*k]
+		best := 0
+		for j, v := range row {
+			if v > row[best] {
+				best = j
+			}
+		}
+		if best == y[i] {
+			correct++
+		}
+		if softmax {
+			ce += logSumExp(row) - row[y[i]]
+		}
+	}
+	if !softmax {
+		ce = math.NaN() // the loss of a non-softmax output is not a cross-entropy
+	}
+	return ce/float64(n) + pv[0], float64(correct) / float64(n), nil
+}
+
+func logSumExp(v []float64) float64 {
+	mx := math.Inf(-1)
+	for _, x := range v {
+		mx = math.Max(mx, x)
+	}
+	var s float64
+	for _, x := range v {
+		s += math.Exp(x - mx)
+	}
+	return mx + math.Log(s)
+}
+
+// checkLabels checks that y has n labels in [0, k).
+func checkLabels(y []int, n, k int) error {
+	if len(y) != n {
+		return fmt.Errorf("%d labels for %d rows: %w", len(y), n, tfops.ErrShape)
+	}
+	for i, v := range y {
+		if v < 0 || v >= k {
+			return fmt.Errorf("label %d of row %d is outside [0, %d): %w", v, i, k, tfops.ErrData)
+		}
+	}
+	return nil
+}

@@ -1,0 +1,64 @@
+package mlp
+
+import (
+	"fmt"
+
+	tf "github.com/galeone/tensorflow/tensorflow/go"
+	"github.com/galeone/tensorflow/tensorflow/go/op"
+
+	"github.com/boltzmann-go/boltzmann/tfops"
+)
+
+// BuildServing adds a serving graph of the network to s (steps is ignored: an MLP has no
+// sampling), with these signatures (inputs have a free batch dimension):
+//
+//	serving_default  inputs [n, Inputs] → probabilities [n, classes] (the network's output)
+//	classify         inputs [n, Inputs] → classes [n] int64 (the most probable class)
+//
+// It makes *MLP an export.Model.
+func (m *MLP) BuildServing(s *op.Scope, steps int) (*tfops.ServingGraph, error) {
+	c := m.cfg
+	kernels, biases, err := m.Weights()
+	if err != nil {
+		return nil, err
+	}
+	sg := &tfops.ServingGraph{Signatures: map[string]tfops.ServingSignature{}}
+	var w, b []tf.Output
+	for i, sh := range c.shapes() {
+		k := tfops.NewVariable(s, layerName(i)+"/kernel", c.DType, []int64{int64(sh[0]), int64(sh[1])})
+		bv := tfops.NewVariable(s, layerName(i)+"/bias", c.DType, []int64{int64(sh[1])})
+		for _, p := range []struct {
+			v    *tfops.Variable
+			vals []float64
+		}{{k, kernels[i]}, {bv, biases[i]}} {
+			t, err := tfops.TensorAs(p.vals, c.DType, p.v.Shape...)
+			if err != nil {
+				return nil, fmt.Errorf("mlp: serving graph: %w", err)
+			}
+			sg.Variables, sg.Values = append(sg.Variables, p.v), append(sg.Values, t)
+		}
+		w, b = append(w, k.Read(s)), append(b, bv.Read(s))
+	}
+	in := func(name string) tf.Output {
+		return op.Placeholder(s.SubScope(name), c.DType, op.PlaceholderShape(tf.MakeShape(-1, int64(c.Inputs))))
+	}
+	x := in("probabilities_inputs")
+	ps := s.SubScope("probabilities_net")
+	probs := outputActivation(ps, c, forward(ps, c, w, b, x, nil))
+	sg.Signatures["serving_default"] = tfops.ServingSignature{
+		Inputs:  map[string]tf.Output{"inputs": x},
+		Outputs: map[string]tf.Output{"probabilities": op.Identity(s.SubScope("probabilities"), probs)},
+	}
+	x = in("classify_inputs")
+	cs := s.SubScope("classify_net")
+	logits := forward(cs, c, w, b, x, nil)
+	classes := op.ArgMax(cs.SubScope("argmax"), logits, op.Const(cs.SubScope("axis"), int32(1)), op.ArgMaxOutputType(tf.Int64))
+	sg.Signatures["classify"] = tfops.ServingSignature{
+		Inputs:  map[string]tf.Output{"inputs": x},
+		Outputs: map[string]tf.Output{"classes": op.Identity(s.SubScope("classes"), classes)},
+	}
+	if err := s.Err(); err != nil {
+		return nil, fmt.Errorf("mlp: build serving graph: %w", err)
+	}
+	return sg, nil
+}
