@@ -40,10 +40,14 @@ func npyDtypeFor(descr string) (npyDtype, error) {
 		return npyDtype{8, func(b []byte) float64 { return math.Float64frombits(binary.LittleEndian.Uint64(b)) }}, nil
 	case "|u1", "<u1", ">u1", "=u1", "u1":
 		return npyDtype{1, func(b []byte) float64 { return float64(b[0]) }}, nil
+	case "<i8":
+		return npyDtype{8, func(b []byte) float64 { return float64(int64(binary.LittleEndian.Uint64(b))) }}, nil
+	case "<i4":
+		return npyDtype{4, func(b []byte) float64 { return float64(int32(binary.LittleEndian.Uint32(b))) }}, nil
 	case ">f4", ">f8":
-		return npyDtype{}, fmt.Errorf("npy: dtype %q is big-endian; only little-endian <f4, <f8 and |u1 are supported: %w", descr, ErrUnsupported)
+		return npyDtype{}, fmt.Errorf("npy: dtype %q is big-endian; only little-endian <f4, <f8, <i4, <i8 and |u1 are supported: %w", descr, ErrUnsupported)
 	}
-	return npyDtype{}, fmt.Errorf("npy: dtype %q is not supported (want <f4, <f8 or |u1): %w", descr, ErrUnsupported)
+	return npyDtype{}, fmt.Errorf("npy: dtype %q is not supported (want <f4, <f8, <i4, <i8 or |u1): %w", descr, ErrUnsupported)
 }
 
 // decodeNPY reads an .npy array from r. size is the input length when known
