@@ -35,6 +35,10 @@ func run(args []string) int {
 		return cmdExport(args[1:])
 	case "dbm":
 		return cmdDBM(args[1:])
+	case "transform":
+		return cmdTransform(args[1:])
+	case "rbm-mnist":
+		return cmdRBMMNIST(args[1:])
 	case "version":
 		return cmdVersion()
 	case "-h", "-help", "--help", "help":
@@ -54,6 +58,8 @@ commands:
   sample    draw Gibbs samples from a trained model into a PNG
   export    export a trained model as a TensorFlow SavedModel (TF Serving layout)
   dbm       the original's MNIST DBM: pretrain RBMs, train the DBM, AIS log Z and test lower bound
+  transform write the hidden features of a trained RBM or DBM as .npy or CSV
+  rbm-mnist the original's rbm_mnist.py: RBM, then MLP fine-tuning and test accuracy (its flags)
   version   print the versions of bm and libtensorflow
 `)
 }

@@ -1,0 +1,261 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log"
+	"math"
+	"os"
+	"path/filepath"
+	"time"
+
+	tf "github.com/galeone/tensorflow/tensorflow/go"
+
+	"github.com/boltzmann-go/boltzmann/dataset"
+	"github.com/boltzmann-go/boltzmann/dbm"
+	"github.com/boltzmann-go/boltzmann/export"
+	"github.com/boltzmann-go/boltzmann/mlp"
+	"github.com/boltzmann-go/boltzmann/rbm"
+	"github.com/boltzmann-go/boltzmann/tfevents"
+)
+
+// fineTune is the discriminative fine-tuning stage of the original's examples: an MLP whose
+// hidden layers start from a pretrained model's weights (or from Glorot draws with fixed seeds,
+// for the baseline), trained with Adam, per-layer learning-rate multipliers, L2 on the hidden
+// kernels, early stopping and learning-rate reduction on plateau (spec §6.1, §6.2, §6.5).
+type fineTune struct {
+	hidden      []mlp.Layer // hidden layers, InitW/InitB set when pretrained
+	outSeed     int64       // Glorot seed of the softmax layer
+	lrm         []float64   // multipliers, one per layer including the output
+	l2          float64
+	dropout     float64 // dropout on the inputs of every layer (0: none)
+	epochs      int
+	batch       int
+	monitor     string
+	restoreBest bool
+	shuffle     bool
+	dtype       tf.DataType
+	threads     int
+	gpu         string
+	quiet       bool
+
+	prefix  string // save prefix of y_pred.npy, y_test.npy, W_finetuned.npy
+	dir     string // fine-tuned model directory ("" for none) with logs/ beside it
+	export  string // SavedModel base directory ("" for none)
+	name    string // SavedModel name
+	weights []string
+}
+
+// ftResult is what a fine-tuning run measured.
+type ftResult struct {
+	TestAcc, TestErr float64
+	Epochs           int
+	BestEpoch        int
+	Seconds          float64
+	Interrupted      bool
+}
+
+// layersFromRBM returns the hidden layer of an MLP started at an RBM: kernel W, bias the hidden
+// bias, sigmoid units.
+func layersFromRBM(r *rbm.RBM, seed int64) ([]mlp.Layer, error) {
+	w, _, hb, err := r.Weights()
+	if err != nil {
+		return nil, err
+	}
+	return []mlp.Layer{{Units: r.Config().NumHidden, Activation: mlp.Sigmoid, InitW: w, InitB: hb, Seed: seed}}, nil
+}
+
+// layersFromDBM returns one sigmoid layer per DBM hidden layer, started at W_l and b_{l+1}.
+func layersFromDBM(m *dbm.DBM, seeds []int64) ([]mlp.Layer, error) {
+	p, err := m.Parameters()
+	if err != nil {
+		return nil, err
+	}
+	sizes := m.Config().Sizes
+	var out []mlp.Layer
+	for l := range p.W {
+		out = append(out, mlp.Layer{Units: sizes[l+1], Activation: mlp.Sigmoid, InitW: p.W[l], InitB: p.B[l+1], Seed: seeds[l]})
+	}
+	return out, nil
+}
+
+// randomLayers returns sigmoid layers of the given sizes with Glorot draws from seeds.
+func randomLayers(sizes []int, seeds []int64) []mlp.Layer {
+	out := make([]mlp.Layer, len(sizes))
+	for i, n := range sizes {
+		out[i] = mlp.Layer{Units: n, Activation: mlp.Sigmoid, Seed: seeds[i]}
+	}
+	return out
+}
+
+// config returns the MLP configuration of the run for inputs columns and classes outputs.
+func (f *fineTune) config(inputs, classes int) (mlp.Config, error) {
+	if len(f.lrm) != len(f.hidden)+1 {
+		return mlp.Config{}, flagErr("mlp-lrm", "%d multipliers for %d layers", len(f.lrm), len(f.hidden)+1)
+	}
+	layers := append([]mlp.Layer(nil), f.hidden...)
+	layers = append(layers, mlp.Layer{Units: classes, Activation: mlp.Softmax, Seed: f.outSeed})
+	for i := range layers {
+		layers[i].LRMultiplier = f.lrm[i]
+		layers[i].Dropout = f.dropout
+		if i < len(f.hidden) {
+			layers[i].L2 = f.l2
+		}
+	}
+	c := mlp.Config{Inputs: inputs, Layers: layers, DType: f.dtype, BatchSize: f.batch, Epochs: f.epochs,
+		Shuffle: f.shuffle, Seed: f.outSeed, Threads: f.threads, GPU: f.gpu}
+	if err := c.Validate(); err != nil {
+		return c, flagErr("mlp-*", "%v", err)
+	}
+	return c, nil
+}
+
+// run trains the MLP on d's training rows, validates on its validation rows, prints and returns
+// the test accuracy, and saves the predictions, targets and fine-tuned kernels.
+func (f *fineTune) run(ctx context.Context, d *labeled, what string) (*ftResult, error) {
+	classes := 0
+	for _, y := range [][]int{d.yTrain, d.yVal, d.yTest} {
+		for _, v := range y {
+			classes = max(classes, v+1)
+		}
+	}
+	c, err := f.config(d.train.Cols, classes)
+	if err != nil {
+		return nil, err
+	}
+	m, err := mlp.New(c)
+	if err != nil {
+		return nil, err
+	}
+	defer m.Close()
+	var runs *tfevents.Runs
+	if f.dir != "" {
+		if runs, err = tfevents.NewRuns(filepath.Join(f.dir, "logs")); err != nil {
+			return nil, err
+		}
+		defer runs.Close()
+	}
+	sizes := fmt.Sprint(d.train.Cols)
+	for _, l := range c.Layers {
+		sizes += fmt.Sprintf("-%d", l.Units)
+	}
+	log.Printf("%s: MLP %s on %d rows (validation %d, test %d), at most %d epochs of %d, monitor %s", what, sizes,
+		d.train.Rows, rowsOf(d.valOrNil()), d.test.Rows, c.Epochs, c.BatchSize, f.monitor)
+	val := d.valOrNil()
+	opts := &mlp.FitOptions{Monitor: f.monitor}
+	if val != nil {
+		// The original's callbacks: EarlyStopping(patience=12), ReduceLROnPlateau(factor=0.2,
+		// patience=6, min_lr=1e-5), both on the monitored metric.
+		opts.EarlyStopping = &mlp.EarlyStopping{Patience: 12}
+		opts.Plateau = &mlp.Plateau{Factor: 0.2, Patience: 6, MinLR: 1e-5}
+		opts.RestoreBest = f.restoreBest
+	}
+	perEpoch := (d.train.Rows + c.BatchSize - 1) / c.BatchSize
+	bar := newProgress(f.quiet, 0, c.Epochs, perEpoch)
+	res := &ftResult{}
+	start := time.Now()
+	opts.OnBatch = bar.batch
+	opts.OnEpoch = func(st mlp.EpochStats) error {
+		line := fmt.Sprintf("%s epoch %d/%d; loss %.4f; acc %.4f", what, st.Epoch, st.Epochs, st.Loss, st.Acc)
+		if !math.IsNaN(st.ValAcc) {
+			line += fmt.Sprintf("; val_loss %.4f; val_acc %.4f", st.ValLoss, st.ValAcc)
+		}
+		line += fmt.Sprintf("; lr %.2g (%.1fs)", st.LR, st.Duration.Seconds())
+		if st.Best {
+			res.BestEpoch = st.Epoch
+		}
+		bar.epoch(line, fmt.Sprintf("%s epoch %d/%d", what, min(st.Epoch+1, st.Epochs), st.Epochs))
+		if runs != nil {
+			val := map[string]float64{}
+			if !math.IsNaN(st.ValAcc) {
+				val["loss"], val["acc"] = st.ValLoss, st.ValAcc
+			}
+			if err := runs.Scalars(int64(st.Epoch), map[string]float64{"loss": st.Loss, "acc": st.Acc, "lr": st.LR}, val); err != nil {
+				return err
+			}
+			return runs.Flush()
+		}
+		return nil
+	}
+	var valData mlp.Data
+	if val != nil {
+		valData = val
+	}
+	hist, fitErr := m.Fit(ctx, d.train, d.yTrain, valData, d.yVal, opts)
+	bar.finish()
+	res.Epochs, res.Seconds = len(hist), time.Since(start).Seconds()
+	if fitErr != nil {
+		if !errors.Is(fitErr, context.Canceled) {
+			return nil, fitErr
+		}
+		res.Interrupted = true
+		log.Printf("%s: interrupted after %d epochs; evaluating the %s weights", what, len(hist), map[bool]string{true: "best", false: "last"}[f.restoreBest])
+	}
+	pred, err := m.Classify(d.test)
+	if err != nil {
+		return nil, err
+	}
+	correct := 0
+	for i, p := range pred {
+		if p == d.yTest[i] {
+			correct++
+		}
+	}
+	res.TestAcc = float64(correct) / float64(len(pred))
+	res.TestErr = 1 - res.TestAcc
+	log.Printf("%s: test accuracy %.4f (error %.2f %%) after %d epochs (best validation epoch %d), %.0f s",
+		what, res.TestAcc, 100*res.TestErr, res.Epochs, res.BestEpoch, res.Seconds)
+	if err := f.save(m, pred, d.yTest); err != nil {
+		return nil, err
+	}
+	return res, nil
+}
+
+// save writes <prefix>y_pred.npy, <prefix>y_test.npy and one <prefix><name>.npy per hidden
+// kernel (the original's W_finetuned / W1_finetuned, W2_finetuned), the model directory and the
+// SavedModel.
+func (f *fineTune) save(m *mlp.MLP, pred, y []int) error {
+	if f.prefix != "" {
+		if dir := filepath.Dir(f.prefix + "x"); dir != "" {
+			if err := os.MkdirAll(dir, 0o755); err != nil {
+				return err
+			}
+		}
+		if err := dataset.WriteNPYLabels(f.prefix+"y_pred.npy", pred); err != nil {
+			return err
+		}
+		if err := dataset.WriteNPYLabels(f.prefix+"y_test.npy", y); err != nil {
+			return err
+		}
+		kernels, _, err := m.Weights()
+		if err != nil {
+			return err
+		}
+		c := m.Config()
+		for i, name := range f.weights {
+			w := &dataset.Matrix[float64]{Rows: len(kernels[i]) / c.Layers[i].Units, Cols: c.Layers[i].Units, Data: kernels[i]}
+			if err := dataset.WriteNPY(f.prefix+name+".npy", w); err != nil {
+				return err
+			}
+		}
+		log.Printf("saved %sy_pred.npy, %sy_test.npy and the fine-tuned kernels", f.prefix, f.prefix)
+	}
+	if f.dir != "" {
+		if err := m.Save(filepath.Join(f.dir, "model")); err != nil {
+			return err
+		}
+	}
+	if f.export != "" {
+		v, err := export.NextVersion(f.export, f.name)
+		if err != nil {
+			return err
+		}
+		path, err := export.Write(f.export, f.name, v, m, nil)
+		if err != nil {
+			return err
+		}
+		log.Printf("exported the fine-tuned classifier to %s (signatures serving_default: probabilities, classify: classes)", path)
+	}
+	return nil
+}

@@ -1,0 +1,105 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"log"
+	"os"
+
+	"github.com/boltzmann-go/boltzmann/dataset"
+)
+
+func cmdTransform(args []string) int {
+	log.SetFlags(0)
+	log.SetOutput(os.Stderr)
+	log.SetPrefix("bm transform: ")
+	fs := newFlagSet("transform", "bm transform -model DIR -data PATH -out FILE [flags]")
+	model := fs.String("model", "runs/rbm_mnist/model", "model folder (or run folder holding model/) written by bm train, bm dbm or bm rbm-mnist/dbm-mnist")
+	data := fs.String("data", "data/mnist", "data: an MNIST or CIFAR-10 folder, an IDX images file or a .npy matrix")
+	test := fs.Bool("test", false, "transform the test set of an MNIST or CIFAR-10 folder (default: its training set)")
+	layer := fs.String("layer", "top", "DBM: hidden layer whose mean-field posterior to write (1, 2, …), top, or all (concatenated)")
+	out := fs.String("out", "features.npy", "output file: .npy (float32) or .csv")
+	labelsOut := fs.String("labels-out", "", "also write the labels of an MNIST or CIFAR-10 folder to this .npy file")
+	quiet := fs.Bool("quiet", false, "no progress bar")
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return 0
+		}
+		return 2
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(os.Stderr, "bm transform: unexpected argument %q\n", fs.Arg(0))
+		return 2
+	}
+	if err := transform(*model, *data, *layer, *out, *labelsOut, *test, *quiet); err != nil {
+		var ue usageError
+		if errors.As(err, &ue) {
+			fmt.Fprintf(os.Stderr, "bm transform: %v\n", err)
+			return 2
+		}
+		log.Print(err)
+		return 1
+	}
+	return 0
+}
+
+func transform(model, data, layer, out, labelsOut string, test, quiet bool) error {
+	if out == "" {
+		return flagErr("out", "empty file name")
+	}
+	x, labels, err := readSet(data, test)
+	if err != nil {
+		return err
+	}
+	if labelsOut != "" && labels == nil {
+		return flagErr("labels-out", "%s has no labels (only MNIST and CIFAR-10 folders do)", data)
+	}
+	f, err := openFeaturizer(model, layer)
+	if err != nil {
+		return err
+	}
+	defer f.close()
+	bar := newProgress(quiet, 0, 1, x.Rows)
+	h, err := f.transform(x, func(done, _ int) { bar.batch(1, done, x.Rows) })
+	bar.finish()
+	if err != nil {
+		return err
+	}
+	if err := writeMatrix(out, h); err != nil {
+		return err
+	}
+	log.Printf("wrote %d×%d features of %s to %s", h.Rows, h.Cols, data, out)
+	if labelsOut != "" {
+		if err := dataset.WriteNPYLabels(labelsOut, labels); err != nil {
+			return err
+		}
+		log.Printf("wrote %d labels to %s", len(labels), labelsOut)
+	}
+	return nil
+}
+
+// readSet reads the training or test images of an MNIST or CIFAR-10 folder with their labels,
+// or the rows of an IDX or .npy file (no labels).
+func readSet(path string, test bool) (*dataset.Matrix[float32], []int, error) {
+	st, err := os.Stat(path)
+	if err != nil {
+		return nil, nil, err
+	}
+	if !st.IsDir() {
+		if test {
+			return nil, nil, flagErr("test", "%s is a file, not an MNIST or CIFAR-10 folder", path)
+		}
+		x, _, err := readData(path)
+		return x, nil, err
+	}
+	load := dataset.LoadMNIST
+	if isCIFAR(path) {
+		load = dataset.LoadCIFAR10
+	}
+	im, y, err := load(path, !test)
+	if err != nil {
+		return nil, nil, err
+	}
+	return dataset.ToMatrix[float32](im), ints8(y), nil
+}
