@@ -26,7 +26,7 @@ type dbmFlags struct {
 	data    dataFlags
 	hiddens ints
 
-	rbmEpochs, rbmBatch, rbmSeeds ints
+	rbmEpochs, rbmBatch, rbmSeeds, rbmK ints
 	rbmLR, rbmL2, rbmWInit        floats
 	increaseKEvery                int
 
@@ -39,6 +39,27 @@ type dbmFlags struct {
 	dtype, out, gpu   string
 	threads           int
 	quiet             bool
+
+	// Model folders; empty means <out>/rbm<i>/model and <out>/dbm/model (bm dbm-mnist sets
+	// them from the original's --rbm1-dirpath, --rbm2-dirpath and --dbm-dirpath).
+	rbmDirs []string
+	dbmDir  string
+}
+
+// rbmDir is the model folder of pretraining RBM i (0-based).
+func (f *dbmFlags) rbmDir(i int) string {
+	if i < len(f.rbmDirs) && f.rbmDirs[i] != "" {
+		return f.rbmDirs[i]
+	}
+	return filepath.Join(f.out, fmt.Sprintf("rbm%d", i+1), "model")
+}
+
+// modelDir is the DBM's model folder.
+func (f *dbmFlags) modelDir() string {
+	if f.dbmDir != "" {
+		return f.dbmDir
+	}
+	return filepath.Join(f.out, "dbm", "model")
 }
 
 func (f *dbmFlags) flagSet() *flag.FlagSet {
@@ -46,7 +67,7 @@ func (f *dbmFlags) flagSet() *flag.FlagSet {
 	f.data.register(fs)
 	f.hiddens = ints{512, 1024}
 	fs.Var(&f.hiddens, "n-hiddens", "hidden layer sizes, bottom first")
-	f.rbmEpochs, f.rbmBatch, f.rbmSeeds = ints{64, 120}, ints{48, 48}, ints{1337, 1111}
+	f.rbmEpochs, f.rbmBatch, f.rbmSeeds, f.rbmK = ints{64, 120}, ints{48, 48}, ints{1337, 1111}, ints{1, 1}
 	// The pretraining RBMs' learning rates are the original's (0.05, 0.01) divided by 5 for
 	// classical momentum, as bm train's; the DBM keeps the original's schedule without momentum
 	// (see docs/RESULTS.md).
@@ -54,6 +75,7 @@ func (f *dbmFlags) flagSet() *flag.FlagSet {
 	fs.Var(&f.rbmEpochs, "rbm-epochs", "epochs of each pretraining RBM")
 	fs.Var(&f.rbmBatch, "rbm-batch-size", "batch size of each pretraining RBM")
 	fs.Var(&f.rbmSeeds, "rbm-seeds", "seed of each pretraining RBM")
+	fs.Var(&f.rbmK, "rbm-k", "Gibbs steps (CD-k) of each pretraining RBM; above the first, the k it starts from")
 	fs.Var(&f.rbmLR, "rbm-lr", "learning rate of each pretraining RBM (momentum 0.5 for 5 epochs, then 0.9)")
 	fs.Var(&f.rbmL2, "rbm-l2", "L2 weight decay of each pretraining RBM")
 	fs.Var(&f.rbmWInit, "rbm-w-init", "initial weight std of each pretraining RBM")
@@ -132,7 +154,7 @@ func (f *dbmFlags) check() error {
 		}
 	}
 	for _, err := range []error{perStage("rbm-epochs", f.rbmEpochs, n), perStage("rbm-batch-size", f.rbmBatch, n),
-		perStage("rbm-seeds", f.rbmSeeds, n), perStage("rbm-lr", f.rbmLR, n), perStage("rbm-l2", f.rbmL2, n),
+		perStage("rbm-seeds", f.rbmSeeds, n), perStage("rbm-k", f.rbmK, n), perStage("rbm-lr", f.rbmLR, n), perStage("rbm-l2", f.rbmL2, n),
 		perStage("rbm-w-init", f.rbmWInit, n)} {
 		if err != nil {
 			return err
@@ -171,10 +193,15 @@ func runDBM(f *dbmFlags) error {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
 
-	// Greedy pretraining: the bottom RBM with doubled input to its hidden units, the top one
-	// with doubled input to its visible units (Salakhutdinov & Hinton 2009).
+	// Greedy pretraining on the training and validation rows together (the original's
+	// X = concat(X_train, X_val)): the bottom RBM with doubled input to its hidden units, the
+	// top one with doubled input to its visible units (Salakhutdinov & Hinton 2009).
 	sizes := append([]int{d.train.Cols}, f.hiddens...)
 	input := dataset.Convert[float64](d.train)
+	if d.val != nil {
+		input = &dataset.Matrix[float64]{Rows: d.train.Rows + d.val.Rows, Cols: input.Cols,
+			Data: append(input.Data, dataset.Convert[float64](d.val).Data...)}
+	}
 	features := []*dataset.Matrix[float64]{input}
 	var rbms []*rbm.RBM
 	defer func() {
@@ -183,8 +210,8 @@ func runDBM(f *dbmFlags) error {
 		}
 	}()
 	for i := range f.hiddens {
-		dir := filepath.Join(f.out, fmt.Sprintf("rbm%d", i+1), "model")
-		c := rbm.Config{NumVisible: sizes[i], NumHidden: sizes[i+1], DType: dt, Seed: int64(f.rbmSeeds[i]),
+		dir := f.rbmDir(i)
+		c := rbm.Config{CDSteps: []int{f.rbmK[i]},NumVisible: sizes[i], NumHidden: sizes[i+1], DType: dt, Seed: int64(f.rbmSeeds[i]),
 			WeightStd: f.rbmWInit[i], Epochs: f.rbmEpochs[i], BatchSize: f.rbmBatch[i], L2: rbm.F(f.rbmL2[i]),
 			SampleVisible: true, DBMFirst: i == 0, DBMLast: i == len(f.hiddens)-1 && i > 0,
 			Momentum: trim([]float64{0.5, 0.5, 0.5, 0.5, 0.5, 0.9}, f.rbmEpochs[i]), LearningRate: []float64{f.rbmLR[i]},
@@ -192,7 +219,7 @@ func runDBM(f *dbmFlags) error {
 		if i > 0 && f.increaseKEvery > 0 {
 			c.CDSteps, c.LearningRate = nil, nil
 			for e := 1; e <= c.Epochs; e++ {
-				k := 1 + (e-1)/f.increaseKEvery
+				k := f.rbmK[i] + (e-1)/f.increaseKEvery
 				c.CDSteps = append(c.CDSteps, k)
 				c.LearningRate = append(c.LearningRate, f.rbmLR[i]/float64(k))
 			}
@@ -209,7 +236,7 @@ func runDBM(f *dbmFlags) error {
 	}
 
 	// Joint training.
-	dir := filepath.Join(f.out, "dbm", "model")
+	dir := f.modelDir()
 	var m *dbm.DBM
 	if _, err := os.Stat(filepath.Join(dir, "model.json")); err == nil {
 		if m, err = dbm.Load(dir); err != nil {
@@ -243,7 +270,7 @@ func runDBM(f *dbmFlags) error {
 		}
 	}
 	defer m.Close()
-	sums, err := dbm.NewSummaries(filepath.Join(f.out, "dbm", "logs"), d.shape)
+	sums, err := dbm.NewSummaries(filepath.Join(filepath.Dir(filepath.Clean(dir)), "logs"), d.shape)
 	if err != nil {
 		return err
 	}
@@ -317,7 +344,15 @@ func fitRBM(ctx context.Context, r *rbm.RBM, x *dataset.Matrix[float64], dir str
 
 // dbmResults estimates log Z and the test lower bound, and draws filters and samples.
 func dbmResults(ctx context.Context, f *dbmFlags, m *dbm.DBM, d *loaded) error {
-	results := map[string]any{"epochs": m.Epoch()}
+	results := map[string]any{"epochs": m.Epoch(), "ais_betas": f.aisBetas, "ais_runs": f.aisRuns}
+	resultsPath := filepath.Join(f.out, "results.json")
+	if b, err := os.ReadFile(resultsPath); err == nil {
+		var old map[string]any
+		if json.Unmarshal(b, &old) == nil && fmt.Sprint(old["epochs"], old["ais_betas"], old["ais_runs"]) == fmt.Sprint(results["epochs"], results["ais_betas"], results["ais_runs"]) {
+			log.Printf("%s holds the results of this DBM (%v epochs, AIS %v×%v): not recomputed", resultsPath, old["epochs"], old["ais_betas"], old["ais_runs"])
+			return nil
+		}
+	}
 	if f.aisBetas > 0 {
 		log.Printf("AIS: %d intermediate distributions, %d runs", f.aisBetas, f.aisRuns)
 		bar := newProgress(f.quiet, 0, 1, f.aisBetas)
@@ -344,7 +379,7 @@ func dbmResults(ctx context.Context, f *dbmFlags, m *dbm.DBM, d *loaded) error {
 		}
 	}
 	b, _ := json.MarshalIndent(results, "", "  ")
-	if err := atomicfile.WriteFile(filepath.Join(f.out, "results.json"), b); err != nil {
+	if err := atomicfile.WriteFile(resultsPath, b); err != nil {
 		return err
 	}
 	if d.shape == nil {

@@ -39,6 +39,8 @@ func run(args []string) int {
 		return cmdTransform(args[1:])
 	case "rbm-mnist":
 		return cmdRBMMNIST(args[1:])
+	case "dbm-mnist":
+		return cmdDBMMNIST(args[1:])
 	case "version":
 		return cmdVersion()
 	case "-h", "-help", "--help", "help":
@@ -60,6 +62,7 @@ commands:
   dbm       the original's MNIST DBM: pretrain RBMs, train the DBM, AIS log Z and test lower bound
   transform write the hidden features of a trained RBM or DBM as .npy or CSV
   rbm-mnist the original's rbm_mnist.py: RBM, then MLP fine-tuning and test accuracy (its flags)
+  dbm-mnist the original's dbm_mnist.py: RBMs, DBM, AIS and lower bound, MLP fine-tuning (its flags)
   version   print the versions of bm and libtensorflow
 `)
 }
