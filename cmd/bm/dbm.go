@@ -27,8 +27,8 @@ type dbmFlags struct {
 	hiddens ints
 
 	rbmEpochs, rbmBatch, rbmSeeds, rbmK ints
-	rbmLR, rbmL2, rbmWInit        floats
-	increaseKEvery                int
+	rbmLR, rbmL2, rbmWInit              floats
+	increaseKEvery                      int
 
 	epochs, batch, particles, gibbs, mfSteps int
 	lr, momentum, spTarget, spCost           floats
@@ -211,7 +211,7 @@ func runDBM(f *dbmFlags) error {
 	}()
 	for i := range f.hiddens {
 		dir := f.rbmDir(i)
-		c := rbm.Config{CDSteps: []int{f.rbmK[i]},NumVisible: sizes[i], NumHidden: sizes[i+1], DType: dt, Seed: int64(f.rbmSeeds[i]),
+		c := rbm.Config{CDSteps: []int{f.rbmK[i]}, NumVisible: sizes[i], NumHidden: sizes[i+1], DType: dt, Seed: int64(f.rbmSeeds[i]),
 			WeightStd: f.rbmWInit[i], Epochs: f.rbmEpochs[i], BatchSize: f.rbmBatch[i], L2: rbm.F(f.rbmL2[i]),
 			SampleVisible: true, DBMFirst: i == 0, DBMLast: i == len(f.hiddens)-1 && i > 0,
 			Momentum: trim([]float64{0.5, 0.5, 0.5, 0.5, 0.5, 0.9}, f.rbmEpochs[i]), LearningRate: []float64{f.rbmLR[i]},
