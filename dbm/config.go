@@ -7,6 +7,7 @@ import (
 	tf "github.com/galeone/tensorflow/tensorflow/go"
 
 	"github.com/boltzmann-go/boltzmann/rbm"
+	"github.com/boltzmann-go/boltzmann/optim"
 	"github.com/boltzmann-go/boltzmann/tfops"
 )
 
@@ -41,8 +42,11 @@ type Config struct {
 	MeanFieldTol float64
 	// LearningRate is a per-epoch schedule. Nil means [0.0005].
 	LearningRate []float64
-	// Momentum is a per-epoch schedule of classical momentum. Nil means [0.9].
+	// Momentum is a per-epoch schedule of momentum. Nil means [0.9].
 	Momentum []float64
+	// MomentumRule is optim.Classical (the default, also "") or optim.Original, the original
+	// project's Δ ← lr·(momentum·Δ + g), to reproduce its runs.
+	MomentumRule string `json:",omitempty"`
 	// Epochs is the last epoch Fit trains. Zero means 10.
 	Epochs int
 	// BatchSize is the minibatch size. Zero means 100.
@@ -163,6 +167,9 @@ func (c Config) Validate() error {
 	}
 	if c.Units != nil && len(c.Units) != len(c.Sizes) {
 		return bad("Units", "%d units for %d layers", len(c.Units), len(c.Sizes))
+	}
+	if c.MomentumRule != "" && c.MomentumRule != optim.Classical && c.MomentumRule != optim.Original {
+		return bad("MomentumRule", "%q, want %s or %s", c.MomentumRule, optim.Classical, optim.Original)
 	}
 	d := c.withDefaults()
 	for i, n := range c.Sizes {

@@ -7,6 +7,7 @@ import (
 	"github.com/galeone/tensorflow/tensorflow/go/op"
 
 	"github.com/boltzmann-go/boltzmann/rbm"
+	"github.com/boltzmann-go/boltzmann/optim"
 	"github.com/boltzmann-go/boltzmann/tfops"
 )
 
@@ -86,9 +87,9 @@ func (m *DBM) update(s *op.Scope, st trainState, x tf.Output, k int) (trainState
 		}
 	}
 	u := s.SubScope("apply")
+	rule := optim.Momentum{Rule: c.MomentumRule}
 	vel := func(name string, old, grad tf.Output) tf.Output {
-		us := u.SubScope(name)
-		return op.AddV2(us, op.Mul(us, m.mom, old), op.Mul(us.SubScope("lr"), m.lr, grad))
+		return rule.Velocity(u.SubScope(name), old, grad, m.lr, m.mom)
 	}
 	out.p = params{W: make([]tf.Output, L), b: make([]tf.Output, L+1)}
 	for i := 0; i < L; i++ {

@@ -6,6 +6,7 @@ import (
 
 	tf "github.com/galeone/tensorflow/tensorflow/go"
 
+	"github.com/boltzmann-go/boltzmann/optim"
 	"github.com/boltzmann-go/boltzmann/tfops"
 )
 
@@ -47,6 +48,9 @@ type Config struct {
 	LearningRate []float64
 	// Momentum is one value or one per epoch, indexed as CDSteps. Nil means [0.9].
 	Momentum []float64
+	// MomentumRule is optim.Classical (the default, also "") or optim.Original, the original
+	// project's Δ ← lr·(momentum·Δ + g), to reproduce its runs.
+	MomentumRule string `json:",omitempty"`
 	// L2 is the weight-decay coefficient λ (the gradient gains −λW). Nil means 1e-4.
 	L2 *float64
 	// Persistent selects PCD (Tieleman 2008): BatchSize persistent chains instead of chains
@@ -180,6 +184,9 @@ func bad(field, format string, args ...any) error {
 // *ConfigError naming the field.
 func (c Config) Validate() error {
 	c.Visible, c.Hidden = Canonical(c.Visible), Canonical(c.Hidden)
+	if c.MomentumRule != "" && c.MomentumRule != optim.Classical && c.MomentumRule != optim.Original {
+		return bad("MomentumRule", "%q, want %s or %s", c.MomentumRule, optim.Classical, optim.Original)
+	}
 	d := c.withDefaults()
 	switch {
 	case c.NumVisible < 0:

@@ -4,6 +4,7 @@ import (
 	tf "github.com/galeone/tensorflow/tensorflow/go"
 	"github.com/galeone/tensorflow/tensorflow/go/op"
 
+	"github.com/boltzmann-go/boltzmann/optim"
 	"github.com/boltzmann-go/boltzmann/tfops"
 )
 
@@ -123,11 +124,11 @@ func (m *RBM) update(s *op.Scope, st trainState, x tf.Output, k int) trainState 
 		gW = op.Sub(sp.SubScope("gW"), gW, op.Mul(sp.SubScope("outer"), vmean, penRow))
 	}
 
-	// Classical momentum: Δ ← momentum·Δ + lr·g; θ ← θ + Δ.
+	// Momentum (classical by default): Δ ← momentum·Δ + lr·g; θ ← θ + Δ.
 	u := s.SubScope("apply")
+	rule := optim.Momentum{Rule: c.MomentumRule}
 	vel := func(name string, old, grad tf.Output) tf.Output {
-		us := u.SubScope(name)
-		return op.AddV2(us, op.Mul(us, st.mom, old), op.Mul(us.SubScope("lr"), st.lr, grad))
+		return rule.Velocity(u.SubScope(name), old, grad, st.lr, st.mom)
 	}
 	out := st
 	out.dW, out.dvb, out.dhb = vel("dW", st.dW, gW), vel("dvb", st.dvb, gvb), vel("dhb", st.dhb, ghb)

@@ -13,6 +13,7 @@ import (
 	"gonum.org/v1/gonum/mat"
 
 	"github.com/boltzmann-go/boltzmann/dataset"
+	"github.com/boltzmann-go/boltzmann/optim"
 )
 
 // binaryData returns rows×cols random 0/1 data with a column-dependent rate.
@@ -56,12 +57,18 @@ func weights(t *testing.T, m *RBM) []float64 {
 // TestCD1UpdateByHand checks two deterministic CD-1 updates (hidden probabilities, visible
 // means, L2, sparsity, momentum) number by number against the same computation in gonum.
 func TestCD1UpdateByHand(t *testing.T) {
+	for _, rule := range []string{optim.Classical, optim.Original} {
+		t.Run(rule, func(t *testing.T) { testCD1UpdateByHand(t, rule) })
+	}
+}
+
+func testCD1UpdateByHand(t *testing.T, rule string) {
 	const nv, nh, lr, mom, l2, cost, target, damping = 4, 3, 0.1, 0.5, 0.01, 0.1, 0.2, 0.8
 	x := binaryData(3, nv, 9)
 	tm := tiny{nv: nv, nh: nh}.withParams(5)
 	m := newModel(t, Config{NumVisible: nv, NumHidden: nh, DType: tf.Double, InitW: tm.w, InitVisibleBias: tm.b, InitHiddenBias: tm.c,
 		HiddenMeans: true, L2: F(l2), SparsityCost: cost, SparsityTarget: target, SparsityDamping: damping,
-		LearningRate: []float64{lr}, Momentum: []float64{mom}, BatchSize: 3, Epochs: 2, UpdatesPerRun: 1})
+		LearningRate: []float64{lr}, Momentum: []float64{mom}, MomentumRule: rule, BatchSize: 3, Epochs: 2, UpdatesPerRun: 1})
 	fit(t, m, x)
 
 	X := mat.NewDense(3, nv, x.Data)
@@ -112,16 +119,26 @@ func TestCD1UpdateByHand(t *testing.T) {
 		var outer mat.Dense
 		outer.Outer(1, colMean(X), pen)
 		gW.Sub(&gW, &outer)
-		dW.Scale(mom, dW)
-		var lg mat.Dense
-		lg.Scale(lr, &gW)
-		dW.Add(dW, &lg)
+		if rule == optim.Original { // Δ ← lr·(momentum·Δ + g)
+			dW.Scale(mom, dW)
+			dW.Add(dW, &gW)
+			dW.Scale(lr, dW)
+			db.AddScaledVec(&gb, mom, db)
+			db.ScaleVec(lr, db)
+			dc.AddScaledVec(&gc, mom, dc)
+			dc.ScaleVec(lr, dc)
+		} else { // Δ ← momentum·Δ + lr·g
+			dW.Scale(mom, dW)
+			var lg mat.Dense
+			lg.Scale(lr, &gW)
+			dW.Add(dW, &lg)
+			db.AddScaledVec(mat.NewVecDense(nv, nil), mom, db)
+			db.AddScaledVec(db, lr, &gb)
+			dc.AddScaledVec(mat.NewVecDense(nh, nil), mom, dc)
+			dc.AddScaledVec(dc, lr, &gc)
+		}
 		W.Add(W, dW)
-		db.AddScaledVec(mat.NewVecDense(nv, nil), mom, db)
-		db.AddScaledVec(db, lr, &gb)
 		b.AddVec(b, db)
-		dc.AddScaledVec(mat.NewVecDense(nh, nil), mom, dc)
-		dc.AddScaledVec(dc, lr, &gc)
 		c.AddVec(c, dc)
 	}
 	gw, gvb, ghb, err := m.Weights()
@@ -287,6 +304,7 @@ func TestConfigErrors(t *testing.T) {
 		{"LearningRate", Config{Epochs: 1, LearningRate: []float64{0.1, 0.2}}},
 		{"LearningRate", Config{LearningRate: []float64{}}},
 		{"Momentum[1]", Config{Epochs: 2, Momentum: []float64{0.5, 1.5}}},
+		{"MomentumRule", Config{MomentumRule: "nesterov"}},
 		{"CDSteps[0]", Config{CDSteps: []int{0}}},
 		{"L2", Config{L2: F(-1)}},
 		{"Dropout", Config{Dropout: 1.5}},

@@ -16,6 +16,7 @@ import (
 	"github.com/boltzmann-go/boltzmann/dataset"
 	"github.com/boltzmann-go/boltzmann/dbm"
 	"github.com/boltzmann-go/boltzmann/internal/atomicfile"
+	"github.com/boltzmann-go/boltzmann/optim"
 	"github.com/boltzmann-go/boltzmann/picture"
 	"github.com/boltzmann-go/boltzmann/rbm"
 	"github.com/boltzmann-go/boltzmann/tfops"
@@ -33,6 +34,7 @@ type dbmFlags struct {
 	epochs, batch, particles, gibbs, mfSteps int
 	lr, momentum, spTarget, spCost           floats
 	l2, maxNorm, mfTol                       float64
+	momentumRule                             string
 	seed                                     int64
 
 	aisBetas, aisRuns int
@@ -91,6 +93,7 @@ func (f *dbmFlags) flagSet() *flag.FlagSet {
 	f.momentum = floats{}
 	fs.Var(&f.momentum, "momentum", "DBM momentum schedule (default 0: the original's momentum rule makes its momentum inert, and classical momentum destabilises the persistent chains; docs/RESULTS.md)")
 	fs.Float64Var(&f.l2, "l2", 1e-7, "DBM L2 weight decay")
+	fs.StringVar(&f.momentumRule, "momentum-rule", "classical", "momentum of the RBMs and the DBM: classical (v ← m·v + lr·g) or original (the original project's v ← lr·(m·v + g))")
 	fs.Float64Var(&f.maxNorm, "max-norm", 6, "maximum L2 norm of a weight column (0: none)")
 	f.spTarget, f.spCost = floats{0.2, 0.1}, floats{1e-4, 5e-5}
 	fs.Var(&f.spTarget, "sparsity-target", "sparsity target per hidden layer")
@@ -144,6 +147,9 @@ func perStage[T any](name string, v []T, n int) error {
 }
 
 func (f *dbmFlags) check() error {
+	if f.momentumRule != optim.Classical && f.momentumRule != optim.Original {
+		return flagErr("momentum-rule", "%q, want %s or %s", f.momentumRule, optim.Classical, optim.Original)
+	}
 	n := len(f.hiddens)
 	if n < 1 {
 		return flagErr("n-hiddens", "no hidden layers")
@@ -215,7 +221,7 @@ func runDBM(f *dbmFlags) error {
 			WeightStd: f.rbmWInit[i], Epochs: f.rbmEpochs[i], BatchSize: f.rbmBatch[i], L2: rbm.F(f.rbmL2[i]),
 			SampleVisible: true, DBMFirst: i == 0, DBMLast: i == len(f.hiddens)-1 && i > 0,
 			Momentum: trim([]float64{0.5, 0.5, 0.5, 0.5, 0.5, 0.9}, f.rbmEpochs[i]), LearningRate: []float64{f.rbmLR[i]},
-			Metrics: rbm.Metrics{MSRE: true, PLL: i == 0, TrainEvery: 500}, Threads: f.threads, GPU: f.gpu}
+			Metrics: rbm.Metrics{MSRE: true, PLL: i == 0, TrainEvery: 500}, Threads: f.threads, GPU: f.gpu, MomentumRule: f.momentumRule}
 		if i > 0 && f.increaseKEvery > 0 {
 			c.CDSteps, c.LearningRate = nil, nil
 			for e := 1; e <= c.Epochs; e++ {
@@ -251,7 +257,7 @@ func runDBM(f *dbmFlags) error {
 		c := dbm.Config{DType: dt, Seed: f.seed, Particles: f.particles, GibbsSteps: []int{f.gibbs}, MeanFieldSteps: f.mfSteps,
 			MeanFieldTol: f.mfTol, LearningRate: trim(f.lr, f.epochs), Momentum: trim(f.momentum, f.epochs), Epochs: f.epochs,
 			BatchSize: f.batch, L2: f.l2, MaxNorm: f.maxNorm, SparsityTarget: f.spTarget, SparsityCost: f.spCost,
-			Metrics: dbm.Metrics{MSRE: true, TrainEvery: 400}, Threads: f.threads, GPU: f.gpu}
+			Metrics: dbm.Metrics{MSRE: true, TrainEvery: 400}, Threads: f.threads, GPU: f.gpu, MomentumRule: f.momentumRule}
 		if m, err = dbm.FromRBMs(c, rbms...); err != nil {
 			var ce *dbm.ConfigError
 			if errors.As(err, &ce) {

@@ -13,6 +13,7 @@ import (
 	"github.com/boltzmann-go/boltzmann/dbm"
 	"github.com/boltzmann-go/boltzmann/internal/pyargs"
 	"github.com/boltzmann-go/boltzmann/mlp"
+	"github.com/boltzmann-go/boltzmann/optim"
 )
 
 // dbmMNISTArgs are the flags of the original's examples/dbm_mnist.py (triples are RBM #1,
@@ -34,14 +35,16 @@ type dbmMNISTArgs struct {
 	threads              int
 	mlp                  mlpArgs
 	dtype                string
+	momentumRule         string
 }
 
 const dbmMNISTEpilog = `Where bm dbm-mnist differs from dbm_mnist.py on purpose:
-  --lr defaults to 0.01 0.002 2e-3: the pretraining RBMs' rates are the original's 0.05 and
-      0.01 divided by 5, because momentum here is classical (v <- m*v + lr*g) while the
-      original's rule v <- lr*(m*v + g) makes it almost inert; the DBM keeps the original's
-      schedule geomspace(lr[2], 5e-6, 400) and trains without momentum (docs/RESULTS.md).
-      The original's momentum rule itself is not available yet, so no flag restores it.
+  --momentum-rule defaults to classical (v <- m*v + lr*g), and --lr then to 0.01 0.002 2e-3:
+      the pretraining RBMs' rates are the original's 0.05 and 0.01 divided by 5, because the
+      original's rule v <- lr*(m*v + g) makes momentum almost inert; the DBM keeps the
+      original's schedule geomspace(lr[2], 5e-6, 400) and trains without momentum
+      (docs/RESULTS.md). --momentum-rule original restores the original's rule, its --lr
+      0.05 0.01 2e-3 and the DBM's momentum geomspace(0.5, 0.9, 10).
   --gpu defaults to '' (CPU). --data-path (default data/) replaces the hard-coded ../data/;
       the model folders default to models/... instead of ../models/....
   After the DBM, AIS estimates log Z (--ais-betas, --ais-runs) and the mean test lower bound
@@ -81,11 +84,15 @@ func cmdDBMMNIST(args []string) int {
 	p.String("--data-path", &a.dataPath, "data/", "directory holding mnist/ (the original hard-codes ../data/)").Metavar("PATH")
 	p.Int("--ais-betas", &a.aisBetas, 20000, "AIS intermediate distributions for log Z (0: no AIS and no lower bound)").Metavar("N")
 	p.Int("--ais-runs", &a.aisRuns, 100, "AIS runs").Metavar("N").Validate(positiveInt(&a.aisRuns))
+	p.String("--momentum-rule", &a.momentumRule, optim.Classical, "momentum rule: classical, or original (the original's, with its learning rates by default)").Metavar("R").Choices(optim.Classical, optim.Original)
 	p.String("--dtype", &a.dtype, "float32", "datatype precision to use").Metavar("T").Choices("float32", "float64")
 	p.StoreTrue("--quiet", &a.quiet, "no progress bars")
 	p.Int("--threads", &a.threads, 0, "TensorFlow intra-op threads (0: one per core)").Metavar("N")
 	if err := p.Parse(args); err != nil {
 		return p.Report(err)
+	}
+	if a.momentumRule == optim.Original && !p.Changed("--lr") {
+		a.lr = []float64{0.05, 0.01, 2e-3}
 	}
 	n := len(a.hiddens)
 	var err error
@@ -151,6 +158,11 @@ func runDBMMNIST(a *dbmMNISTArgs) error {
 	}
 	f.l2, f.maxNorm, f.mfTol, f.seed = a.l2[2], a.maxNorm, a.mfTol, int64(a.seeds[2])
 	f.spTarget, f.spCost = a.spTarget, a.spCost
+	if f.momentumRule = a.momentumRule; f.momentumRule == optim.Original {
+		if f.momentum, err = parseFloats("geom:0.5,0.9,10"); err != nil {
+			return err
+		}
+	}
 	f.aisBetas, f.aisRuns, f.dtype, f.gpu, f.threads, f.quiet = a.aisBetas, a.aisRuns, a.dtype, a.gpu, a.threads, a.quiet
 	f.rbmDirs = []string{filepath.Join(a.rbm1, "model"), filepath.Join(a.rbm2, "model")}
 	f.dbmDir = filepath.Join(a.dbmDir, "model")

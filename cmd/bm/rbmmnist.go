@@ -12,6 +12,7 @@ import (
 
 	"github.com/boltzmann-go/boltzmann/internal/pyargs"
 	"github.com/boltzmann-go/boltzmann/mlp"
+	"github.com/boltzmann-go/boltzmann/optim"
 	"github.com/boltzmann-go/boltzmann/rbm"
 	"github.com/boltzmann-go/boltzmann/tfops"
 )
@@ -123,6 +124,7 @@ type rbmMNISTArgs struct {
 	dropout                         float64
 	spTarget, spCost, spDamping     float64
 	seed                            int
+	momentumRule                    string
 	dtype, modelDir                 string
 	mlp                             mlpArgs
 	quiet                           bool
@@ -130,10 +132,10 @@ type rbmMNISTArgs struct {
 }
 
 const rbmMNISTEpilog = `Where bm rbm-mnist differs from rbm_mnist.py on purpose:
-  --lr defaults to 0.01, not 0.05: momentum here is classical (v <- m*v + lr*g); the
+  --momentum-rule defaults to classical (v <- m*v + lr*g), and --lr then to 0.01: the
       original's rule v <- lr*(m*v + g) makes momentum almost inert, and with classical
-      momentum 0.05 degrades the RBM (docs/RESULTS.md). The original's rule itself is not
-      available yet, so no flag restores it.
+      momentum the original's 0.05 degrades the RBM (docs/RESULTS.md).
+      --momentum-rule original restores the original's rule and its --lr 0.05.
   --gpu defaults to '' (CPU); give an id to use a GPU.
   --data-path and --model-dirpath default to data/ and models/rbm_mnist/ (the original:
       ../data/ and ../models/rbm_mnist/); MNIST is read from <data-path>/mnist/.
@@ -166,6 +168,7 @@ func cmdRBMMNIST(args []string) int {
 	p.Float("--sparsity-target", &a.spTarget, 0.1, "desired probability of hidden activation").Metavar("T")
 	p.Float("--sparsity-cost", &a.spCost, 1e-5, "controls the amount of sparsity penalty").Metavar("C")
 	p.Float("--sparsity-damping", &a.spDamping, 0.9, "decay rate for hidden activations probs").Metavar("D")
+	p.String("--momentum-rule", &a.momentumRule, optim.Classical, "momentum rule: classical, or original (the original's, with --lr 0.05 by default)").Metavar("R").Choices(optim.Classical, optim.Original)
 	p.Int("--random-seed", &a.seed, 1337, "random seed for model training").Metavar("N")
 	p.String("--dtype", &a.dtype, "float32", "datatype precision to use").Metavar("T").Choices("float32", "float64")
 	p.String("--model-dirpath", &a.modelDir, "models/rbm_mnist/", "directory path to save the model").Metavar("DIRPATH")
@@ -174,6 +177,9 @@ func cmdRBMMNIST(args []string) int {
 	p.Int("--threads", &a.threads, 0, "TensorFlow intra-op threads (0: one per core)").Metavar("N")
 	if err := p.Parse(args); err != nil {
 		return p.Report(err)
+	}
+	if a.momentumRule == optim.Original && !p.Changed("--lr") {
+		a.lr = []float64{0.05}
 	}
 	lrm, err := pyargs.Replicate(a.mlp.lrm, 2)
 	if err != nil {
@@ -202,7 +208,7 @@ func runRBMMNIST(a *rbmMNISTArgs, lrm []float64) error {
 	tf.nHidden, tf.wInit, tf.hbInit, tf.k, tf.lr = a.nHidden, a.wInit, a.hbInit, a.k, a.lr
 	tf.vbInit = map[bool]string{true: "logit", false: "zero"}[a.vbInit]
 	tf.epochs, tf.batch, tf.l2, tf.sampleV, tf.dropout = a.epochs, a.batch, a.l2, a.sampleV, a.dropout
-	tf.spTarget, tf.spCost, tf.spDamping = a.spTarget, a.spCost, a.spDamping
+	tf.spTarget, tf.spCost, tf.spDamping, tf.momentumRule = a.spTarget, a.spCost, a.spDamping, a.momentumRule
 	tf.seed, tf.dtype, tf.out, tf.gpu, tf.quiet, tf.threads = int64(a.seed), a.dtype, a.modelDir, a.gpu, a.quiet, a.threads
 	modelDir := filepath.Join(a.modelDir, "model")
 	if r, err := rbm.Load(modelDir); err == nil && r.Epoch() >= a.epochs {

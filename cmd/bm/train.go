@@ -30,6 +30,7 @@ type trainFlags struct {
 	hbInit          float64
 	k               ints
 	lr, momentum    floats
+	momentumRule    string
 	epochs, batch   int
 	l2              float64
 	pcd             bool
@@ -81,6 +82,7 @@ func (f *trainFlags) flagSet() *flag.FlagSet {
 	fs.Var(&f.lr, "lr", "learning rate: one value, a per-epoch list, or geom:START,END,N")
 	f.momentum = floats{0.5, 0.5438, 0.5914, 0.6432, 0.6996, 0.7609, 0.8275, 0.9}
 	fs.Var(&f.momentum, "momentum", "momentum schedule (default geom:0.5,0.9,8, as the original)")
+	fs.StringVar(&f.momentumRule, "momentum-rule", "classical", "classical (v ← m·v + lr·g) or original (the original project's v ← lr·(m·v + g); use it with its -lr 0.05)")
 	fs.IntVar(&f.epochs, "epochs", 120, "number of epochs")
 	fs.IntVar(&f.batch, "batch-size", 10, "minibatch size")
 	fs.Float64Var(&f.l2, "l2", 1e-5, "L2 weight decay")
@@ -162,6 +164,7 @@ func (f *trainFlags) config(d *loaded) (rbm.Config, error) {
 		return c, flagErr("vb-init", "%q, want logit or zero", f.vbInit)
 	}
 	c.CDSteps, c.LearningRate, c.Momentum = trim(f.k, f.epochs), trim(f.lr, f.epochs), trim(f.momentum, f.epochs)
+	c.MomentumRule = f.momentumRule
 	c.Epochs, c.BatchSize, c.L2 = f.epochs, f.batch, rbm.F(f.l2)
 	c.Persistent, c.SampleVisible, c.HiddenMeans, c.Dropout = f.pcd, f.sampleV, f.hiddenMeans, f.dropout
 	c.SparsityTarget, c.SparsityCost, c.SparsityDamping = f.spTarget, f.spCost, f.spDamping
@@ -217,7 +220,7 @@ func flagFor(field string) string {
 		"NumHidden": "n-hidden", "WeightStd": "w-init", "CDSteps": "k", "LearningRate": "lr", "Momentum": "momentum",
 		"Epochs": "epochs", "BatchSize": "batch-size", "L2": "l2", "Dropout": "dropout", "SparsityTarget": "sparsity-target",
 		"SparsityCost": "sparsity-cost", "SparsityDamping": "sparsity-damping", "Visible": "visible", "Hidden": "hidden",
-		"DType": "dtype", "UpdatesPerRun": "updates-per-run", "InitHiddenBias": "hb-init", "InitVisibleBias": "vb-init",
+		"DType": "dtype", "MomentumRule": "momentum-rule", "UpdatesPerRun": "updates-per-run", "InitHiddenBias": "hb-init", "InitVisibleBias": "vb-init",
 		"Metrics.TrainEvery": "train-every", "Metrics.ValEvery": "val-every", "Metrics.FEGEvery": "feg-every",
 		"Metrics.FEGBatches": "feg-batches", "Metrics.PLL": "metrics",
 	}
