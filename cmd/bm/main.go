@@ -41,6 +41,8 @@ func run(args []string) int {
 		return cmdRBMMNIST(args[1:])
 	case "dbm-mnist":
 		return cmdDBMMNIST(args[1:])
+	case "few-label":
+		return cmdFewLabel(args[1:])
 	case "version":
 		return cmdVersion()
 	case "-h", "-help", "--help", "help":
@@ -63,6 +65,7 @@ commands:
   transform write the hidden features of a trained RBM or DBM as .npy or CSV
   rbm-mnist the original's rbm_mnist.py: RBM, then MLP fine-tuning and test accuracy (its flags)
   dbm-mnist the original's dbm_mnist.py: RBMs, DBM, AIS and lower bound, MLP fine-tuning (its flags)
+  few-label fine-tune from a pretrained model and from random init on 60k/10k/1k/100 labels: the table
   version   print the versions of bm and libtensorflow
 `)
 }

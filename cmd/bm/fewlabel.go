@@ -1,0 +1,240 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"log"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"slices"
+	"strings"
+
+	"github.com/boltzmann-go/boltzmann/dbm"
+	"github.com/boltzmann-go/boltzmann/internal/atomicfile"
+	"github.com/boltzmann-go/boltzmann/mlp"
+	"github.com/boltzmann-go/boltzmann/rbm"
+	"github.com/boltzmann-go/boltzmann/tfops"
+)
+
+// fewLabelRow is one row of the original's "one-shot style" tables: a number of labelled
+// pairs, split into training and validation rows, and the fine-tuning settings of the
+// original's docs/rbm_discriminative.md and docs/dbm_discriminative.md for it.
+type fewLabelRow struct {
+	name         string // "60k", "10k", "1k", "100"
+	prefix       string // save prefix stem: full, 10k, 900_100, 90_10
+	nTrain, nVal int
+	batch        int
+	monitor      string
+	epochs       int
+	lrm          []float64 // pretrained multipliers (random init uses 1 everywhere)
+}
+
+func fewLabelRows(kind string) []fewLabelRow {
+	lrm := func(rbmV, dbmV []float64) []float64 {
+		if kind == "rbm" {
+			return rbmV
+		}
+		return dbmV
+	}
+	dbmLRM := []float64{0.01, 0.1, 1}
+	return []fewLabelRow{
+		{"60k", "full", 55000, 5000, 128, mlp.ValAcc, 100, lrm([]float64{0.1, 1}, dbmLRM)},
+		{"10k", "10k", 9000, 1000, 128, mlp.ValAcc, 100, lrm([]float64{0.01, 1}, dbmLRM)},
+		{"1k", "900_100", 900, 100, 32, mlp.ValAcc, 100, lrm([]float64{0.01, 1}, dbmLRM)},
+		{"100", "90_10", 90, 10, 32, mlp.ValLoss, 1000, lrm([]float64{0.01, 1}, dbmLRM)},
+	}
+}
+
+// fewLabelResult is one measured row.
+type fewLabelResult struct {
+	Labeled    string    `json:"labeled"`
+	NTrain     int       `json:"n_train"`
+	NVal       int       `json:"n_val"`
+	Pretrained *ftResult `json:"pretrained"`
+	Random     *ftResult `json:"random_init"`
+}
+
+func cmdFewLabel(args []string) int {
+	log.SetFlags(0)
+	log.SetOutput(os.Stderr)
+	log.SetPrefix("bm few-label: ")
+	fs := newFlagSet("few-label", "bm few-label -model DIR [flags]")
+	model := fs.String("model", "models/rbm_mnist", "pretrained RBM or DBM (model folder, or run folder holding model/)")
+	data := fs.String("data", "data/mnist", "MNIST folder")
+	out := fs.String("out", "runs/few_label", "folder for predictions, targets, fine-tuned kernels, models and the table")
+	rows := fs.String("rows", "60k,10k,1k,100", "rows of the table to run (comma-separated: 60k, 10k, 1k, 100)")
+	l2 := fs.Float64("mlp-l2", 1e-5, "L2 weight decay of the hidden kernels")
+	keepLast := fs.Bool("mlp-keep-last", false, "keep the last epoch's weights as the original (Keras 2.0.8); default: restore the best validation epoch's")
+	dtype := fs.String("dtype", "float32", "float32 or float64")
+	gpu := fs.String("gpu", "", "GPU ids to use, e.g. 0; empty means CPU")
+	threads := fs.Int("threads", 0, "TensorFlow intra-op threads (0: one per core)")
+	quiet := fs.Bool("quiet", false, "no progress bars")
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return 0
+		}
+		return 2
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(os.Stderr, "bm few-label: unexpected argument %q\n", fs.Arg(0))
+		return 2
+	}
+	err := fewLabel(*model, *data, *out, *rows, *l2, *keepLast, *dtype, *gpu, *threads, *quiet)
+	if err != nil {
+		var ue usageError
+		if errors.As(err, &ue) {
+			fmt.Fprintf(os.Stderr, "bm few-label: %v\n", err)
+			return 2
+		}
+		log.Print(err)
+		return 1
+	}
+	return 0
+}
+
+func fewLabel(model, data, out, rowList string, l2 float64, keepLast bool, dtype, gpu string, threads int, quiet bool) error {
+	dt, err := tfops.ParseDType(dtype)
+	if err != nil {
+		return flagErr("dtype", "%v", err)
+	}
+	if !(l2 >= 0) {
+		return flagErr("mlp-l2", "%g, want ≥ 0", l2)
+	}
+	dir := resolveModelDir(model)
+	kind, err := modelKind(dir)
+	if err != nil {
+		return err
+	}
+	// The pretrained layers and their random-init twins (the original's Glorot seeds).
+	var sizes []int
+	var pretrained []mlp.Layer
+	var seeds []int64
+	outSeed := int64(2222)
+	weights := []string{"W_finetuned"}
+	if kind == "rbm" {
+		r, err := rbm.Load(dir)
+		if err != nil {
+			return err
+		}
+		pretrained, err = layersFromRBM(r, 1111)
+		r.Close()
+		if err != nil {
+			return err
+		}
+		seeds = []int64{1111}
+	} else {
+		m, err := dbm.Load(dir)
+		if err != nil {
+			return err
+		}
+		L := len(m.Config().Sizes) - 1
+		for l := 0; l < L; l++ {
+			seeds = append(seeds, int64(3333+1111*l))
+		}
+		pretrained, err = layersFromDBM(m, seeds)
+		m.Close()
+		if err != nil {
+			return err
+		}
+		outSeed = int64(3333 + 1111*L)
+		weights = nil
+		for l := 1; l <= L; l++ {
+			weights = append(weights, fmt.Sprintf("W%d_finetuned", l))
+		}
+	}
+	for _, l := range pretrained {
+		sizes = append(sizes, l.Units)
+	}
+	want := map[string]bool{}
+	for _, r := range strings.Split(rowList, ",") {
+		want[strings.TrimSpace(r)] = true
+	}
+	for r := range want {
+		if !slices.ContainsFunc(fewLabelRows(kind), func(x fewLabelRow) bool { return x.name == r }) {
+			return flagErr("rows", "unknown row %q (want 60k, 10k, 1k or 100)", r)
+		}
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	var results []fewLabelResult
+	for _, row := range fewLabelRows(kind) {
+		if !want[row.name] {
+			continue
+		}
+		d, err := loadLabeled(data, row.nTrain, row.nVal, 42)
+		if err != nil {
+			return err
+		}
+		res := fewLabelResult{Labeled: row.name, NTrain: row.nTrain, NVal: row.nVal}
+		for _, init := range []bool{true, false} {
+			ft := &fineTune{l2: l2, epochs: row.epochs, batch: row.batch, monitor: row.monitor, restoreBest: !keepLast,
+				dtype: dt, gpu: gpu, threads: threads, quiet: quiet, outSeed: outSeed, weights: weights}
+			stem := kind + "_" + row.prefix + "_"
+			if init {
+				ft.hidden, ft.lrm = pretrained, row.lrm
+			} else {
+				stem = kind + "_no_init_" + row.prefix + "_"
+				ft.hidden = randomLayers(sizes, seeds)
+				for range len(sizes) + 1 {
+					ft.lrm = append(ft.lrm, 1)
+				}
+			}
+			ft.prefix, ft.dir = filepath.Join(out, stem), filepath.Join(out, stem+"mlp")
+			what := fmt.Sprintf("%s labels, %s", row.name, map[bool]string{true: kind + " init", false: "random init"}[init])
+			r, err := ft.run(ctx, d, what)
+			if err != nil {
+				return err
+			}
+			if init {
+				res.Pretrained = r
+			} else {
+				res.Random = r
+			}
+			if r.Interrupted {
+				return printFewLabel(out, kind, append(results, res))
+			}
+		}
+		results = append(results, res)
+		if err := printFewLabel(out, kind, results); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// printFewLabel prints the table as the original's README shows it and writes it as Markdown
+// and JSON into out.
+func printFewLabel(out, kind string, results []fewLabelResult) error {
+	name := strings.ToUpper(kind)
+	var b strings.Builder
+	fmt.Fprintf(&b, "| labeled pairs | %s + fine-tuning | random init | gain |\n|---|---|---|---|\n", name)
+	for _, r := range results {
+		cell := func(f *ftResult) string {
+			if f == nil {
+				return "—"
+			}
+			return fmt.Sprintf("%.2f%%", 100*f.TestAcc)
+		}
+		gain := "—"
+		if r.Pretrained != nil && r.Random != nil {
+			gain = fmt.Sprintf("%+.2f%%", 100*(r.Pretrained.TestAcc-r.Random.TestAcc))
+		}
+		fmt.Fprintf(&b, "| %s (%d+%d) | %s | %s | %s |\n", r.Labeled, r.NTrain, r.NVal, cell(r.Pretrained), cell(r.Random), gain)
+	}
+	fmt.Print(b.String())
+	if err := os.MkdirAll(out, 0o755); err != nil {
+		return err
+	}
+	if err := atomicfile.WriteFile(filepath.Join(out, kind+"_few_label.md"), []byte(b.String())); err != nil {
+		return err
+	}
+	j, err := json.MarshalIndent(results, "", "  ")
+	if err != nil {
+		return err
+	}
+	return atomicfile.WriteFile(filepath.Join(out, kind+"_few_label.json"), append(j, '\n'))
+}
