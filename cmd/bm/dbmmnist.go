@@ -52,11 +52,8 @@ const dbmMNISTEpilog = `Where bm dbm-mnist differs from dbm_mnist.py on purpose:
   The fine-tuned MLP restores its best validation epoch's weights unless --mlp-keep-last.
 Stages whose model exists are reused; an interrupted stage resumes when run again.`
 
-func cmdDBMMNIST(args []string) int {
-	log.SetFlags(0)
-	log.SetOutput(os.Stderr)
-	log.SetPrefix("bm dbm-mnist: ")
-	var a dbmMNISTArgs
+// parser returns the command line of dbm_mnist.py, bound to a.
+func (a *dbmMNISTArgs) parser() *pyargs.Parser {
 	p := pyargs.New("bm dbm-mnist", "Train a 784-512-1024 Bernoulli DBM on MNIST (greedy pretraining of 2 RBMs, then joint training), estimate log Z and the test lower bound, fine-tune an MLP from it: the original's examples/dbm_mnist.py.")
 	p.Epilog = dbmMNISTEpilog
 	p.String("--gpu", &a.gpu, "", "ID of GPU to use ('' for the CPU)").Metavar("ID")
@@ -88,6 +85,15 @@ func cmdDBMMNIST(args []string) int {
 	p.String("--dtype", &a.dtype, "float32", "datatype precision to use").Metavar("T").Choices("float32", "float64")
 	p.StoreTrue("--quiet", &a.quiet, "no progress bars")
 	p.Int("--threads", &a.threads, 0, "TensorFlow intra-op threads (0: one per core)").Metavar("N")
+	return p
+}
+
+func cmdDBMMNIST(args []string) int {
+	log.SetFlags(0)
+	log.SetOutput(os.Stderr)
+	log.SetPrefix("bm dbm-mnist: ")
+	var a dbmMNISTArgs
+	p := a.parser()
 	if err := p.Parse(args); err != nil {
 		return p.Report(err)
 	}

@@ -143,11 +143,8 @@ const rbmMNISTEpilog = `Where bm rbm-mnist differs from rbm_mnist.py on purpose:
   RBM features are p(h|x) of the data (the original returns p(h|v) after the Gibbs chain).
 Stages whose model exists are reused; an interrupted stage resumes when run again.`
 
-func cmdRBMMNIST(args []string) int {
-	log.SetFlags(0)
-	log.SetOutput(os.Stderr)
-	log.SetPrefix("bm rbm-mnist: ")
-	var a rbmMNISTArgs
+// parser returns the command line of rbm_mnist.py, bound to a.
+func (a *rbmMNISTArgs) parser() *pyargs.Parser {
 	p := pyargs.New("bm rbm-mnist", "Train a Bernoulli RBM on MNIST (784-1024), then fine-tune an MLP from it and report the test accuracy: the original's examples/rbm_mnist.py.")
 	p.Epilog = rbmMNISTEpilog
 	p.String("--gpu", &a.gpu, "", "ID of GPU to use ('' for the CPU)").Metavar("ID")
@@ -175,6 +172,15 @@ func cmdRBMMNIST(args []string) int {
 	a.mlp.register(p, []float64{0.1, 1.0}, "data/rbm_")
 	p.StoreTrue("--quiet", &a.quiet, "no progress bars")
 	p.Int("--threads", &a.threads, 0, "TensorFlow intra-op threads (0: one per core)").Metavar("N")
+	return p
+}
+
+func cmdRBMMNIST(args []string) int {
+	log.SetFlags(0)
+	log.SetOutput(os.Stderr)
+	log.SetPrefix("bm rbm-mnist: ")
+	var a rbmMNISTArgs
+	p := a.parser()
 	if err := p.Parse(args); err != nil {
 		return p.Report(err)
 	}

@@ -1,0 +1,306 @@
+package main
+
+import (
+	"encoding/binary"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+
+	tf "github.com/galeone/tensorflow/tensorflow/go"
+
+	"github.com/boltzmann-go/boltzmann/dataset"
+	"github.com/boltzmann-go/boltzmann/mlp"
+)
+
+// writeLabeledMNIST writes a small MNIST-format folder: nTrain and nTest 8×8 images of 10
+// classes, each class a noisy copy of its own random prototype, with their labels.
+func writeLabeledMNIST(t *testing.T, dir string, nTrain, nTest int) (testLabels []int) {
+	t.Helper()
+	r := rand.New(rand.NewPCG(7, 7))
+	const h, w = 8, 8
+	protos := make([][]byte, 10)
+	for c := range protos {
+		protos[c] = make([]byte, h*w)
+		for i := range protos[c] {
+			if r.IntN(2) == 0 {
+				protos[c][i] = 255
+			}
+		}
+	}
+	write := func(imgName, lblName string, n int) []int {
+		img := make([]byte, 16+n*h*w)
+		binary.BigEndian.PutUint32(img[0:], 0x803)
+		binary.BigEndian.PutUint32(img[4:], uint32(n))
+		binary.BigEndian.PutUint32(img[8:], h)
+		binary.BigEndian.PutUint32(img[12:], w)
+		lbl := make([]byte, 8+n)
+		binary.BigEndian.PutUint32(lbl[0:], 0x801)
+		binary.BigEndian.PutUint32(lbl[4:], uint32(n))
+		var labels []int
+		for i := 0; i < n; i++ {
+			c := r.IntN(10)
+			lbl[8+i] = byte(c)
+			labels = append(labels, c)
+			for j := 0; j < h*w; j++ {
+				p := protos[c][j]
+				if r.IntN(10) == 0 {
+					p = 255 - p
+				}
+				img[16+i*h*w+j] = p
+			}
+		}
+		if err := os.WriteFile(filepath.Join(dir, imgName), img, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, lblName), lbl, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return labels
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	write(dataset.MNISTTrainImages, dataset.MNISTTrainLabels, nTrain)
+	return write(dataset.MNISTTestImages, dataset.MNISTTestLabels, nTest)
+}
+
+// checkFineTuneArtefacts checks what a fine-tuning stage leaves: predictions and targets as
+// .npy, the kernels, the MLP model folder (which loads and predicts the saved predictions), its
+// TensorBoard logs and a SavedModel whose classify signature gives the same classes.
+func checkFineTuneArtefacts(t *testing.T, prefix, exportDir, name string, kernels []string, testLabels []int, testImages *dataset.Matrix[float32]) {
+	t.Helper()
+	pred, err := dataset.ReadNPYLabels(prefix + "y_pred.npy")
+	if err != nil {
+		t.Fatal(err)
+	}
+	y, err := dataset.ReadNPYLabels(prefix + "y_test.npy")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(y, testLabels) {
+		t.Fatalf("y_test.npy differs from the test labels")
+	}
+	if len(pred) != len(y) {
+		t.Fatalf("%d predictions for %d labels", len(pred), len(y))
+	}
+	for _, k := range kernels {
+		if _, err := dataset.ReadNPY[float32](prefix + k + ".npy"); err != nil {
+			t.Errorf("%s: %v", k, err)
+		}
+	}
+	m, err := mlp.Load(filepath.Join(prefix+"mlp", "model"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer m.Close()
+	got, err := m.Classify(testImages)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(got, pred) {
+		t.Errorf("the saved MLP does not reproduce y_pred.npy")
+	}
+	for _, run := range []string{"train", "val"} {
+		if ev, _ := filepath.Glob(filepath.Join(prefix+"mlp", "logs", run, "events.out.tfevents.*")); len(ev) != 1 {
+			t.Errorf("no %s TensorBoard events for the MLP", run)
+		}
+	}
+	sm, err := tf.LoadSavedModel(filepath.Join(exportDir, name, "1"), []string{"serve"}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sm.Session.Close()
+	sig, ok := sm.Signatures["classify"]
+	if !ok {
+		t.Fatalf("SavedModel has no classify signature: %v", sm.Signatures)
+	}
+	if _, ok := sm.Signatures["serving_default"]; !ok {
+		t.Fatalf("SavedModel has no serving_default signature")
+	}
+	x, _ := tf.NewTensor(reshape(testImages))
+	out, err := sm.Session.Run(map[tf.Output]*tf.Tensor{sm.Graph.Operation(strings.Split(sig.Inputs["inputs"].Name, ":")[0]).Output(0): x},
+		[]tf.Output{sm.Graph.Operation(strings.Split(sig.Outputs["classes"].Name, ":")[0]).Output(0)}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, c := range out[0].Value().([]int64) {
+		if int(c) != pred[i] {
+			t.Fatalf("exported classify gives class %d for test row %d, y_pred %d", c, i, pred[i])
+		}
+	}
+}
+
+func reshape(m *dataset.Matrix[float32]) [][]float32 {
+	out := make([][]float32, m.Rows)
+	for i := range out {
+		out[i] = m.Row(i)
+	}
+	return out
+}
+
+// TestRBMMNISTEndToEnd runs bm rbm-mnist on a small MNIST-format folder with the original's
+// flag spellings, checks every artefact, and runs it again: the RBM stage is then reused.
+func TestRBMMNISTEndToEnd(t *testing.T) {
+	dir := t.TempDir()
+	data := filepath.Join(dir, "data")
+	testLabels := writeLabeledMNIST(t, filepath.Join(data, "mnist"), 300, 80)
+	md, prefix, sm := filepath.Join(dir, "models", "rbm")+"/", filepath.Join(dir, "out", "rbm_"), filepath.Join(dir, "sm")
+	args := []string{"rbm-mnist", "--data-path", data, "--n-train", "250", "--n-val", "50", "--n-hidden", "16",
+		"--epochs", "2", "--batch-size", "10", "--lr", "0.05", "--vb-init", "--n-gibbs-steps", "1", "--model-dirpath", md,
+		"--mlp-epochs", "4", "--mlp-lrm", "0.1", "1.", "--mlp-batch-size", "32", "--mlp-save-prefix", prefix, "--export-dir", sm, "--quiet"}
+	var code int
+	stderr := captureStderr(t, func() { code = run(args) })
+	if code != 0 {
+		t.Fatalf("exit %d:\n%s", code, stderr)
+	}
+	for _, f := range []string{"model/model.json", "filters.png", "samples.png", "logs"} {
+		if _, err := os.Stat(filepath.Join(md, f)); err != nil {
+			t.Errorf("RBM stage: %v", err)
+		}
+	}
+	if !strings.Contains(stderr, "test accuracy") {
+		t.Errorf("no test accuracy printed:\n%s", stderr)
+	}
+	im, _, err := dataset.LoadMNIST(filepath.Join(data, "mnist"), false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkFineTuneArtefacts(t, prefix, sm, "rbm_mlp", []string{"W_finetuned"}, testLabels, dataset.ToMatrix[float32](im))
+
+	// Again with --mlp-no-init and another prefix: the RBM is not retrained.
+	args = []string{"rbm-mnist", "--data-path", data, "--n-train", "250", "--n-val", "50", "--n-hidden", "16", "--epochs", "2",
+		"--model-dirpath", md, "--mlp-epochs", "2", "--mlp-no-init", "--mlp-lrm", "1.", "--mlp-save-prefix", prefix + "no_init_", "--export-dir", "", "--quiet"}
+	stderr = captureStderr(t, func() { code = run(args) })
+	if code != 0 {
+		t.Fatalf("second run: exit %d:\n%s", code, stderr)
+	}
+	if !strings.Contains(stderr, "using the trained model") {
+		t.Errorf("second run did not reuse the RBM:\n%s", stderr)
+	}
+	if _, err := os.Stat(prefix + "no_init_y_pred.npy"); err != nil {
+		t.Error(err)
+	}
+}
+
+// TestDBMMNISTEndToEnd runs bm dbm-mnist with the original's triple flags on a small folder.
+func TestDBMMNISTEndToEnd(t *testing.T) {
+	dir := t.TempDir()
+	data := filepath.Join(dir, "data")
+	testLabels := writeLabeledMNIST(t, filepath.Join(data, "mnist"), 300, 60)
+	prefix, sm := filepath.Join(dir, "out", "dbm_"), filepath.Join(dir, "sm")
+	args := []string{"dbm-mnist", "--data-path", data, "--n-train", "250", "--n-val", "50", "--n-hiddens", "12", "16",
+		"--epochs", "2", "2", "2", "--batch-size", "25", "--n-particles", "20", "--max-mf-updates", "5",
+		"--rbm1-dirpath", filepath.Join(dir, "m", "rbm1"), "--rbm2-dirpath", filepath.Join(dir, "m", "rbm2"), "--dbm-dirpath", filepath.Join(dir, "m", "dbm"),
+		"--ais-betas", "100", "--ais-runs", "4", "--mlp-epochs", "3", "--mlp-save-prefix", prefix, "--export-dir", sm, "--quiet"}
+	var code int
+	stderr := captureStderr(t, func() { code = run(args) })
+	if code != 0 {
+		t.Fatalf("exit %d:\n%s", code, stderr)
+	}
+	for _, f := range []string{"rbm1/model/model.json", "rbm2/model/model.json", "dbm/model/model.json", "dbm/results.json", "dbm/samples.png", "dbm/logs"} {
+		if _, err := os.Stat(filepath.Join(dir, "m", f)); err != nil {
+			t.Errorf("%v", err)
+		}
+	}
+	for _, want := range []string{"log Z ≈", "lower bound", "test accuracy"} {
+		if !strings.Contains(stderr, want) {
+			t.Errorf("%q not printed:\n%s", want, stderr)
+		}
+	}
+	im, _, err := dataset.LoadMNIST(filepath.Join(data, "mnist"), false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkFineTuneArtefacts(t, prefix, sm, "dbm_mlp", []string{"W1_finetuned", "W2_finetuned"}, testLabels, dataset.ToMatrix[float32](im))
+}
+
+// TestOriginalFlagDefaults checks the defaults of the original programs' flags (spec §6.1,
+// §6.2) and the forms the original's documented command lines use.
+func TestOriginalFlagDefaults(t *testing.T) {
+	var r rbmMNISTArgs
+	if err := r.parser().Parse(nil); err != nil {
+		t.Fatal(err)
+	}
+	if r.nTrain != 55000 || r.nVal != 5000 || r.nHidden != 1024 || r.wInit != 0.01 || !r.vbInit || r.hbInit != 0 ||
+		!reflect.DeepEqual(r.k, []int{1}) || r.epochs != 120 || r.batch != 10 || r.l2 != 1e-5 || r.sampleV ||
+		r.dropout != 1 || r.spTarget != 0.1 || r.spCost != 1e-5 || r.spDamping != 0.9 || r.seed != 1337 || r.dtype != "float32" ||
+		r.mlp.noInit || r.mlp.l2 != 1e-5 || !reflect.DeepEqual(r.mlp.lrm, []float64{0.1, 1}) || r.mlp.epochs != 100 ||
+		r.mlp.valMetric != "val_acc" || r.mlp.batch != 128 || r.mlp.savePrefix != "data/rbm_" || r.momentumRule != "classical" ||
+		!reflect.DeepEqual(r.lr, []float64{0.01}) {
+		t.Errorf("rbm-mnist defaults: %+v", r)
+	}
+	var d dbmMNISTArgs
+	if err := d.parser().Parse(nil); err != nil {
+		t.Fatal(err)
+	}
+	if d.nTrain != 59000 || d.nVal != 1000 || d.every != 20 || !reflect.DeepEqual(d.hiddens, []int{512, 1024}) ||
+		!reflect.DeepEqual(d.k, []int{1, 1, 1}) || !reflect.DeepEqual(d.epochs, []int{64, 120, 500}) ||
+		!reflect.DeepEqual(d.batch, []int{48, 48, 100}) || !reflect.DeepEqual(d.l2, []float64{1e-3, 2e-4, 1e-7}) ||
+		!reflect.DeepEqual(d.seeds, []int{1337, 1111, 2222}) || d.particles != 100 || d.mfUpdates != 50 || d.mfTol != 1e-7 ||
+		d.maxNorm != 6 || !reflect.DeepEqual(d.spTarget, []float64{0.2, 0.1}) || !reflect.DeepEqual(d.spCost, []float64{1e-4, 5e-5}) ||
+		d.spDamping != 0.9 || !reflect.DeepEqual(d.mlp.lrm, []float64{0.01, 0.1, 1}) || d.mlp.savePrefix != "data/dbm_" ||
+		!reflect.DeepEqual(d.lr, []float64{0.01, 0.002, 2e-3}) {
+		t.Errorf("dbm-mnist defaults: %+v", d)
+	}
+	// The original's documented command lines (docs/rbm_discriminative.md, docs/dbm_discriminative.md).
+	r = rbmMNISTArgs{}
+	if err := r.parser().Parse(strings.Fields("--mlp-batch-size 32 --mlp-val-metric val_loss --mlp-epochs 1000 --n-train 90 --n-val 10 --mlp-lrm 0.01 1. --mlp-save-prefix ../data/rbm_90_10_")); err != nil {
+		t.Fatal(err)
+	}
+	if r.mlp.batch != 32 || r.mlp.valMetric != "val_loss" || r.mlp.epochs != 1000 || r.nTrain != 90 || r.nVal != 10 ||
+		!reflect.DeepEqual(r.mlp.lrm, []float64{0.01, 1}) || r.mlp.savePrefix != "../data/rbm_90_10_" {
+		t.Errorf("documented command line parsed as %+v", r)
+	}
+	r = rbmMNISTArgs{}
+	if err := r.parser().Parse(strings.Fields("--vb-init --lr 0.05 0.01 --n-gibbs-steps 1 2 --mlp-no-init --random-seed 7")); err != nil {
+		t.Fatal(err)
+	}
+	if r.vbInit || !reflect.DeepEqual(r.lr, []float64{0.05, 0.01}) || !reflect.DeepEqual(r.k, []int{1, 2}) || !r.mlp.noInit || r.seed != 7 {
+		t.Errorf("bare --vb-init and lists parsed as %+v", r)
+	}
+	d = dbmMNISTArgs{}
+	if err := d.parser().Parse(strings.Fields("--epochs 64 120 500 --n-hiddens 512 1024 --lr 0.05 0.01 2e-3 --mlp-no-init --mlp-lrm 1.")); err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(d.epochs, []int{64, 120, 500}) || !reflect.DeepEqual(d.lr, []float64{0.05, 0.01, 2e-3}) || !reflect.DeepEqual(d.mlp.lrm, []float64{1}) {
+		t.Errorf("dbm command line parsed as %+v", d)
+	}
+}
+
+// TestOriginalFlagErrors checks that bad values exit with status 2 and name the flag.
+func TestOriginalFlagErrors(t *testing.T) {
+	for _, tc := range []struct {
+		args []string
+		flag string
+	}{
+		{[]string{"rbm-mnist", "--lr", "fast"}, "--lr"},
+		{[]string{"rbm-mnist", "--lr", "-0.1"}, "--lr"},
+		{[]string{"rbm-mnist", "--epochs", "0"}, "--epochs"},
+		{[]string{"rbm-mnist", "--n-train", "1.5"}, "--n-train"},
+		{[]string{"rbm-mnist", "--mlp-val-metric", "acc"}, "--mlp-val-metric"},
+		{[]string{"rbm-mnist", "--mlp-lrm", "0.1", "1", "2"}, "--mlp-lrm"},
+		{[]string{"rbm-mnist", "--mlp-no-init=yes"}, "--mlp-no-init"},
+		{[]string{"rbm-mnist", "--dtype", "float16"}, "--dtype"},
+		{[]string{"rbm-mnist", "--momentum-rule", "nesterov"}, "--momentum-rule"},
+		{[]string{"rbm-mnist", "--bogus"}, "--bogus"},
+		{[]string{"dbm-mnist", "--epochs", "1", "2"}, "--epochs"},
+		{[]string{"dbm-mnist", "--n-hiddens", "10", "20", "30"}, "--n-hiddens"},
+		{[]string{"dbm-mnist", "--lr"}, "--lr"},
+		{[]string{"dbm-mnist", "--sparsity-cost", "1", "2", "3"}, "--sparsity-cost"},
+		{[]string{"dbm-mnist", "--batch-size", "0"}, "--batch-size"},
+		{[]string{"few-label", "-rows", "5k", "-model", "nowhere"}, ""},
+	} {
+		var code int
+		stderr := captureStderr(t, func() { code = run(tc.args) })
+		want := 2
+		if tc.flag == "" {
+			want = 1 // a missing model is not a usage error
+		}
+		if code != want || !strings.Contains(stderr, tc.flag) {
+			t.Errorf("%v: exit %d, want %d naming %s:\n%s", tc.args, code, want, tc.flag, stderr)
+		}
+	}
+}
