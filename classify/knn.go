@@ -2,6 +2,7 @@ package classify
 
 import (
 	"fmt"
+	"math"
 
 	"github.com/boltzmann-go/boltzmann/dataset"
 )
@@ -17,8 +18,8 @@ import (
 // CPUs, recomputes their distances exactly and votes.
 //
 // With Weights "distance" each neighbour votes 1/d; if some neighbours are
-// at distance 0 (exact copies of the test row), only they vote, one vote
-// each, as in scikit-learn. With "uniform" each neighbour votes 1. The
+// at distance 0 (exact copies of the test row; in general, where 1/d
+// overflows to +Inf), only they vote, one vote each, as in scikit-learn. With "uniform" each neighbour votes 1. The
 // class with the largest vote wins, the smallest class on ties. Neighbours
 // at equal distance are taken in training-row order.
 type KNN struct {
@@ -135,9 +136,9 @@ func (m *KNN) votes(what string, x *dataset.Matrix[float64]) ([]float64, error) 
 			for _, j := range nb {
 				row[m.y[j]]++
 			}
-		case d[0] == 0: // sorted, so d[0] == 0 iff some neighbour is an exact match
+		case math.IsInf(1/d[0], 1): // sorted, so this holds iff some 1/d is infinite
 			for q, j := range nb {
-				if d[q] == 0 {
+				if math.IsInf(1/d[q], 1) {
 					row[m.y[j]]++
 				}
 			}
