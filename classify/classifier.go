@@ -29,6 +29,7 @@ type FeatureMap interface {
 	Transform(x *dataset.Matrix[float64]) (*dataset.Matrix[float64], error)
 }
 
+// Compile-time checks that the types implement the interfaces.
 var (
 	_ Prober     = (*KNN)(nil)
 	_ Prober     = (*LogReg)(nil)

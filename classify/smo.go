@@ -147,10 +147,14 @@ func solveSMO(q *rbfQ, c, eps float64, noShrinking bool) smoResult {
 	return res
 }
 
-// upper, lower and free report α_i's bound status.
+// upper reports whether α_i = C.
 func (s *smoSolver) upper(i int) bool { return s.status[i] == atUpper }
+
+// lower reports whether α_i = 0.
 func (s *smoSolver) lower(i int) bool { return s.status[i] == atLower }
-func (s *smoSolver) free(i int) bool  { return s.status[i] == isFree }
+
+// free reports whether 0 < α_i < C.
+func (s *smoSolver) free(i int) bool { return s.status[i] == isFree }
 
 // updateStatus recomputes α_i's bound status.
 func (s *smoSolver) updateStatus(i int) {
