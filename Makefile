@@ -53,10 +53,17 @@ demo: deps data build ## train a 784-1024 Bernoulli RBM on MNIST for a few minut
 	bin/bm train -data $(DATA_DIR)/mnist -out $(DEMO_OUT) -epochs $(DEMO_EPOCHS) \
 	  -train-every 1000 -val-every 1 -feg-every 2 -feg-batches 50 -fresh
 	bin/bm export -model $(DEMO_OUT)/model -base savedmodels -name rbm_mnist -version 1 -overwrite
+	@set -o pipefail; bin/bm classify -model $(DEMO_OUT) -data $(DATA_DIR)/mnist -classifier logreg -train-rows 10000 \
+	  -logreg-max-iter 200 -out $(DEMO_OUT)/classify_rbm -quiet 2>&1 | grep 'test error' > $(DEMO_OUT)/logreg_rbm.txt
+	@set -o pipefail; bin/bm classify -data $(DATA_DIR)/mnist -classifier logreg -train-rows 10000 \
+	  -logreg-max-iter 200 -out $(DEMO_OUT)/classify_pixels -quiet 2>&1 | grep 'test error' > $(DEMO_OUT)/logreg_pixels.txt
 	@echo
 	@echo "make demo: pictures in $(DEMO_OUT)/: filters.png samples.png curve_msre.png curve_pll.png curve_feg.png"
 	@echo "make demo: SavedModel in savedmodels/rbm_mnist/1 (see savedmodels/README.md)"
 	@echo "make demo: TensorBoard logs in $(DEMO_OUT)/logs (tensorboard --logdir $(DEMO_OUT)/logs)"
+	@echo "make demo: logistic regression (10,000 training images, MNIST test set), confusion matrices in $(DEMO_OUT)/classify_*:"
+	@sed 's/^.*logreg: /make demo:   on the RBM features: /' $(DEMO_OUT)/logreg_rbm.txt
+	@sed 's/^.*logreg: /make demo:   on raw pixels:       /' $(DEMO_OUT)/logreg_pixels.txt
 
 DOCKER ?= docker
 GPU_IMAGE ?= boltzmann-go:gpu

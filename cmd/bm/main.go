@@ -1,4 +1,5 @@
-// Command bm trains and uses restricted Boltzmann machines.
+// Command bm trains and uses restricted and deep Boltzmann machines and the classifiers built
+// on them.
 //
 // Usage:
 //
@@ -6,6 +7,11 @@
 //	bm sample [flags]     draw Gibbs samples from a trained model and save them as a PNG
 //	bm export [flags]     export a trained model as a TensorFlow SavedModel (for TF Serving)
 //	bm dbm [flags]        pretrain RBMs, train a DBM jointly, estimate log Z (AIS) and the test bound
+//	bm transform [flags]  write the hidden features of an RBM or a DBM as .npy or CSV
+//	bm classify [flags]   k-NN, logistic regression or an SVM on features: errors and confusion PNG
+//	bm rbm-mnist [flags]  the original's rbm_mnist.py (its argparse flags): RBM, MLP fine-tuning
+//	bm dbm-mnist [flags]  the original's dbm_mnist.py (its argparse flags): DBM, AIS, MLP fine-tuning
+//	bm few-label [flags]  fine-tuning from a model and from random init on 60k/10k/1k/100 labels
 //	bm version            print the versions of bm and of libtensorflow
 //
 // bm train writes the model, its TensorBoard logs and PNG pictures (filters, samples, learning
@@ -37,6 +43,8 @@ func run(args []string) int {
 		return cmdDBM(args[1:])
 	case "transform":
 		return cmdTransform(args[1:])
+	case "classify":
+		return cmdClassify(args[1:])
 	case "rbm-mnist":
 		return cmdRBMMNIST(args[1:])
 	case "dbm-mnist":
@@ -63,6 +71,7 @@ commands:
   export    export a trained model as a TensorFlow SavedModel (TF Serving layout)
   dbm       the original's MNIST DBM: pretrain RBMs, train the DBM, AIS log Z and test lower bound
   transform write the hidden features of a trained RBM or DBM as .npy or CSV
+  classify  k-NN, logistic regression or an SVM on a model's features (or pixels): errors, confusion PNG
   rbm-mnist the original's rbm_mnist.py: RBM, then MLP fine-tuning and test accuracy (its flags)
   dbm-mnist the original's dbm_mnist.py: RBMs, DBM, AIS and lower bound, MLP fine-tuning (its flags)
   few-label fine-tune from a pretrained model and from random init on 60k/10k/1k/100 labels: the table

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"log"
 	"os"
+	"path/filepath"
+	"strings"
 
 	"github.com/boltzmann-go/boltzmann/dataset"
 )
@@ -45,8 +47,8 @@ func cmdTransform(args []string) int {
 }
 
 func transform(model, data, layer, out, labelsOut string, test, quiet bool) error {
-	if out == "" {
-		return flagErr("out", "empty file name")
+	if ext := strings.ToLower(filepath.Ext(out)); ext != ".npy" && ext != ".csv" {
+		return flagErr("out", "%q: want a .npy or .csv file name", out)
 	}
 	x, labels, err := readSet(data, test)
 	if err != nil {

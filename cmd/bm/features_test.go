@@ -1,0 +1,130 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/boltzmann-go/boltzmann/dataset"
+)
+
+// TestTransformAndClassify trains a small RBM and a small DBM through bm dbm, writes their
+// features with bm transform (.npy and CSV, one layer and all layers, with labels) and
+// classifies them with bm classify, from the model and from the written files.
+func TestTransformAndClassify(t *testing.T) {
+	dir := t.TempDir()
+	mnist := filepath.Join(dir, "mnist")
+	writeLabeledMNIST(t, mnist, 300, 80)
+	out := filepath.Join(dir, "dbm")
+	var code int
+	stderr := captureStderr(t, func() {
+		code = run([]string{"dbm", "-data", mnist, "-n-train", "250", "-n-val", "50", "-n-hiddens", "12,16", "-rbm-epochs", "2,2",
+			"-epochs", "2", "-n-particles", "10", "-max-mf-updates", "5", "-ais-betas", "0", "-out", out, "-quiet"})
+	})
+	if code != 0 {
+		t.Fatalf("bm dbm: exit %d\n%s", code, stderr)
+	}
+	for _, tc := range []struct {
+		model, layer, file string
+		cols               int
+	}{
+		{filepath.Join(out, "rbm1"), "top", "rbm.npy", 12},
+		{filepath.Join(out, "dbm", "model"), "1", "dbm1.npy", 12},
+		{filepath.Join(out, "dbm"), "top", "dbm2.npy", 16},
+		{filepath.Join(out, "dbm", "model"), "all", "all.csv", 28},
+	} {
+		path := filepath.Join(dir, tc.file)
+		stderr := captureStderr(t, func() {
+			code = run([]string{"transform", "-model", tc.model, "-data", mnist, "-layer", tc.layer, "-out", path,
+				"-labels-out", filepath.Join(dir, "y.npy"), "-quiet"})
+		})
+		if code != 0 {
+			t.Fatalf("transform %s: exit %d\n%s", tc.file, code, stderr)
+		}
+		var rows, cols int
+		if strings.HasSuffix(path, ".csv") {
+			b, err := os.ReadFile(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			lines := strings.Split(strings.TrimSpace(string(b)), "\n")
+			rows, cols = len(lines), len(strings.Split(lines[0], ","))
+		} else {
+			m, err := dataset.ReadNPY[float32](path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			rows, cols = m.Rows, m.Cols
+			for _, v := range m.Data {
+				if v < 0 || v > 1 {
+					t.Fatalf("%s: feature %g outside [0, 1]", tc.file, v)
+				}
+			}
+		}
+		if rows != 300 || cols != tc.cols {
+			t.Errorf("%s: %d×%d features, want 300×%d", tc.file, rows, cols, tc.cols)
+		}
+	}
+	y, err := dataset.ReadNPYLabels(filepath.Join(dir, "y.npy"))
+	if err != nil || len(y) != 300 {
+		t.Fatalf("labels: %d, %v", len(y), err)
+	}
+	// Test features and labels, then bm classify from files and from the model.
+	stderr = captureStderr(t, func() {
+		code = run([]string{"transform", "-model", filepath.Join(out, "rbm1"), "-data", mnist, "-test", "-out", filepath.Join(dir, "rbm_test.npy"),
+			"-labels-out", filepath.Join(dir, "y_test.npy"), "-quiet"})
+	})
+	if code != 0 {
+		t.Fatalf("transform -test: exit %d\n%s", code, stderr)
+	}
+	cls := filepath.Join(dir, "cls")
+	stderr = captureStderr(t, func() {
+		code = run([]string{"classify", "-features", filepath.Join(dir, "rbm.npy"), "-labels", filepath.Join(dir, "y.npy"),
+			"-test-features", filepath.Join(dir, "rbm_test.npy"), "-test-labels", filepath.Join(dir, "y_test.npy"),
+			"-classifier", "all", "-rff-dim", "200", "-out", cls, "-quiet"})
+	})
+	if code != 0 {
+		t.Fatalf("classify: exit %d\n%s", code, stderr)
+	}
+	for _, c := range []string{"knn", "logreg", "svm", "svm-rff"} {
+		if !strings.Contains(stderr, c+": test error") {
+			t.Errorf("no test error for %s:\n%s", c, stderr)
+		}
+		if _, err := os.Stat(filepath.Join(cls, "confusion_"+c+".png")); err != nil {
+			t.Error(err)
+		}
+	}
+	fromModel := captureStderr(t, func() {
+		code = run([]string{"classify", "-model", filepath.Join(out, "rbm1"), "-data", mnist, "-classifier", "logreg", "-out", cls, "-quiet"})
+	})
+	if code != 0 {
+		t.Fatalf("classify -model: exit %d\n%s", code, fromModel)
+	}
+	// The same features give the same logistic regression, from files or from the model.
+	line := func(s string) string {
+		for _, l := range strings.Split(s, "\n") {
+			if strings.Contains(l, "logreg: test error") {
+				return l[:strings.Index(l, "(fit")]
+			}
+		}
+		return ""
+	}
+	if a, b := line(stderr), line(fromModel); a == "" || a != b {
+		t.Errorf("logreg from files %q, from the model %q", a, b)
+	}
+	// Bad input names the problem.
+	for _, args := range [][]string{
+		{"classify", "-classifier", "forest"},
+		{"classify", "-features", filepath.Join(dir, "rbm.npy")},
+		{"classify", "-knn-k", "0"},
+		{"transform", "-model", filepath.Join(out, "rbm1"), "-data", mnist, "-layer", "2", "-out", filepath.Join(dir, "x.npy")},
+		{"transform", "-model", filepath.Join(out, "dbm"), "-data", mnist, "-layer", "3", "-out", filepath.Join(dir, "x.npy")},
+		{"transform", "-model", filepath.Join(out, "rbm1"), "-data", mnist, "-out", filepath.Join(dir, "x.txt")},
+	} {
+		stderr := captureStderr(t, func() { code = run(args) })
+		if code == 0 || !strings.Contains(stderr, "bm ") {
+			t.Errorf("%v: exit %d\n%s", args, code, stderr)
+		}
+	}
+}
