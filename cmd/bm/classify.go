@@ -2,7 +2,6 @@ package main
 
 import (
 	"encoding/json"
-	"errors"
 	"flag"
 	"fmt"
 	"log"
@@ -60,31 +59,8 @@ func (f *classifyFlags) flagSet() *flag.FlagSet {
 }
 
 func cmdClassify(args []string) int {
-	log.SetFlags(0)
-	log.SetOutput(os.Stderr)
-	log.SetPrefix("bm classify: ")
 	var f classifyFlags
-	fs := f.flagSet()
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return 0
-		}
-		return 2
-	}
-	if fs.NArg() > 0 {
-		fmt.Fprintf(os.Stderr, "bm classify: unexpected argument %q\n", fs.Arg(0))
-		return 2
-	}
-	if err := runClassify(&f); err != nil {
-		var ue usageError
-		if errors.As(err, &ue) {
-			fmt.Fprintf(os.Stderr, "bm classify: %v\n", err)
-			return 2
-		}
-		log.Print(err)
-		return 1
-	}
-	return 0
+	return command("classify", f.flagSet(), args, func() error { return runClassify(&f) })
 }
 
 // classifyResult is one classifier's measurement.

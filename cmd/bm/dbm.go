@@ -110,32 +110,10 @@ func (f *dbmFlags) flagSet() *flag.FlagSet {
 }
 
 func cmdDBM(args []string) int {
-	log.SetFlags(0)
-	log.SetOutput(os.Stderr)
-	log.SetPrefix("bm dbm: ")
 	var f dbmFlags
 	fs := f.flagSet()
 	f.data.nTrain, f.data.nVal = 59000, 1000
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return 0
-		}
-		return 2
-	}
-	if fs.NArg() > 0 {
-		fmt.Fprintf(os.Stderr, "bm dbm: unexpected argument %q\n", fs.Arg(0))
-		return 2
-	}
-	if err := runDBM(&f); err != nil {
-		var ue usageError
-		if errors.As(err, &ue) {
-			fmt.Fprintf(os.Stderr, "bm dbm: %v\n", err)
-			return 2
-		}
-		log.Print(err)
-		return 1
-	}
-	return 0
+	return command("dbm", fs, args, func() error { return runDBM(&f) })
 }
 
 // perStage checks that a per-RBM flag has one value per hidden layer.

@@ -2,9 +2,7 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"log"
 	"os"
 	"os/signal"
 	"path/filepath"
@@ -89,9 +87,7 @@ func (a *dbmMNISTArgs) parser() *pyargs.Parser {
 }
 
 func cmdDBMMNIST(args []string) int {
-	log.SetFlags(0)
-	log.SetOutput(os.Stderr)
-	log.SetPrefix("bm dbm-mnist: ")
+	setLog("dbm-mnist")
 	var a dbmMNISTArgs
 	p := a.parser()
 	if err := p.Parse(args); err != nil {
@@ -133,16 +129,7 @@ func cmdDBMMNIST(args []string) int {
 	if err != nil {
 		return p.Report(err)
 	}
-	if err := runDBMMNIST(&a); err != nil {
-		var ue usageError
-		if errors.As(err, &ue) {
-			fmt.Fprintf(os.Stderr, "bm dbm-mnist: %v\n", err)
-			return 2
-		}
-		log.Print(err)
-		return 1
-	}
-	return 0
+	return exitStatus("dbm-mnist", runDBMMNIST(&a))
 }
 
 func runDBMMNIST(a *dbmMNISTArgs) error {

@@ -3,10 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
-	"errors"
-	"flag"
 	"fmt"
-	"log"
 	"os"
 	"os/signal"
 	"path/filepath"
@@ -59,9 +56,6 @@ type fewLabelResult struct {
 }
 
 func cmdFewLabel(args []string) int {
-	log.SetFlags(0)
-	log.SetOutput(os.Stderr)
-	log.SetPrefix("bm few-label: ")
 	fs := newFlagSet("few-label", "bm few-label -model DIR [flags]")
 	model := fs.String("model", "models/rbm_mnist", "pretrained RBM or DBM (model folder, or run folder holding model/)")
 	data := fs.String("data", "data/mnist", "MNIST folder")
@@ -73,27 +67,9 @@ func cmdFewLabel(args []string) int {
 	gpu := fs.String("gpu", "", "GPU ids to use, e.g. 0; empty means CPU")
 	threads := fs.Int("threads", 0, "TensorFlow intra-op threads (0: one per core)")
 	quiet := fs.Bool("quiet", false, "no progress bars")
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return 0
-		}
-		return 2
-	}
-	if fs.NArg() > 0 {
-		fmt.Fprintf(os.Stderr, "bm few-label: unexpected argument %q\n", fs.Arg(0))
-		return 2
-	}
-	err := fewLabel(*model, *data, *out, *rows, *l2, *keepLast, *dtype, *gpu, *threads, *quiet)
-	if err != nil {
-		var ue usageError
-		if errors.As(err, &ue) {
-			fmt.Fprintf(os.Stderr, "bm few-label: %v\n", err)
-			return 2
-		}
-		log.Print(err)
-		return 1
-	}
-	return 0
+	return command("few-label", fs, args, func() error {
+		return fewLabel(*model, *data, *out, *rows, *l2, *keepLast, *dtype, *gpu, *threads, *quiet)
+	})
 }
 
 func fewLabel(model, data, out, rowList string, l2 float64, keepLast bool, dtype, gpu string, threads int, quiet bool) error {

@@ -176,9 +176,7 @@ func (a *rbmMNISTArgs) parser() *pyargs.Parser {
 }
 
 func cmdRBMMNIST(args []string) int {
-	log.SetFlags(0)
-	log.SetOutput(os.Stderr)
-	log.SetPrefix("bm rbm-mnist: ")
+	setLog("rbm-mnist")
 	var a rbmMNISTArgs
 	p := a.parser()
 	if err := p.Parse(args); err != nil {
@@ -191,16 +189,7 @@ func cmdRBMMNIST(args []string) int {
 	if err != nil {
 		return p.Report(p.Errorf("--mlp-lrm", "%v", err))
 	}
-	if err := runRBMMNIST(&a, lrm); err != nil {
-		var ue usageError
-		if errors.As(err, &ue) {
-			fmt.Fprintf(os.Stderr, "bm rbm-mnist: %v\n", err)
-			return 2
-		}
-		log.Print(err)
-		return 1
-	}
-	return 0
+	return exitStatus("rbm-mnist", runRBMMNIST(&a, lrm))
 }
 
 func runRBMMNIST(a *rbmMNISTArgs, lrm []float64) error {

@@ -231,31 +231,8 @@ func flagFor(field string) string {
 }
 
 func cmdTrain(args []string) int {
-	log.SetFlags(0)
-	log.SetOutput(os.Stderr)
-	log.SetPrefix("bm train: ")
 	var f trainFlags
-	fs := f.flagSet()
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return 0
-		}
-		return 2
-	}
-	if fs.NArg() > 0 {
-		fmt.Fprintf(os.Stderr, "bm train: unexpected argument %q\n", fs.Arg(0))
-		return 2
-	}
-	if err := train(&f); err != nil {
-		var ue usageError
-		if errors.As(err, &ue) {
-			fmt.Fprintf(os.Stderr, "bm train: %v\n", err)
-			return 2
-		}
-		log.Print(err)
-		return 1
-	}
-	return 0
+	return command("train", f.flagSet(), args, func() error { return train(&f) })
 }
 
 func train(f *trainFlags) error {

@@ -1,9 +1,6 @@
 package main
 
 import (
-	"errors"
-	"flag"
-	"fmt"
 	"log"
 	"os"
 	"path/filepath"
@@ -13,9 +10,6 @@ import (
 )
 
 func cmdTransform(args []string) int {
-	log.SetFlags(0)
-	log.SetOutput(os.Stderr)
-	log.SetPrefix("bm transform: ")
 	fs := newFlagSet("transform", "bm transform -model DIR -data PATH -out FILE [flags]")
 	model := fs.String("model", "runs/rbm_mnist/model", "model folder (or run folder holding model/) written by bm train, bm dbm or bm rbm-mnist/dbm-mnist")
 	data := fs.String("data", "data/mnist", "data: an MNIST or CIFAR-10 folder, an IDX images file or a .npy matrix")
@@ -24,26 +18,9 @@ func cmdTransform(args []string) int {
 	out := fs.String("out", "features.npy", "output file: .npy (float32) or .csv")
 	labelsOut := fs.String("labels-out", "", "also write the labels of an MNIST or CIFAR-10 folder to this .npy file")
 	quiet := fs.Bool("quiet", false, "no progress bar")
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return 0
-		}
-		return 2
-	}
-	if fs.NArg() > 0 {
-		fmt.Fprintf(os.Stderr, "bm transform: unexpected argument %q\n", fs.Arg(0))
-		return 2
-	}
-	if err := transform(*model, *data, *layer, *out, *labelsOut, *test, *quiet); err != nil {
-		var ue usageError
-		if errors.As(err, &ue) {
-			fmt.Fprintf(os.Stderr, "bm transform: %v\n", err)
-			return 2
-		}
-		log.Print(err)
-		return 1
-	}
-	return 0
+	return command("transform", fs, args, func() error {
+		return transform(*model, *data, *layer, *out, *labelsOut, *test, *quiet)
+	})
 }
 
 func transform(model, data, layer, out, labelsOut string, test, quiet bool) error {
