@@ -17,7 +17,7 @@ import (
 // dbmMNISTArgs are the flags of the original's examples/dbm_mnist.py (triples are RBM #1,
 // RBM #2 and the DBM; a single value is replicated).
 type dbmMNISTArgs struct {
-	gpu                  string
+	runArgs
 	nTrain, nVal, every  int
 	hiddens, k, epochs   []int
 	batch, seeds         []int
@@ -29,11 +29,7 @@ type dbmMNISTArgs struct {
 	spDamping            float64
 	dataPath             string
 	aisBetas, aisRuns    int
-	quiet                bool
-	threads              int
 	mlp                  mlpArgs
-	dtype                string
-	momentumRule         string
 }
 
 const dbmMNISTEpilog = `Where bm dbm-mnist differs from dbm_mnist.py on purpose:
@@ -54,7 +50,7 @@ Stages whose model exists are reused; an interrupted stage resumes when run agai
 func (a *dbmMNISTArgs) parser() *pyargs.Parser {
 	p := pyargs.New("bm dbm-mnist", "Train a 784-512-1024 Bernoulli DBM on MNIST (greedy pretraining of 2 RBMs, then joint training), estimate log Z and the test lower bound, fine-tune an MLP from it: the original's examples/dbm_mnist.py.")
 	p.Epilog = dbmMNISTEpilog
-	p.String("--gpu", &a.gpu, "", "ID of GPU to use ('' for the CPU)").Metavar("ID")
+	a.registerGPU(p)
 	p.Int("--n-train", &a.nTrain, 59000, "number of training examples").Metavar("N").Validate(positiveInt(&a.nTrain))
 	p.Int("--n-val", &a.nVal, 1000, "number of validation examples").Metavar("N")
 	p.Int("--increase-n-gibbs-steps-every", &a.every, 20, "increase number of Gibbs steps every specified number of epochs for RBM #2").Metavar("I")
@@ -79,10 +75,7 @@ func (a *dbmMNISTArgs) parser() *pyargs.Parser {
 	p.String("--data-path", &a.dataPath, "data/", "directory holding mnist/ (the original hard-codes ../data/)").Metavar("PATH")
 	p.Int("--ais-betas", &a.aisBetas, 20000, "AIS intermediate distributions for log Z (0: no AIS and no lower bound)").Metavar("N")
 	p.Int("--ais-runs", &a.aisRuns, 100, "AIS runs").Metavar("N").Validate(positiveInt(&a.aisRuns))
-	p.String("--momentum-rule", &a.momentumRule, optim.Classical, "momentum rule: classical, or original (the original's, with its learning rates by default)").Metavar("R").Choices(optim.Classical, optim.Original)
-	p.String("--dtype", &a.dtype, "float32", "datatype precision to use").Metavar("T").Choices("float32", "float64")
-	p.StoreTrue("--quiet", &a.quiet, "no progress bars")
-	p.Int("--threads", &a.threads, 0, "TensorFlow intra-op threads (0: one per core)").Metavar("N")
+	a.register(p, "with its learning rates by default")
 	return p
 }
 
@@ -188,11 +181,10 @@ func runDBMMNIST(a *dbmMNISTArgs) error {
 			return err
 		}
 	}
-	ft, err := a.mlp.fineTune(hidden, 5555, a.mlp.lrm, []string{"W1_finetuned", "W2_finetuned"}, a.dtype, a.gpu, a.quiet)
+	ft, err := a.mlp.fineTune(hidden, 5555, a.mlp.lrm, []string{"W1_finetuned", "W2_finetuned"}, a.runArgs)
 	if err != nil {
 		return err
 	}
-	ft.threads = a.threads
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
 	_, err = ft.run(ctx, d, "MLP")

@@ -46,16 +46,37 @@ func (a *mlpArgs) register(p *pyargs.Parser, lrm []float64, prefix string) {
 	p.StoreTrue("--no-mlp", &a.stopAfterRB, "stop after the generative model (no fine-tuning)")
 }
 
+// runArgs are the flags of the original's programs that say how to run rather than what to
+// train, and our --momentum-rule, --quiet and --threads.
+type runArgs struct {
+	gpu, dtype, momentumRule string
+	quiet                    bool
+	threads                  int
+}
+
+// register adds the flags after the program's own; --gpu comes first, as in the original.
+func (r *runArgs) register(p *pyargs.Parser, ruleHelp string) {
+	p.String("--momentum-rule", &r.momentumRule, optim.Classical, "momentum rule: classical, or original (the original's, "+ruleHelp+")").Metavar("R").Choices(optim.Classical, optim.Original)
+	p.String("--dtype", &r.dtype, "float32", "datatype precision to use").Metavar("T").Choices("float32", "float64")
+	p.StoreTrue("--quiet", &r.quiet, "no progress bars")
+	p.Int("--threads", &r.threads, 0, "TensorFlow intra-op threads (0: one per core)").Metavar("N")
+}
+
+// registerGPU adds --gpu.
+func (r *runArgs) registerGPU(p *pyargs.Parser) {
+	p.String("--gpu", &r.gpu, "", "ID of GPU to use ('' for the CPU)").Metavar("ID")
+}
+
 // fineTune returns the fine-tuning stage for these flags; layers are the hidden layers.
-func (a *mlpArgs) fineTune(hidden []mlp.Layer, outSeed int64, lrm []float64, weights []string, dtype, gpu string, quiet bool) (*fineTune, error) {
-	dt, err := tfops.ParseDType(dtype)
+func (a *mlpArgs) fineTune(hidden []mlp.Layer, outSeed int64, lrm []float64, weights []string, r runArgs) (*fineTune, error) {
+	dt, err := tfops.ParseDType(r.dtype)
 	if err != nil {
 		return nil, err
 	}
 	name := strings.TrimRight(filepath.Base(a.savePrefix+"x"), "x") + "mlp"
 	return &fineTune{hidden: hidden, outSeed: outSeed, lrm: lrm, l2: a.l2, epochs: a.epochs, batch: a.batch,
-		monitor: a.valMetric, restoreBest: !a.keepLast, shuffle: a.shuffle, dtype: dt, gpu: gpu, quiet: quiet,
-		prefix: a.savePrefix, dir: a.savePrefix + "mlp", export: a.exportDir, name: name, weights: weights}, nil
+		monitor: a.valMetric, restoreBest: !a.keepLast, shuffle: a.shuffle, dtype: dt, gpu: r.gpu, quiet: r.quiet,
+		threads: r.threads, prefix: a.savePrefix, dir: a.savePrefix + "mlp", export: a.exportDir, name: name, weights: weights}, nil
 }
 
 func nonNegative(v *float64) func() error {
@@ -109,26 +130,23 @@ func positiveInts(v *[]int) func() error {
 
 // rbmMNISTArgs are the flags of the original's examples/rbm_mnist.py.
 type rbmMNISTArgs struct {
-	gpu                             string
-	nTrain, nVal                    int
-	dataPath                        string
-	nHidden                         int
-	wInit                           float64
-	vbInit                          bool
-	hbInit                          float64
-	k                               []int
-	lr                              []float64
-	epochs, batch                   int
-	l2                              float64
-	sampleV                         bool
-	dropout                         float64
-	spTarget, spCost, spDamping     float64
-	seed                            int
-	momentumRule                    string
-	dtype, modelDir                 string
-	mlp                             mlpArgs
-	quiet                           bool
-	threads, pretrainEvery, samples int
+	runArgs
+	nTrain, nVal                int
+	dataPath                    string
+	nHidden                     int
+	wInit                       float64
+	vbInit                      bool
+	hbInit                      float64
+	k                           []int
+	lr                          []float64
+	epochs, batch               int
+	l2                          float64
+	sampleV                     bool
+	dropout                     float64
+	spTarget, spCost, spDamping float64
+	seed                        int
+	modelDir                    string
+	mlp                         mlpArgs
 }
 
 const rbmMNISTEpilog = `Where bm rbm-mnist differs from rbm_mnist.py on purpose:
@@ -147,7 +165,7 @@ Stages whose model exists are reused; an interrupted stage resumes when run agai
 func (a *rbmMNISTArgs) parser() *pyargs.Parser {
 	p := pyargs.New("bm rbm-mnist", "Train a Bernoulli RBM on MNIST (784-1024), then fine-tune an MLP from it and report the test accuracy: the original's examples/rbm_mnist.py.")
 	p.Epilog = rbmMNISTEpilog
-	p.String("--gpu", &a.gpu, "", "ID of GPU to use ('' for the CPU)").Metavar("ID")
+	a.registerGPU(p)
 	p.Int("--n-train", &a.nTrain, 55000, "number of training examples").Metavar("N").Validate(positiveInt(&a.nTrain))
 	p.Int("--n-val", &a.nVal, 5000, "number of validation examples").Metavar("N")
 	p.String("--data-path", &a.dataPath, "data/", "directory for storing augmented data etc.").Metavar("PATH")
@@ -165,13 +183,10 @@ func (a *rbmMNISTArgs) parser() *pyargs.Parser {
 	p.Float("--sparsity-target", &a.spTarget, 0.1, "desired probability of hidden activation").Metavar("T")
 	p.Float("--sparsity-cost", &a.spCost, 1e-5, "controls the amount of sparsity penalty").Metavar("C")
 	p.Float("--sparsity-damping", &a.spDamping, 0.9, "decay rate for hidden activations probs").Metavar("D")
-	p.String("--momentum-rule", &a.momentumRule, optim.Classical, "momentum rule: classical, or original (the original's, with --lr 0.05 by default)").Metavar("R").Choices(optim.Classical, optim.Original)
 	p.Int("--random-seed", &a.seed, 1337, "random seed for model training").Metavar("N")
-	p.String("--dtype", &a.dtype, "float32", "datatype precision to use").Metavar("T").Choices("float32", "float64")
 	p.String("--model-dirpath", &a.modelDir, "models/rbm_mnist/", "directory path to save the model").Metavar("DIRPATH")
 	a.mlp.register(p, []float64{0.1, 1.0}, "data/rbm_")
-	p.StoreTrue("--quiet", &a.quiet, "no progress bars")
-	p.Int("--threads", &a.threads, 0, "TensorFlow intra-op threads (0: one per core)").Metavar("N")
+	a.register(p, "with --lr 0.05 by default")
 	return p
 }
 
@@ -239,11 +254,10 @@ func runRBMMNIST(a *rbmMNISTArgs, lrm []float64) error {
 			return err
 		}
 	}
-	ft, err := a.mlp.fineTune(hidden, 2222, lrm, []string{"W_finetuned"}, a.dtype, a.gpu, a.quiet)
+	ft, err := a.mlp.fineTune(hidden, 2222, lrm, []string{"W_finetuned"}, a.runArgs)
 	if err != nil {
 		return err
 	}
-	ft.threads = a.threads
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
 	_, err = ft.run(ctx, d, "MLP")
