@@ -33,7 +33,10 @@ build: deps ## build every program into bin/
 	@mkdir -p bin
 	$(GO) build -o bin/ ./cmd/...
 
+SKLEARN ?= scikit-learn==1.9.1
 test: deps ## vet and run every test
+	@$(TF_DIR)/venv/bin/python -c 'import sklearn' 2>/dev/null || \
+	  $(TF_DIR)/venv/bin/python -m pip install --quiet --disable-pip-version-check '$(SKLEARN)'
 	@unformatted=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
 	  if [ -n "$$unformatted" ]; then echo "gofmt needed: $$unformatted"; exit 1; fi
 	$(GO) vet ./...
@@ -44,7 +47,7 @@ BENCHTIME ?= 2s
 bench: deps ## run the benchmarks, with the Python alternatives beside them (BENCH=regexp, BENCHTIME=2s)
 	$(GO) test -run '^$$' -bench '$(BENCH)' -benchtime $(BENCHTIME) ./rbm ./dbm ./tfops
 	@$(TF_DIR)/venv/bin/python -c 'import sklearn' 2>/dev/null || \
-	  $(TF_DIR)/venv/bin/python -m pip install --quiet --disable-pip-version-check scikit-learn
+	  $(TF_DIR)/venv/bin/python -m pip install --quiet --disable-pip-version-check '$(SKLEARN)'
 	$(TF_DIR)/venv/bin/python scripts/bench_python.py
 
 DEMO_OUT ?= runs/demo

@@ -20,8 +20,8 @@
 //   - LogReg: multinomial logistic regression with an L2 penalty ½‖W‖²/C,
 //     LogisticRegression(multi_class='multinomial'); the notebook used
 //     solver='sag', max_iter=800, random_state=1337. LogReg minimises the
-//     same objective by full-batch L-BFGS (Nocedal & Wright, Numerical
-//     Optimization, 2006, Algorithms 7.4, 7.5, 3.5, 3.6), deterministic.
+//     same objective by full-batch L-BFGS (gonum's optimize.LBFGS, with
+//     scikit-learn's lbfgs stopping tests), deterministic.
 //   - SVC: the exact RBF-kernel SVM, SVC(kernel='rbf') and LIBSVM's C-SVC
 //     (Chang & Lin, "LIBSVM: a library for support vector machines", ACM
 //     TIST 2011); the notebook used C=1e3, tol=1e-6 and γ = 1/n_features.

@@ -20,9 +20,8 @@ import (
 //
 //	L(W, b) = Σ_i −log softmax(W x_i + b)_{y_i} + ½‖W‖²/C
 //
-// (the intercepts are not penalised) by L-BFGS (memory 10, strong-Wolfe
-// line search, Nocedal & Wright's Algorithms 7.4 and 3.5) on the full
-// batch, starting from zero, with the analytic gradient
+// (the intercepts are not penalised) by gonum's L-BFGS (optimize.LBFGS,
+// memory 10) on the full batch, starting from zero, with the analytic gradient
 // ∇_W = (P − Y)ᵀX + W/C, ∇_b = Σ_i (p_i − y_i), where P holds the softmax
 // probabilities and Y the one-hot labels. Both matrix
 // products are BLAS calls and the softmax runs on all CPUs in blocks of
@@ -96,7 +95,7 @@ func (m *LogReg) Fit(x *dataset.Matrix[float64], y []int) error {
 		return err
 	}
 	obj := newSoftmaxLoss(x, y, ls, c)
-	res := lbfgs(obj.valueGrad, make([]float64, obj.dim()), 10, maxIter, tol, 64*epsilon)
+	res := minimize(obj.valueGrad, make([]float64, obj.dim()), maxIter, tol, 64*epsilon)
 	kp := len(ls.present)
 	m.cols, m.labels = x.Cols, ls
 	m.w = slices.Clone(res.x[:kp*x.Cols])

@@ -63,7 +63,7 @@ func sklearnPython(t *testing.T) string {
 	cmd.Env = venv.Env()
 	out, err := cmd.CombinedOutput()
 	if err != nil {
-		t.Skipf("scikit-learn is not importable from %s (%v: %s); pip install scikit-learn there to run this test",
+		t.Fatalf("scikit-learn is not importable from %s (%v: %s); make test installs it (pip install scikit-learn there)",
 			python, err, strings.TrimSpace(string(out)))
 	}
 	t.Logf("scikit-learn %s", strings.TrimSpace(string(out)))
