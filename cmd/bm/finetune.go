@@ -12,6 +12,7 @@ import (
 
 	tf "github.com/galeone/tensorflow/tensorflow/go"
 
+	"github.com/boltzmann-go/boltzmann/classify"
 	"github.com/boltzmann-go/boltzmann/dataset"
 	"github.com/boltzmann-go/boltzmann/dbm"
 	"github.com/boltzmann-go/boltzmann/export"
@@ -196,13 +197,7 @@ func (f *fineTune) run(ctx context.Context, d *labeled, what string) (*ftResult,
 	if err != nil {
 		return nil, err
 	}
-	correct := 0
-	for i, p := range pred {
-		if p == d.yTest[i] {
-			correct++
-		}
-	}
-	res.TestAcc = float64(correct) / float64(len(pred))
+	res.TestAcc = accuracy(pred, d.yTest)
 	res.TestErr = 1 - res.TestAcc
 	log.Printf("%s: test accuracy %.4f (error %.2f %%) after %d epochs (best validation epoch %d), %.0f s",
 		what, res.TestAcc, 100*res.TestErr, res.Epochs, res.BestEpoch, res.Seconds)
@@ -239,7 +234,16 @@ func (f *fineTune) save(m *mlp.MLP, pred, y []int) error {
 				return err
 			}
 		}
-		log.Printf("saved %sy_pred.npy, %sy_test.npy and the fine-tuned kernels", f.prefix, f.prefix)
+		k := m.Config().Classes()
+		conf, err := classify.Confusion(pred, y, k)
+		if err != nil {
+			return err
+		}
+		if err := classify.ConfusionPNG(f.prefix+"confusion.png", fmt.Sprintf("fine-tuned MLP: test error %.2f %% (rows: true class, columns: predicted)",
+			100*(1-accuracy(pred, y))), conf, k); err != nil {
+			return err
+		}
+		log.Printf("saved %sy_pred.npy, %sy_test.npy, %sconfusion.png and the fine-tuned kernels", f.prefix, f.prefix, f.prefix)
 	}
 	if f.dir != "" {
 		if err := m.Save(filepath.Join(f.dir, "model")); err != nil {
@@ -258,4 +262,15 @@ func (f *fineTune) save(m *mlp.MLP, pred, y []int) error {
 		log.Printf("exported the fine-tuned classifier to %s (signatures serving_default: probabilities, classify: classes)", path)
 	}
 	return nil
+}
+
+// accuracy is the fraction of predictions equal to their labels.
+func accuracy(pred, y []int) float64 {
+	correct := 0
+	for i, p := range pred {
+		if p == y[i] {
+			correct++
+		}
+	}
+	return float64(correct) / float64(len(pred))
 }

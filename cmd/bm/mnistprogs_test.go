@@ -86,6 +86,9 @@ func checkFineTuneArtefacts(t *testing.T, prefix, exportDir, name string, kernel
 	if len(pred) != len(y) {
 		t.Fatalf("%d predictions for %d labels", len(pred), len(y))
 	}
+	if _, err := os.Stat(prefix + "confusion.png"); err != nil {
+		t.Error(err)
+	}
 	for _, k := range kernels {
 		if _, err := dataset.ReadNPY[float32](prefix + k + ".npy"); err != nil {
 			t.Errorf("%s: %v", k, err)
