@@ -43,16 +43,20 @@ func (m *MLP) Classify(x Data) ([]int, error) {
 func Argmax(p *dataset.Matrix[float64]) []int {
 	out := make([]int, p.Rows)
 	for i := range out {
-		row := p.Row(i)
-		best := 0
-		for j, v := range row {
-			if v > row[best] {
-				best = j
-			}
-		}
-		out[i] = best
+		out[i] = argmax(p.Row(i))
 	}
 	return out
+}
+
+// argmax returns the index of the largest value of v (the first on ties).
+func argmax(v []float64) int {
+	best := 0
+	for j, x := range v {
+		if x > v[best] {
+			best = j
+		}
+	}
+	return best
 }
 
 // Evaluate returns the loss (mean cross-entropy of the labels plus the L2 penalty, as Keras
@@ -85,13 +89,7 @@ func (m *MLP) Evaluate(x Data, y []int) (loss, acc float64, err error) {
 	softmax := m.cfg.Layers[len(m.cfg.Layers)-1].Activation == Softmax
 	for i := 0; i < n; i++ {
 		row := logits[i*k : (i+1)*k]
-		best := 0
-		for j, v := range row {
-			if v > row[best] {
-				best = j
-			}
-		}
-		if best == y[i] {
+		if argmax(row) == y[i] {
 			correct++
 		}
 		if softmax {

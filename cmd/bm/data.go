@@ -3,7 +3,6 @@ package main
 import (
 	"fmt"
 	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
 
@@ -56,8 +55,11 @@ func (d *dataFlags) load() (*loaded, error) {
 	if shape != nil && shape[0]*shape[1]*shape[2] != x.Cols {
 		return nil, flagErr("image-shape", "%v has %d values, the data %d columns", shape, shape[0]*shape[1]*shape[2], x.Cols)
 	}
-	if d.nTrain < 0 || d.nVal < 0 {
-		return nil, flagErr("n-train", "negative row counts (%d, %d)", d.nTrain, d.nVal)
+	if d.nTrain < 0 {
+		return nil, flagErr("n-train", "%d, want > 0", d.nTrain)
+	}
+	if d.nVal < 0 {
+		return nil, flagErr("n-val", "%d, want ≥ 0", d.nVal)
 	}
 	nTrain := d.nTrain
 	if nTrain == 0 || nTrain+d.nVal > x.Rows {
@@ -110,7 +112,7 @@ func readData(path string) (*dataset.Matrix[float32], []int, error) {
 		return nil, nil, err
 	}
 	if st.IsDir() {
-		if m, _ := filepath.Glob(filepath.Join(path, "data_batch_*.bin")); len(m) > 0 {
+		if isCIFAR(path) {
 			im, _, err := dataset.LoadCIFAR10(path, true)
 			if err != nil {
 				return nil, nil, err

@@ -16,6 +16,7 @@ import (
 	"github.com/boltzmann-go/boltzmann/dataset"
 	"github.com/boltzmann-go/boltzmann/dbm"
 	"github.com/boltzmann-go/boltzmann/internal/atomicfile"
+	"github.com/boltzmann-go/boltzmann/internal/modeldir"
 	"github.com/boltzmann-go/boltzmann/optim"
 	"github.com/boltzmann-go/boltzmann/picture"
 	"github.com/boltzmann-go/boltzmann/rbm"
@@ -201,12 +202,7 @@ func runDBM(f *dbmFlags) error {
 			Momentum: trim([]float64{0.5, 0.5, 0.5, 0.5, 0.5, 0.9}, f.rbmEpochs[i]), LearningRate: []float64{f.rbmLR[i]},
 			Metrics: rbm.Metrics{MSRE: true, PLL: i == 0, TrainEvery: 500}, Threads: f.threads, GPU: f.gpu, MomentumRule: f.momentumRule}
 		if i > 0 && f.increaseKEvery > 0 {
-			c.CDSteps, c.LearningRate = nil, nil
-			for e := 1; e <= c.Epochs; e++ {
-				k := f.rbmK[i] + (e-1)/f.increaseKEvery
-				c.CDSteps = append(c.CDSteps, k)
-				c.LearningRate = append(c.LearningRate, f.rbmLR[i]/float64(k))
-			}
+			c.CDSteps, c.LearningRate = increasingK(f.rbmK[i], f.rbmLR[i], c.Epochs, f.increaseKEvery)
 		}
 		r, err := trainOrLoadRBM(ctx, dir, c, input, f.quiet, fmt.Sprintf("RBM %d (%d→%d)", i+1, sizes[i], sizes[i+1]))
 		if err != nil {
@@ -274,8 +270,7 @@ func runDBM(f *dbmFlags) error {
 	bar.finish()
 	if fitErr != nil {
 		if errors.Is(fitErr, context.Canceled) {
-			log.Printf("interrupted: the DBM saved after the last complete epoch is in %s", dir)
-			return nil
+			return fmt.Errorf("interrupted: the DBM saved after the last complete epoch is in %s; run the same command to resume: %w", dir, fitErr)
 		}
 		return fitErr
 	}
@@ -329,11 +324,15 @@ func fitRBM(ctx context.Context, r *rbm.RBM, x *dataset.Matrix[float64], dir str
 // dbmResults estimates log Z and the test lower bound, and draws filters and samples.
 func dbmResults(ctx context.Context, f *dbmFlags, m *dbm.DBM, d *loaded) error {
 	// format 2: with the bound on binarized test images.
-	results := map[string]any{"format": 2, "epochs": m.Epoch(), "ais_betas": f.aisBetas, "ais_runs": f.aisRuns}
+	// The checkpoint name ties the results to the trained model: a retrained DBM has another.
+	results := map[string]any{"format": 2, "epochs": m.Epoch(), "ais_betas": f.aisBetas, "ais_runs": f.aisRuns,
+		"checkpoint": checkpointOf(f.modelDir())}
 	resultsPath := filepath.Join(f.out, "results.json")
 	if b, err := os.ReadFile(resultsPath); err == nil {
 		var old map[string]any
-		key := func(r map[string]any) string { return fmt.Sprint(r["format"], r["epochs"], r["ais_betas"], r["ais_runs"]) }
+		key := func(r map[string]any) string {
+			return fmt.Sprint(r["format"], r["checkpoint"], r["epochs"], r["ais_betas"], r["ais_runs"])
+		}
 		if json.Unmarshal(b, &old) == nil && key(old) == key(results) {
 			log.Printf("%s holds the results of this DBM (%v epochs, AIS %v×%v): not recomputed", resultsPath, old["epochs"], old["ais_betas"], old["ais_runs"])
 			return nil
@@ -414,4 +413,30 @@ func finiteOr(v float64) any {
 		return nil
 	}
 	return v
+}
+
+// checkpointOf returns the name of the checkpoint that the model.json in dir names ("" if none).
+func checkpointOf(dir string) string {
+	b, err := modeldir.Read(dir)
+	if err != nil {
+		return ""
+	}
+	var head struct {
+		Checkpoint string `json:"checkpoint"`
+	}
+	json.Unmarshal(b, &head)
+	return head.Checkpoint
+}
+
+// increasingK returns the per-epoch k and learning-rate schedules of the original's upper
+// pretraining RBMs: k grows by one every `every` epochs from k0, and the rate is lr divided by
+// the block number 1, 2, 3, … (dbm_mnist.py's make_rbm2: n_gibbs_steps = arange(k0, …) and
+// learning_rate = lr / arange(1, …), each value repeated `every` times).
+func increasingK(k0 int, lr float64, epochs, every int) ([]int, []float64) {
+	ks, lrs := make([]int, epochs), make([]float64, epochs)
+	for e := range ks {
+		block := e / every
+		ks[e], lrs[e] = k0+block, lr/float64(1+block)
+	}
+	return ks, lrs
 }

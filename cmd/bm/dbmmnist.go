@@ -42,9 +42,12 @@ const dbmMNISTEpilog = `Where bm dbm-mnist differs from dbm_mnist.py on purpose:
   --gpu defaults to '' (CPU). --data-path (default data/) replaces the hard-coded ../data/;
       the model folders default to models/... instead of ../models/....
   After the DBM, AIS estimates log Z (--ais-betas, --ais-runs) and the mean test lower bound
-      is printed and written to <dbm-dirpath>/../results.json.
+      is printed and written to <dbm-dirpath>/results.json.
   The fine-tuned MLP restores its best validation epoch's weights unless --mlp-keep-last.
-Stages whose model exists are reused; an interrupted stage resumes when run again.`
+Schedules are indexed from their first element at epoch 1; the original's epoch 1 takes the
+second (so the DBM's rate starts at lr[2], not at the second value of its geomspace).
+Stages whose model exists are reused and interrupted RBMs and DBM resume when run again; the
+fine-tuning stage always runs (again), replacing its logs, predictions and model.`
 
 // parser returns the command line of dbm_mnist.py, bound to a.
 func (a *dbmMNISTArgs) parser() *pyargs.Parser {
@@ -52,7 +55,7 @@ func (a *dbmMNISTArgs) parser() *pyargs.Parser {
 	p.Epilog = dbmMNISTEpilog
 	a.registerGPU(p)
 	p.Int("--n-train", &a.nTrain, 59000, "number of training examples").Metavar("N").Validate(positiveInt(&a.nTrain))
-	p.Int("--n-val", &a.nVal, 1000, "number of validation examples").Metavar("N")
+	p.Int("--n-val", &a.nVal, 1000, "number of validation examples").Metavar("N").Validate(nonNegativeInt(&a.nVal))
 	p.Int("--increase-n-gibbs-steps-every", &a.every, 20, "increase number of Gibbs steps every specified number of epochs for RBM #2").Metavar("I")
 	p.Ints("--n-hiddens", &a.hiddens, []int{512, 1024}, "numbers of hidden units").Metavar("N").Validate(positiveInts(&a.hiddens))
 	p.Ints("--n-gibbs-steps", &a.k, []int{1, 1, 1}, "(initial) number of Gibbs steps for CD/PCD").Metavar("N").Validate(positiveInts(&a.k))
@@ -90,6 +93,9 @@ func cmdDBMMNIST(args []string) int {
 		a.lr = []float64{0.05, 0.01, 2e-3}
 	}
 	n := len(a.hiddens)
+	if n != 2 {
+		return p.Report(p.Errorf("--n-hiddens", "%d layers: the original's program (and its --rbm1-dirpath, --rbm2-dirpath) has 2; use bm dbm for other depths", n))
+	}
 	var err error
 	rep := func(name string, v any) {
 		if err != nil {
@@ -115,9 +121,6 @@ func cmdDBMMNIST(args []string) int {
 	}{{"--n-gibbs-steps", &a.k}, {"--lr", &a.lr}, {"--epochs", &a.epochs}, {"--batch-size", &a.batch}, {"--l2", &a.l2},
 		{"--random-seed", &a.seeds}, {"--sparsity-target", &a.spTarget}, {"--sparsity-cost", &a.spCost}, {"--mlp-lrm", &a.mlp.lrm}} {
 		rep(f.name, f.v)
-	}
-	if err == nil && n != 2 {
-		err = p.Errorf("--n-hiddens", "%d layers: the original's program (and its --rbm1-dirpath, --rbm2-dirpath) has 2; use bm dbm for other depths", n)
 	}
 	if err != nil {
 		return p.Report(err)
@@ -162,7 +165,7 @@ func runDBMMNIST(a *dbmMNISTArgs) error {
 	if a.mlp.stopAfterRB {
 		return nil
 	}
-	d, err := loadLabeled(mnist, a.nTrain, a.nVal, 42)
+	d, err := loadLabeled(mnist, a.nTrain, a.nVal, f.data.splitSeed)
 	if err != nil {
 		return err
 	}

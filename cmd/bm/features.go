@@ -102,6 +102,9 @@ func (f *featurizer) inputs() int {
 
 // transform returns the features of every row of x, in chunks, calling progress after each.
 func (f *featurizer) transform(x *dataset.Matrix[float32], progress func(done, total int)) (*dataset.Matrix[float32], error) {
+	if x.Rows == 0 {
+		return nil, fmt.Errorf("the data has no rows")
+	}
 	if x.Cols != f.inputs() {
 		return nil, fmt.Errorf("the data has %d columns, the model %d visible units", x.Cols, f.inputs())
 	}

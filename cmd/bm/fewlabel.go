@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"math"
 	"os"
 	"os/signal"
 	"path/filepath"
@@ -30,14 +31,20 @@ type fewLabelRow struct {
 	lrm          []float64 // pretrained multipliers (random init uses 1 everywhere)
 }
 
-func fewLabelRows(kind string) []fewLabelRow {
+// fewLabelRows returns the rows for a model with the given number of hidden layers.
+func fewLabelRows(kind string, hidden int) []fewLabelRow {
 	lrm := func(rbmV, dbmV []float64) []float64 {
 		if kind == "rbm" {
 			return rbmV
 		}
 		return dbmV
 	}
-	dbmLRM := []float64{0.01, 0.1, 1}
+	// The DBM's multipliers are the original's 0.01, 0.1, 1 for two hidden layers: a tenth
+	// for each layer further from the output.
+	dbmLRM := make([]float64, hidden+1)
+	for i := range dbmLRM {
+		dbmLRM[i] = math.Pow(10, -float64(hidden-i))
+	}
 	return []fewLabelRow{
 		{"60k", "full", 55000, 5000, 128, mlp.ValAcc, 100, lrm([]float64{0.1, 1}, dbmLRM)},
 		{"10k", "10k", 9000, 1000, 128, mlp.ValAcc, 100, lrm([]float64{0.01, 1}, dbmLRM)},
@@ -130,14 +137,14 @@ func fewLabel(model, data, out, rowList string, l2 float64, keepLast bool, dtype
 		want[strings.TrimSpace(r)] = true
 	}
 	for r := range want {
-		if !slices.ContainsFunc(fewLabelRows(kind), func(x fewLabelRow) bool { return x.name == r }) {
+		if !slices.ContainsFunc(fewLabelRows(kind, 1), func(x fewLabelRow) bool { return x.name == r }) {
 			return flagErr("rows", "unknown row %q (want 60k, 10k, 1k or 100)", r)
 		}
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
 	var results []fewLabelResult
-	for _, row := range fewLabelRows(kind) {
+	for _, row := range fewLabelRows(kind, len(pretrained)) {
 		if !want[row.name] {
 			continue
 		}

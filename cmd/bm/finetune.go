@@ -93,7 +93,7 @@ func randomLayers(sizes []int, seeds []int64) []mlp.Layer {
 // config returns the MLP configuration of the run for inputs columns and classes outputs.
 func (f *fineTune) config(inputs, classes int) (mlp.Config, error) {
 	if len(f.lrm) != len(f.hidden)+1 {
-		return mlp.Config{}, flagErr("mlp-lrm", "%d multipliers for %d layers", len(f.lrm), len(f.hidden)+1)
+		return mlp.Config{}, fmt.Errorf("fine-tuning: %d learning-rate multipliers for %d layers", len(f.lrm), len(f.hidden)+1)
 	}
 	layers := append([]mlp.Layer(nil), f.hidden...)
 	layers = append(layers, mlp.Layer{Units: classes, Activation: mlp.Softmax, Seed: f.outSeed})
@@ -107,7 +107,7 @@ func (f *fineTune) config(inputs, classes int) (mlp.Config, error) {
 	c := mlp.Config{Inputs: inputs, Layers: layers, DType: f.dtype, BatchSize: f.batch, Epochs: f.epochs,
 		Shuffle: f.shuffle, Seed: f.outSeed, Threads: f.threads, GPU: f.gpu}
 	if err := c.Validate(); err != nil {
-		return c, flagErr("mlp-*", "%v", err)
+		return c, fmt.Errorf("fine-tuning: %w", err)
 	}
 	return c, nil
 }
@@ -132,6 +132,10 @@ func (f *fineTune) run(ctx context.Context, d *labeled, what string) (*ftResult,
 	defer m.Close()
 	var runs *tfevents.Runs
 	if f.dir != "" {
+		// A rerun replaces the logs of the last one, so TensorBoard does not overlay them.
+		if err := os.RemoveAll(filepath.Join(f.dir, "logs")); err != nil {
+			return nil, err
+		}
 		if runs, err = tfevents.NewRuns(filepath.Join(f.dir, "logs")); err != nil {
 			return nil, err
 		}
@@ -145,7 +149,9 @@ func (f *fineTune) run(ctx context.Context, d *labeled, what string) (*ftResult,
 		d.train.Rows, rowsOf(d.valOrNil()), d.test.Rows, c.Epochs, c.BatchSize, f.monitor)
 	val := d.valOrNil()
 	opts := &mlp.FitOptions{Monitor: f.monitor}
-	if val != nil {
+	if val == nil {
+		log.Printf("%s: no validation rows: all %d epochs run, without early stopping, learning-rate reduction or best-epoch weights", what, c.Epochs)
+	} else {
 		// The original's callbacks: EarlyStopping(patience=12), ReduceLROnPlateau(factor=0.2,
 		// patience=6, min_lr=1e-5), both on the monitored metric.
 		opts.EarlyStopping = &mlp.EarlyStopping{Patience: 12}

@@ -295,6 +295,9 @@ func TestOriginalFlagErrors(t *testing.T) {
 		{[]string{"dbm-mnist", "--sparsity-cost", "1", "2", "3"}, "--sparsity-cost"},
 		{[]string{"dbm-mnist", "--batch-size", "0"}, "--batch-size"},
 		{[]string{"few-label", "-rows", "5k", "-model", "nowhere"}, ""},
+		{[]string{"dbm-mnist", "--n-hiddens", "500"}, "--n-hiddens"},
+		{[]string{"rbm-mnist", "--n-val", "-5", "--data-path", "nowhere"}, "--n-val"},
+		{[]string{"dbm-mnist", "--n-val", "-5"}, "--n-val"},
 	} {
 		var code int
 		stderr := captureStderr(t, func() { code = run(tc.args) })
@@ -302,8 +305,19 @@ func TestOriginalFlagErrors(t *testing.T) {
 		if tc.flag == "" {
 			want = 1 // a missing model is not a usage error
 		}
-		if code != want || !strings.Contains(stderr, tc.flag) {
+		named := strings.Contains(stderr, "argument "+tc.flag+":") || strings.Contains(stderr, "unrecognized arguments: "+tc.flag) ||
+			strings.Contains(stderr, "flag "+tc.flag)
+		if code != want || (tc.flag != "" && !named) {
 			t.Errorf("%v: exit %d, want %d naming %s:\n%s", tc.args, code, want, tc.flag, stderr)
 		}
+	}
+}
+
+// TestIncreasingK checks the upper RBMs' schedules: k from its start, the rate divided by the
+// block number (not by k).
+func TestIncreasingK(t *testing.T) {
+	ks, lrs := increasingK(2, 0.6, 5, 2)
+	if !reflect.DeepEqual(ks, []int{2, 2, 3, 3, 4}) || !reflect.DeepEqual(lrs, []float64{0.6, 0.6, 0.3, 0.3, 0.2}) {
+		t.Errorf("k %v, lr %v", ks, lrs)
 	}
 }

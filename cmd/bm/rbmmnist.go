@@ -73,10 +73,14 @@ func (a *mlpArgs) fineTune(hidden []mlp.Layer, outSeed int64, lrm []float64, wei
 	if err != nil {
 		return nil, err
 	}
-	name := strings.TrimRight(filepath.Base(a.savePrefix+"x"), "x") + "mlp"
+	name := strings.TrimSuffix(filepath.Base(a.savePrefix+"x"), "x") + "mlp"
+	dir := ""
+	if a.savePrefix != "" {
+		dir = a.savePrefix + "mlp"
+	}
 	return &fineTune{hidden: hidden, outSeed: outSeed, lrm: lrm, l2: a.l2, epochs: a.epochs, batch: a.batch,
 		monitor: a.valMetric, restoreBest: !a.keepLast, shuffle: a.shuffle, dtype: dt, gpu: r.gpu, quiet: r.quiet,
-		threads: r.threads, prefix: a.savePrefix, dir: a.savePrefix + "mlp", export: a.exportDir, name: name, weights: weights}, nil
+		threads: r.threads, prefix: a.savePrefix, dir: dir, export: a.exportDir, name: name, weights: weights}, nil
 }
 
 func nonNegative(v *float64) func() error {
@@ -112,6 +116,15 @@ func positiveInt(v *int) func() error {
 	return func() error {
 		if *v <= 0 {
 			return errors.New("want an integer > 0")
+		}
+		return nil
+	}
+}
+
+func nonNegativeInt(v *int) func() error {
+	return func() error {
+		if *v < 0 {
+			return errors.New("want an integer ≥ 0")
 		}
 		return nil
 	}
@@ -159,7 +172,10 @@ const rbmMNISTEpilog = `Where bm rbm-mnist differs from rbm_mnist.py on purpose:
       ../data/ and ../models/rbm_mnist/); MNIST is read from <data-path>/mnist/.
   The fine-tuned MLP restores its best validation epoch's weights unless --mlp-keep-last.
   RBM features are p(h|x) of the data (the original returns p(h|v) after the Gibbs chain).
-Stages whose model exists are reused; an interrupted stage resumes when run again.`
+Schedules (--lr and --n-gibbs-steps lists, momentum) are indexed from their first element at
+epoch 1; the original's epoch 1 takes the second (docs: rbm package).
+Stages whose model exists are reused and an interrupted RBM resumes when run again; the
+fine-tuning stage always runs (again), replacing its logs, predictions and model.`
 
 // parser returns the command line of rbm_mnist.py, bound to a.
 func (a *rbmMNISTArgs) parser() *pyargs.Parser {
@@ -167,7 +183,7 @@ func (a *rbmMNISTArgs) parser() *pyargs.Parser {
 	p.Epilog = rbmMNISTEpilog
 	a.registerGPU(p)
 	p.Int("--n-train", &a.nTrain, 55000, "number of training examples").Metavar("N").Validate(positiveInt(&a.nTrain))
-	p.Int("--n-val", &a.nVal, 5000, "number of validation examples").Metavar("N")
+	p.Int("--n-val", &a.nVal, 5000, "number of validation examples").Metavar("N").Validate(nonNegativeInt(&a.nVal))
 	p.String("--data-path", &a.dataPath, "data/", "directory for storing augmented data etc.").Metavar("PATH")
 	p.Int("--n-hidden", &a.nHidden, 1024, "number of hidden units").Metavar("N").Validate(positiveInt(&a.nHidden))
 	p.Float("--w-init", &a.wInit, 0.01, "initialize weights from zero-centered Gaussian with this standard deviation").Metavar("STD").Validate(positive(&a.wInit))
@@ -236,7 +252,7 @@ func runRBMMNIST(a *rbmMNISTArgs, lrm []float64) error {
 		return nil
 	}
 	// Stage 2: the MLP, from the RBM's weights or from random ones.
-	d, err := loadLabeled(mnist, a.nTrain, a.nVal, 42)
+	d, err := loadLabeled(mnist, a.nTrain, a.nVal, tf.data.splitSeed)
 	if err != nil {
 		return err
 	}
