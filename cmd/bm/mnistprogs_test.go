@@ -316,8 +316,8 @@ func TestOriginalFlagErrors(t *testing.T) {
 // TestIncreasingK checks the upper RBMs' schedules: k from its start, the rate divided by the
 // block number (not by k).
 func TestIncreasingK(t *testing.T) {
-	ks, lrs := increasingK(2, 0.6, 5, 2)
-	if !reflect.DeepEqual(ks, []int{2, 2, 3, 3, 4}) || !reflect.DeepEqual(lrs, []float64{0.6, 0.6, 0.3, 0.3, 0.2}) {
+	ks, lrs := increasingK(2, 0.75, 5, 2)
+	if !reflect.DeepEqual(ks, []int{2, 2, 3, 3, 4}) || !reflect.DeepEqual(lrs, []float64{0.75, 0.75, 0.375, 0.375, 0.25}) {
 		t.Errorf("k %v, lr %v", ks, lrs)
 	}
 }
