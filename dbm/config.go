@@ -6,8 +6,8 @@ import (
 
 	tf "github.com/galeone/tensorflow/tensorflow/go"
 
-	"github.com/boltzmann-go/boltzmann/rbm"
 	"github.com/boltzmann-go/boltzmann/optim"
+	"github.com/boltzmann-go/boltzmann/rbm"
 	"github.com/boltzmann-go/boltzmann/tfops"
 )
 
