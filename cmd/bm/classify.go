@@ -51,7 +51,7 @@ func (f *classifyFlags) flagSet() *flag.FlagSet {
 	fs.Float64Var(&f.svmGamma, "svm-gamma", 0, "SVM: RBF width γ (0: 1/n_features, the original's scikit-learn default)")
 	fs.Float64Var(&f.svmTol, "svm-tol", 1e-6, "SVM: stopping tolerance on the KKT violation (the original's 1e-6)")
 	fs.IntVar(&f.rffDim, "rff-dim", 4000, "svm-rff: random Fourier features")
-	fs.Float64Var(&f.rffC, "rff-c", 1, "svm-rff: C of the linear SVM on the random features")
+	fs.Float64Var(&f.rffC, "rff-c", 10, "svm-rff: C of the linear SVM on the random features (10 matched the exact SVM on 10,000 MNIST RBM features)")
 	fs.Uint64Var(&f.seed, "seed", 1337, "seed of the random features and the linear SVM's shuffles")
 	fs.StringVar(&f.out, "out", "runs/classify", "folder for confusion_<classifier>.png and results.json")
 	fs.BoolVar(&f.quiet, "quiet", false, "no progress bars")
