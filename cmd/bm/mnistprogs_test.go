@@ -231,7 +231,7 @@ func TestOriginalFlagDefaults(t *testing.T) {
 		!reflect.DeepEqual(r.k, []int{1}) || r.epochs != 120 || r.batch != 10 || r.l2 != 1e-5 || r.sampleV ||
 		r.dropout != 1 || r.spTarget != 0.1 || r.spCost != 1e-5 || r.spDamping != 0.9 || r.seed != 1337 || r.dtype != "float32" ||
 		r.mlp.noInit || r.mlp.l2 != 1e-5 || !reflect.DeepEqual(r.mlp.lrm, []float64{0.1, 1}) || r.mlp.epochs != 100 ||
-		r.mlp.valMetric != "val_acc" || r.mlp.batch != 128 || r.mlp.savePrefix != "data/rbm_" || r.momentumRule != "classical" ||
+		r.mlp.valMetric != "val_acc" || r.mlp.batch != 128 || r.mlp.dropout != 0 || r.mlp.savePrefix != "data/rbm_" || r.momentumRule != "classical" ||
 		!reflect.DeepEqual(r.lr, []float64{0.01}) {
 		t.Errorf("rbm-mnist defaults: %+v", r)
 	}
@@ -287,6 +287,7 @@ func TestOriginalFlagErrors(t *testing.T) {
 		{[]string{"rbm-mnist", "--mlp-lrm", "0.1", "1", "2"}, "--mlp-lrm"},
 		{[]string{"rbm-mnist", "--mlp-no-init=yes"}, "--mlp-no-init"},
 		{[]string{"rbm-mnist", "--dtype", "float16"}, "--dtype"},
+		{[]string{"rbm-mnist", "--mlp-dropout", "1"}, "--mlp-dropout"},
 		{[]string{"rbm-mnist", "--momentum-rule", "nesterov"}, "--momentum-rule"},
 		{[]string{"rbm-mnist", "--bogus"}, "--bogus"},
 		{[]string{"dbm-mnist", "--epochs", "1", "2"}, "--epochs"},

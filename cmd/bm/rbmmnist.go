@@ -29,6 +29,7 @@ type mlpArgs struct {
 	keepLast    bool
 	shuffle     bool
 	exportDir   string
+	dropout     float64
 	stopAfterRB bool
 }
 
@@ -41,6 +42,12 @@ func (a *mlpArgs) register(p *pyargs.Parser, lrm []float64, prefix string) {
 	p.Int("--mlp-batch-size", &a.batch, 128, "input batch size for training").Metavar("N").Validate(positiveInt(&a.batch))
 	p.String("--mlp-save-prefix", &a.savePrefix, prefix, "prefix to save MLP predictions and targets").Metavar("PREFIX")
 	p.StoreTrue("--mlp-keep-last", &a.keepLast, "keep the last epoch's weights as the original (Keras 2.0.8) does; by default the best validation epoch's weights are restored")
+	p.Float("--mlp-dropout", &a.dropout, 0, "dropout rate on the inputs of every MLP layer (not in the original's MNIST programs; its CIFAR program has --mlp-dropout)").Metavar("P").Validate(func() error {
+		if !(a.dropout >= 0 && a.dropout < 1) {
+			return errors.New("want a rate in [0, 1)")
+		}
+		return nil
+	})
 	p.StoreTrue("--mlp-shuffle", &a.shuffle, "shuffle the training rows every epoch (the original trains with shuffle=False)")
 	p.String("--export-dir", &a.exportDir, "savedmodels", "export the fine-tuned classifier as a SavedModel under this folder ('' for none)").Metavar("DIR")
 	p.StoreTrue("--no-mlp", &a.stopAfterRB, "stop after the generative model (no fine-tuning)")
@@ -79,7 +86,7 @@ func (a *mlpArgs) fineTune(hidden []mlp.Layer, outSeed int64, lrm []float64, wei
 		dir = a.savePrefix + "mlp"
 	}
 	return &fineTune{hidden: hidden, outSeed: outSeed, lrm: lrm, l2: a.l2, epochs: a.epochs, batch: a.batch,
-		monitor: a.valMetric, restoreBest: !a.keepLast, shuffle: a.shuffle, dtype: dt, gpu: r.gpu, quiet: r.quiet,
+		monitor: a.valMetric, restoreBest: !a.keepLast, shuffle: a.shuffle, dropout: a.dropout, dtype: dt, gpu: r.gpu, quiet: r.quiet,
 		threads: r.threads, prefix: a.savePrefix, dir: dir, export: a.exportDir, name: name, weights: weights}, nil
 }
 
