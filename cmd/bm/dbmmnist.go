@@ -8,9 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 
-	"github.com/boltzmann-go/boltzmann/dbm"
 	"github.com/boltzmann-go/boltzmann/internal/pyargs"
-	"github.com/boltzmann-go/boltzmann/mlp"
 	"github.com/boltzmann-go/boltzmann/optim"
 )
 
@@ -169,22 +167,7 @@ func runDBMMNIST(a *dbmMNISTArgs) error {
 	if err != nil {
 		return err
 	}
-	seeds := []int64{3333, 4444}
-	var hidden []mlp.Layer
-	if a.mlp.noInit {
-		hidden = randomLayers(a.hiddens, seeds)
-	} else {
-		m, err := dbm.Load(f.modelDir())
-		if err != nil {
-			return err
-		}
-		hidden, err = layersFromDBM(m, seeds)
-		m.Close()
-		if err != nil {
-			return err
-		}
-	}
-	ft, err := a.mlp.fineTune(hidden, 5555, a.mlp.lrm, []string{"W1_finetuned", "W2_finetuned"}, a.runArgs)
+	ft, err := a.mlp.fineTune(f.modelDir(), a.mlp.lrm, a.runArgs)
 	if err != nil {
 		return err
 	}

@@ -11,10 +11,8 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/boltzmann-go/boltzmann/dbm"
 	"github.com/boltzmann-go/boltzmann/internal/atomicfile"
 	"github.com/boltzmann-go/boltzmann/mlp"
-	"github.com/boltzmann-go/boltzmann/rbm"
 	"github.com/boltzmann-go/boltzmann/tfops"
 )
 
@@ -92,45 +90,9 @@ func fewLabel(model, data, out, rowList string, l2 float64, keepLast bool, dtype
 	if err != nil {
 		return err
 	}
-	// The pretrained layers and their random-init twins (the original's Glorot seeds).
-	var sizes []int
-	var pretrained []mlp.Layer
-	var seeds []int64
-	outSeed := int64(2222)
-	weights := []string{"W_finetuned"}
-	if kind == "rbm" {
-		r, err := rbm.Load(dir)
-		if err != nil {
-			return err
-		}
-		pretrained, err = layersFromRBM(r, 1111)
-		r.Close()
-		if err != nil {
-			return err
-		}
-		seeds = []int64{1111}
-	} else {
-		m, err := dbm.Load(dir)
-		if err != nil {
-			return err
-		}
-		L := len(m.Config().Sizes) - 1
-		for l := 0; l < L; l++ {
-			seeds = append(seeds, int64(3333+1111*l))
-		}
-		pretrained, err = layersFromDBM(m, seeds)
-		m.Close()
-		if err != nil {
-			return err
-		}
-		outSeed = int64(3333 + 1111*L)
-		weights = nil
-		for l := 1; l <= L; l++ {
-			weights = append(weights, fmt.Sprintf("W%d_finetuned", l))
-		}
-	}
-	for _, l := range pretrained {
-		sizes = append(sizes, l.Units)
+	net, err := loadInitNet(dir)
+	if err != nil {
+		return err
 	}
 	want := map[string]bool{}
 	for _, r := range strings.Split(rowList, ",") {
@@ -144,7 +106,7 @@ func fewLabel(model, data, out, rowList string, l2 float64, keepLast bool, dtype
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
 	var results []fewLabelResult
-	for _, row := range fewLabelRows(kind, len(pretrained)) {
+	for _, row := range fewLabelRows(kind, len(net.layers)) {
 		if !want[row.name] {
 			continue
 		}
@@ -155,14 +117,13 @@ func fewLabel(model, data, out, rowList string, l2 float64, keepLast bool, dtype
 		res := fewLabelResult{Labeled: row.name, NTrain: row.nTrain, NVal: row.nVal}
 		for _, init := range []bool{true, false} {
 			ft := &fineTune{l2: l2, epochs: row.epochs, batch: row.batch, monitor: row.monitor, restoreBest: !keepLast,
-				dtype: dt, gpu: gpu, threads: threads, quiet: quiet, outSeed: outSeed, weights: weights}
+				dtype: dt, gpu: gpu, threads: threads, quiet: quiet, outSeed: net.outSeed, weights: net.weights, hidden: net.hidden(!init)}
 			stem := kind + "_" + row.prefix + "_"
 			if init {
-				ft.hidden, ft.lrm = pretrained, row.lrm
+				ft.lrm = row.lrm
 			} else {
 				stem = kind + "_no_init_" + row.prefix + "_"
-				ft.hidden = randomLayers(sizes, seeds)
-				for range len(sizes) + 1 {
+				for range len(net.layers) + 1 {
 					ft.lrm = append(ft.lrm, 1)
 				}
 			}

@@ -57,35 +57,66 @@ type ftResult struct {
 	Interrupted      bool
 }
 
-// layersFromRBM returns the hidden layer of an MLP started at an RBM: kernel W, bias the hidden
-// bias, sigmoid units.
-func layersFromRBM(r *rbm.RBM, seed int64) ([]mlp.Layer, error) {
-	w, _, hb, err := r.Weights()
+// initNet is the start of a fine-tuned MLP: one sigmoid layer per hidden layer of a pretrained
+// RBM (W, hidden bias) or DBM (W_l, b_{l+1}), the original's Glorot seeds for the random-init
+// baseline (RBM: 1111, output 2222; DBM: 3333, 4444, …, output the next) and the names of the
+// saved fine-tuned kernels (W_finetuned; W1_finetuned, W2_finetuned, …).
+type initNet struct {
+	layers  []mlp.Layer
+	seeds   []int64
+	outSeed int64
+	weights []string
+}
+
+// loadInitNet reads the RBM or DBM saved in dir (a model folder, or a run folder holding model/).
+func loadInitNet(dir string) (*initNet, error) {
+	dir = resolveModelDir(dir)
+	kind, err := modelKind(dir)
 	if err != nil {
 		return nil, err
 	}
-	return []mlp.Layer{{Units: r.Config().NumHidden, Activation: mlp.Sigmoid, InitW: w, InitB: hb, Seed: seed}}, nil
-}
-
-// layersFromDBM returns one sigmoid layer per DBM hidden layer, started at W_l and b_{l+1}.
-func layersFromDBM(m *dbm.DBM, seeds []int64) ([]mlp.Layer, error) {
+	if kind == "rbm" {
+		r, err := rbm.Load(dir)
+		if err != nil {
+			return nil, err
+		}
+		defer r.Close()
+		w, _, hb, err := r.Weights()
+		if err != nil {
+			return nil, err
+		}
+		return &initNet{layers: []mlp.Layer{{Units: r.Config().NumHidden, Activation: mlp.Sigmoid, InitW: w, InitB: hb, Seed: 1111}},
+			seeds: []int64{1111}, outSeed: 2222, weights: []string{"W_finetuned"}}, nil
+	}
+	m, err := dbm.Load(dir)
+	if err != nil {
+		return nil, err
+	}
+	defer m.Close()
 	p, err := m.Parameters()
 	if err != nil {
 		return nil, err
 	}
 	sizes := m.Config().Sizes
-	var out []mlp.Layer
+	n := &initNet{outSeed: int64(3333 + 1111*len(p.W))}
 	for l := range p.W {
-		out = append(out, mlp.Layer{Units: sizes[l+1], Activation: mlp.Sigmoid, InitW: p.W[l], InitB: p.B[l+1], Seed: seeds[l]})
+		seed := int64(3333 + 1111*l)
+		n.layers = append(n.layers, mlp.Layer{Units: sizes[l+1], Activation: mlp.Sigmoid, InitW: p.W[l], InitB: p.B[l+1], Seed: seed})
+		n.seeds = append(n.seeds, seed)
+		n.weights = append(n.weights, fmt.Sprintf("W%d_finetuned", l+1))
 	}
-	return out, nil
+	return n, nil
 }
 
-// randomLayers returns sigmoid layers of the given sizes with Glorot draws from seeds.
-func randomLayers(sizes []int, seeds []int64) []mlp.Layer {
-	out := make([]mlp.Layer, len(sizes))
-	for i, n := range sizes {
-		out[i] = mlp.Layer{Units: n, Activation: mlp.Sigmoid, Seed: seeds[i]}
+// hidden returns the pretrained layers, or with random the same sizes with Glorot draws from
+// the original's seeds.
+func (n *initNet) hidden(random bool) []mlp.Layer {
+	if !random {
+		return n.layers
+	}
+	out := make([]mlp.Layer, len(n.layers))
+	for i, l := range n.layers {
+		out[i] = mlp.Layer{Units: l.Units, Activation: mlp.Sigmoid, Seed: n.seeds[i]}
 	}
 	return out
 }
@@ -145,9 +176,9 @@ func (f *fineTune) run(ctx context.Context, d *labeled, what string) (*ftResult,
 	for _, l := range c.Layers {
 		sizes += fmt.Sprintf("-%d", l.Units)
 	}
-	log.Printf("%s: MLP %s on %d rows (validation %d, test %d), at most %d epochs of %d, monitor %s", what, sizes,
-		d.train.Rows, rowsOf(d.valOrNil()), d.test.Rows, c.Epochs, c.BatchSize, f.monitor)
 	val := d.valOrNil()
+	log.Printf("%s: MLP %s on %d rows (validation %d, test %d), at most %d epochs of %d, monitor %s", what, sizes,
+		d.train.Rows, rowsOf(val), d.test.Rows, c.Epochs, c.BatchSize, f.monitor)
 	opts := &mlp.FitOptions{Monitor: f.monitor}
 	if val == nil {
 		log.Printf("%s: no validation rows: all %d epochs run, without early stopping, learning-rate reduction or best-epoch weights", what, c.Epochs)

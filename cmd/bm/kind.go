@@ -24,3 +24,19 @@ func modelKind(dir string) (string, error) {
 	}
 	return head.Kind, nil
 }
+
+// savedEpoch returns the completed epochs that the model.json in dir records, without loading
+// the model.
+func savedEpoch(dir string) (int, error) {
+	b, err := modeldir.Read(dir)
+	if err != nil {
+		return 0, err
+	}
+	var head struct {
+		Epoch int `json:"epoch"`
+	}
+	if err := json.Unmarshal(b, &head); err != nil {
+		return 0, fmt.Errorf("%s: corrupt %s: %w", dir, modeldir.File, err)
+	}
+	return head.Epoch, nil
+}

@@ -13,7 +13,6 @@ import (
 	"github.com/boltzmann-go/boltzmann/internal/pyargs"
 	"github.com/boltzmann-go/boltzmann/mlp"
 	"github.com/boltzmann-go/boltzmann/optim"
-	"github.com/boltzmann-go/boltzmann/rbm"
 	"github.com/boltzmann-go/boltzmann/tfops"
 )
 
@@ -74,8 +73,13 @@ func (r *runArgs) registerGPU(p *pyargs.Parser) {
 	p.String("--gpu", &r.gpu, "", "ID of GPU to use ('' for the CPU)").Metavar("ID")
 }
 
-// fineTune returns the fine-tuning stage for these flags; layers are the hidden layers.
-func (a *mlpArgs) fineTune(hidden []mlp.Layer, outSeed int64, lrm []float64, weights []string, r runArgs) (*fineTune, error) {
+// fineTune returns the fine-tuning stage for these flags, started at the pretrained model in dir
+// (or at random weights with --mlp-no-init).
+func (a *mlpArgs) fineTune(modelDir string, lrm []float64, r runArgs) (*fineTune, error) {
+	net, err := loadInitNet(modelDir)
+	if err != nil {
+		return nil, err
+	}
 	dt, err := tfops.ParseDType(r.dtype)
 	if err != nil {
 		return nil, err
@@ -85,9 +89,9 @@ func (a *mlpArgs) fineTune(hidden []mlp.Layer, outSeed int64, lrm []float64, wei
 	if a.savePrefix != "" {
 		dir = a.savePrefix + "mlp"
 	}
-	return &fineTune{hidden: hidden, outSeed: outSeed, lrm: lrm, l2: a.l2, epochs: a.epochs, batch: a.batch,
+	return &fineTune{hidden: net.hidden(a.noInit), outSeed: net.outSeed, lrm: lrm, l2: a.l2, epochs: a.epochs, batch: a.batch,
 		monitor: a.valMetric, restoreBest: !a.keepLast, shuffle: a.shuffle, dropout: a.dropout, dtype: dt, gpu: r.gpu, quiet: r.quiet,
-		threads: r.threads, prefix: a.savePrefix, dir: dir, export: a.exportDir, name: name, weights: weights}, nil
+		threads: r.threads, prefix: a.savePrefix, dir: dir, export: a.exportDir, name: name, weights: net.weights}, nil
 }
 
 func nonNegative(v *float64) func() error {
@@ -244,16 +248,10 @@ func runRBMMNIST(a *rbmMNISTArgs, lrm []float64) error {
 	tf.spTarget, tf.spCost, tf.spDamping, tf.momentumRule = a.spTarget, a.spCost, a.spDamping, a.momentumRule
 	tf.seed, tf.dtype, tf.out, tf.gpu, tf.quiet, tf.threads = int64(a.seed), a.dtype, a.modelDir, a.gpu, a.quiet, a.threads
 	modelDir := filepath.Join(a.modelDir, "model")
-	if r, err := rbm.Load(modelDir); err == nil && r.Epoch() >= a.epochs {
-		log.Printf("RBM: using the trained model in %s (%d epochs)", modelDir, r.Epoch())
-		r.Close()
-	} else {
-		if r != nil {
-			r.Close()
-		}
-		if err := train(&tf); err != nil {
-			return err
-		}
+	if e, err := savedEpoch(modelDir); err == nil && e >= a.epochs {
+		log.Printf("RBM: using the trained model in %s (%d epochs)", modelDir, e)
+	} else if err := train(&tf); err != nil {
+		return err
 	}
 	if a.mlp.stopAfterRB {
 		return nil
@@ -263,21 +261,7 @@ func runRBMMNIST(a *rbmMNISTArgs, lrm []float64) error {
 	if err != nil {
 		return err
 	}
-	var hidden []mlp.Layer
-	if a.mlp.noInit {
-		hidden = randomLayers([]int{a.nHidden}, []int64{1111})
-	} else {
-		r, err := rbm.Load(modelDir)
-		if err != nil {
-			return err
-		}
-		hidden, err = layersFromRBM(r, 1111)
-		r.Close()
-		if err != nil {
-			return err
-		}
-	}
-	ft, err := a.mlp.fineTune(hidden, 2222, lrm, []string{"W_finetuned"}, a.runArgs)
+	ft, err := a.mlp.fineTune(modelDir, lrm, a.runArgs)
 	if err != nil {
 		return err
 	}
