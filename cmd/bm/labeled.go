@@ -14,15 +14,54 @@ import (
 type labeled struct {
 	train, val, test    *dataset.Matrix[float32]
 	yTrain, yVal, yTest []int
-	shape               []int // image shape [h, w, c]
 }
 
-// loadLabeled reads an MNIST folder (IDX files) or a CIFAR-10 folder (data_batch_*.bin).
+// loadLabeled reads an MNIST folder (IDX files) or a CIFAR-10 folder (data_batch_*.bin) and
+// splits its training images as dataset.Split does.
 func loadLabeled(path string, nTrain, nVal int, seed uint64) (*labeled, error) {
-	load := dataset.LoadMNIST
-	if isCIFAR(path) {
-		load = dataset.LoadCIFAR10
+	x, y, err := readLabeledSet(path, false)
+	if err != nil {
+		return nil, err
 	}
+	xt, yt, err := readLabeledSet(path, true)
+	if err != nil {
+		return nil, err
+	}
+	if nTrain <= 0 || nVal < 0 || nTrain+nVal > x.Rows {
+		return nil, flagErr("n-train", "%d training + %d validation rows, but %s has %d training images", nTrain, nVal, path, x.Rows)
+	}
+	ti, vi, err := dataset.SplitIndices(x.Rows, nTrain, nVal, seed)
+	if err != nil {
+		return nil, err
+	}
+	return &labeled{train: x.Gather(ti), val: x.Gather(vi), test: xt, yTrain: pick(y, ti), yVal: pick(y, vi), yTest: yt}, nil
+}
+
+// pick returns y[idx[0]], y[idx[1]], ….
+func pick(y []int, idx []int) []int {
+	out := make([]int, len(idx))
+	for k, i := range idx {
+		out[k] = y[i]
+	}
+	return out
+}
+
+// readSet reads the training or test images of an MNIST or CIFAR-10 folder with their labels,
+// or the rows of an IDX or .npy file (no labels).
+func readSet(path string, test bool) (*dataset.Matrix[float32], []int, error) {
+	if st, err := os.Stat(path); err == nil && !st.IsDir() {
+		if test {
+			return nil, nil, flagErr("test", "%s is a file, not an MNIST or CIFAR-10 folder", path)
+		}
+		x, _, err := readData(path)
+		return x, nil, err
+	}
+	return readLabeledSet(path, test)
+}
+
+// readLabeledSet reads the training or test images of an MNIST or CIFAR-10 folder, scaled to
+// [0, 1], with their labels.
+func readLabeledSet(path string, test bool) (*dataset.Matrix[float32], []int, error) {
 	if st, err := os.Stat(path); err != nil || !st.IsDir() {
 		if err == nil {
 			err = fmt.Errorf("%s is not a folder of MNIST IDX or CIFAR-10 binary files", path)
@@ -30,26 +69,17 @@ func loadLabeled(path string, nTrain, nVal int, seed uint64) (*labeled, error) {
 		if path == "data/mnist" || path == "data/mnist/" {
 			err = fmt.Errorf("%w (run `make data` to fetch MNIST)", err)
 		}
-		return nil, err
+		return nil, nil, err
 	}
-	im, y, err := load(path, true)
+	load := dataset.LoadMNIST
+	if isCIFAR(path) {
+		load = dataset.LoadCIFAR10
+	}
+	im, y, err := load(path, !test)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	tim, ty, err := load(path, false)
-	if err != nil {
-		return nil, err
-	}
-	if nTrain <= 0 || nVal < 0 || nTrain+nVal > im.N {
-		return nil, flagErr("n-train", "%d training + %d validation rows, but %s has %d training images", nTrain, nVal, path, im.N)
-	}
-	x := dataset.ToMatrix[float32](im)
-	train, val, yt, yv, err := dataset.Split(x, y, nTrain, nVal, seed)
-	if err != nil {
-		return nil, err
-	}
-	return &labeled{train: train, val: val, test: dataset.ToMatrix[float32](tim),
-		yTrain: ints8(yt), yVal: ints8(yv), yTest: ints8(ty), shape: []int{im.Height, im.Width, im.Channels}}, nil
+	return dataset.ToMatrix[float32](im), ints8(y), nil
 }
 
 func ints8(v []uint8) []int {

@@ -2,7 +2,6 @@ package main
 
 import (
 	"log"
-	"os"
 	"path/filepath"
 	"strings"
 
@@ -56,29 +55,4 @@ func transform(model, data, layer, out, labelsOut string, test, quiet bool) erro
 		log.Printf("wrote %d labels to %s", len(labels), labelsOut)
 	}
 	return nil
-}
-
-// readSet reads the training or test images of an MNIST or CIFAR-10 folder with their labels,
-// or the rows of an IDX or .npy file (no labels).
-func readSet(path string, test bool) (*dataset.Matrix[float32], []int, error) {
-	st, err := os.Stat(path)
-	if err != nil {
-		return nil, nil, err
-	}
-	if !st.IsDir() {
-		if test {
-			return nil, nil, flagErr("test", "%s is a file, not an MNIST or CIFAR-10 folder", path)
-		}
-		x, _, err := readData(path)
-		return x, nil, err
-	}
-	load := dataset.LoadMNIST
-	if isCIFAR(path) {
-		load = dataset.LoadCIFAR10
-	}
-	im, y, err := load(path, !test)
-	if err != nil {
-		return nil, nil, err
-	}
-	return dataset.ToMatrix[float32](im), ints8(y), nil
 }
