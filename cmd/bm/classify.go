@@ -126,16 +126,13 @@ func (f *classifyFlags) load() (x, xt *dataset.Matrix[float64], y, yt []int, err
 		yt, err = dataset.ReadNPYLabels(f.testLabels)
 		return
 	}
-	tr, y, err := readSet(f.data, false)
+	tr, y, err := readLabeledSet(f.data, false)
 	if err != nil {
 		return nil, nil, nil, nil, err
 	}
-	te, yt, err := readSet(f.data, true)
+	te, yt, err := readLabeledSet(f.data, true)
 	if err != nil {
 		return nil, nil, nil, nil, err
-	}
-	if y == nil {
-		return nil, nil, nil, nil, flagErr("data", "%s has no labels: give an MNIST or CIFAR-10 folder, or -features and -labels", f.data)
 	}
 	if f.model != "" {
 		ft, err := openFeaturizer(f.model, f.layer)
