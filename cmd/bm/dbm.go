@@ -16,7 +16,6 @@ import (
 	"github.com/boltzmann-go/boltzmann/dataset"
 	"github.com/boltzmann-go/boltzmann/dbm"
 	"github.com/boltzmann-go/boltzmann/internal/atomicfile"
-	"github.com/boltzmann-go/boltzmann/internal/modeldir"
 	"github.com/boltzmann-go/boltzmann/optim"
 	"github.com/boltzmann-go/boltzmann/picture"
 	"github.com/boltzmann-go/boltzmann/rbm"
@@ -325,8 +324,9 @@ func fitRBM(ctx context.Context, r *rbm.RBM, x *dataset.Matrix[float64], dir str
 func dbmResults(ctx context.Context, f *dbmFlags, m *dbm.DBM, d *loaded) error {
 	// format 2: with the bound on binarized test images.
 	// The checkpoint name ties the results to the trained model: a retrained DBM has another.
+	head, _ := readHead(f.modelDir()) // the DBM was just loaded or saved there
 	results := map[string]any{"format": 2, "epochs": m.Epoch(), "ais_betas": f.aisBetas, "ais_runs": f.aisRuns,
-		"checkpoint": checkpointOf(f.modelDir())}
+		"checkpoint": head.Checkpoint}
 	resultsPath := filepath.Join(f.out, "results.json")
 	if b, err := os.ReadFile(resultsPath); err == nil {
 		var old map[string]any
@@ -413,19 +413,6 @@ func finiteOr(v float64) any {
 		return nil
 	}
 	return v
-}
-
-// checkpointOf returns the name of the checkpoint that the model.json in dir names ("" if none).
-func checkpointOf(dir string) string {
-	b, err := modeldir.Read(dir)
-	if err != nil {
-		return ""
-	}
-	var head struct {
-		Checkpoint string `json:"checkpoint"`
-	}
-	json.Unmarshal(b, &head)
-	return head.Checkpoint
 }
 
 // increasingK returns the per-epoch k and learning-rate schedules of the original's upper

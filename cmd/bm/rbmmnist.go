@@ -248,8 +248,8 @@ func runRBMMNIST(a *rbmMNISTArgs, lrm []float64) error {
 	tf.spTarget, tf.spCost, tf.spDamping, tf.momentumRule = a.spTarget, a.spCost, a.spDamping, a.momentumRule
 	tf.seed, tf.dtype, tf.out, tf.gpu, tf.quiet, tf.threads = int64(a.seed), a.dtype, a.modelDir, a.gpu, a.quiet, a.threads
 	modelDir := filepath.Join(a.modelDir, "model")
-	if e, err := savedEpoch(modelDir); err == nil && e >= a.epochs {
-		log.Printf("RBM: using the trained model in %s (%d epochs)", modelDir, e)
+	if head, err := readHead(modelDir); err == nil && head.Epoch >= a.epochs {
+		log.Printf("RBM: using the trained model in %s (%d epochs)", modelDir, head.Epoch)
 	} else if err := train(&tf); err != nil {
 		return err
 	}
