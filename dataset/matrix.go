@@ -43,6 +43,13 @@ func (m *Matrix[T]) Validate() error {
 }
 
 // Row returns row i of m. The result shares storage with m and has
+// Shape returns the numbers of rows and columns.
+func (m *Matrix[T]) Shape() (rows, cols int) { return m.Rows, m.Cols }
+
+// Values returns the row-major values as a []T ([]float32 or []float64), for code that takes
+// either (tfops.Data).
+func (m *Matrix[T]) Values() any { return m.Data }
+
 // capacity Cols, so appending to it never overwrites the next row.
 func (m *Matrix[T]) Row(i int) []T {
 	if i < 0 || i >= m.Rows {

@@ -9,6 +9,7 @@ import (
 	"github.com/boltzmann-go/boltzmann/optim"
 	"github.com/boltzmann-go/boltzmann/rbm"
 	"github.com/boltzmann-go/boltzmann/tfops"
+	"github.com/boltzmann-go/boltzmann/train"
 )
 
 // Config describes a DBM and how it trains. Its zero value, apart from Sizes, is the original
@@ -85,12 +86,7 @@ type Metrics struct {
 	ValEvery int
 }
 
-func orDefault[T comparable](p *T, v T) {
-	var zero T
-	if *p == zero {
-		*p = v
-	}
-}
+func orDefault[T comparable](p *T, v T) { train.OrDefault(p, v) }
 
 func (c Config) withDefaults() Config {
 	l := len(c.Sizes)
@@ -149,16 +145,10 @@ func perLayer(v []float64, n int) []float64 {
 	return v
 }
 
-// ConfigError reports a nonsensical Config field.
-type ConfigError struct {
-	Field, Reason string
-}
+// ConfigError reports a nonsensical Config field (errors.Is(err, train.ErrConfig) holds).
+type ConfigError = train.ConfigError
 
-func (e *ConfigError) Error() string { return "dbm: config: " + e.Field + ": " + e.Reason }
-
-func bad(field, format string, args ...any) error {
-	return &ConfigError{Field: field, Reason: fmt.Sprintf(format, args...)}
-}
+func bad(field, format string, args ...any) error { return train.Bad("dbm", field, format, args...) }
 
 // Validate reports the first nonsensical field of c as a *ConfigError.
 func (c Config) Validate() error {
@@ -230,28 +220,11 @@ func (c Config) Validate() error {
 	if len(c.Sizes) > 999 {
 		return bad("Sizes", "%d layers, want at most 999", len(c.Sizes))
 	}
-	if err := schedule("GibbsSteps", d.GibbsSteps, d.Epochs, func(k int) bool { return k >= 1 && k <= 199 }); err != nil {
+	if err := train.CheckSchedule("dbm", "GibbsSteps", d.GibbsSteps, func(k int) bool { return k >= 1 && k <= 199 }, "want 1 ≤ k ≤ 199"); err != nil {
 		return err
 	}
-	if err := schedule("LearningRate", d.LearningRate, d.Epochs, func(v float64) bool { return v > 0 && !math.IsInf(v, 0) }); err != nil {
+	if err := train.CheckSchedule("dbm", "LearningRate", d.LearningRate, func(v float64) bool { return v > 0 && !math.IsInf(v, 0) }, "want > 0"); err != nil {
 		return err
 	}
-	return schedule("Momentum", d.Momentum, d.Epochs, func(v float64) bool { return v >= 0 && v < 1 })
-}
-
-func schedule[T int | float64](field string, s []T, epochs int, ok func(T) bool) error {
-	if len(s) == 0 || len(s) > epochs {
-		return bad(field, "%d values for %d epochs, want 1…%d", len(s), epochs, epochs)
-	}
-	for i, v := range s {
-		if !ok(v) {
-			return bad(fmt.Sprintf("%s[%d]", field, i), "%v out of range", v)
-		}
-	}
-	return nil
-}
-
-// at returns the schedule value for epoch e (1-based).
-func at[T any](s []T, epoch int) T {
-	return s[max(0, min(epoch-1, len(s)-1))]
+	return train.CheckSchedule("dbm", "Momentum", d.Momentum, func(v float64) bool { return v >= 0 && v < 1 }, "want 0 ≤ momentum < 1")
 }

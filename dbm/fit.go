@@ -11,6 +11,7 @@ import (
 	"github.com/boltzmann-go/boltzmann/internal/minibatch"
 	"github.com/boltzmann-go/boltzmann/rbm"
 	"github.com/boltzmann-go/boltzmann/tfops"
+	"github.com/boltzmann-go/boltzmann/train"
 )
 
 // EpochStats are the measurements of one epoch.
@@ -27,24 +28,15 @@ type EpochStats struct {
 	Elapsed                time.Duration
 }
 
-// FitOptions are the optional hooks of Fit.
-type FitOptions struct {
-	// OnEpoch is called after each epoch; an error stops training.
-	OnEpoch func(EpochStats) error
-	// OnBatch is called after each Session.Run with the minibatches done and their total.
-	OnBatch func(epoch, done, total int)
-	// Dir, if set, is where the model is saved after every epoch.
-	Dir string
-	// Summaries, if set, receives TensorBoard summaries (see NewSummaries).
-	Summaries *Summaries
-}
+// FitOptions are the optional hooks and outputs of Fit: OnEpoch after every epoch, OnBatch
+// during one, Dir to save the model after every epoch. A nil *FitOptions is the zero value.
+type FitOptions = train.FitOptions[EpochStats]
 
 // Fit trains the DBM on the rows of x (joint training: PCD with a mean-field positive phase)
-// from epoch Epoch()+1 to Config().Epochs, measuring on val (may be nil).
+// from epoch Epoch()+1 to Config().Epochs, measuring on val (may be nil). A non-finite metric,
+// weight or particle stops training with an error wrapping train.ErrDiverged that names the
+// epoch; the model directory keeps the last finite epoch.
 func (m *DBM) Fit(ctx context.Context, x, val rbm.Data, opts *FitOptions) ([]EpochStats, error) {
-	if opts == nil {
-		opts = &FitOptions{}
-	}
 	c := m.cfg
 	n, err := checkData("training data", x, c.Sizes[0])
 	if err != nil {
@@ -62,44 +54,27 @@ func (m *DBM) Fit(ctx context.Context, x, val rbm.Data, opts *FitOptions) ([]Epo
 	if err := tfops.InitVariables(m.sess, []*tfops.Variable{m.vars.data}, []*tf.Tensor{t}); err != nil {
 		return nil, fmt.Errorf("dbm: load training data: %w", err)
 	}
-	var all []EpochStats
-	for m.epoch < c.Epochs {
-		st, err := m.fitEpoch(ctx, x, val, n, opts)
-		if err != nil {
-			return all, err
-		}
-		all = append(all, st)
-		if opts.Dir != "" {
-			if err := m.Save(opts.Dir); err != nil {
-				return all, err
-			}
-		}
-		if opts.Summaries != nil {
-			if err := opts.Summaries.epoch(m, st); err != nil {
-				return all, err
-			}
-		}
-		if opts.OnEpoch != nil {
-			if err := opts.OnEpoch(st); err != nil {
-				return all, err
-			}
-		}
-	}
-	return all, nil
+	return train.Fit[EpochStats](ctx, "dbm", train.Funcs[EpochStats]{
+		EpochFunc: m.Epoch,
+		TrainFunc: func(ctx context.Context, onBatch func(done, total int)) (EpochStats, error) {
+			return m.fitEpoch(ctx, x, val, n, onBatch)
+		},
+		StateFunc: m.State,
+		SaveFunc:  m.Save,
+	}, c.Epochs, opts)
+}
+
+// Scalars returns the epoch's metrics as "train/<name>" and "val/<name>", and its schedule
+// values as "learning_rate", "momentum" and "gibbs_steps".
+func (st EpochStats) Scalars() map[string]float64 {
+	return train.Scalars(st.Train, st.Val, map[string]float64{"learning_rate": st.LearningRate, "momentum": st.Momentum, "gibbs_steps": float64(st.GibbsSteps)})
 }
 
 // SetEpochs sets the last epoch Fit trains to.
 func (m *DBM) SetEpochs(n int) error {
 	c := m.cfg
 	c.Epochs = n
-	if n < 1 {
-		return bad("Epochs", "%d, want ≥ 1", n)
-	}
-	if err := c.Validate(); err != nil {
-		return err
-	}
-	m.cfg.Epochs = n
-	return nil
+	return train.SetEpochs("dbm", n, c.Validate, &m.cfg.Epochs)
 }
 
 func (m *DBM) trainOpFor(k, updates int) (*tf.Operation, tf.Output, error) {
@@ -115,12 +90,12 @@ func (m *DBM) trainOpFor(k, updates int) (*tf.Operation, tf.Output, error) {
 	return o, nmf, nil
 }
 
-func (m *DBM) fitEpoch(ctx context.Context, x, val rbm.Data, n int, opts *FitOptions) (EpochStats, error) {
+func (m *DBM) fitEpoch(ctx context.Context, x, val rbm.Data, n int, onBatch func(done, total int)) (EpochStats, error) {
 	c := m.cfg
 	epoch := m.epoch + 1
 	start := time.Now()
-	st := EpochStats{Epoch: epoch, Epochs: c.Epochs, LearningRate: at(c.LearningRate, epoch), Momentum: at(c.Momentum, epoch),
-		GibbsSteps: at(c.GibbsSteps, epoch), Train: map[string]float64{}, Val: map[string]float64{}}
+	st := EpochStats{Epoch: epoch, Epochs: c.Epochs, LearningRate: train.At(c.LearningRate, epoch), Momentum: train.At(c.Momentum, epoch),
+		GibbsSteps: train.At(c.GibbsSteps, epoch), Train: map[string]float64{}, Val: map[string]float64{}}
 	lr, err := tfops.ScalarTensor(st.LearningRate, c.DType)
 	if err != nil {
 		return st, err
@@ -169,9 +144,7 @@ func (m *DBM) fitEpoch(ctx context.Context, x, val rbm.Data, n int, opts *FitOpt
 			msreSum += r[0][0]
 			msreN++
 		}
-		if opts.OnBatch != nil {
-			opts.OnBatch(epoch, done, len(batches))
-		}
+		onBatch(done, len(batches))
 	}
 	st.Train["mf_sweeps"] = nmfSum / float64(nmfN)
 	if msreN > 0 {

@@ -14,8 +14,9 @@ import (
 	"github.com/boltzmann-go/boltzmann/tfops"
 )
 
-// ErrShape reports data or parameters whose shape does not fit the model.
-var ErrShape = errors.New("dbm: shape mismatch")
+// ErrShape reports data or parameters whose shape does not fit the model: it is tfops.ErrShape,
+// so errors.Is matches it for every shape error of the project (rbm.ErrShape is the same).
+var ErrShape = tfops.ErrShape
 
 // A DBM is a deep Boltzmann machine whose graph lives in a TensorFlow session. Create it with
 // FromRBMs, New or Load, and Close it. Its methods are not safe for concurrent use.
@@ -366,20 +367,7 @@ func (m *DBM) readParams(s *op.Scope) params {
 }
 
 func (m *DBM) run(feeds map[tf.Output]*tf.Tensor, fetches []tf.Output, targets []*tf.Operation) ([][]float64, error) {
-	if err := m.scope.Err(); err != nil {
-		return nil, fmt.Errorf("dbm: build graph: %w", err)
-	}
-	res, err := m.sess.Run(feeds, fetches, targets)
-	if err != nil {
-		return nil, fmt.Errorf("dbm: %w", err)
-	}
-	out := make([][]float64, len(res))
-	for i, r := range res {
-		if out[i], err = tfops.Values[float64](r); err != nil {
-			return nil, fmt.Errorf("dbm: %w", err)
-		}
-	}
-	return out, nil
+	return tfops.RunValues("dbm", m.scope, m.sess, feeds, fetches, targets)
 }
 
 // SetParticles sets the persistent chains of every layer (Particles rows each, layer order),

@@ -6,6 +6,7 @@ import (
 	tf "github.com/galeone/tensorflow/tensorflow/go"
 	"github.com/galeone/tensorflow/tensorflow/go/op"
 
+	"github.com/boltzmann-go/boltzmann/export/serving"
 	"github.com/boltzmann-go/boltzmann/rbm"
 	"github.com/boltzmann-go/boltzmann/tfops"
 )
@@ -23,7 +24,7 @@ const ServingSteps = 10
 //	                 stateless ops (same seed, same sample)
 //
 // Mean-field runs the model's MeanFieldSteps sweeps with its tolerance.
-func (m *DBM) BuildServing(s *op.Scope, steps int) (*tfops.ServingGraph, error) {
+func (m *DBM) BuildServing(s *op.Scope, steps int) (*serving.Graph, error) {
 	if steps <= 0 {
 		steps = ServingSteps
 	}
@@ -33,7 +34,7 @@ func (m *DBM) BuildServing(s *op.Scope, steps int) (*tfops.ServingGraph, error) 
 	if err != nil {
 		return nil, err
 	}
-	sg := &tfops.ServingGraph{Signatures: map[string]tfops.ServingSignature{}}
+	sg := &serving.Graph{Signatures: map[string]serving.Signature{}}
 	var p params
 	for i, w := range pv.W {
 		v := tfops.NewVariable(s, fmt.Sprintf("weights/W%d", i), c.DType, []int64{int64(c.Sizes[i]), int64(c.Sizes[i+1])})
@@ -64,7 +65,7 @@ func (m *DBM) BuildServing(s *op.Scope, steps int) (*tfops.ServingGraph, error) 
 		ts := s.SubScope("top_probs")
 		top = pr.Probabilities(ts, n.input(ts, p, mu, L), p.b[L])
 	}
-	sg.Signatures["serving_default"] = tfops.ServingSignature{
+	sg.Signatures["serving_default"] = serving.Signature{
 		Inputs:  map[string]tf.Output{"visible": x},
 		Outputs: map[string]tf.Output{"features": op.Identity(s.SubScope("features"), top)},
 	}
@@ -73,7 +74,7 @@ func (m *DBM) BuildServing(s *op.Scope, steps int) (*tfops.ServingGraph, error) 
 	mu, _ = n.meanField(s.SubScope("reconstruct_mf"), p, x, c.MeanFieldSteps, c.MeanFieldTol)
 	rs := s.SubScope("reconstruct")
 	rec := n.units[0].Mean(rs, n.input(rs, p, mu, 0), p.b[0])
-	sg.Signatures["reconstruct"] = tfops.ServingSignature{
+	sg.Signatures["reconstruct"] = serving.Signature{
 		Inputs:  map[string]tf.Output{"visible": x},
 		Outputs: map[string]tf.Output{"reconstruction": op.Identity(s.SubScope("reconstruction"), rec)},
 	}
@@ -93,7 +94,7 @@ func (m *DBM) BuildServing(s *op.Scope, steps int) (*tfops.ServingGraph, error) 
 	for i := 0; i < steps; i++ {
 		xs, vMean = n.sweep(ss, p, xs, !c.VisibleMeans, !c.HiddenMeans, true, seedOf, i)
 	}
-	sg.Signatures["sample"] = tfops.ServingSignature{
+	sg.Signatures["sample"] = serving.Signature{
 		Inputs:  map[string]tf.Output{"visible": x, "seed": seed},
 		Outputs: map[string]tf.Output{"sample": op.Identity(ss.SubScope("sample_out"), vMean)},
 	}

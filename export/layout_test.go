@@ -13,6 +13,7 @@ import (
 	"github.com/galeone/tensorflow/tensorflow/go/op"
 
 	"github.com/boltzmann-go/boltzmann/dataset"
+	"github.com/boltzmann-go/boltzmann/export/serving"
 	"github.com/boltzmann-go/boltzmann/rbm"
 	"github.com/boltzmann-go/boltzmann/tfops"
 )
@@ -131,14 +132,14 @@ func TestNextVersion(t *testing.T) {
 }
 
 // A fakeModel builds whatever serving graph its function returns.
-type fakeModel func(s *op.Scope, steps int) (*tfops.ServingGraph, error)
+type fakeModel func(s *op.Scope, steps int) (*serving.Graph, error)
 
-func (f fakeModel) BuildServing(s *op.Scope, steps int) (*tfops.ServingGraph, error) {
+func (f fakeModel) BuildServing(s *op.Scope, steps int) (*serving.Graph, error) {
 	return f(s, steps)
 }
 
 // linear is a valid fake model: y = x·W with one variable.
-func linear(s *op.Scope, _ int) (*tfops.ServingGraph, error) {
+func linear(s *op.Scope, _ int) (*serving.Graph, error) {
 	w := tfops.NewVariable(s, "W", tf.Double, []int64{2, 1})
 	val, err := tfops.NewTensor([]float64{1, 2}, 2, 1)
 	if err != nil {
@@ -146,8 +147,8 @@ func linear(s *op.Scope, _ int) (*tfops.ServingGraph, error) {
 	}
 	x := op.Placeholder(s.SubScope("x"), tf.Double, op.PlaceholderShape(tf.MakeShape(-1, 2)))
 	y := op.MatMul(s, x, w.Read(s))
-	return &tfops.ServingGraph{Variables: []*tfops.Variable{w}, Values: []*tf.Tensor{val},
-		Signatures: map[string]tfops.ServingSignature{"serving_default": {
+	return &serving.Graph{Variables: []*tfops.Variable{w}, Values: []*tf.Tensor{val},
+		Signatures: map[string]serving.Signature{"serving_default": {
 			Inputs: map[string]tf.Output{"x": x}, Outputs: map[string]tf.Output{"y": y}}}}, nil
 }
 
@@ -157,8 +158,8 @@ func TestBadArguments(t *testing.T) {
 	m := untrained(t, tf.Float)
 	var nilRBM *rbm.RBM
 	boom := errors.New("boom")
-	with := func(edit func(sg *tfops.ServingGraph, s *op.Scope)) Model {
-		return fakeModel(func(s *op.Scope, steps int) (*tfops.ServingGraph, error) {
+	with := func(edit func(sg *serving.Graph, s *op.Scope)) Model {
+		return fakeModel(func(s *op.Scope, steps int) (*serving.Graph, error) {
 			sg, err := linear(s, steps)
 			if err == nil {
 				edit(sg, s)
@@ -189,29 +190,29 @@ func TestBadArguments(t *testing.T) {
 		{"typed nil model", "", "m", 1, nilRBM, nil, ErrArgument},
 		{"nil func model", "", "m", 1, fakeModel(nil), nil, ErrArgument},
 		{"negative steps", "", "m", 1, m, &Options{SampleSteps: -1}, ErrArgument},
-		{"build error", "", "m", 1, fakeModel(func(*op.Scope, int) (*tfops.ServingGraph, error) { return nil, boom }), nil, boom},
-		{"nil serving graph", "", "m", 1, fakeModel(func(*op.Scope, int) (*tfops.ServingGraph, error) { return nil, nil }), nil, ErrArgument},
-		{"no signatures", "", "m", 1, with(func(sg *tfops.ServingGraph, _ *op.Scope) { sg.Signatures = nil }), nil, ErrArgument},
-		{"no outputs", "", "m", 1, with(func(sg *tfops.ServingGraph, _ *op.Scope) {
-			sg.Signatures["serving_default"] = tfops.ServingSignature{Inputs: sg.Signatures["serving_default"].Inputs}
+		{"build error", "", "m", 1, fakeModel(func(*op.Scope, int) (*serving.Graph, error) { return nil, boom }), nil, boom},
+		{"nil serving graph", "", "m", 1, fakeModel(func(*op.Scope, int) (*serving.Graph, error) { return nil, nil }), nil, ErrArgument},
+		{"no signatures", "", "m", 1, with(func(sg *serving.Graph, _ *op.Scope) { sg.Signatures = nil }), nil, ErrArgument},
+		{"no outputs", "", "m", 1, with(func(sg *serving.Graph, _ *op.Scope) {
+			sg.Signatures["serving_default"] = serving.Signature{Inputs: sg.Signatures["serving_default"].Inputs}
 		}), nil, ErrArgument},
-		{"reserved key", "", "m", 1, with(func(sg *tfops.ServingGraph, _ *op.Scope) {
+		{"reserved key", "", "m", 1, with(func(sg *serving.Graph, _ *op.Scope) {
 			sg.Signatures["__saved_model_init_op"] = sg.Signatures["serving_default"]
 		}), nil, ErrArgument},
-		{"zero output", "", "m", 1, with(func(sg *tfops.ServingGraph, _ *op.Scope) {
+		{"zero output", "", "m", 1, with(func(sg *serving.Graph, _ *op.Scope) {
 			sg.Signatures["serving_default"].Outputs["y"] = tf.Output{}
 		}), nil, ErrArgument},
-		{"foreign tensor", "", "m", 1, with(func(sg *tfops.ServingGraph, _ *op.Scope) {
+		{"foreign tensor", "", "m", 1, with(func(sg *serving.Graph, _ *op.Scope) {
 			sg.Signatures["serving_default"].Outputs["z"] = foreign
 		}), nil, ErrArgument},
-		{"missing value", "", "m", 1, with(func(sg *tfops.ServingGraph, _ *op.Scope) { sg.Values = nil }), nil, ErrArgument},
-		{"wrong value dtype", "", "m", 1, with(func(sg *tfops.ServingGraph, _ *op.Scope) {
+		{"missing value", "", "m", 1, with(func(sg *serving.Graph, _ *op.Scope) { sg.Values = nil }), nil, ErrArgument},
+		{"wrong value dtype", "", "m", 1, with(func(sg *serving.Graph, _ *op.Scope) {
 			sg.Values[0], _ = tfops.NewTensor([]float32{1, 2}, 2, 1)
 		}), nil, ErrArgument},
-		{"wrong value shape", "", "m", 1, with(func(sg *tfops.ServingGraph, _ *op.Scope) {
+		{"wrong value shape", "", "m", 1, with(func(sg *serving.Graph, _ *op.Scope) {
 			sg.Values[0], _ = tfops.NewTensor([]float64{1, 2}, 1, 2)
 		}), nil, ErrArgument},
-		{"scope error", "", "m", 1, with(func(sg *tfops.ServingGraph, s *op.Scope) {
+		{"scope error", "", "m", 1, with(func(sg *serving.Graph, s *op.Scope) {
 			op.MatMul(s, sg.Signatures["serving_default"].Inputs["x"], op.Const(s, []float32{1})) // dtype mismatch
 		}), nil, nil},
 	} {

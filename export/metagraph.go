@@ -15,6 +15,7 @@ import (
 	"github.com/galeone/tensorflow/tensorflow/go/op"
 	"google.golang.org/protobuf/proto"
 
+	"github.com/boltzmann-go/boltzmann/export/serving"
 	"github.com/boltzmann-go/boltzmann/tfops"
 )
 
@@ -92,7 +93,7 @@ func tensorName(o tf.Output) string { return fmt.Sprintf("%s:%d", o.Op.Name(), o
 // savedModel assembles the SavedModel proto of the finalized graph g: one MetaGraphDef tagged
 // "serve" with g's GraphDef, the saver's SaverDef, the variables' collections and one
 // SignatureDef per serving signature. Every name is taken from the graph objects.
-func savedModel(g *tf.Graph, sg *tfops.ServingGraph, sv *tfops.Saver, vops []variableOps) (*pb.SavedModel, error) {
+func savedModel(g *tf.Graph, sg *serving.Graph, sv *tfops.Saver, vops []variableOps) (*pb.SavedModel, error) {
 	gd, err := graphDef(g)
 	if err != nil {
 		return nil, err
@@ -170,7 +171,7 @@ func variableCollection(vops []variableOps) (*pb.CollectionDef, error) {
 
 // signatureDefs converts the serving signatures, checking that each has outputs and that every
 // tensor belongs to g.
-func signatureDefs(g *tf.Graph, sigs map[string]tfops.ServingSignature) (map[string]*pb.SignatureDef, error) {
+func signatureDefs(g *tf.Graph, sigs map[string]serving.Signature) (map[string]*pb.SignatureDef, error) {
 	if len(sigs) == 0 {
 		return nil, fmt.Errorf("the serving graph has no signatures: %w", ErrArgument)
 	}

@@ -13,15 +13,16 @@ import (
 	"github.com/galeone/tensorflow/tensorflow/go/op"
 	"google.golang.org/protobuf/proto"
 
+	"github.com/boltzmann-go/boltzmann/export/serving"
 	"github.com/boltzmann-go/boltzmann/tfops"
 )
 
 // A Model is what Write needs: anything that can build its serving graph into a scope.
 // BuildServing adds the model's parameters as variables (with their trained values) and its
 // signatures to s; steps is the number of Gibbs steps a sampling signature unrolls (≤ 0: the
-// model's default). *rbm.RBM is a Model, and so will be a DBM.
+// model's default). *rbm.RBM, *dbm.DBM and *mlp.MLP are Models.
 type Model interface {
-	BuildServing(s *op.Scope, steps int) (*tfops.ServingGraph, error)
+	BuildServing(s *op.Scope, steps int) (*serving.Graph, error)
 }
 
 // Options configure Write. A nil *Options is the zero value.
@@ -162,7 +163,7 @@ func writeSavedModel(dir string, m Model, steps int) error {
 }
 
 // saveVariables gives the serving variables their values in a session on g and saves them.
-func saveVariables(g *tf.Graph, sv *tfops.Saver, sg *tfops.ServingGraph, prefix string) error {
+func saveVariables(g *tf.Graph, sv *tfops.Saver, sg *serving.Graph, prefix string) error {
 	sess, err := tfops.NewSession(g, nil)
 	if err != nil {
 		return err
@@ -178,7 +179,7 @@ func saveVariables(g *tf.Graph, sv *tfops.Saver, sg *tfops.ServingGraph, prefix 
 }
 
 // checkServing reports a serving graph that cannot be exported.
-func checkServing(sg *tfops.ServingGraph) error {
+func checkServing(sg *serving.Graph) error {
 	if sg == nil {
 		return fmt.Errorf("BuildServing returned no serving graph: %w", ErrArgument)
 	}

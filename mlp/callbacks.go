@@ -1,7 +1,6 @@
 package mlp
 
 import (
-	"fmt"
 	"math"
 	"strings"
 )
@@ -18,7 +17,7 @@ func maximize(monitor string) bool { return strings.Contains(monitor, "acc") }
 
 func checkMonitor(monitor string) error {
 	if monitor != ValAcc && monitor != ValLoss {
-		return fmt.Errorf("%w: monitor %q, want %s or %s", ErrConfig, monitor, ValAcc, ValLoss)
+		return cfgErr("Monitor", "%q, want %s or %s", monitor, ValAcc, ValLoss)
 	}
 	return nil
 }

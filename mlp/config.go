@@ -1,7 +1,6 @@
 package mlp
 
 import (
-	"errors"
 	"fmt"
 	"math"
 
@@ -9,6 +8,7 @@ import (
 
 	"github.com/boltzmann-go/boltzmann/optim"
 	"github.com/boltzmann-go/boltzmann/tfops"
+	"github.com/boltzmann-go/boltzmann/train"
 )
 
 // Activations of a Layer.
@@ -74,12 +74,14 @@ type Config struct {
 	GPU     string
 }
 
-// ErrConfig reports an invalid configuration; errors wrap it and name the field.
-var ErrConfig = errors.New("mlp: invalid config")
+// ErrConfig reports an invalid configuration: it is train.ErrConfig, matched by the
+// *train.ConfigError (naming the field) of every model package.
+var ErrConfig = train.ErrConfig
 
-func cfgErr(field, format string, a ...any) error {
-	return fmt.Errorf("%w: %s: %s", ErrConfig, field, fmt.Sprintf(format, a...))
-}
+// ConfigError reports a nonsensical Config field.
+type ConfigError = train.ConfigError
+
+func cfgErr(field, format string, a ...any) error { return train.Bad("mlp", field, format, a...) }
 
 func finite(v float64) bool { return !math.IsNaN(v) && !math.IsInf(v, 0) }
 

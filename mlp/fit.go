@@ -2,6 +2,7 @@ package mlp
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math"
 	"time"
@@ -10,6 +11,7 @@ import (
 
 	"github.com/boltzmann-go/boltzmann/dataset"
 	"github.com/boltzmann-go/boltzmann/tfops"
+	"github.com/boltzmann-go/boltzmann/train"
 )
 
 // EpochStats are the metrics of one training epoch, with Keras' names in comments.
@@ -82,95 +84,137 @@ func (m *MLP) Fit(ctx context.Context, x Data, y []int, valX Data, valY []int, o
 			return nil, fmt.Errorf("mlp: fit: validation labels: %w", err)
 		}
 	} else if opts.EarlyStopping != nil || opts.Plateau != nil || opts.RestoreBest {
-		return nil, fmt.Errorf("%w: early stopping, plateau reduction and RestoreBest watch %s and need validation data", ErrConfig, monitor)
+		return nil, cfgErr("Monitor", "early stopping, plateau reduction and RestoreBest watch %s and need validation data", monitor)
 	}
 	if err := m.setData(x, y); err != nil {
 		return nil, err
 	}
 	defer m.setData(nil, nil) // free the copy of the data in the session
 
-	var hist []EpochStats
-	best := math.NaN()
-	var bestW, bestB [][]float64
-	finish := func(err error) ([]EpochStats, error) {
-		if opts.RestoreBest && bestW != nil {
-			if e := m.SetWeights(bestW, bestB); e != nil && err == nil {
-				err = e
-			}
-		}
-		return hist, err
+	t := &trainee{m: m, n: n, valX: valX, valY: valY, monitor: monitor, opts: opts, best: math.NaN()}
+	o := train.Options[EpochStats]{Epochs: c.Epochs, OnBatch: opts.OnBatch}
+	if opts.OnEpoch != nil {
+		o.OnEpoch = append(o.OnEpoch, opts.OnEpoch)
 	}
-	for m.epoch < c.Epochs {
-		start := time.Now()
-		epoch := m.epoch + 1
-		order := make([]int, n)
-		if c.Shuffle {
-			order = dataset.Permutation(n, uint64(c.Seed), epoch)
-		} else {
-			for i := range order {
-				order[i] = i
-			}
+	o.OnEpoch = append(o.OnEpoch, func(EpochStats) error {
+		if t.stop {
+			return train.ErrStop
 		}
-		batches := dataset.Batches(order, c.BatchSize)
-		var lossSum float64
-		var correct int
-		for bi, b := range batches {
-			if err := ctx.Err(); err != nil {
-				return finish(err)
-			}
-			l, k, err := m.step1(b)
-			if err != nil {
-				return finish(err)
-			}
-			if math.IsNaN(l) || math.IsInf(l, 0) {
-				return finish(fmt.Errorf("mlp: fit: epoch %d batch %d: the loss is %g: training diverged (lower the learning rate)", epoch, bi+1, l))
-			}
-			lossSum += l * float64(len(b))
-			correct += k
-			if opts.OnBatch != nil {
-				opts.OnBatch(epoch, bi+1, len(batches))
-			}
+		return nil
+	})
+	hist, err := train.Run[EpochStats](ctx, t, o)
+	if errors.Is(err, train.ErrDiverged) {
+		err = fmt.Errorf("mlp: fit: %w", err)
+	}
+	if opts.RestoreBest && t.bestW != nil {
+		if e := m.SetWeights(t.bestW, t.bestB); e != nil && err == nil {
+			err = e
 		}
-		m.epoch = epoch
-		st := EpochStats{Epoch: epoch, Epochs: c.Epochs, Loss: lossSum / float64(n), Acc: float64(correct) / float64(n),
-			ValLoss: math.NaN(), ValAcc: math.NaN(), LR: m.rate}
-		stop := false
-		if hasVal {
-			if st.ValLoss, st.ValAcc, err = m.Evaluate(valX, valY); err != nil {
-				return finish(err)
-			}
-			v := st.ValAcc
-			if monitor == ValLoss {
-				v = st.ValLoss
-			}
-			if math.IsNaN(best) || (maximize(monitor) && v > best) || (!maximize(monitor) && v < best) {
-				best, st.Best = v, true
-				if opts.RestoreBest {
-					if bestW, bestB, err = m.Weights(); err != nil {
-						return finish(err)
-					}
+	}
+	return hist, err
+}
+
+// trainee is the network, its data and its callbacks' state as train.Run sees them.
+type trainee struct {
+	m            *MLP
+	n            int
+	valX         Data
+	valY         []int
+	monitor      string
+	opts         *FitOptions
+	best         float64 // best monitored value so far (NaN before the first)
+	bestW, bestB [][]float64
+	stop         bool // early stopping has asked to stop after this epoch
+}
+
+func (t *trainee) Epoch() int { return t.m.epoch }
+
+func (t *trainee) Save(string) error { return nil } // Fit keeps the network in memory; Save writes it
+
+func (t *trainee) State() ([]train.Tensor, error) {
+	k, b, err := t.m.Weights()
+	if err != nil {
+		return nil, err
+	}
+	var st []train.Tensor
+	for i := range k {
+		st = append(st, train.Tensor{Name: fmt.Sprintf("dense_%d/kernel", i+1), Shape: []int{len(k[i])}, Values: k[i]},
+			train.Tensor{Name: fmt.Sprintf("dense_%d/bias", i+1), Shape: []int{len(b[i])}, Values: b[i]})
+	}
+	return st, nil
+}
+
+// TrainEpoch trains one epoch, validates and runs early stopping and plateau reduction on the
+// monitored metric, in Keras' order.
+func (t *trainee) TrainEpoch(ctx context.Context, onBatch func(done, total int)) (EpochStats, error) {
+	m, c, n := t.m, t.m.cfg, t.n
+	start := time.Now()
+	epoch := m.epoch + 1
+	order := make([]int, n)
+	if c.Shuffle {
+		order = dataset.Permutation(n, uint64(c.Seed), epoch)
+	} else {
+		for i := range order {
+			order[i] = i
+		}
+	}
+	batches := dataset.Batches(order, c.BatchSize)
+	var lossSum float64
+	var correct int
+	for bi, b := range batches {
+		if err := ctx.Err(); err != nil {
+			return EpochStats{}, err
+		}
+		l, k, err := m.step1(b)
+		if err != nil {
+			return EpochStats{}, err
+		}
+		if math.IsNaN(l) || math.IsInf(l, 0) {
+			return EpochStats{}, fmt.Errorf("mlp: fit: %w at epoch %d batch %d: the loss is %g (the learning rate %g is likely too large)", train.ErrDiverged, epoch, bi+1, l, m.rate)
+		}
+		lossSum += l * float64(len(b))
+		correct += k
+		onBatch(bi+1, len(batches))
+	}
+	m.epoch = epoch
+	st := EpochStats{Epoch: epoch, Epochs: c.Epochs, Loss: lossSum / float64(n), Acc: float64(correct) / float64(n),
+		ValLoss: math.NaN(), ValAcc: math.NaN(), LR: m.rate}
+	if t.valX != nil {
+		var err error
+		if st.ValLoss, st.ValAcc, err = m.Evaluate(t.valX, t.valY); err != nil {
+			return st, err
+		}
+		v, up := st.ValAcc, maximize(t.monitor)
+		if t.monitor == ValLoss {
+			v = st.ValLoss
+		}
+		if math.IsNaN(t.best) || (up && v > t.best) || (!up && v < t.best) {
+			t.best, st.Best = v, true
+			if t.opts.RestoreBest {
+				if t.bestW, t.bestB, err = m.Weights(); err != nil {
+					return st, err
 				}
 			}
-			// Keras runs the callbacks in the original's order: early stopping, then plateau.
-			if opts.EarlyStopping != nil {
-				stop = opts.EarlyStopping.Observe(v, maximize(monitor))
-			}
-			if opts.Plateau != nil {
-				m.rate = opts.Plateau.Observe(v, maximize(monitor), m.rate)
-			}
 		}
-		st.Duration = time.Since(start)
-		hist = append(hist, st)
-		if opts.OnEpoch != nil {
-			if err := opts.OnEpoch(st); err != nil {
-				return finish(err)
-			}
+		// Keras runs the callbacks in the original's order: early stopping, then plateau.
+		if t.opts.EarlyStopping != nil {
+			t.stop = t.opts.EarlyStopping.Observe(v, up)
 		}
-		if stop {
-			break
+		if t.opts.Plateau != nil {
+			m.rate = t.opts.Plateau.Observe(v, up, m.rate)
 		}
 	}
-	return finish(nil)
+	st.Duration = time.Since(start)
+	return st, nil
+}
+
+// Scalars returns "loss", "acc", "learning_rate" and, when measured, "val_loss" and "val_acc".
+func (st EpochStats) Scalars() map[string]float64 {
+	out := map[string]float64{"loss": st.Loss, "acc": st.Acc, "learning_rate": st.LR}
+	if !math.IsNaN(st.ValLoss) || !math.IsNaN(st.ValAcc) {
+		out["val_loss"], out["val_acc"] = st.ValLoss, st.ValAcc
+	}
+	return out
 }
 
 // step1 runs one minibatch update on the data rows idx and returns the minibatch's loss and

@@ -6,6 +6,7 @@ import (
 	tf "github.com/galeone/tensorflow/tensorflow/go"
 	"github.com/galeone/tensorflow/tensorflow/go/op"
 
+	"github.com/boltzmann-go/boltzmann/export/serving"
 	"github.com/boltzmann-go/boltzmann/tfops"
 )
 
@@ -16,13 +17,13 @@ import (
 //	classify         inputs [n, Inputs] → classes [n] int64 (the most probable class)
 //
 // It makes *MLP an export.Model.
-func (m *MLP) BuildServing(s *op.Scope, steps int) (*tfops.ServingGraph, error) {
+func (m *MLP) BuildServing(s *op.Scope, steps int) (*serving.Graph, error) {
 	c := m.cfg
 	kernels, biases, err := m.Weights()
 	if err != nil {
 		return nil, err
 	}
-	sg := &tfops.ServingGraph{Signatures: map[string]tfops.ServingSignature{}}
+	sg := &serving.Graph{Signatures: map[string]serving.Signature{}}
 	var w, b []tf.Output
 	for i, sh := range c.shapes() {
 		k := tfops.NewVariable(s, layerName(i)+"/kernel", c.DType, []int64{int64(sh[0]), int64(sh[1])})
@@ -45,7 +46,7 @@ func (m *MLP) BuildServing(s *op.Scope, steps int) (*tfops.ServingGraph, error) 
 	x := in("probabilities_inputs")
 	ps := s.SubScope("probabilities_net")
 	probs := outputActivation(ps, c, forward(ps, c, w, b, x, nil))
-	sg.Signatures["serving_default"] = tfops.ServingSignature{
+	sg.Signatures["serving_default"] = serving.Signature{
 		Inputs:  map[string]tf.Output{"inputs": x},
 		Outputs: map[string]tf.Output{"probabilities": op.Identity(s.SubScope("probabilities"), probs)},
 	}
@@ -53,7 +54,7 @@ func (m *MLP) BuildServing(s *op.Scope, steps int) (*tfops.ServingGraph, error) 
 	cs := s.SubScope("classify_net")
 	logits := forward(cs, c, w, b, x, nil)
 	classes := op.ArgMax(cs.SubScope("argmax"), logits, op.Const(cs.SubScope("axis"), int32(1)), op.ArgMaxOutputType(tf.Int64))
-	sg.Signatures["classify"] = tfops.ServingSignature{
+	sg.Signatures["classify"] = serving.Signature{
 		Inputs:  map[string]tf.Output{"inputs": x},
 		Outputs: map[string]tf.Output{"classes": op.Identity(s.SubScope("classes"), classes)},
 	}

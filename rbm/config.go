@@ -1,13 +1,13 @@
 package rbm
 
 import (
-	"fmt"
 	"math"
 
 	tf "github.com/galeone/tensorflow/tensorflow/go"
 
 	"github.com/boltzmann-go/boltzmann/optim"
 	"github.com/boltzmann-go/boltzmann/tfops"
+	"github.com/boltzmann-go/boltzmann/train"
 )
 
 // Config describes an RBM and how it trains. Its zero value is the original project's default
@@ -161,24 +161,12 @@ func (c Config) withDefaults() Config {
 }
 
 // orDefault sets *p to v if *p is the zero value.
-func orDefault[T comparable](p *T, v T) {
-	var zero T
-	if *p == zero {
-		*p = v
-	}
-}
+func orDefault[T comparable](p *T, v T) { train.OrDefault(p, v) }
 
-// ConfigError reports a nonsensical Config field.
-type ConfigError struct {
-	Field  string // e.g. "LearningRate[2]"
-	Reason string
-}
+// ConfigError reports a nonsensical Config field (errors.Is(err, train.ErrConfig) holds).
+type ConfigError = train.ConfigError
 
-func (e *ConfigError) Error() string { return "rbm: config: " + e.Field + ": " + e.Reason }
-
-func bad(field, format string, args ...any) error {
-	return &ConfigError{Field: field, Reason: fmt.Sprintf(format, args...)}
-}
+func bad(field, format string, args ...any) error { return train.Bad("rbm", field, format, args...) }
 
 // Validate reports the first nonsensical field of c (after defaults are applied) as a
 // *ConfigError naming the field.
@@ -244,13 +232,13 @@ func (c Config) Validate() error {
 			}
 		}
 	}
-	if err := checkSchedule("CDSteps", d.CDSteps, d.Epochs, func(k int) bool { return k >= 1 && k <= 1000 }, "want 1 ≤ k ≤ 1000"); err != nil {
+	if err := train.CheckSchedule("rbm", "CDSteps", d.CDSteps, func(k int) bool { return k >= 1 && k <= 1000 }, "want 1 ≤ k ≤ 1000"); err != nil {
 		return err
 	}
-	if err := checkSchedule("LearningRate", d.LearningRate, d.Epochs, func(v float64) bool { return v > 0 && finite(v) }, "want > 0"); err != nil {
+	if err := train.CheckSchedule("rbm", "LearningRate", d.LearningRate, func(v float64) bool { return v > 0 && finite(v) }, "want > 0"); err != nil {
 		return err
 	}
-	if err := checkSchedule("Momentum", d.Momentum, d.Epochs, func(v float64) bool { return v >= 0 && v < 1 }, "want 0 ≤ momentum < 1"); err != nil {
+	if err := train.CheckSchedule("rbm", "Momentum", d.Momentum, func(v float64) bool { return v >= 0 && v < 1 }, "want 0 ≤ momentum < 1"); err != nil {
 		return err
 	}
 	m := c.Metrics
@@ -270,35 +258,6 @@ func (c Config) Validate() error {
 		}
 	}
 	return nil
-}
-
-// checkSchedule checks a per-epoch schedule: at least one value and no more than one per epoch
-// (later epochs reuse the last value; a value for an epoch past Epochs would never be used).
-func checkSchedule[T int | float64](field string, s []T, epochs int, ok func(T) bool, want string) error {
-	if len(s) == 0 {
-		return bad(field, "empty schedule, want one value or one per epoch")
-	}
-	if len(s) > epochs {
-		return bad(field, "%d values for %d epochs: the values past epoch %d would never be used", len(s), epochs, epochs)
-	}
-	for i, v := range s {
-		if !ok(v) {
-			return bad(fmt.Sprintf("%s[%d]", field, i), "%v, %s", v, want)
-		}
-	}
-	return nil
-}
-
-// at returns the value of schedule s for epoch e (1-based): s[min(e−1, len−1)].
-func at[T any](s []T, epoch int) T {
-	i := epoch - 1
-	if i >= len(s) {
-		i = len(s) - 1
-	}
-	if i < 0 {
-		i = 0
-	}
-	return s[i]
 }
 
 func finite(v float64) bool { return !math.IsNaN(v) && !math.IsInf(v, 0) }

@@ -10,6 +10,7 @@ import (
 	"github.com/boltzmann-go/boltzmann/dataset"
 	"github.com/boltzmann-go/boltzmann/internal/minibatch"
 	"github.com/boltzmann-go/boltzmann/tfops"
+	"github.com/boltzmann-go/boltzmann/train"
 )
 
 // trainRows is the number of recently trained rows the training metrics are measured on.
@@ -37,18 +38,9 @@ type EpochStats struct {
 	Elapsed time.Duration
 }
 
-// FitOptions are optional hooks and outputs of Fit. A nil *FitOptions is the zero value.
-type FitOptions struct {
-	// OnEpoch is called after every epoch; an error stops training and is returned by Fit.
-	OnEpoch func(EpochStats) error
-	// OnBatch is called after every Session.Run of training with the minibatches done and the
-	// total of the epoch, for progress bars.
-	OnBatch func(epoch, done, total int)
-	// Dir, if set, is the model directory: the model is saved there after every epoch.
-	Dir string
-	// Summaries, if set, receives TensorBoard summaries (see NewSummaries).
-	Summaries *Summaries
-}
+// FitOptions are the optional hooks and outputs of Fit: OnEpoch after every epoch, OnBatch
+// during one, Dir to save the model after every epoch. A nil *FitOptions is the zero value.
+type FitOptions = train.FitOptions[EpochStats]
 
 // Fit trains the model on the rows of x from epoch Epoch()+1 to Config().Epochs, computing
 // validation metrics on val (which may be nil). It returns the statistics of each epoch it
@@ -57,11 +49,9 @@ type FitOptions struct {
 //
 // The rows of x are copied into the graph once; every minibatch is gathered there, so no data
 // or weights cross between Go and TensorFlow per minibatch. Cancelling ctx stops training after
-// the current Session.Run.
+// the current Session.Run. A non-finite metric or weight stops training with an error wrapping
+// train.ErrDiverged that names the epoch; the model directory keeps the last finite epoch.
 func (m *RBM) Fit(ctx context.Context, x, val Data, opts *FitOptions) ([]EpochStats, error) {
-	if opts == nil {
-		opts = &FitOptions{}
-	}
 	c := m.cfg
 	n, err := checkData("training data", x, c.NumVisible)
 	if err != nil {
@@ -80,30 +70,20 @@ func (m *RBM) Fit(ctx context.Context, x, val Data, opts *FitOptions) ([]EpochSt
 			return nil, err
 		}
 	}
-	var all []EpochStats
-	for m.epoch < c.Epochs {
-		st, err := m.fitEpoch(ctx, x, val, n, opts)
-		if err != nil {
-			return all, err
-		}
-		all = append(all, st)
-		if opts.Dir != "" {
-			if err := m.Save(opts.Dir); err != nil {
-				return all, err
-			}
-		}
-		if opts.Summaries != nil {
-			if err := opts.Summaries.epoch(m, st); err != nil {
-				return all, err
-			}
-		}
-		if opts.OnEpoch != nil {
-			if err := opts.OnEpoch(st); err != nil {
-				return all, err
-			}
-		}
-	}
-	return all, nil
+	return train.Fit[EpochStats](ctx, "rbm", train.Funcs[EpochStats]{
+		EpochFunc: m.Epoch,
+		TrainFunc: func(ctx context.Context, onBatch func(done, total int)) (EpochStats, error) {
+			return m.fitEpoch(ctx, x, val, n, onBatch)
+		},
+		StateFunc: m.State,
+		SaveFunc:  m.Save,
+	}, c.Epochs, opts)
+}
+
+// Scalars returns the epoch's metrics as "train/<name>" and "val/<name>", and its schedule
+// values as "learning_rate", "momentum" and "cd_steps".
+func (st EpochStats) Scalars() map[string]float64 {
+	return train.Scalars(st.Train, st.Val, map[string]float64{"learning_rate": st.LearningRate, "momentum": st.Momentum, "cd_steps": float64(st.CDSteps)})
 }
 
 // initChains starts the PCD chains at the first BatchSize rows of the first epoch's order.
@@ -138,13 +118,13 @@ func (m *RBM) trainOpFor(k, updates int) (*tf.Operation, error) {
 	return o, nil
 }
 
-func (m *RBM) fitEpoch(ctx context.Context, x, val Data, n int, opts *FitOptions) (EpochStats, error) {
+func (m *RBM) fitEpoch(ctx context.Context, x, val Data, n int, onBatch func(done, total int)) (EpochStats, error) {
 	c := m.cfg
 	epoch := m.epoch + 1
 	start := time.Now()
 	st := EpochStats{
 		Epoch: epoch, Epochs: c.Epochs,
-		LearningRate: at(c.LearningRate, epoch), Momentum: at(c.Momentum, epoch), CDSteps: at(c.CDSteps, epoch),
+		LearningRate: train.At(c.LearningRate, epoch), Momentum: train.At(c.Momentum, epoch), CDSteps: train.At(c.CDSteps, epoch),
 		Train: map[string]float64{}, Val: map[string]float64{},
 	}
 	lr, err := tfops.ScalarTensor(st.LearningRate, c.DType)
@@ -192,9 +172,7 @@ func (m *RBM) fitEpoch(ctx context.Context, x, val Data, n int, opts *FitOptions
 			}
 			count++
 		}
-		if opts.OnBatch != nil {
-			opts.OnBatch(epoch, done, len(batches))
-		}
+		onBatch(done, len(batches))
 	}
 	for k, v := range sums {
 		st.Train[k] = v / float64(count)

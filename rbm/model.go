@@ -9,6 +9,7 @@ import (
 	"github.com/galeone/tensorflow/tensorflow/go/op"
 
 	"github.com/boltzmann-go/boltzmann/tfops"
+	"github.com/boltzmann-go/boltzmann/train"
 )
 
 // An RBM is a restricted Boltzmann machine whose graph lives in a TensorFlow session. It is
@@ -189,14 +190,7 @@ func (m *RBM) Updates() int64 { return m.iter }
 func (m *RBM) SetEpochs(n int) error {
 	c := m.cfg
 	c.Epochs = n
-	if n < 1 {
-		return bad("Epochs", "%d, want ≥ 1", n)
-	}
-	if err := c.Validate(); err != nil {
-		return err
-	}
-	m.cfg.Epochs = n
-	return nil
+	return train.SetEpochs("rbm", n, c.Validate, &m.cfg.Epochs)
 }
 
 // Devices lists the names of the devices TensorFlow uses for the model.
@@ -232,18 +226,5 @@ func (m *RBM) Weights() (w, vb, hb []float64, err error) {
 // run runs the session and converts every fetch to float64 values; it first checks the scope
 // for graph-building errors.
 func (m *RBM) run(feeds map[tf.Output]*tf.Tensor, fetches []tf.Output, targets []*tf.Operation) ([][]float64, error) {
-	if err := m.scope.Err(); err != nil {
-		return nil, fmt.Errorf("rbm: build graph: %w", err)
-	}
-	res, err := m.sess.Run(feeds, fetches, targets)
-	if err != nil {
-		return nil, fmt.Errorf("rbm: %w", err)
-	}
-	out := make([][]float64, len(res))
-	for i, r := range res {
-		if out[i], err = tfops.Values[float64](r); err != nil {
-			return nil, fmt.Errorf("rbm: %w", err)
-		}
-	}
-	return out, nil
+	return tfops.RunValues("rbm", m.scope, m.sess, feeds, fetches, targets)
 }

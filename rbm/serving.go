@@ -6,6 +6,7 @@ import (
 	tf "github.com/galeone/tensorflow/tensorflow/go"
 	"github.com/galeone/tensorflow/tensorflow/go/op"
 
+	"github.com/boltzmann-go/boltzmann/export/serving"
 	"github.com/boltzmann-go/boltzmann/tfops"
 )
 
@@ -24,7 +25,7 @@ const ServingSteps = 10
 //	                 drawn with stateless ops: the same seed gives the same sample
 //
 // steps ≤ 0 means ServingSteps.
-func (m *RBM) BuildServing(s *op.Scope, steps int) (*tfops.ServingGraph, error) {
+func (m *RBM) BuildServing(s *op.Scope, steps int) (*serving.Graph, error) {
 	if steps <= 0 {
 		steps = ServingSteps
 	}
@@ -33,7 +34,7 @@ func (m *RBM) BuildServing(s *op.Scope, steps int) (*tfops.ServingGraph, error) 
 	if err != nil {
 		return nil, err
 	}
-	sg := &tfops.ServingGraph{Signatures: map[string]tfops.ServingSignature{}}
+	sg := &serving.Graph{Signatures: map[string]serving.Signature{}}
 	vars := []*tfops.Variable{
 		tfops.NewVariable(s, "weights/W", c.DType, []int64{int64(c.NumVisible), int64(c.NumHidden)}),
 		tfops.NewVariable(s, "weights/vb", c.DType, []int64{int64(c.NumVisible)}),
@@ -53,18 +54,18 @@ func (m *RBM) BuildServing(s *op.Scope, steps int) (*tfops.ServingGraph, error) 
 	}
 
 	x := in("features_visible")
-	sg.Signatures["serving_default"] = tfops.ServingSignature{
+	sg.Signatures["serving_default"] = serving.Signature{
 		Inputs:  map[string]tf.Output{"visible": x},
 		Outputs: map[string]tf.Output{"features": op.Identity(s.SubScope("features"), l.hiddenFeatures(s.SubScope("transform"), p, x))},
 	}
 	x = in("reconstruct_visible")
 	rec := l.visibleMean(s.SubScope("reconstruct"), p, l.hiddenMean(s.SubScope("reconstruct_h"), p, x))
-	sg.Signatures["reconstruct"] = tfops.ServingSignature{
+	sg.Signatures["reconstruct"] = serving.Signature{
 		Inputs:  map[string]tf.Output{"visible": x},
 		Outputs: map[string]tf.Output{"reconstruction": op.Identity(s.SubScope("reconstruction"), rec)},
 	}
 	x = in("free_energy_visible")
-	sg.Signatures["free_energy"] = tfops.ServingSignature{
+	sg.Signatures["free_energy"] = serving.Signature{
 		Inputs:  map[string]tf.Output{"visible": x},
 		Outputs: map[string]tf.Output{"free_energy": op.Identity(s.SubScope("free_energy_out"), l.freeEnergy(s, p, x))},
 	}
@@ -86,7 +87,7 @@ func (m *RBM) BuildServing(s *op.Scope, steps int) (*tfops.ServingGraph, error) 
 		_, h := l.sampleHidden(gs, p, v, sd(int64(2*i)))
 		mean, v = l.sampleVisible(gs, p, h, sd(int64(2*i+1)))
 	}
-	sg.Signatures["sample"] = tfops.ServingSignature{
+	sg.Signatures["sample"] = serving.Signature{
 		Inputs:  map[string]tf.Output{"visible": x, "seed": seed},
 		Outputs: map[string]tf.Output{"sample": op.Identity(ss.SubScope("sample_out"), v), "mean": op.Identity(ss.SubScope("mean_out"), mean)},
 	}

@@ -301,7 +301,6 @@ func TestConfigErrors(t *testing.T) {
 		{"Epochs", Config{Epochs: -1}},
 		{"BatchSize", Config{BatchSize: -10}},
 		{"LearningRate[0]", Config{LearningRate: []float64{-0.1}}},
-		{"LearningRate", Config{Epochs: 1, LearningRate: []float64{0.1, 0.2}}},
 		{"LearningRate", Config{LearningRate: []float64{}}},
 		{"Momentum[1]", Config{Epochs: 2, Momentum: []float64{0.5, 1.5}}},
 		{"MomentumRule", Config{MomentumRule: "nesterov"}},

@@ -6,14 +6,18 @@ import (
 	"math"
 
 	tf "github.com/galeone/tensorflow/tensorflow/go"
-
-	"github.com/boltzmann-go/boltzmann/dataset"
 )
 
-// Data is a matrix of samples, one per row: a *dataset.Matrix[float32] or a
-// *dataset.Matrix[float64]. Either converts to either dtype.
+// Data is a row-major matrix of samples, one per row, of float32 or float64 values;
+// *dataset.Matrix[float32] and *dataset.Matrix[float64] are Data. Either converts to either
+// dtype.
 type Data interface {
+	// Validate reports a matrix whose shape and values disagree.
 	Validate() error
+	// Shape returns the numbers of rows and columns.
+	Shape() (rows, cols int)
+	// Values returns the row-major values: a []float32 or a []float64.
+	Values() any
 }
 
 // ErrShape reports data whose shape does not fit a model.
@@ -30,13 +34,12 @@ func Dims(d Data) (rows, cols int, err error) {
 	if err := d.Validate(); err != nil {
 		return 0, 0, err
 	}
-	switch x := d.(type) {
-	case *dataset.Matrix[float32]:
-		return x.Rows, x.Cols, nil
-	case *dataset.Matrix[float64]:
-		return x.Rows, x.Cols, nil
+	switch d.Values().(type) {
+	case []float32, []float64:
+		rows, cols = d.Shape()
+		return rows, cols, nil
 	}
-	return 0, 0, fmt.Errorf("data of type %T, want *dataset.Matrix[float32] or [float64]", d)
+	return 0, 0, fmt.Errorf("data of type %T holds %T, want []float32 or []float64", d, d.Values())
 }
 
 // CheckData checks that d (named what in errors) has cols columns, at least one row and only
@@ -53,11 +56,11 @@ func CheckData(what string, d Data, cols int) (int, error) {
 		return 0, fmt.Errorf("%s has no rows: %w", what, ErrShape)
 	}
 	bad := -1
-	switch x := d.(type) {
-	case *dataset.Matrix[float32]:
-		bad = firstNonFinite(x.Data)
-	case *dataset.Matrix[float64]:
-		bad = firstNonFinite(x.Data)
+	switch x := d.Values().(type) {
+	case []float32:
+		bad = firstNonFinite(x)
+	case []float64:
+		bad = firstNonFinite(x)
 	}
 	if bad >= 0 {
 		return 0, fmt.Errorf("%s row %d column %d is not a finite number: %w", what, bad/c, bad%c, ErrData)
@@ -65,7 +68,7 @@ func CheckData(what string, d Data, cols int) (int, error) {
 	return r, nil
 }
 
-func firstNonFinite[T dataset.Float](x []T) int {
+func firstNonFinite[T Float](x []T) int {
 	for i, v := range x {
 		f := float64(v)
 		if math.IsNaN(f) || math.IsInf(f, 0) {
@@ -77,26 +80,35 @@ func firstNonFinite[T dataset.Float](x []T) int {
 
 // RowsTensor copies rows [i, j) of d into a tensor of dtype dt.
 func RowsTensor(d Data, i, j int, dt tf.DataType) (*tf.Tensor, error) {
-	switch x := d.(type) {
-	case *dataset.Matrix[float32]:
-		return TensorAs(x.Data[i*x.Cols:j*x.Cols], dt, int64(j-i), int64(x.Cols))
-	case *dataset.Matrix[float64]:
-		return TensorAs(x.Data[i*x.Cols:j*x.Cols], dt, int64(j-i), int64(x.Cols))
+	_, c := d.Shape()
+	switch x := d.Values().(type) {
+	case []float32:
+		return TensorAs(x[i*c:j*c], dt, int64(j-i), int64(c))
+	case []float64:
+		return TensorAs(x[i*c:j*c], dt, int64(j-i), int64(c))
 	}
-	return nil, fmt.Errorf("data of type %T", d)
+	return nil, fmt.Errorf("data of type %T holds %T, want []float32 or []float64", d, d.Values())
 }
 
 // GatherTensor copies the rows idx of d into a tensor of dtype dt.
 func GatherTensor(d Data, idx []int, dt tf.DataType) (*tf.Tensor, error) {
-	switch x := d.(type) {
-	case *dataset.Matrix[float32]:
-		g := x.Gather(idx)
-		return TensorAs(g.Data, dt, int64(g.Rows), int64(g.Cols))
-	case *dataset.Matrix[float64]:
-		g := x.Gather(idx)
-		return TensorAs(g.Data, dt, int64(g.Rows), int64(g.Cols))
+	_, c := d.Shape()
+	switch x := d.Values().(type) {
+	case []float32:
+		return TensorAs(gather(x, c, idx), dt, int64(len(idx)), int64(c))
+	case []float64:
+		return TensorAs(gather(x, c, idx), dt, int64(len(idx)), int64(c))
 	}
-	return nil, fmt.Errorf("data of type %T", d)
+	return nil, fmt.Errorf("data of type %T holds %T, want []float32 or []float64", d, d.Values())
+}
+
+// gather returns the rows idx of the row-major matrix x of c columns.
+func gather[T Float](x []T, c int, idx []int) []T {
+	out := make([]T, 0, len(idx)*c)
+	for _, i := range idx {
+		out = append(out, x[i*c:(i+1)*c]...)
+	}
+	return out
 }
 
 // Rowwise feeds the rows of d to input (with dtype dt) in chunks of at most chunk rows and

@@ -9,6 +9,7 @@ import (
 
 	tf "github.com/galeone/tensorflow/tensorflow/go"
 	pb "github.com/galeone/tensorflow/tensorflow/go/core/protobuf/for_core_protos_go_proto"
+	"github.com/galeone/tensorflow/tensorflow/go/op"
 	"google.golang.org/protobuf/proto"
 )
 
@@ -214,4 +215,23 @@ func InitVariables(sess *Session, vars []*Variable, values []*tf.Tensor) error {
 		return fmt.Errorf("tfops: init variables: %w", err)
 	}
 	return nil
+}
+
+// RunValues checks s for graph-building errors, runs sess and converts every fetch to float64
+// values; errors are prefixed with pkg.
+func RunValues(pkg string, s *op.Scope, sess *Session, feeds map[tf.Output]*tf.Tensor, fetches []tf.Output, targets []*tf.Operation) ([][]float64, error) {
+	if err := s.Err(); err != nil {
+		return nil, fmt.Errorf("%s: build graph: %w", pkg, err)
+	}
+	res, err := sess.Run(feeds, fetches, targets)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", pkg, err)
+	}
+	out := make([][]float64, len(res))
+	for i, r := range res {
+		if out[i], err = Values[float64](r); err != nil {
+			return nil, fmt.Errorf("%s: %w", pkg, err)
+		}
+	}
+	return out, nil
 }

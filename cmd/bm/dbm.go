@@ -19,6 +19,7 @@ import (
 	"github.com/boltzmann-go/boltzmann/optim"
 	"github.com/boltzmann-go/boltzmann/picture"
 	"github.com/boltzmann-go/boltzmann/rbm"
+	"github.com/boltzmann-go/boltzmann/summaries"
 	"github.com/boltzmann-go/boltzmann/tfops"
 )
 
@@ -198,7 +199,7 @@ func runDBM(f *dbmFlags) error {
 		c := rbm.Config{CDSteps: []int{f.rbmK[i]}, NumVisible: sizes[i], NumHidden: sizes[i+1], DType: dt, Seed: int64(f.rbmSeeds[i]),
 			WeightStd: f.rbmWInit[i], Epochs: f.rbmEpochs[i], BatchSize: f.rbmBatch[i], L2: rbm.F(f.rbmL2[i]),
 			SampleVisible: true, DBMFirst: i == 0, DBMLast: i == len(f.hiddens)-1 && i > 0,
-			Momentum: trim([]float64{0.5, 0.5, 0.5, 0.5, 0.5, 0.9}, f.rbmEpochs[i]), LearningRate: []float64{f.rbmLR[i]},
+			Momentum: []float64{0.5, 0.5, 0.5, 0.5, 0.5, 0.9}, LearningRate: []float64{f.rbmLR[i]},
 			Metrics: rbm.Metrics{MSRE: true, PLL: i == 0, TrainEvery: 500}, Threads: f.threads, GPU: f.gpu, MomentumRule: f.momentumRule}
 		if i > 0 && f.increaseKEvery > 0 {
 			c.CDSteps, c.LearningRate = increasingK(f.rbmK[i], f.rbmLR[i], c.Epochs, f.increaseKEvery)
@@ -228,7 +229,7 @@ func runDBM(f *dbmFlags) error {
 		log.Printf("resuming the DBM in %s after epoch %d", dir, m.Epoch())
 	} else {
 		c := dbm.Config{DType: dt, Seed: f.seed, Particles: f.particles, GibbsSteps: []int{f.gibbs}, MeanFieldSteps: f.mfSteps,
-			MeanFieldTol: f.mfTol, LearningRate: trim(f.lr, f.epochs), Momentum: trim(f.momentum, f.epochs), Epochs: f.epochs,
+			MeanFieldTol: f.mfTol, LearningRate: f.lr, Momentum: f.momentum, Epochs: f.epochs,
 			BatchSize: f.batch, L2: f.l2, MaxNorm: f.maxNorm, SparsityTarget: f.spTarget, SparsityCost: f.spCost,
 			Metrics: dbm.Metrics{MSRE: true, TrainEvery: 400}, Threads: f.threads, GPU: f.gpu, MomentumRule: f.momentumRule}
 		if m, err = dbm.FromRBMs(c, rbms...); err != nil {
@@ -249,13 +250,16 @@ func runDBM(f *dbmFlags) error {
 		}
 	}
 	defer m.Close()
-	sums, err := dbm.NewSummaries(filepath.Join(filepath.Dir(filepath.Clean(dir)), "logs"), d.shape)
+	sums, err := summaries.NewDBM(filepath.Join(filepath.Dir(filepath.Clean(dir)), "logs"), d.shape)
 	if err != nil {
 		return err
 	}
 	defer sums.Close()
 	bar := newProgress(f.quiet, m.Epoch(), f.epochs, (d.train.Rows+f.batch-1)/f.batch)
-	_, fitErr := m.Fit(ctx, d.train, dataOf(d.val), &dbm.FitOptions{Dir: dir, Summaries: sums, OnBatch: bar.batch, OnEpoch: func(st dbm.EpochStats) error {
+	_, fitErr := m.Fit(ctx, d.train, dataOf(d.val), &dbm.FitOptions{Dir: dir, OnBatch: bar.batch, OnEpoch: func(st dbm.EpochStats) error {
+		if err := sums.Epoch(m, st); err != nil {
+			return err
+		}
 		line := fmt.Sprintf("DBM epoch %d/%d; mf sweeps %.1f", st.Epoch, st.Epochs, st.Train["mf_sweeps"])
 		if v, ok := st.Train["msre"]; ok {
 			line += fmt.Sprintf("; msre %.5f", v)

@@ -55,6 +55,10 @@ func cmdExport(args []string) int {
 			return 1
 		}
 		defer d.Close()
+		if err := checkFinite(*model, d); err != nil {
+			log.Print(err)
+			return 1
+		}
 		m = d
 	} else {
 		r, err := rbm.Load(*model)
@@ -63,6 +67,10 @@ func cmdExport(args []string) int {
 			return 1
 		}
 		defer r.Close()
+		if err := checkFinite(*model, r); err != nil {
+			log.Print(err)
+			return 1
+		}
 		m = r
 	}
 	v := *version

@@ -250,7 +250,7 @@ func runRBMMNIST(a *rbmMNISTArgs, lrm []float64) error {
 	modelDir := filepath.Join(a.modelDir, "model")
 	if head, err := readHead(modelDir); err == nil && head.Epoch >= a.epochs {
 		log.Printf("RBM: using the trained model in %s (%d epochs)", modelDir, head.Epoch)
-	} else if err := train(&tf); err != nil {
+	} else if err := runTrain(&tf); err != nil {
 		return err
 	}
 	if a.mlp.stopAfterRB {

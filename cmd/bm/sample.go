@@ -58,6 +58,10 @@ func cmdSample(args []string) int {
 			return 1
 		}
 		defer m.Close()
+		if err := checkFinite(*model, m); err != nil {
+			log.Print(err)
+			return 1
+		}
 		if nv = m.Config().Sizes[0]; sh[0]*sh[1]*sh[2] == nv {
 			means, serr = m.Sample(ctx, dbm.SampleOptions{Chains: *chains, Steps: *steps, Seed: *seed})
 		}
@@ -68,6 +72,10 @@ func cmdSample(args []string) int {
 			return 1
 		}
 		defer m.Close()
+		if err := checkFinite(*model, m); err != nil {
+			log.Print(err)
+			return 1
+		}
 		if nv = m.Config().NumVisible; sh[0]*sh[1]*sh[2] == nv {
 			var s *rbm.Sample
 			if s, serr = m.Sample(ctx, rbm.SampleOptions{Chains: *chains, Steps: *steps, Seed: *seed}); serr == nil {

@@ -14,6 +14,7 @@ import (
 
 	"github.com/boltzmann-go/boltzmann/dataset"
 	"github.com/boltzmann-go/boltzmann/rbm"
+	"github.com/boltzmann-go/boltzmann/summaries"
 	"github.com/boltzmann-go/boltzmann/tfops"
 )
 
@@ -44,6 +45,7 @@ type trainFlags struct {
 	dbmLast         bool
 	dtype           string
 	seed            int64
+	set             []string // the flags given on the command line
 	updatesPerRun   int
 
 	metrics    string
@@ -163,7 +165,7 @@ func (f *trainFlags) config(d *loaded) (rbm.Config, error) {
 	default:
 		return c, flagErr("vb-init", "%q, want logit or zero", f.vbInit)
 	}
-	c.CDSteps, c.LearningRate, c.Momentum = trim(f.k, f.epochs), trim(f.lr, f.epochs), trim(f.momentum, f.epochs)
+	c.CDSteps, c.LearningRate, c.Momentum = f.k, f.lr, f.momentum // whole schedules: a resumed, extended run uses their later values
 	c.MomentumRule = f.momentumRule
 	c.Epochs, c.BatchSize, c.L2 = f.epochs, f.batch, rbm.F(f.l2)
 	c.Persistent, c.SampleVisible, c.HiddenMeans, c.Dropout = f.pcd, f.sampleV, f.hiddenMeans, f.dropout
@@ -204,15 +206,6 @@ func (f *trainFlags) config(d *loaded) (rbm.Config, error) {
 	return c, nil
 }
 
-// trim cuts a schedule to the number of epochs (a ramp longer than the run is allowed on the
-// command line, as geomspace(0.5, 0.9, 8) with 5 epochs).
-func trim[T any](s []T, epochs int) []T {
-	if len(s) > epochs {
-		return s[:epochs]
-	}
-	return s
-}
-
 // flagFor maps a Config field to the flag that sets it.
 func flagFor(field string) string {
 	field, _, _ = strings.Cut(field, "[")
@@ -232,10 +225,14 @@ func flagFor(field string) string {
 
 func cmdTrain(args []string) int {
 	var f trainFlags
-	return command("train", f.flagSet(), args, func() error { return train(&f) })
+	fs := f.flagSet()
+	return command("train", fs, args, func() error {
+		fs.Visit(func(fl *flag.Flag) { f.set = append(f.set, fl.Name) })
+		return runTrain(&f)
+	})
 }
 
-func train(f *trainFlags) error {
+func runTrain(f *trainFlags) error {
 	if _, err := tfops.ConfigProto(&tfops.Options{GPU: f.gpu, IntraOpThreads: f.threads}); err != nil {
 		return flagErr("gpu", "%v", err)
 	}
@@ -256,11 +253,16 @@ func train(f *trainFlags) error {
 		if m, err = rbm.Load(modelDir); err != nil {
 			return fmt.Errorf("resume from %s: %w (use -fresh to start over)", modelDir, err)
 		}
+		if err := checkResume(c, m.Config(), f.set, m.Epoch(), f.epochs); err != nil {
+			m.Close()
+			return err
+		}
 		if err := m.SetEpochs(f.epochs); err != nil {
 			m.Close()
 			return flagErr("epochs", "%v", err)
 		}
-		log.Printf("resuming %s after epoch %d with its saved configuration: flags other than -epochs and the data flags are not applied (use -fresh to start over)", modelDir, m.Epoch())
+		c = m.Config()
+		log.Printf("resuming %s after epoch %d with its saved configuration (use -fresh to start over)", modelDir, m.Epoch())
 	} else {
 		c.Threads, c.GPU = f.threads, f.gpu
 		if m, err = rbm.New(c); err != nil {
@@ -277,13 +279,13 @@ func train(f *trainFlags) error {
 		}
 	}
 	log.Printf("%s RBM %d×%d (%s) on %d training rows (%d validation), %d epochs of batches of %d",
-		c.Visible.Name()+"-"+c.Hidden.Name(), c.NumVisible, c.NumHidden, f.dtype, d.train.Rows, rowsOf(d.val), f.epochs, f.batch)
+		c.Visible.Name()+"-"+c.Hidden.Name(), c.NumVisible, c.NumHidden, tfops.DTypeName(c.DType), d.train.Rows, rowsOf(d.val), c.Epochs, c.BatchSize)
 
-	sumOpts := rbm.SummaryOptions{ImageShape: d.shape}
+	sumOpts := summaries.RBMOptions{ImageShape: d.shape}
 	if d.val != nil && d.shape != nil {
 		sumOpts.Reconstruct = d.val.SliceRows(0, min(8, d.val.Rows))
 	}
-	sums, err := rbm.NewSummaries(filepath.Join(f.out, "logs"), sumOpts)
+	sums, err := summaries.NewRBM(filepath.Join(f.out, "logs"), sumOpts)
 	if err != nil {
 		return err
 	}
@@ -296,10 +298,12 @@ func train(f *trainFlags) error {
 	defer stop()
 	bar := newProgress(f.quiet, m.Epoch(), f.epochs, (d.train.Rows+f.batch-1)/f.batch)
 	_, fitErr := m.Fit(ctx, dataOf(d.train), dataOf(d.val), &rbm.FitOptions{
-		Dir:       modelDir,
-		Summaries: sums,
-		OnBatch:   bar.batch,
+		Dir:     modelDir,
+		OnBatch: bar.batch,
 		OnEpoch: func(st rbm.EpochStats) error {
+			if err := sums.Epoch(m, st); err != nil {
+				return err
+			}
 			line := epochLine(st, c.Metrics)
 			bar.epoch(line, rbmDesc(st))
 			hist = append(hist, record(st))

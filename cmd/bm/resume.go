@@ -1,0 +1,88 @@
+package main
+
+import (
+	"fmt"
+	"reflect"
+
+	"github.com/boltzmann-go/boltzmann/rbm"
+	"github.com/boltzmann-go/boltzmann/train"
+)
+
+// dynamicsFields maps the flags of bm train that change how a model trains to their Config
+// fields. A resumed run keeps its saved configuration; one of these flags given on the command
+// line with another value than the saved one is an error (see checkResume). Flags that only
+// shape a new model (-w-init, -vb-init, -hb-init, -seed) or only reporting are not here: the
+// command that started a run can be repeated to resume it.
+var dynamicsFields = map[string]string{
+	"n-hidden": "NumHidden", "k": "CDSteps", "lr": "LearningRate", "momentum": "Momentum", "momentum-rule": "MomentumRule",
+	"batch-size": "BatchSize", "l2": "L2", "dropout": "Dropout", "pcd": "Persistent", "sample-v": "SampleVisible",
+	"hidden-means": "HiddenMeans", "sparsity-target": "SparsityTarget", "sparsity-cost": "SparsityCost",
+	"sparsity-damping": "SparsityDamping", "dbm-first": "DBMFirst", "dbm-last": "DBMLast", "dtype": "DType",
+	"visible": "Visible", "hidden": "Hidden", "draws": "Hidden", "groups": "Hidden", "sigma": "Visible",
+}
+
+// checkResume returns a usage error naming the first flag of set (the flags given on the
+// command line) whose value differs from the saved configuration of a run resumed after epoch
+// done and continued to epoch epochs. Schedules are compared epoch by epoch up to epochs.
+func checkResume(flags, saved rbm.Config, set []string, done, epochs int) error {
+	fv, sv := reflect.ValueOf(flags), reflect.ValueOf(saved)
+	for _, name := range set {
+		field, ok := dynamicsFields[name]
+		if !ok {
+			continue
+		}
+		a, b := fv.FieldByName(field).Interface(), sv.FieldByName(field).Interface()
+		differ := ""
+		switch x := a.(type) {
+		case []float64:
+			differ = scheduleDiff(x, b.([]float64), epochs)
+		case []int:
+			differ = scheduleDiff(x, b.([]int), epochs)
+		case rbm.Unit:
+			if !rbm.SameUnit(x, b.(rbm.Unit)) {
+				differ = fmt.Sprintf("%v, saved %v", rbm.SpecOf(x), rbm.SpecOf(b.(rbm.Unit)))
+			}
+		case *float64:
+			if y := b.(*float64); x != nil && y != nil && *x != *y {
+				differ = fmt.Sprintf("%g, saved %g", *x, *y)
+			}
+		default:
+			if !reflect.DeepEqual(a, b) {
+				differ = fmt.Sprintf("%v, saved %v", a, b)
+			}
+		}
+		if differ != "" {
+			return flagErr(name, "%s: the model in -out resumes after epoch %d with its saved configuration; "+
+				"repeat the command that started it (changing only -epochs), or start over with -fresh", differ, done)
+		}
+	}
+	return nil
+}
+
+// scheduleDiff describes the first epoch up to epochs at which schedules a and b differ, or "".
+func scheduleDiff[T comparable](a, b []T, epochs int) string {
+	for e := 1; e <= epochs; e++ {
+		if x, y := train.At(a, e), train.At(b, e); x != y {
+			return fmt.Sprintf("%v at epoch %d, saved %v", x, e, y)
+		}
+	}
+	return ""
+}
+
+// stateful is a model whose trained tensors can be read (*rbm.RBM, *dbm.DBM).
+type stateful interface {
+	State() ([]train.Tensor, error)
+}
+
+// checkFinite refuses a model whose trained tensors hold NaN or infinities (a run that
+// diverged before divergence was detected, or a damaged checkpoint).
+func checkFinite(dir string, m stateful) error {
+	st, err := m.State()
+	if err != nil {
+		return err
+	}
+	if err := train.CheckFinite(st); err != nil {
+		return fmt.Errorf("the model in %s is unusable: %v (it diverged: train it again with a smaller learning rate)", dir, err)
+	}
+	return nil
+}

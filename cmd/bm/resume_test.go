@@ -1,0 +1,62 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// TestTrainResumeFlags resumes a run: the same command with more epochs continues it, a changed
+// training flag is a usage error naming the flag that leaves the model as it was, and the
+// banner shows the saved model's size, not the flags'.
+func TestTrainResumeFlags(t *testing.T) {
+	dir := t.TempDir()
+	data := filepath.Join(dir, "images.idx")
+	writeIDX(t, data, 60, 4, 4)
+	out := filepath.Join(dir, "out")
+	base := []string{"train", "-data", data, "-n-train", "50", "-n-val", "10", "-n-hidden", "4", "-batch-size", "10",
+		"-out", out, "-samples", "0", "-filters", "0", "-quiet", "-lr", "0.01", "-momentum", "geom:0.5,0.9,8"}
+	if code := run(append(base, "-epochs", "1")); code != 0 {
+		t.Fatalf("bm train exited %d", code)
+	}
+	model, err := os.ReadFile(filepath.Join(out, "model", "model.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct{ flag, value string }{{"lr", "0.02"}, {"momentum", "0.9"}, {"n-hidden", "8"}, {"k", "2"}, {"pcd", "true"}} {
+		var code int
+		msg := captureStderr(t, func() { code = run(append(base, "-epochs", "2", "-"+tc.flag+"="+tc.value)) })
+		if code != 2 || !strings.Contains(msg, "-"+tc.flag) || !strings.Contains(msg, "-fresh") {
+			t.Errorf("resume with -%s %s: exit %d, stderr %q; want 2 naming -%s", tc.flag, tc.value, code, msg, tc.flag)
+		}
+		if now, _ := os.ReadFile(filepath.Join(out, "model", "model.json")); string(now) != string(model) {
+			t.Errorf("resume with -%s %s changed model.json", tc.flag, tc.value)
+		}
+	}
+	var code int
+	msg := captureStderr(t, func() { code = run(append(base, "-epochs", "2", "-n-hidden", "4", "-seed", "7", "-w-init", "0.5")) })
+	if code != 0 || !strings.Contains(msg, "RBM 16×4") || !strings.Contains(msg, "2 epochs") {
+		t.Errorf("resume with the same training flags: exit %d, stderr %q", code, msg)
+	}
+}
+
+// TestTrainDivergence trains with an absurd learning rate: exit 1 with a message naming the
+// epoch and the learning rate, and no model saved from the diverged epoch.
+func TestTrainDivergence(t *testing.T) {
+	dir := t.TempDir()
+	data := filepath.Join(dir, "images.idx")
+	writeIDX(t, data, 60, 4, 4)
+	out := filepath.Join(dir, "out")
+	var code int
+	msg := captureStderr(t, func() {
+		code = run([]string{"train", "-data", data, "-n-train", "50", "-n-val", "10", "-n-hidden", "4", "-batch-size", "10",
+			"-out", out, "-epochs", "2", "-quiet", "-lr", "1e300", "-momentum", "0"})
+	})
+	if code != 1 || !strings.Contains(msg, "training diverged at epoch 1") || !strings.Contains(msg, "learning rate 1e+300") {
+		t.Errorf("exit %d, stderr %q; want 1 and the divergence named", code, msg)
+	}
+	if _, err := os.Stat(filepath.Join(out, "model", "model.json")); !os.IsNotExist(err) {
+		t.Errorf("a model was saved from the diverged epoch: %v", err)
+	}
+}

@@ -1,0 +1,35 @@
+package dbm
+
+import (
+	"fmt"
+
+	"github.com/boltzmann-go/boltzmann/train"
+)
+
+// State returns the trained tensors by name, row-major: the weights "weights/W0" … (layer i to
+// i+1, Sizes[i]×Sizes[i+1]), the biases "weights/b0" … (one per layer, visible first) and the
+// persistent particles "particles/x0" … (Particles×Sizes[l]). Training checks them for
+// divergence after every epoch and summaries draw them.
+func (m *DBM) State() ([]train.Tensor, error) {
+	out, err := m.run(nil, m.paramReads(), nil)
+	if err != nil {
+		return nil, err
+	}
+	c := m.cfg
+	var st []train.Tensor
+	k := 0
+	add := func(name string, shape ...int) {
+		st = append(st, train.Tensor{Name: name, Shape: shape, Values: out[k]})
+		k++
+	}
+	for i := range m.vars.W {
+		add(fmt.Sprintf("weights/W%d", i), c.Sizes[i], c.Sizes[i+1])
+	}
+	for l := range m.vars.b {
+		add(fmt.Sprintf("weights/b%d", l), c.Sizes[l])
+	}
+	for l := range m.vars.particles {
+		add(fmt.Sprintf("particles/x%d", l), c.Particles, c.Sizes[l])
+	}
+	return st, nil
+}

@@ -1,0 +1,92 @@
+package summaries
+
+import (
+	"fmt"
+	"math"
+	"strings"
+
+	"github.com/boltzmann-go/boltzmann/dbm"
+	"github.com/boltzmann-go/boltzmann/rbm"
+	"github.com/boltzmann-go/boltzmann/tfevents"
+)
+
+// DBM writes TensorBoard event files for DBM training: the metrics as scalars (training to
+// <dir>/train, validation to <dir>/val), histograms of every weight matrix, bias and layer of
+// the persistent particles, the largest weight-column norm of each layer, and, with an image
+// shape, the first layer's filters and the visible particles as images. The step is the number
+// of minibatch updates.
+type DBM struct {
+	runs  *tfevents.Runs
+	shape []int
+}
+
+// NewDBM creates the event files under dir. imageShape ([height, width, channels]) may be nil
+// for no images.
+func NewDBM(dir string, imageShape []int) (*DBM, error) {
+	if err := checkShape(imageShape); err != nil {
+		return nil, err
+	}
+	runs, err := tfevents.NewRuns(dir)
+	if err != nil {
+		return nil, fmt.Errorf("summaries: %w", err)
+	}
+	return &DBM{runs: runs, shape: imageShape}, nil
+}
+
+// Close flushes and closes the event files; it may be called more than once.
+func (s *DBM) Close() error { return s.runs.Close() }
+
+// Epoch writes the summaries of the epoch st of m: call it from dbm.FitOptions.OnEpoch.
+func (s *DBM) Epoch(m *dbm.DBM, st dbm.EpochStats) error {
+	step := st.Updates
+	if err := s.runs.Scalars(step, st.Train, st.Val); err != nil {
+		return err
+	}
+	state, err := m.State()
+	if err != nil {
+		return err
+	}
+	if err := histograms(s.runs.Train, step, state); err != nil {
+		return err
+	}
+	for _, t := range state {
+		if name, ok := strings.CutPrefix(t.Name, "weights/W"); ok {
+			if err := s.runs.Train.Scalar("max_column_norm/W"+name, step, maxColumnNorm(t.Values, t.Shape[0], t.Shape[1])); err != nil {
+				return err
+			}
+		}
+	}
+	c := m.Config()
+	if sh := s.shape; sh != nil && sh[0]*sh[1]*sh[2] == c.Sizes[0] {
+		n := min(64, c.Sizes[1])
+		img, err := tiles(rbm.Filters(state[0].Values, c.Sizes[0], c.Sizes[1], n), n, sh, true)
+		if err != nil {
+			return err
+		}
+		if err := s.runs.Train.Image("filters", step, img); err != nil {
+			return err
+		}
+		parts := state[2*len(c.Sizes)-1].Values // particles/x0 follows the weights and biases
+		k := min(64, c.Particles)
+		if img, err = tiles(parts[:k*c.Sizes[0]], k, sh, false); err != nil {
+			return err
+		}
+		if err := s.runs.Train.Image("particles", step, img); err != nil {
+			return err
+		}
+	}
+	return s.runs.Flush()
+}
+
+// maxColumnNorm returns the largest L2 norm of a column of the rows×cols matrix w.
+func maxColumnNorm(w []float64, rows, cols int) float64 {
+	best := 0.0
+	for j := 0; j < cols; j++ {
+		var s float64
+		for i := 0; i < rows; i++ {
+			s += w[i*cols+j] * w[i*cols+j]
+		}
+		best = max(best, s)
+	}
+	return math.Sqrt(best)
+}

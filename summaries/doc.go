@@ -1,0 +1,46 @@
+// Package summaries writes what training shows a person in TensorBoard: event files with the
+// metrics of every epoch as scalars, histograms of the trained tensors and pictures of filters,
+// reconstructions and persistent chains. It is reporting, kept outside the model packages: a
+// model's Fit takes an OnEpoch hook, and RBM.Epoch or DBM.Epoch is that hook's body.
+//
+//	s, err := summaries.NewRBM("runs/x/logs", summaries.RBMOptions{ImageShape: []int{28, 28, 1}})
+//	…
+//	m.Fit(ctx, x, val, &rbm.FitOptions{OnEpoch: func(st rbm.EpochStats) error { return s.Epoch(m, st) }})
+package summaries
+
+import (
+	"fmt"
+	"image"
+
+	"github.com/boltzmann-go/boltzmann/picture"
+	"github.com/boltzmann-go/boltzmann/tfevents"
+	"github.com/boltzmann-go/boltzmann/train"
+)
+
+// checkShape checks an image shape [height, width, channels] (nil: no images).
+func checkShape(shape []int) error {
+	if shape != nil && (len(shape) != 3 || shape[0] < 1 || shape[1] < 1 || (shape[2] != 1 && shape[2] != 3)) {
+		return fmt.Errorf("summaries: image shape %v, want [height width channels] with 1 or 3 channels", shape)
+	}
+	return nil
+}
+
+// histograms writes a histogram of every tensor of state.
+func histograms(w *tfevents.Writer, step int64, state []train.Tensor) error {
+	for _, t := range state {
+		if err := w.Histogram(t.Name, step, t.Values); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// tiles draws n rows of values, each one image of shape, 8 to a row of tiles, scaled ×2; each
+// image normalized to its own range when perImage is set.
+func tiles(values []float64, n int, shape []int, perImage bool) (image.Image, error) {
+	img, err := picture.Tiles(values, n, shape[0], shape[1], shape[2], 8, perImage)
+	if err != nil {
+		return nil, err
+	}
+	return picture.Scale(img, 2), nil
+}

@@ -1,0 +1,88 @@
+package train
+
+import (
+	"context"
+	"errors"
+	"fmt"
+)
+
+// FitOptions are the optional hooks and outputs of a model's Fit (rbm.FitOptions and
+// dbm.FitOptions are this type). A nil *FitOptions is the zero value.
+type FitOptions[S Stats] struct {
+	// OnEpoch is called after every epoch (after the model is saved into Dir); an error stops
+	// training and is returned by Fit, except ErrStop, which stops it without an error.
+	OnEpoch func(S) error
+	// OnBatch is called during an epoch with the epoch (1-based), the minibatch updates done in
+	// it and their number, for progress bars.
+	OnBatch func(epoch, done, total int)
+	// Dir, if set, is the model directory: the model is saved there after every epoch.
+	Dir string
+}
+
+// Fit is a model package's Fit after its data checks: it runs m to epochs with opts and names
+// the package pkg in a divergence error.
+func Fit[S Stats](ctx context.Context, pkg string, m Model[S], epochs int, opts *FitOptions[S]) ([]S, error) {
+	if opts == nil {
+		opts = &FitOptions[S]{}
+	}
+	o := Options[S]{Epochs: epochs, Dir: opts.Dir, OnBatch: opts.OnBatch}
+	if opts.OnEpoch != nil {
+		o.OnEpoch = []func(S) error{opts.OnEpoch}
+	}
+	all, err := Run(ctx, m, o)
+	if errors.Is(err, ErrDiverged) {
+		err = fmt.Errorf("%s: fit: %w", pkg, err)
+	}
+	return all, err
+}
+
+// Funcs is a Model made of functions, for a model package's Fit to close over its data.
+type Funcs[S Stats] struct {
+	EpochFunc func() int
+	TrainFunc func(ctx context.Context, onBatch func(done, total int)) (S, error)
+	StateFunc func() ([]Tensor, error)
+	SaveFunc  func(dir string) error
+}
+
+// Epoch calls EpochFunc.
+func (f Funcs[S]) Epoch() int { return f.EpochFunc() }
+
+// TrainEpoch calls TrainFunc.
+func (f Funcs[S]) TrainEpoch(ctx context.Context, onBatch func(done, total int)) (S, error) {
+	return f.TrainFunc(ctx, onBatch)
+}
+
+// State calls StateFunc.
+func (f Funcs[S]) State() ([]Tensor, error) { return f.StateFunc() }
+
+// Save calls SaveFunc.
+func (f Funcs[S]) Save(dir string) error { return f.SaveFunc(dir) }
+
+// Scalars merges an epoch's numbers for Stats.Scalars: the training metrics as
+// "train/<name>", the validation metrics as "val/<name>" and the schedule values by name.
+func Scalars(train, val, schedule map[string]float64) map[string]float64 {
+	out := make(map[string]float64, len(train)+len(val)+len(schedule))
+	for k, v := range train {
+		out["train/"+k] = v
+	}
+	for k, v := range val {
+		out["val/"+k] = v
+	}
+	for k, v := range schedule {
+		out[k] = v
+	}
+	return out
+}
+
+// SetEpochs sets *epochs to n, the new last epoch of a model's run, if n ≥ 1 and validate (the
+// model's configuration with n epochs) accepts it.
+func SetEpochs(pkg string, n int, validate func() error, epochs *int) error {
+	if n < 1 {
+		return Bad(pkg, "Epochs", "%d, want ≥ 1", n)
+	}
+	if err := validate(); err != nil {
+		return err
+	}
+	*epochs = n
+	return nil
+}
