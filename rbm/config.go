@@ -54,8 +54,11 @@ type Config struct {
 	// L2 is the weight-decay coefficient λ (the gradient gains −λW). Nil means 1e-4.
 	L2 *float64
 	// Persistent selects PCD (Tieleman 2008): BatchSize persistent chains instead of chains
-	// started at the data. Default false (CD).
+	// started at the data. Default false (CD). It is the short form of Method: PCD{}.
 	Persistent bool
+	// Method is the training method (see Method): CD{}, PCD{}, Tempering{…} or a registered
+	// one. Nil means PCD{} with Persistent, else CD{}.
+	Method Method `json:"-"`
 	// SampleVisible makes the chain sample visible states; otherwise it uses their means.
 	// Default false.
 	SampleVisible bool
@@ -126,6 +129,12 @@ func (c Config) withDefaults() Config {
 	}
 	if c.Hidden == nil {
 		c.Hidden = Bernoulli{}
+	}
+	if c.Method == nil {
+		c.Method = CD{}
+		if c.Persistent {
+			c.Method = PCD{}
+		}
 	}
 	orDefault(&c.NumVisible, 784)
 	orDefault(&c.NumHidden, 256)
@@ -218,6 +227,9 @@ func (c Config) Validate() error {
 	}
 	if err := d.Hidden.Validate(d.NumHidden); err != nil {
 		return bad("Hidden", "%v", err)
+	}
+	if err := d.Method.Validate(d); err != nil {
+		return bad("Method", "%s: %v", d.Method.Name(), err)
 	}
 	if _, ok := d.Hidden.(Gaussian); ok {
 		return bad("Hidden", "gaussian hidden units are not supported (their free energy has no lower bound with Gaussian visible units, and the original has none)")

@@ -65,7 +65,7 @@ func (m *RBM) Fit(ctx context.Context, x, val Data, opts *FitOptions) ([]EpochSt
 	if err := m.loadData(x, n); err != nil {
 		return nil, err
 	}
-	if c.Persistent && m.iter == 0 {
+	if persistent(c.Method) && m.iter == 0 {
 		if err := m.initChains(x, n); err != nil {
 			return nil, err
 		}
@@ -86,21 +86,46 @@ func (st EpochStats) Scalars() map[string]float64 {
 	return train.Scalars(st.Train, st.Val, map[string]float64{"learning_rate": st.LearningRate, "momentum": st.Momentum, "cd_steps": float64(st.CDSteps)})
 }
 
-// initChains starts the PCD chains at the first BatchSize rows of the first epoch's order.
+// initChains starts the persistent chains at the first BatchSize rows of the first epoch's
+// order, and the training method's FromData variables at those rows, tiled.
 func (m *RBM) initChains(x Data, n int) error {
 	perm := dataset.Permutation(n, uint64(m.cfg.Seed), 1)
-	idx := make([]int, m.cfg.BatchSize)
-	for i := range idx {
-		idx[i] = perm[i%n]
+	vars := []*tfops.Variable{m.vars.chain}
+	var tensors []*tf.Tensor
+	specs := m.cfg.Method.Variables(m.cfg)
+	for i, v := range append([]*tfops.Variable{m.vars.chain}, m.vars.extra...) {
+		if i > 0 {
+			if !specs[i-1].FromData {
+				continue
+			}
+			vars = append(vars, v)
+		}
+		rows := v.Size() / m.cfg.NumVisible
+		idx := make([]int, rows)
+		for r := range idx {
+			idx[r] = perm[r%m.cfg.BatchSize%n]
+		}
+		t, err := gatherTensor(x, idx, m.cfg.DType)
+		if err != nil {
+			return err
+		}
+		if t, err = reshaped(t, v.Shape); err != nil {
+			return err
+		}
+		tensors = append(tensors, t)
 	}
-	t, err := gatherTensor(x, idx, m.cfg.DType)
-	if err != nil {
-		return err
-	}
-	if err := tfops.InitVariables(m.sess, []*tfops.Variable{m.vars.chain}, []*tf.Tensor{t}); err != nil {
+	if err := tfops.InitVariables(m.sess, vars, tensors); err != nil {
 		return fmt.Errorf("rbm: init persistent chains: %w", err)
 	}
 	return nil
+}
+
+// reshaped returns t with the given shape (same number of elements).
+func reshaped(t *tf.Tensor, shape []int64) (*tf.Tensor, error) {
+	if err := t.Reshape(shape); err != nil {
+		return nil, fmt.Errorf("rbm: reshape %v to %v: %w", t.Shape(), shape, err)
+	}
+	return t, nil
 }
 
 // trainOpFor returns the training op for k Gibbs steps and the given number of updates per run,

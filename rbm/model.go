@@ -55,11 +55,12 @@ type trainKey struct{ k, updates int }
 
 type variables struct {
 	W, vb, hb, dW, dvb, dhb, q, chain, step, data *tfops.Variable
+	extra                                         []*tfops.Variable // the training method's
 }
 
 // saved lists the variables that make up a checkpoint, in order.
 func (v variables) saved() []*tfops.Variable {
-	return []*tfops.Variable{v.W, v.vb, v.hb, v.dW, v.dvb, v.dhb, v.q, v.chain, v.step}
+	return append([]*tfops.Variable{v.W, v.vb, v.hb, v.dW, v.dvb, v.dhb, v.q, v.chain, v.step}, v.extra...)
 }
 
 // New builds an RBM from c, with weights initialized as c says.
@@ -97,6 +98,9 @@ func (m *RBM) build() error {
 		chain: tfops.NewVariable(s, "persistent/chains", dt, []int64{int64(c.BatchSize), nv}),
 		step:  tfops.NewVariable(s, "state/step", tf.Int64, []int64{}),
 		data:  tfops.NewVariable(s, "data/x", dt, []int64{-1, nv}),
+	}
+	for _, e := range c.Method.Variables(c) {
+		m.vars.extra = append(m.vars.extra, tfops.NewVariable(s, e.Name, dt, e.Shape))
 	}
 	m.saver = tfops.NewSaver(s, m.vars.saved())
 	m.idx = op.Placeholder(s.SubScope("minibatch_rows"), tf.Int32, op.PlaceholderShape(tf.MakeShape(-1, -1)))
@@ -156,6 +160,13 @@ func (m *RBM) initVariables() error {
 		return fmt.Errorf("rbm: init step: %w", err)
 	}
 	tensors[len(vals)] = step
+	for i, v := range m.vars.extra {
+		t, err := tfops.TensorAs(make([]float64, v.Size()), c.DType, v.Shape...)
+		if err != nil {
+			return fmt.Errorf("rbm: init %s: %w", v.Name, err)
+		}
+		tensors[len(vals)+1+i] = t
+	}
 	if err := tfops.InitVariables(m.sess, vars, tensors); err != nil {
 		return fmt.Errorf("rbm: %w", err)
 	}

@@ -25,15 +25,16 @@ const modelFile = modeldir.File
 const fileFormat = 1
 
 type modelJSON struct {
-	Format     int      `json:"format"`
-	Kind       string   `json:"kind"`
-	Config     Config   `json:"config"`
-	Visible    UnitSpec `json:"visible"`
-	Hidden     UnitSpec `json:"hidden"`
-	DType      string   `json:"dtype"`
-	Epoch      int      `json:"epoch"`
-	Updates    int64    `json:"updates"`
-	Checkpoint string   `json:"checkpoint"`
+	Format     int         `json:"format"`
+	Kind       string      `json:"kind"`
+	Config     Config      `json:"config"`
+	Visible    UnitSpec    `json:"visible"`
+	Hidden     UnitSpec    `json:"hidden"`
+	Method     *MethodSpec `json:"method,omitempty"`
+	DType      string      `json:"dtype"`
+	Epoch      int         `json:"epoch"`
+	Updates    int64       `json:"updates"`
+	Checkpoint string      `json:"checkpoint"`
 }
 
 // Save writes the model into dir (created if needed); see the layout above.
@@ -41,9 +42,13 @@ func (m *RBM) Save(dir string) error {
 	err := modeldir.Save(dir, m.sess, m.saver, m.iter, func(name string) ([]byte, error) {
 		c := m.cfg
 		c.InitW, c.InitVisibleBias, c.InitHiddenBias = nil, nil, nil // the checkpoint holds the values
-		c.Visible, c.Hidden, c.DType = nil, nil, 0
+		c.Visible, c.Hidden, c.DType, c.Method = nil, nil, 0, nil
+		ms, err := MethodSpecOf(m.cfg.Method)
+		if err != nil {
+			return nil, err
+		}
 		b, err := json.MarshalIndent(modelJSON{
-			Format: fileFormat, Kind: "rbm", Config: c,
+			Format: fileFormat, Kind: "rbm", Config: c, Method: &ms,
 			Visible: SpecOf(m.cfg.Visible), Hidden: SpecOf(m.cfg.Hidden),
 			DType: tfops.DTypeName(m.cfg.DType), Epoch: m.epoch, Updates: m.iter, Checkpoint: name,
 		}, "", "  ")
@@ -81,6 +86,11 @@ func Load(dir string) (*RBM, error) {
 	}
 	if c.DType, err = tfops.ParseDType(mj.DType); err != nil {
 		return nil, fmt.Errorf("rbm: load %s: %w", dir, err)
+	}
+	if mj.Method != nil { // files written before training methods were values have none
+		if c.Method, err = mj.Method.Method(); err != nil {
+			return nil, fmt.Errorf("rbm: load %s: %w", dir, err)
+		}
 	}
 	if mj.Epoch < 0 || mj.Updates < 0 {
 		return nil, fmt.Errorf("rbm: load %s: %s has a negative epoch or update count", dir, modelFile)

@@ -26,9 +26,10 @@ const (
 // trainState is everything one update reads and writes.
 type trainState struct {
 	p             params
-	dW, dvb, dhb  tf.Output // velocities
-	q             tf.Output // running mean of hidden activity, [nh]
-	chain         tf.Output // PCD persistent visible states, [BatchSize, nv]; unused for CD
+	dW, dvb, dhb  tf.Output   // velocities
+	q             tf.Output   // running mean of hidden activity, [nh]
+	chain         tf.Output   // persistent visible states, [BatchSize, nv]; unused by CD
+	extra         []tf.Output // the training method's Variables
 	lr, mom, step tf.Output
 }
 
@@ -60,37 +61,10 @@ func (m *RBM) update(s *op.Scope, st trainState, x tf.Output, k int) trainState 
 	// Positive phase.
 	pos := s.SubScope("positive")
 	h0Mean, h0 := l.sampleHidden(pos, p, x, m.seed(pos, roleH0, st.step))
-	h := h0
-	if c.HiddenMeans {
-		h = h0Mean
-	}
-
-	// Negative phase: k Gibbs steps from the data (CD) or from the persistent chains (PCD).
-	neg := s.SubScope("negative")
-	if c.Persistent {
-		cm, cs := l.sampleHidden(neg.SubScope("chain_start"), p, st.chain, m.seed(neg, roleChainH0, st.step))
-		h = cs
-		if c.HiddenMeans {
-			h = cm
-		}
-	}
-	var v, hMean tf.Output
-	for i := 0; i < k; i++ {
-		gs := neg.SubScope("gibbs")
-		in := l.downInput(gs, p, h)
-		v = l.v.Mean(gs, in, p.vb)
-		if c.SampleVisible {
-			v = l.v.Sample(gs, in, p.vb, v, m.seed(gs, roleGibbsV+uint64(i), st.step))
-		}
-		hin := l.upInput(gs, p, v)
-		hMean = l.h.Mean(gs, hin, p.hb)
-		if i < k-1 {
-			h = hMean
-			if !c.HiddenMeans {
-				h = l.h.Sample(gs, hin, p.hb, hMean, m.seed(gs, roleGibbsH+uint64(i), st.step))
-			}
-		}
-	}
+	// Negative phase: the training method's (CD: k Gibbs steps from the data; PCD: from the
+	// persistent chains).
+	sm := &Sampler{X: x, H0Mean: h0Mean, H0: h0, Chains: st.chain, State: st.extra, K: k, Config: c, m: m, p: p, t: st}
+	v, hMean, chain, extra := c.Method.Negative(s.SubScope("negative"), sm)
 
 	// Gradients.
 	g := s.SubScope("gradient")
@@ -137,10 +111,7 @@ func (m *RBM) update(s *op.Scope, st trainState, x tf.Output, k int) trainState 
 		vb: op.AddV2(u.SubScope("vb"), p.vb, out.dvb),
 		hb: op.AddV2(u.SubScope("hb"), p.hb, out.dhb),
 	}
-	out.q = q
-	if c.Persistent {
-		out.chain = v
-	}
+	out.q, out.chain, out.extra = q, chain, extra
 	out.step = op.AddV2(u.SubScope("step"), st.step, op.Const(u.SubScope("one"), int64(1)))
 	return out
 }
@@ -157,6 +128,7 @@ func (m *RBM) trainOp(k, updates int) *tf.Operation {
 		dhb:   v.dhb.Read(s),
 		q:     v.q.Read(s),
 		chain: v.chain.Read(s),
+		extra: readAll(s, v.extra),
 		lr:    m.lr,
 		mom:   m.mom,
 		step:  v.step.Read(s),
@@ -174,8 +146,20 @@ func (m *RBM) trainOp(k, updates int) *tf.Operation {
 		v.dW.Assign(w, st.dW), v.dvb.Assign(w, st.dvb), v.dhb.Assign(w, st.dhb),
 		v.q.Assign(w, st.q), v.step.Assign(w, st.step),
 	}
-	if m.cfg.Persistent {
+	if persistent(m.cfg.Method) {
 		assigns = append(assigns, v.chain.Assign(w, st.chain))
 	}
+	for i, e := range v.extra {
+		assigns = append(assigns, e.Assign(w, st.extra[i]))
+	}
 	return op.NoOp(s.WithControlDependencies(assigns...).SubScope("done"))
+}
+
+// readAll adds a read of every variable of vs.
+func readAll(s *op.Scope, vs []*tfops.Variable) []tf.Output {
+	out := make([]tf.Output, len(vs))
+	for i, v := range vs {
+		out[i] = v.Read(s)
+	}
+	return out
 }

@@ -19,6 +19,7 @@ var dynamicsFields = map[string]string{
 	"hidden-means": "HiddenMeans", "sparsity-target": "SparsityTarget", "sparsity-cost": "SparsityCost",
 	"sparsity-damping": "SparsityDamping", "dbm-first": "DBMFirst", "dbm-last": "DBMLast", "dtype": "DType",
 	"visible": "Visible", "hidden": "Hidden", "draws": "Hidden", "groups": "Hidden", "sigma": "Visible",
+	"method": "Method", "pt-replicas": "Method",
 }
 
 // checkResume returns a usage error naming the first flag of set (the flags given on the
@@ -32,6 +33,9 @@ func checkResume(flags, saved rbm.Config, set []string, done, epochs int) error 
 			continue
 		}
 		a, b := fv.FieldByName(field).Interface(), sv.FieldByName(field).Interface()
+		if a == nil {
+			continue // not set by these flags (a -pt-replicas without -method pt)
+		}
 		differ := ""
 		switch x := a.(type) {
 		case []float64:
@@ -48,7 +52,7 @@ func checkResume(flags, saved rbm.Config, set []string, done, epochs int) error 
 			}
 		default:
 			if !reflect.DeepEqual(a, b) {
-				differ = fmt.Sprintf("%v, saved %v", a, b)
+				differ = fmt.Sprintf("%+v, saved %+v", a, b)
 			}
 		}
 		if differ != "" {

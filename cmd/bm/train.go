@@ -46,6 +46,8 @@ type trainFlags struct {
 	dtype           string
 	seed            int64
 	set             []string // the flags given on the command line
+	method          string
+	replicas        int
 	updatesPerRun   int
 
 	metrics    string
@@ -88,7 +90,9 @@ func (f *trainFlags) flagSet() *flag.FlagSet {
 	fs.IntVar(&f.epochs, "epochs", 120, "number of epochs")
 	fs.IntVar(&f.batch, "batch-size", 10, "minibatch size")
 	fs.Float64Var(&f.l2, "l2", 1e-5, "L2 weight decay")
-	fs.BoolVar(&f.pcd, "pcd", false, "persistent contrastive divergence (PCD) instead of CD")
+	fs.BoolVar(&f.pcd, "pcd", false, "persistent contrastive divergence (PCD) instead of CD (short for -method pcd)")
+	fs.StringVar(&f.method, "method", "", "training method: cd, pcd or pt (parallel tempering); empty: pcd with -pcd, else cd")
+	fs.IntVar(&f.replicas, "pt-replicas", 10, "parallel tempering: number of temperatures, evenly spaced inverse temperatures from 1 to 0")
 	fs.BoolVar(&f.sampleV, "sample-v-states", false, "sample visible states in the Gibbs chain (else use means)")
 	fs.BoolVar(&f.hiddenMeans, "hidden-means", false, "use hidden probabilities in the chain instead of samples")
 	fs.Float64Var(&f.dropout, "dropout", 1, "probability of keeping a visible input (1: no dropout)")
@@ -169,6 +173,23 @@ func (f *trainFlags) config(d *loaded) (rbm.Config, error) {
 	c.MomentumRule = f.momentumRule
 	c.Epochs, c.BatchSize, c.L2 = f.epochs, f.batch, rbm.F(f.l2)
 	c.Persistent, c.SampleVisible, c.HiddenMeans, c.Dropout = f.pcd, f.sampleV, f.hiddenMeans, f.dropout
+	switch f.method {
+	case "":
+	case "cd":
+		c.Method = rbm.CD{}
+	case "pcd":
+		c.Method, c.Persistent = rbm.PCD{}, true
+	case "pt":
+		if f.replicas < 2 {
+			return c, flagErr("pt-replicas", "%d, want ≥ 2", f.replicas)
+		}
+		c.Method = rbm.Tempering{Replicas: f.replicas}
+	default:
+		return c, flagErr("method", "%q, want cd, pcd or pt", f.method)
+	}
+	if f.method == "cd" && f.pcd {
+		return c, flagErr("pcd", "contradicts -method cd")
+	}
 	c.SparsityTarget, c.SparsityCost, c.SparsityDamping = f.spTarget, f.spCost, f.spDamping
 	c.DBMFirst, c.DBMLast, c.UpdatesPerRun = f.dbmFirst, f.dbmLast, f.updatesPerRun
 	m := &c.Metrics
@@ -215,7 +236,7 @@ func flagFor(field string) string {
 		"SparsityCost": "sparsity-cost", "SparsityDamping": "sparsity-damping", "Visible": "visible", "Hidden": "hidden",
 		"DType": "dtype", "MomentumRule": "momentum-rule", "UpdatesPerRun": "updates-per-run", "InitHiddenBias": "hb-init", "InitVisibleBias": "vb-init",
 		"Metrics.TrainEvery": "train-every", "Metrics.ValEvery": "val-every", "Metrics.FEGEvery": "feg-every",
-		"Metrics.FEGBatches": "feg-batches", "Metrics.PLL": "metrics",
+		"Metrics.FEGBatches": "feg-batches", "Metrics.PLL": "metrics", "Method": "method",
 	}
 	if f, ok := m[field]; ok {
 		return f
