@@ -169,7 +169,7 @@ func (c Config) Validate() error {
 		if err := d.Units[i].Validate(n); err != nil {
 			return bad(fmt.Sprintf("Units[%d]", i), "%v", err)
 		}
-		if _, ok := d.Units[i].(rbm.Gaussian); ok && i > 0 {
+		if d.Units[i].Domain() == rbm.Real && i > 0 {
 			return bad(fmt.Sprintf("Units[%d]", i), "gaussian hidden units are not supported")
 		}
 	}

@@ -83,7 +83,7 @@ func (m *DBM) entropy(s *op.Scope, mu []tf.Output) tf.Output {
 	dt := m.cfg.DType
 	var h tf.Output
 	for l := 1; l < len(mu); l++ {
-		if _, ok := m.net.units[l].(rbm.Bernoulli); !ok {
+		if m.net.units[l].Domain() != rbm.Binary {
 			continue
 		}
 		ls := s.SubScope("layer")
@@ -164,7 +164,7 @@ func (m *DBM) MeanField(x rbm.Data) ([]*dataset.Matrix[float64], error) {
 // visible units).
 func (m *DBM) LowerBound(x rbm.Data, logZ float64) ([]float64, error) {
 	for l := 1; l < len(m.net.units); l++ {
-		if _, ok := m.net.units[l].(rbm.Bernoulli); !ok {
+		if m.net.units[l].Domain() != rbm.Binary {
 			return nil, fmt.Errorf("dbm: lower bound: hidden layer %d is %s, only bernoulli hidden layers are supported", l, m.net.units[l].Name())
 		}
 	}

@@ -298,36 +298,7 @@ func (m *DBM) initVariables(p Parameters) error {
 
 // initialParticles draws n states of a layer from its biases-only distribution.
 func initialParticles(u rbm.Unit, b []float64, n int, r *rand.Rand) []float64 {
-	k := len(b)
-	out := make([]float64, n*k)
-	switch x := u.(type) {
-	case rbm.Gaussian:
-		for i := range out {
-			sig := 1.0
-			if len(x.Sigma) == 1 {
-				sig = x.Sigma[0]
-			} else if len(x.Sigma) == k {
-				sig = x.Sigma[i%k]
-			}
-			out[i] = b[i%k] + sig*r.NormFloat64()
-		}
-	case rbm.Multinomial:
-		// One draw per group in its first category: a valid state whatever M is.
-		groups, draws := x.GroupCount(), x.DrawCount()
-		per := k / groups
-		for i := 0; i < n; i++ {
-			for g := 0; g < groups; g++ {
-				out[i*k+g*per] = float64(draws)
-			}
-		}
-	default:
-		for i := range out {
-			if r.Float64() < 1/(1+math.Exp(-b[i%k])) {
-				out[i] = 1
-			}
-		}
-	}
-	return out
+	return u.Random(b, n, r)
 }
 
 // Config returns the configuration with defaults filled in.

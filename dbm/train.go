@@ -117,10 +117,7 @@ func maxNorm(s *op.Scope, w tf.Output, c float64, dt tf.DataType) tf.Output {
 
 // drawsOf returns M for multinomial units and 1 otherwise.
 func drawsOf(u rbm.Unit) int {
-	if x, ok := u.(rbm.Multinomial); ok {
-		return x.DrawCount()
-	}
-	return 1
+	return max(1, u.Spec().Draws)
 }
 
 func rowsF(s *op.Scope, x tf.Output, dt tf.DataType) tf.Output {

@@ -2,6 +2,8 @@ package rbm
 
 import (
 	"fmt"
+	"math"
+	"math/rand/v2"
 
 	tf "github.com/galeone/tensorflow/tensorflow/go"
 	"github.com/galeone/tensorflow/tensorflow/go/op"
@@ -70,3 +72,25 @@ func sumRows(s *op.Scope, x tf.Output) tf.Output {
 
 // BiasStat returns x.
 func (Bernoulli) BiasStat(s *op.Scope, x, b tf.Output) tf.Output { return x }
+
+func init() {
+	RegisterUnit(Bernoulli{}.Name(), func(UnitSpec) (Unit, error) { return Bernoulli{}, nil })
+}
+
+// Domain returns Binary.
+func (Bernoulli) Domain() Domain { return Binary }
+
+// Spec returns {Type: "bernoulli"}.
+func (b Bernoulli) Spec() UnitSpec { return UnitSpec{Type: b.Name()} }
+
+// Random draws each unit on with probability σ(b).
+func (Bernoulli) Random(b []float64, n int, r *rand.Rand) []float64 {
+	k := len(b)
+	out := make([]float64, n*k)
+	for i := range out {
+		if r.Float64() < 1/(1+math.Exp(-b[i%k])) {
+			out[i] = 1
+		}
+	}
+	return out
+}

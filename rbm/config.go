@@ -151,7 +151,7 @@ func (c Config) withDefaults() Config {
 	}
 	if c.LearningRate == nil {
 		c.LearningRate = []float64{0.01}
-		if _, ok := c.Visible.(Gaussian); ok {
+		if c.Visible.Domain() == Real { // the original's GaussianRBM
 			c.LearningRate = []float64{0.001}
 		}
 	}
@@ -231,7 +231,7 @@ func (c Config) Validate() error {
 	if err := d.Method.Validate(d); err != nil {
 		return bad("Method", "%s: %v", d.Method.Name(), err)
 	}
-	if _, ok := d.Hidden.(Gaussian); ok {
+	if d.Hidden.Domain() == Real {
 		return bad("Hidden", "gaussian hidden units are not supported (their free energy has no lower bound with Gaussian visible units, and the original has none)")
 	}
 	for _, f := range []struct {
@@ -265,7 +265,7 @@ func (c Config) Validate() error {
 		return bad("Metrics.FEGBatches", "%d, want ≥ 1", m.FEGBatches)
 	}
 	if m.PLL {
-		if _, ok := d.Visible.(Bernoulli); !ok {
+		if d.Visible.Domain() != Binary {
 			return bad("Metrics.PLL", "the pseudo-log-likelihood needs binary (bernoulli) visible units, not %s", d.Visible.Name())
 		}
 	}

@@ -60,7 +60,7 @@ func (m *RBM) evalGraph() *evalOps {
 		d := op.Sub(ms, x, l.visibleMean(ms, p, hSample))
 		e.msre = tfops.Mean(ms, op.Square(ms, d))
 
-		if _, ok := c.Visible.(Bernoulli); ok {
+		if c.Visible.Domain() == Binary {
 			e.pll = m.pseudoLogLikelihood(s.SubScope("pll"), p, x, e.fe, e.step)
 		}
 		ls := s.SubScope("l2_loss")

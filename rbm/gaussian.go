@@ -3,6 +3,7 @@ package rbm
 import (
 	"fmt"
 	"math"
+	"math/rand/v2"
 
 	tf "github.com/galeone/tensorflow/tensorflow/go"
 	"github.com/galeone/tensorflow/tensorflow/go/op"
@@ -105,4 +106,36 @@ func (Gaussian) States(n int) ([]float64, error) {
 func (g Gaussian) BiasStat(s *op.Scope, x, b tf.Output) tf.Output {
 	s = s.SubScope("gaussian_bias_stat")
 	return op.Div(s, op.Sub(s, x, b), op.Square(s, g.sigma(s, x)))
+}
+
+func init() {
+	RegisterUnit(Gaussian{}.Name(), func(s UnitSpec) (Unit, error) { return Gaussian{Sigma: s.Sigma}, nil })
+}
+
+// Domain returns Real.
+func (Gaussian) Domain() Domain { return Real }
+
+// Spec returns the type and σ (empty: [1]).
+func (g Gaussian) Spec() UnitSpec {
+	sigma := g.Sigma
+	if len(sigma) == 0 {
+		sigma = []float64{1}
+	}
+	return UnitSpec{Type: g.Name(), Sigma: sigma}
+}
+
+// Random draws each unit from N(b, σ²).
+func (g Gaussian) Random(b []float64, n int, r *rand.Rand) []float64 {
+	k := len(b)
+	out := make([]float64, n*k)
+	for i := range out {
+		sig := 1.0
+		if len(g.Sigma) == 1 {
+			sig = g.Sigma[0]
+		} else if len(g.Sigma) == k {
+			sig = g.Sigma[i%k]
+		}
+		out[i] = b[i%k] + sig*r.NormFloat64()
+	}
+	return out
 }

@@ -154,25 +154,9 @@ func (m *RBM) Sample(ctx context.Context, o SampleOptions) (*Sample, error) {
 	return res, nil
 }
 
-// noise returns n rows of random visible states for chain starts.
+// noise returns n rows of random visible states for chain starts: the visible units' states
+// with zero biases (Bernoulli: fair coins; Gaussian: N(0, σ²)).
 func (m *RBM) noise(n int, seed int64) []float64 {
 	r := rand.New(rand.NewPCG(uint64(seed), 0x6e6f697365))
-	nv := m.cfg.NumVisible
-	out := make([]float64, n*nv)
-	switch u := m.cfg.Visible.(type) {
-	case Gaussian:
-		for i := range out {
-			out[i] = r.NormFloat64()
-		}
-	case Multinomial:
-		k := nv / u.groups()
-		for i := 0; i < n*u.groups(); i++ {
-			out[i*k] = float64(u.draws())
-		}
-	default:
-		for i := range out {
-			out[i] = float64(r.IntN(2))
-		}
-	}
-	return out
+	return m.cfg.Visible.Random(make([]float64, m.cfg.NumVisible), n, r)
 }

@@ -3,6 +3,7 @@ package rbm
 import (
 	"fmt"
 	"math"
+	"math/rand/v2"
 
 	tf "github.com/galeone/tensorflow/tensorflow/go"
 	"github.com/galeone/tensorflow/tensorflow/go/op"
@@ -171,3 +172,30 @@ func (m Multinomial) DrawCount() int { return m.draws() }
 
 // GroupCount returns the number of softmax groups, with the zero value's default applied.
 func (m Multinomial) GroupCount() int { return m.groups() }
+
+func init() {
+	RegisterUnit(Multinomial{}.Name(), func(s UnitSpec) (Unit, error) { return Multinomial{Draws: s.Draws, Groups: s.Groups}, nil })
+}
+
+// Domain returns Discrete.
+func (Multinomial) Domain() Domain { return Discrete }
+
+// Spec returns the type, M and the number of groups (defaults applied).
+func (m Multinomial) Spec() UnitSpec {
+	return UnitSpec{Type: m.Name(), Draws: m.draws(), Groups: m.groups()}
+}
+
+// Random returns states with all M draws of each group in its first category: a valid state
+// whatever M is (the biases are not used).
+func (m Multinomial) Random(b []float64, n int, r *rand.Rand) []float64 {
+	k := len(b)
+	out := make([]float64, n*k)
+	groups, draws := m.groups(), m.draws()
+	per := k / groups
+	for i := 0; i < n; i++ {
+		for g := 0; g < groups; g++ {
+			out[i*k+g*per] = float64(draws)
+		}
+	}
+	return out
+}

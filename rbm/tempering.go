@@ -77,10 +77,8 @@ func (t Tempering) Validate(c Config) error {
 		}
 	}
 	for _, u := range []Unit{c.Visible, c.Hidden} {
-		switch u.(type) {
-		case Bernoulli, Multinomial:
-		default:
-			return fmt.Errorf("%s units can't be tempered by scaling their parameters (bernoulli or multinomial only)", u.Name())
+		if u.Domain() == Real {
+			return fmt.Errorf("%s units can't be tempered by scaling their parameters (binary or discrete units only)", u.Name())
 		}
 	}
 	return nil

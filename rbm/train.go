@@ -86,7 +86,7 @@ func (m *RBM) update(s *op.Scope, st trainState, x tf.Output, k int) trainState 
 	sp := s.SubScope("sparsity")
 	act := h0Mean
 	if l.probHidden {
-		act = op.Div(sp, h0Mean, tfops.Scalar(sp, float64(l.h.(Multinomial).draws()), dt))
+		act = op.Div(sp, h0Mean, tfops.Scalar(sp, float64(l.h.Spec().Draws), dt)) // M·p → p
 	}
 	d := c.SparsityDamping
 	q := op.AddV2(sp, op.Mul(sp, tfops.Scalar(sp, d, dt), st.q), op.Mul(sp.SubScope("new"), tfops.Scalar(sp.SubScope("1md"), 1-d, dt), tfops.ColumnMean(sp, act)))

@@ -2,13 +2,20 @@ package rbm
 
 import (
 	"fmt"
+	"math/rand/v2"
+	"reflect"
+	"sort"
+	"strings"
+	"sync"
 
 	tf "github.com/galeone/tensorflow/tensorflow/go"
 	"github.com/galeone/tensorflow/tensorflow/go/op"
 )
 
 // A Unit is a family of conditional distributions p(x | input) for the n units of one layer.
-// Methods add ops to s; a Unit holds only hyperparameters. The energy of a joint state (v, h) of
+// Methods add ops under a sub-scope of s named for the unit and the method (s is shared with
+// the caller's ops); a Unit holds only hyperparameters. A new unit type is one file: the type,
+// these methods and a RegisterUnit call in its init. The energy of a joint state (v, h) of
 // an RBM with weights W and biases b (visible) and c (hidden) is
 //
 //	E(v, h) = SelfEnergy_v(v; b) + SelfEnergy_h(h; c) − Stat_v(v)ᵀ · W · Stat_h(h)
@@ -39,7 +46,28 @@ type Unit interface {
 	// States lists every state of a layer of n units, row-major [count·n], for exact enumeration.
 	// It returns an error when the layer has no finite state space or too many states.
 	States(n int) ([]float64, error)
+	// Domain is the kind of values the units take.
+	Domain() Domain
+	// Random returns n states of a layer with biases b (one per unit), row-major [n·len(b)],
+	// drawn from r: the starts of chains and persistent particles.
+	Random(b []float64, n int, r *rand.Rand) []float64
+	// Spec returns the unit's serializable description, with defaults applied.
+	Spec() UnitSpec
 }
+
+// A Domain is the kind of values a unit type takes. Code that needs a property of units (the
+// pseudo-likelihood needs binary visible units, a hidden layer must not be real-valued) asks
+// for the domain rather than for a concrete type, so a new unit type needs no change there.
+type Domain int
+
+const (
+	// Binary units take the values 0 and 1 (Bernoulli).
+	Binary Domain = iota
+	// Discrete units take values from another finite set (Multinomial: counts of draws).
+	Discrete
+	// Real units take real values (Gaussian): no finite state space.
+	Real
+)
 
 // A Prober is a Unit whose natural features are probabilities rather than means (Multinomial:
 // the mean is M·softmax, the probabilities softmax). Transform returns Probabilities when the
@@ -58,40 +86,57 @@ var (
 // maxStates bounds exact enumeration: 2^20 states of the smaller layer.
 const maxStates = 1 << 20
 
-// ParseUnit returns the unit named name with its hyperparameters: "bernoulli", "multinomial"
-// (draws = M, groups = number of softmax groups) or "gaussian" (sigma, one value or one per unit).
-func ParseUnit(name string, draws, groups int, sigma []float64) (Unit, error) {
-	switch name {
-	case "bernoulli", "":
-		return Bernoulli{}, nil
-	case "multinomial":
-		return Multinomial{Draws: draws, Groups: groups}, nil
-	case "gaussian":
-		return Gaussian{Sigma: sigma}, nil
+var units = struct {
+	sync.Mutex
+	fromSpec map[string]func(UnitSpec) (Unit, error)
+}{fromSpec: map[string]func(UnitSpec) (Unit, error){}}
+
+// RegisterUnit makes a unit type known by name to ParseUnit and to model.json: fromSpec builds
+// the unit from its description. A new unit type is one file: the type, its methods and this
+// call in the file's init. It panics on a duplicate name, as a programming error of an init.
+func RegisterUnit(name string, fromSpec func(UnitSpec) (Unit, error)) {
+	units.Lock()
+	defer units.Unlock()
+	if _, dup := units.fromSpec[name]; dup {
+		panic("rbm: RegisterUnit: duplicate unit type " + name)
 	}
-	return nil, fmt.Errorf("rbm: unknown unit type %q (want bernoulli, multinomial or gaussian)", name)
+	units.fromSpec[name] = fromSpec
 }
 
-// Canonical returns u with a pointer to one of this package's unit types replaced by the value
-// it points to, so that type switches over unit types see it (their methods have value
-// receivers, so *Gaussian is also a Unit). A nil pointer becomes nil.
+// UnitTypes returns the names of the registered unit types, sorted.
+func UnitTypes() []string {
+	units.Lock()
+	defer units.Unlock()
+	var names []string
+	for k := range units.fromSpec {
+		names = append(names, k)
+	}
+	sort.Strings(names)
+	return names
+}
+
+// ParseUnit returns the unit named name with its hyperparameters: "bernoulli" (also ""),
+// "multinomial" (draws = M, groups = number of softmax groups), "gaussian" (sigma, one value
+// or one per unit), or another registered type.
+func ParseUnit(name string, draws, groups int, sigma []float64) (Unit, error) {
+	if name == "" {
+		name = Bernoulli{}.Name()
+	}
+	return UnitSpec{Type: name, Draws: draws, Groups: groups, Sigma: sigma}.Unit()
+}
+
+// Canonical returns u with a pointer to a unit type replaced by the value it points to (unit
+// methods have value receivers, so *Gaussian is also a Unit). A nil pointer becomes nil.
 func Canonical(u Unit) Unit {
-	switch x := u.(type) {
-	case *Bernoulli:
-		if x == nil {
-			return nil
-		}
-		return *x
-	case *Multinomial:
-		if x == nil {
-			return nil
-		}
-		return *x
-	case *Gaussian:
-		if x == nil {
-			return nil
-		}
-		return *x
+	v := reflect.ValueOf(u)
+	if v.Kind() != reflect.Pointer {
+		return u
+	}
+	if v.IsNil() {
+		return nil
+	}
+	if e, ok := v.Elem().Interface().(Unit); ok {
+		return e
 	}
 	return u
 }
@@ -100,32 +145,7 @@ func Canonical(u Unit) Unit {
 // (after defaults: a Multinomial's zero Draws is 100, a Gaussian's empty Sigma is 1).
 func SameUnit(a, b Unit) bool {
 	a, b = Canonical(a), Canonical(b)
-	if a == nil || b == nil || a.Name() != b.Name() {
-		return false
-	}
-	switch x := a.(type) {
-	case Multinomial:
-		y := b.(Multinomial)
-		return x.DrawCount() == y.DrawCount() && x.GroupCount() == y.GroupCount()
-	case Gaussian:
-		y := b.(Gaussian)
-		sx, sy := x.Sigma, y.Sigma
-		if len(sx) == 0 {
-			sx = []float64{1}
-		}
-		if len(sy) == 0 {
-			sy = []float64{1}
-		}
-		if len(sx) != len(sy) {
-			return false
-		}
-		for i := range sx {
-			if sx[i] != sy[i] {
-				return false
-			}
-		}
-	}
-	return true
+	return a != nil && b != nil && reflect.DeepEqual(a.Spec(), b.Spec())
 }
 
 // A UnitSpec is the serializable description of a Unit: its name and hyperparameters, as
@@ -138,17 +158,15 @@ type UnitSpec struct {
 }
 
 // SpecOf returns the description of u, with defaults applied.
-func SpecOf(u Unit) UnitSpec {
-	switch x := Canonical(u).(type) {
-	case Multinomial:
-		return UnitSpec{Type: x.Name(), Draws: x.draws(), Groups: x.groups()}
-	case Gaussian:
-		return UnitSpec{Type: x.Name(), Sigma: x.Sigma}
-	}
-	return UnitSpec{Type: u.Name()}
-}
+func SpecOf(u Unit) UnitSpec { return Canonical(u).Spec() }
 
-// Unit returns the unit the spec describes (see ParseUnit).
+// Unit returns the unit the spec describes.
 func (s UnitSpec) Unit() (Unit, error) {
-	return ParseUnit(s.Type, s.Draws, s.Groups, s.Sigma)
+	units.Lock()
+	f, ok := units.fromSpec[s.Type]
+	units.Unlock()
+	if !ok {
+		return nil, fmt.Errorf("rbm: unknown unit type %q (want %s)", s.Type, strings.Join(UnitTypes(), ", "))
+	}
+	return f(s)
 }

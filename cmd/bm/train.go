@@ -162,7 +162,7 @@ func (f *trainFlags) config(d *loaded) (rbm.Config, error) {
 	c.WeightStd, c.InitHiddenBias = f.wInit, []float64{f.hbInit}
 	switch f.vbInit {
 	case "logit":
-		if _, ok := c.Visible.(rbm.Bernoulli); ok {
+		if c.Visible.Domain() == rbm.Binary {
 			c.InitVisibleBias = dataset.LogitMean(d.train)
 		}
 	case "zero":
@@ -213,7 +213,7 @@ func (f *trainFlags) config(d *loaded) (rbm.Config, error) {
 		}
 	}
 	if m.PLL {
-		if _, ok := c.Visible.(rbm.Bernoulli); !ok {
+		if c.Visible.Domain() != rbm.Binary {
 			m.PLL = false // only defined for binary visible units
 		}
 	}
