@@ -134,12 +134,12 @@ type LogZEstimate struct {
 	Runs []float64
 }
 
-// LogZ estimates log Z by annealed importance sampling (Neal 2001; Salakhutdinov & Murray
+// AISLogZ estimates log Z by annealed importance sampling (Neal 2001; Salakhutdinov & Murray
 // 2008) from the biases-only base model, for DBMs of any depth and unit types. Each run's
 // weight is a product of p*_k(x_k)/p*_{k−1}(x_k) over a chain whose state x_k was produced by a
 // transition that leaves p_{k−1} invariant (the standard order; the original evaluates each
 // ratio after the transition at β_k).
-func (m *DBM) LogZ(ctx context.Context, o AISOptions) (*LogZEstimate, error) {
+func (m *DBM) AISLogZ(ctx context.Context, o AISOptions) (*LogZEstimate, error) {
 	if o.Betas == 0 {
 		o.Betas = 10000
 	}

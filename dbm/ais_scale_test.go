@@ -49,7 +49,7 @@ func TestAISAtScale(t *testing.T) {
 	if _, err := m.Fit(context.Background(), x, nil, nil); err != nil {
 		t.Fatal(err)
 	}
-	exact, err := m.LogZ()
+	exact, err := m.ExactLogZ()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -58,7 +58,7 @@ func TestAISAtScale(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer d.Close()
-	est, err := d.LogZ(context.Background(), AISOptions{Betas: 3000, Runs: 100})
+	est, err := d.AISLogZ(context.Background(), AISOptions{Betas: 3000, Runs: 100})
 	if err != nil {
 		t.Fatal(err)
 	}

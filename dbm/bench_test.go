@@ -76,7 +76,7 @@ func BenchmarkAIS_784x512x1024(b *testing.B) {
 	defer m.Close()
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		if _, err := m.LogZ(context.Background(), AISOptions{Betas: 1000, Runs: 100}); err != nil {
+		if _, err := m.AISLogZ(context.Background(), AISOptions{Betas: 1000, Runs: 100}); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -41,7 +41,7 @@ type Config struct {
 	MeanFieldSteps int
 	// MeanFieldTol stops the sweeps once no variational parameter moves by more. Zero means 1e-7.
 	MeanFieldTol float64
-	// LearningRate is a per-epoch schedule. Nil means [0.0005].
+	// LearningRate is a per-epoch schedule. Nil means DefaultLearningRate(), the original's.
 	LearningRate []float64
 	// Momentum is a per-epoch schedule of momentum. Nil means [0.9].
 	Momentum []float64
@@ -114,7 +114,7 @@ func (c Config) withDefaults() Config {
 		c.GibbsSteps = []int{5}
 	}
 	if c.LearningRate == nil {
-		c.LearningRate = []float64{0.0005}
+		c.LearningRate = DefaultLearningRate()
 	}
 	if c.Momentum == nil {
 		c.Momentum = []float64{0.9}
@@ -228,3 +228,7 @@ func (c Config) Validate() error {
 	}
 	return train.CheckSchedule("dbm", "Momentum", d.Momentum, func(v float64) bool { return v >= 0 && v < 1 }, "want 0 ≤ momentum < 1")
 }
+
+// DefaultLearningRate returns the original's DBM learning-rate schedule, geomspace(2e-3, 5e-6,
+// 400) per epoch (epochs past 400 keep 5e-6): the default of Config and of bm dbm.
+func DefaultLearningRate() []float64 { return train.Geom(2e-3, 5e-6, 400) }

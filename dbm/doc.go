@@ -15,7 +15,7 @@
 // # Inference and evaluation
 //
 // Transform returns the top layer's variational posterior (the DBM's features), Reconstruct
-// E[v | μ₁], MeanField every layer's μ, and Sample runs Gibbs chains through all layers. LogZ
+// E[v | μ₁], MeanField every layer's μ, and Sample runs Gibbs chains through all layers. AISLogZ
 // estimates the partition function by annealed importance sampling for any depth and unit
 // types: the state is the odd layers, the even ones (the visible layer included) are summed out
 // analytically, and the base model is the DBM without interactions, whose partition function is
@@ -26,7 +26,7 @@
 //	if err != nil { … }
 //	defer m.Close()
 //	_, err = m.Fit(ctx, train, val, nil)
-//	z, err := m.LogZ(ctx, dbm.AISOptions{Betas: 20000, Runs: 100})
+//	z, err := m.AISLogZ(ctx, dbm.AISOptions{Betas: 20000, Runs: 100})
 //	bound, err := m.LowerBound(test, z.LogZ) // per test row, ≤ log p(x)
 //
 // # Where this package departs from the original code

@@ -247,7 +247,7 @@ func TestAISLogZ(t *testing.T) {
 	for _, d := range tinyDBMs {
 		d := d.withParams(2)
 		t.Run(d.name, func(t *testing.T) {
-			est, err := d.model(t, tf.Double, nil).LogZ(context.Background(), AISOptions{Betas: 1000, Runs: 200})
+			est, err := d.model(t, tf.Double, nil).AISLogZ(context.Background(), AISOptions{Betas: 1000, Runs: 200})
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -12,7 +12,7 @@ import (
 
 // A small 2-hidden-layer DBM with given parameters: its exact log partition function by
 // enumeration (4.76133 by hand over the 2^6 joint states), and the AIS estimate of it.
-func ExampleDBM_LogZ() {
+func ExampleDBM_AISLogZ() {
 	p := dbm.Parameters{
 		W: [][]float64{{1, -1, 0.5, 0.5, -1, 1}, {0.5, -0.5}}, // 3×2 and 2×1
 		B: [][]float64{{0, 0, 0}, {0.1, -0.1}, {0.2}},
@@ -26,7 +26,7 @@ func ExampleDBM_LogZ() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	est, err := m.LogZ(context.Background(), dbm.AISOptions{Betas: 1000, Runs: 100})
+	est, err := m.AISLogZ(context.Background(), dbm.AISOptions{Betas: 1000, Runs: 100})
 	if err != nil {
 		log.Fatal(err)
 	}

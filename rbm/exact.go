@@ -10,10 +10,10 @@ import (
 // enumChunk is the number of states evaluated per Session.Run during enumeration.
 const enumChunk = 1 << 14
 
-// LogZ returns the exact log partition function log Z = log Σ_v Σ_h exp(−E(v, h)), summing the
+// ExactLogZ returns the exact log partition function log Z = log Σ_v Σ_h exp(−E(v, h)), summing the
 // free energy of every state of the smaller enumerable layer (at most 2^20 states); for
 // Gaussian visible units the hidden layer is enumerated and the visible one integrated.
-func (m *RBM) LogZ() (float64, error) {
+func (m *RBM) ExactLogZ() (float64, error) {
 	c := m.cfg
 	vStates, verr := c.Visible.States(c.NumVisible)
 	hStates, herr := c.Hidden.States(c.NumHidden)
@@ -76,7 +76,7 @@ func logSumExpNeg(f []float64) float64 {
 // of the rows of x (a log density for Gaussian visible units). It needs LogZ, so the model must
 // be small enough to enumerate.
 func (m *RBM) LogLikelihood(x Data) (float64, error) {
-	logZ, err := m.LogZ()
+	logZ, err := m.ExactLogZ()
 	if err != nil {
 		return 0, err
 	}

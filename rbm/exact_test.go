@@ -267,7 +267,7 @@ func TestLogZExact(t *testing.T) {
 		tm := tm.withParams(2)
 		for _, dt := range tinyDTypes {
 			t.Run(tm.name+"/"+dt.name, func(t *testing.T) {
-				got, err := tm.model(t, dt.dt, nil).LogZ()
+				got, err := tm.model(t, dt.dt, nil).ExactLogZ()
 				if err != nil {
 					t.Fatal(err)
 				}

@@ -14,14 +14,14 @@ import (
 
 // A tiny RBM with given weights: its exact log partition function and the log-likelihood of
 // two patterns, by enumeration (checked by hand: log Σ_v Π_j (1 + exp((vW)_j)) = 3.90835).
-func ExampleRBM_LogZ() {
+func ExampleRBM_ExactLogZ() {
 	w := mat.NewDense(3, 2, []float64{1, -1, 0.5, 0.5, -1, 1})
 	m, err := rbm.New(rbm.Config{NumVisible: 3, NumHidden: 2, DType: tf.Double, InitW: rbm.Flatten(w)})
 	if err != nil {
 		log.Fatal(err)
 	}
 	defer m.Close()
-	logZ, err := m.LogZ()
+	logZ, err := m.ExactLogZ()
 	if err != nil {
 		log.Fatal(err)
 	}

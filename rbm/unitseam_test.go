@@ -111,7 +111,7 @@ func TestNewUnitTypeIsOneFile(t *testing.T) {
 	}
 	m := newModel(t, Config{Visible: spin{}, NumVisible: nv, NumHidden: nh, DType: tf.Double, InitW: w, InitVisibleBias: b, InitHiddenBias: c,
 		Method: Tempering{Replicas: 3}, BatchSize: 4, Epochs: 1})
-	logZ, err := m.LogZ()
+	logZ, err := m.ExactLogZ()
 	if err != nil {
 		t.Fatal(err)
 	}

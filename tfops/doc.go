@@ -16,9 +16,11 @@
 //
 // # Seeding
 //
-// TensorFlow's C API has no graph-level seed, so a model owns a Seeder made from one int64 model
-// seed. Each random op asks the Seeder for a key at construction time; keys are a fixed function
-// of (model seed, construction index), so building the same graph twice hands out the same keys
+// TensorFlow's C API has no graph-level seed, so every random op gets a key derived from one
+// int64 model seed: Key(seed, role), where the role is a constant naming the op's purpose (rbm
+// and dbm: "the visible sample of Gibbs step 3"; a training method has roles of its own), or the
+// next key of a Seeder, a fixed function of (model seed, construction index) for graphs built
+// in one fixed order (mlp). Either way, building the same graph twice hands out the same keys
 // and different ops get different, well-mixed keys. At run time a random op draws from the
 // stateless generators (StatelessRandomUniform, StatelessRandomNormal, StatelessMultinomial) with
 // the seed pair (key, step), where step is an int64 tensor: a fed counter or a variable that

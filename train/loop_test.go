@@ -160,3 +160,20 @@ func TestScheduleAndConfigError(t *testing.T) {
 		t.Error("empty schedule accepted")
 	}
 }
+
+// TestRamps checks Geom against the values of numpy's geomspace(2e-3, 5e-6, 400) that the
+// specification quotes for the original's DBM schedule, and Lin against linspace.
+func TestRamps(t *testing.T) {
+	g := Geom(2e-3, 5e-6, 400)
+	for i, want := range map[int]float64{0: 2e-3, 1: 1.970e-3, 100: 4.455e-4, 200: 9.93e-5, 399: 5e-6} {
+		if math.Abs(g[i]-want) > 5e-4*want {
+			t.Errorf("Geom[%d] = %.5g, want %.4g", i, g[i], want)
+		}
+	}
+	if l := Lin(0, 1, 5); l[1] != 0.25 || l[4] != 1 || len(l) != 5 {
+		t.Errorf("Lin(0, 1, 5) = %v", l)
+	}
+	if l := Lin(3, 9, 1); len(l) != 1 || l[0] != 3 {
+		t.Errorf("Lin(3, 9, 1) = %v", l)
+	}
+}

@@ -152,7 +152,7 @@ func (f *dbmFlags) check() error {
 		return flagErr("ais-betas", "%d betas and %d runs, want ≥ 0 and ≥ 2", f.aisBetas, f.aisRuns)
 	}
 	if len(f.lr) == 0 {
-		f.lr, _ = parseFloats("geom:2e-3,5e-6,400")
+		f.lr = dbm.DefaultLearningRate()
 	}
 	if len(f.momentum) == 0 {
 		f.momentum = floats{0}
@@ -345,7 +345,7 @@ func dbmResults(ctx context.Context, f *dbmFlags, m *dbm.DBM, d *loaded) error {
 	if f.aisBetas > 0 {
 		log.Printf("AIS: %d intermediate distributions, %d runs", f.aisBetas, f.aisRuns)
 		bar := newProgress(f.quiet, 0, 1, f.aisBetas)
-		z, err := m.LogZ(ctx, dbm.AISOptions{Betas: f.aisBetas, Runs: f.aisRuns, OnProgress: func(done, total int) { bar.batch(1, done, total) }})
+		z, err := m.AISLogZ(ctx, dbm.AISOptions{Betas: f.aisBetas, Runs: f.aisRuns, OnProgress: func(done, total int) { bar.batch(1, done, total) }})
 		bar.finish()
 		if err != nil {
 			return err

@@ -7,6 +7,8 @@ import (
 	"math"
 	"strconv"
 	"strings"
+
+	"github.com/boltzmann-go/boltzmann/train"
 )
 
 // floats is a flag holding a schedule of float64 values: "0.05", "0.05,0.01,0.005", or a
@@ -55,20 +57,10 @@ func parseFloats(s string) ([]float64, error) {
 		if kind == "geom" && (v[0] <= 0 || v[1] <= 0) {
 			return nil, errors.New("a geometric ramp needs positive ends")
 		}
-		n := int(v[2])
-		out := make([]float64, n)
-		for i := range out {
-			t := 0.0
-			if n > 1 {
-				t = float64(i) / float64(n-1)
-			}
-			if kind == "geom" {
-				out[i] = v[0] * math.Pow(v[1]/v[0], t)
-			} else {
-				out[i] = v[0] + (v[1]-v[0])*t
-			}
+		if kind == "geom" {
+			return train.Geom(v[0], v[1], int(v[2])), nil
 		}
-		return out, nil
+		return train.Lin(v[0], v[1], int(v[2])), nil
 	}
 	return nil, fmt.Errorf("unknown ramp %q (want geom or lin)", kind)
 }
