@@ -192,14 +192,11 @@ func (c Config) Validate() error {
 		return bad("L2", "%g, want ≥ 0", c.L2)
 	case c.MaxNorm < 0 || math.IsNaN(c.MaxNorm):
 		return bad("MaxNorm", "%g, want > 0 (0: no cap)", c.MaxNorm)
-	case c.SparsityDamping < 0 || c.SparsityDamping >= 1 || math.IsNaN(c.SparsityDamping):
-		return bad("SparsityDamping", "%g, want in (0, 1)", c.SparsityDamping)
-	case c.UpdatesPerRun < 0:
-		return bad("UpdatesPerRun", "%d, want ≥ 1", c.UpdatesPerRun)
-	case c.Threads < 0:
-		return bad("Threads", "%d, want ≥ 0", c.Threads)
 	case c.Metrics.TrainEvery < 0 || c.Metrics.ValEvery < 0:
 		return bad("Metrics", "negative frequency")
+	}
+	if err := train.CheckRun("dbm", c.SparsityDamping, c.UpdatesPerRun, c.Threads); err != nil {
+		return err
 	}
 	if _, err := tfops.ConfigProto(&tfops.Options{GPU: c.GPU}); err != nil {
 		return bad("GPU", "%v", err)

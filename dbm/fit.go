@@ -38,14 +38,9 @@ type FitOptions = train.FitOptions[EpochStats]
 // epoch; the model directory keeps the last finite epoch.
 func (m *DBM) Fit(ctx context.Context, x, val rbm.Data, opts *FitOptions) ([]EpochStats, error) {
 	c := m.cfg
-	n, err := checkData("training data", x, c.Sizes[0])
+	n, err := tfops.CheckFitData("dbm", x, val, c.Sizes[0])
 	if err != nil {
 		return nil, err
-	}
-	if val != nil {
-		if _, err := checkData("validation data", val, c.Sizes[0]); err != nil {
-			return nil, err
-		}
 	}
 	t, err := rowsTensor(x, 0, n, c.DType)
 	if err != nil {
@@ -54,14 +49,10 @@ func (m *DBM) Fit(ctx context.Context, x, val rbm.Data, opts *FitOptions) ([]Epo
 	if err := tfops.InitVariables(m.sess, []*tfops.Variable{m.vars.data}, []*tf.Tensor{t}); err != nil {
 		return nil, fmt.Errorf("dbm: load training data: %w", err)
 	}
-	return train.Fit[EpochStats](ctx, "dbm", train.Funcs[EpochStats]{
-		EpochFunc: m.Epoch,
-		TrainFunc: func(ctx context.Context, onBatch func(done, total int)) (EpochStats, error) {
-			return m.fitEpoch(ctx, x, val, n, onBatch)
-		},
-		StateFunc: m.State,
-		SaveFunc:  m.Save,
-	}, c.Epochs, opts)
+	trainEpoch := func(ctx context.Context, onBatch func(done, total int)) (EpochStats, error) {
+		return m.fitEpoch(ctx, x, val, n, onBatch)
+	}
+	return train.FitEpochs(ctx, "dbm", m, trainEpoch, c.Epochs, opts)
 }
 
 // Scalars returns the epoch's metrics as "train/<name>" and "val/<name>", and its schedule
@@ -108,22 +99,15 @@ func (m *DBM) fitEpoch(ctx context.Context, x, val rbm.Data, n int, onBatch func
 	var nmfSum, msreSum float64
 	var nmfN, msreN int
 	done := 0
-	for _, chunk := range minibatch.Runs(batches, c.BatchSize, c.UpdatesPerRun) {
-		if err := ctx.Err(); err != nil {
-			return st, err
-		}
+	err = minibatch.Each(ctx, batches, c.BatchSize, c.UpdatesPerRun, func(chunk [][]int, idxT *tf.Tensor) error {
 		u := len(chunk)
-		idxT, err := minibatch.Indices(chunk)
-		if err != nil {
-			return st, fmt.Errorf("dbm: %w", err)
-		}
 		o, nmf, err := m.trainOpFor(st.GibbsSteps, u)
 		if err != nil {
-			return st, err
+			return err
 		}
 		out, err := m.run(map[tf.Output]*tf.Tensor{m.idx: idxT, m.lr: lr, m.mom: mom}, []tf.Output{nmf}, []*tf.Operation{o})
 		if err != nil {
-			return st, fmt.Errorf("dbm: train epoch %d: %w", epoch, err)
+			return fmt.Errorf("dbm: train epoch %d: %w", epoch, err)
 		}
 		nmfSum += out[0][0] * float64(u) // the run's mean over its u updates
 		nmfN += u
@@ -134,17 +118,21 @@ func (m *DBM) fitEpoch(ctx context.Context, x, val rbm.Data, n int, onBatch func
 			last := chunk[len(chunk)-1]
 			g, err := tfops.GatherTensor(x, last, c.DType)
 			if err != nil {
-				return st, err
+				return err
 			}
 			e := m.evalGraph()
 			r, err := m.run(map[tf.Output]*tf.Tensor{e.x: g}, []tf.Output{e.msre}, nil)
 			if err != nil {
-				return st, err
+				return err
 			}
 			msreSum += r[0][0]
 			msreN++
 		}
 		onBatch(done, len(batches))
+		return nil
+	})
+	if err != nil {
+		return st, err
 	}
 	st.Train["mf_sweeps"] = nmfSum / float64(nmfN)
 	if msreN > 0 {

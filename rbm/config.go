@@ -212,12 +212,9 @@ func (c Config) Validate() error {
 		return bad("SparsityTarget", "%g, want in (0, 1)", c.SparsityTarget)
 	case c.SparsityCost < 0 || !finite(c.SparsityCost):
 		return bad("SparsityCost", "%g, want ≥ 0", c.SparsityCost)
-	case c.SparsityDamping < 0 || c.SparsityDamping >= 1 || math.IsNaN(c.SparsityDamping):
-		return bad("SparsityDamping", "%g, want in (0, 1)", c.SparsityDamping)
-	case c.UpdatesPerRun < 0:
-		return bad("UpdatesPerRun", "%d, want ≥ 1", c.UpdatesPerRun)
-	case c.Threads < 0:
-		return bad("Threads", "%d, want ≥ 0", c.Threads)
+	}
+	if err := train.CheckRun("rbm", c.SparsityDamping, c.UpdatesPerRun, c.Threads); err != nil {
+		return err
 	}
 	if _, err := tfops.ConfigProto(&tfops.Options{GPU: c.GPU}); err != nil {
 		return bad("GPU", "%v", err)

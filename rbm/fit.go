@@ -53,14 +53,9 @@ type FitOptions = train.FitOptions[EpochStats]
 // train.ErrDiverged that names the epoch; the model directory keeps the last finite epoch.
 func (m *RBM) Fit(ctx context.Context, x, val Data, opts *FitOptions) ([]EpochStats, error) {
 	c := m.cfg
-	n, err := checkData("training data", x, c.NumVisible)
+	n, err := tfops.CheckFitData("rbm", x, val, c.NumVisible)
 	if err != nil {
 		return nil, err
-	}
-	if val != nil {
-		if _, err := checkData("validation data", val, c.NumVisible); err != nil {
-			return nil, err
-		}
 	}
 	if err := m.loadData(x, n); err != nil {
 		return nil, err
@@ -70,14 +65,10 @@ func (m *RBM) Fit(ctx context.Context, x, val Data, opts *FitOptions) ([]EpochSt
 			return nil, err
 		}
 	}
-	return train.Fit[EpochStats](ctx, "rbm", train.Funcs[EpochStats]{
-		EpochFunc: m.Epoch,
-		TrainFunc: func(ctx context.Context, onBatch func(done, total int)) (EpochStats, error) {
-			return m.fitEpoch(ctx, x, val, n, onBatch)
-		},
-		StateFunc: m.State,
-		SaveFunc:  m.Save,
-	}, c.Epochs, opts)
+	trainEpoch := func(ctx context.Context, onBatch func(done, total int)) (EpochStats, error) {
+		return m.fitEpoch(ctx, x, val, n, onBatch)
+	}
+	return train.FitEpochs(ctx, "rbm", m, trainEpoch, c.Epochs, opts)
 }
 
 // Scalars returns the epoch's metrics as "train/<name>" and "val/<name>", and its schedule
@@ -165,21 +156,14 @@ func (m *RBM) fitEpoch(ctx context.Context, x, val Data, n int, onBatch func(don
 	sums := map[string]float64{}
 	count := 0
 	done := 0
-	for _, chunk := range minibatch.Runs(batches, c.BatchSize, c.UpdatesPerRun) {
-		if err := ctx.Err(); err != nil {
-			return st, err
-		}
+	err = minibatch.Each(ctx, batches, c.BatchSize, c.UpdatesPerRun, func(chunk [][]int, idxT *tf.Tensor) error {
 		u := len(chunk)
-		idxT, err := minibatch.Indices(chunk)
-		if err != nil {
-			return st, fmt.Errorf("rbm: %w", err)
-		}
 		o, err := m.trainOpFor(st.CDSteps, u)
 		if err != nil {
-			return st, err
+			return err
 		}
 		if _, err := m.sess.Run(map[tf.Output]*tf.Tensor{m.idx: idxT, m.lr: lr, m.mom: mom}, nil, []*tf.Operation{o}); err != nil {
-			return st, fmt.Errorf("rbm: train epoch %d: %w", epoch, err)
+			return fmt.Errorf("rbm: train epoch %d: %w", epoch, err)
 		}
 		before := m.iter
 		m.iter += int64(u)
@@ -190,7 +174,7 @@ func (m *RBM) fitEpoch(ctx context.Context, x, val Data, n int, onBatch func(don
 			end := min(done*c.BatchSize, n)
 			vals, err := m.trainMetrics(x, perm[max(0, end-trainRows):end])
 			if err != nil {
-				return st, err
+				return err
 			}
 			for k, v := range vals {
 				sums[k] += v
@@ -198,6 +182,10 @@ func (m *RBM) fitEpoch(ctx context.Context, x, val Data, n int, onBatch func(don
 			count++
 		}
 		onBatch(done, len(batches))
+		return nil
+	})
+	if err != nil {
+		return st, err
 	}
 	for k, v := range sums {
 		st.Train[k] = v / float64(count)

@@ -140,3 +140,19 @@ func Rowwise(sess *Session, d Data, input tf.Output, dt tf.DataType, chunk int, 
 	}
 	return res, nil
 }
+
+// CheckFitData checks training data x and, if not nil, validation data val for a model of
+// cols input columns (see CheckData) and returns the number of training rows; errors are
+// prefixed with pkg.
+func CheckFitData(pkg string, x, val Data, cols int) (int, error) {
+	n, err := CheckData("training data", x, cols)
+	if err != nil {
+		return 0, fmt.Errorf("%s: %w", pkg, err)
+	}
+	if val != nil {
+		if _, err := CheckData("validation data", val, cols); err != nil {
+			return 0, fmt.Errorf("%s: %w", pkg, err)
+		}
+	}
+	return n, nil
+}

@@ -3,6 +3,7 @@ package train
 import (
 	"errors"
 	"fmt"
+	"math"
 )
 
 // ErrConfig is matched (errors.Is) by every *ConfigError.
@@ -36,4 +37,18 @@ func OrDefault[T comparable](p *T, v T) {
 	if *p == zero {
 		*p = v
 	}
+}
+
+// CheckRun checks the configuration fields every trainable model shares: the sparsity
+// damping in [0, 1), the updates per Session.Run and the thread count (zero means a default).
+func CheckRun(pkg string, sparsityDamping float64, updatesPerRun, threads int) error {
+	switch {
+	case sparsityDamping < 0 || sparsityDamping >= 1 || math.IsNaN(sparsityDamping):
+		return Bad(pkg, "SparsityDamping", "%g, want in (0, 1)", sparsityDamping)
+	case updatesPerRun < 0:
+		return Bad(pkg, "UpdatesPerRun", "%d, want ≥ 1", updatesPerRun)
+	case threads < 0:
+		return Bad(pkg, "Threads", "%d, want ≥ 0", threads)
+	}
+	return nil
 }

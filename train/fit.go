@@ -36,27 +36,27 @@ func Fit[S Stats](ctx context.Context, pkg string, m Model[S], epochs int, opts 
 	return all, err
 }
 
-// Funcs is a Model made of functions, for a model package's Fit to close over its data.
-type Funcs[S Stats] struct {
-	EpochFunc func() int
-	TrainFunc func(ctx context.Context, onBatch func(done, total int)) (S, error)
-	StateFunc func() ([]Tensor, error)
-	SaveFunc  func(dir string) error
+// Saved is a model that counts its epochs, shows its trained tensors and saves itself: the
+// part of Model that does not depend on the data.
+type Saved interface {
+	Epoch() int
+	State() ([]Tensor, error)
+	Save(dir string) error
 }
 
-// Epoch calls EpochFunc.
-func (f Funcs[S]) Epoch() int { return f.EpochFunc() }
-
-// TrainEpoch calls TrainFunc.
-func (f Funcs[S]) TrainEpoch(ctx context.Context, onBatch func(done, total int)) (S, error) {
-	return f.TrainFunc(ctx, onBatch)
+// FitEpochs is Fit for a model m whose epoch of training, on data it closes over, is trainEpoch.
+func FitEpochs[S Stats](ctx context.Context, pkg string, m Saved, trainEpoch func(ctx context.Context, onBatch func(done, total int)) (S, error), epochs int, opts *FitOptions[S]) ([]S, error) {
+	return Fit[S](ctx, pkg, withEpoch[S]{m, trainEpoch}, epochs, opts)
 }
 
-// State calls StateFunc.
-func (f Funcs[S]) State() ([]Tensor, error) { return f.StateFunc() }
+type withEpoch[S Stats] struct {
+	Saved
+	train func(ctx context.Context, onBatch func(done, total int)) (S, error)
+}
 
-// Save calls SaveFunc.
-func (f Funcs[S]) Save(dir string) error { return f.SaveFunc(dir) }
+func (w withEpoch[S]) TrainEpoch(ctx context.Context, onBatch func(done, total int)) (S, error) {
+	return w.train(ctx, onBatch)
+}
 
 // Scalars merges an epoch's numbers for Stats.Scalars: the training metrics as
 // "train/<name>", the validation metrics as "val/<name>" and the schedule values by name.

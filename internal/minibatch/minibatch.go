@@ -4,6 +4,8 @@
 package minibatch
 
 import (
+	"context"
+
 	tf "github.com/galeone/tensorflow/tensorflow/go"
 )
 
@@ -39,4 +41,22 @@ func Indices(run [][]int) (*tf.Tensor, error) {
 		return nil, err
 	}
 	return t, nil
+}
+
+// Each calls run for every run of batches (see Runs) with its minibatches and their index
+// tensor (see Indices), in order, stopping at the first error or when ctx is done.
+func Each(ctx context.Context, batches [][]int, full, perRun int, run func(chunk [][]int, idx *tf.Tensor) error) error {
+	for _, chunk := range Runs(batches, full, perRun) {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		idx, err := Indices(chunk)
+		if err != nil {
+			return err
+		}
+		if err := run(chunk, idx); err != nil {
+			return err
+		}
+	}
+	return nil
 }
