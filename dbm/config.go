@@ -66,6 +66,11 @@ type Config struct {
 	SparsityTarget, SparsityCost []float64
 	// SparsityDamping is the decay of the running estimates of hidden activity. Zero means 0.9.
 	SparsityDamping float64
+	// Centering is the rate ν of the centering trick (Montavon & Müller 2012; see
+	// optim.Centering): the weight gradients use statistics centered at offsets — the data mean
+	// for the visible layer, running averages of the mean-field activities with rate ν for the
+	// hidden ones — and the bias directions follow. Zero: no centering. Binary or discrete units.
+	Centering float64 `json:",omitempty"`
 	// UpdatesPerRun is the number of minibatch updates per Session.Run. Zero means 1.
 	UpdatesPerRun int
 	// Metrics selects the metrics Fit reports.
@@ -194,6 +199,16 @@ func (c Config) Validate() error {
 		return bad("MaxNorm", "%g, want > 0 (0: no cap)", c.MaxNorm)
 	case c.Metrics.TrainEvery < 0 || c.Metrics.ValEvery < 0:
 		return bad("Metrics", "negative frequency")
+	}
+	if c.Centering != 0 {
+		if err := (optim.Centering{Rate: c.Centering}).Validate(); err != nil {
+			return bad("Centering", "%v", err)
+		}
+		for _, u := range d.Units {
+			if u.Domain() == rbm.Real {
+				return bad("Centering", "centering needs binary or discrete units, not %s", u.Name())
+			}
+		}
 	}
 	if err := train.CheckRun("dbm", c.SparsityDamping, c.UpdatesPerRun, c.Threads); err != nil {
 		return err

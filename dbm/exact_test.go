@@ -2,6 +2,7 @@ package dbm
 
 import (
 	"context"
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"slices"
@@ -416,6 +417,12 @@ func TestTrainingImprovesLikelihood(t *testing.T) {
 
 // TestResumeIsBitIdentical trains 4 epochs straight, and 2 + save + load + 2.
 func TestResumeIsBitIdentical(t *testing.T) {
+	for _, centering := range []float64{0, 0.1} {
+		t.Run(fmt.Sprintf("centering=%g", centering), func(t *testing.T) { testResume(t, centering) })
+	}
+}
+
+func testResume(t *testing.T, centering float64) {
 	d := tinyDBMs[0].withParams(6)
 	r := rand.New(rand.NewPCG(1, 1))
 	x := dataset.NewMatrix[float64](37, 4)
@@ -428,6 +435,7 @@ func TestResumeIsBitIdentical(t *testing.T) {
 		c.MaxNorm = 1.5
 		c.GibbsSteps = []int{1, 2}
 		c.UpdatesPerRun = 2
+		c.Centering = centering
 	}
 	straight := d.model(t, tf.Float, cfg)
 	if _, err := straight.Fit(context.Background(), x, nil, nil); err != nil {

@@ -42,6 +42,11 @@ func (m *DBM) Fit(ctx context.Context, x, val rbm.Data, opts *FitOptions) ([]Epo
 	if err != nil {
 		return nil, err
 	}
+	if c.Centering > 0 && m.iter == 0 {
+		if err := m.initOffsets(x, n); err != nil {
+			return nil, err
+		}
+	}
 	t, err := rowsTensor(x, 0, n, c.DType)
 	if err != nil {
 		return nil, err
@@ -161,4 +166,43 @@ func (m *DBM) fitEpoch(ctx context.Context, x, val rbm.Data, n int, onBatch func
 	st.Updates = m.iter
 	st.Elapsed = time.Since(start)
 	return st, nil
+}
+
+// initOffsets starts the centering offsets at the data: the visible layer's at the mean of the
+// training rows (it stays there), the hidden layers' at the mean of their mean-field activities
+// over up to 1000 rows (they then follow running averages).
+func (m *DBM) initOffsets(x rbm.Data, n int) error {
+	c := m.cfg
+	k := min(n, 1000)
+	t, err := rowsTensor(x, 0, k, tf.Double)
+	if err != nil {
+		return err
+	}
+	first := &dataset.Matrix[float64]{Rows: k, Cols: c.Sizes[0], Data: flatten(t.Value().([][]float64))}
+	mf, err := m.MeanField(first)
+	if err != nil {
+		return err
+	}
+	vals := [][]float64{tfops.ColumnMeans(x, n)}
+	for _, layer := range mf {
+		vals = append(vals, tfops.ColumnMeans(layer, layer.Rows))
+	}
+	tensors := make([]*tf.Tensor, len(vals))
+	for l, v := range vals {
+		if tensors[l], err = tfops.TensorAs(v, c.DType, int64(len(v))); err != nil {
+			return fmt.Errorf("dbm: centering offsets: %w", err)
+		}
+	}
+	if err := tfops.InitVariables(m.sess, m.vars.offsets, tensors); err != nil {
+		return fmt.Errorf("dbm: centering offsets: %w", err)
+	}
+	return nil
+}
+
+func flatten(rows [][]float64) []float64 {
+	var out []float64
+	for _, r := range rows {
+		out = append(out, r...)
+	}
+	return out
 }

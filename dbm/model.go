@@ -69,6 +69,7 @@ type variables struct {
 	q            []*tfops.Variable // sparsity estimates of the hidden layers (q[0] unused)
 	particles    []*tfops.Variable // persistent chains, one per layer
 	step, data   *tfops.Variable
+	offsets      []*tfops.Variable // centering offsets, one per layer (with Config.Centering)
 }
 
 func (v variables) saved() []*tfops.Variable {
@@ -79,7 +80,8 @@ func (v variables) saved() []*tfops.Variable {
 	out = append(out, v.db...)
 	out = append(out, v.q[1:]...)
 	out = append(out, v.particles...)
-	return append(out, v.step)
+	out = append(out, v.step)
+	return append(out, v.offsets...)
 }
 
 // Parameters are the weights and biases of a DBM, row-major: W[i] is Sizes[i]×Sizes[i+1].
@@ -235,6 +237,11 @@ func (m *DBM) build() error {
 		}
 	}
 	v.step = tfops.NewVariable(s, "state/step", tf.Int64, []int64{})
+	if c.Centering > 0 {
+		for l := 0; l <= L; l++ {
+			v.offsets = append(v.offsets, tfops.NewVariable(s, fmt.Sprintf("centering/offset%d", l), dt, []int64{int64(c.Sizes[l])}))
+		}
+	}
 	v.data = tfops.NewVariable(s, "data/x", dt, []int64{-1, int64(c.Sizes[0])})
 	m.vars = v
 	m.saver = tfops.NewSaver(s, v.saved())
@@ -290,7 +297,15 @@ func (m *DBM) initVariables(p Parameters) error {
 	if err != nil {
 		return err
 	}
-	if err := tfops.InitVariables(m.sess, append(vars, m.vars.step), append(tensors, step)); err != nil {
+	vars, tensors = append(vars, m.vars.step), append(tensors, step)
+	for _, o := range m.vars.offsets { // zero until Fit starts them at the data (initOffsets)
+		t, err := tfops.TensorAs(make([]float64, o.Size()), c.DType, o.Shape...)
+		if err != nil {
+			return fmt.Errorf("dbm: init %s: %w", o.Name, err)
+		}
+		vars, tensors = append(vars, o), append(tensors, t)
+	}
+	if err := tfops.InitVariables(m.sess, vars, tensors); err != nil {
 		return fmt.Errorf("dbm: %w", err)
 	}
 	return nil

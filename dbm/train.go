@@ -32,6 +32,7 @@ type trainState struct {
 	q         []tf.Output
 	particles []tf.Output
 	step      tf.Output
+	offsets   []tf.Output // centering offsets (with Config.Centering)
 }
 
 // update adds one PCD-k update with a mean-field positive phase (Salakhutdinov & Hinton 2009):
@@ -57,11 +58,17 @@ func (m *DBM) update(s *op.Scope, st trainState, x tf.Output, k int) (trainState
 	out.dW, out.db, out.q = make([]tf.Output, L), make([]tf.Output, L+1), make([]tf.Output, L+1)
 	gW := make([]tf.Output, L)
 	gb := make([]tf.Output, L+1)
+	center := optim.Centering{Rate: c.Centering}
 	for i := 0; i < L; i++ {
 		ws := g.SubScope("W")
-		pos := op.Div(ws.SubScope("pos"), tfops.MatMulT(ws, n.units[i].Stat(ws, mu[i]), n.units[i+1].Stat(ws, mu[i+1]), true, false), nData)
-		neg := op.Div(ws.SubScope("neg"), tfops.MatMulT(ws.SubScope("n"), n.units[i].Stat(ws, parts[i]), n.units[i+1].Stat(ws, parts[i+1]), true, false), nPart)
-		gW[i] = op.Sub(ws, pos, neg)
+		if c.Centering > 0 {
+			gW[i] = center.WeightGradient(ws, n.units[i].Stat(ws, mu[i]), n.units[i+1].Stat(ws, mu[i+1]),
+				n.units[i].Stat(ws.SubScope("n"), parts[i]), n.units[i+1].Stat(ws.SubScope("n"), parts[i+1]), st.offsets[i], st.offsets[i+1], nData, nPart)
+		} else {
+			pos := op.Div(ws.SubScope("pos"), tfops.MatMulT(ws, n.units[i].Stat(ws, mu[i]), n.units[i+1].Stat(ws, mu[i+1]), true, false), nData)
+			neg := op.Div(ws.SubScope("neg"), tfops.MatMulT(ws.SubScope("n"), n.units[i].Stat(ws, parts[i]), n.units[i+1].Stat(ws, parts[i+1]), true, false), nPart)
+			gW[i] = op.Sub(ws, pos, neg)
+		}
 		if c.L2 > 0 {
 			gW[i] = op.Sub(ws.SubScope("l2"), gW[i], op.Mul(ws, tfops.Scalar(ws, c.L2, dt), st.p.W[i]))
 		}
@@ -69,6 +76,13 @@ func (m *DBM) update(s *op.Scope, st trainState, x tf.Output, k int) (trainState
 	for l := 0; l <= L; l++ {
 		bs := g.SubScope("b")
 		gb[l] = op.Sub(bs, tfops.ColumnMean(bs, n.units[l].BiasStat(bs, mu[l], st.p.b[l])), tfops.ColumnMean(bs.SubScope("n"), n.units[l].BiasStat(bs, parts[l], st.p.b[l])))
+	}
+	if c.Centering > 0 {
+		gb = center.BiasDirections(g, gW, gb, st.offsets)
+		out.offsets = append([]tf.Output{st.offsets[0]}, make([]tf.Output, L)...)
+		for l := 1; l <= L; l++ {
+			out.offsets[l] = center.Offset(g.SubScope("centering"), st.offsets[l], mu[l])
+		}
 	}
 	// Sparsity per hidden layer (Hinton 2010, §11), on the mean-field activities.
 	for l := 1; l <= L; l++ {
@@ -141,6 +155,9 @@ func (m *DBM) trainOp(k, updates int) (*tf.Operation, tf.Output) {
 			st.q[l] = v.q[l].Read(s)
 		}
 	}
+	for _, o := range v.offsets {
+		st.offsets = append(st.offsets, o.Read(s))
+	}
 	data := v.data.Read(s)
 	var nmfSum tf.Output
 	for i := 0; i < updates; i++ {
@@ -167,6 +184,9 @@ func (m *DBM) trainOp(k, updates int) (*tf.Operation, tf.Output) {
 		}
 	}
 	assigns = append(assigns, v.step.Assign(w, st.step))
+	for l, o := range v.offsets {
+		assigns = append(assigns, o.Assign(w, st.offsets[l]))
+	}
 	done := op.NoOp(s.WithControlDependencies(assigns...).SubScope("done"))
 	mean := op.Div(s.SubScope("nmf_mean"), nmfSum, tfops.Scalar(s, float64(updates), m.cfg.DType))
 	return done, mean

@@ -65,6 +65,11 @@ type Config struct {
 	// HiddenMeans makes the chain use hidden probabilities instead of sampled hidden states
 	// (the original's sample_h_states=False). Default false: hidden states are sampled.
 	HiddenMeans bool
+	// Centering is the rate ν of the centering trick (Montavon & Müller 2012; see
+	// optim.Centering): the weight gradient uses statistics centered at offsets — the data mean
+	// for the visible units, running averages of the hidden means with rate ν for the hidden
+	// ones — and the bias directions follow. Zero: no centering. Binary or discrete units only.
+	Centering float64 `json:",omitempty"`
 	// Dropout is the probability that a visible input is kept during training (kept inputs are
 	// scaled by 1/Dropout). Zero means 1: no dropout.
 	Dropout float64
@@ -224,6 +229,14 @@ func (c Config) Validate() error {
 	}
 	if err := d.Hidden.Validate(d.NumHidden); err != nil {
 		return bad("Hidden", "%v", err)
+	}
+	if c.Centering != 0 {
+		if err := (optim.Centering{Rate: c.Centering}).Validate(); err != nil {
+			return bad("Centering", "%v", err)
+		}
+		if d.Visible.Domain() == Real || d.Hidden.Domain() == Real {
+			return bad("Centering", "centering needs binary or discrete units (the statistics of real-valued units are scaled by σ)")
+		}
 	}
 	if err := d.Method.Validate(d); err != nil {
 		return bad("Method", "%s: %v", d.Method.Name(), err)

@@ -65,6 +65,11 @@ func (m *RBM) Fit(ctx context.Context, x, val Data, opts *FitOptions) ([]EpochSt
 			return nil, err
 		}
 	}
+	if c.Centering > 0 && m.iter == 0 {
+		if err := m.initOffsets(x, n); err != nil {
+			return nil, err
+		}
+	}
 	trainEpoch := func(ctx context.Context, onBatch func(done, total int)) (EpochStats, error) {
 		return m.fitEpoch(ctx, x, val, n, onBatch)
 	}
@@ -204,4 +209,42 @@ func (m *RBM) fitEpoch(ctx context.Context, x, val Data, n int, onBatch func(don
 	st.Updates = m.iter
 	st.Elapsed = time.Since(start)
 	return st, nil
+}
+
+// initOffsets starts the centering offsets at the data: the visible offset at the mean of the
+// training rows (it stays there), the hidden one at the mean of E[h | x] over up to 1000 of
+// them (it then follows the running average).
+func (m *RBM) initOffsets(x Data, n int) error {
+	c := m.cfg
+	vis := tfops.ColumnMeans(x, n)
+	t, err := rowsTensor(x, 0, min(n, evalBatch), c.DType)
+	if err != nil {
+		return err
+	}
+	feeds, err := m.evalFeeds(t, 0)
+	if err != nil {
+		return err
+	}
+	out, err := m.run(feeds, []tf.Output{m.evalGraph().hidMean}, nil)
+	if err != nil {
+		return err
+	}
+	hid := out[0] // probabilities; the mean of a multinomial unit is M times its probability
+	if d := c.Hidden.Spec().Draws; d > 0 {
+		for j := range hid {
+			hid[j] *= float64(d)
+		}
+	}
+	var tensors []*tf.Tensor
+	for _, v := range [][]float64{vis, hid} {
+		tt, err := tfops.TensorAs(v, c.DType, int64(len(v)))
+		if err != nil {
+			return fmt.Errorf("rbm: centering offsets: %w", err)
+		}
+		tensors = append(tensors, tt)
+	}
+	if err := tfops.InitVariables(m.sess, []*tfops.Variable{m.vars.offV, m.vars.offH}, tensors); err != nil {
+		return fmt.Errorf("rbm: centering offsets: %w", err)
+	}
+	return nil
 }

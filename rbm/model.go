@@ -56,11 +56,16 @@ type trainKey struct{ k, updates int }
 type variables struct {
 	W, vb, hb, dW, dvb, dhb, q, chain, step, data *tfops.Variable
 	extra                                         []*tfops.Variable // the training method's
+	offV, offH                                    *tfops.Variable   // centering offsets (with Config.Centering)
 }
 
 // saved lists the variables that make up a checkpoint, in order.
 func (v variables) saved() []*tfops.Variable {
-	return append([]*tfops.Variable{v.W, v.vb, v.hb, v.dW, v.dvb, v.dhb, v.q, v.chain, v.step}, v.extra...)
+	out := append([]*tfops.Variable{v.W, v.vb, v.hb, v.dW, v.dvb, v.dhb, v.q, v.chain, v.step}, v.extra...)
+	if v.offV != nil {
+		out = append(out, v.offV, v.offH)
+	}
+	return out
 }
 
 // New builds an RBM from c, with weights initialized as c says.
@@ -101,6 +106,10 @@ func (m *RBM) build() error {
 	}
 	for _, e := range c.Method.Variables(c) {
 		m.vars.extra = append(m.vars.extra, tfops.NewVariable(s, e.Name, dt, e.Shape))
+	}
+	if c.Centering > 0 {
+		m.vars.offV = tfops.NewVariable(s, "centering/visible", dt, []int64{nv})
+		m.vars.offH = tfops.NewVariable(s, "centering/hidden", dt, []int64{nh})
 	}
 	m.saver = tfops.NewSaver(s, m.vars.saved())
 	m.idx = op.Placeholder(s.SubScope("minibatch_rows"), tf.Int32, op.PlaceholderShape(tf.MakeShape(-1, -1)))
@@ -160,7 +169,7 @@ func (m *RBM) initVariables() error {
 		return fmt.Errorf("rbm: init step: %w", err)
 	}
 	tensors[len(vals)] = step
-	for i, v := range m.vars.extra {
+	for i, v := range vars[len(vals)+1:] { // the method's variables and the offsets: zero
 		t, err := tfops.TensorAs(make([]float64, v.Size()), c.DType, v.Shape...)
 		if err != nil {
 			return fmt.Errorf("rbm: init %s: %w", v.Name, err)

@@ -30,6 +30,7 @@ type trainState struct {
 	q             tf.Output   // running mean of hidden activity, [nh]
 	chain         tf.Output   // persistent visible states, [BatchSize, nv]; unused by CD
 	extra         []tf.Output // the training method's Variables
+	offV, offH    tf.Output   // centering offsets (with Config.Centering)
 	lr, mom, step tf.Output
 }
 
@@ -70,14 +71,23 @@ func (m *RBM) update(s *op.Scope, st trainState, x tf.Output, k int) trainState 
 	g := s.SubScope("gradient")
 	n := rows(g.SubScope("n"), x, dt)
 	nNeg := rows(g.SubScope("n_neg"), v, dt)
-	posW := op.Div(g.SubScope("pos"), tfops.MatMulT(g, l.v.Stat(g, x), h0Mean, true, false), n)
-	negW := op.Div(g.SubScope("neg"), tfops.MatMulT(g, l.v.Stat(g, v), hMean, true, false), nNeg)
-	gW := op.Sub(g.SubScope("gW"), posW, negW)
+	var gW tf.Output
+	if c.Centering > 0 {
+		gW = optim.Centering{Rate: c.Centering}.WeightGradient(g, l.v.Stat(g.SubScope("x"), x), h0Mean, l.v.Stat(g.SubScope("v"), v), hMean, st.offV, st.offH, n, nNeg)
+	} else {
+		posW := op.Div(g.SubScope("pos"), tfops.MatMulT(g, l.v.Stat(g, x), h0Mean, true, false), n)
+		negW := op.Div(g.SubScope("neg"), tfops.MatMulT(g, l.v.Stat(g, v), hMean, true, false), nNeg)
+		gW = op.Sub(g.SubScope("gW"), posW, negW)
+	}
 	if *c.L2 > 0 {
 		gW = op.Sub(g.SubScope("l2"), gW, op.Mul(g, tfops.Scalar(g, *c.L2, dt), p.W))
 	}
 	gvb := op.Sub(g.SubScope("gvb"), tfops.ColumnMean(g, l.v.BiasStat(g, x, p.vb)), tfops.ColumnMean(g.SubScope("n"), l.v.BiasStat(g, v, p.vb)))
 	ghb := op.Sub(g.SubScope("ghb"), tfops.ColumnMean(g, l.h.BiasStat(g, h0Mean, p.hb)), tfops.ColumnMean(g.SubScope("n"), l.h.BiasStat(g, hMean, p.hb)))
+	if c.Centering > 0 {
+		d := optim.Centering{Rate: c.Centering}.BiasDirections(g, []tf.Output{gW}, []tf.Output{gvb, ghb}, []tf.Output{st.offV, st.offH})
+		gvb, ghb = d[0], d[1]
+	}
 
 	// Sparsity (Hinton 2010, §11): q tracks the mean hidden probability on the data; the
 	// penalty cost·(q − target) is the derivative of the cross-entropy between target and q with
@@ -112,6 +122,9 @@ func (m *RBM) update(s *op.Scope, st trainState, x tf.Output, k int) trainState 
 		hb: op.AddV2(u.SubScope("hb"), p.hb, out.dhb),
 	}
 	out.q, out.chain, out.extra = q, chain, extra
+	if c.Centering > 0 {
+		out.offH = optim.Centering{Rate: c.Centering}.Offset(u.SubScope("centering"), st.offH, h0Mean)
+	}
 	out.step = op.AddV2(u.SubScope("step"), st.step, op.Const(u.SubScope("one"), int64(1)))
 	return out
 }
@@ -129,6 +142,8 @@ func (m *RBM) trainOp(k, updates int) *tf.Operation {
 		q:     v.q.Read(s),
 		chain: v.chain.Read(s),
 		extra: readAll(s, v.extra),
+		offV:  readIf(s, v.offV),
+		offH:  readIf(s, v.offH),
 		lr:    m.lr,
 		mom:   m.mom,
 		step:  v.step.Read(s),
@@ -152,6 +167,9 @@ func (m *RBM) trainOp(k, updates int) *tf.Operation {
 	for i, e := range v.extra {
 		assigns = append(assigns, e.Assign(w, st.extra[i]))
 	}
+	if v.offH != nil {
+		assigns = append(assigns, v.offH.Assign(w, st.offH))
+	}
 	return op.NoOp(s.WithControlDependencies(assigns...).SubScope("done"))
 }
 
@@ -162,4 +180,12 @@ func readAll(s *op.Scope, vs []*tfops.Variable) []tf.Output {
 		out[i] = v.Read(s)
 	}
 	return out
+}
+
+// readIf adds a read of v, or returns a zero Output for a nil v.
+func readIf(s *op.Scope, v *tfops.Variable) tf.Output {
+	if v == nil {
+		return tf.Output{}
+	}
+	return v.Read(s)
 }

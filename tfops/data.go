@@ -156,3 +156,26 @@ func CheckFitData(pkg string, x, val Data, cols int) (int, error) {
 	}
 	return n, nil
 }
+
+// ColumnMeans returns the mean of each column of d over its first n rows (n ≥ 1).
+func ColumnMeans(d Data, n int) []float64 {
+	_, c := d.Shape()
+	out := make([]float64, c)
+	switch x := d.Values().(type) {
+	case []float32:
+		addColumns(out, x[:n*c])
+	case []float64:
+		addColumns(out, x[:n*c])
+	}
+	for j := range out {
+		out[j] /= float64(n)
+	}
+	return out
+}
+
+func addColumns[T Float](sum []float64, x []T) {
+	k := len(sum)
+	for i, v := range x {
+		sum[i%k] += float64(v)
+	}
+}

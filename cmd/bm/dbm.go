@@ -34,7 +34,7 @@ type dbmFlags struct {
 
 	epochs, batch, particles, gibbs, mfSteps int
 	lr, momentum, spTarget, spCost           floats
-	l2, maxNorm, mfTol                       float64
+	l2, maxNorm, mfTol, centering            float64
 	momentumRule                             string
 	seed                                     int64
 
@@ -96,6 +96,7 @@ func (f *dbmFlags) flagSet() *flag.FlagSet {
 	fs.Float64Var(&f.l2, "l2", 1e-7, "DBM L2 weight decay")
 	fs.StringVar(&f.momentumRule, "momentum-rule", "classical", "momentum of the RBMs and the DBM: classical (v ← m·v + lr·g) or original (the original project's v ← lr·(m·v + g))")
 	fs.Float64Var(&f.maxNorm, "max-norm", 6, "maximum L2 norm of a weight column (0: none)")
+	fs.Float64Var(&f.centering, "centering", 0, "DBM: the centering trick (Montavon & Müller 2012) with this rate of the hidden offsets' running averages, e.g. 0.01 (0: none)")
 	f.spTarget, f.spCost = floats{0.2, 0.1}, floats{1e-4, 5e-5}
 	fs.Var(&f.spTarget, "sparsity-target", "sparsity target per hidden layer")
 	fs.Var(&f.spCost, "sparsity-cost", "sparsity cost per hidden layer")
@@ -230,7 +231,7 @@ func runDBM(f *dbmFlags) error {
 	} else {
 		c := dbm.Config{DType: dt, Seed: f.seed, Particles: f.particles, GibbsSteps: []int{f.gibbs}, MeanFieldSteps: f.mfSteps,
 			MeanFieldTol: f.mfTol, LearningRate: f.lr, Momentum: f.momentum, Epochs: f.epochs,
-			BatchSize: f.batch, L2: f.l2, MaxNorm: f.maxNorm, SparsityTarget: f.spTarget, SparsityCost: f.spCost,
+			BatchSize: f.batch, L2: f.l2, MaxNorm: f.maxNorm, Centering: f.centering, SparsityTarget: f.spTarget, SparsityCost: f.spCost,
 			Metrics: dbm.Metrics{MSRE: true, TrainEvery: 400}, Threads: f.threads, GPU: f.gpu, MomentumRule: f.momentumRule}
 		if m, err = dbm.FromRBMs(c, rbms...); err != nil {
 			var ce *dbm.ConfigError

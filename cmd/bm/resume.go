@@ -19,7 +19,7 @@ var dynamicsFields = map[string]string{
 	"hidden-means": "HiddenMeans", "sparsity-target": "SparsityTarget", "sparsity-cost": "SparsityCost",
 	"sparsity-damping": "SparsityDamping", "dbm-first": "DBMFirst", "dbm-last": "DBMLast", "dtype": "DType",
 	"visible": "Visible", "hidden": "Hidden", "draws": "Hidden", "groups": "Hidden", "sigma": "Visible",
-	"method": "Method", "pt-replicas": "Method",
+	"method": "Method", "pt-replicas": "Method", "centering": "Centering",
 }
 
 // checkResume returns a usage error naming the first flag of set (the flags given on the

@@ -48,6 +48,7 @@ type trainFlags struct {
 	set             []string // the flags given on the command line
 	method          string
 	replicas        int
+	centering       float64
 	updatesPerRun   int
 
 	metrics    string
@@ -91,6 +92,7 @@ func (f *trainFlags) flagSet() *flag.FlagSet {
 	fs.IntVar(&f.batch, "batch-size", 10, "minibatch size")
 	fs.Float64Var(&f.l2, "l2", 1e-5, "L2 weight decay")
 	fs.BoolVar(&f.pcd, "pcd", false, "persistent contrastive divergence (PCD) instead of CD (short for -method pcd)")
+	fs.Float64Var(&f.centering, "centering", 0, "the centering trick (Montavon & Müller 2012) with this rate of the hidden offset's running average, e.g. 0.01 (0: none)")
 	fs.StringVar(&f.method, "method", "", "training method: cd, pcd or pt (parallel tempering); empty: pcd with -pcd, else cd")
 	fs.IntVar(&f.replicas, "pt-replicas", 10, "parallel tempering: number of temperatures, evenly spaced inverse temperatures from 1 to 0")
 	fs.BoolVar(&f.sampleV, "sample-v-states", false, "sample visible states in the Gibbs chain (else use means)")
@@ -173,6 +175,7 @@ func (f *trainFlags) config(d *loaded) (rbm.Config, error) {
 	c.MomentumRule = f.momentumRule
 	c.Epochs, c.BatchSize, c.L2 = f.epochs, f.batch, rbm.F(f.l2)
 	c.Persistent, c.SampleVisible, c.HiddenMeans, c.Dropout = f.pcd, f.sampleV, f.hiddenMeans, f.dropout
+	c.Centering = f.centering
 	switch f.method {
 	case "":
 	case "cd":
@@ -236,7 +239,7 @@ func flagFor(field string) string {
 		"SparsityCost": "sparsity-cost", "SparsityDamping": "sparsity-damping", "Visible": "visible", "Hidden": "hidden",
 		"DType": "dtype", "MomentumRule": "momentum-rule", "UpdatesPerRun": "updates-per-run", "InitHiddenBias": "hb-init", "InitVisibleBias": "vb-init",
 		"Metrics.TrainEvery": "train-every", "Metrics.ValEvery": "val-every", "Metrics.FEGEvery": "feg-every",
-		"Metrics.FEGBatches": "feg-batches", "Metrics.PLL": "metrics", "Method": "method",
+		"Metrics.FEGBatches": "feg-batches", "Metrics.PLL": "metrics", "Method": "method", "Centering": "centering",
 	}
 	if f, ok := m[field]; ok {
 		return f
