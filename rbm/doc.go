@@ -11,18 +11,21 @@
 //	E(v, h) = SelfEnergy_v(v) + SelfEnergy_h(h) − Stat_v(v)ᵀ W Stat_h(h)
 //
 // Free energies, conditionals, sampling and exact enumeration are written once in terms of the
-// Unit interface, so a new unit type is one file. The three models of the original project are
-// Bernoulli-Bernoulli, Bernoulli-Multinomial and Gaussian-Bernoulli.
+// Unit interface, so a new unit type is one file registered with RegisterUnit. The three models
+// of the original project are Bernoulli-Bernoulli, Bernoulli-Multinomial and Gaussian-Bernoulli.
 //
 // # Training
 //
-// Fit runs CD-k, or PCD-k with Config.Persistent, with per-epoch schedules of k, the learning
-// rate and the momentum, L2 weight decay, visible dropout, a sparsity target, and the choice of
-// sampled states or probabilities in the chain. The training data live in the graph: each
-// Session.Run gathers UpdatesPerRun minibatches there and performs that many updates, so no
-// weights or data cross between Go and TensorFlow per minibatch. Metrics (reconstruction error,
-// pseudo-log-likelihood, free-energy gap, L2 loss, hidden activity) are reported per epoch to a
-// callback, and Summaries writes them, with histograms and images, as TensorBoard event files.
+// Fit trains with a training Method — CD-k (the default), PCD-k (Config.Persistent) or parallel
+// tempering (Tempering), each a value plugged into the update — with per-epoch schedules of k,
+// the learning rate and the momentum, L2 weight decay, visible dropout, a sparsity target, the
+// centering trick (Config.Centering), and the choice of sampled states or probabilities in the
+// chain. The epoch loop, its checkpoints and its divergence check are package train's. The
+// training data live in the graph: each Session.Run gathers UpdatesPerRun minibatches there and
+// performs that many updates, so no weights or data cross between Go and TensorFlow per
+// minibatch. Metrics (reconstruction error, pseudo-log-likelihood, free-energy gap, L2 loss,
+// hidden activity) are reported per epoch to a callback; package summaries writes them, with
+// histograms and images, as TensorBoard event files.
 //
 // Every random number derives from Config.Seed: the same seed gives the same weights bit for
 // bit, in either dtype, and a run saved after an epoch and resumed with Load gives exactly the
