@@ -6,8 +6,8 @@ import (
 	"math"
 	"os"
 
-	tg "github.com/galeone/tfgo"
 	tf "github.com/galeone/tensorflow/tensorflow/go"
+	tg "github.com/galeone/tfgo"
 
 	"github.com/boltzmann-go/boltzmann/dataset"
 	"github.com/boltzmann-go/boltzmann/export"
