@@ -263,6 +263,46 @@ func TestAISLogZ(t *testing.T) {
 	}
 }
 
+// TestLowerBoundSaturated checks the bound of a 1-hidden-layer DBM with saturated hidden units
+// (μ within 1e-7 of 0 or 1): mean field is exact there, so the bound must equal log p(x) and
+// never exceed it (a clipped entropy made it exceed by ~1.7e-6 nats per saturated unit).
+func TestLowerBoundSaturated(t *testing.T) {
+	d := tinyDBMs[2].withParams(4) // 4-3
+	for i := range d.p.W[0] {
+		d.p.W[0][i] *= 25
+	}
+	m := d.model(t, tf.Double, func(c *Config) { c.MeanFieldSteps = 50; c.MeanFieldTol = 1e-12 })
+	logZ := d.logZ()
+	vs := d.layerStates(0)
+	x := dataset.NewMatrix[float64](len(vs), d.sizes[0])
+	for i, v := range vs {
+		copy(x.Row(i), v)
+	}
+	lb, err := m.LowerBound(x, logZ)
+	if err != nil {
+		t.Fatal(err)
+	}
+	mus, err := m.MeanField(x)
+	if err != nil {
+		t.Fatal(err)
+	}
+	saturated := 0
+	for _, mu := range mus[0].Data {
+		if mu < 1e-7 || mu > 1-1e-7 {
+			saturated++
+		}
+	}
+	if saturated == 0 {
+		t.Fatal("no saturated hidden unit: the test would not test clipping")
+	}
+	for i, v := range vs {
+		exact := d.logUnnormalized(v) - logZ
+		if lb[i] > exact+1e-12 || lb[i] < exact-1e-9 {
+			t.Errorf("bound %.12f, exact log p(%v) = %.12f: want equal, never above", lb[i], v, exact)
+		}
+	}
+}
+
 // TestLowerBound checks that the variational bound lies below the exact log p(x) and that
 // the mean-field parameters are a fixed point of the mean-field equations.
 func TestLowerBound(t *testing.T) {

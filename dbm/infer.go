@@ -78,7 +78,10 @@ func (m *DBM) evalGraph() *evalOps {
 }
 
 // entropy adds Σ_l H(q_l) per row for Bernoulli hidden layers: H(μ) = −μ log μ − (1−μ) log(1−μ)
-// with μ clipped to [1e-7, 1−1e-7]. Other unit types contribute nothing (LowerBound rejects them).
+// with 0·log 0 = 0 (Xlogy), of the very μ the energy term uses. No clipping: q with a saturated
+// μ = 1 is a point mass of entropy 0, and the bound stays a bound (clipping μ here but not in the
+// energy made it exceed log p(x) by ~1.7e-6 nats per saturated unit). Other unit types
+// contribute nothing (LowerBound rejects them).
 func (m *DBM) entropy(s *op.Scope, mu []tf.Output) tf.Output {
 	dt := m.cfg.DType
 	var h tf.Output
@@ -87,9 +90,9 @@ func (m *DBM) entropy(s *op.Scope, mu []tf.Output) tf.Output {
 			continue
 		}
 		ls := s.SubScope("layer")
-		p := op.ClipByValue(ls, mu[l], tfops.Scalar(ls.SubScope("lo"), 1e-7, dt), tfops.Scalar(ls.SubScope("hi"), 1-1e-7, dt))
+		p := mu[l]
 		q := op.Sub(ls.SubScope("q"), tfops.Scalar(ls.SubScope("one"), 1, dt), p)
-		t := op.AddV2(ls, op.Mul(ls.SubScope("p"), p, op.Log(ls.SubScope("lp"), p)), op.Mul(ls.SubScope("qq"), q, op.Log(ls.SubScope("lq"), q)))
+		t := op.AddV2(ls, op.Xlogy(ls.SubScope("p"), p, p), op.Xlogy(ls.SubScope("qq"), q, q))
 		r := op.Neg(ls, op.Sum(ls, t, op.Const(ls.SubScope("ax"), []int32{1})))
 		if h.Op == nil {
 			h = r
