@@ -167,6 +167,13 @@ func (c Config) Validate() error {
 		return bad("MomentumRule", "%q, want %s or %s", c.MomentumRule, optim.Classical, optim.Original)
 	}
 	d := c.withDefaults()
+	weights := 0.0
+	for i := 1; i < len(c.Sizes); i++ {
+		weights += float64(c.Sizes[i-1]) * float64(c.Sizes[i])
+	}
+	if weights > 1<<33 {
+		return bad("Sizes", "%v: %.3g weights, more than the %.3g a DBM may have (2^33)", c.Sizes, weights, float64(1<<33))
+	}
 	for i, n := range c.Sizes {
 		if n <= 0 {
 			return bad(fmt.Sprintf("Sizes[%d]", i), "%d units, want > 0", n)

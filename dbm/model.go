@@ -116,16 +116,29 @@ func NewWithParameters(c Config, p Parameters) (*DBM, error) {
 	if err := c.Validate(); err != nil {
 		return nil, err
 	}
-	c = c.withDefaults()
-	if err := checkParameters(c, p); err != nil {
+	if err := checkParameters(c.withDefaults(), p); err != nil {
 		return nil, err
 	}
-	m := &DBM{cfg: c, net: net{units: c.Units, sizes: c.Sizes, dt: c.DType}, train: map[[2]int]*tf.Operation{}, trainNMF: map[[2]int]tf.Output{}}
-	if err := m.build(); err != nil {
+	m, err := open(c)
+	if err != nil {
 		return nil, err
 	}
 	if err := m.initVariables(p); err != nil {
 		m.Close()
+		return nil, err
+	}
+	return m, nil
+}
+
+// open validates c and builds the model's graph and session; its variables are not set yet
+// (NewWithParameters sets them, Load restores them), so nothing of the model's size is allocated.
+func open(c Config) (*DBM, error) {
+	if err := c.Validate(); err != nil {
+		return nil, err
+	}
+	c = c.withDefaults()
+	m := &DBM{cfg: c, net: net{units: c.Units, sizes: c.Sizes, dt: c.DType}, train: map[[2]int]*tf.Operation{}, trainNMF: map[[2]int]tf.Output{}}
+	if err := m.build(); err != nil {
 		return nil, err
 	}
 	return m, nil

@@ -77,7 +77,7 @@ func Load(dir string) (*DBM, error) {
 	if c.DType, err = tfops.ParseDType(mj.DType); err != nil {
 		return nil, fmt.Errorf("dbm: load %s: %w", dir, err)
 	}
-	m, err := New(c)
+	m, err := open(c)
 	if err != nil {
 		return nil, fmt.Errorf("dbm: load %s: %w", dir, err)
 	}

@@ -174,6 +174,10 @@ func (c Config) withDefaults() Config {
 	return c
 }
 
+// maxWeights bounds the weights of a model (2^33: 32 GiB in float32, before velocities), so that
+// a nonsensical size is refused by Validate instead of failing an allocation.
+const maxWeights = 1 << 33
+
 // orDefault sets *p to v if *p is the zero value.
 func orDefault[T comparable](p *T, v T) { train.OrDefault(p, v) }
 
@@ -205,6 +209,8 @@ func (c Config) Validate() error {
 		return bad("InitVisibleBias", "%d values, want 1 or NumVisible = %d", len(c.InitVisibleBias), d.NumVisible)
 	case c.InitHiddenBias != nil && len(c.InitHiddenBias) != 1 && len(c.InitHiddenBias) != d.NumHidden:
 		return bad("InitHiddenBias", "%d values, want 1 or NumHidden = %d", len(c.InitHiddenBias), d.NumHidden)
+	case float64(d.NumVisible)*float64(d.NumHidden) > maxWeights:
+		return bad("NumHidden", "%d×%d = %.3g weights, more than the %.3g an RBM may have (2^33)", d.NumVisible, d.NumHidden, float64(d.NumVisible)*float64(d.NumHidden), float64(maxWeights))
 	case c.Epochs < 0:
 		return bad("Epochs", "%d, want ≥ 1", c.Epochs)
 	case c.BatchSize < 0:

@@ -70,16 +70,26 @@ func (v variables) saved() []*tfops.Variable {
 
 // New builds an RBM from c, with weights initialized as c says.
 func New(c Config) (*RBM, error) {
+	m, err := open(c)
+	if err != nil {
+		return nil, err
+	}
+	if err := m.initVariables(); err != nil {
+		m.Close()
+		return nil, err
+	}
+	return m, nil
+}
+
+// open validates c and builds the model's graph and session; its variables are not set yet
+// (New sets them from c, Load from a checkpoint), so nothing of the model's size is allocated.
+func open(c Config) (*RBM, error) {
 	if err := c.Validate(); err != nil {
 		return nil, err
 	}
 	c = c.withDefaults()
 	m := &RBM{cfg: c, layers: newLayers(c), train: map[trainKey]*tf.Operation{}}
 	if err := m.build(); err != nil {
-		return nil, err
-	}
-	if err := m.initVariables(); err != nil {
-		m.Close()
 		return nil, err
 	}
 	return m, nil

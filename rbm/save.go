@@ -95,7 +95,7 @@ func Load(dir string) (*RBM, error) {
 	if mj.Epoch < 0 || mj.Updates < 0 {
 		return nil, fmt.Errorf("rbm: load %s: %s has a negative epoch or update count", dir, modelFile)
 	}
-	m, err := New(c)
+	m, err := open(c)
 	if err != nil {
 		return nil, fmt.Errorf("rbm: load %s: %w", dir, err)
 	}

@@ -85,5 +85,23 @@ func (sv *Saver) Restore(sess *Session, prefix string) error {
 	return nil
 }
 
+// Bytes returns the size of the checkpoint data the variables make: the sum of their elements
+// times their dtypes' sizes (SaveV2 writes them one after another).
+func (sv *Saver) Bytes() int64 {
+	var n int64
+	for _, v := range sv.vars {
+		size := int64(8)
+		if v.DType == tf.Float || v.DType == tf.Int32 {
+			size = 4
+		}
+		k := int64(1)
+		for _, d := range v.Shape {
+			k *= d
+		}
+		n += k * size
+	}
+	return n
+}
+
 // Variables returns the saved variables, in checkpoint order.
 func (sv *Saver) Variables() []*Variable { return sv.vars }

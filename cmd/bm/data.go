@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"math"
 	"os"
 	"strconv"
 	"strings"
@@ -46,6 +47,16 @@ func (d *dataFlags) load() (*loaded, error) {
 	x, shape, err := readData(d.path)
 	if err != nil {
 		return nil, err
+	}
+	// The data's own problems, named by the file and its rows as they are in the file (before
+	// any shuffle), rather than by the configuration they would break later.
+	if x.Cols == 0 || x.Rows == 0 {
+		return nil, fmt.Errorf("%s holds %d rows of %d columns: no data to train on", d.path, x.Rows, x.Cols)
+	}
+	for i, v := range x.Data {
+		if math.IsNaN(float64(v)) || math.IsInf(float64(v), 0) {
+			return nil, fmt.Errorf("%s: row %d, column %d is %v: the data must be finite numbers", d.path, i/x.Cols, i%x.Cols, v)
+		}
 	}
 	if d.imageShape != "" {
 		if shape, err = parseShape(d.imageShape); err != nil {

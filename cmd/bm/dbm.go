@@ -13,6 +13,8 @@ import (
 	"path/filepath"
 	"strings"
 
+	tf "github.com/galeone/tensorflow/tensorflow/go"
+
 	"github.com/boltzmann-go/boltzmann/dataset"
 	"github.com/boltzmann-go/boltzmann/dbm"
 	"github.com/boltzmann-go/boltzmann/internal/atomicfile"
@@ -146,8 +148,35 @@ func (f *dbmFlags) check() error {
 			return err
 		}
 	}
+	for i := 0; i < n; i++ {
+		switch {
+		case f.rbmEpochs[i] < 1:
+			return flagErr("rbm-epochs", "%d for RBM %d, want ≥ 1", f.rbmEpochs[i], i+1)
+		case f.rbmBatch[i] < 1:
+			return flagErr("rbm-batch-size", "%d for RBM %d, want ≥ 1", f.rbmBatch[i], i+1)
+		case f.rbmK[i] < 1:
+			return flagErr("rbm-k", "%d for RBM %d, want ≥ 1", f.rbmK[i], i+1)
+		case !(f.rbmLR[i] > 0) || math.IsInf(f.rbmLR[i], 0):
+			return flagErr("rbm-lr", "%g for RBM %d, want > 0", f.rbmLR[i], i+1)
+		case !(f.rbmL2[i] >= 0) || math.IsInf(f.rbmL2[i], 0):
+			return flagErr("rbm-l2", "%g for RBM %d, want ≥ 0", f.rbmL2[i], i+1)
+		case !(f.rbmWInit[i] >= 0) || math.IsInf(f.rbmWInit[i], 0):
+			return flagErr("rbm-w-init", "%g for RBM %d, want ≥ 0", f.rbmWInit[i], i+1)
+		}
+	}
 	if f.increaseKEvery < 0 {
 		return flagErr("increase-n-gibbs-steps-every", "%d, want ≥ 0", f.increaseKEvery)
+	}
+	for _, c := range []struct {
+		name string
+		v    int
+	}{{"epochs", f.epochs}, {"batch-size", f.batch}, {"n-particles", f.particles}, {"n-gibbs-steps", f.gibbs}, {"max-mf-updates", f.mfSteps}} {
+		if c.v < 1 {
+			return flagErr(c.name, "%d, want ≥ 1", c.v)
+		}
+	}
+	if f.threads < 0 {
+		return flagErr("threads", "%d, want ≥ 0 (0: one per core)", f.threads)
 	}
 	if f.aisBetas < 0 || f.aisRuns < 2 {
 		return flagErr("ais-betas", "%d betas and %d runs, want ≥ 0 and ≥ 2", f.aisBetas, f.aisRuns)
@@ -161,7 +190,39 @@ func (f *dbmFlags) check() error {
 	if _, err := tfops.ConfigProto(&tfops.Options{GPU: f.gpu}); err != nil {
 		return flagErr("gpu", "%v", err)
 	}
+	// Everything the DBM's Config checks, checked now rather than after pretraining.
+	sizes := append([]int{1}, f.hiddens...)
+	if err := f.dbmConfig(sizes, tf.Float).Validate(); err != nil {
+		return dbmFlagErr(err)
+	}
 	return nil
+}
+
+// dbmConfig maps the flags onto the DBM's configuration for layers of the given sizes.
+func (f *dbmFlags) dbmConfig(sizes []int, dt tf.DataType) dbm.Config {
+	return dbm.Config{Sizes: sizes, DType: dt, Seed: f.seed, Particles: f.particles, GibbsSteps: []int{f.gibbs}, MeanFieldSteps: f.mfSteps,
+		MeanFieldTol: f.mfTol, LearningRate: f.lr, Momentum: f.momentum, Epochs: f.epochs,
+		BatchSize: f.batch, L2: f.l2, MaxNorm: f.maxNorm, Centering: f.centering, SparsityTarget: f.spTarget, SparsityCost: f.spCost,
+		Metrics: dbm.Metrics{MSRE: true, TrainEvery: 400}, Threads: f.threads, GPU: f.gpu, MomentumRule: f.momentumRule}
+}
+
+// dbmFlagErr maps a dbm.ConfigError to a usage error naming the bm dbm flag that sets the field.
+func dbmFlagErr(err error) error {
+	var ce *dbm.ConfigError
+	if !errors.As(err, &ce) {
+		return err
+	}
+	field, _, _ := strings.Cut(ce.Field, "[")
+	name, ok := map[string]string{
+		"LearningRate": "lr", "Momentum": "momentum", "MomentumRule": "momentum-rule", "MeanFieldTol": "mf-tol",
+		"MeanFieldSteps": "max-mf-updates", "MaxNorm": "max-norm", "Particles": "n-particles", "GibbsSteps": "n-gibbs-steps",
+		"BatchSize": "batch-size", "SparsityTarget": "sparsity-target", "SparsityCost": "sparsity-cost", "L2": "l2",
+		"Epochs": "epochs", "Centering": "centering", "Threads": "threads", "GPU": "gpu", "DType": "dtype", "Sizes": "n-hiddens",
+	}[field]
+	if !ok {
+		return err
+	}
+	return flagErr(name, "%v", err)
 }
 
 func runDBM(f *dbmFlags) error {
@@ -187,6 +248,9 @@ func runDBM(f *dbmFlags) error {
 	if d.val != nil {
 		input = &dataset.Matrix[float64]{Rows: d.train.Rows + d.val.Rows, Cols: input.Cols,
 			Data: append(input.Data, dataset.Convert[float64](d.val).Data...)}
+	}
+	if f.particles > input.Rows {
+		return flagErr("n-particles", "%d persistent chains, but only %d training rows to start them at", f.particles, input.Rows)
 	}
 	features := []*dataset.Matrix[float64]{input}
 	var rbms []*rbm.RBM
@@ -229,16 +293,9 @@ func runDBM(f *dbmFlags) error {
 		}
 		log.Printf("resuming the DBM in %s after epoch %d", dir, m.Epoch())
 	} else {
-		c := dbm.Config{DType: dt, Seed: f.seed, Particles: f.particles, GibbsSteps: []int{f.gibbs}, MeanFieldSteps: f.mfSteps,
-			MeanFieldTol: f.mfTol, LearningRate: f.lr, Momentum: f.momentum, Epochs: f.epochs,
-			BatchSize: f.batch, L2: f.l2, MaxNorm: f.maxNorm, Centering: f.centering, SparsityTarget: f.spTarget, SparsityCost: f.spCost,
-			Metrics: dbm.Metrics{MSRE: true, TrainEvery: 400}, Threads: f.threads, GPU: f.gpu, MomentumRule: f.momentumRule}
+		c := f.dbmConfig(nil, dt)
 		if m, err = dbm.FromRBMs(c, rbms...); err != nil {
-			var ce *dbm.ConfigError
-			if errors.As(err, &ce) {
-				return flagErr(strings.ToLower(ce.Field), "%v", err)
-			}
-			return err
+			return dbmFlagErr(err)
 		}
 		// Start the persistent chains at training images and their features (the original).
 		var parts []rbm.Data

@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"log"
+	"math"
 	"os"
 	"os/signal"
 	"path/filepath"
@@ -256,9 +257,39 @@ func cmdTrain(args []string) int {
 	})
 }
 
-func runTrain(f *trainFlags) error {
-	if _, err := tfops.ConfigProto(&tfops.Options{GPU: f.gpu, IntraOpThreads: f.threads}); err != nil {
+// check checks the ranges of the flags that need no data, before any work starts.
+func (f *trainFlags) check() error {
+	for _, c := range []struct {
+		name   string
+		v, min int
+	}{{"n-hidden", f.nHidden, 1}, {"draws", f.draws, 1}, {"groups", f.groups, 1}, {"epochs", f.epochs, 1}, {"batch-size", f.batch, 1},
+		{"updates-per-run", f.updatesPerRun, 1}, {"train-every", f.trainEvery, 1}, {"val-every", f.valEvery, 1}, {"feg-every", f.fegEvery, 1},
+		{"feg-batches", f.fegBatches, 1}, {"threads", f.threads, 0}, {"samples", f.chains, 0}, {"sample-steps", f.sampleSteps, 1},
+		{"filters", f.filters, 0}, {"pt-replicas", f.replicas, 2}} {
+		if c.v < c.min {
+			return flagErr(c.name, "%d, want ≥ %d", c.v, c.min)
+		}
+	}
+	for _, c := range []struct {
+		name string
+		v    float64
+	}{{"w-init", f.wInit}, {"l2", f.l2}, {"sparsity-cost", f.spCost}, {"centering", f.centering}} {
+		if !(c.v >= 0) || math.IsInf(c.v, 0) {
+			return flagErr(c.name, "%g, want a finite value ≥ 0", c.v)
+		}
+	}
+	if math.IsNaN(f.hbInit) || math.IsInf(f.hbInit, 0) {
+		return flagErr("hb-init", "%g, want a finite value", f.hbInit)
+	}
+	if _, err := tfops.ConfigProto(&tfops.Options{GPU: f.gpu}); err != nil {
 		return flagErr("gpu", "%v", err)
+	}
+	return nil
+}
+
+func runTrain(f *trainFlags) error {
+	if err := f.check(); err != nil {
+		return err
 	}
 	d, err := f.data.load()
 	if err != nil {

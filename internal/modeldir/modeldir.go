@@ -62,5 +62,16 @@ func Restore(dir, checkpoint string, sess *tfops.Session, saver *tfops.Saver) er
 	if checkpoint == "" || strings.ContainsAny(checkpoint, `/\`) || checkpoint == "." || checkpoint == ".." {
 		return fmt.Errorf("%s: bad checkpoint name %q in %s", dir, checkpoint, File)
 	}
+	// Compare the variables model.json describes with the checkpoint's data before reading it:
+	// a model.json whose sizes disagree with the checkpoint is refused here, with both sizes.
+	data := filepath.Join(dir, checkpoint+".data-00000-of-00001")
+	st, err := os.Stat(data)
+	if err != nil {
+		return fmt.Errorf("%s: checkpoint %s: %w", dir, checkpoint, err)
+	}
+	if want := saver.Bytes(); st.Size() != want {
+		return fmt.Errorf("%s: %s describes variables of %d bytes, but checkpoint %s holds %d: the model folder is inconsistent (a model.json edited or from another model)",
+			dir, File, want, filepath.Base(data), st.Size())
+	}
 	return saver.Restore(sess, filepath.Join(dir, checkpoint))
 }
