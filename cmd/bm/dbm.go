@@ -37,6 +37,10 @@ type dbmFlags struct {
 	epochs, batch, particles, gibbs, mfSteps int
 	lr, momentum, spTarget, spCost           floats
 	l2, maxNorm, mfTol, centering            float64
+	visible, hiddenUnits                     string
+	sigma                                    floats
+	draws, groups                            int
+	rbmSampleV                               ints
 	momentumRule                             string
 	seed                                     int64
 
@@ -72,6 +76,14 @@ func (f *dbmFlags) flagSet() *flag.FlagSet {
 	f.data.register(fs)
 	f.hiddens = ints{512, 1024}
 	fs.Var(&f.hiddens, "n-hiddens", "hidden layer sizes, bottom first")
+	fs.StringVar(&f.visible, "visible", "bernoulli", "visible units: bernoulli or gaussian (then standardize the data: -standardize)")
+	f.sigma = floats{1}
+	fs.Var(&f.sigma, "sigma", "gaussian visible units: σ, one value or one per unit")
+	fs.StringVar(&f.hiddenUnits, "hidden-units", "", "unit type of each hidden layer, bottom first, comma-separated: bernoulli or multinomial (empty: all bernoulli)")
+	fs.IntVar(&f.draws, "draws", 100, "multinomial hidden layers: draws M per group")
+	fs.IntVar(&f.groups, "groups", 1, "multinomial hidden layers: number of softmax groups")
+	f.rbmSampleV = ints{}
+	fs.Var(&f.rbmSampleV, "rbm-sample-v", "per pretraining RBM, 1 to sample its visible states in the chain, 0 to use their means (default: all 1)")
 	f.rbmEpochs, f.rbmBatch, f.rbmSeeds, f.rbmK = ints{64, 120}, ints{48, 48}, ints{1337, 1111}, ints{1, 1}
 	// The pretraining RBMs' learning rates are the original's (0.05, 0.01) divided by 5 for
 	// classical momentum, as bm train's; the DBM keeps the original's schedule without momentum
@@ -167,6 +179,22 @@ func (f *dbmFlags) check() error {
 	if f.increaseKEvery < 0 {
 		return flagErr("increase-n-gibbs-steps-every", "%d, want ≥ 0", f.increaseKEvery)
 	}
+	if len(f.rbmSampleV) == 0 {
+		for range f.hiddens {
+			f.rbmSampleV = append(f.rbmSampleV, 1)
+		}
+	}
+	if err := perStage("rbm-sample-v", f.rbmSampleV, n); err != nil {
+		return err
+	}
+	for _, v := range f.rbmSampleV {
+		if v != 0 && v != 1 {
+			return flagErr("rbm-sample-v", "%d, want 0 or 1 per RBM", v)
+		}
+	}
+	if _, err := f.units(); err != nil {
+		return err
+	}
 	for _, c := range []struct {
 		name string
 		v    int
@@ -191,16 +219,54 @@ func (f *dbmFlags) check() error {
 		return flagErr("gpu", "%v", err)
 	}
 	// Everything the DBM's Config checks, checked now rather than after pretraining.
-	sizes := append([]int{1}, f.hiddens...)
+	sizes := append([]int{max(1, len(f.sigma))}, f.hiddens...)
 	if err := f.dbmConfig(sizes, tf.Float).Validate(); err != nil {
 		return dbmFlagErr(err)
 	}
 	return nil
 }
 
+// units returns the unit type of every layer, visible first.
+func (f *dbmFlags) units() ([]rbm.Unit, error) {
+	if f.draws < 1 || f.groups < 1 {
+		return nil, flagErr("draws", "%d draws in %d groups, want ≥ 1 each", f.draws, f.groups)
+	}
+	var us []rbm.Unit
+	switch f.visible {
+	case "bernoulli":
+		us = append(us, rbm.Bernoulli{})
+	case "gaussian":
+		us = append(us, rbm.Gaussian{Sigma: f.sigma})
+	default:
+		return nil, flagErr("visible", "%q, want bernoulli or gaussian", f.visible)
+	}
+	names := strings.Split(f.hiddenUnits, ",")
+	if f.hiddenUnits == "" {
+		names = make([]string, len(f.hiddens))
+	}
+	if len(names) != len(f.hiddens) {
+		return nil, flagErr("hidden-units", "%d unit types for %d hidden layers", len(names), len(f.hiddens))
+	}
+	for i, name := range names {
+		switch strings.TrimSpace(name) {
+		case "", "bernoulli":
+			us = append(us, rbm.Bernoulli{})
+		case "multinomial":
+			if f.hiddens[i]%f.groups != 0 {
+				return nil, flagErr("groups", "%d groups don't divide hidden layer %d's %d units", f.groups, i+1, f.hiddens[i])
+			}
+			us = append(us, rbm.Multinomial{Draws: f.draws, Groups: f.groups})
+		default:
+			return nil, flagErr("hidden-units", "%q, want bernoulli or multinomial", name)
+		}
+	}
+	return us, nil
+}
+
 // dbmConfig maps the flags onto the DBM's configuration for layers of the given sizes.
 func (f *dbmFlags) dbmConfig(sizes []int, dt tf.DataType) dbm.Config {
-	return dbm.Config{Sizes: sizes, DType: dt, Seed: f.seed, Particles: f.particles, GibbsSteps: []int{f.gibbs}, MeanFieldSteps: f.mfSteps,
+	us, _ := f.units() // checked by check
+	return dbm.Config{Sizes: sizes, Units: us, DType: dt, Seed: f.seed, Particles: f.particles, GibbsSteps: []int{f.gibbs}, MeanFieldSteps: f.mfSteps,
 		MeanFieldTol: f.mfTol, LearningRate: f.lr, Momentum: f.momentum, Epochs: f.epochs,
 		BatchSize: f.batch, L2: f.l2, MaxNorm: f.maxNorm, Centering: f.centering, SparsityTarget: f.spTarget, SparsityCost: f.spCost,
 		Metrics: dbm.Metrics{MSRE: true, TrainEvery: 400}, Threads: f.threads, GPU: f.gpu, MomentumRule: f.momentumRule}
@@ -244,6 +310,7 @@ func runDBM(f *dbmFlags) error {
 	// X = concat(X_train, X_val)): the bottom RBM with doubled input to its hidden units, the
 	// top one with doubled input to its visible units (Salakhutdinov & Hinton 2009).
 	sizes := append([]int{d.train.Cols}, f.hiddens...)
+	units, _ := f.units() // checked by check
 	input := dataset.Convert[float64](d.train)
 	if d.val != nil {
 		input = &dataset.Matrix[float64]{Rows: d.train.Rows + d.val.Rows, Cols: input.Cols,
@@ -262,10 +329,11 @@ func runDBM(f *dbmFlags) error {
 	for i := range f.hiddens {
 		dir := f.rbmDir(i)
 		c := rbm.Config{CDSteps: []int{f.rbmK[i]}, NumVisible: sizes[i], NumHidden: sizes[i+1], DType: dt, Seed: int64(f.rbmSeeds[i]),
+			Visible: units[i], Hidden: units[i+1],
 			WeightStd: f.rbmWInit[i], Epochs: f.rbmEpochs[i], BatchSize: f.rbmBatch[i], L2: rbm.F(f.rbmL2[i]),
-			SampleVisible: true, DBMFirst: i == 0, DBMLast: i == len(f.hiddens)-1 && i > 0,
+			SampleVisible: f.rbmSampleV[i] == 1, DBMFirst: i == 0, DBMLast: i == len(f.hiddens)-1 && i > 0,
 			Momentum: []float64{0.5, 0.5, 0.5, 0.5, 0.5, 0.9}, LearningRate: []float64{f.rbmLR[i]},
-			Metrics: rbm.Metrics{MSRE: true, PLL: i == 0, TrainEvery: 500}, Threads: f.threads, GPU: f.gpu, MomentumRule: f.momentumRule}
+			Metrics: rbm.Metrics{MSRE: true, PLL: units[i].Domain() == rbm.Binary, TrainEvery: 500}, Threads: f.threads, GPU: f.gpu, MomentumRule: f.momentumRule}
 		if i > 0 && f.increaseKEvery > 0 {
 			c.CDSteps, c.LearningRate = increasingK(f.rbmK[i], f.rbmLR[i], c.Epochs, f.increaseKEvery)
 		}
@@ -410,7 +478,13 @@ func dbmResults(ctx context.Context, f *dbmFlags, m *dbm.DBM, d *loaded) error {
 		}
 		log.Printf("log Z ≈ %.2f (log(Ẑ ± σ): %.2f, %.2f)", z.LogZ, z.Low, z.High)
 		results["log_z"], results["log_z_low"], results["log_z_high"] = z.LogZ, finiteOr(z.Low), finiteOr(z.High)
-		if test, _, err := dataset.LoadMNIST(f.data.path, false); err == nil {
+		binary := true
+		for _, u := range m.Config().Units[1:] {
+			binary = binary && u.Domain() == rbm.Binary
+		}
+		if !binary {
+			log.Printf("no variational lower bound: it is implemented for bernoulli hidden layers only")
+		} else if test, _, err := dataset.LoadMNIST(f.data.path, false); err == nil {
 			// The bound on the grey-level test images (the original's), and on the test images
 			// binarized stochastically with a fixed seed (the literature's protocol).
 			x := dataset.ToMatrix[float64](test)
