@@ -43,6 +43,9 @@ type Layer struct {
 	// Dropout is the probability of dropping each input of this layer during training (inverted
 	// dropout: kept inputs are scaled by 1/(1−Dropout)); 0 means none.
 	Dropout float64
+	// BatchNorm normalizes the layer's pre-activation (Keras' BatchNormalization after the Dense
+	// layer, before its activation; see batchnorm.go). Hidden layers only.
+	BatchNorm bool `json:",omitempty"`
 }
 
 // Config describes a multilayer perceptron classifier and how to train it. Its zero value
@@ -134,6 +137,9 @@ func (c Config) Validate() error {
 		}
 		if l.L2 < 0 || !finite(l.L2) {
 			return cfgErr(f+".L2", "%g, want ≥ 0", l.L2)
+		}
+		if l.BatchNorm && i == len(c.Layers)-1 {
+			return cfgErr(f+".BatchNorm", "batch normalization is for hidden layers")
 		}
 		if l.Dropout < 0 || l.Dropout >= 1 || math.IsNaN(l.Dropout) {
 			return cfgErr(f+".Dropout", "%g, want a probability in [0, 1)", l.Dropout)

@@ -5,7 +5,9 @@
 //
 // A network is a stack of dense layers (Layer: sigmoid, ReLU or linear hidden units, a softmax
 // output) with, per layer, an L2 penalty on the kernel (Keras' l2 regularizer, added to the
-// loss), inverted dropout on its inputs and a learning-rate multiplier. The loss is the mean
+// loss), inverted dropout on its inputs, a learning-rate multiplier and, for hidden layers,
+// batch normalization of the pre-activation (Keras' BatchNormalization: minibatch statistics in
+// training, running ones in inference, both tested against a Go reference). The loss is the mean
 // softmax cross-entropy, computed from the logits as logsumexp(a) − a_y. It is minimised by
 // Adam (optim.Adam, the original's MultiAdam with lr_multipliers) on minibatches gathered in the
 // graph from a copy of the training data held in a variable. The gradients come from
@@ -17,7 +19,8 @@
 // Sum and Max mix int32 shapes with int64 reduction axes. The loss is therefore written with
 // elementary ops and int32 axes, which gives the same values in both dtypes.
 //
-// Fit trains epoch by epoch and validates after each; EarlyStopping and Plateau reproduce
+// Fit trains epoch by epoch (the loop of package train, which stops a run whose loss or weights
+// stop being finite) and validates after each; EarlyStopping and Plateau reproduce
 // Keras 2.0.8's EarlyStopping and ReduceLROnPlateau exactly (the original's callbacks), and
 // RestoreBest keeps the weights of the best validation epoch, which Keras 2.0.8 could not.
 // Cancelling the context stops training between minibatches with the best (or last) weights

@@ -110,6 +110,9 @@ func (m *MLP) Fit(ctx context.Context, x Data, y []int, valX Data, valY []int, o
 		if e := m.SetWeights(t.bestW, t.bestB); e != nil && err == nil {
 			err = e
 		}
+		if e := m.setBN(t.bestBN); e != nil && err == nil {
+			err = e
+		}
 	}
 	return hist, err
 }
@@ -124,6 +127,7 @@ type trainee struct {
 	opts         *FitOptions
 	best         float64 // best monitored value so far (NaN before the first)
 	bestW, bestB [][]float64
+	bestBN       [][][]float64 // batch-normalization variables of the best epoch
 	stop         bool // early stopping has asked to stop after this epoch
 }
 
@@ -136,10 +140,17 @@ func (t *trainee) State() ([]train.Tensor, error) {
 	if err != nil {
 		return nil, err
 	}
+	bn, err := t.m.bnValues()
+	if err != nil {
+		return nil, err
+	}
 	var st []train.Tensor
 	for i := range k {
 		st = append(st, train.Tensor{Name: fmt.Sprintf("dense_%d/kernel", i+1), Shape: []int{len(k[i])}, Values: k[i]},
 			train.Tensor{Name: fmt.Sprintf("dense_%d/bias", i+1), Shape: []int{len(b[i])}, Values: b[i]})
+		for j, v := range bn[i] {
+			st = append(st, train.Tensor{Name: fmt.Sprintf("%s/%s", layerName(i), []string{"gamma", "beta", "moving_mean", "moving_variance"}[j]), Shape: []int{len(v)}, Values: v})
+		}
 	}
 	return st, nil
 }
@@ -192,6 +203,9 @@ func (t *trainee) TrainEpoch(ctx context.Context, onBatch func(done, total int))
 			t.best, st.Best = v, true
 			if t.opts.RestoreBest {
 				if t.bestW, t.bestB, err = m.Weights(); err != nil {
+					return st, err
+				}
+				if t.bestBN, err = m.bnValues(); err != nil {
 					return st, err
 				}
 			}

@@ -57,7 +57,7 @@ func lossAndGrad(t *testing.T, m *MLP, x *dataset.Matrix[float64], y []int) (flo
 		labels[i] = int32(v)
 	}
 	w, b := m.readParams(s)
-	logits := forward(s, c, w, b, op.Const(s.SubScope("x"), xt), nil)
+	logits, _ := forward(s, c, w, b, readBN(s, m.bn), op.Const(s.SubScope("x"), xt), nil, false)
 	loss := op.AddV2(s, dataLoss(s.SubScope("loss"), c, logits, op.Const(s.SubScope("y"), labels)), penalty(s.SubScope("penalty"), c, w))
 	var vals []tf.Output
 	for i := range w {

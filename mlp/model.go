@@ -22,6 +22,7 @@ type MLP struct {
 	saver *tfops.Saver
 
 	kernels, biases []*tfops.Variable
+	bn              []*bnVars // per layer; nil without batch normalization
 	adam            *optim.AdamState
 	dataX, dataY    *tfops.Variable
 
@@ -36,6 +37,7 @@ type MLP struct {
 	x, logits, probs tf.Output
 	penalty          tf.Output // Σ_l L2_l·ΣW_l², the regularization term of the loss
 	reads            []tf.Output
+	bnReads          []bnRead // reads of the batch-normalization variables, per layer
 
 	epoch int   // completed epochs
 	iter  int64 // minibatch updates done
@@ -111,8 +113,16 @@ func (m *MLP) build() error {
 		m.kernels, m.biases = append(m.kernels, k), append(m.biases, b)
 		params = append(params, k, b)
 	}
+	m.bn = newBN(s, c)
+	var moving []*tfops.Variable
+	for _, b := range m.bn {
+		if b != nil {
+			params = append(params, b.gamma, b.beta)
+			moving = append(moving, b.mean, b.variance)
+		}
+	}
 	m.adam = c.Adam.NewState(s, params)
-	m.saver = tfops.NewSaver(s, append(append([]*tfops.Variable(nil), params...), m.adam.Variables()...))
+	m.saver = tfops.NewSaver(s, append(append(append([]*tfops.Variable(nil), params...), moving...), m.adam.Variables()...))
 	m.dataX = tfops.NewVariable(s, "data/x", dt, []int64{-1, int64(c.Inputs)})
 	m.dataY = tfops.NewVariable(s, "data/y", tf.Int32, []int64{-1})
 
@@ -120,7 +130,8 @@ func (m *MLP) build() error {
 	is := s.SubScope("infer")
 	m.x = op.Placeholder(is.SubScope("x"), dt, op.PlaceholderShape(tf.MakeShape(-1, int64(c.Inputs))))
 	w, b := m.readParams(is)
-	m.logits = forward(is, c, w, b, m.x, nil)
+	m.bnReads = readBN(is, m.bn)
+	m.logits, _ = forward(is, c, w, b, m.bnReads, m.x, nil, false)
 	m.probs = outputActivation(is, c, m.logits)
 	m.penalty = penalty(is.SubScope("penalty"), c, w)
 	for i := range w {
@@ -136,12 +147,13 @@ func (m *MLP) build() error {
 	x := op.GatherV2(ts.SubScope("x"), m.dataX.Read(ts), m.idx, zero)
 	y := op.GatherV2(ts.SubScope("y"), m.dataY.Read(ts), m.idx, zero)
 	tw, tb := m.readParams(ts)
+	tbn := readBN(ts, m.bn)
 	seeder := tfops.NewSeeder(c.Seed)
 	seeds := make([]tf.Output, len(c.Layers))
 	for i := range c.Layers {
 		seeds[i] = tfops.Seed(ts.SubScope(fmt.Sprintf("dropout_seed%d", i)), seeder.Next(), m.step)
 	}
-	logits := forward(ts, c, tw, tb, x, seeds)
+	logits, stats := forward(ts, c, tw, tb, tbn, x, seeds, true)
 	loss := dataLoss(ts.SubScope("loss"), c, logits, y)
 	m.batchLoss = op.AddV2(ts.SubScope("total_loss"), loss, penalty(ts.SubScope("penalty"), c, tw))
 	pred := op.Cast(ts.SubScope("pred"), op.ArgMax(ts.SubScope("argmax"), logits, op.Const(ts.SubScope("axis1"), int32(1)), op.ArgMaxOutputType(tf.Int32)), tf.Int32)
@@ -153,6 +165,12 @@ func (m *MLP) build() error {
 		values = append(values, tw[i], tb[i])
 		ps = append(ps, optim.Param{Var: m.kernels[i], Value: tw[i], Multiplier: mult}, optim.Param{Var: m.biases[i], Value: tb[i], Multiplier: mult})
 	}
+	for i, b := range m.bn {
+		if b != nil {
+			values = append(values, tbn[i].gamma, tbn[i].beta)
+			ps = append(ps, optim.Param{Var: b.gamma, Value: tbn[i].gamma}, optim.Param{Var: b.beta, Value: tbn[i].beta})
+		}
+	}
 	grads := op.Gradients(ts.SubScope("gradients"), []tf.Output{m.batchLoss}, values)
 	var err error
 	if m.train, err = c.Adam.Update(ts, m.adam, ps, grads, m.lr); err != nil {
@@ -160,6 +178,9 @@ func (m *MLP) build() error {
 			return fmt.Errorf("mlp: build graph: %w", s.Err())
 		}
 		return fmt.Errorf("mlp: %w", err)
+	}
+	if upd := movingUpdates(ts, m.bn, tbn, stats); len(upd) > 0 {
+		m.train = op.NoOp(ts.WithControlDependencies(append(upd, m.train)...).SubScope("train_and_moving"))
 	}
 	g, err := s.Finalize()
 	if err != nil {
@@ -182,9 +203,11 @@ func (m *MLP) readParams(s *op.Scope) (w, b []tf.Output) {
 }
 
 // forward adds the layers to s and returns the last layer's pre-activation (the logits of a
-// softmax output). seeds, when not nil, turns dropout on with one seed per layer.
-func forward(s *op.Scope, c Config, w, b []tf.Output, x tf.Output, seeds []tf.Output) tf.Output {
+// softmax output) and, when training, the minibatch statistics of the batch-normalized layers.
+// seeds, when not nil, turns dropout on with one seed per layer.
+func forward(s *op.Scope, c Config, w, b []tf.Output, bn []bnRead, x tf.Output, seeds []tf.Output, training bool) (tf.Output, []bnStat) {
 	h := x
+	stats := make([]bnStat, len(c.Layers))
 	for i, l := range c.Layers {
 		ls := s.SubScope(layerName(i))
 		if seeds != nil && l.Dropout > 0 {
@@ -192,11 +215,14 @@ func forward(s *op.Scope, c Config, w, b []tf.Output, x tf.Output, seeds []tf.Ou
 		}
 		a := op.AddV2(ls.SubScope("preact"), op.MatMul(ls.SubScope("matmul"), h, w[i]), b[i])
 		if i == len(c.Layers)-1 {
-			return a
+			return a, stats
+		}
+		if l.BatchNorm {
+			a, stats[i] = normalize(ls, a, bn[i], training)
 		}
 		h = activate(ls, l.Activation, a)
 	}
-	return h
+	return h, stats
 }
 
 // outputActivation applies the last layer's activation to its pre-activation.
@@ -279,6 +305,14 @@ func (m *MLP) initVariables() error {
 		}
 		vars = append(vars, m.kernels[i], m.biases[i])
 		vals = append(vals, w, b)
+		if bn := m.bn[i]; bn != nil {
+			ones, zeros := make([]float64, sh[1]), make([]float64, sh[1])
+			for j := range ones {
+				ones[j] = 1
+			}
+			vars = append(vars, bn.all()...)
+			vals = append(vals, ones, zeros, zeros, ones)
+		}
 	}
 	return m.setParams(vars, vals, true)
 }

@@ -19,6 +19,14 @@ import (
 // Python TensorFlow: the probabilities must equal Go's to float32 rounding and the classes
 // exactly.
 func TestPythonLoadsExport(t *testing.T) {
+	for _, bn := range []bool{false, true} {
+		t.Run(map[bool]string{false: "dense", true: "batchnorm"}[bn], func(t *testing.T) { testPythonLoadsExport(t, bn) })
+	}
+}
+
+// testPythonLoadsExport is TestPythonLoadsExport with or without batch normalization on the
+// hidden layer (its running statistics must travel into the export).
+func testPythonLoadsExport(t *testing.T, batchNorm bool) {
 	python := venv.Tool(t, "python")
 	x := dataset.NewMatrix[float64](6, 4)
 	for i := range x.Data {
@@ -26,7 +34,7 @@ func TestPythonLoadsExport(t *testing.T) {
 	}
 	y := []int{0, 1, 2, 0, 1, 2}
 	m, err := mlp.New(mlp.Config{Inputs: 4, Epochs: 20, BatchSize: 3, LearningRate: 0.05,
-		Layers: []mlp.Layer{{Units: 5, Activation: mlp.Sigmoid, Seed: 1}, {Units: 3, Activation: mlp.Softmax, Seed: 2}}})
+		Layers: []mlp.Layer{{Units: 5, Activation: mlp.Sigmoid, Seed: 1, BatchNorm: batchNorm}, {Units: 3, Activation: mlp.Softmax, Seed: 2}}})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -40,19 +40,41 @@ func (m *MLP) BuildServing(s *op.Scope, steps int) (*serving.Graph, error) {
 		}
 		w, b = append(w, k.Read(s)), append(b, bv.Read(s))
 	}
+	bnVals, err := m.bnValues()
+	if err != nil {
+		return nil, err
+	}
+	bn := make([]bnRead, len(c.Layers))
+	for i, vals := range bnVals {
+		if vals == nil {
+			continue
+		}
+		var reads [4]tf.Output
+		for j, v := range m.bn[i].all() {
+			sv := tfops.NewVariable(s, v.Name, c.DType, v.Shape)
+			t, err := tfops.TensorAs(vals[j], c.DType, v.Shape...)
+			if err != nil {
+				return nil, fmt.Errorf("mlp: serving graph: %w", err)
+			}
+			sg.Variables, sg.Values = append(sg.Variables, sv), append(sg.Values, t)
+			reads[j] = sv.Read(s)
+		}
+		bn[i] = bnRead{reads[0], reads[1], reads[2], reads[3]}
+	}
 	in := func(name string) tf.Output {
 		return op.Placeholder(s.SubScope(name), c.DType, op.PlaceholderShape(tf.MakeShape(-1, int64(c.Inputs))))
 	}
 	x := in("probabilities_inputs")
 	ps := s.SubScope("probabilities_net")
-	probs := outputActivation(ps, c, forward(ps, c, w, b, x, nil))
+	pl, _ := forward(ps, c, w, b, bn, x, nil, false)
+	probs := outputActivation(ps, c, pl)
 	sg.Signatures["serving_default"] = serving.Signature{
 		Inputs:  map[string]tf.Output{"inputs": x},
 		Outputs: map[string]tf.Output{"probabilities": op.Identity(s.SubScope("probabilities"), probs)},
 	}
 	x = in("classify_inputs")
 	cs := s.SubScope("classify_net")
-	logits := forward(cs, c, w, b, x, nil)
+	logits, _ := forward(cs, c, w, b, bn, x, nil, false)
 	classes := op.ArgMax(cs.SubScope("argmax"), logits, op.Const(cs.SubScope("axis"), int32(1)), op.ArgMaxOutputType(tf.Int64))
 	sg.Signatures["classify"] = serving.Signature{
 		Inputs:  map[string]tf.Output{"inputs": x},
