@@ -128,7 +128,7 @@ type trainee struct {
 	best         float64 // best monitored value so far (NaN before the first)
 	bestW, bestB [][]float64
 	bestBN       [][][]float64 // batch-normalization variables of the best epoch
-	stop         bool // early stopping has asked to stop after this epoch
+	stop         bool          // early stopping has asked to stop after this epoch
 }
 
 func (t *trainee) Epoch() int { return t.m.epoch }
