@@ -53,6 +53,14 @@ type dbmFlags struct {
 	// them from the original's --rbm1-dirpath, --rbm2-dirpath and --dbm-dirpath).
 	rbmDirs []string
 	dbmDir  string
+
+	// Set by the original's CIFAR programs: prep transforms the loaded data before anything
+	// trains (smoothing, standardization); with pretrainOnTrain the RBMs train on the training
+	// rows and measure on the validation rows instead of training on both; rbmMomentum, if
+	// set, replaces the pretraining RBMs' momentum schedule.
+	prep            func(*loaded) error
+	pretrainOnTrain bool
+	rbmMomentum     []float64
 }
 
 // rbmDir is the model folder of pretraining RBM i (0-based).
@@ -303,6 +311,11 @@ func runDBM(f *dbmFlags) error {
 	if err != nil {
 		return err
 	}
+	if f.prep != nil {
+		if err := f.prep(d); err != nil {
+			return err
+		}
+	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
 
@@ -312,7 +325,10 @@ func runDBM(f *dbmFlags) error {
 	sizes := append([]int{d.train.Cols}, f.hiddens...)
 	units, _ := f.units() // checked by check
 	input := dataset.Convert[float64](d.train)
-	if d.val != nil {
+	var valInput *dataset.Matrix[float64]
+	if d.val != nil && f.pretrainOnTrain {
+		valInput = dataset.Convert[float64](d.val)
+	} else if d.val != nil {
 		input = &dataset.Matrix[float64]{Rows: d.train.Rows + d.val.Rows, Cols: input.Cols,
 			Data: append(input.Data, dataset.Convert[float64](d.val).Data...)}
 	}
@@ -332,18 +348,23 @@ func runDBM(f *dbmFlags) error {
 			Visible: units[i], Hidden: units[i+1],
 			WeightStd: f.rbmWInit[i], Epochs: f.rbmEpochs[i], BatchSize: f.rbmBatch[i], L2: rbm.F(f.rbmL2[i]),
 			SampleVisible: f.rbmSampleV[i] == 1, DBMFirst: i == 0, DBMLast: i == len(f.hiddens)-1 && i > 0,
-			Momentum: []float64{0.5, 0.5, 0.5, 0.5, 0.5, 0.9}, LearningRate: []float64{f.rbmLR[i]},
+			Momentum: f.rbmMomentumOr([]float64{0.5, 0.5, 0.5, 0.5, 0.5, 0.9}), LearningRate: []float64{f.rbmLR[i]},
 			Metrics: rbm.Metrics{MSRE: true, PLL: units[i].Domain() == rbm.Binary, TrainEvery: 500}, Threads: f.threads, GPU: f.gpu, MomentumRule: f.momentumRule}
 		if i > 0 && f.increaseKEvery > 0 {
 			c.CDSteps, c.LearningRate = increasingK(f.rbmK[i], f.rbmLR[i], c.Epochs, f.increaseKEvery)
 		}
-		r, err := trainOrLoadRBM(ctx, dir, c, input, f.quiet, fmt.Sprintf("RBM %d (%d→%d)", i+1, sizes[i], sizes[i+1]))
+		r, err := trainOrLoadRBM(ctx, dir, c, input, valInput, f.quiet, fmt.Sprintf("RBM %d (%d→%d)", i+1, sizes[i], sizes[i+1]))
 		if err != nil {
 			return err
 		}
 		rbms = append(rbms, r)
 		if input, err = r.Transform(input); err != nil {
 			return err
+		}
+		if valInput != nil {
+			if valInput, err = r.Transform(valInput); err != nil {
+				return err
+			}
 		}
 		features = append(features, input)
 	}
@@ -407,7 +428,7 @@ func runDBM(f *dbmFlags) error {
 }
 
 // trainOrLoadRBM loads the RBM in dir, or trains it on x and saves it there.
-func trainOrLoadRBM(ctx context.Context, dir string, c rbm.Config, x *dataset.Matrix[float64], quiet bool, what string) (*rbm.RBM, error) {
+func trainOrLoadRBM(ctx context.Context, dir string, c rbm.Config, x, val *dataset.Matrix[float64], quiet bool, what string) (*rbm.RBM, error) {
 	if _, err := os.Stat(filepath.Join(dir, "model.json")); err == nil {
 		r, err := rbm.Load(dir)
 		if err != nil {
@@ -422,7 +443,7 @@ func trainOrLoadRBM(ctx context.Context, dir string, c rbm.Config, x *dataset.Ma
 			r.Close()
 			return nil, err
 		}
-		return r, fitRBM(ctx, r, x, dir, quiet, what)
+		return r, fitRBM(ctx, r, x, val, dir, quiet, what)
 	}
 	r, err := rbm.New(c)
 	if err != nil {
@@ -432,17 +453,21 @@ func trainOrLoadRBM(ctx context.Context, dir string, c rbm.Config, x *dataset.Ma
 		}
 		return nil, err
 	}
-	if err := fitRBM(ctx, r, x, dir, quiet, what); err != nil {
+	if err := fitRBM(ctx, r, x, val, dir, quiet, what); err != nil {
 		r.Close()
 		return nil, err
 	}
 	return r, nil
 }
 
-func fitRBM(ctx context.Context, r *rbm.RBM, x *dataset.Matrix[float64], dir string, quiet bool, what string) error {
+func fitRBM(ctx context.Context, r *rbm.RBM, x, val *dataset.Matrix[float64], dir string, quiet bool, what string) error {
 	c := r.Config()
 	bar := newProgress(quiet, r.Epoch(), c.Epochs, (x.Rows+c.BatchSize-1)/c.BatchSize)
-	_, err := r.Fit(ctx, x, nil, &rbm.FitOptions{Dir: dir, OnBatch: bar.batch, OnEpoch: func(st rbm.EpochStats) error {
+	var v rbm.Data
+	if val != nil {
+		v = val
+	}
+	_, err := r.Fit(ctx, x, v, &rbm.FitOptions{Dir: dir, OnBatch: bar.batch, OnEpoch: func(st rbm.EpochStats) error {
 		bar.epoch(what+" "+epochLine(st, c.Metrics), rbmDesc(st))
 		return nil
 	}})
@@ -562,4 +587,12 @@ func increasingK(k0 int, lr float64, epochs, every int) ([]int, []float64) {
 		ks[e], lrs[e] = k0+block, lr/float64(1+block)
 	}
 	return ks, lrs
+}
+
+// rbmMomentumOr returns the pretraining RBMs' momentum schedule: rbmMomentum if set, else def.
+func (f *dbmFlags) rbmMomentumOr(def []float64) []float64 {
+	if f.rbmMomentum != nil {
+		return f.rbmMomentum
+	}
+	return def
 }

@@ -31,6 +31,9 @@ type fineTune struct {
 	lrm         []float64   // multipliers, one per layer including the output
 	l2          float64
 	dropout     float64 // dropout on the inputs of every layer (0: none)
+	outDropout  float64 // if > 0, dropout on the output layer's inputs instead (the CIFAR programs)
+	batchNorm   bool    // batch normalization after every hidden Dense layer
+	relu        bool    // ReLU hidden units instead of sigmoid
 	epochs      int
 	batch       int
 	monitor     string
@@ -133,7 +136,14 @@ func (f *fineTune) config(inputs, classes int) (mlp.Config, error) {
 		layers[i].Dropout = f.dropout
 		if i < len(f.hidden) {
 			layers[i].L2 = f.l2
+			layers[i].BatchNorm = f.batchNorm
+			if f.relu {
+				layers[i].Activation = mlp.ReLU
+			}
 		}
+	}
+	if f.outDropout > 0 {
+		layers[len(layers)-1].Dropout = f.outDropout
 	}
 	c := mlp.Config{Inputs: inputs, Layers: layers, DType: f.dtype, BatchSize: f.batch, Epochs: f.epochs,
 		Shuffle: f.shuffle, Seed: f.outSeed, Threads: f.threads, GPU: f.gpu}

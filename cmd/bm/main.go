@@ -11,6 +11,7 @@
 //	bm classify [flags]   k-NN, logistic regression or an SVM on features: errors and confusion PNG
 //	bm rbm-mnist [flags]  the original's rbm_mnist.py (its argparse flags): RBM, MLP fine-tuning
 //	bm dbm-mnist [flags]  the original's dbm_mnist.py (its argparse flags): DBM, AIS, MLP fine-tuning
+//	bm dbm-cifar-naive [flags]  the original's dbm_cifar_naive.py: smoothed CIFAR-10, G-B-M DBM, MLP
 //	bm few-label [flags]  fine-tuning from a model and from random init on 60k/10k/1k/100 labels
 //	bm version            print the versions of bm and of libtensorflow
 //
@@ -49,6 +50,8 @@ func run(args []string) int {
 		return cmdRBMMNIST(args[1:])
 	case "dbm-mnist":
 		return cmdDBMMNIST(args[1:])
+	case "dbm-cifar-naive":
+		return cmdDBMCIFARNaive(args[1:])
 	case "few-label":
 		return cmdFewLabel(args[1:])
 	case "version":
@@ -69,11 +72,12 @@ commands:
   train     train an RBM (bm train -h lists every flag with its default)
   sample    draw Gibbs samples from a trained model into a PNG
   export    export a trained model as a TensorFlow SavedModel (TF Serving layout)
-  dbm       the original's MNIST DBM: pretrain RBMs, train the DBM, AIS log Z and test lower bound
+  dbm       pretrain RBMs, train a DBM of any depth and unit types, AIS log Z and test lower bound
   transform write the hidden features of a trained RBM or DBM as .npy or CSV
   classify  k-NN, logistic regression or an SVM on a model's features (or pixels): errors, confusion PNG
   rbm-mnist the original's rbm_mnist.py: RBM, then MLP fine-tuning and test accuracy (its flags)
   dbm-mnist the original's dbm_mnist.py: RBMs, DBM, AIS and lower bound, MLP fine-tuning (its flags)
+  dbm-cifar-naive  the original's dbm_cifar_naive.py: smoothed CIFAR-10, G-RBM, M-RBM, G-B-M DBM, MLP (its flags)
   few-label fine-tune from a pretrained model and from random init on 60k/10k/1k/100 labels: the table
   version   print the versions of bm and libtensorflow
 `)
