@@ -214,8 +214,11 @@ func (f *dbmFlags) check() error {
 	if f.threads < 0 {
 		return flagErr("threads", "%d, want ≥ 0 (0: one per core)", f.threads)
 	}
-	if f.aisBetas < 0 || f.aisRuns < 2 {
-		return flagErr("ais-betas", "%d betas and %d runs, want ≥ 0 and ≥ 2", f.aisBetas, f.aisRuns)
+	if f.aisBetas < 0 {
+		return flagErr("ais-betas", "%d, want ≥ 0 (0: no AIS)", f.aisBetas)
+	}
+	if f.aisRuns < 2 {
+		return flagErr("ais-runs", "%d, want ≥ 2", f.aisRuns)
 	}
 	if len(f.lr) == 0 {
 		f.lr = dbm.DefaultLearningRate()

@@ -15,6 +15,9 @@ import (
 	"github.com/boltzmann-go/boltzmann/rbm"
 )
 
+// maxChains bounds bm sample -chains.
+const maxChains = 10000
+
 func cmdSample(args []string) int {
 	log.SetFlags(0)
 	log.SetOutput(os.Stderr)
@@ -39,6 +42,16 @@ func cmdSample(args []string) int {
 	}
 	if *chains <= 0 || *steps <= 0 {
 		fmt.Fprintf(os.Stderr, "bm sample: flags -chains and -steps must be positive\n")
+		return 2
+	}
+	// The picture holds every chain: more than 10,000 is not a picture anyone looks at, and the
+	// bound keeps the chains' memory (chains × units × layers) from exhausting the machine.
+	if *chains > maxChains {
+		fmt.Fprintf(os.Stderr, "bm sample: flag -chains: %d, at most %d (one tile per chain)\n", *chains, maxChains)
+		return 2
+	}
+	if st, err := os.Stat(*out); err == nil && st.IsDir() {
+		fmt.Fprintf(os.Stderr, "bm sample: flag -out: %s is a folder, want a PNG file name\n", *out)
 		return 2
 	}
 	kind, err := modelKind(*model)
