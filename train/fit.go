@@ -17,6 +17,9 @@ type FitOptions[S Stats] struct {
 	OnBatch func(epoch, done, total int)
 	// Dir, if set, is the model directory: the model is saved there after every epoch.
 	Dir string
+	// BeforeSave, if set, is called after every epoch before the model is saved into Dir (see
+	// Options.BeforeSave): for records that must not fall behind the saved model.
+	BeforeSave func(S) error
 }
 
 // Fit is a model package's Fit after its data checks: it runs m to epochs with opts and names
@@ -28,6 +31,9 @@ func Fit[S Stats](ctx context.Context, pkg string, m Model[S], epochs int, opts 
 	o := Options[S]{Epochs: epochs, Dir: opts.Dir, OnBatch: opts.OnBatch}
 	if opts.OnEpoch != nil {
 		o.OnEpoch = []func(S) error{opts.OnEpoch}
+	}
+	if opts.BeforeSave != nil {
+		o.BeforeSave = []func(S) error{opts.BeforeSave}
 	}
 	all, err := Run(ctx, m, o)
 	if errors.Is(err, ErrDiverged) {

@@ -44,6 +44,10 @@ type Options[S Stats] struct {
 	// Dir, if not empty, is the model directory: the model is saved there after every epoch
 	// that passed the divergence check.
 	Dir string
+	// BeforeSave are called in order after every epoch that passed the divergence check and
+	// before the model is saved: what they write (a metrics history) is then never behind the
+	// saved model, and a reader keeps only the epochs the model has.
+	BeforeSave []func(S) error
 	// OnBatch, if set, is called during an epoch with the epoch (1-based), the updates done
 	// in it and their number, for progress bars.
 	OnBatch func(epoch, done, total int)
@@ -72,6 +76,11 @@ func Run[S Stats](ctx context.Context, m Model[S], o Options[S]) ([]S, error) {
 			return all, err
 		}
 		all = append(all, st)
+		for _, f := range o.BeforeSave {
+			if err := f(st); err != nil {
+				return all, err
+			}
+		}
 		if o.Dir != "" {
 			if err := m.Save(o.Dir); err != nil {
 				return all, fmt.Errorf("epoch %d: %w", epoch, err)

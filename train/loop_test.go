@@ -62,6 +62,13 @@ func TestRunTrainsSavesAndCallsHooksInOrder(t *testing.T) {
 	var bars [][3]int
 	st, err := Run[fakeStats](context.Background(), f, Options[fakeStats]{
 		Epochs: 4, Dir: "d",
+		BeforeSave: []func(fakeStats) error{func(s fakeStats) error {
+			if len(f.saved) != s.epoch-2 { // called before this epoch's save
+				t.Errorf("BeforeSave of epoch %d after %d saves", s.epoch, len(f.saved))
+			}
+			order = append(order, "s")
+			return nil
+		}},
 		OnBatch: func(e, d, n int) { bars = append(bars, [3]int{e, d, n}) },
 		OnEpoch: []func(fakeStats) error{
 			func(s fakeStats) error { order = append(order, "a"); return nil },
@@ -74,8 +81,8 @@ func TestRunTrainsSavesAndCallsHooksInOrder(t *testing.T) {
 	if len(st) != 3 || st[0].epoch != 2 || st[2].epoch != 4 {
 		t.Fatalf("stats %v, want epochs 2, 3, 4", st)
 	}
-	if got := strings.Join(order, ""); got != "ababab" {
-		t.Errorf("hooks ran %q, want ababab", got)
+	if got := strings.Join(order, ""); got != "sabsabsab" {
+		t.Errorf("hooks ran %q, want sabsabsab", got)
 	}
 	if len(f.saved) != 3 || f.saved[0] != 2 || f.saved[2] != 4 {
 		t.Errorf("saved after epochs %v, want [2 3 4]", f.saved)

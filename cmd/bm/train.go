@@ -355,14 +355,18 @@ func runTrain(f *trainFlags) error {
 	_, fitErr := m.Fit(ctx, dataOf(d.train), dataOf(d.val), &rbm.FitOptions{
 		Dir:     modelDir,
 		OnBatch: bar.batch,
+		// The history is written before the model that it describes is committed: a run killed
+		// between the two loses no metrics (loadHistory keeps the epochs the model has).
+		BeforeSave: func(st rbm.EpochStats) error {
+			hist = append(hist, record(st))
+			return saveHistory(f.out, hist)
+		},
 		OnEpoch: func(st rbm.EpochStats) error {
 			if err := sums.Epoch(m, st); err != nil {
 				return err
 			}
-			line := epochLine(st, c.Metrics)
-			bar.epoch(line, rbmDesc(st))
-			hist = append(hist, record(st))
-			return saveHistory(f.out, hist)
+			bar.epoch(epochLine(st, c.Metrics), rbmDesc(st))
+			return nil
 		},
 	})
 	bar.finish()

@@ -45,7 +45,38 @@ func Write(path string, write func(w io.Writer) error) (err error) {
 	if err = f.Close(); err != nil {
 		return err
 	}
-	return os.Rename(tmp, path)
+	if err = os.Rename(tmp, path); err != nil {
+		return err
+	}
+	return SyncDir(dir)
+}
+
+// SyncDir syncs the directory dir, so that a rename or a new file in it survives a crash.
+func SyncDir(dir string) error {
+	d, err := os.Open(dir)
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	return d.Sync()
+}
+
+// SyncFile syncs the file at path to stable storage.
+func SyncFile(path string) error {
+	f, err := os.Open(path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	return f.Sync()
+}
+
+// RemoveStale removes the temporary files an interrupted Write left in dir (".<name>.tmp-*").
+func RemoveStale(dir string) {
+	left, _ := filepath.Glob(filepath.Join(dir, ".*.tmp-*"))
+	for _, f := range left {
+		os.Remove(f)
+	}
 }
 
 // WriteFile writes data to path atomically (see Write).

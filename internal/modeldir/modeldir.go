@@ -28,8 +28,19 @@ func Save(dir string, sess *tfops.Session, saver *tfops.Saver, step int64, meta 
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
 	}
+	atomicfile.RemoveStale(dir) // an earlier save killed mid-write
 	name := fmt.Sprintf("ckpt-%d-%d", step, time.Now().UnixNano())
 	if err := saver.Save(sess, filepath.Join(dir, name)); err != nil {
+		return err
+	}
+	// The checkpoint must be on disk before model.json names it.
+	written, _ := filepath.Glob(filepath.Join(dir, name+".*"))
+	for _, f := range written {
+		if err := atomicfile.SyncFile(f); err != nil {
+			return err
+		}
+	}
+	if err := atomicfile.SyncDir(dir); err != nil {
 		return err
 	}
 	b, err := meta(name)

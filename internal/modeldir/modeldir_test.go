@@ -74,7 +74,32 @@ func TestSaveKeepsOneCompleteCheckpoint(t *testing.T) {
 			t.Errorf("Restore(%q) gave no error", bad)
 		}
 	}
-	if _, err := os.Stat(dir); err != nil {
+	// A save killed while writing model.json leaves its temporary file: the next save removes it.
+	stale := filepath.Join(dir, ".model.json.tmp-12345")
+	if err := os.WriteFile(stale, []byte("half"), 0o644); err != nil {
 		t.Fatal(err)
+	}
+	if err := Save(dir, sess, saver, 4, func(name string) ([]byte, error) { return []byte(name), nil }); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(stale); !os.IsNotExist(err) {
+		t.Errorf("stale temporary file kept: %v", err)
+	}
+	// model.json that names a checkpoint of other variables (sizes) is refused before restoring.
+	s2 := op.NewScope()
+	w := tfops.NewVariable(s2, "x", tf.Double, []int64{3})
+	saver2 := tfops.NewSaver(s2, []*tfops.Variable{w})
+	g2, err := s2.Finalize()
+	if err != nil {
+		t.Fatal(err)
+	}
+	sess2, err := tfops.NewSession(g2, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sess2.Close()
+	b, _ = Read(dir)
+	if err := Restore(dir, string(b), sess2, saver2); err == nil || !strings.Contains(err.Error(), "inconsistent") {
+		t.Errorf("restore into variables of another size: %v, want an inconsistency error", err)
 	}
 }
