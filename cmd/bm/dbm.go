@@ -345,7 +345,14 @@ func runDBM(f *dbmFlags) error {
 			r.Close()
 		}
 	}()
+	// A DBM already in its folder resumes from there: its RBMs are not needed again (their
+	// folders need not exist), only for a new DBM's weights and particles.
+	_, statErr := os.Stat(filepath.Join(f.modelDir(), "model.json"))
+	haveDBM := statErr == nil
 	for i := range f.hiddens {
+		if haveDBM {
+			break
+		}
 		dir := f.rbmDir(i)
 		c := rbm.Config{CDSteps: []int{f.rbmK[i]}, NumVisible: sizes[i], NumHidden: sizes[i+1], DType: dt, Seed: int64(f.rbmSeeds[i]),
 			Visible: units[i], Hidden: units[i+1],
