@@ -58,8 +58,8 @@ func parseVersion(name string) (v int64, ok bool) {
 
 // NextVersion returns 1 + the largest version under <base>/<name>, or 1 when that directory
 // does not exist or holds no version. A version is a subdirectory whose name is a decimal
-// integer, as TF Serving reads it; other entries (including the hidden work directories of
-// interrupted writes) are ignored.
+// integer, as TF Serving reads it, or the hidden work directory of an interrupted write of one
+// (so that no number is handed out twice); other entries are ignored.
 func NextVersion(base, name string) (int64, error) {
 	if err := checkBase(base); err != nil {
 		return 0, err
@@ -80,11 +80,53 @@ func NextVersion(base, name string) (int64, error) {
 		if v, ok := parseVersion(e.Name()); ok && e.IsDir() && v > top {
 			top = v
 		}
+		// A version an interrupted export was writing or replacing counts as used, so that a
+		// number is never handed out twice.
+		if v, ok := hiddenVersion(e.Name()); ok && v > top {
+			top = v
+		}
 	}
 	if top == math.MaxInt64 {
 		return 0, fmt.Errorf("export: next version: %s already has version %d: %w", dir, top, ErrArgument)
 	}
 	return top + 1, nil
+}
+
+// hiddenVersion returns the version in the name of an export's work directory
+// (.tmp-<version>-… or .old-<version>-…).
+func hiddenVersion(name string) (int64, bool) {
+	for _, p := range []string{tmpPrefix, oldPrefix} {
+		if rest, ok := strings.CutPrefix(name, p); ok {
+			num, _, _ := strings.Cut(rest, "-")
+			return parseVersion(num)
+		}
+	}
+	return 0, false
+}
+
+// recoverInterrupted repairs what an export killed in install left under parent: a replaced
+// version whose replacement never arrived (.old-<v>-… without <v>) is put back, so a servable
+// version exists again; leftover work directories are removed.
+func recoverInterrupted(parent string) {
+	entries, err := os.ReadDir(parent)
+	if err != nil {
+		return
+	}
+	for _, e := range entries {
+		name := e.Name()
+		v, ok := hiddenVersion(name)
+		if !ok {
+			continue
+		}
+		path := filepath.Join(parent, name)
+		final := filepath.Join(parent, strconv.FormatInt(v, 10))
+		if strings.HasPrefix(name, oldPrefix) {
+			if _, err := os.Lstat(final); errors.Is(err, fs.ErrNotExist) && os.Rename(path, final) == nil {
+				continue
+			}
+		}
+		os.RemoveAll(path)
+	}
 }
 
 // install moves the finished directory tmp to final. Without overwrite it refuses an existing

@@ -99,7 +99,9 @@ func TestWriteRefusesExisting(t *testing.T) {
 	}
 }
 
-// TestNextVersion checks that only integer-named directories count as versions.
+// TestNextVersion checks that integer-named directories count as versions, and so do the work
+// directories of interrupted exports (a number is never reused); Write repairs an interrupted
+// overwrite by putting the replaced version back.
 func TestNextVersion(t *testing.T) {
 	base := t.TempDir()
 	if v, err := NextVersion(base, "m"); err != nil || v != 1 {
@@ -114,14 +116,17 @@ func TestNextVersion(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(dir, "60"), nil, 0o644); err != nil { // a file, not a version
 		t.Fatal(err)
 	}
-	if v, err := NextVersion(base, "m"); err != nil || v != 11 {
-		t.Errorf("NextVersion = %d, %v; want 11", v, err)
+	if v, err := NextVersion(base, "m"); err != nil || v != 51 {
+		t.Errorf("NextVersion = %d, %v; want 51 (past the interrupted exports' 40 and 50)", v, err)
 	}
 	if _, err := Write(base, "m", 11, untrained(t, tf.Float), nil); err != nil {
 		t.Fatal(err)
 	}
-	if v, err := NextVersion(base, "m"); err != nil || v != 12 {
-		t.Errorf("NextVersion after writing 11 = %d, %v; want 12", v, err)
+	if got := listDir(t, dir); !slices.Contains(got, "50") || slices.Contains(got, ".tmp-40-123") || slices.Contains(got, ".old-50-9") {
+		t.Errorf("after Write, %s holds %v: want .old-50 back as 50 and no work directories", dir, got)
+	}
+	if v, err := NextVersion(base, "m"); err != nil || v != 51 {
+		t.Errorf("NextVersion after writing 11 = %d, %v; want 51", v, err)
 	}
 	if err := os.WriteFile(filepath.Join(base, "file"), nil, 0o644); err != nil {
 		t.Fatal(err)

@@ -76,6 +76,7 @@ func Write(base, name string, version int64, m Model, opts *Options) (string, er
 	if err := os.MkdirAll(parent, 0o755); err != nil {
 		return "", fmt.Errorf("%s: %w", what, err)
 	}
+	recoverInterrupted(parent)
 	tmp, err := os.MkdirTemp(parent, fmt.Sprintf("%s%d-", tmpPrefix, version))
 	if err != nil {
 		return "", fmt.Errorf("%s: %w", what, err)
