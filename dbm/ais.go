@@ -8,6 +8,7 @@ import (
 	tf "github.com/galeone/tensorflow/tensorflow/go"
 	"github.com/galeone/tensorflow/tensorflow/go/op"
 
+	"github.com/boltzmann-go/boltzmann/rbm"
 	"github.com/boltzmann-go/boltzmann/tfops"
 )
 
@@ -23,31 +24,44 @@ type aisOps struct {
 	betas    tf.Output // [aisChunk+1] inverse temperatures, fed
 	k0       tf.Output // int64 scalar: index of betas[0], the seed counter
 	chunk    *tf.Operation
-	logZ0    tf.Output // log Z of the base model
-	logwRead tf.Output // the log-weights, read after the runs
+	logZ0    tf.Output   // log Z of the base model
+	logwRead tf.Output   // the log-weights, read after the runs
+	base     []tf.Output // the base model's biases, one placeholder per layer, fed with every run
+	sweeps   int         // transitions per intermediate distribution
 }
 
 // aisGraph builds the AIS ops. The state is the odd layers (h₁, h₃, …); the even layers, the
-// visible one included, are summed or integrated out analytically. The base model is the DBM
-// with its interactions scaled by β = 0: independent units with their biases, whose partition
-// function is exact and which can be sampled exactly. A transition at β samples the even layers
-// given the odd ones, then the odd layers given the even ones, all with interactions × β.
-func (m *DBM) aisGraph() *aisOps {
-	m.aisOnce.Do(func() {
+// visible one included, are summed or integrated out analytically. The base model has no
+// interactions and the biases fed to a.base (the DBM's own, zeros, or the data's base rates):
+// independent units whose partition function is exact and which can be sampled exactly. The
+// model at β has the interactions × β and the biases b_A + β·(b − b_A). A transition at β
+// samples the even layers given the odd ones, then the odd layers given the even ones.
+func (m *DBM) aisGraph(sweeps int) *aisOps {
+	if a, ok := m.ais[sweeps]; ok {
+		return a
+	}
+	a := &aisOps{sweeps: sweeps}
+	{
 		c, n, dt := m.cfg, m.net, m.cfg.DType
 		L := n.top()
-		s := m.scope.SubScope("ais")
-		a := &m.ais
+		s := m.scope.SubScope(fmt.Sprintf("ais_%d", sweeps))
 		p := m.readParams(s)
 		a.runs = op.Placeholder(s.SubScope("runs"), tf.Int32, op.PlaceholderShape(tf.ScalarShape()))
+		for l := 0; l <= L; l++ {
+			a.base = append(a.base, op.Placeholder(s.SubScope("base_bias"), dt, op.PlaceholderShape(tf.MakeShape(int64(c.Sizes[l])))))
+		}
+		// bias is the layer's biases on the path at β: b_A + β·(b − b_A).
+		bias := func(s *op.Scope, l int, beta tf.Output) tf.Output {
+			return op.AddV2(s, a.base[l], op.Mul(s.SubScope("beta"), beta, op.Sub(s.SubScope("gap"), p.b[l], a.base[l])))
+		}
 		a.odd = make([]*tfops.Variable, L+1)
 		var inits []*tf.Operation
 		for l := 1; l <= L; l += 2 {
 			a.odd[l] = tfops.NewVariable(s, fmt.Sprintf("ais/x%d", l), dt, []int64{-1, int64(c.Sizes[l])})
 			is := s.SubScope("init")
 			zeros := op.Fill(is, op.Pack(is, []tf.Output{a.runs, op.Const(is.SubScope("n"), int32(c.Sizes[l]))}), tfops.Scalar(is, 0, dt))
-			mean := n.units[l].Mean(is, zeros, p.b[l])
-			x0 := n.units[l].Sample(is, zeros, p.b[l], mean, tfops.Seed(is, tfops.Key(c.Seed, roleAISInitial+uint64(l)), op.Const(is.SubScope("zero"), int64(0))))
+			mean := n.units[l].Mean(is, zeros, a.base[l])
+			x0 := n.units[l].Sample(is, zeros, a.base[l], mean, tfops.Seed(is, tfops.Key(c.Seed, roleAISInitial+uint64(l)), op.Const(is.SubScope("zero"), int64(0))))
 			inits = append(inits, a.odd[l].Assign(is, x0))
 		}
 		// The log-weights sum thousands of small increments: accumulate them in float64 even for
@@ -71,17 +85,24 @@ func (m *DBM) aisGraph() *aisOps {
 			js := s.SubScope("step")
 			bPrev, bCur := beta(js, j-1), beta(js, j)
 			// log w += log p*_k(x) − log p*_{k−1}(x)
-			inc := n.annealGap(js, p, xs, bPrev, bCur)
+			inc := n.annealGap(js, p, xs, bPrev, bCur, bias)
 			logw = op.AddV2(js.SubScope("logw"), logw, tfops.Cast(js, inc, tf.Double))
 			ctr := op.AddV2(js.SubScope("ctr"), a.k0, op.Const(js.SubScope("j"), int64(j)))
-			// Transition at β_k: even layers given odd, then odd given even.
-			for parity := 0; parity < 2; parity++ {
-				for l := parity; l <= L; l += 2 {
-					ls := js.SubScope("layer")
-					in := n.input(ls, p, xs, l)
-					in = op.Mul(ls.SubScope("beta"), in, bCur)
-					mean := n.units[l].Mean(ls, in, p.b[l])
-					xs[l] = n.units[l].Sample(ls, in, p.b[l], mean, tfops.Seed(ls, tfops.Key(c.Seed, roleAIS+uint64(l)), ctr))
+			// Transitions at β_k (a.sweeps of them): even layers given odd, then odd given even.
+			for sweep := 0; sweep < a.sweeps; sweep++ {
+				sctr := ctr
+				if sweep > 0 { // later sweeps of a β draw from counters past every β's first
+					sctr = op.AddV2(js.SubScope("sweep_ctr"), ctr, op.Const(js.SubScope("sweep"), int64(sweep)<<40))
+				}
+				for parity := 0; parity < 2; parity++ {
+					for l := parity; l <= L; l += 2 {
+						ls := js.SubScope("layer")
+						in := n.input(ls, p, xs, l)
+						in = op.Mul(ls.SubScope("beta"), in, bCur)
+						b := bias(ls.SubScope("bias"), l, bCur)
+						mean := n.units[l].Mean(ls, in, b)
+						xs[l] = n.units[l].Sample(ls, in, b, mean, tfops.Seed(ls, tfops.Key(c.Seed, roleAIS+uint64(l)), sctr))
+					}
 				}
 			}
 			for l := 0; l <= L; l += 2 {
@@ -100,15 +121,16 @@ func (m *DBM) aisGraph() *aisOps {
 		for l := 0; l <= L; l++ {
 			ls := zs.SubScope("layer")
 			zeros := op.Fill(ls, op.Const(ls.SubScope("shape"), []int32{1, int32(c.Sizes[l])}), tfops.Scalar(ls, 0, dt))
-			lp := op.Sum(ls, n.units[l].LogPartition(ls, zeros, p.b[l]), op.Const(ls.SubScope("ax"), []int32{0}))
+			lp := op.Sum(ls, n.units[l].LogPartition(ls, zeros, a.base[l]), op.Const(ls.SubScope("ax"), []int32{0}))
 			if a.logZ0.Op == nil {
 				a.logZ0 = lp
 			} else {
 				a.logZ0 = op.AddV2(ls.SubScope("sum"), a.logZ0, lp)
 			}
 		}
-	})
-	return &m.ais
+	}
+	m.ais[sweeps] = a
+	return a
 }
 
 // AISOptions configure LogZ.
@@ -119,17 +141,42 @@ type AISOptions struct {
 	Betas int
 	// Runs is the number of independent AIS runs. Zero means 100.
 	Runs int
+	// Base is the base distribution the runs start from (no interactions): BaseBiases (the
+	// default, the DBM's own biases), BaseUniform (all biases zero, the original's) or
+	// BaseRate (the visible biases fitted to the data's marginals, BaseRates; hidden biases
+	// zero; Salakhutdinov & Murray 2008).
+	Base string
+	// BaseRates holds the data's mean of each visible unit, for BaseRate.
+	BaseRates []float64
+	// Schedule spaces the intermediate distributions: ScheduleUniform (the default, evenly in
+	// β) or ScheduleSegments (Salakhutdinov's: 500, 4000 and 10000 steps per unit of β on
+	// [0, 0.5], [0.5, 0.9], [0.9, 1], scaled to Betas in all — denser where the model changes most).
+	Schedule string
+	// SweepsPerBeta is the number of transitions at each intermediate distribution. Zero means 1.
+	SweepsPerBeta int
 	// OnProgress, if set, is called after each Session.Run with the steps done and the total.
 	OnProgress func(done, total int)
 }
+
+// The AIS base distributions and schedules.
+const (
+	BaseBiases       = "biases"
+	BaseUniform      = "uniform"
+	BaseRate         = "base-rate"
+	ScheduleUniform  = "uniform"
+	ScheduleSegments = "segments"
+)
 
 // A LogZEstimate is the result of LogZ.
 type LogZEstimate struct {
 	// LogZ is log Ẑ = log Z₀ + log mean exp(log w_r).
 	LogZ float64
 	// Low and High are log(Ẑ − σ) and log(Ẑ + σ), σ the standard deviation of the runs'
-	// estimates of Z (as the original; Low is NaN when σ ≥ Ẑ).
+	// estimates of Z (the original's interval; Low is NaN when σ ≥ Ẑ).
 	Low, High float64
+	// SEMLow and SEMHigh are log(Ẑ − s) and log(Ẑ + s), s = σ/√runs the standard error of the
+	// mean Ẑ (NaN when s ≥ Ẑ).
+	SEMLow, SEMHigh float64
 	// Runs holds each run's log Z estimate, log Z₀ + log w_r.
 	Runs []float64
 }
@@ -146,15 +193,32 @@ func (m *DBM) AISLogZ(ctx context.Context, o AISOptions) (*LogZEstimate, error) 
 	if o.Runs == 0 {
 		o.Runs = 100
 	}
-	if o.Betas < 1 || o.Runs < 2 {
-		return nil, fmt.Errorf("dbm: AIS: %d intermediate distributions and %d runs, want ≥ 1 and ≥ 2", o.Betas, o.Runs)
+	if o.SweepsPerBeta == 0 {
+		o.SweepsPerBeta = 1
 	}
-	a := m.aisGraph()
+	if o.Betas < 1 || o.Runs < 2 || o.SweepsPerBeta < 1 || o.SweepsPerBeta > 1000 {
+		return nil, fmt.Errorf("dbm: AIS: %d intermediate distributions, %d runs, %d sweeps per β: want ≥ 1, ≥ 2 and 1…1000", o.Betas, o.Runs, o.SweepsPerBeta)
+	}
+	schedule, err := aisSchedule(o.Schedule, o.Betas)
+	if err != nil {
+		return nil, err
+	}
+	base, err := m.aisBase(o)
+	if err != nil {
+		return nil, err
+	}
+	a := m.aisGraph(o.SweepsPerBeta)
+	feeds := func(extra map[tf.Output]*tf.Tensor) map[tf.Output]*tf.Tensor {
+		for l, b := range base {
+			extra[a.base[l]] = b
+		}
+		return extra
+	}
 	runs, err := tf.NewTensor(int32(o.Runs))
 	if err != nil {
 		return nil, err
 	}
-	if _, err := m.run(map[tf.Output]*tf.Tensor{a.runs: runs}, nil, []*tf.Operation{a.init}); err != nil {
+	if _, err := m.run(feeds(map[tf.Output]*tf.Tensor{a.runs: runs}), nil, []*tf.Operation{a.init}); err != nil {
 		return nil, fmt.Errorf("dbm: AIS init: %w", err)
 	}
 	for k := 0; k < o.Betas; k += aisChunk {
@@ -163,7 +227,7 @@ func (m *DBM) AISLogZ(ctx context.Context, o AISOptions) (*LogZEstimate, error) 
 		}
 		betas := make([]float64, aisChunk+1)
 		for j := range betas {
-			betas[j] = math.Min(1, float64(k+j)/float64(o.Betas))
+			betas[j] = schedule[min(k+j, o.Betas)]
 		}
 		bt, err := tfops.TensorAs(betas, m.cfg.DType)
 		if err != nil {
@@ -173,14 +237,14 @@ func (m *DBM) AISLogZ(ctx context.Context, o AISOptions) (*LogZEstimate, error) 
 		if err != nil {
 			return nil, err
 		}
-		if _, err := m.run(map[tf.Output]*tf.Tensor{a.betas: bt, a.k0: k0}, nil, []*tf.Operation{a.chunk}); err != nil {
+		if _, err := m.run(feeds(map[tf.Output]*tf.Tensor{a.betas: bt, a.k0: k0}), nil, []*tf.Operation{a.chunk}); err != nil {
 			return nil, fmt.Errorf("dbm: AIS: %w", err)
 		}
 		if o.OnProgress != nil {
 			o.OnProgress(min(k+aisChunk, o.Betas), o.Betas)
 		}
 	}
-	out, err := m.run(nil, []tf.Output{a.logwRead, a.logZ0}, nil)
+	out, err := m.run(feeds(map[tf.Output]*tf.Tensor{}), []tf.Output{a.logwRead, a.logZ0}, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -198,7 +262,82 @@ func (m *DBM) AISLogZ(ctx context.Context, o AISOptions) (*LogZEstimate, error) 
 	logStd := 0.5 * (m2 + math.Log1p(-math.Exp(math.Min(0, 2*est.LogZ-m2))))
 	est.High = est.LogZ + math.Log1p(math.Exp(logStd-est.LogZ))
 	est.Low = est.LogZ + math.Log1p(-math.Exp(logStd-est.LogZ))
+	logSEM := logStd - 0.5*math.Log(float64(len(est.Runs)))
+	est.SEMHigh = est.LogZ + math.Log1p(math.Exp(logSEM-est.LogZ))
+	est.SEMLow = est.LogZ + math.Log1p(-math.Exp(logSEM-est.LogZ))
 	return est, nil
+}
+
+// aisSchedule returns the n+1 inverse temperatures 0 = β₀ < … < β_n = 1 of a schedule.
+func aisSchedule(kind string, n int) ([]float64, error) {
+	out := make([]float64, n+1)
+	switch kind {
+	case "", ScheduleUniform:
+		for k := range out {
+			out[k] = float64(k) / float64(n)
+		}
+	case ScheduleSegments:
+		// Salakhutdinov's segments: steps of 1/1000 on [0, 0.5], 1/10000 on [0.5, 0.9] and
+		// 1/100000 on [0.9, 1], i.e. 500 : 4000 : 10000 of the steps, with n steps in all.
+		ends := []float64{0, 0.5, 0.9, 1}
+		bounds := []int{0, int(math.Round(float64(n) * 500 / 14500)), int(math.Round(float64(n) * 4500 / 14500)), n}
+		for seg := 0; seg < 3; seg++ {
+			lo, hi := bounds[seg], bounds[seg+1]
+			for k := lo; k <= hi && hi > lo; k++ {
+				out[k] = ends[seg] + float64(k-lo)/float64(hi-lo)*(ends[seg+1]-ends[seg])
+			}
+		}
+	default:
+		return nil, fmt.Errorf("dbm: AIS: schedule %q, want %s or %s", kind, ScheduleUniform, ScheduleSegments)
+	}
+	out[0], out[n] = 0, 1 // the base and the model, whatever the rounding of tiny n
+	return out, nil
+}
+
+
+// aisBase returns the base model's biases for each layer, as tensors of the model's dtype.
+func (m *DBM) aisBase(o AISOptions) ([]*tf.Tensor, error) {
+	c := m.cfg
+	p, err := m.Parameters()
+	if err != nil {
+		return nil, err
+	}
+	biases := make([][]float64, len(c.Sizes))
+	switch o.Base {
+	case "", BaseBiases:
+		copy(biases, p.B)
+	case BaseUniform:
+		for l, n := range c.Sizes {
+			biases[l] = make([]float64, n)
+		}
+	case BaseRate:
+		if len(o.BaseRates) != c.Sizes[0] {
+			return nil, fmt.Errorf("dbm: AIS: %d base rates for %d visible units", len(o.BaseRates), c.Sizes[0])
+		}
+		for l, n := range c.Sizes {
+			biases[l] = make([]float64, n)
+		}
+		switch c.Units[0].Domain() {
+		case rbm.Binary:
+			for i, r := range o.BaseRates {
+				r = math.Min(math.Max(r, 1e-6), 1-1e-6) // a pixel that is always 0 or 1
+				biases[0][i] = math.Log(r / (1 - r))
+			}
+		case rbm.Real:
+			copy(biases[0], o.BaseRates) // a Gaussian's bias is its mean
+		default:
+			return nil, fmt.Errorf("dbm: AIS: a base-rate base for %s visible units is not implemented", c.Units[0].Name())
+		}
+	default:
+		return nil, fmt.Errorf("dbm: AIS: base %q, want %s, %s or %s", o.Base, BaseBiases, BaseUniform, BaseRate)
+	}
+	out := make([]*tf.Tensor, len(biases))
+	for l, b := range biases {
+		if out[l], err = tfops.TensorAs(b, c.DType, int64(len(b))); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
 }
 
 // ExactLogZ returns log Z by enumerating the joint states of the odd layers (at most 2^20)

@@ -188,19 +188,27 @@ func rowsOf(s *op.Scope, x tf.Output) tf.Output {
 // and cur: the odd layers' self-energies cancel, so it is the sum over even layers of
 // LogPartition(cur·input) − LogPartition(prev·input), taken layer by layer to keep the
 // cancellation of large terms out of the rounding.
-func (n net) annealGap(s *op.Scope, p params, odd []tf.Output, prev, cur tf.Output) tf.Output {
+func (n net) annealGap(s *op.Scope, p params, odd []tf.Output, prev, cur tf.Output, bias func(s *op.Scope, l int, beta tf.Output) tf.Output) tf.Output {
 	s = s.SubScope("anneal_gap")
 	var gap tf.Output
-	for l := 0; l <= n.top(); l += 2 {
-		ls := s.SubScope("layer")
-		in := n.input(ls, p, odd, l)
-		d := op.Sub(ls, n.units[l].LogPartition(ls.SubScope("cur"), op.Mul(ls.SubScope("bc"), in, cur), p.b[l]),
-			n.units[l].LogPartition(ls.SubScope("prev"), op.Mul(ls.SubScope("bp"), in, prev), p.b[l]))
+	add := func(s *op.Scope, d tf.Output) {
 		if gap.Op == nil {
 			gap = d
 		} else {
-			gap = op.AddV2(ls.SubScope("sum"), gap, d)
+			gap = op.AddV2(s.SubScope("sum"), gap, d)
 		}
+	}
+	for l := 0; l <= n.top(); l += 2 {
+		ls := s.SubScope("layer")
+		in := n.input(ls, p, odd, l)
+		add(ls, op.Sub(ls, n.units[l].LogPartition(ls.SubScope("cur"), op.Mul(ls.SubScope("bc"), in, cur), bias(ls.SubScope("bias_c"), l, cur)),
+			n.units[l].LogPartition(ls.SubScope("prev"), op.Mul(ls.SubScope("bp"), in, prev), bias(ls.SubScope("bias_p"), l, prev))))
+	}
+	// The odd layers' own energy changes with their biases along the path.
+	for l := 1; l <= n.top(); l += 2 {
+		ls := s.SubScope("odd")
+		add(ls, op.Sub(ls, n.units[l].SelfEnergy(ls.SubScope("prev"), odd[l], bias(ls.SubScope("bias_p"), l, prev)),
+			n.units[l].SelfEnergy(ls.SubScope("cur"), odd[l], bias(ls.SubScope("bias_c"), l, cur))))
 	}
 	return gap
 }

@@ -36,8 +36,7 @@ type DBM struct {
 
 	evalOnce sync.Once
 	ev       evalOps
-	aisOnce  sync.Once
-	ais      aisOps
+	ais      map[int]*aisOps // by transitions per β, built on first use
 
 	readsOnce sync.Once
 	reads     []tf.Output // reads of every W, then every b, then every particle layer
@@ -137,7 +136,7 @@ func open(c Config) (*DBM, error) {
 		return nil, err
 	}
 	c = c.withDefaults()
-	m := &DBM{cfg: c, net: net{units: c.Units, sizes: c.Sizes, dt: c.DType}, train: map[[2]int]*tf.Operation{}, trainNMF: map[[2]int]tf.Output{}}
+	m := &DBM{cfg: c, net: net{units: c.Units, sizes: c.Sizes, dt: c.DType}, train: map[[2]int]*tf.Operation{}, trainNMF: map[[2]int]tf.Output{}, ais: map[int]*aisOps{}}
 	if err := m.build(); err != nil {
 		return nil, err
 	}
