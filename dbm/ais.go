@@ -294,7 +294,6 @@ func aisSchedule(kind string, n int) ([]float64, error) {
 	return out, nil
 }
 
-
 // aisBase returns the base model's biases for each layer, as tensors of the model's dtype.
 func (m *DBM) aisBase(o AISOptions) ([]*tf.Tensor, error) {
 	c := m.cfg
