@@ -1,0 +1,210 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"log"
+	"math"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"time"
+
+	"github.com/boltzmann-go/boltzmann/dataset"
+	"github.com/boltzmann-go/boltzmann/dbm"
+	"github.com/boltzmann-go/boltzmann/internal/atomicfile"
+	"github.com/boltzmann-go/boltzmann/rbm"
+)
+
+// logzFlags are the flags of bm logz.
+type logzFlags struct {
+	model, data, method, base, schedule, binarize string
+	betas, runs, sweeps                           int
+	quiet                                         bool
+}
+
+// logzResult is what bm logz writes into the model folder as logz.json.
+type logzResult struct {
+	Method    string     `json:"method"`
+	Betas     int        `json:"betas,omitempty"`
+	Runs      int        `json:"runs,omitempty"`
+	Base      string     `json:"base,omitempty"`
+	Schedule  string     `json:"schedule,omitempty"`
+	Sweeps    int        `json:"sweeps_per_beta,omitempty"`
+	LogZ      float64    `json:"log_z"`
+	Interval  []*float64 `json:"log_z_plus_minus_std,omitempty"`
+	SEM       []*float64 `json:"log_z_plus_minus_sem,omitempty"`
+	Data      string     `json:"data,omitempty"`
+	Rows      int        `json:"rows,omitempty"`
+	MeanBound *float64   `json:"mean_lower_bound,omitempty"`
+	MeanLogP  *float64   `json:"mean_log_p,omitempty"`
+	Seconds   float64    `json:"seconds"`
+	Epoch     int        `json:"model_epoch"`
+}
+
+func cmdLogZ(args []string) int {
+	var f logzFlags
+	fs := newFlagSet("logz", "bm logz -model DIR [flags]")
+	fs.StringVar(&f.model, "model", "runs/rbm_mnist/model", "model folder of an RBM or a DBM")
+	fs.StringVar(&f.data, "data", "", "data for the average test bound (DBM) or exact log p (tiny RBM): an MNIST or CIFAR-10 folder (its test set; its training set gives -base base-rate its rates) or an IDX/.npy file")
+	fs.StringVar(&f.method, "method", "ais", "ais (annealed importance sampling) or exact (enumeration, tiny models)")
+	fs.IntVar(&f.betas, "betas", 20000, "AIS: intermediate distributions")
+	fs.IntVar(&f.runs, "runs", 100, "AIS: runs")
+	fs.StringVar(&f.base, "base", dbm.BaseBiases, "AIS base: biases (the model's), uniform (the original's) or base-rate (fitted to -data's marginals)")
+	fs.StringVar(&f.schedule, "schedule", dbm.ScheduleUniform, "AIS schedule: uniform or segments (denser near β = 1)")
+	fs.IntVar(&f.sweeps, "sweeps", 1, "AIS: transitions per intermediate distribution")
+	fs.StringVar(&f.binarize, "binarize", "none", "binarize the test data: none or stochastic (the literature's protocol)")
+	fs.BoolVar(&f.quiet, "quiet", false, "no progress bar")
+	return command("logz", fs, args, func() error { return runLogZ(&f) })
+}
+
+func (f *logzFlags) check() error {
+	switch {
+	case f.method != "ais" && f.method != "exact":
+		return flagErr("method", "%q, want ais or exact", f.method)
+	case f.betas < 1:
+		return flagErr("betas", "%d, want ≥ 1", f.betas)
+	case f.runs < 2:
+		return flagErr("runs", "%d, want ≥ 2", f.runs)
+	case f.sweeps < 1 || f.sweeps > 1000:
+		return flagErr("sweeps", "%d, want 1…1000", f.sweeps)
+	case f.base != dbm.BaseBiases && f.base != dbm.BaseUniform && f.base != dbm.BaseRate:
+		return flagErr("base", "%q, want biases, uniform or base-rate", f.base)
+	case f.base == dbm.BaseRate && f.data == "":
+		return flagErr("base", "base-rate needs -data (the rates are its training rows' means)")
+	case f.schedule != dbm.ScheduleUniform && f.schedule != dbm.ScheduleSegments:
+		return flagErr("schedule", "%q, want uniform or segments", f.schedule)
+	case f.binarize != "none" && f.binarize != "stochastic":
+		return flagErr("binarize", "%q, want none or stochastic", f.binarize)
+	}
+	return nil
+}
+
+func runLogZ(f *logzFlags) error {
+	if err := f.check(); err != nil {
+		return err
+	}
+	dir := resolveModelDir(f.model)
+	kind, err := modelKind(dir)
+	if err != nil {
+		return err
+	}
+	var test, train *dataset.Matrix[float64]
+	if f.data != "" {
+		if t, _, err := readSet(f.data, true); err == nil {
+			test = dataset.Convert[float64](t)
+			if tr, _, err := readSet(f.data, false); err == nil {
+				train = dataset.Convert[float64](tr)
+			}
+		} else if x, _, err := readSet(f.data, false); err == nil {
+			test, train = dataset.Convert[float64](x), dataset.Convert[float64](x)
+		} else {
+			return err
+		}
+		if f.binarize == "stochastic" {
+			dataset.BinarizeStochastic(test, 1)
+		}
+	}
+	// An RBM is estimated as the 1-hidden-layer DBM it is (same weights and biases).
+	var m *dbm.DBM
+	var r *rbm.RBM
+	if kind == "dbm" {
+		if m, err = dbm.Load(dir); err != nil {
+			return err
+		}
+	} else {
+		if r, err = rbm.Load(dir); err != nil {
+			return err
+		}
+		defer r.Close()
+		if m, err = dbm.FromRBMs(dbm.Config{DType: r.Config().DType}, r); err != nil {
+			return err
+		}
+	}
+	defer m.Close()
+	if err := checkFinite(dir, m); err != nil {
+		return err
+	}
+	res := logzResult{Method: f.method, Epoch: m.Epoch()}
+	if r != nil {
+		res.Epoch = r.Epoch()
+	}
+	start := time.Now()
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	if f.method == "exact" {
+		if res.LogZ, err = m.ExactLogZ(); err != nil {
+			return fmt.Errorf("exact log Z: %w (use -method ais for models this large)", err)
+		}
+		log.Printf("log Z = %.4f (exact)", res.LogZ)
+	} else {
+		o := dbm.AISOptions{Betas: f.betas, Runs: f.runs, Base: f.base, Schedule: f.schedule, SweepsPerBeta: f.sweeps}
+		if f.base == dbm.BaseRate {
+			if train == nil {
+				return flagErr("data", "%s has no training rows for the base rates", f.data)
+			}
+			o.BaseRates = meanRows(train)
+		}
+		bar := newProgress(f.quiet, 0, 1, f.betas)
+		o.OnProgress = func(done, total int) { bar.batch(1, done, total) }
+		z, err := m.AISLogZ(ctx, o)
+		bar.finish()
+		if err != nil {
+			return err
+		}
+		res.Betas, res.Runs, res.Base, res.Schedule, res.Sweeps = f.betas, f.runs, f.base, f.schedule, f.sweeps
+		res.LogZ, res.Interval, res.SEM = z.LogZ, []*float64{finitePtr(z.Low), finitePtr(z.High)}, []*float64{finitePtr(z.SEMLow), finitePtr(z.SEMHigh)}
+		log.Printf("log Ẑ = %.4f by AIS (%d β, %d runs, base %s, schedule %s, %d sweeps/β); log(Ẑ ± σ) = %.4f, %.4f; log(Ẑ ± standard error) = %.4f, %.4f",
+			z.LogZ, f.betas, f.runs, f.base, f.schedule, f.sweeps, z.Low, z.High, z.SEMLow, z.SEMHigh)
+	}
+	if test != nil {
+		res.Data, res.Rows = f.data, test.Rows
+		if r != nil && f.method == "exact" {
+			ll, err := r.LogLikelihood(test)
+			if err != nil {
+				return err
+			}
+			res.MeanLogP = &ll
+			log.Printf("mean log p(x) over %d rows: %.4f (exact)", test.Rows, ll)
+		} else {
+			lb, err := m.LowerBound(test, res.LogZ)
+			if err != nil {
+				return err
+			}
+			mean := 0.0
+			for _, v := range lb {
+				mean += v / float64(len(lb))
+			}
+			res.MeanBound = &mean
+			log.Printf("mean variational lower bound on log p(x) over %d rows: %.4f nats (with this log Z)", len(lb), mean)
+		}
+	}
+	res.Seconds = time.Since(start).Seconds()
+	b, _ := json.MarshalIndent(res, "", "  ")
+	path := filepath.Join(dir, "logz.json")
+	if err := atomicfile.WriteFile(path, append(b, '\n')); err != nil {
+		return err
+	}
+	log.Printf("wrote %s", path)
+	return nil
+}
+
+// meanRows returns the mean of each column of x.
+func meanRows(x *dataset.Matrix[float64]) []float64 {
+	out := make([]float64, x.Cols)
+	for i := 0; i < x.Rows; i++ {
+		for j, v := range x.Row(i) {
+			out[j] += v / float64(x.Rows)
+		}
+	}
+	return out
+}
+
+// finitePtr returns a pointer to v, or nil for NaN and infinities (not JSON).
+func finitePtr(v float64) *float64 {
+	if math.IsNaN(v) || math.IsInf(v, 0) {
+		return nil
+	}
+	return &v
+}

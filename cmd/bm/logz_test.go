@@ -1,0 +1,60 @@
+package main
+
+import (
+	"encoding/json"
+	"math"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// TestLogZCommand trains a tiny RBM, then bm logz gives its exact log Z and exact mean log p,
+// and AIS (every base and schedule) agrees with them within hundredths of a nat.
+func TestLogZCommand(t *testing.T) {
+	dir := t.TempDir()
+	data := filepath.Join(dir, "images.idx")
+	writeIDX(t, data, 60, 3, 3)
+	out := filepath.Join(dir, "rbm")
+	if code := run([]string{"train", "-data", data, "-n-hidden", "5", "-epochs", "2", "-n-train", "50", "-n-val", "10", "-out", out, "-quiet"}); code != 0 {
+		t.Fatalf("bm train exited %d", code)
+	}
+	read := func() logzResult {
+		var r logzResult
+		b, err := os.ReadFile(filepath.Join(out, "model", "logz.json"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := json.Unmarshal(b, &r); err != nil {
+			t.Fatal(err)
+		}
+		return r
+	}
+	if code := run([]string{"logz", "-model", out, "-method", "exact", "-data", data}); code != 0 {
+		t.Fatalf("bm logz -method exact exited %d", code)
+	}
+	exact := read()
+	if exact.MeanLogP == nil || *exact.MeanLogP >= 0 {
+		t.Fatalf("exact: %+v, want a mean log p", exact)
+	}
+	for _, extra := range [][]string{{}, {"-base", "uniform"}, {"-base", "base-rate", "-schedule", "segments", "-sweeps", "2"}} {
+		args := append([]string{"logz", "-model", out, "-betas", "1000", "-runs", "50", "-data", data, "-quiet"}, extra...)
+		if code := run(args); code != 0 {
+			t.Fatalf("bm logz %v exited %d", extra, code)
+		}
+		ais := read()
+		if math.Abs(ais.LogZ-exact.LogZ) > 0.05 || ais.MeanBound == nil || math.Abs(*ais.MeanBound-*exact.MeanLogP) > 0.05 {
+			t.Errorf("AIS %v: log Ẑ %.4f, bound %v; exact log Z %.4f, log p %.4f", extra, ais.LogZ, ais.MeanBound, exact.LogZ, *exact.MeanLogP)
+		}
+		if len(ais.SEM) != 2 || len(ais.Interval) != 2 {
+			t.Errorf("AIS %v: intervals %v, %v", extra, ais.Interval, ais.SEM)
+		}
+	}
+	for _, bad := range [][]string{{"-method", "mcmc"}, {"-betas", "0"}, {"-runs", "1"}, {"-sweeps", "0"}, {"-base", "data"}, {"-base", "base-rate"}, {"-schedule", "log"}, {"-binarize", "half"}} {
+		var code int
+		msg := captureStderr(t, func() { code = run(append([]string{"logz", "-model", out}, bad...)) })
+		if code != 2 || !strings.Contains(msg, bad[0]) {
+			t.Errorf("bm logz %v: exit %d, %q; want 2 naming %s", bad, code, msg, bad[0])
+		}
+	}
+}
