@@ -20,27 +20,30 @@ import (
 // logzFlags are the flags of bm logz.
 type logzFlags struct {
 	model, data, method, base, schedule, binarize string
-	betas, runs, sweeps                           int
+	betas, runs, sweeps, burnIn                   int
 	quiet                                         bool
 }
 
 // logzResult is what bm logz writes into the model folder as logz.json.
 type logzResult struct {
-	Method    string     `json:"method"`
-	Betas     int        `json:"betas,omitempty"`
-	Runs      int        `json:"runs,omitempty"`
-	Base      string     `json:"base,omitempty"`
-	Schedule  string     `json:"schedule,omitempty"`
-	Sweeps    int        `json:"sweeps_per_beta,omitempty"`
-	LogZ      float64    `json:"log_z"`
-	Interval  []*float64 `json:"log_z_plus_minus_std,omitempty"`
-	SEM       []*float64 `json:"log_z_plus_minus_sem,omitempty"`
-	Data      string     `json:"data,omitempty"`
-	Rows      int        `json:"rows,omitempty"`
-	MeanBound *float64   `json:"mean_lower_bound,omitempty"`
-	MeanLogP  *float64   `json:"mean_log_p,omitempty"`
-	Seconds   float64    `json:"seconds"`
-	Epoch     int        `json:"model_epoch"`
+	Method       string     `json:"method"`
+	Betas        int        `json:"betas,omitempty"`
+	Runs         int        `json:"runs,omitempty"`
+	Base         string     `json:"base,omitempty"`
+	Schedule     string     `json:"schedule,omitempty"`
+	Sweeps       int        `json:"sweeps_per_beta,omitempty"`
+	LogZ         float64    `json:"log_z"`
+	Interval     []*float64 `json:"log_z_plus_minus_std,omitempty"`
+	Reverse      *float64   `json:"log_z_reverse,omitempty"`
+	ReverseSEM   []*float64 `json:"log_z_reverse_plus_minus_sem,omitempty"`
+	BoundReverse *float64   `json:"mean_lower_bound_reverse,omitempty"`
+	SEM          []*float64 `json:"log_z_plus_minus_sem,omitempty"`
+	Data         string     `json:"data,omitempty"`
+	Rows         int        `json:"rows,omitempty"`
+	MeanBound    *float64   `json:"mean_lower_bound,omitempty"`
+	MeanLogP     *float64   `json:"mean_log_p,omitempty"`
+	Seconds      float64    `json:"seconds"`
+	Epoch        int        `json:"model_epoch"`
 }
 
 func cmdLogZ(args []string) int {
@@ -48,7 +51,8 @@ func cmdLogZ(args []string) int {
 	fs := newFlagSet("logz", "bm logz -model DIR [flags]")
 	fs.StringVar(&f.model, "model", "runs/rbm_mnist/model", "model folder of an RBM or a DBM")
 	fs.StringVar(&f.data, "data", "", "data for the average test bound (DBM) or exact log p (tiny RBM): an MNIST or CIFAR-10 folder (its test set; its training set gives -base base-rate its rates) or an IDX/.npy file")
-	fs.StringVar(&f.method, "method", "ais", "ais (annealed importance sampling) or exact (enumeration, tiny models)")
+	fs.StringVar(&f.method, "method", "ais", "ais (annealed importance sampling, tends to under-estimate log Z), reverse (reverse AIS from chains started at -data, tends to over-estimate it), both (the bracket) or exact (enumeration, tiny models)")
+	fs.IntVar(&f.burnIn, "burn-in", 1000, "reverse AIS: transitions of the model before annealing down")
 	fs.IntVar(&f.betas, "betas", 20000, "AIS: intermediate distributions")
 	fs.IntVar(&f.runs, "runs", 100, "AIS: runs")
 	fs.StringVar(&f.base, "base", dbm.BaseBiases, "AIS base: biases (the model's), uniform (the original's) or base-rate (fitted to -data's marginals)")
@@ -61,8 +65,12 @@ func cmdLogZ(args []string) int {
 
 func (f *logzFlags) check() error {
 	switch {
-	case f.method != "ais" && f.method != "exact":
-		return flagErr("method", "%q, want ais or exact", f.method)
+	case f.method != "ais" && f.method != "exact" && f.method != "reverse" && f.method != "both":
+		return flagErr("method", "%q, want ais, reverse, both or exact", f.method)
+	case (f.method == "reverse" || f.method == "both") && f.data == "":
+		return flagErr("method", "%s needs -data: reverse AIS starts its chains at data rows", f.method)
+	case f.burnIn < 0:
+		return flagErr("burn-in", "%d, want ≥ 0", f.burnIn)
 	case f.betas < 1:
 		return flagErr("betas", "%d, want ≥ 1", f.betas)
 	case f.runs < 2:
@@ -146,17 +154,36 @@ func runLogZ(f *logzFlags) error {
 			}
 			o.BaseRates = meanRows(train)
 		}
-		bar := newProgress(f.quiet, 0, 1, f.betas)
-		o.OnProgress = func(done, total int) { bar.batch(1, done, total) }
-		z, err := m.AISLogZ(ctx, o)
-		bar.finish()
-		if err != nil {
-			return err
-		}
 		res.Betas, res.Runs, res.Base, res.Schedule, res.Sweeps = f.betas, f.runs, f.base, f.schedule, f.sweeps
-		res.LogZ, res.Interval, res.SEM = z.LogZ, []*float64{finitePtr(z.Low), finitePtr(z.High)}, []*float64{finitePtr(z.SEMLow), finitePtr(z.SEMHigh)}
-		log.Printf("log Ẑ = %.4f by AIS (%d β, %d runs, base %s, schedule %s, %d sweeps/β); log(Ẑ ± σ) = %.4f, %.4f; log(Ẑ ± standard error) = %.4f, %.4f",
-			z.LogZ, f.betas, f.runs, f.base, f.schedule, f.sweeps, z.Low, z.High, z.SEMLow, z.SEMHigh)
+		if f.method != "reverse" {
+			bar := newProgress(f.quiet, 0, 1, f.betas)
+			o.OnProgress = func(done, total int) { bar.batch(1, done, total) }
+			z, err := m.AISLogZ(ctx, o)
+			bar.finish()
+			if err != nil {
+				return err
+			}
+			res.LogZ, res.Interval, res.SEM = z.LogZ, []*float64{finitePtr(z.Low), finitePtr(z.High)}, []*float64{finitePtr(z.SEMLow), finitePtr(z.SEMHigh)}
+			log.Printf("log Ẑ = %.4f by AIS (%d β, %d runs, base %s, schedule %s, %d sweeps/β); log(Ẑ ± σ) = %.4f, %.4f; log(Ẑ ± standard error) = %.4f, %.4f",
+				z.LogZ, f.betas, f.runs, f.base, f.schedule, f.sweeps, z.Low, z.High, z.SEMLow, z.SEMHigh)
+		}
+		if f.method != "ais" {
+			runs := min(f.runs, test.Rows)
+			bar := newProgress(f.quiet, 0, 1, f.burnIn+f.betas)
+			o.OnProgress = func(done, total int) { bar.batch(1, done, total) }
+			o.Runs = runs
+			z, err := m.ReverseAISLogZ(ctx, test, dbm.ReverseOptions{AISOptions: o, BurnIn: f.burnIn})
+			bar.finish()
+			if err != nil {
+				return err
+			}
+			res.Reverse, res.ReverseSEM = &z.LogZ, []*float64{finitePtr(z.SEMLow), finitePtr(z.SEMHigh)}
+			log.Printf("log Ẑ = %.4f by reverse AIS (%d runs from data rows, %d burn-in transitions); log(Ẑ ± standard error) = %.4f, %.4f",
+				z.LogZ, runs, f.burnIn, z.SEMLow, z.SEMHigh)
+			if f.method == "reverse" {
+				res.LogZ = z.LogZ
+			}
+		}
 	}
 	if test != nil {
 		res.Data, res.Rows = f.data, test.Rows
@@ -178,6 +205,11 @@ func runLogZ(f *logzFlags) error {
 			}
 			res.MeanBound = &mean
 			log.Printf("mean variational lower bound on log p(x) over %d rows: %.4f nats (with this log Z)", len(lb), mean)
+			if f.method == "both" {
+				rb := mean + res.LogZ - *res.Reverse
+				res.BoundReverse = &rb
+				log.Printf("with the reverse estimate of log Z: %.4f nats; the bracket of the mean bound: [%.4f, %.4f]", rb, min(rb, mean), max(rb, mean))
+			}
 		}
 	}
 	res.Seconds = time.Since(start).Seconds()

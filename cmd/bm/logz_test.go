@@ -37,7 +37,7 @@ func TestLogZCommand(t *testing.T) {
 	if exact.MeanLogP == nil || *exact.MeanLogP >= 0 {
 		t.Fatalf("exact: %+v, want a mean log p", exact)
 	}
-	for _, extra := range [][]string{{}, {"-base", "uniform"}, {"-base", "base-rate", "-schedule", "segments", "-sweeps", "2"}} {
+	for _, extra := range [][]string{{}, {"-base", "uniform"}, {"-base", "base-rate", "-schedule", "segments", "-sweeps", "2"}, {"-method", "both", "-burn-in", "200"}} {
 		args := append([]string{"logz", "-model", out, "-betas", "1000", "-runs", "50", "-data", data, "-quiet"}, extra...)
 		if code := run(args); code != 0 {
 			t.Fatalf("bm logz %v exited %d", extra, code)
@@ -49,8 +49,11 @@ func TestLogZCommand(t *testing.T) {
 		if len(ais.SEM) != 2 || len(ais.Interval) != 2 {
 			t.Errorf("AIS %v: intervals %v, %v", extra, ais.Interval, ais.SEM)
 		}
+		if len(extra) > 0 && extra[0] == "-method" && (ais.Reverse == nil || math.Abs(*ais.Reverse-exact.LogZ) > 0.05 || ais.BoundReverse == nil) {
+			t.Errorf("both: reverse log Ẑ %v, bound %v; exact log Z %.4f", ais.Reverse, ais.BoundReverse, exact.LogZ)
+		}
 	}
-	for _, bad := range [][]string{{"-method", "mcmc"}, {"-betas", "0"}, {"-runs", "1"}, {"-sweeps", "0"}, {"-base", "data"}, {"-base", "base-rate"}, {"-schedule", "log"}, {"-binarize", "half"}} {
+	for _, bad := range [][]string{{"-method", "mcmc"}, {"-method", "reverse"}, {"-burn-in", "-1"}, {"-betas", "0"}, {"-runs", "1"}, {"-sweeps", "0"}, {"-base", "data"}, {"-base", "base-rate"}, {"-schedule", "log"}, {"-binarize", "half"}} {
 		var code int
 		msg := captureStderr(t, func() { code = run(append([]string{"logz", "-model", out}, bad...)) })
 		if code != 2 || !strings.Contains(msg, bad[0]) {
