@@ -68,7 +68,7 @@ func TestDBMCIFARNaiveEndToEnd(t *testing.T) {
 	}
 	var code int
 	msg := captureStderr(t, func() { code = run(args) })
-	if code != 0 || !strings.Contains(msg, "reusing") || !strings.Contains(msg, "using the trained model") {
+	if code != 0 || !strings.Contains(msg, "reusing") || !strings.Contains(msg, "resuming the DBM") || strings.Contains(msg, "RBM 1 (3072→5000) epoch") {
 		t.Errorf("second run: exit %d, want every stage and cache reused:\n%s", code, msg)
 	}
 	for _, bad := range [][]string{{"--lr", "1", "2", "3", "4"}, {"--mlp-lrm", "1", "2", "3"}, {"--n-train", "0"}} {
