@@ -213,20 +213,9 @@ func (m *DBM) AISLogZ(ctx context.Context, o AISOptions) (*LogZEstimate, error) 
 	if o.Betas < 1 || o.Runs < 2 || o.SweepsPerBeta < 1 || o.SweepsPerBeta > 1000 {
 		return nil, fmt.Errorf("dbm: AIS: %d intermediate distributions, %d runs, %d sweeps per β: want ≥ 1, ≥ 2 and 1…1000", o.Betas, o.Runs, o.SweepsPerBeta)
 	}
-	schedule, err := aisSchedule(o.Schedule, o.Betas)
+	schedule, a, feeds, err := m.aisSetup(o)
 	if err != nil {
 		return nil, err
-	}
-	base, err := m.aisBase(o)
-	if err != nil {
-		return nil, err
-	}
-	a := m.aisGraph(o.SweepsPerBeta)
-	feeds := func(extra map[tf.Output]*tf.Tensor) map[tf.Output]*tf.Tensor {
-		for l, b := range base {
-			extra[a.base[l]] = b
-		}
-		return extra
 	}
 	runs, err := tf.NewTensor(int32(o.Runs))
 	if err != nil {
@@ -266,20 +255,50 @@ func (m *DBM) AISLogZ(ctx context.Context, o AISOptions) (*LogZEstimate, error) 
 	for i, w := range out[0] {
 		est.Runs[i] = out[1][0] + w
 	}
-	est.LogZ = logMeanExp(est.Runs)
-	// σ of exp(runs), in log space: ½·log(mean exp(2r) − exp(2·logZ)).
-	twice := make([]float64, len(est.Runs))
-	for i, r := range est.Runs {
-		twice[i] = 2 * r
+	var lo, hi, semLo, semHi float64
+	est.LogZ, lo, hi, semLo, semHi = logIntervals(est.Runs)
+	est.Low, est.High, est.SEMLow, est.SEMHigh = lo, hi, semLo, semHi
+	return est, nil
+}
+
+// logIntervals returns, for estimates exp(r_i), log of their mean m and the logs of m − σ, m + σ,
+// m − s and m + s, σ their standard deviation and s = σ/√n the standard error of the mean (NaN
+// where the difference is not positive).
+func logIntervals(r []float64) (logMean, lo, hi, semLo, semHi float64) {
+	logMean = logMeanExp(r)
+	// σ of exp(r), in log space: ½·log(mean exp(2r) − exp(2·logMean)).
+	twice := make([]float64, len(r))
+	for i, v := range r {
+		twice[i] = 2 * v
 	}
 	m2 := logMeanExp(twice)
-	logStd := 0.5 * (m2 + math.Log1p(-math.Exp(math.Min(0, 2*est.LogZ-m2))))
-	est.High = est.LogZ + math.Log1p(math.Exp(logStd-est.LogZ))
-	est.Low = est.LogZ + math.Log1p(-math.Exp(logStd-est.LogZ))
-	logSEM := logStd - 0.5*math.Log(float64(len(est.Runs)))
-	est.SEMHigh = est.LogZ + math.Log1p(math.Exp(logSEM-est.LogZ))
-	est.SEMLow = est.LogZ + math.Log1p(-math.Exp(logSEM-est.LogZ))
-	return est, nil
+	logStd := 0.5 * (m2 + math.Log1p(-math.Exp(math.Min(0, 2*logMean-m2))))
+	logSEM := logStd - 0.5*math.Log(float64(len(r)))
+	hi = logMean + math.Log1p(math.Exp(logStd-logMean))
+	lo = logMean + math.Log1p(-math.Exp(logStd-logMean))
+	semHi = logMean + math.Log1p(math.Exp(logSEM-logMean))
+	semLo = logMean + math.Log1p(-math.Exp(logSEM-logMean))
+	return
+}
+
+// aisSetup returns the schedule, the graph and a feeder of the base biases for AIS with o.
+func (m *DBM) aisSetup(o AISOptions) ([]float64, *aisOps, func(map[tf.Output]*tf.Tensor) map[tf.Output]*tf.Tensor, error) {
+	schedule, err := aisSchedule(o.Schedule, o.Betas)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	base, err := m.aisBase(o)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	a := m.aisGraph(o.SweepsPerBeta)
+	feeds := func(extra map[tf.Output]*tf.Tensor) map[tf.Output]*tf.Tensor {
+		for l, b := range base {
+			extra[a.base[l]] = b
+		}
+		return extra
+	}
+	return schedule, a, feeds, nil
 }
 
 // aisSchedule returns the n+1 inverse temperatures 0 = β₀ < … < β_n = 1 of a schedule.
@@ -454,20 +473,9 @@ func (m *DBM) ReverseAISLogZ(ctx context.Context, start rbm.Data, o ReverseOptio
 		return nil, fmt.Errorf("dbm: reverse AIS: %d intermediate distributions, %d runs (of %d rows), %d burn-in, %d sweeps per β: want ≥ 1, 2…rows, ≥ 0, 1…1000",
 			o.Betas, o.Runs, n, o.BurnIn, o.SweepsPerBeta)
 	}
-	schedule, err := aisSchedule(o.Schedule, o.Betas)
+	schedule, a, feeds, err := m.aisSetup(o.AISOptions)
 	if err != nil {
 		return nil, err
-	}
-	base, err := m.aisBase(o.AISOptions)
-	if err != nil {
-		return nil, err
-	}
-	a := m.aisGraph(o.SweepsPerBeta)
-	feeds := func(extra map[tf.Output]*tf.Tensor) map[tf.Output]*tf.Tensor {
-		for l, b := range base {
-			extra[a.base[l]] = b
-		}
-		return extra
 	}
 	// Start the odd layers at the data's mean-field posterior (the first transition samples
 	// states from it).
@@ -537,19 +545,8 @@ func (m *DBM) ReverseAISLogZ(ctx context.Context, start rbm.Data, o ReverseOptio
 		r[i] = w - out[1][0]
 		est.Runs[i] = -r[i]
 	}
-	inv := logMeanExp(r) // log of the estimate of 1/Z
-	est.LogZ = -inv
-	twice := make([]float64, len(r))
-	for i, v := range r {
-		twice[i] = 2 * v
-	}
-	m2 := logMeanExp(twice)
-	logStd := 0.5 * (m2 + math.Log1p(-math.Exp(math.Min(0, 2*inv-m2))))
-	logSEM := logStd - 0.5*math.Log(float64(len(r)))
-	// An interval for 1/Z (± σ or ± s) maps to one for log Z reversed.
-	est.Low = -(inv + math.Log1p(math.Exp(logStd-inv)))
-	est.High = -(inv + math.Log1p(-math.Exp(logStd-inv)))
-	est.SEMLow = -(inv + math.Log1p(math.Exp(logSEM-inv)))
-	est.SEMHigh = -(inv + math.Log1p(-math.Exp(logSEM-inv)))
+	// The estimate of 1/Z and its intervals, mapped to log Z (reversed).
+	inv, lo, hi, semLo, semHi := logIntervals(r)
+	est.LogZ, est.Low, est.High, est.SEMLow, est.SEMHigh = -inv, -hi, -lo, -semHi, -semLo
 	return est, nil
 }

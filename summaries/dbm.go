@@ -1,7 +1,6 @@
 package summaries
 
 import (
-	"fmt"
 	"math"
 	"strings"
 
@@ -23,12 +22,9 @@ type DBM struct {
 // NewDBM creates the event files under dir. imageShape ([height, width, channels]) may be nil
 // for no images.
 func NewDBM(dir string, imageShape []int) (*DBM, error) {
-	if err := checkShape(imageShape); err != nil {
-		return nil, err
-	}
-	runs, err := tfevents.NewRuns(dir)
+	runs, err := newRuns(dir, imageShape)
 	if err != nil {
-		return nil, fmt.Errorf("summaries: %w", err)
+		return nil, err
 	}
 	return &DBM{runs: runs, shape: imageShape}, nil
 }

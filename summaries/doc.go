@@ -17,12 +17,17 @@ import (
 	"github.com/boltzmann-go/boltzmann/train"
 )
 
-// checkShape checks an image shape [height, width, channels] (nil: no images).
-func checkShape(shape []int) error {
+// newRuns checks an image shape [height, width, channels] (nil: no images) and creates the
+// event files under dir.
+func newRuns(dir string, shape []int) (*tfevents.Runs, error) {
 	if shape != nil && (len(shape) != 3 || shape[0] < 1 || shape[1] < 1 || (shape[2] != 1 && shape[2] != 3)) {
-		return fmt.Errorf("summaries: image shape %v, want [height width channels] with 1 or 3 channels", shape)
+		return nil, fmt.Errorf("summaries: image shape %v, want [height width channels] with 1 or 3 channels", shape)
 	}
-	return nil
+	runs, err := tfevents.NewRuns(dir)
+	if err != nil {
+		return nil, fmt.Errorf("summaries: %w", err)
+	}
+	return runs, nil
 }
 
 // histograms writes a histogram of every tensor of state.

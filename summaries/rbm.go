@@ -34,15 +34,12 @@ type RBM struct {
 
 // NewRBM creates the event files under dir.
 func NewRBM(dir string, opts RBMOptions) (*RBM, error) {
-	if err := checkShape(opts.ImageShape); err != nil {
-		return nil, err
-	}
 	if opts.Filters == 0 {
 		opts.Filters = 64
 	}
-	runs, err := tfevents.NewRuns(dir)
+	runs, err := newRuns(dir, opts.ImageShape)
 	if err != nil {
-		return nil, fmt.Errorf("summaries: %w", err)
+		return nil, err
 	}
 	return &RBM{runs: runs, opts: opts}, nil
 }
