@@ -1,8 +1,6 @@
 package dbm
 
 import (
-	"math"
-
 	tf "github.com/galeone/tensorflow/tensorflow/go"
 	"github.com/galeone/tensorflow/tensorflow/go/op"
 
@@ -69,9 +67,7 @@ func (m *DBM) update(s *op.Scope, st trainState, x tf.Output, k int) (trainState
 			neg := op.Div(ws.SubScope("neg"), tfops.MatMulT(ws.SubScope("n"), n.units[i].Stat(ws, parts[i]), n.units[i+1].Stat(ws, parts[i+1]), true, false), nPart)
 			gW[i] = op.Sub(ws, pos, neg)
 		}
-		if c.L2 > 0 {
-			gW[i] = op.Sub(ws.SubScope("l2"), gW[i], op.Mul(ws, tfops.Scalar(ws, c.L2, dt), st.p.W[i]))
-		}
+		gW[i] = optim.L2{Coef: c.L2}.Apply(ws, gW[i], st.p.W[i])
 	}
 	for l := 0; l <= L; l++ {
 		bs := g.SubScope("b")
@@ -87,17 +83,14 @@ func (m *DBM) update(s *op.Scope, st trainState, x tf.Output, k int) (trainState
 	// Sparsity per hidden layer (Hinton 2010, §11), on the mean-field activities.
 	for l := 1; l <= L; l++ {
 		sp := g.SubScope("sparsity")
-		d := c.SparsityDamping
 		act := mu[l]
 		if draws := drawsOf(n.units[l]); draws > 1 {
 			act = op.Div(sp, act, tfops.Scalar(sp, float64(draws), dt))
 		}
-		out.q[l] = op.AddV2(sp, op.Mul(sp, tfops.Scalar(sp, d, dt), st.q[l]), op.Mul(sp.SubScope("new"), tfops.Scalar(sp.SubScope("1md"), 1-d, dt), tfops.ColumnMean(sp, act)))
-		if cost := c.SparsityCost[l-1]; cost > 0 {
-			pen := op.Mul(sp.SubScope("pen"), tfops.Scalar(sp, cost, dt), op.Sub(sp, out.q[l], tfops.Scalar(sp.SubScope("t"), c.SparsityTarget[l-1], dt)))
-			gb[l] = op.Sub(sp.SubScope("gb"), gb[l], pen)
-			below := op.ExpandDims(sp, tfops.ColumnMean(sp.SubScope("below"), n.units[l-1].Stat(sp, mu[l-1])), op.Const(sp.SubScope("a1"), int32(1)))
-			gW[l-1] = op.Sub(sp.SubScope("gW"), gW[l-1], op.Mul(sp.SubScope("outer"), below, op.ExpandDims(sp.SubScope("p"), pen, op.Const(sp.SubScope("a0"), int32(0)))))
+		sparsity := optim.Sparsity{Target: c.SparsityTarget[l-1], Cost: c.SparsityCost[l-1], Damping: c.SparsityDamping}
+		out.q[l] = sparsity.Estimate(sp, st.q[l], act)
+		if sparsity.Cost > 0 {
+			gW[l-1], gb[l] = sparsity.Apply(sp, gW[l-1], gb[l], out.q[l], tfops.ColumnMean(sp.SubScope("below"), n.units[l-1].Stat(sp, mu[l-1])))
 		}
 	}
 	u := s.SubScope("apply")
@@ -109,9 +102,7 @@ func (m *DBM) update(s *op.Scope, st trainState, x tf.Output, k int) (trainState
 	for i := 0; i < L; i++ {
 		out.dW[i] = vel("dW", st.dW[i], gW[i])
 		w := op.AddV2(u.SubScope("W"), st.p.W[i], out.dW[i])
-		if !math.IsInf(c.MaxNorm, 1) {
-			w = maxNorm(u.SubScope("max_norm"), w, c.MaxNorm, dt)
-		}
+		w = optim.MaxNorm{C: c.MaxNorm}.Apply(u, w)
 		out.p.W[i] = w
 	}
 	for l := 0; l <= L; l++ {
@@ -120,13 +111,6 @@ func (m *DBM) update(s *op.Scope, st trainState, x tf.Output, k int) (trainState
 	}
 	out.step = op.AddV2(u.SubScope("step"), st.step, op.Const(u.SubScope("one"), int64(1)))
 	return out, nmf
-}
-
-// maxNorm rescales each column of w whose L2 norm exceeds c down to norm c.
-func maxNorm(s *op.Scope, w tf.Output, c float64, dt tf.DataType) tf.Output {
-	norms := op.Sqrt(s, op.Sum(s, op.Square(s, w), op.Const(s.SubScope("ax"), []int32{0}), op.SumKeepDims(true)))
-	scale := op.Div(s, op.Minimum(s, norms, tfops.Scalar(s.SubScope("c"), c, dt)), op.Maximum(s, norms, tfops.Scalar(s.SubScope("eps"), 1e-12, dt)))
-	return op.Mul(s.SubScope("scaled"), w, scale)
 }
 
 // drawsOf returns M for multinomial units and 1 otherwise.

@@ -79,9 +79,7 @@ func (m *RBM) update(s *op.Scope, st trainState, x tf.Output, k int) trainState 
 		negW := op.Div(g.SubScope("neg"), tfops.MatMulT(g, l.v.Stat(g, v), hMean, true, false), nNeg)
 		gW = op.Sub(g.SubScope("gW"), posW, negW)
 	}
-	if *c.L2 > 0 {
-		gW = op.Sub(g.SubScope("l2"), gW, op.Mul(g, tfops.Scalar(g, *c.L2, dt), p.W))
-	}
+	gW = optim.L2{Coef: *c.L2}.Apply(g, gW, p.W)
 	gvb := op.Sub(g.SubScope("gvb"), tfops.ColumnMean(g, l.v.BiasStat(g, x, p.vb)), tfops.ColumnMean(g.SubScope("n"), l.v.BiasStat(g, v, p.vb)))
 	ghb := op.Sub(g.SubScope("ghb"), tfops.ColumnMean(g, l.h.BiasStat(g, h0Mean, p.hb)), tfops.ColumnMean(g.SubScope("n"), l.h.BiasStat(g, hMean, p.hb)))
 	if c.Centering > 0 {
@@ -98,14 +96,10 @@ func (m *RBM) update(s *op.Scope, st trainState, x tf.Output, k int) trainState 
 	if l.probHidden {
 		act = op.Div(sp, h0Mean, tfops.Scalar(sp, float64(l.h.Spec().Draws), dt)) // M·p → p
 	}
-	d := c.SparsityDamping
-	q := op.AddV2(sp, op.Mul(sp, tfops.Scalar(sp, d, dt), st.q), op.Mul(sp.SubScope("new"), tfops.Scalar(sp.SubScope("1md"), 1-d, dt), tfops.ColumnMean(sp, act)))
+	sparsity := optim.Sparsity{Target: c.SparsityTarget, Cost: c.SparsityCost, Damping: c.SparsityDamping}
+	q := sparsity.Estimate(sp, st.q, act)
 	if c.SparsityCost > 0 {
-		pen := op.Mul(sp.SubScope("pen"), tfops.Scalar(sp, c.SparsityCost, dt), op.Sub(sp, q, tfops.Scalar(sp.SubScope("t"), c.SparsityTarget, dt)))
-		ghb = op.Sub(sp.SubScope("ghb"), ghb, pen)
-		vmean := op.ExpandDims(sp, tfops.ColumnMean(sp.SubScope("v"), l.v.Stat(sp, x)), op.Const(sp.SubScope("ax1"), int32(1)))
-		penRow := op.ExpandDims(sp.SubScope("pr"), pen, op.Const(sp.SubScope("ax0"), int32(0)))
-		gW = op.Sub(sp.SubScope("gW"), gW, op.Mul(sp.SubScope("outer"), vmean, penRow))
+		gW, ghb = sparsity.Apply(sp, gW, ghb, q, tfops.ColumnMean(sp.SubScope("v"), l.v.Stat(sp, x)))
 	}
 
 	// Momentum (classical by default): Δ ← momentum·Δ + lr·g; θ ← θ + Δ.
