@@ -8,7 +8,6 @@ import (
 
 	"github.com/boltzmann-go/boltzmann/export/serving"
 	"github.com/boltzmann-go/boltzmann/rbm"
-	"github.com/boltzmann-go/boltzmann/tfops"
 )
 
 // ServingSteps is the number of Gibbs sweeps the "sample" signature unrolls by default.
@@ -34,25 +33,17 @@ func (m *DBM) BuildServing(s *op.Scope, steps int) (*serving.Graph, error) {
 	if err != nil {
 		return nil, err
 	}
-	sg := &serving.Graph{Signatures: map[string]serving.Signature{}}
-	var p params
+	sg := serving.NewGraph()
+	p := params{W: make([]tf.Output, len(pv.W)), b: make([]tf.Output, len(pv.B))}
 	for i, w := range pv.W {
-		v := tfops.NewVariable(s, fmt.Sprintf("weights/W%d", i), c.DType, []int64{int64(c.Sizes[i]), int64(c.Sizes[i+1])})
-		sg.Variables, p.W = append(sg.Variables, v), append(p.W, v.Read(s))
-		t, err := tfops.TensorAs(w, c.DType, v.Shape...)
-		if err != nil {
+		if p.W[i], err = sg.Variable(s, fmt.Sprintf("weights/W%d", i), c.DType, []int64{int64(c.Sizes[i]), int64(c.Sizes[i+1])}, w); err != nil {
 			return nil, err
 		}
-		sg.Values = append(sg.Values, t)
 	}
 	for l, b := range pv.B {
-		v := tfops.NewVariable(s, fmt.Sprintf("weights/b%d", l), c.DType, []int64{int64(c.Sizes[l])})
-		sg.Variables, p.b = append(sg.Variables, v), append(p.b, v.Read(s))
-		t, err := tfops.TensorAs(b, c.DType, v.Shape...)
-		if err != nil {
+		if p.b[l], err = sg.Variable(s, fmt.Sprintf("weights/b%d", l), c.DType, []int64{int64(c.Sizes[l])}, b); err != nil {
 			return nil, err
 		}
-		sg.Values = append(sg.Values, t)
 	}
 	in := func(name string) tf.Output {
 		return op.Placeholder(s.SubScope(name), c.DType, op.PlaceholderShape(tf.MakeShape(-1, int64(c.Sizes[0]))))

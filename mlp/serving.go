@@ -7,7 +7,6 @@ import (
 	"github.com/galeone/tensorflow/tensorflow/go/op"
 
 	"github.com/boltzmann-go/boltzmann/export/serving"
-	"github.com/boltzmann-go/boltzmann/tfops"
 )
 
 // BuildServing adds a serving graph of the network to s (steps is ignored: an MLP has no
@@ -23,22 +22,15 @@ func (m *MLP) BuildServing(s *op.Scope, steps int) (*serving.Graph, error) {
 	if err != nil {
 		return nil, err
 	}
-	sg := &serving.Graph{Signatures: map[string]serving.Signature{}}
-	var w, b []tf.Output
+	sg := serving.NewGraph()
+	w, b := make([]tf.Output, len(c.Layers)), make([]tf.Output, len(c.Layers))
 	for i, sh := range c.shapes() {
-		k := tfops.NewVariable(s, layerName(i)+"/kernel", c.DType, []int64{int64(sh[0]), int64(sh[1])})
-		bv := tfops.NewVariable(s, layerName(i)+"/bias", c.DType, []int64{int64(sh[1])})
-		for _, p := range []struct {
-			v    *tfops.Variable
-			vals []float64
-		}{{k, kernels[i]}, {bv, biases[i]}} {
-			t, err := tfops.TensorAs(p.vals, c.DType, p.v.Shape...)
-			if err != nil {
-				return nil, fmt.Errorf("mlp: serving graph: %w", err)
-			}
-			sg.Variables, sg.Values = append(sg.Variables, p.v), append(sg.Values, t)
+		if w[i], err = sg.Variable(s, layerName(i)+"/kernel", c.DType, []int64{int64(sh[0]), int64(sh[1])}, kernels[i]); err != nil {
+			return nil, fmt.Errorf("mlp: %w", err)
 		}
-		w, b = append(w, k.Read(s)), append(b, bv.Read(s))
+		if b[i], err = sg.Variable(s, layerName(i)+"/bias", c.DType, []int64{int64(sh[1])}, biases[i]); err != nil {
+			return nil, fmt.Errorf("mlp: %w", err)
+		}
 	}
 	bnVals, err := m.bnValues()
 	if err != nil {
@@ -51,13 +43,9 @@ func (m *MLP) BuildServing(s *op.Scope, steps int) (*serving.Graph, error) {
 		}
 		var reads [4]tf.Output
 		for j, v := range m.bn[i].all() {
-			sv := tfops.NewVariable(s, v.Name, c.DType, v.Shape)
-			t, err := tfops.TensorAs(vals[j], c.DType, v.Shape...)
-			if err != nil {
-				return nil, fmt.Errorf("mlp: serving graph: %w", err)
+			if reads[j], err = sg.Variable(s, v.Name, c.DType, v.Shape, vals[j]); err != nil {
+				return nil, fmt.Errorf("mlp: %w", err)
 			}
-			sg.Variables, sg.Values = append(sg.Variables, sv), append(sg.Values, t)
-			reads[j] = sv.Read(s)
 		}
 		bn[i] = bnRead{reads[0], reads[1], reads[2], reads[3]}
 	}

@@ -7,7 +7,6 @@ import (
 	"github.com/galeone/tensorflow/tensorflow/go/op"
 
 	"github.com/boltzmann-go/boltzmann/export/serving"
-	"github.com/boltzmann-go/boltzmann/tfops"
 )
 
 // ServingSteps is the number of Gibbs steps the "sample" signature unrolls when
@@ -34,21 +33,18 @@ func (m *RBM) BuildServing(s *op.Scope, steps int) (*serving.Graph, error) {
 	if err != nil {
 		return nil, err
 	}
-	sg := &serving.Graph{Signatures: map[string]serving.Signature{}}
-	vars := []*tfops.Variable{
-		tfops.NewVariable(s, "weights/W", c.DType, []int64{int64(c.NumVisible), int64(c.NumHidden)}),
-		tfops.NewVariable(s, "weights/vb", c.DType, []int64{int64(c.NumVisible)}),
-		tfops.NewVariable(s, "weights/hb", c.DType, []int64{int64(c.NumHidden)}),
+	sg := serving.NewGraph()
+	var p params
+	nv, nh := int64(c.NumVisible), int64(c.NumHidden)
+	if p.W, err = sg.Variable(s, "weights/W", c.DType, []int64{nv, nh}, w); err != nil {
+		return nil, err
 	}
-	for i, v := range [][]float64{w, vb, hb} {
-		t, err := tfops.TensorAs(v, c.DType, vars[i].Shape...)
-		if err != nil {
-			return nil, err
-		}
-		sg.Values = append(sg.Values, t)
+	if p.vb, err = sg.Variable(s, "weights/vb", c.DType, []int64{nv}, vb); err != nil {
+		return nil, err
 	}
-	sg.Variables = vars
-	p := params{W: vars[0].Read(s), vb: vars[1].Read(s), hb: vars[2].Read(s)}
+	if p.hb, err = sg.Variable(s, "weights/hb", c.DType, []int64{nh}, hb); err != nil {
+		return nil, err
+	}
 	in := func(name string) tf.Output {
 		return op.Placeholder(s.SubScope(name), c.DType, op.PlaceholderShape(tf.MakeShape(-1, int64(c.NumVisible))))
 	}

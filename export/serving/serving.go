@@ -5,7 +5,10 @@
 package serving
 
 import (
+	"fmt"
+
 	tf "github.com/galeone/tensorflow/tensorflow/go"
+	"github.com/galeone/tensorflow/tensorflow/go/op"
 
 	"github.com/boltzmann-go/boltzmann/tfops"
 )
@@ -24,4 +27,19 @@ type Graph struct {
 // A Signature names the inputs and outputs of one serving function.
 type Signature struct {
 	Inputs, Outputs map[string]tf.Output
+}
+
+// NewGraph returns an empty serving graph.
+func NewGraph() *Graph { return &Graph{Signatures: map[string]Signature{}} }
+
+// Variable adds to s a variable named name of dtype dt and shape holding values (row-major)
+// in the export, and returns a read of it for the signatures' ops.
+func (g *Graph) Variable(s *op.Scope, name string, dt tf.DataType, shape []int64, values []float64) (tf.Output, error) {
+	v := tfops.NewVariable(s, name, dt, shape)
+	t, err := tfops.TensorAs(values, dt, shape...)
+	if err != nil {
+		return tf.Output{}, fmt.Errorf("serving graph: variable %s: %w", name, err)
+	}
+	g.Variables, g.Values = append(g.Variables, v), append(g.Values, t)
+	return v.Read(s), nil
 }
