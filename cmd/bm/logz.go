@@ -15,6 +15,7 @@ import (
 	"github.com/boltzmann-go/boltzmann/dbm"
 	"github.com/boltzmann-go/boltzmann/internal/atomicfile"
 	"github.com/boltzmann-go/boltzmann/rbm"
+	"github.com/boltzmann-go/boltzmann/tfevents"
 )
 
 // logzFlags are the flags of bm logz.
@@ -213,6 +214,9 @@ func runLogZ(f *logzFlags) error {
 		}
 	}
 	res.Seconds = time.Since(start).Seconds()
+	if err := logzScalars(filepath.Join(dir, "logs_logz"), res); err != nil {
+		return err
+	}
 	b, _ := json.MarshalIndent(res, "", "  ")
 	path := filepath.Join(dir, "logz.json")
 	if err := atomicfile.WriteFile(path, append(b, '\n')); err != nil {
@@ -239,4 +243,24 @@ func finitePtr(v float64) *float64 {
 		return nil
 	}
 	return &v
+}
+
+// logzScalars writes the estimates as TensorBoard scalars under dir, at the model's epoch.
+func logzScalars(dir string, r logzResult) error {
+	w, err := tfevents.NewWriter(dir)
+	if err != nil {
+		return err
+	}
+	step := int64(r.Epoch)
+	vals := map[string]*float64{"logz/" + r.Method: &r.LogZ, "logz/reverse": r.Reverse, "bound/mean": r.MeanBound,
+		"bound/mean_reverse": r.BoundReverse, "log_p/mean_exact": r.MeanLogP}
+	for tag, v := range vals {
+		if v != nil {
+			if err := w.Scalar(tag, step, *v); err != nil {
+				w.Close()
+				return err
+			}
+		}
+	}
+	return w.Close()
 }
