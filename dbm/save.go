@@ -55,18 +55,12 @@ func (m *DBM) Save(dir string) error {
 
 // Load opens the DBM saved in dir.
 func Load(dir string) (*DBM, error) {
-	b, err := modeldir.Read(dir)
-	if err != nil {
+	var mj modelJSON
+	if _, err := modeldir.ReadJSON(dir, "dbm", 1, &mj); err != nil {
 		return nil, fmt.Errorf("dbm: load: %w", err)
 	}
-	var mj modelJSON
-	if err := json.Unmarshal(b, &mj); err != nil {
-		return nil, fmt.Errorf("dbm: load %s: corrupt %s: %w", dir, modelFile, err)
-	}
-	if mj.Format != 1 || mj.Kind != "dbm" || mj.Epoch < 0 || mj.Updates < 0 {
-		return nil, fmt.Errorf("dbm: load %s: %s is not a DBM model file of format 1", dir, modelFile)
-	}
 	c := mj.Config
+	var err error
 	for i, u := range mj.Units {
 		unit, err := u.Unit()
 		if err != nil {

@@ -66,18 +66,12 @@ var ErrNoModel = modeldir.ErrNoModel
 // Load opens the model saved in dir. Training continues where it stopped: call SetEpochs to
 // train further.
 func Load(dir string) (*RBM, error) {
-	b, err := modeldir.Read(dir)
-	if err != nil {
+	var mj modelJSON
+	if _, err := modeldir.ReadJSON(dir, "rbm", fileFormat, &mj); err != nil {
 		return nil, fmt.Errorf("rbm: load: %w", err)
 	}
-	var mj modelJSON
-	if err := json.Unmarshal(b, &mj); err != nil {
-		return nil, fmt.Errorf("rbm: load %s: corrupt %s: %w", dir, modelFile, err)
-	}
-	if mj.Format != fileFormat || mj.Kind != "rbm" {
-		return nil, fmt.Errorf("rbm: load %s: %s has format %d kind %q, want format %d kind \"rbm\"", dir, modelFile, mj.Format, mj.Kind, fileFormat)
-	}
 	c := mj.Config
+	var err error
 	if c.Visible, err = mj.Visible.Unit(); err != nil {
 		return nil, fmt.Errorf("rbm: load %s: %w", dir, err)
 	}
@@ -91,9 +85,6 @@ func Load(dir string) (*RBM, error) {
 		if c.Method, err = mj.Method.Method(); err != nil {
 			return nil, fmt.Errorf("rbm: load %s: %w", dir, err)
 		}
-	}
-	if mj.Epoch < 0 || mj.Updates < 0 {
-		return nil, fmt.Errorf("rbm: load %s: %s has a negative epoch or update count", dir, modelFile)
 	}
 	m, err := open(c)
 	if err != nil {

@@ -5,6 +5,7 @@
 package modeldir
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
@@ -85,4 +86,37 @@ func Restore(dir, checkpoint string, sess *tfops.Session, saver *tfops.Saver) er
 			dir, File, want, filepath.Base(data), st.Size())
 	}
 	return saver.Restore(sess, filepath.Join(dir, checkpoint))
+}
+
+// Head is what every model.json holds beside the model's own description.
+type Head struct {
+	Format     int    `json:"format"`
+	Kind       string `json:"kind"`
+	Epoch      int    `json:"epoch"`
+	Updates    int64  `json:"updates"`
+	Checkpoint string `json:"checkpoint"`
+}
+
+// ReadJSON reads dir's model.json into v (the model package's description, which embeds or
+// repeats Head's fields) and returns its Head after checking that it describes a model of kind
+// in format, with non-negative counters.
+func ReadJSON(dir, kind string, format int, v any) (Head, error) {
+	b, err := Read(dir)
+	if err != nil {
+		return Head{}, err
+	}
+	var h Head
+	if err := json.Unmarshal(b, &h); err != nil {
+		return Head{}, fmt.Errorf("%s: corrupt %s: %w", dir, File, err)
+	}
+	if h.Format != format || h.Kind != kind {
+		return Head{}, fmt.Errorf("%s: %s has format %d kind %q, want format %d kind %q", dir, File, h.Format, h.Kind, format, kind)
+	}
+	if h.Epoch < 0 || h.Updates < 0 {
+		return Head{}, fmt.Errorf("%s: %s has a negative epoch or update count", dir, File)
+	}
+	if err := json.Unmarshal(b, v); err != nil {
+		return Head{}, fmt.Errorf("%s: corrupt %s: %w", dir, File, err)
+	}
+	return h, nil
 }
