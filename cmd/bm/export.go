@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log"
 	"os"
+	"path/filepath"
 	"strings"
 
 	"github.com/boltzmann-go/boltzmann/dbm"
@@ -20,7 +21,7 @@ func cmdExport(args []string) int {
 	fs := newFlagSet("export", "bm export -model DIR [flags]")
 	model := fs.String("model", "runs/rbm_mnist/model", "model folder written by bm train or bm dbm (an RBM or a DBM)")
 	base := fs.String("base", "savedmodels", "base folder of exported models (TF Serving's model base path)")
-	name := fs.String("name", "rbm_mnist", "model name: the export goes to <base>/<name>/<version>/")
+	name := fs.String("name", "", "model name: the export goes to <base>/<name>/<version>/ (default: the run folder's name, e.g. dbm_mnist for runs/dbm_mnist/dbm/model)")
 	version := fs.Int64("version", 0, "version number (0: one more than the largest present)")
 	overwrite := fs.Bool("overwrite", false, "replace an existing version")
 	steps := fs.Int("sample-steps", rbm.ServingSteps, "Gibbs steps of the \"sample\" signature")
@@ -46,6 +47,9 @@ func cmdExport(args []string) int {
 	if err != nil {
 		log.Print(err)
 		return 1
+	}
+	if *name == "" {
+		*name = runName(*model)
 	}
 	var m export.Model
 	if kind == "dbm" {
@@ -87,4 +91,20 @@ func cmdExport(args []string) int {
 	}
 	log.Printf("exported the %s in %s as a SavedModel to %s", strings.ToUpper(kind), *model, dir)
 	return 0
+}
+
+// runName names an export after the run folder of the model folder dir: runs/rbm_mnist/model →
+// rbm_mnist, runs/dbm_mnist/dbm/model → dbm_mnist.
+func runName(dir string) string {
+	d := filepath.Clean(resolveModelDir(dir))
+	for _, inner := range []string{"model", "dbm", "rbm1", "rbm2"} {
+		if filepath.Base(d) == inner {
+			d = filepath.Dir(d)
+		}
+	}
+	name := filepath.Base(d)
+	if name == "." || name == string(filepath.Separator) || name == ".." {
+		return "model"
+	}
+	return name
 }

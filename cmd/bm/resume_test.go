@@ -60,3 +60,11 @@ func TestTrainDivergence(t *testing.T) {
 		t.Errorf("a model was saved from the diverged epoch: %v", err)
 	}
 }
+
+func TestRunName(t *testing.T) {
+	for dir, want := range map[string]string{"runs/rbm_mnist/model": "rbm_mnist", "runs/dbm_mnist/dbm/model": "dbm_mnist", "models/x/model/": "x", "model": "model"} {
+		if got := runName(dir); got != want {
+			t.Errorf("runName(%q) = %q, want %q", dir, got, want)
+		}
+	}
+}
