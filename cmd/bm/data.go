@@ -2,6 +2,8 @@ package main
 
 import (
 	"fmt"
+	"io"
+	"log"
 	"math"
 	"os"
 	"strconv"
@@ -138,6 +140,13 @@ func readData(path string) (*dataset.Matrix[float32], []int, error) {
 	}
 	if strings.HasSuffix(path, ".npy") {
 		m, err := dataset.ReadNPY[float32](path)
+		if err == nil && npyIsUint8(path) {
+			// Raw 0–255 pixels would saturate every unit: scale them as the image loaders do.
+			for i := range m.Data {
+				m.Data[i] /= 255
+			}
+			log.Printf("%s holds uint8 values: scaled to [0, 1] (divided by 255), as MNIST and CIFAR-10 pixels are", path)
+		}
 		return m, nil, err
 	}
 	im, err := dataset.ReadIDXImages(path)
@@ -167,4 +176,17 @@ func parseShape(s string) ([]int, error) {
 		return nil, fmt.Errorf("%q: want 1 or 3 channels", s)
 	}
 	return out, nil
+}
+
+// npyIsUint8 reports whether the .npy file at path stores uint8 values (its header's descr).
+func npyIsUint8(path string) bool {
+	f, err := os.Open(path)
+	if err != nil {
+		return false
+	}
+	defer f.Close()
+	head := make([]byte, 256)
+	n, _ := io.ReadFull(f, head)
+	h := string(head[:n])
+	return strings.Contains(h, "'descr': '|u1'") || strings.Contains(h, "'descr': 'u1'") || strings.Contains(h, "'descr': '<u1'")
 }

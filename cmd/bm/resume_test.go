@@ -68,3 +68,30 @@ func TestRunName(t *testing.T) {
 		}
 	}
 }
+
+// TestUint8NPYIsScaled trains on a .npy of uint8 pixels: they are scaled to [0, 1] with a
+// message, not fed raw (which would saturate every hidden unit).
+func TestUint8NPYIsScaled(t *testing.T) {
+	dir := t.TempDir()
+	header := "{'descr': '|u1', 'fortran_order': False, 'shape': (30, 4), }"
+	for (10+len(header)+1)%64 != 0 {
+		header += " "
+	}
+	header += "\n"
+	b := append([]byte("\x93NUMPY\x01\x00"), byte(len(header)), byte(len(header)>>8))
+	b = append(b, header...)
+	for i := 0; i < 120; i++ {
+		b = append(b, byte(i*37%256))
+	}
+	path := filepath.Join(dir, "u8.npy")
+	if err := os.WriteFile(path, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var code int
+	msg := captureStderr(t, func() {
+		code = run([]string{"train", "-data", path, "-n-hidden", "3", "-epochs", "1", "-n-train", "20", "-n-val", "5", "-out", filepath.Join(dir, "o"), "-quiet"})
+	})
+	if code != 0 || !strings.Contains(msg, "scaled to [0, 1]") {
+		t.Errorf("uint8 .npy: exit %d, stderr %q; want it scaled with a message", code, msg)
+	}
+}
