@@ -12,7 +12,11 @@
 // Graph-building errors are sticky in the scope, as in the op package: build the whole graph,
 // then check s.Err() or the error of s.Finalize() once. Running errors are returned by
 // Session.Run with the names of what was fetched. Nothing in this package panics on bad input;
-// Try turns the panics of tfgo helpers into errors.
+// Try turns the panics of tfgo helpers into errors. The models build their graphs with op
+// directly rather than with tfgo's helpers because those panic on a shape or type error where a
+// model must return an error; tfgo stays the Go user's door: graphs are built in the op.Scope
+// that tfgo.NewRoot returns (BuildServing adds a model's inference ops to a tfgo program's
+// graph) and exports load with tfgo.LoadModel (see export's tfgo examples).
 //
 // # Seeding
 //
