@@ -47,18 +47,12 @@ func (m *MLP) Save(dir string) error {
 
 // Load opens the model saved in dir.
 func Load(dir string) (*MLP, error) {
-	b, err := modeldir.Read(dir)
-	if err != nil {
+	var mj modelJSON
+	if _, err := modeldir.ReadJSON(dir, "mlp", fileFormat, &mj); err != nil {
 		return nil, fmt.Errorf("mlp: load: %w", err)
 	}
-	var mj modelJSON
-	if err := json.Unmarshal(b, &mj); err != nil {
-		return nil, fmt.Errorf("mlp: load %s: corrupt %s: %w", dir, modeldir.File, err)
-	}
-	if mj.Format != fileFormat || mj.Kind != "mlp" {
-		return nil, fmt.Errorf("mlp: load %s: %s has format %d kind %q, want format %d kind \"mlp\"", dir, modeldir.File, mj.Format, mj.Kind, fileFormat)
-	}
 	c := mj.Config
+	var err error
 	if c.DType, err = tfops.ParseDType(mj.DType); err != nil {
 		return nil, fmt.Errorf("mlp: load %s: %w", dir, err)
 	}
