@@ -18,9 +18,12 @@ const ServingSteps = 10
 //
 //	serving_default  visible [n, Sizes[0]] → features: the top layer's mean-field posterior
 //	reconstruct      visible → reconstruction: E[v | μ₁]
-//	sample           visible, seed (int64 [2]) → sample: the visible means after `steps` Gibbs
-//	                 sweeps started from the mean-field posterior of the input, drawn with
-//	                 stateless ops (same seed, same sample)
+//	sample           visible, seed (int64 [2]) → sample: the visible states after `steps` Gibbs
+//	                 sweeps started from the mean-field posterior of the input (sampled unless
+//	                 VisibleMeans), and mean: E[v | h₁] at the last sweep, as an RBM's sample
+//	                 signature; drawn with stateless ops (same seed, same sample)
+//
+// There is no free_energy signature: beyond one hidden layer the free energy has no closed form.
 //
 // Mean-field runs the model's MeanFieldSteps sweeps with its tolerance.
 func (m *DBM) BuildServing(s *op.Scope, steps int) (*serving.Graph, error) {
@@ -87,7 +90,7 @@ func (m *DBM) BuildServing(s *op.Scope, steps int) (*serving.Graph, error) {
 	}
 	sg.Signatures["sample"] = serving.Signature{
 		Inputs:  map[string]tf.Output{"visible": x, "seed": seed},
-		Outputs: map[string]tf.Output{"sample": op.Identity(ss.SubScope("sample_out"), vMean)},
+		Outputs: map[string]tf.Output{"sample": op.Identity(ss.SubScope("sample_out"), xs[0]), "mean": op.Identity(ss.SubScope("mean_out"), vMean)},
 	}
 	if err := s.Err(); err != nil {
 		return nil, fmt.Errorf("dbm: build serving graph: %w", err)

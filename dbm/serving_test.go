@@ -79,6 +79,14 @@ func TestExportRoundTrip(t *testing.T) {
 					}
 				}
 			}
+			// sample has the RBM's outputs: visible states and their means; no free_energy.
+			sig := sm.Signatures["sample"]
+			if _, ok := sig.Outputs["sample"]; !ok || len(sig.Outputs) != 2 || sig.Outputs["mean"].Name == "" {
+				t.Errorf("sample signature outputs %v, want sample and mean", sig.Outputs)
+			}
+			if _, ok := sm.Signatures["free_energy"]; ok {
+				t.Error("a DBM export has a free_energy signature")
+			}
 		})
 	}
 }
