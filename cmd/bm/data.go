@@ -149,6 +149,9 @@ func readData(path string) (*dataset.Matrix[float32], []int, error) {
 		}
 		return m, nil, err
 	}
+	if strings.HasSuffix(path, ".bin") {
+		return nil, nil, fmt.Errorf("%s looks like a CIFAR-10 batch file: pass the folder that holds data_batch_1.bin … test_batch.bin", path)
+	}
 	im, err := dataset.ReadIDXImages(path)
 	if err != nil {
 		return nil, nil, err
