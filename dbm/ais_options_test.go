@@ -168,3 +168,44 @@ func testReverseAISBracket(t *testing.T, betas int) {
 		t.Errorf("mean forward − exact = %.4f, mean exact − reverse = %.4f: want both ≤ 0 within 0.01", fwdOver/n, revUnder/n)
 	}
 }
+
+// TestAISConvergesWithBetas: on a tiny DBM both directions get closer to the exact log Z as the
+// number of intermediate distributions grows (mean absolute error over three model seeds).
+func TestAISConvergesWithBetas(t *testing.T) {
+	errAt := func(betas int, reverse bool) float64 {
+		total := 0.0
+		for seed := int64(1); seed <= 3; seed++ {
+			d := tinyDBMs[0].withParams(uint64(7 + seed))
+			for i := range d.p.W {
+				for j := range d.p.W[i] {
+					d.p.W[i][j] *= 2 // far enough from the base that 10 steps are not enough
+				}
+			}
+			want := d.logZ()
+			m := d.model(t, tf.Double, func(c *Config) { c.Seed = seed })
+			var est *LogZEstimate
+			var err error
+			if reverse {
+				x := dataset.NewMatrix[float64](300, d.sizes[0])
+				for i := range x.Data {
+					x.Data[i] = float64((i*5 + i/4) % 2)
+				}
+				est, err = m.ReverseAISLogZ(context.Background(), x, ReverseOptions{AISOptions: AISOptions{Betas: betas}, BurnIn: 1000})
+			} else {
+				est, err = m.AISLogZ(context.Background(), AISOptions{Betas: betas, Runs: 300})
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			total += math.Abs(est.LogZ - want)
+		}
+		return total / 3
+	}
+	for _, reverse := range []bool{false, true} {
+		few, many := errAt(10, reverse), errAt(1000, reverse)
+		t.Logf("reverse %v: mean |log Ẑ − log Z| = %.4f with 10 distributions, %.4f with 1000", reverse, few, many)
+		if !(many < few) || many > 0.05 {
+			t.Errorf("reverse %v: error %.4f with 1000 distributions, %.4f with 10: want it to shrink below 0.05", reverse, many, few)
+		}
+	}
+}
