@@ -86,6 +86,31 @@ func TestBadFlagsEverywhere(t *testing.T) {
 	add(sample, "steps", "0")
 	add(sample, "image-shape", "a,b,c", "0,3,1")
 	add(sample, "out", dir)
+	classify := []string{"classify", "-features", filepath.Join(dir, "none.npy"), "-out", out}
+	add(classify, "classifier", "forest")
+	add(classify, "knn-k", "0", "-1")
+	add(classify, "logreg-c", "0", "-1")
+	add(classify, "logreg-max-iter", "0")
+	add(classify, "svm-c", "0")
+	add(classify, "svm-gamma", "-1")
+	add(classify, "svm-tol", "0")
+	add(classify, "rff-dim", "0")
+	add(classify, "rff-c", "-2")
+	add(classify, "train-rows", "-5")
+	export := []string{"export", "-model", filepath.Join(dir, "none"), "-base", filepath.Join(dir, "sm")}
+	add(export, "version", "-3")
+	add(export, "sample-steps", "0", "-1")
+	logz := []string{"logz", "-model", filepath.Join(dir, "none")}
+	add(logz, "method", "mcmc")
+	add(logz, "betas", "0")
+	add(logz, "runs", "1")
+	add(logz, "sweeps", "0", "2000")
+	add(logz, "base", "data")
+	add(logz, "schedule", "log")
+	add(logz, "burn-in", "-1")
+	add(logz, "binarize", "half")
+	transform := []string{"transform", "-model", filepath.Join(dir, "none"), "-data", data, "-out", filepath.Join(dir, "f.npy")}
+	add(transform, "layer", "-1", "x")
 	for _, tc := range cases {
 		var code int
 		msg := captureStderr(t, func() { code = run(append(append([]string(nil), tc.base...), tc.args...)) })

@@ -3,6 +3,7 @@ package main
 import (
 	"log"
 	"path/filepath"
+	"strconv"
 	"strings"
 
 	"github.com/boltzmann-go/boltzmann/dataset"
@@ -25,6 +26,9 @@ func cmdTransform(args []string) int {
 func transform(model, data, layer, out, labelsOut string, test, quiet bool) error {
 	if ext := strings.ToLower(filepath.Ext(out)); ext != ".npy" && ext != ".csv" {
 		return flagErr("out", "%q: want a .npy or .csv file name", out)
+	}
+	if n, err := strconv.Atoi(layer); layer != "top" && layer != "all" && (err != nil || n < 1) {
+		return flagErr("layer", "%q, want top, all or a hidden layer number ≥ 1", layer)
 	}
 	x, labels, err := readSet(data, test)
 	if err != nil {
