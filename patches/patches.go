@@ -16,9 +16,9 @@ import (
 
 // Image and patch geometry.
 const (
-	Side      = 32             // image height and width
-	Channels  = 3              // image channels
-	PatchSide = 8              // patch height and width
+	Side      = 32 // image height and width
+	Channels  = 3  // image channels
+	PatchSide = 8  // patch height and width
 	PatchSize = PatchSide * PatchSide * Channels
 	ImageSize = Side * Side * Channels
 	// Count is the number of patch RBMs.
