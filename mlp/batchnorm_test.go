@@ -261,3 +261,22 @@ func TestBatchNormRunningStatsAndInference(t *testing.T) {
 		t.Error("batch normalization accepted on the output layer")
 	}
 }
+
+// TestEvaluateClipsAsKeras: a row whose label gets probability e^-40 counts −log 1e-7 in the
+// validation loss, as Keras' clipped categorical cross-entropy reports it.
+func TestEvaluateClipsAsKeras(t *testing.T) {
+	m, err := New(Config{Inputs: 1, DType: tf.Double, Layers: []Layer{{Units: 2, Activation: Softmax, InitW: []float64{20, -20}, InitB: []float64{0, 0}}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer m.Close()
+	x := &dataset.Matrix[float64]{Rows: 2, Cols: 1, Data: []float64{1, 1}}
+	loss, _, err := m.Evaluate(x, []int{1, 0}) // row 1: p(label) = σ(−40); row 2: ≈ 1
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := (-math.Log(1e-7) - math.Log1p(-1e-7)) / 2
+	if math.Abs(loss-want) > 1e-12 {
+		t.Errorf("loss %.12f, want Keras' clipped %.12f", loss, want)
+	}
+}

@@ -61,7 +61,9 @@ func argmax(v []float64) int {
 
 // Evaluate returns the loss (mean cross-entropy of the labels plus the L2 penalty, as Keras
 // reports val_loss) and the accuracy of the network on the rows of x with labels y. The
-// cross-entropy is computed in float64 from the logits.
+// cross-entropy is computed in float64 from the logits, with the label's probability clipped to
+// [1e-7, 1 − 1e-7] as Keras' categorical_crossentropy clips it (a row's loss is at most
+// −log 1e-7 ≈ 16.1), so that early stopping on val_loss sees the original's numbers.
 func (m *MLP) Evaluate(x Data, y []int) (loss, acc float64, err error) {
 	n, err := tfops.CheckData("mlp: evaluate: data", x, m.cfg.Inputs)
 	if err != nil {
@@ -93,7 +95,7 @@ func (m *MLP) Evaluate(x Data, y []int) (loss, acc float64, err error) {
 			correct++
 		}
 		if softmax {
-			ce += logSumExp(row) - row[y[i]]
+			ce += math.Min(math.Max(logSumExp(row)-row[y[i]], kerasMinCE), kerasMaxCE)
 		}
 	}
 	if !softmax {
@@ -101,6 +103,13 @@ func (m *MLP) Evaluate(x Data, y []int) (loss, acc float64, err error) {
 	}
 	return ce/float64(n) + pv[0], float64(correct) / float64(n), nil
 }
+
+// kerasMaxCE is −log 1e-7, the largest cross-entropy of one row once Keras has clipped the
+// probability of its label to 1e-7.
+var kerasMaxCE = -math.Log(1e-7)
+
+// kerasMinCE is −log(1 − 1e-7), the smallest, once the probability is clipped to 1 − 1e-7.
+var kerasMinCE = -math.Log1p(-1e-7)
 
 func logSumExp(v []float64) float64 {
 	mx := math.Inf(-1)
