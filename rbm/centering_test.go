@@ -2,7 +2,6 @@ package rbm
 
 import (
 	"math"
-	"slices"
 	"testing"
 
 	"github.com/boltzmann-go/boltzmann/dataset"
@@ -91,26 +90,7 @@ func TestCenteredCD1ByHand(t *testing.T) {
 func TestCenteringResumeAndValidate(t *testing.T) {
 	x := binaryData(40, 8, 4)
 	cfg := Config{NumVisible: 8, NumHidden: 5, DType: tf.Double, Seed: 3, Epochs: 4, BatchSize: 10, Centering: 0.1, Persistent: true}
-	straight := newModel(t, cfg)
-	fit(t, straight, x)
-	cfg.Epochs = 2
-	half := newModel(t, cfg)
-	dir := t.TempDir()
-	if _, err := half.Fit(t.Context(), x, nil, &FitOptions{Dir: dir}); err != nil {
-		t.Fatal(err)
-	}
-	resumed, err := Load(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resumed.Close()
-	if err := resumed.SetEpochs(4); err != nil {
-		t.Fatal(err)
-	}
-	fit(t, resumed, x)
-	if got, want := weights(t, resumed), weights(t, straight); !slices.Equal(got, want) {
-		t.Errorf("resumed centered run differs from the uninterrupted one")
-	}
+	resumeMatches(t, cfg, x, 2)
 	for name, c := range map[string]Config{
 		"gaussian": {Visible: Gaussian{}, Centering: 0.1},
 		"rate 1":   {Centering: 1},

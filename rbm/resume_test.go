@@ -75,3 +75,36 @@ func TestDivergenceStopsTraining(t *testing.T) {
 		t.Errorf("saved model at epoch %d (finite: %v), want the finite epoch 2", saved.Epoch(), !slices.ContainsFunc(w, math.IsNaN))
 	}
 }
+
+// resumeMatches trains cfg straight to cfg.Epochs and, separately, to epoch stop, saves, loads
+// and continues to cfg.Epochs; it fails the test unless both end with the same weights bit for
+// bit, and returns the loaded model (closed at the end of the test) for further checks.
+func resumeMatches(t *testing.T, cfg Config, x Data, stop int) *RBM {
+	t.Helper()
+	epochs := cfg.Epochs
+	straight := newModel(t, cfg)
+	if _, err := straight.Fit(t.Context(), x, nil, nil); err != nil {
+		t.Fatal(err)
+	}
+	cfg.Epochs = stop
+	half := newModel(t, cfg)
+	dir := t.TempDir()
+	if _, err := half.Fit(t.Context(), x, nil, &FitOptions{Dir: dir}); err != nil {
+		t.Fatal(err)
+	}
+	resumed, err := Load(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { resumed.Close() })
+	if err := resumed.SetEpochs(epochs); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := resumed.Fit(t.Context(), x, nil, nil); err != nil {
+		t.Fatal(err)
+	}
+	if got, want := weights(t, resumed), weights(t, straight); !slices.Equal(got, want) {
+		t.Errorf("resumed after epoch %d: weights differ from the uninterrupted run (first: %v vs %v)", stop, got[:3], want[:3])
+	}
+	return resumed
+}

@@ -81,41 +81,10 @@ func TestTemperingSaveResume(t *testing.T) {
 	x := binaryData(40, 6, 3)
 	cfg := Config{NumVisible: 6, NumHidden: 4, DType: tf.Double, Seed: 2, Epochs: 4, BatchSize: 10,
 		Method: Tempering{Betas: []float64{1, 0.6, 0.3}}, LearningRate: []float64{0.05}}
-	straight := newModel(t, cfg)
-	fit(t, straight, x)
-	cfg.Epochs = 2
-	half := newModel(t, cfg)
-	dir := t.TempDir()
-	if _, err := half.Fit(t.Context(), x, nil, &FitOptions{Dir: dir}); err != nil {
-		t.Fatal(err)
-	}
-	resumed, err := Load(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resumed.Close()
+	resumed := resumeMatches(t, cfg, x, 2)
 	if tp, ok := resumed.Config().Method.(Tempering); !ok || len(tp.Betas) != 3 || tp.Betas[1] != 0.6 {
 		t.Fatalf("loaded method %#v, want Tempering with betas [1 0.6 0.3]", resumed.Config().Method)
 	}
-	if err := resumed.SetEpochs(4); err != nil {
-		t.Fatal(err)
-	}
-	fit(t, resumed, x)
-	if got, want := weights(t, resumed), weights(t, straight); !equalFloats(got, want) {
-		t.Errorf("resumed parallel tempering differs from the uninterrupted run (first: %v vs %v)", got[:3], want[:3])
-	}
-}
-
-func equalFloats(a, b []float64) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }
 
 func TestTemperingValidate(t *testing.T) {
