@@ -20,6 +20,9 @@ type Method interface {
 	Name() string
 	// Validate checks the method against the configuration (with defaults applied).
 	Validate(c Config) error
+	// Persistent reports whether the method keeps the Sampler's chains from update to update
+	// (they then start at the data's first minibatch).
+	Persistent() bool
 	// Variables lists the tensors the method keeps from update to update beyond the persistent
 	// chains of the Sampler (saved in checkpoints after the model's own variables).
 	Variables(c Config) []StateVariable
@@ -123,6 +126,9 @@ func (CD) Validate(Config) error { return nil }
 // Variables returns none.
 func (CD) Variables(Config) []StateVariable { return nil }
 
+// Persistent returns false: CD's chains start at the data every update.
+func (CD) Persistent() bool { return false }
+
 // Negative runs K Gibbs steps from the positive phase's hidden states.
 func (CD) Negative(s *op.Scope, sm *Sampler) (v, hMean, chains tf.Output, state []tf.Output) {
 	h := sm.H0
@@ -146,6 +152,9 @@ func (PCD) Validate(Config) error { return nil }
 // Variables returns none: PCD's chains are the Sampler's.
 func (PCD) Variables(Config) []StateVariable { return nil }
 
+// Persistent returns true.
+func (PCD) Persistent() bool { return true }
+
 // Negative runs K Gibbs steps from the persistent chains and moves them to where they end.
 func (PCD) Negative(s *op.Scope, sm *Sampler) (v, hMean, chains tf.Output, state []tf.Output) {
 	hm, h := sm.HiddenGiven(s.SubScope("chain_start"), sm.Chains, tf.Output{}, roleChainH0)
@@ -156,8 +165,8 @@ func (PCD) Negative(s *op.Scope, sm *Sampler) (v, hMean, chains tf.Output, state
 	return v, hMean, v, nil
 }
 
-// persistent reports whether a method starts its chains at the data (every method but CD).
-func persistent(m Method) bool { return m.Name() != (CD{}).Name() }
+// persistent reports whether a method keeps persistent chains.
+func persistent(m Method) bool { return m.Persistent() }
 
 var methods = struct {
 	sync.Mutex

@@ -44,6 +44,9 @@ func init() {
 // Name returns "pt".
 func (Tempering) Name() string { return "pt" }
 
+// Persistent returns true: replica 0 is the Sampler's persistent chains.
+func (Tempering) Persistent() bool { return true }
+
 // betas returns the inverse temperatures with defaults applied.
 func (t Tempering) betas() []float64 {
 	if t.Betas != nil {
