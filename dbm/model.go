@@ -41,6 +41,9 @@ type DBM struct {
 	readsOnce sync.Once
 	reads     []tf.Output // reads of every W, then every b, then every particle layer
 
+	finiteOnce sync.Once
+	finite     tf.Output // whether all of reads are finite (see AllFinite)
+
 	epoch int
 	iter  int64
 }

@@ -3,7 +3,9 @@ package dbm
 import (
 	"fmt"
 
+	"github.com/boltzmann-go/boltzmann/tfops"
 	"github.com/boltzmann-go/boltzmann/train"
+	tf "github.com/galeone/tensorflow/tensorflow/go"
 )
 
 // State returns the trained tensors by name, row-major: the weights "weights/W0" … (layer i to
@@ -32,4 +34,15 @@ func (m *DBM) State() ([]train.Tensor, error) {
 		add(fmt.Sprintf("particles/x%d", l), c.Particles, c.Sizes[l])
 	}
 	return st, nil
+}
+
+// AllFinite reports whether every weight, bias and particle is finite, reduced in the graph
+// (train.FiniteReporter).
+func (m *DBM) AllFinite() (bool, error) {
+	m.finiteOnce.Do(func() { m.finite = tfops.AllFinite(m.scope.SubScope("all_finite"), m.paramReads()) })
+	out, err := m.sess.Run(nil, []tf.Output{m.finite}, nil)
+	if err != nil {
+		return false, fmt.Errorf("dbm: %w", err)
+	}
+	return out[0].Value().(bool), nil
 }

@@ -36,6 +36,9 @@ type RBM struct {
 	readsOnce sync.Once
 	reads     []tf.Output // reads of W, vb, hb, dW, dvb, dhb, built once (see paramReads)
 
+	finiteOnce sync.Once
+	finite     tf.Output // whether all of reads are finite (see AllFinite)
+
 	epoch int   // last completed epoch
 	iter  int64 // minibatch updates done
 }

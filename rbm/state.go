@@ -1,6 +1,12 @@
 package rbm
 
-import "github.com/boltzmann-go/boltzmann/train"
+import (
+	"fmt"
+
+	"github.com/boltzmann-go/boltzmann/tfops"
+	"github.com/boltzmann-go/boltzmann/train"
+	tf "github.com/galeone/tensorflow/tensorflow/go"
+)
 
 // State returns the trained tensors by name, row-major: "weights/W" (NumVisible×NumHidden),
 // "weights/vb", "weights/hb", and the velocities "velocities/dW", "velocities/dvb",
@@ -22,4 +28,15 @@ func (m *RBM) State() ([]train.Tensor, error) {
 		st = append(st, train.Tensor{Name: "velocities/d" + name, Shape: shapes[i], Values: out[3+i]})
 	}
 	return st, nil
+}
+
+// AllFinite reports whether every weight, bias and velocity is finite, reduced in the graph
+// (train.FiniteReporter: the divergence check after each epoch reads one bool, not the tensors).
+func (m *RBM) AllFinite() (bool, error) {
+	m.finiteOnce.Do(func() { m.finite = tfops.AllFinite(m.scope.SubScope("all_finite"), m.paramReads()) })
+	out, err := m.sess.Run(nil, []tf.Output{m.finite}, nil)
+	if err != nil {
+		return false, fmt.Errorf("rbm: %w", err)
+	}
+	return out[0].Value().(bool), nil
 }

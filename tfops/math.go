@@ -99,3 +99,19 @@ func SelectV2(s *op.Scope, cond, a, b tf.Output) tf.Output {
 	}
 	return o.Output(0)
 }
+
+// AllFinite adds a scalar bool: whether every element of every xs is finite (no NaN or ±Inf).
+func AllFinite(s *op.Scope, xs []tf.Output) tf.Output {
+	var all tf.Output
+	for _, x := range xs {
+		xs := s.SubScope("tensor")
+		flat := op.Reshape(xs, x, op.Const(xs.SubScope("flat"), []int32{-1}))
+		ok := op.All(xs, op.IsFinite(xs, flat), op.Const(xs.SubScope("axis"), []int32{0}))
+		if all.Op == nil {
+			all = ok
+		} else {
+			all = op.LogicalAnd(xs, all, ok)
+		}
+	}
+	return all
+}

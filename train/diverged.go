@@ -7,6 +7,13 @@ import (
 	"slices"
 )
 
+// A FiniteReporter tells whether its trained tensors are all finite more cheaply than State can
+// (an in-graph reduction instead of copying every tensor out): Diverged asks it first and reads
+// State only to name what is not finite.
+type FiniteReporter interface {
+	AllFinite() (bool, error)
+}
+
 // ErrDiverged is wrapped by the error that stops a run whose statistics or trained tensors are
 // no longer finite.
 var ErrDiverged = errors.New("training diverged")
@@ -28,6 +35,17 @@ func Diverged[S Stats](epoch int, st S, m interface{ State() ([]Tensor, error) }
 	for _, k := range names {
 		if v := sc[k]; math.IsNaN(v) || math.IsInf(v, 0) {
 			return fmt.Errorf("%w at epoch %d: %s is %g (%s)", ErrDiverged, epoch, k, v, hint)
+		}
+	}
+	var inner any = m
+	if w, ok := m.(interface{ saved() Saved }); ok {
+		inner = w.saved()
+	}
+	if fr, ok := inner.(FiniteReporter); ok {
+		if finite, err := fr.AllFinite(); err != nil {
+			return fmt.Errorf("epoch %d: %w", epoch, err)
+		} else if finite {
+			return nil
 		}
 	}
 	state, err := m.State()

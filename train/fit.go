@@ -60,6 +60,8 @@ type withEpoch[S Stats] struct {
 	train func(ctx context.Context, onBatch func(done, total int)) (S, error)
 }
 
+func (w withEpoch[S]) saved() Saved { return w.Saved }
+
 func (w withEpoch[S]) TrainEpoch(ctx context.Context, onBatch func(done, total int)) (S, error) {
 	return w.train(ctx, onBatch)
 }

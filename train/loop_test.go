@@ -184,3 +184,23 @@ func TestRamps(t *testing.T) {
 		t.Errorf("Lin(3, 9, 1) = %v", l)
 	}
 }
+
+// cheap is a fake whose State must not be read while AllFinite says all is finite.
+type cheap struct{ *fake }
+
+func (c cheap) AllFinite() (bool, error) { return !math.IsNaN(c.w), nil }
+
+func (c cheap) State() ([]Tensor, error) {
+	if !math.IsNaN(c.w) {
+		return nil, errors.New("State read although AllFinite said all is finite")
+	}
+	return c.fake.State()
+}
+
+func TestDivergedAsksFiniteReporterFirst(t *testing.T) {
+	c := cheap{&fake{w: 1, nanAt: 3}}
+	_, err := Run[fakeStats](context.Background(), c, Options[fakeStats]{Epochs: 5})
+	if !errors.Is(err, ErrDiverged) || !strings.Contains(err.Error(), "weights/W") {
+		t.Errorf("Run = %v, want the divergence at epoch 3 named by State", err)
+	}
+}
