@@ -45,6 +45,7 @@ test: deps ## vet and run every test
 BENCH ?= .
 BENCHTIME ?= 2s
 bench: deps ## run the benchmarks, with the Python alternatives beside them (BENCH=regexp, BENCHTIME=2s)
+	@bash scripts/machine.sh
 	$(GO) test -run '^$$' -bench '$(BENCH)' -benchtime $(BENCHTIME) ./rbm ./dbm ./tfops
 	@$(TF_DIR)/venv/bin/python -c 'import sklearn' 2>/dev/null || \
 	  $(TF_DIR)/venv/bin/python -m pip install --quiet --disable-pip-version-check '$(SKLEARN)'
