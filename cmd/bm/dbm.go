@@ -477,9 +477,15 @@ func fitRBM(ctx context.Context, r *rbm.RBM, x, val *dataset.Matrix[float64], di
 	if val != nil {
 		v = val
 	}
-	_, err := r.Fit(ctx, x, v, &rbm.FitOptions{Dir: dir, OnBatch: bar.batch, OnEpoch: func(st rbm.EpochStats) error {
+	// TensorBoard logs beside the RBM's model folder (<rbm dir>/logs), as bm train writes them.
+	sums, err := summaries.NewRBM(filepath.Join(filepath.Dir(filepath.Clean(dir)), "logs"), summaries.RBMOptions{})
+	if err != nil {
+		return err
+	}
+	defer sums.Close()
+	_, err = r.Fit(ctx, x, v, &rbm.FitOptions{Dir: dir, OnBatch: bar.batch, OnEpoch: func(st rbm.EpochStats) error {
 		bar.epoch(what+" "+epochLine(st, c.Metrics), rbmDesc(st))
-		return nil
+		return sums.Epoch(r, st)
 	}})
 	bar.finish()
 	return err
