@@ -22,6 +22,7 @@ import (
 	"github.com/boltzmann-go/boltzmann/picture"
 	"github.com/boltzmann-go/boltzmann/rbm"
 	"github.com/boltzmann-go/boltzmann/summaries"
+	"github.com/boltzmann-go/boltzmann/tfevents"
 	"github.com/boltzmann-go/boltzmann/tfops"
 )
 
@@ -548,6 +549,22 @@ func dbmResults(ctx context.Context, f *dbmFlags, m *dbm.DBM, d *loaded) error {
 				results[set.key] = mean
 			}
 		}
+	}
+	// The same numbers as TensorBoard scalars beside the DBM's training logs, at its epoch.
+	if w, err := tfevents.NewWriter(filepath.Join(filepath.Dir(filepath.Clean(f.modelDir())), "logs", "results")); err == nil {
+		for _, k := range []string{"log_z", "test_lower_bound", "test_lower_bound_binarized"} {
+			if v, ok := results[k].(float64); ok {
+				if err := w.Scalar(k, int64(m.Epoch()), v); err != nil {
+					w.Close()
+					return err
+				}
+			}
+		}
+		if err := w.Close(); err != nil {
+			return err
+		}
+	} else {
+		return err
 	}
 	b, _ := json.MarshalIndent(results, "", "  ")
 	if err := atomicfile.WriteFile(resultsPath, b); err != nil {

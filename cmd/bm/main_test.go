@@ -184,7 +184,7 @@ func TestDBMEndToEnd(t *testing.T) {
 	if code := run(args); code != 0 {
 		t.Fatalf("bm dbm exited %d", code)
 	}
-	for _, f := range []string{"rbm1/model/model.json", "rbm2/model/model.json", "dbm/model/model.json", "dbm/logs/train", "rbm1/logs/train", "rbm2/logs/train", "results.json", "filters.png", "samples.png"} {
+	for _, f := range []string{"rbm1/model/model.json", "rbm2/model/model.json", "dbm/model/model.json", "dbm/logs/train", "rbm1/logs/train", "rbm2/logs/train", "dbm/logs/results", "results.json", "filters.png", "samples.png"} {
 		if _, err := os.Stat(filepath.Join(out, f)); err != nil {
 			t.Errorf("missing %s: %v", f, err)
 		}
