@@ -62,6 +62,12 @@ func (m *DBM) paramReads() []tf.Output {
 		for _, p := range m.vars.particles {
 			m.reads = append(m.reads, p.Read(s))
 		}
+		for _, v := range m.vars.dW {
+			m.reads = append(m.reads, v.Read(s))
+		}
+		for _, v := range m.vars.db {
+			m.reads = append(m.reads, v.Read(s))
+		}
 	})
 	return m.reads
 }

@@ -9,8 +9,9 @@ import (
 )
 
 // State returns the trained tensors by name, row-major: the weights "weights/W0" … (layer i to
-// i+1, Sizes[i]×Sizes[i+1]), the biases "weights/b0" … (one per layer, visible first) and the
-// persistent particles "particles/x0" … (Particles×Sizes[l]). Training checks them for
+// i+1, Sizes[i]×Sizes[i+1]), the biases "weights/b0" … (one per layer, visible first), the
+// persistent particles "particles/x0" … (Particles×Sizes[l]) and the velocities
+// "velocities/dW0" …, "velocities/db0" …. Training checks them for
 // divergence after every epoch and summaries draw them.
 func (m *DBM) State() ([]train.Tensor, error) {
 	out, err := m.run(nil, m.paramReads(), nil)
@@ -32,6 +33,12 @@ func (m *DBM) State() ([]train.Tensor, error) {
 	}
 	for l := range m.vars.particles {
 		add(fmt.Sprintf("particles/x%d", l), c.Particles, c.Sizes[l])
+	}
+	for i := range m.vars.dW {
+		add(fmt.Sprintf("velocities/dW%d", i), c.Sizes[i], c.Sizes[i+1])
+	}
+	for l := range m.vars.db {
+		add(fmt.Sprintf("velocities/db%d", l), c.Sizes[l])
 	}
 	return st, nil
 }

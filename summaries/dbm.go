@@ -10,8 +10,8 @@ import (
 )
 
 // DBM writes TensorBoard event files for DBM training: the metrics as scalars (training to
-// <dir>/train, validation to <dir>/val), histograms of every weight matrix, bias and layer of
-// the persistent particles, the largest weight-column norm of each layer, and, with an image
+// <dir>/train, validation to <dir>/val), histograms of every weight matrix, bias, velocity and
+// layer of the persistent particles, the largest weight-column norm of each layer, and, with an image
 // shape, the first layer's filters and the visible particles as images. The step is the number
 // of minibatch updates.
 type DBM struct {

@@ -32,7 +32,7 @@ func TestDBM(t *testing.T) {
 		t.Fatal(err)
 	}
 	got := steps(t, dir, "train")
-	for _, tag := range []string{"msre", "mf_sweeps", "weights/W0", "weights/W1", "weights/b2", "particles/x1", "max_column_norm/W1", "filters", "particles"} {
+	for _, tag := range []string{"msre", "mf_sweeps", "weights/W0", "weights/W1", "weights/b2", "particles/x1", "velocities/dW1", "velocities/db0", "max_column_norm/W1", "filters", "particles"} {
 		if s := got[tag]; !slices.Equal(s, []int64{2, 4}) {
 			t.Errorf("%s: steps %v, want [2 4]", tag, s)
 		}
