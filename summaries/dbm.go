@@ -1,6 +1,7 @@
 package summaries
 
 import (
+	"fmt"
 	"math"
 	"strings"
 
@@ -62,6 +63,22 @@ func (s *DBM) Epoch(m *dbm.DBM, st dbm.EpochStats) error {
 		if err := s.runs.Train.Image("filters", step, img); err != nil {
 			return err
 		}
+		// Deeper layers' filters, as the original draws them: the columns of W₀·W₁·…·W_i.
+		prod, rows := state[0].Values, c.Sizes[0]
+		for i := 1; i+1 < len(c.Sizes); i++ {
+			k := min(64, c.Sizes[i+1])
+			prod = firstColumnsOfProduct(prod, state[i].Values, rows, c.Sizes[i], c.Sizes[i+1], k)
+			img, err := tiles(rbm.Filters(prod, rows, k, k), k, sh, true)
+			if err != nil {
+				return err
+			}
+			if err := s.runs.Train.Image(fmt.Sprintf("filters_layer%d", i+1), step, img); err != nil {
+				return err
+			}
+			if i+2 < len(c.Sizes) {
+				break // the next product needs all columns: the first two layers suffice to look at
+			}
+		}
 		parts := state[2*len(c.Sizes)-1].Values // particles/x0 follows the weights and biases
 		k := min(64, c.Particles)
 		if img, err = tiles(parts[:k*c.Sizes[0]], k, sh, false); err != nil {
@@ -85,4 +102,22 @@ func maxColumnNorm(w []float64, rows, cols int) float64 {
 		best = max(best, s)
 	}
 	return math.Sqrt(best)
+}
+
+// firstColumnsOfProduct returns the first k columns of a·b (a rows×n, b n×m, row-major) as a
+// rows×k row-major matrix.
+func firstColumnsOfProduct(a, b []float64, rows, n, m, k int) []float64 {
+	out := make([]float64, rows*k)
+	for r := 0; r < rows; r++ {
+		for j := 0; j < n; j++ {
+			v := a[r*n+j]
+			if v == 0 {
+				continue
+			}
+			for c := 0; c < k; c++ {
+				out[r*k+c] += v * b[j*m+c]
+			}
+		}
+	}
+	return out
 }

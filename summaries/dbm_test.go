@@ -32,7 +32,7 @@ func TestDBM(t *testing.T) {
 		t.Fatal(err)
 	}
 	got := steps(t, dir, "train")
-	for _, tag := range []string{"msre", "mf_sweeps", "weights/W0", "weights/W1", "weights/b2", "particles/x1", "velocities/dW1", "velocities/db0", "max_column_norm/W1", "filters", "particles"} {
+	for _, tag := range []string{"msre", "mf_sweeps", "weights/W0", "weights/W1", "weights/b2", "particles/x1", "velocities/dW1", "velocities/db0", "max_column_norm/W1", "filters", "filters_layer2", "particles"} {
 		if s := got[tag]; !slices.Equal(s, []int64{2, 4}) {
 			t.Errorf("%s: steps %v, want [2 4]", tag, s)
 		}
@@ -43,5 +43,17 @@ func TestMaxColumnNorm(t *testing.T) {
 	// Columns (3, 4) and (0, 1): norms 5 and 1.
 	if got := maxColumnNorm([]float64{3, 0, 4, 1}, 2, 2); got != 5 {
 		t.Errorf("maxColumnNorm = %g, want 5", got)
+	}
+}
+
+func TestFirstColumnsOfProduct(t *testing.T) {
+	// a = [[1 2] [3 4]], b = [[1 0 2] [0 1 3]]: a·b = [[1 2 8] [3 4 18]]; first 2 columns.
+	got := firstColumnsOfProduct([]float64{1, 2, 3, 4}, []float64{1, 0, 2, 0, 1, 3}, 2, 2, 3, 2)
+	if !slices.Equal(got, []float64{1, 2, 3, 4}) {
+		t.Errorf("got %v, want [1 2 3 4]", got)
+	}
+	got = firstColumnsOfProduct([]float64{1, 2, 3, 4}, []float64{1, 0, 2, 0, 1, 3}, 2, 2, 3, 3)
+	if !slices.Equal(got, []float64{1, 2, 8, 3, 4, 18}) {
+		t.Errorf("got %v, want [1 2 8 3 4 18]", got)
 	}
 }
