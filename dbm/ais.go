@@ -8,12 +8,13 @@ import (
 	tf "github.com/galeone/tensorflow/tensorflow/go"
 	"github.com/galeone/tensorflow/tensorflow/go/op"
 
+	"github.com/boltzmann-go/boltzmann/anneal"
 	"github.com/boltzmann-go/boltzmann/rbm"
 	"github.com/boltzmann-go/boltzmann/tfops"
 )
 
 // aisChunk is the number of intermediate distributions per Session.Run.
-const aisChunk = 50
+const aisChunk = anneal.Chunk
 
 // aisOps are the ops of annealed importance sampling.
 type aisOps struct {
@@ -147,53 +148,23 @@ func (m *DBM) aisGraph(sweeps int) *aisOps {
 	return a
 }
 
-// AISOptions configure LogZ.
-type AISOptions struct {
-	// Betas is the number of intermediate distributions, evenly spaced in β ∈ [0, 1]. Zero
-	// means 10,000 (the original's docstring recommends at least that; its README reports
-	// 20,000 and 200,000).
-	Betas int
-	// Runs is the number of independent AIS runs. Zero means 100.
-	Runs int
-	// Base is the base distribution the runs start from (no interactions): BaseBiases (the
-	// default, the DBM's own biases), BaseUniform (all biases zero, the original's) or
-	// BaseRate (the visible biases fitted to the data's marginals, BaseRates; hidden biases
-	// zero; Salakhutdinov & Murray 2008).
-	Base string
-	// BaseRates holds the data's mean of each visible unit, for BaseRate.
-	BaseRates []float64
-	// Schedule spaces the intermediate distributions: ScheduleUniform (the default, evenly in
-	// β) or ScheduleSegments (Salakhutdinov's: 500, 4000 and 10000 steps per unit of β on
-	// [0, 0.5], [0.5, 0.9], [0.9, 1], scaled to Betas in all — denser where the model changes most).
-	Schedule string
-	// SweepsPerBeta is the number of transitions at each intermediate distribution. Zero means 1.
-	SweepsPerBeta int
-	// OnProgress, if set, is called after each Session.Run with the steps done and the total.
-	OnProgress func(done, total int)
-}
+// AISOptions configure AISLogZ (see anneal.Options).
+type AISOptions = anneal.Options
 
-// The AIS base distributions and schedules.
+// ReverseOptions configure ReverseAISLogZ (see anneal.ReverseOptions).
+type ReverseOptions = anneal.ReverseOptions
+
+// A LogZEstimate is the result of AISLogZ and ReverseAISLogZ (see anneal.Estimate).
+type LogZEstimate = anneal.Estimate
+
+// The AIS base distributions and schedules (see anneal).
 const (
-	BaseBiases       = "biases"
-	BaseUniform      = "uniform"
-	BaseRate         = "base-rate"
-	ScheduleUniform  = "uniform"
-	ScheduleSegments = "segments"
+	BaseBiases       = anneal.BaseBiases
+	BaseUniform      = anneal.BaseUniform
+	BaseRate         = anneal.BaseRate
+	ScheduleUniform  = anneal.ScheduleUniform
+	ScheduleSegments = anneal.ScheduleSegments
 )
-
-// A LogZEstimate is the result of LogZ.
-type LogZEstimate struct {
-	// LogZ is log Ẑ = log Z₀ + log mean exp(log w_r).
-	LogZ float64
-	// Low and High are log(Ẑ − σ) and log(Ẑ + σ), σ the standard deviation of the runs'
-	// estimates of Z (the original's interval; Low is NaN when σ ≥ Ẑ).
-	Low, High float64
-	// SEMLow and SEMHigh are log(Ẑ − s) and log(Ẑ + s), s = σ/√runs the standard error of the
-	// mean Ẑ (NaN when s ≥ Ẑ).
-	SEMLow, SEMHigh float64
-	// Runs holds each run's log Z estimate, log Z₀ + log w_r.
-	Runs []float64
-}
 
 // AISLogZ estimates log Z by annealed importance sampling (Neal 2001; Salakhutdinov & Murray
 // 2008) from the biases-only base model, for DBMs of any depth and unit types. Each run's
@@ -201,130 +172,106 @@ type LogZEstimate struct {
 // transition that leaves p_{k−1} invariant (the standard order; the original evaluates each
 // ratio after the transition at β_k).
 func (m *DBM) AISLogZ(ctx context.Context, o AISOptions) (*LogZEstimate, error) {
-	if o.Betas == 0 {
-		o.Betas = 10000
-	}
-	if o.Runs == 0 {
-		o.Runs = 100
-	}
-	if o.SweepsPerBeta == 0 {
-		o.SweepsPerBeta = 1
-	}
-	if o.Betas < 1 || o.Runs < 2 || o.SweepsPerBeta < 1 || o.SweepsPerBeta > 1000 {
-		return nil, fmt.Errorf("dbm: AIS: %d intermediate distributions, %d runs, %d sweeps per β: want ≥ 1, ≥ 2 and 1…1000", o.Betas, o.Runs, o.SweepsPerBeta)
-	}
-	schedule, a, feeds, err := m.aisSetup(o)
+	c, err := m.chains(o, nil)
 	if err != nil {
 		return nil, err
 	}
-	runs, err := tf.NewTensor(int32(o.Runs))
+	est, err := anneal.Forward(ctx, c, o)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("dbm: AIS: %w", err)
 	}
-	if _, err := m.run(feeds(map[tf.Output]*tf.Tensor{a.runs: runs}), nil, []*tf.Operation{a.init}); err != nil {
-		return nil, fmt.Errorf("dbm: AIS init: %w", err)
-	}
-	for k := 0; k < o.Betas; k += aisChunk {
-		if err := ctx.Err(); err != nil {
-			return nil, err
-		}
-		betas := make([]float64, aisChunk+1)
-		for j := range betas {
-			betas[j] = schedule[min(k+j, o.Betas)]
-		}
-		bt, err := tfops.TensorAs(betas, m.cfg.DType)
-		if err != nil {
-			return nil, err
-		}
-		k0, err := tf.NewTensor(int64(k))
-		if err != nil {
-			return nil, err
-		}
-		if _, err := m.run(feeds(map[tf.Output]*tf.Tensor{a.betas: bt, a.k0: k0}), nil, []*tf.Operation{a.chunk}); err != nil {
-			return nil, fmt.Errorf("dbm: AIS: %w", err)
-		}
-		if o.OnProgress != nil {
-			o.OnProgress(min(k+aisChunk, o.Betas), o.Betas)
-		}
-	}
-	out, err := m.run(feeds(map[tf.Output]*tf.Tensor{}), []tf.Output{a.logwRead, a.logZ0}, nil)
-	if err != nil {
-		return nil, err
-	}
-	est := &LogZEstimate{Runs: make([]float64, len(out[0]))}
-	for i, w := range out[0] {
-		est.Runs[i] = out[1][0] + w
-	}
-	var lo, hi, semLo, semHi float64
-	est.LogZ, lo, hi, semLo, semHi = logIntervals(est.Runs)
-	est.Low, est.High, est.SEMLow, est.SEMHigh = lo, hi, semLo, semHi
 	return est, nil
 }
 
-// logIntervals returns, for estimates exp(r_i), log of their mean m and the logs of m − σ, m + σ,
-// m − s and m + s, σ their standard deviation and s = σ/√n the standard error of the mean (NaN
-// where the difference is not positive).
-func logIntervals(r []float64) (logMean, lo, hi, semLo, semHi float64) {
-	logMean = logMeanExp(r)
-	// σ of exp(r), in log space: ½·log(mean exp(2r) − exp(2·logMean)).
-	twice := make([]float64, len(r))
-	for i, v := range r {
-		twice[i] = 2 * v
-	}
-	m2 := logMeanExp(twice)
-	logStd := 0.5 * (m2 + math.Log1p(-math.Exp(math.Min(0, 2*logMean-m2))))
-	logSEM := logStd - 0.5*math.Log(float64(len(r)))
-	hi = logMean + math.Log1p(math.Exp(logStd-logMean))
-	lo = logMean + math.Log1p(-math.Exp(logStd-logMean))
-	semHi = logMean + math.Log1p(math.Exp(logSEM-logMean))
-	semLo = logMean + math.Log1p(-math.Exp(logSEM-logMean))
-	return
-}
-
-// aisSetup returns the schedule, the graph and a feeder of the base biases for AIS with o.
-func (m *DBM) aisSetup(o AISOptions) ([]float64, *aisOps, func(map[tf.Output]*tf.Tensor) map[tf.Output]*tf.Tensor, error) {
-	schedule, err := aisSchedule(o.Schedule, o.Betas)
-	if err != nil {
-		return nil, nil, nil, err
-	}
+// chains returns the annealing chains of the DBM for o, starting at the rows of start for
+// reverse annealing.
+func (m *DBM) chains(o AISOptions, start rbm.Data) (*chains, error) {
 	base, err := m.aisBase(o)
 	if err != nil {
-		return nil, nil, nil, err
+		return nil, err
 	}
-	a := m.aisGraph(o.SweepsPerBeta)
-	feeds := func(extra map[tf.Output]*tf.Tensor) map[tf.Output]*tf.Tensor {
-		for l, b := range base {
-			extra[a.base[l]] = b
-		}
-		return extra
+	sweeps := o.SweepsPerBeta
+	if sweeps == 0 {
+		sweeps = 1
 	}
-	return schedule, a, feeds, nil
+	if sweeps < 1 || sweeps > 1000 {
+		return nil, fmt.Errorf("dbm: AIS: %d sweeps per β, want 1…1000", sweeps)
+	}
+	return &chains{m: m, a: m.aisGraph(sweeps), base: base, start: start}, nil
 }
 
-// aisSchedule returns the n+1 inverse temperatures 0 = β₀ < … < β_n = 1 of a schedule.
-func aisSchedule(kind string, n int) ([]float64, error) {
-	out := make([]float64, n+1)
-	switch kind {
-	case "", ScheduleUniform:
-		for k := range out {
-			out[k] = float64(k) / float64(n)
-		}
-	case ScheduleSegments:
-		// Salakhutdinov's segments: steps of 1/1000 on [0, 0.5], 1/10000 on [0.5, 0.9] and
-		// 1/100000 on [0.9, 1], i.e. 500 : 4000 : 10000 of the steps, with n steps in all.
-		ends := []float64{0, 0.5, 0.9, 1}
-		bounds := []int{0, int(math.Round(float64(n) * 500 / 14500)), int(math.Round(float64(n) * 4500 / 14500)), n}
-		for seg := 0; seg < 3; seg++ {
-			lo, hi := bounds[seg], bounds[seg+1]
-			for k := lo; k <= hi && hi > lo; k++ {
-				out[k] = ends[seg] + float64(k-lo)/float64(hi-lo)*(ends[seg+1]-ends[seg])
-			}
-		}
-	default:
-		return nil, fmt.Errorf("dbm: AIS: schedule %q, want %s or %s", kind, ScheduleUniform, ScheduleSegments)
+// chains are the DBM's annealing chains (anneal.Chains): the state is the odd layers.
+type chains struct {
+	m     *DBM
+	a     *aisOps
+	base  []*tf.Tensor
+	start rbm.Data
+}
+
+func (c *chains) feeds(extra map[tf.Output]*tf.Tensor) map[tf.Output]*tf.Tensor {
+	for l, b := range c.base {
+		extra[c.a.base[l]] = b
 	}
-	out[0], out[n] = 0, 1 // the base and the model, whatever the rounding of tiny n
-	return out, nil
+	return extra
+}
+
+func (c *chains) Reset(runs int) error {
+	t, err := tf.NewTensor(int32(runs))
+	if err != nil {
+		return err
+	}
+	if _, err := c.m.run(c.feeds(map[tf.Output]*tf.Tensor{c.a.runs: t}), nil, []*tf.Operation{c.a.init}); err != nil {
+		return fmt.Errorf("dbm: AIS init: %w", err)
+	}
+	return nil
+}
+
+// StartAt starts the odd layers at the start rows' mean-field posterior (the first transition
+// samples states from it).
+func (c *chains) StartAt(runs int) error {
+	m := c.m
+	t, err := rowsTensor(c.start, 0, runs, m.cfg.DType)
+	if err != nil {
+		return err
+	}
+	e := m.evalGraph()
+	var oddOuts []tf.Output
+	for l := 1; l < len(m.cfg.Sizes); l += 2 {
+		oddOuts = append(oddOuts, e.mu[l])
+	}
+	mus, err := m.sess.Run(map[tf.Output]*tf.Tensor{e.x: t}, oddOuts, nil)
+	if err != nil {
+		return fmt.Errorf("dbm: reverse AIS: mean field: %w", err)
+	}
+	feeds := map[tf.Output]*tf.Tensor{}
+	for i, l := 0, 1; l < len(m.cfg.Sizes); i, l = i+1, l+2 {
+		feeds[c.a.start[l]] = mus[i]
+	}
+	if _, err := m.run(c.feeds(feeds), nil, []*tf.Operation{c.a.initFrom}); err != nil {
+		return fmt.Errorf("dbm: reverse AIS init: %w", err)
+	}
+	return nil
+}
+
+func (c *chains) Step(betas []float64, k0 int64) error {
+	bt, err := tfops.TensorAs(betas, c.m.cfg.DType)
+	if err != nil {
+		return err
+	}
+	kt, err := tf.NewTensor(k0)
+	if err != nil {
+		return err
+	}
+	_, err = c.m.run(c.feeds(map[tf.Output]*tf.Tensor{c.a.betas: bt, c.a.k0: kt}), nil, []*tf.Operation{c.a.chunk})
+	return err
+}
+
+func (c *chains) LogWeights() ([]float64, float64, error) {
+	out, err := c.m.run(c.feeds(map[tf.Output]*tf.Tensor{}), []tf.Output{c.a.logwRead, c.a.logZ0}, nil)
+	if err != nil {
+		return nil, 0, err
+	}
+	return out[0], out[1][0], nil
 }
 
 // aisBase returns the base model's biases for each layer, as tensors of the model's dtype.
@@ -433,14 +380,6 @@ func (m *DBM) ExactLogZ() (float64, error) {
 	return logMeanExp(neg) + math.Log(float64(len(neg))), nil
 }
 
-// ReverseOptions configure ReverseAISLogZ.
-type ReverseOptions struct {
-	AISOptions
-	// BurnIn is the number of Gibbs transitions of the model (β = 1) that the chains make from
-	// the data before annealing down. Zero means 1000.
-	BurnIn int
-}
-
 // ReverseAISLogZ estimates log Z by reverse annealed importance sampling (the reverse direction
 // of bidirectional Monte Carlo, Grosse, Ghahramani & Adams 2015; RAISE, Burda, Grosse &
 // Salakhutdinov 2015): one chain per row of start (or its first Runs rows) begins at the data's
@@ -460,93 +399,16 @@ func (m *DBM) ReverseAISLogZ(ctx context.Context, start rbm.Data, o ReverseOptio
 	if o.Runs == 0 {
 		o.Runs = n
 	}
-	if o.BurnIn == 0 {
-		o.BurnIn = 1000
+	if o.Runs > n {
+		return nil, fmt.Errorf("dbm: reverse AIS: %d runs but %d start rows", o.Runs, n)
 	}
-	if o.Betas == 0 {
-		o.Betas = 10000
-	}
-	if o.SweepsPerBeta == 0 {
-		o.SweepsPerBeta = 1
-	}
-	if o.Betas < 1 || o.Runs < 2 || o.Runs > n || o.BurnIn < 0 || o.SweepsPerBeta < 1 || o.SweepsPerBeta > 1000 {
-		return nil, fmt.Errorf("dbm: reverse AIS: %d intermediate distributions, %d runs (of %d rows), %d burn-in, %d sweeps per β: want ≥ 1, 2…rows, ≥ 0, 1…1000",
-			o.Betas, o.Runs, n, o.BurnIn, o.SweepsPerBeta)
-	}
-	schedule, a, feeds, err := m.aisSetup(o.AISOptions)
+	c, err := m.chains(o.Options, start)
 	if err != nil {
 		return nil, err
 	}
-	// Start the odd layers at the data's mean-field posterior (the first transition samples
-	// states from it).
-	t, err := rowsTensor(start, 0, o.Runs, m.cfg.DType)
+	est, err := anneal.Reverse(ctx, c, o)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("dbm: reverse AIS: %w", err)
 	}
-	e := m.evalGraph()
-	var oddOuts []tf.Output
-	for l := 1; l < len(m.cfg.Sizes); l += 2 {
-		oddOuts = append(oddOuts, e.mu[l])
-	}
-	mus, err := m.sess.Run(map[tf.Output]*tf.Tensor{e.x: t}, oddOuts, nil)
-	if err != nil {
-		return nil, fmt.Errorf("dbm: reverse AIS: mean field: %w", err)
-	}
-	startFeeds := map[tf.Output]*tf.Tensor{}
-	for i, l := 0, 1; l < len(m.cfg.Sizes); i, l = i+1, l+2 {
-		startFeeds[a.start[l]] = mus[i]
-	}
-	if _, err := m.run(feeds(startFeeds), nil, []*tf.Operation{a.initFrom}); err != nil {
-		return nil, fmt.Errorf("dbm: reverse AIS init: %w", err)
-	}
-	// Counters past forward AIS's, so the two directions draw different numbers.
-	const offset = int64(1) << 50
-	steps := o.BurnIn + o.Betas
-	for k := 0; k < steps; k += aisChunk {
-		if err := ctx.Err(); err != nil {
-			return nil, err
-		}
-		betas := make([]float64, aisChunk+1)
-		for j := range betas {
-			// Burn-in at β = 1 (each increment log p*_1 − log p*_1 is 0), then down the schedule.
-			step := k + j - o.BurnIn
-			switch {
-			case step <= 0:
-				betas[j] = 1
-			case step >= o.Betas:
-				betas[j] = 0
-			default:
-				betas[j] = schedule[o.Betas-step]
-			}
-		}
-		bt, err := tfops.TensorAs(betas, m.cfg.DType)
-		if err != nil {
-			return nil, err
-		}
-		k0, err := tf.NewTensor(offset + int64(k))
-		if err != nil {
-			return nil, err
-		}
-		if _, err := m.run(feeds(map[tf.Output]*tf.Tensor{a.betas: bt, a.k0: k0}), nil, []*tf.Operation{a.chunk}); err != nil {
-			return nil, fmt.Errorf("dbm: reverse AIS: %w", err)
-		}
-		if o.OnProgress != nil {
-			o.OnProgress(min(k+aisChunk, steps), steps)
-		}
-	}
-	out, err := m.run(feeds(map[tf.Output]*tf.Tensor{}), []tf.Output{a.logwRead, a.logZ0}, nil)
-	if err != nil {
-		return nil, err
-	}
-	// r_i = log w_i − log Z₀ estimates −log Z; the estimate is −log mean exp(r).
-	r := make([]float64, len(out[0]))
-	est := &LogZEstimate{Runs: make([]float64, len(out[0]))}
-	for i, w := range out[0] {
-		r[i] = w - out[1][0]
-		est.Runs[i] = -r[i]
-	}
-	// The estimate of 1/Z and its intervals, mapped to log Z (reversed).
-	inv, lo, hi, semLo, semHi := logIntervals(r)
-	est.LogZ, est.Low, est.High, est.SEMLow, est.SEMHigh = -inv, -hi, -lo, -semHi, -semLo
 	return est, nil
 }

@@ -6,6 +6,7 @@ import (
 	"math"
 	"testing"
 
+	"github.com/boltzmann-go/boltzmann/anneal"
 	"github.com/boltzmann-go/boltzmann/dataset"
 	tf "github.com/galeone/tensorflow/tensorflow/go"
 )
@@ -98,7 +99,7 @@ func TestAISZeroWeights(t *testing.T) {
 
 func TestAISSchedulesAndBadOptions(t *testing.T) {
 	for _, n := range []int{1, 7, 1000, 20000} {
-		b, err := aisSchedule(ScheduleSegments, n)
+		b, err := anneal.Schedule(ScheduleSegments, n)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -111,7 +112,7 @@ func TestAISSchedulesAndBadOptions(t *testing.T) {
 			}
 		}
 	}
-	b, _ := aisSchedule(ScheduleSegments, 14500)
+	b, _ := anneal.Schedule(ScheduleSegments, 14500)
 	if b[500] != 0.5 || b[4500] != 0.9 {
 		t.Errorf("segments(14500): β[500] = %g, β[4500] = %g; want 0.5 and 0.9", b[500], b[4500])
 	}
@@ -145,7 +146,7 @@ func testReverseAISBracket(t *testing.T, betas int) {
 		for i := range x.Data {
 			x.Data[i] = float64((i*7 + i/3) % 2)
 		}
-		rev, err := m.ReverseAISLogZ(context.Background(), x, ReverseOptions{AISOptions: AISOptions{Betas: betas}, BurnIn: 200})
+		rev, err := m.ReverseAISLogZ(context.Background(), x, ReverseOptions{Options: AISOptions{Betas: betas}, BurnIn: 200})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -190,7 +191,7 @@ func TestAISConvergesWithBetas(t *testing.T) {
 				for i := range x.Data {
 					x.Data[i] = float64((i*5 + i/4) % 2)
 				}
-				est, err = m.ReverseAISLogZ(context.Background(), x, ReverseOptions{AISOptions: AISOptions{Betas: betas}, BurnIn: 1000})
+				est, err = m.ReverseAISLogZ(context.Background(), x, ReverseOptions{Options: AISOptions{Betas: betas}, BurnIn: 1000})
 			} else {
 				est, err = m.AISLogZ(context.Background(), AISOptions{Betas: betas, Runs: 300})
 			}

@@ -39,6 +39,8 @@ type RBM struct {
 	finiteOnce sync.Once
 	finite     tf.Output // whether all of reads are finite (see AllFinite)
 
+	ais map[int]*aisOps // annealing graphs by transitions per β, built on first use
+
 	epoch int   // last completed epoch
 	iter  int64 // minibatch updates done
 }
@@ -91,7 +93,7 @@ func open(c Config) (*RBM, error) {
 		return nil, err
 	}
 	c = c.withDefaults()
-	m := &RBM{cfg: c, layers: newLayers(c), train: map[trainKey]*tf.Operation{}}
+	m := &RBM{cfg: c, layers: newLayers(c), train: map[trainKey]*tf.Operation{}, ais: map[int]*aisOps{}}
 	if err := m.build(); err != nil {
 		return nil, err
 	}

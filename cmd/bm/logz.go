@@ -173,7 +173,7 @@ func runLogZ(f *logzFlags) error {
 			bar := newProgress(f.quiet, 0, 1, f.burnIn+f.betas)
 			o.OnProgress = func(done, total int) { bar.batch(1, done, total) }
 			o.Runs = runs
-			z, err := m.ReverseAISLogZ(ctx, test, dbm.ReverseOptions{AISOptions: o, BurnIn: f.burnIn})
+			z, err := m.ReverseAISLogZ(ctx, test, dbm.ReverseOptions{Options: o, BurnIn: f.burnIn})
 			bar.finish()
 			if err != nil {
 				return err
