@@ -184,8 +184,8 @@ func (m *DBM) AISLogZ(ctx context.Context, o AISOptions) (*LogZEstimate, error) 
 }
 
 // chains returns the annealing chains of the DBM for o, starting at the rows of start for
-// reverse annealing.
-func (m *DBM) chains(o AISOptions, start rbm.Data) (*chains, error) {
+// reverse annealing: the state is the odd layers.
+func (m *DBM) chains(o AISOptions, start rbm.Data) (*anneal.Graph, error) {
 	base, err := m.aisBase(o)
 	if err != nil {
 		return nil, err
@@ -197,40 +197,16 @@ func (m *DBM) chains(o AISOptions, start rbm.Data) (*chains, error) {
 	if sweeps < 1 || sweeps > 1000 {
 		return nil, fmt.Errorf("dbm: AIS: %d sweeps per β, want 1…1000", sweeps)
 	}
-	return &chains{m: m, a: m.aisGraph(sweeps), base: base, start: start}, nil
+	a := m.aisGraph(sweeps)
+	return &anneal.Graph{Run: m.run, DType: m.cfg.DType, Runs: a.runs, Betas: a.betas, K0: a.k0, Base: a.base, BaseValues: base,
+		Init: a.init, Chunk: a.chunk, LogW: a.logwRead, LogZ0: a.logZ0,
+		Start: func(g *anneal.Graph, runs int) error { return m.startAt(g, a, start, runs) }}, nil
 }
 
-// chains are the DBM's annealing chains (anneal.Chains): the state is the odd layers.
-type chains struct {
-	m     *DBM
-	a     *aisOps
-	base  []*tf.Tensor
-	start rbm.Data
-}
-
-func (c *chains) feeds(extra map[tf.Output]*tf.Tensor) map[tf.Output]*tf.Tensor {
-	for l, b := range c.base {
-		extra[c.a.base[l]] = b
-	}
-	return extra
-}
-
-func (c *chains) Reset(runs int) error {
-	t, err := tf.NewTensor(int32(runs))
-	if err != nil {
-		return err
-	}
-	if _, err := c.m.run(c.feeds(map[tf.Output]*tf.Tensor{c.a.runs: t}), nil, []*tf.Operation{c.a.init}); err != nil {
-		return fmt.Errorf("dbm: AIS init: %w", err)
-	}
-	return nil
-}
-
-// StartAt starts the odd layers at the start rows' mean-field posterior (the first transition
+// startAt starts the odd layers at the start rows' mean-field posterior (the first transition
 // samples states from it).
-func (c *chains) StartAt(runs int) error {
-	m := c.m
-	t, err := rowsTensor(c.start, 0, runs, m.cfg.DType)
+func (m *DBM) startAt(g *anneal.Graph, a *aisOps, start rbm.Data, runs int) error {
+	t, err := rowsTensor(start, 0, runs, m.cfg.DType)
 	if err != nil {
 		return err
 	}
@@ -245,33 +221,12 @@ func (c *chains) StartAt(runs int) error {
 	}
 	feeds := map[tf.Output]*tf.Tensor{}
 	for i, l := 0, 1; l < len(m.cfg.Sizes); i, l = i+1, l+2 {
-		feeds[c.a.start[l]] = mus[i]
+		feeds[a.start[l]] = mus[i]
 	}
-	if _, err := m.run(c.feeds(feeds), nil, []*tf.Operation{c.a.initFrom}); err != nil {
+	if _, err := m.run(g.Feeds(feeds), nil, []*tf.Operation{a.initFrom}); err != nil {
 		return fmt.Errorf("dbm: reverse AIS init: %w", err)
 	}
 	return nil
-}
-
-func (c *chains) Step(betas []float64, k0 int64) error {
-	bt, err := tfops.TensorAs(betas, c.m.cfg.DType)
-	if err != nil {
-		return err
-	}
-	kt, err := tf.NewTensor(k0)
-	if err != nil {
-		return err
-	}
-	_, err = c.m.run(c.feeds(map[tf.Output]*tf.Tensor{c.a.betas: bt, c.a.k0: kt}), nil, []*tf.Operation{c.a.chunk})
-	return err
-}
-
-func (c *chains) LogWeights() ([]float64, float64, error) {
-	out, err := c.m.run(c.feeds(map[tf.Output]*tf.Tensor{}), []tf.Output{c.a.logwRead, c.a.logZ0}, nil)
-	if err != nil {
-		return nil, 0, err
-	}
-	return out[0], out[1][0], nil
 }
 
 // aisBase returns the base model's biases for each layer, as tensors of the model's dtype.
@@ -298,10 +253,7 @@ func (m *DBM) aisBase(o AISOptions) ([]*tf.Tensor, error) {
 		}
 		switch c.Units[0].Domain() {
 		case rbm.Binary:
-			for i, r := range o.BaseRates {
-				r = math.Min(math.Max(r, 1e-6), 1-1e-6) // a pixel that is always 0 or 1
-				biases[0][i] = math.Log(r / (1 - r))
-			}
+			biases[0] = anneal.LogitRates(o.BaseRates)
 		case rbm.Real:
 			copy(biases[0], o.BaseRates) // a Gaussian's bias is its mean
 		default:

@@ -3,7 +3,6 @@ package rbm
 import (
 	"context"
 	"fmt"
-	"math"
 
 	tf "github.com/galeone/tensorflow/tensorflow/go"
 	"github.com/galeone/tensorflow/tensorflow/go/op"
@@ -150,15 +149,9 @@ func (m *RBM) aisGraph(sweeps int) *aisOps {
 	return a
 }
 
-// chains are the RBM's annealing chains (anneal.Chains).
-type chains struct {
-	m     *RBM
-	a     *aisOps
-	base  [2]*tf.Tensor
-	start Data
-}
-
-func (m *RBM) chains(o anneal.Options, start Data) (*chains, error) {
+// chains returns the RBM's annealing chains for o (the state is the hidden layer), starting
+// at the hidden means of the rows of start for reverse annealing.
+func (m *RBM) chains(o anneal.Options, start Data) (*anneal.Graph, error) {
 	sweeps := o.SweepsPerBeta
 	if sweeps == 0 {
 		sweeps = 1
@@ -182,73 +175,36 @@ func (m *RBM) chains(o anneal.Options, start Data) (*chains, error) {
 		}
 		switch c.Visible.Domain() {
 		case Binary:
-			for i, r := range o.BaseRates {
-				r = math.Min(math.Max(r, 1e-6), 1-1e-6)
-				vb[i] = math.Log(r / (1 - r))
-			}
+			vb = anneal.LogitRates(o.BaseRates)
 		case Real:
-			copy(vb, o.BaseRates)
+			copy(vb, o.BaseRates) // a Gaussian's bias is its mean
 		default:
 			return nil, fmt.Errorf("rbm: AIS: a base-rate base for %s visible units is not implemented", c.Visible.Name())
 		}
 	default:
 		return nil, fmt.Errorf("rbm: AIS: base %q, want %s, %s or %s", o.Base, anneal.BaseBiases, anneal.BaseUniform, anneal.BaseRate)
 	}
-	ch := &chains{m: m, a: m.aisGraph(sweeps), start: start}
-	var err error
-	if ch.base[0], err = tfops.TensorAs(vb, c.DType, int64(len(vb))); err != nil {
-		return nil, err
+	var base []*tf.Tensor
+	for _, b := range [][]float64{vb, hb} {
+		t, err := tfops.TensorAs(b, c.DType, int64(len(b)))
+		if err != nil {
+			return nil, err
+		}
+		base = append(base, t)
 	}
-	if ch.base[1], err = tfops.TensorAs(hb, c.DType, int64(len(hb))); err != nil {
-		return nil, err
-	}
-	return ch, nil
-}
-
-func (c *chains) feeds(extra map[tf.Output]*tf.Tensor) map[tf.Output]*tf.Tensor {
-	extra[c.a.base[0]], extra[c.a.base[1]] = c.base[0], c.base[1]
-	return extra
-}
-
-func (c *chains) Reset(runs int) error {
-	t, err := tf.NewTensor(int32(runs))
-	if err != nil {
-		return err
-	}
-	_, err = c.m.run(c.feeds(map[tf.Output]*tf.Tensor{c.a.runs: t}), nil, []*tf.Operation{c.a.init})
-	return err
-}
-
-func (c *chains) StartAt(runs int) error {
-	t, err := rowsTensor(c.start, 0, runs, c.m.cfg.DType)
-	if err != nil {
-		return err
-	}
-	out, err := c.m.sess.Run(map[tf.Output]*tf.Tensor{c.a.startV: t}, []tf.Output{c.a.startMean}, nil)
-	if err != nil {
-		return fmt.Errorf("rbm: reverse AIS start: %w", err)
-	}
-	_, err = c.m.run(c.feeds(map[tf.Output]*tf.Tensor{c.a.start: out[0]}), nil, []*tf.Operation{c.a.initFrom})
-	return err
-}
-
-func (c *chains) Step(betas []float64, k0 int64) error {
-	bt, err := tfops.TensorAs(betas, c.m.cfg.DType)
-	if err != nil {
-		return err
-	}
-	kt, err := tf.NewTensor(k0)
-	if err != nil {
-		return err
-	}
-	_, err = c.m.run(c.feeds(map[tf.Output]*tf.Tensor{c.a.betas: bt, c.a.k0: kt}), nil, []*tf.Operation{c.a.chunk})
-	return err
-}
-
-func (c *chains) LogWeights() ([]float64, float64, error) {
-	out, err := c.m.run(c.feeds(map[tf.Output]*tf.Tensor{}), []tf.Output{c.a.logwRead, c.a.logZ0}, nil)
-	if err != nil {
-		return nil, 0, err
-	}
-	return out[0], out[1][0], nil
+	a := m.aisGraph(sweeps)
+	return &anneal.Graph{Run: m.run, DType: c.DType, Runs: a.runs, Betas: a.betas, K0: a.k0, Base: a.base[:], BaseValues: base,
+		Init: a.init, Chunk: a.chunk, LogW: a.logwRead, LogZ0: a.logZ0,
+		Start: func(g *anneal.Graph, runs int) error {
+			t, err := rowsTensor(start, 0, runs, c.DType)
+			if err != nil {
+				return err
+			}
+			out, err := m.sess.Run(map[tf.Output]*tf.Tensor{a.startV: t}, []tf.Output{a.startMean}, nil)
+			if err != nil {
+				return fmt.Errorf("rbm: reverse AIS start: %w", err)
+			}
+			_, err = m.run(g.Feeds(map[tf.Output]*tf.Tensor{a.start: out[0]}), nil, []*tf.Operation{a.initFrom})
+			return err
+		}}, nil
 }

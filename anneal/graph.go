@@ -1,0 +1,81 @@
+package anneal
+
+import (
+	"math"
+
+	tf "github.com/galeone/tensorflow/tensorflow/go"
+
+	"github.com/boltzmann-go/boltzmann/tfops"
+)
+
+// Graph is Chains over a model's annealing graph: the ops every such graph has, and the session
+// calls on them. A model builds the graph, fills a Graph and supplies Start.
+type Graph struct {
+	// Run runs the model's session and returns every fetch as float64 values.
+	Run   func(feeds map[tf.Output]*tf.Tensor, fetches []tf.Output, targets []*tf.Operation) ([][]float64, error)
+	DType tf.DataType
+	// Runs (int32 scalar), Betas ([Chunk+1] of DType) and K0 (int64 scalar) are fed to Init and
+	// Chunk; Base are the base distribution's bias placeholders, fed BaseValues with every run.
+	Runs, Betas, K0 tf.Output
+	Base            []tf.Output
+	BaseValues      []*tf.Tensor
+	Init, Chunk     *tf.Operation
+	LogW, LogZ0     tf.Output
+	// Start sets runs chains at the model's start data with zero log-weights (StartAt).
+	Start func(g *Graph, runs int) error
+}
+
+// Feeds adds the base biases to extra and returns it.
+func (g *Graph) Feeds(extra map[tf.Output]*tf.Tensor) map[tf.Output]*tf.Tensor {
+	for i, b := range g.BaseValues {
+		extra[g.Base[i]] = b
+	}
+	return extra
+}
+
+// Reset runs Init for runs chains.
+func (g *Graph) Reset(runs int) error {
+	t, err := tf.NewTensor(int32(runs))
+	if err != nil {
+		return err
+	}
+	_, err = g.Run(g.Feeds(map[tf.Output]*tf.Tensor{g.Runs: t}), nil, []*tf.Operation{g.Init})
+	return err
+}
+
+// StartAt calls Start.
+func (g *Graph) StartAt(runs int) error { return g.Start(g, runs) }
+
+// Step runs Chunk along betas.
+func (g *Graph) Step(betas []float64, k0 int64) error {
+	bt, err := tfops.TensorAs(betas, g.DType)
+	if err != nil {
+		return err
+	}
+	kt, err := tf.NewTensor(k0)
+	if err != nil {
+		return err
+	}
+	_, err = g.Run(g.Feeds(map[tf.Output]*tf.Tensor{g.Betas: bt, g.K0: kt}), nil, []*tf.Operation{g.Chunk})
+	return err
+}
+
+// LogWeights reads the log-weights and log Z₀.
+func (g *Graph) LogWeights() ([]float64, float64, error) {
+	out, err := g.Run(g.Feeds(map[tf.Output]*tf.Tensor{}), []tf.Output{g.LogW, g.LogZ0}, nil)
+	if err != nil {
+		return nil, 0, err
+	}
+	return out[0], out[1][0], nil
+}
+
+// LogitRates returns the biases of independent binary units with the given means (clipped to
+// [1e-6, 1 − 1e-6], for pixels that are always 0 or 1): the base-rate base of binary units.
+func LogitRates(rates []float64) []float64 {
+	out := make([]float64, len(rates))
+	for i, r := range rates {
+		r = math.Min(math.Max(r, 1e-6), 1-1e-6)
+		out[i] = math.Log(r / (1 - r))
+	}
+	return out
+}
