@@ -210,3 +210,38 @@ func TestAISConvergesWithBetas(t *testing.T) {
 		}
 	}
 }
+
+// TestLowerBoundConvergedMeanField: with large weights, a 3-2-3-2 DBM configured with 10
+// mean-field sweeps gets the same bound as one configured with 300: LowerBound runs mean field
+// to convergence itself.
+func TestLowerBoundConvergedMeanField(t *testing.T) {
+	d := tinyDBMs[1].withParams(5)
+	for i := range d.p.W {
+		for j := range d.p.W[i] {
+			d.p.W[i][j] *= 5 // 10 sweeps leave μ 0.22 from its fixed point
+		}
+	}
+	logZ := d.logZ()
+	vs := d.layerStates(0)
+	x := dataset.NewMatrix[float64](len(vs), d.sizes[0])
+	for i, v := range vs {
+		copy(x.Row(i), v)
+	}
+	var bounds [2][]float64
+	for k, steps := range []int{10, 300} {
+		m := d.model(t, tf.Double, func(c *Config) { c.MeanFieldSteps = steps; c.MeanFieldTol = 1e-12 })
+		lb, err := m.LowerBound(x, logZ)
+		if err != nil {
+			t.Fatal(err)
+		}
+		bounds[k] = lb
+	}
+	for i := range bounds[0] {
+		if math.Abs(bounds[0][i]-bounds[1][i]) > 1e-9 {
+			t.Errorf("state %d: bound %.9f with 10 training sweeps, %.9f with 300", i, bounds[0][i], bounds[1][i])
+		}
+		if exact := d.logUnnormalized(vs[i]) - logZ; bounds[0][i] > exact+1e-9 {
+			t.Errorf("state %d: bound %.9f above log p %.9f", i, bounds[0][i], exact)
+		}
+	}
+}

@@ -34,6 +34,9 @@ type evalOps struct {
 
 const chainUnroll = 10
 
+// boundSweeps is the most mean-field sweeps LowerBound runs (it stops at convergence).
+const boundSweeps = 300
+
 func (m *DBM) evalGraph() *evalOps {
 	m.evalOnce.Do(func() {
 		c, n, dt := m.cfg, m.net, m.cfg.DType
@@ -53,8 +56,16 @@ func (m *DBM) evalGraph() *evalOps {
 		rs := s.SubScope("recon")
 		e.recon = n.units[0].Mean(rs, n.input(rs, p, e.mu, 0), p.b[0])
 		e.msre = tfops.Mean(rs, op.Square(rs, op.Sub(rs, e.x, e.recon)))
-		e.energy = n.energy(s, p, e.mu)
-		e.entropy = m.entropy(s.SubScope("entropy"), e.mu)
+		// The bound's mean field runs to convergence, whatever the training's sweeps: a bound
+		// from an unconverged μ can be nats short.
+		bs := s.SubScope("bound")
+		tol := 1e-12
+		if dt == tf.Float {
+			tol = 1e-6 // about float32's resolution near 1
+		}
+		bmu, _ := n.meanField(bs, p, e.x, max(c.MeanFieldSteps, boundSweeps), min(c.MeanFieldTol, tol))
+		e.energy = n.energy(bs, p, bmu)
+		e.entropy = m.entropy(bs.SubScope("entropy"), bmu)
 
 		os := s.SubScope("odd")
 		e.odd = make([]tf.Output, L+1)

@@ -65,6 +65,9 @@ func cmdLogZ(args []string) int {
 }
 
 func (f *logzFlags) check() error {
+	if f.method == "rais" {
+		f.method = "reverse" // the literature's name (Burda et al.'s RAISE)
+	}
 	switch {
 	case f.method != "ais" && f.method != "exact" && f.method != "reverse" && f.method != "both":
 		return flagErr("method", "%q, want ais, reverse, both or exact", f.method)
