@@ -249,7 +249,7 @@ func (m *DBM) Sample(ctx context.Context, o SampleOptions) (*dataset.Matrix[floa
 			return nil, err
 		}
 		for l := range states {
-			v := initialParticles(c.Units[l], p.B[l], o.Chains, r)
+			v := c.Units[l].Random(p.B[l], o.Chains, r)
 			if states[l], err = tfops.TensorAs(v, c.DType, int64(o.Chains), int64(c.Sizes[l])); err != nil {
 				return nil, err
 			}

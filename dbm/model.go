@@ -297,7 +297,7 @@ func (m *DBM) initVariables(p Parameters) error {
 	r := rand.New(rand.NewPCG(uint64(c.Seed), 0x9a47))
 	for l, b := range p.B {
 		vars = append(vars, m.vars.b[l], m.vars.db[l], m.vars.particles[l])
-		vals = append(vals, b, make([]float64, len(b)), initialParticles(c.Units[l], b, c.Particles, r))
+		vals = append(vals, b, make([]float64, len(b)), c.Units[l].Random(b, c.Particles, r))
 		if l > 0 {
 			q := make([]float64, len(b))
 			for j := range q {
@@ -330,11 +330,6 @@ func (m *DBM) initVariables(p Parameters) error {
 		return fmt.Errorf("dbm: %w", err)
 	}
 	return nil
-}
-
-// initialParticles draws n states of a layer from its biases-only distribution.
-func initialParticles(u rbm.Unit, b []float64, n int, r *rand.Rand) []float64 {
-	return u.Random(b, n, r)
 }
 
 // Config returns the configuration with defaults filled in.

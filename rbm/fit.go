@@ -60,7 +60,7 @@ func (m *RBM) Fit(ctx context.Context, x, val Data, opts *FitOptions) ([]EpochSt
 	if err := m.loadData(x, n); err != nil {
 		return nil, err
 	}
-	if persistent(c.Method) && m.iter == 0 {
+	if c.Method.Persistent() && m.iter == 0 {
 		if err := m.initChains(x, n); err != nil {
 			return nil, err
 		}

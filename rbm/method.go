@@ -165,9 +165,6 @@ func (PCD) Negative(s *op.Scope, sm *Sampler) (v, hMean, chains tf.Output, state
 	return v, hMean, v, nil
 }
 
-// persistent reports whether a method keeps persistent chains.
-func persistent(m Method) bool { return m.Persistent() }
-
 var methods = struct {
 	sync.Mutex
 	decode map[string]func(json.RawMessage) (Method, error)

@@ -155,7 +155,7 @@ func (m *RBM) trainOp(k, updates int) *tf.Operation {
 		v.dW.Assign(w, st.dW), v.dvb.Assign(w, st.dvb), v.dhb.Assign(w, st.dhb),
 		v.q.Assign(w, st.q), v.step.Assign(w, st.step),
 	}
-	if persistent(m.cfg.Method) {
+	if m.cfg.Method.Persistent() {
 		assigns = append(assigns, v.chain.Assign(w, st.chain))
 	}
 	for i, e := range v.extra {
