@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/boltzmann-go/boltzmann/dataset"
+	"github.com/boltzmann-go/boltzmann/internal/fixtures"
 	"github.com/boltzmann-go/boltzmann/tfops"
 	tf "github.com/galeone/tensorflow/tensorflow/go"
 )
@@ -15,7 +16,7 @@ import (
 // Δb = lr·(⟨x⟩ − ⟨v₁⟩ − ΔW/lr·λ), Δc = lr·(⟨h₀⟩ − ⟨h₁⟩ − (ΔW/lr)ᵀ·μ).
 func TestCenteredCD1ByHand(t *testing.T) {
 	const nv, nh, rows, lr = 4, 3, 5, 0.1
-	x := binaryData(rows, nv, 2)
+	x := fixtures.BinaryData(rows, nv, 2)
 	tm := tiny{nv: nv, nh: nh}.withParams(8)
 	m := newModel(t, Config{NumVisible: nv, NumHidden: nh, DType: tf.Double, InitW: tm.w, InitVisibleBias: tm.b, InitHiddenBias: tm.c,
 		HiddenMeans: true, L2: F(0), LearningRate: []float64{lr}, Momentum: []float64{0}, BatchSize: rows, Epochs: 1, Centering: 0.05})
@@ -88,7 +89,7 @@ func TestCenteredCD1ByHand(t *testing.T) {
 // TestCenteringResumeAndValidate: a centered run saved and resumed equals an uninterrupted one
 // bit for bit (the offsets are in the checkpoint); centering refuses Gaussian units and bad rates.
 func TestCenteringResumeAndValidate(t *testing.T) {
-	x := binaryData(40, 8, 4)
+	x := fixtures.BinaryData(40, 8, 4)
 	cfg := Config{NumVisible: 8, NumHidden: 5, DType: tf.Double, Seed: 3, Epochs: 4, BatchSize: 10, Centering: 0.1, Persistent: true}
 	resumeMatches(t, cfg, x, 2)
 	for name, c := range map[string]Config{

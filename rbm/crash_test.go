@@ -8,6 +8,8 @@ import (
 	"testing"
 
 	tf "github.com/galeone/tensorflow/tensorflow/go"
+
+	"github.com/boltzmann-go/boltzmann/internal/fixtures"
 )
 
 // copyDir copies the files of src into dst (created).
@@ -36,7 +38,7 @@ func copyDir(t *testing.T, src, dst string) {
 // removes the old checkpoint) and, for a full disk, a truncated new checkpoint: Load must give
 // the last committed epoch, whole, in every case.
 func TestCrashAtEachSaveStep(t *testing.T) {
-	x := binaryData(30, 6, 2)
+	x := fixtures.BinaryData(30, 6, 2)
 	cfg := Config{NumVisible: 6, NumHidden: 4, DType: tf.Double, Seed: 5, Epochs: 2, BatchSize: 10}
 	two, three := t.TempDir(), t.TempDir()
 	m := newModel(t, cfg)

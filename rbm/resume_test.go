@@ -9,6 +9,7 @@ import (
 
 	tf "github.com/galeone/tensorflow/tensorflow/go"
 
+	"github.com/boltzmann-go/boltzmann/internal/fixtures"
 	"github.com/boltzmann-go/boltzmann/train"
 )
 
@@ -16,7 +17,7 @@ import (
 // SetEpochs: the weights must equal a 3-epoch run's bit for bit, because the saved schedules
 // (longer than the first run) go on from epoch 2 as in the longer run.
 func TestExtendedRunEqualsLongerRun(t *testing.T) {
-	x := binaryData(60, 12, 4)
+	x := fixtures.BinaryData(60, 12, 4)
 	cfg := func(epochs int) Config {
 		return Config{NumVisible: 12, NumHidden: 5, DType: tf.Double, Seed: 8, Epochs: epochs, BatchSize: 10,
 			LearningRate: []float64{0.1, 0.05, 0.02}, Momentum: []float64{0.5, 0.7, 0.9}, CDSteps: []int{1, 2, 3}}
@@ -51,7 +52,7 @@ func TestExtendedRunEqualsLongerRun(t *testing.T) {
 // TestDivergenceStopsTraining trains with an absurd learning rate: Fit must stop at the first
 // non-finite epoch with ErrDiverged naming it, and the model directory keep the last finite one.
 func TestDivergenceStopsTraining(t *testing.T) {
-	x := binaryData(40, 8, 2)
+	x := fixtures.BinaryData(40, 8, 2)
 	m := newModel(t, Config{NumVisible: 8, NumHidden: 4, DType: tf.Float, Seed: 1, Epochs: 6, BatchSize: 10,
 		LearningRate: []float64{1e-3, 1e-3, 1e38}})
 	dir := t.TempDir()

@@ -8,6 +8,7 @@ import (
 	"gonum.org/v1/gonum/stat/distuv"
 
 	"github.com/boltzmann-go/boltzmann/dataset"
+	"github.com/boltzmann-go/boltzmann/internal/fixtures"
 )
 
 // chainChi2 runs the training method on a tiny bimodal RBM with a learning rate too small to
@@ -78,7 +79,7 @@ func TestTemperingSamplesExact(t *testing.T) {
 // method and its replicas come back from the model directory and the weights equal an
 // uninterrupted run's bit for bit.
 func TestTemperingSaveResume(t *testing.T) {
-	x := binaryData(40, 6, 3)
+	x := fixtures.BinaryData(40, 6, 3)
 	cfg := Config{NumVisible: 6, NumHidden: 4, DType: tf.Double, Seed: 2, Epochs: 4, BatchSize: 10,
 		Method: Tempering{Betas: []float64{1, 0.6, 0.3}}, LearningRate: []float64{0.05}}
 	resumed := resumeMatches(t, cfg, x, 2)

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"math"
-	"math/rand/v2"
 	"os"
 	"slices"
 	"testing"
@@ -13,20 +12,9 @@ import (
 	"gonum.org/v1/gonum/mat"
 
 	"github.com/boltzmann-go/boltzmann/dataset"
+	"github.com/boltzmann-go/boltzmann/internal/fixtures"
 	"github.com/boltzmann-go/boltzmann/optim"
 )
-
-// binaryData returns rows×cols random 0/1 data with a column-dependent rate.
-func binaryData(rows, cols int, seed uint64) *dataset.Matrix[float64] {
-	r := rand.New(rand.NewPCG(seed, 1))
-	x := dataset.NewMatrix[float64](rows, cols)
-	for i := range x.Data {
-		if r.Float64() < 0.2+0.6*float64(i%cols)/float64(cols) {
-			x.Data[i] = 1
-		}
-	}
-	return x
-}
 
 func fit(t *testing.T, m *RBM, x *dataset.Matrix[float64]) {
 	t.Helper()
@@ -64,7 +52,7 @@ func TestCD1UpdateByHand(t *testing.T) {
 
 func testCD1UpdateByHand(t *testing.T, rule string) {
 	const nv, nh, lr, mom, l2, cost, target, damping = 4, 3, 0.1, 0.5, 0.01, 0.1, 0.2, 0.8
-	x := binaryData(3, nv, 9)
+	x := fixtures.BinaryData(3, nv, 9)
 	tm := tiny{nv: nv, nh: nh}.withParams(5)
 	m := newModel(t, Config{NumVisible: nv, NumHidden: nh, DType: tf.Double, InitW: tm.w, InitVisibleBias: tm.b, InitHiddenBias: tm.c,
 		HiddenMeans: true, L2: F(l2), SparsityCost: cost, SparsityTarget: target, SparsityDamping: damping,
@@ -174,7 +162,7 @@ func stochasticConfig(dt tf.DataType, seed int64) Config {
 // weights must be identical bit for bit. A third run with one update per Session.Run must agree
 // too: the random streams do not depend on how updates are grouped into runs.
 func TestResumeIsBitIdentical(t *testing.T) {
-	x := binaryData(103, 20, 1)
+	x := fixtures.BinaryData(103, 20, 1)
 	for _, dt := range []tf.DataType{tf.Float, tf.Double} {
 		straight := newModel(t, stochasticConfig(dt, 42))
 		fit(t, straight, x)
@@ -218,7 +206,7 @@ func TestResumeIsBitIdentical(t *testing.T) {
 
 // TestSeedDeterminism checks same seed → same bits, other seed → other weights.
 func TestSeedDeterminism(t *testing.T) {
-	x := binaryData(50, 20, 2)
+	x := fixtures.BinaryData(50, 20, 2)
 	a, b, c := newModel(t, stochasticConfig(tf.Float, 7)), newModel(t, stochasticConfig(tf.Float, 7)), newModel(t, stochasticConfig(tf.Float, 8))
 	for _, m := range []*RBM{a, b, c} {
 		fit(t, m, x)
@@ -233,7 +221,7 @@ func TestSeedDeterminism(t *testing.T) {
 
 // TestFloat32MatchesFloat64 trains the same deterministic (mean-field) model in both dtypes.
 func TestFloat32MatchesFloat64(t *testing.T) {
-	x := binaryData(60, 12, 3)
+	x := fixtures.BinaryData(60, 12, 3)
 	var ws [][]float64
 	for _, dt := range []tf.DataType{tf.Float, tf.Double} {
 		m := newModel(t, Config{NumVisible: 12, NumHidden: 6, DType: dt, Seed: 3, HiddenMeans: true, Epochs: 5, LearningRate: []float64{0.1}})
@@ -337,17 +325,17 @@ func TestConfigErrors(t *testing.T) {
 // TestBadData checks Fit's errors on wrong shapes and non-finite values.
 func TestBadData(t *testing.T) {
 	m := newModel(t, Config{NumVisible: 4, NumHidden: 2})
-	good := binaryData(10, 4, 1)
-	nan := binaryData(10, 4, 1)
+	good := fixtures.BinaryData(10, 4, 1)
+	nan := fixtures.BinaryData(10, 4, 1)
 	nan.Data[13] = math.NaN()
 	for name, tc := range map[string]struct {
 		x, val Data
 		want   error
 	}{
-		"columns":     {binaryData(10, 5, 1), nil, ErrShape},
+		"columns":     {fixtures.BinaryData(10, 5, 1), nil, ErrShape},
 		"empty":       {dataset.NewMatrix[float64](0, 4), nil, ErrShape},
 		"nan":         {nan, nil, ErrData},
-		"val columns": {good, binaryData(3, 3, 1), ErrShape},
+		"val columns": {good, fixtures.BinaryData(3, 3, 1), ErrShape},
 		"val nan":     {good, nan, ErrData},
 		"broken":      {&dataset.Matrix[float32]{Rows: 2, Cols: 4, Data: make([]float32, 3)}, nil, dataset.ErrShape},
 	} {
@@ -355,7 +343,7 @@ func TestBadData(t *testing.T) {
 			t.Errorf("%s: Fit = %v, want %v", name, err, tc.want)
 		}
 	}
-	if _, err := m.Transform(binaryData(2, 3, 1)); !errors.Is(err, ErrShape) {
+	if _, err := m.Transform(fixtures.BinaryData(2, 3, 1)); !errors.Is(err, ErrShape) {
 		t.Errorf("Transform of 3 columns = %v, want ErrShape", err)
 	}
 }
@@ -377,7 +365,7 @@ func TestLoadErrors(t *testing.T) {
 // TestTrainingImprovesLikelihood checks on a tiny model that CD-1 raises the exact
 // log-likelihood of the training data.
 func TestTrainingImprovesLikelihood(t *testing.T) {
-	x := binaryData(200, 8, 4)
+	x := fixtures.BinaryData(200, 8, 4)
 	m := newModel(t, Config{NumVisible: 8, NumHidden: 6, DType: tf.Double, Seed: 1, Epochs: 20, LearningRate: []float64{0.05}, Momentum: []float64{0.5}})
 	before, err := m.LogLikelihood(x)
 	if err != nil {
@@ -395,7 +383,7 @@ func TestTrainingImprovesLikelihood(t *testing.T) {
 
 // TestInitFrom copies a trained model into one with other graph settings and another dtype.
 func TestInitFrom(t *testing.T) {
-	x := binaryData(30, 6, 8)
+	x := fixtures.BinaryData(30, 6, 8)
 	a := newModel(t, Config{NumVisible: 6, NumHidden: 3, DType: tf.Double, Epochs: 2})
 	fit(t, a, x)
 	b := newModel(t, Config{NumVisible: 6, NumHidden: 3, DType: tf.Double, Dropout: 0.5, Seed: 9})

@@ -9,6 +9,7 @@ import (
 	tf "github.com/galeone/tensorflow/tensorflow/go"
 	"github.com/galeone/tensorflow/tensorflow/go/op"
 
+	"github.com/boltzmann-go/boltzmann/internal/fixtures"
 	"github.com/boltzmann-go/boltzmann/tfops"
 )
 
@@ -118,7 +119,7 @@ func TestNewUnitTypeIsOneFile(t *testing.T) {
 	if math.Abs(logZ-math.Log(z)) > 1e-12 {
 		t.Errorf("log Z with spin visible units = %.15f, brute force %.15f", logZ, math.Log(z))
 	}
-	x := binaryData(8, nv, 1)
+	x := fixtures.BinaryData(8, nv, 1)
 	for i := range x.Data {
 		x.Data[i] = 2*x.Data[i] - 1
 	}

@@ -7,6 +7,7 @@ import (
 	tf "github.com/galeone/tensorflow/tensorflow/go"
 
 	"github.com/boltzmann-go/boltzmann/dbm"
+	"github.com/boltzmann-go/boltzmann/internal/fixtures"
 	"github.com/boltzmann-go/boltzmann/rbm"
 )
 
@@ -19,7 +20,7 @@ func TestDBM(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer m.Close()
-	x := binaryData(16, 4, 3)
+	x := fixtures.BinaryData(16, 4, 3)
 	dir := t.TempDir()
 	s, err := NewDBM(dir, []int{2, 2, 1})
 	if err != nil {

@@ -1,34 +1,21 @@
 package summaries
 
 import (
-	"math/rand/v2"
 	"path/filepath"
 	"testing"
 
 	tf "github.com/galeone/tensorflow/tensorflow/go"
 
-	"github.com/boltzmann-go/boltzmann/dataset"
+	"github.com/boltzmann-go/boltzmann/internal/fixtures"
 	"github.com/boltzmann-go/boltzmann/rbm"
 	"github.com/boltzmann-go/boltzmann/tfevents"
 )
-
-// binaryData returns rows of cols random bits, column j on with probability 0.2 + 0.6·j/cols.
-func binaryData(rows, cols int, seed uint64) *dataset.Matrix[float64] {
-	r := rand.New(rand.NewPCG(seed, 1))
-	x := dataset.NewMatrix[float64](rows, cols)
-	for i := range x.Data {
-		if r.Float64() < 0.2+0.6*float64(i%cols)/float64(cols) {
-			x.Data[i] = 1
-		}
-	}
-	return x
-}
 
 // trainRBM trains a 16×6 RBM on 40 rows of 4×4 images for the given epochs (4 updates each)
 // with RBM summaries and returns their directory.
 func trainRBM(t *testing.T, epochs int, metrics rbm.Metrics) string {
 	t.Helper()
-	x := binaryData(40, 16, 5)
+	x := fixtures.BinaryData(40, 16, 5)
 	m, err := rbm.New(rbm.Config{NumVisible: 16, NumHidden: 6, DType: tf.Float, Epochs: epochs, BatchSize: 10, UpdatesPerRun: 2, Metrics: metrics})
 	if err != nil {
 		t.Fatal(err)
