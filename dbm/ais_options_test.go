@@ -222,11 +222,7 @@ func TestLowerBoundConvergedMeanField(t *testing.T) {
 		}
 	}
 	logZ := d.logZ()
-	vs := d.layerStates(0)
-	x := dataset.NewMatrix[float64](len(vs), d.sizes[0])
-	for i, v := range vs {
-		copy(x.Row(i), v)
-	}
+	vs, x := d.visibleStates()
 	var bounds [2][]float64
 	for k, steps := range []int{10, 300} {
 		m := d.model(t, tf.Double, func(c *Config) { c.MeanFieldSteps = steps; c.MeanFieldTol = 1e-12 })

@@ -104,6 +104,16 @@ func (d tinyDBM) layerStates(l int) [][]float64 {
 	return out
 }
 
+// visibleStates returns every visible state, both as rows of a slice and as a matrix.
+func (d tinyDBM) visibleStates() ([][]float64, *dataset.Matrix[float64]) {
+	vs := d.layerStates(0)
+	x := dataset.NewMatrix[float64](len(vs), d.sizes[0])
+	for i, v := range vs {
+		copy(x.Row(i), v)
+	}
+	return vs, x
+}
+
 // energy is E(x) from the definitions; x[0] may be nil for Gaussian visible units, then the
 // visible layer's terms are left out (see logIntegralV).
 func (d tinyDBM) energy(x [][]float64) float64 {
@@ -273,11 +283,7 @@ func TestLowerBoundSaturated(t *testing.T) {
 	}
 	m := d.model(t, tf.Double, func(c *Config) { c.MeanFieldSteps = 50; c.MeanFieldTol = 1e-12 })
 	logZ := d.logZ()
-	vs := d.layerStates(0)
-	x := dataset.NewMatrix[float64](len(vs), d.sizes[0])
-	for i, v := range vs {
-		copy(x.Row(i), v)
-	}
+	vs, x := d.visibleStates()
 	lb, err := m.LowerBound(x, logZ)
 	if err != nil {
 		t.Fatal(err)
@@ -311,11 +317,7 @@ func TestLowerBound(t *testing.T) {
 		t.Run(d.name, func(t *testing.T) {
 			m := d.model(t, tf.Double, func(c *Config) { c.MeanFieldSteps = 200; c.MeanFieldTol = 1e-12 })
 			logZ := d.logZ()
-			vs := d.layerStates(0)
-			x := dataset.NewMatrix[float64](len(vs), d.sizes[0])
-			for i, v := range vs {
-				copy(x.Row(i), v)
-			}
+			vs, x := d.visibleStates()
 			lb, err := m.LowerBound(x, logZ)
 			if err != nil {
 				t.Fatal(err)
