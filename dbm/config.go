@@ -91,8 +91,6 @@ type Metrics struct {
 	ValEvery int
 }
 
-func orDefault[T comparable](p *T, v T) { train.OrDefault(p, v) }
-
 func (c Config) withDefaults() Config {
 	l := len(c.Sizes)
 	units := make([]rbm.Unit, l)
@@ -104,17 +102,17 @@ func (c Config) withDefaults() Config {
 		}
 	}
 	c.Units = units
-	orDefault(&c.DType, tf.Float)
-	orDefault(&c.WeightStd, 0.01)
-	orDefault(&c.Particles, 100)
-	orDefault(&c.MeanFieldSteps, 10)
-	orDefault(&c.MeanFieldTol, 1e-7)
-	orDefault(&c.Epochs, 10)
-	orDefault(&c.BatchSize, 100)
-	orDefault(&c.SparsityDamping, 0.9)
-	orDefault(&c.UpdatesPerRun, 1)
-	orDefault(&c.Metrics.TrainEvery, 10)
-	orDefault(&c.Metrics.ValEvery, 1)
+	train.OrDefault(&c.DType, tf.Float)
+	train.OrDefault(&c.WeightStd, 0.01)
+	train.OrDefault(&c.Particles, 100)
+	train.OrDefault(&c.MeanFieldSteps, 10)
+	train.OrDefault(&c.MeanFieldTol, 1e-7)
+	train.OrDefault(&c.Epochs, 10)
+	train.OrDefault(&c.BatchSize, 100)
+	train.OrDefault(&c.SparsityDamping, 0.9)
+	train.OrDefault(&c.UpdatesPerRun, 1)
+	train.OrDefault(&c.Metrics.TrainEvery, 10)
+	train.OrDefault(&c.Metrics.ValEvery, 1)
 	if c.GibbsSteps == nil {
 		c.GibbsSteps = []int{5}
 	}

@@ -141,16 +141,16 @@ func (c Config) withDefaults() Config {
 			c.Method = PCD{}
 		}
 	}
-	orDefault(&c.NumVisible, 784)
-	orDefault(&c.NumHidden, 256)
-	orDefault(&c.DType, tf.Float)
-	orDefault(&c.WeightStd, 0.01)
-	orDefault(&c.Epochs, 10)
-	orDefault(&c.BatchSize, 10)
-	orDefault(&c.Dropout, 1)
-	orDefault(&c.SparsityTarget, 0.1)
-	orDefault(&c.SparsityDamping, 0.9)
-	orDefault(&c.UpdatesPerRun, 10)
+	train.OrDefault(&c.NumVisible, 784)
+	train.OrDefault(&c.NumHidden, 256)
+	train.OrDefault(&c.DType, tf.Float)
+	train.OrDefault(&c.WeightStd, 0.01)
+	train.OrDefault(&c.Epochs, 10)
+	train.OrDefault(&c.BatchSize, 10)
+	train.OrDefault(&c.Dropout, 1)
+	train.OrDefault(&c.SparsityTarget, 0.1)
+	train.OrDefault(&c.SparsityDamping, 0.9)
+	train.OrDefault(&c.UpdatesPerRun, 10)
 	if c.CDSteps == nil {
 		c.CDSteps = []int{1}
 	}
@@ -167,19 +167,16 @@ func (c Config) withDefaults() Config {
 		c.L2 = F(1e-4)
 	}
 	m := &c.Metrics
-	orDefault(&m.TrainEvery, 10)
-	orDefault(&m.ValEvery, 1)
-	orDefault(&m.FEGEvery, 2)
-	orDefault(&m.FEGBatches, 10)
+	train.OrDefault(&m.TrainEvery, 10)
+	train.OrDefault(&m.ValEvery, 1)
+	train.OrDefault(&m.FEGEvery, 2)
+	train.OrDefault(&m.FEGBatches, 10)
 	return c
 }
 
 // maxWeights bounds the weights of a model (2^33: 32 GiB in float32, before velocities), so that
 // a nonsensical size is refused by Validate instead of failing an allocation.
 const maxWeights = 1 << 33
-
-// orDefault sets *p to v if *p is the zero value.
-func orDefault[T comparable](p *T, v T) { train.OrDefault(p, v) }
 
 // ConfigError reports a nonsensical Config field (errors.Is(err, train.ErrConfig) holds).
 type ConfigError = train.ConfigError
