@@ -251,13 +251,9 @@ func (m *DBM) aisBase(o AISOptions) ([]*tf.Tensor, error) {
 		for l, n := range c.Sizes {
 			biases[l] = make([]float64, n)
 		}
-		switch c.Units[0].Domain() {
-		case rbm.Binary:
-			biases[0] = anneal.LogitRates(o.BaseRates)
-		case rbm.Real:
-			copy(biases[0], o.BaseRates) // a Gaussian's bias is its mean
-		default:
-			return nil, fmt.Errorf("dbm: AIS: a base-rate base for %s visible units is not implemented", c.Units[0].Name())
+		var err error
+		if biases[0], err = rbm.RateBiases(c.Units[0], o.BaseRates); err != nil {
+			return nil, fmt.Errorf("dbm: AIS: %w", err)
 		}
 	default:
 		return nil, fmt.Errorf("dbm: AIS: base %q, want %s, %s or %s", o.Base, BaseBiases, BaseUniform, BaseRate)

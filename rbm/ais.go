@@ -3,6 +3,7 @@ package rbm
 import (
 	"context"
 	"fmt"
+	"slices"
 
 	tf "github.com/galeone/tensorflow/tensorflow/go"
 	"github.com/galeone/tensorflow/tensorflow/go/op"
@@ -173,13 +174,9 @@ func (m *RBM) chains(o anneal.Options, start Data) (*anneal.Graph, error) {
 		if len(o.BaseRates) != c.NumVisible {
 			return nil, fmt.Errorf("rbm: AIS: %d base rates for %d visible units", len(o.BaseRates), c.NumVisible)
 		}
-		switch c.Visible.Domain() {
-		case Binary:
-			vb = anneal.LogitRates(o.BaseRates)
-		case Real:
-			copy(vb, o.BaseRates) // a Gaussian's bias is its mean
-		default:
-			return nil, fmt.Errorf("rbm: AIS: a base-rate base for %s visible units is not implemented", c.Visible.Name())
+		var err error
+		if vb, err = RateBiases(c.Visible, o.BaseRates); err != nil {
+			return nil, fmt.Errorf("rbm: AIS: %w", err)
 		}
 	default:
 		return nil, fmt.Errorf("rbm: AIS: base %q, want %s, %s or %s", o.Base, anneal.BaseBiases, anneal.BaseUniform, anneal.BaseRate)
@@ -207,4 +204,18 @@ func (m *RBM) chains(o anneal.Options, start Data) (*anneal.Graph, error) {
 			_, err = m.run(g.Feeds(map[tf.Output]*tf.Tensor{a.start: out[0]}), nil, []*tf.Operation{a.initFrom})
 			return err
 		}}, nil
+}
+
+// RateBiases returns the visible biases under which units of u, with no interactions, have the
+// given mean activations: logit(rate) for binary units, the rate itself for Gaussian ones (a
+// Gaussian's bias is its mean). It is the base-rate base of AIS, for RBMs and DBMs alike.
+func RateBiases(u Unit, rates []float64) ([]float64, error) {
+	switch u.Domain() {
+	case Binary:
+		return anneal.LogitRates(rates), nil
+	case Real:
+		return slices.Clone(rates), nil
+	default:
+		return nil, fmt.Errorf("a base-rate base for %s visible units is not implemented", u.Name())
+	}
 }
