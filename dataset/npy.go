@@ -7,7 +7,6 @@ import (
 	"math"
 	"math/bits"
 	"reflect"
-	"strings"
 
 	"github.com/boltzmann-go/boltzmann/internal/atomicfile"
 )
@@ -36,6 +35,8 @@ func npyDtypeFor(descr string) (npyDtype, error) {
 	switch descr {
 	case "<f4":
 		return npyDtype{4, func(b []byte) float64 { return float64(math.Float32frombits(binary.LittleEndian.Uint32(b))) }}, nil
+	case "<f2":
+		return npyDtype{2, func(b []byte) float64 { return float64(Half(binary.LittleEndian.Uint16(b)).Float32()) }}, nil
 	case "<f8":
 		return npyDtype{8, func(b []byte) float64 { return math.Float64frombits(binary.LittleEndian.Uint64(b)) }}, nil
 	case "|u1", "<u1", ">u1", "=u1", "u1":
@@ -44,63 +45,74 @@ func npyDtypeFor(descr string) (npyDtype, error) {
 		return npyDtype{8, func(b []byte) float64 { return float64(int64(binary.LittleEndian.Uint64(b))) }}, nil
 	case "<i4":
 		return npyDtype{4, func(b []byte) float64 { return float64(int32(binary.LittleEndian.Uint32(b))) }}, nil
-	case ">f4", ">f8":
-		return npyDtype{}, fmt.Errorf("npy: dtype %q is big-endian; only little-endian <f4, <f8, <i4, <i8 and |u1 are supported: %w", descr, ErrUnsupported)
+	case ">f2", ">f4", ">f8":
+		return npyDtype{}, fmt.Errorf("npy: dtype %q is big-endian; only little-endian <f2, <f4, <f8, <i4, <i8 and |u1 are supported: %w", descr, ErrUnsupported)
 	}
-	return npyDtype{}, fmt.Errorf("npy: dtype %q is not supported (want <f4, <f8, <i4, <i8 or |u1): %w", descr, ErrUnsupported)
+	return npyDtype{}, fmt.Errorf("npy: dtype %q is not supported (want <f2, <f4, <f8, <i4, <i8 or |u1): %w", descr, ErrUnsupported)
 }
 
-// decodeNPY reads an .npy array from r. size is the input length when known
-// (a plain file), or -1; when known, the data length the header declares is
-// checked against it before the data is allocated.
-func decodeNPY[T Float](r io.Reader, size int64) (*Matrix[T], error) {
+// npyLayout is what an .npy header declares: the dtype, the matrix shape and the offset of the
+// data from the start of the file.
+type npyLayout struct {
+	descr      string
+	dt         npyDtype
+	rows, cols int
+	count      uint64 // rows·cols
+	nbytes     uint64 // the data's length
+	offset     int64
+}
+
+// readNPYHeader reads an .npy header from r. size is the input length when known (a plain file),
+// or -1; when known, the data length the header declares is checked against it.
+func readNPYHeader(r io.Reader, size int64) (npyLayout, error) {
 	var pre [10]byte
+	var l npyLayout
 	if _, err := io.ReadFull(r, pre[:8]); err != nil {
-		return nil, readErr("npy: reading the magic string and version", err)
+		return l, readErr("npy: reading the magic string and version", err)
 	}
 	if string(pre[:6]) != npyMagic {
-		return nil, fmt.Errorf("npy: bad magic %q, want %q: %w", pre[:6], npyMagic, ErrFormat)
+		return l, fmt.Errorf("npy: bad magic %q, want %q: %w", pre[:6], npyMagic, ErrFormat)
 	}
 	major, minor := pre[6], pre[7]
 	var hlen, prefix int
 	switch major {
 	case 1:
 		if _, err := io.ReadFull(r, pre[8:10]); err != nil {
-			return nil, readErr("npy: reading the header length", err)
+			return l, readErr("npy: reading the header length", err)
 		}
 		hlen, prefix = int(binary.LittleEndian.Uint16(pre[8:10])), 10
 	case 2, 3:
-		var l [4]byte
-		if _, err := io.ReadFull(r, l[:]); err != nil {
-			return nil, readErr("npy: reading the header length", err)
+		var b [4]byte
+		if _, err := io.ReadFull(r, b[:]); err != nil {
+			return l, readErr("npy: reading the header length", err)
 		}
-		hlen, prefix = int(binary.LittleEndian.Uint32(l[:])), 12
+		hlen, prefix = int(binary.LittleEndian.Uint32(b[:])), 12
 	default:
-		return nil, fmt.Errorf("npy: format version %d.%d is not supported (want 1.0, 2.0 or 3.0): %w", major, minor, ErrUnsupported)
+		return l, fmt.Errorf("npy: format version %d.%d is not supported (want 1.0, 2.0 or 3.0): %w", major, minor, ErrUnsupported)
 	}
 	if minor != 0 {
-		return nil, fmt.Errorf("npy: format version %d.%d is not supported (want 1.0, 2.0 or 3.0): %w", major, minor, ErrUnsupported)
+		return l, fmt.Errorf("npy: format version %d.%d is not supported (want 1.0, 2.0 or 3.0): %w", major, minor, ErrUnsupported)
 	}
 	if hlen > npyMaxHeader {
-		return nil, fmt.Errorf("npy: header length %d exceeds the limit of %d bytes: %w", hlen, npyMaxHeader, ErrFormat)
+		return l, fmt.Errorf("npy: header length %d exceeds the limit of %d bytes: %w", hlen, npyMaxHeader, ErrFormat)
 	}
 	if size >= 0 && int64(prefix+hlen) > size {
-		return nil, fmt.Errorf("npy: header length %d exceeds the file size %d: %w", hlen, size, ErrTruncated)
+		return l, fmt.Errorf("npy: header length %d exceeds the file size %d: %w", hlen, size, ErrTruncated)
 	}
 	hb, err := readExactly(r, hlen)
 	if err != nil {
-		return nil, readErr(fmt.Sprintf("npy: reading the %d-byte header", hlen), err)
+		return l, readErr(fmt.Sprintf("npy: reading the %d-byte header", hlen), err)
 	}
 	h, err := parseNPYHeader(string(hb))
 	if err != nil {
-		return nil, err
+		return l, err
 	}
 	dt, err := npyDtypeFor(h.descr)
 	if err != nil {
-		return nil, err
+		return l, err
 	}
 	if h.fortran {
-		return nil, fmt.Errorf("npy: fortran_order True is not supported; save the array C-contiguous (numpy.ascontiguousarray): %w", ErrUnsupported)
+		return l, fmt.Errorf("npy: fortran_order True is not supported; save the array C-contiguous (numpy.ascontiguousarray): %w", ErrUnsupported)
 	}
 	var rows, cols int
 	switch len(h.shape) {
@@ -109,38 +121,49 @@ func decodeNPY[T Float](r io.Reader, size int64) (*Matrix[T], error) {
 	case 2:
 		rows, cols = h.shape[0], h.shape[1]
 	default:
-		return nil, fmt.Errorf("npy: shape %v has rank %d; only 1-D and 2-D arrays are supported: %w", h.shape, len(h.shape), ErrUnsupported)
+		return l, fmt.Errorf("npy: shape %v has rank %d; only 1-D and 2-D arrays are supported: %w", h.shape, len(h.shape), ErrUnsupported)
 	}
 	hi, count := bits.Mul64(uint64(rows), uint64(cols))
 	hi2, nbytes := bits.Mul64(count, uint64(dt.size))
 	if hi != 0 || hi2 != 0 || nbytes > math.MaxInt {
-		return nil, fmt.Errorf("npy: shape %v is too large: %w", h.shape, ErrFormat)
+		return l, fmt.Errorf("npy: shape %v is too large: %w", h.shape, ErrFormat)
 	}
 	if size >= 0 {
 		switch have := uint64(size - int64(prefix+hlen)); {
 		case have < nbytes:
-			return nil, fmt.Errorf("npy: shape %v of %s needs %d data bytes, the file has %d: %w", h.shape, h.descr, nbytes, have, ErrTruncated)
+			return l, fmt.Errorf("npy: shape %v of %s needs %d data bytes, the file has %d: %w", h.shape, h.descr, nbytes, have, ErrTruncated)
 		case have > nbytes:
-			return nil, fmt.Errorf("npy: shape %v of %s needs %d data bytes, the file has %d (trailing bytes): %w", h.shape, h.descr, nbytes, have, ErrFormat)
+			return l, fmt.Errorf("npy: shape %v of %s needs %d data bytes, the file has %d (trailing bytes): %w", h.shape, h.descr, nbytes, have, ErrFormat)
 		}
 	}
-	data, err := readExactly(r, int(nbytes))
+	return npyLayout{descr: h.descr, dt: dt, rows: rows, cols: cols, count: count, nbytes: nbytes, offset: int64(prefix + hlen)}, nil
+}
+
+// decodeNPY reads an .npy array from r. size is the input length when known
+// (a plain file), or -1; when known, the data length the header declares is
+// checked against it before the data is allocated.
+func decodeNPY[T Float](r io.Reader, size int64) (*Matrix[T], error) {
+	l, err := readNPYHeader(r, size)
 	if err != nil {
-		return nil, readErr(fmt.Sprintf("npy: shape %v of %s needs %d data bytes, got %d", h.shape, h.descr, nbytes, len(data)), err)
+		return nil, err
+	}
+	data, err := readExactly(r, int(l.nbytes))
+	if err != nil {
+		return nil, readErr(fmt.Sprintf("npy: shape (%d, %d) of %s needs %d data bytes, got %d", l.rows, l.cols, l.descr, l.nbytes, len(data)), err)
 	}
 	if err := expectEOF(r, "npy"); err != nil {
 		return nil, err
 	}
-	m := &Matrix[T]{Rows: rows, Cols: cols, Data: make([]T, count)}
+	m := &Matrix[T]{Rows: l.rows, Cols: l.cols, Data: make([]T, l.count)}
 	for i := range m.Data {
-		m.Data[i] = T(dt.decode(data[i*dt.size:]))
+		m.Data[i] = T(l.dt.decode(data[i*l.dt.size:]))
 	}
 	return m, nil
 }
 
 // DecodeNPY decodes a NumPy .npy array (format version 1.0, 2.0 or 3.0)
-// from r. The dtype must be little-endian float32 ("<f4"), float64 ("<f8")
-// or uint8 ("|u1"; raw values 0..255, not scaled); values are converted to
+// from r. The dtype must be little-endian float16 ("<f2"), float32 ("<f4"),
+// float64 ("<f8"), int32 or int64 ("<i4", "<i8") or uint8 ("|u1"; raw values 0..255, not scaled); values are converted to
 // T. A 1-D array of length n becomes an n×1 matrix, a 2-D C-order array
 // keeps its shape. Fortran order, big-endian data, other dtypes and other
 // ranks give errors wrapping ErrUnsupported; a malformed header or trailing
@@ -182,20 +205,10 @@ func EncodeNPY[T Float](w io.Writer, m *Matrix[T]) error {
 	if f32 {
 		descr = "<f4"
 	}
-	dict := fmt.Sprintf("{'descr': '%s', 'fortran_order': False, 'shape': (%d, %d), }", descr, m.Rows, m.Cols)
-	// Pad with spaces and end with a newline so that the data starts at a
-	// multiple of 64 bytes, as numpy does.
-	total := len(npyMagic) + 4 + len(dict) + 1
-	pad := (64 - total%64) % 64
-	hdr := dict + strings.Repeat(" ", pad) + "\n"
-	if len(hdr) > math.MaxUint16 {
-		return fmt.Errorf("dataset: npy header of %d bytes is too long for format 1.0: %w", len(hdr), ErrArgument)
+	if err := writeNPYHeader(w, descr, m.Rows, m.Cols); err != nil {
+		return fmt.Errorf("dataset: %w", err)
 	}
 	b := make([]byte, 0, 1<<16)
-	b = append(b, npyMagic...)
-	b = append(b, 1, 0)
-	b = binary.LittleEndian.AppendUint16(b, uint16(len(hdr)))
-	b = append(b, hdr...)
 	for _, v := range m.Data {
 		if f32 {
 			b = binary.LittleEndian.AppendUint32(b, math.Float32bits(float32(v)))

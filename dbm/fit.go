@@ -35,7 +35,9 @@ type FitOptions = train.FitOptions[EpochStats]
 // Fit trains the DBM on the rows of x (joint training: PCD with a mean-field positive phase)
 // from epoch Epoch()+1 to Config().Epochs, measuring on val (may be nil). A non-finite metric,
 // weight or particle stops training with an error wrapping train.ErrDiverged that names the
-// epoch; the model directory keeps the last finite epoch.
+// epoch; the model directory keeps the last finite epoch. The rows of x are copied into the
+// graph once, or streamed run by run when x's values are a tfops.RowSource (as in package rbm:
+// the same weights, bit for bit, without a second copy of the set).
 func (m *DBM) Fit(ctx context.Context, x, val rbm.Data, opts *FitOptions) ([]EpochStats, error) {
 	c := m.cfg
 	n, err := tfops.CheckFitData("dbm", x, val, c.Sizes[0])
@@ -47,12 +49,14 @@ func (m *DBM) Fit(ctx context.Context, x, val rbm.Data, opts *FitOptions) ([]Epo
 			return nil, err
 		}
 	}
-	t, err := rowsTensor(x, 0, n, c.DType)
-	if err != nil {
-		return nil, err
-	}
-	if err := tfops.InitVariables(m.sess, []*tfops.Variable{m.vars.data}, []*tf.Tensor{t}); err != nil {
-		return nil, fmt.Errorf("dbm: load training data: %w", err)
+	if !tfops.Streamed(x) {
+		t, err := rowsTensor(x, 0, n, c.DType)
+		if err != nil {
+			return nil, err
+		}
+		if err := tfops.InitVariables(m.sess, []*tfops.Variable{m.vars.data}, []*tf.Tensor{t}); err != nil {
+			return nil, fmt.Errorf("dbm: load training data: %w", err)
+		}
 	}
 	trainEpoch := func(ctx context.Context, onBatch func(done, total int)) (EpochStats, error) {
 		return m.fitEpoch(ctx, x, val, n, onBatch)
@@ -110,7 +114,13 @@ func (m *DBM) fitEpoch(ctx context.Context, x, val rbm.Data, n int, onBatch func
 		if err != nil {
 			return err
 		}
-		out, err := m.run(map[tf.Output]*tf.Tensor{m.idx: idxT, m.lr: lr, m.mom: mom}, []tf.Output{nmf}, []*tf.Operation{o})
+		feeds := map[tf.Output]*tf.Tensor{m.idx: idxT, m.lr: lr, m.mom: mom}
+		if tfops.Streamed(x) {
+			if feeds[m.idx], feeds[m.rows], err = minibatch.Streamed(x, chunk, c.DType); err != nil {
+				return err
+			}
+		}
+		out, err := m.run(feeds, []tf.Output{nmf}, []*tf.Operation{o})
 		if err != nil {
 			return fmt.Errorf("dbm: train epoch %d: %w", epoch, err)
 		}

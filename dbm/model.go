@@ -30,6 +30,7 @@ type DBM struct {
 	saver *tfops.Saver
 
 	idx      tf.Output // [updates, batch] int32 minibatch rows
+	rows     tf.Output // the training rows: the data variable's value, or a run's rows fed when streamed
 	lr, mom  tf.Output
 	train    map[[2]int]*tf.Operation
 	trainNMF map[[2]int]tf.Output
@@ -266,6 +267,7 @@ func (m *DBM) build() error {
 	v.data = tfops.NewVariable(s, "data/x", dt, []int64{-1, int64(c.Sizes[0])})
 	m.vars = v
 	m.saver = tfops.NewSaver(s, v.saved())
+	m.rows = v.data.Read(s.SubScope("training_rows"))
 	m.idx = op.Placeholder(s.SubScope("minibatch_rows"), tf.Int32, op.PlaceholderShape(tf.MakeShape(-1, -1)))
 	m.lr = op.Placeholder(s.SubScope("learning_rate"), dt, op.PlaceholderShape(tf.ScalarShape()))
 	m.mom = op.Placeholder(s.SubScope("momentum"), dt, op.PlaceholderShape(tf.ScalarShape()))

@@ -142,7 +142,7 @@ func (m *DBM) trainOp(k, updates int) (*tf.Operation, tf.Output) {
 	for _, o := range v.offsets {
 		st.offsets = append(st.offsets, o.Read(s))
 	}
-	data := v.data.Read(s)
+	data := m.rows
 	var nmfSum tf.Output
 	for i := 0; i < updates; i++ {
 		us := s.SubScope("update")

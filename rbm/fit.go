@@ -48,7 +48,10 @@ type FitOptions = train.FitOptions[EpochStats]
 // epoch and loaded again continues exactly, bit for bit, as if it had never stopped.
 //
 // The rows of x are copied into the graph once; every minibatch is gathered there, so no data
-// or weights cross between Go and TensorFlow per minibatch. Cancelling ctx stops training after
+// or weights cross between Go and TensorFlow per minibatch. Data whose values are a
+// tfops.RowSource (a *dataset.HalfMatrix, or any Data wrapped by tfops.Stream) is streamed
+// instead: each run's rows are copied out and fed, so the set is never held twice; the
+// weights are the same, bit for bit. Cancelling ctx stops training after
 // the current Session.Run. A non-finite metric or weight stops training with an error wrapping
 // train.ErrDiverged that names the epoch; the model directory keeps the last finite epoch.
 func (m *RBM) Fit(ctx context.Context, x, val Data, opts *FitOptions) ([]EpochStats, error) {
@@ -57,8 +60,10 @@ func (m *RBM) Fit(ctx context.Context, x, val Data, opts *FitOptions) ([]EpochSt
 	if err != nil {
 		return nil, err
 	}
-	if err := m.loadData(x, n); err != nil {
-		return nil, err
+	if !tfops.Streamed(x) {
+		if err := m.loadData(x, n); err != nil {
+			return nil, err
+		}
 	}
 	if c.Method.Persistent() && m.iter == 0 {
 		if err := m.initChains(x, n); err != nil {
@@ -167,7 +172,13 @@ func (m *RBM) fitEpoch(ctx context.Context, x, val Data, n int, onBatch func(don
 		if err != nil {
 			return err
 		}
-		if _, err := m.sess.Run(map[tf.Output]*tf.Tensor{m.idx: idxT, m.lr: lr, m.mom: mom}, nil, []*tf.Operation{o}); err != nil {
+		feeds := map[tf.Output]*tf.Tensor{m.idx: idxT, m.lr: lr, m.mom: mom}
+		if tfops.Streamed(x) {
+			if feeds[m.idx], feeds[m.rows], err = minibatch.Streamed(x, chunk, c.DType); err != nil {
+				return err
+			}
+		}
+		if _, err := m.sess.Run(feeds, nil, []*tf.Operation{o}); err != nil {
 			return fmt.Errorf("rbm: train epoch %d: %w", epoch, err)
 		}
 		before := m.iter

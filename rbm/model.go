@@ -26,6 +26,7 @@ type RBM struct {
 
 	// Training inputs.
 	idx     tf.Output // [updates, batch] int32 minibatch row indices into the data variable
+	rows    tf.Output // the training rows: the data variable's value, or a run's rows fed when streamed
 	lr, mom tf.Output // scalars of the model dtype
 	train   map[trainKey]*tf.Operation
 
@@ -127,6 +128,7 @@ func (m *RBM) build() error {
 		m.vars.offH = tfops.NewVariable(s, "centering/hidden", dt, []int64{nh})
 	}
 	m.saver = tfops.NewSaver(s, m.vars.saved())
+	m.rows = m.vars.data.Read(s.SubScope("training_rows"))
 	m.idx = op.Placeholder(s.SubScope("minibatch_rows"), tf.Int32, op.PlaceholderShape(tf.MakeShape(-1, -1)))
 	m.lr = op.Placeholder(s.SubScope("learning_rate"), dt, op.PlaceholderShape(tf.ScalarShape()))
 	m.mom = op.Placeholder(s.SubScope("momentum"), dt, op.PlaceholderShape(tf.ScalarShape()))

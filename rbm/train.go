@@ -142,7 +142,7 @@ func (m *RBM) trainOp(k, updates int) *tf.Operation {
 		mom:   m.mom,
 		step:  v.step.Read(s),
 	}
-	data := v.data.Read(s)
+	data := m.rows
 	for i := 0; i < updates; i++ {
 		us := s.SubScope("update")
 		idx := op.Gather(us.SubScope("idx"), m.idx, op.Const(us.SubScope("i"), int32(i)))

@@ -10,14 +10,31 @@ import (
 
 // Data is a row-major matrix of samples, one per row, of float32 or float64 values;
 // *dataset.Matrix[float32] and *dataset.Matrix[float64] are Data. Either converts to either
-// dtype.
+// dtype. Data kept in another form (half precision, a mapped file) offers its rows through a
+// RowSource instead of one slice: *dataset.HalfMatrix.
 type Data interface {
 	// Validate reports a matrix whose shape and values disagree.
 	Validate() error
 	// Shape returns the numbers of rows and columns.
 	Shape() (rows, cols int)
-	// Values returns the row-major values: a []float32 or a []float64.
+	// Values returns the row-major values: a []float32, a []float64 or a RowSource.
 	Values() any
+}
+
+// A RowSource is the Values of Data that are not held as one []float32 or []float64: models
+// copy rows out of it a minibatch or a chunk at a time, and train on it streamed (see
+// Streamed) rather than with a copy of the whole set in the graph.
+type RowSource interface {
+	// AppendRows appends the rows idx, row-major, to dst as float32 values.
+	AppendRows(dst []float32, idx []int) []float32
+	// FirstNonFinite returns the row-major index of the first infinite or NaN value, or −1.
+	FirstNonFinite() int
+}
+
+// Streamed reports whether d's rows come from a RowSource.
+func Streamed(d Data) bool {
+	_, ok := d.Values().(RowSource)
+	return ok
 }
 
 // ErrShape reports data whose shape does not fit a model.
@@ -35,11 +52,11 @@ func Dims(d Data) (rows, cols int, err error) {
 		return 0, 0, err
 	}
 	switch d.Values().(type) {
-	case []float32, []float64:
+	case []float32, []float64, RowSource:
 		rows, cols = d.Shape()
 		return rows, cols, nil
 	}
-	return 0, 0, fmt.Errorf("data of type %T holds %T, want []float32 or []float64", d, d.Values())
+	return 0, 0, fmt.Errorf("data of type %T holds %T, want []float32, []float64 or a RowSource", d, d.Values())
 }
 
 // CheckData checks that d (named what in errors) has cols columns, at least one row and only
@@ -56,11 +73,13 @@ func CheckData(what string, d Data, cols int) (int, error) {
 		return 0, fmt.Errorf("%s has no rows: %w", what, ErrShape)
 	}
 	bad := -1
-	switch x := d.Values().(type) {
+	switch x := unwrap(d).Values().(type) {
 	case []float32:
 		bad = firstNonFinite(x)
 	case []float64:
 		bad = firstNonFinite(x)
+	case RowSource:
+		bad = x.FirstNonFinite()
 	}
 	if bad >= 0 {
 		return 0, fmt.Errorf("%s row %d column %d is not a finite number: %w", what, bad/c, bad%c, ErrData)
@@ -80,26 +99,36 @@ func firstNonFinite[T Float](x []T) int {
 
 // RowsTensor copies rows [i, j) of d into a tensor of dtype dt.
 func RowsTensor(d Data, i, j int, dt tf.DataType) (*tf.Tensor, error) {
+	d = unwrap(d)
 	_, c := d.Shape()
 	switch x := d.Values().(type) {
 	case []float32:
 		return TensorAs(x[i*c:j*c], dt, int64(j-i), int64(c))
 	case []float64:
 		return TensorAs(x[i*c:j*c], dt, int64(j-i), int64(c))
+	case RowSource:
+		idx := make([]int, j-i)
+		for k := range idx {
+			idx[k] = i + k
+		}
+		return TensorAs(x.AppendRows(make([]float32, 0, (j-i)*c), idx), dt, int64(j-i), int64(c))
 	}
-	return nil, fmt.Errorf("data of type %T holds %T, want []float32 or []float64", d, d.Values())
+	return nil, fmt.Errorf("data of type %T holds %T, want []float32, []float64 or a RowSource", d, d.Values())
 }
 
 // GatherTensor copies the rows idx of d into a tensor of dtype dt.
 func GatherTensor(d Data, idx []int, dt tf.DataType) (*tf.Tensor, error) {
+	d = unwrap(d)
 	_, c := d.Shape()
 	switch x := d.Values().(type) {
 	case []float32:
 		return TensorAs(gather(x, c, idx), dt, int64(len(idx)), int64(c))
 	case []float64:
 		return TensorAs(gather(x, c, idx), dt, int64(len(idx)), int64(c))
+	case RowSource:
+		return TensorAs(x.AppendRows(make([]float32, 0, len(idx)*c), idx), dt, int64(len(idx)), int64(c))
 	}
-	return nil, fmt.Errorf("data of type %T holds %T, want []float32 or []float64", d, d.Values())
+	return nil, fmt.Errorf("data of type %T holds %T, want []float32, []float64 or a RowSource", d, d.Values())
 }
 
 // gather returns the rows idx of the row-major matrix x of c columns.
@@ -159,6 +188,7 @@ func CheckFitData(pkg string, x, val Data, cols int) (int, error) {
 
 // ColumnMeans returns the mean of each column of d over its first n rows (n ≥ 1).
 func ColumnMeans(d Data, n int) []float64 {
+	d = unwrap(d)
 	_, c := d.Shape()
 	out := make([]float64, c)
 	switch x := d.Values().(type) {
@@ -166,6 +196,10 @@ func ColumnMeans(d Data, n int) []float64 {
 		addColumns(out, x[:n*c])
 	case []float64:
 		addColumns(out, x[:n*c])
+	case RowSource:
+		for i := 0; i < n; i++ {
+			addColumns(out, x.AppendRows(make([]float32, 0, c), []int{i}))
+		}
 	}
 	for j := range out {
 		out[j] /= float64(n)

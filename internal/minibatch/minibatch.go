@@ -6,6 +6,8 @@ package minibatch
 import (
 	"context"
 
+	"github.com/boltzmann-go/boltzmann/tfops"
+
 	tf "github.com/galeone/tensorflow/tensorflow/go"
 )
 
@@ -59,4 +61,31 @@ func Each(ctx context.Context, batches [][]int, full, perRun int, run func(chunk
 		}
 	}
 	return nil
+}
+
+// Local returns the rows of a run in order and the index tensor that reads them from a matrix
+// of just those rows (0, 1, 2, … in the shape of Indices): how a run is fed when the training
+// set is streamed through the graph instead of resident in it.
+func Local(run [][]int) (rows []int, idx *tf.Tensor, err error) {
+	local := make([][]int, len(run))
+	for i, b := range run {
+		local[i] = make([]int, len(b))
+		for j, r := range b {
+			local[i][j] = len(rows)
+			rows = append(rows, r)
+		}
+	}
+	idx, err = Indices(local)
+	return rows, idx, err
+}
+
+// Streamed returns the feeds of a run when the training set d is streamed: indices into the
+// run's own rows (Local), and those rows copied out of d as a tensor of dtype dt.
+func Streamed(d tfops.Data, run [][]int, dt tf.DataType) (idx, rows *tf.Tensor, err error) {
+	r, idx, err := Local(run)
+	if err != nil {
+		return nil, nil, err
+	}
+	rows, err = tfops.GatherTensor(d, r, dt)
+	return idx, rows, err
 }

@@ -26,3 +26,13 @@ func TestRuns(t *testing.T) {
 		t.Errorf("Indices = %v", v)
 	}
 }
+
+func TestLocal(t *testing.T) {
+	rows, idx, err := Local([][]int{{7, 3}, {9, 0}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(rows, []int{7, 3, 9, 0}) || !reflect.DeepEqual(idx.Value(), [][]int32{{0, 1}, {2, 3}}) {
+		t.Errorf("Local = %v, %v; want rows 7 3 9 0 read as 0 1 / 2 3", rows, idx.Value())
+	}
+}

@@ -1,0 +1,47 @@
+//go:build unix
+
+package dataset
+
+import (
+	"fmt"
+	"os"
+	"syscall"
+	"unsafe"
+)
+
+// MapNPYHalf maps a float16 (“<f2”) .npy file into memory read-only, without reading it: the
+// operating system pages its rows in as they are used and may drop them again, so a 7.6 GB
+// feature file (the original's CIFAR-10 features) costs page cache, not the process's own
+// memory. Call close when done with the matrix; its Data must not be used after. On a
+// big-endian machine the file is read into memory instead (ReadNPYHalf).
+func MapNPYHalf(path string) (m *HalfMatrix, close func() error, err error) {
+	var probe uint16 = 1
+	if *(*byte)(unsafe.Pointer(&probe)) != 1 {
+		m, err := ReadNPYHalf(path)
+		return m, func() error { return nil }, err
+	}
+	f, size, err := openSized(path)
+	if err != nil {
+		return nil, nil, fileErr(path, err)
+	}
+	defer f.Close()
+	l, err := readNPYHeader(f, size)
+	if err == nil && l.descr != "<f2" {
+		err = fmt.Errorf("npy: dtype %q, want <f2 (float16): %w", l.descr, ErrUnsupported)
+	}
+	if err == nil && l.offset%2 != 0 {
+		err = fmt.Errorf("npy: data at the odd offset %d: %w", l.offset, ErrFormat)
+	}
+	if err != nil {
+		return nil, nil, fileErr(path, err)
+	}
+	if l.count == 0 {
+		return &HalfMatrix{Rows: l.rows, Cols: l.cols}, func() error { return nil }, nil
+	}
+	b, err := syscall.Mmap(int(f.Fd()), 0, int(size), syscall.PROT_READ, syscall.MAP_SHARED)
+	if err != nil {
+		return nil, nil, fileErr(path, &os.PathError{Op: "mmap", Path: path, Err: err})
+	}
+	data := unsafe.Slice((*Half)(unsafe.Pointer(&b[l.offset])), l.count)
+	return &HalfMatrix{Rows: l.rows, Cols: l.cols, Data: data}, func() error { return syscall.Munmap(b) }, nil
+}
