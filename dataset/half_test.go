@@ -129,3 +129,17 @@ func TestWriteNPYHalfKeepsOldFile(t *testing.T) {
 		t.Errorf("MapNPYHalf of a float32 file: %v, want ErrUnsupported", err)
 	}
 }
+
+func TestNPYBytesRoundTrip(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "x.npy")
+	if err := WriteNPYBytes(path, 2, 3, []uint8{0, 1, 255, 7, 8, 9}); err != nil {
+		t.Fatal(err)
+	}
+	m, err := ReadNPY[float32](path)
+	if err != nil || m.Rows != 2 || m.Cols != 3 || m.Data[2] != 255 || m.Data[5] != 9 {
+		t.Errorf("read back %v, %v", m, err)
+	}
+	if err := WriteNPYBytes(path, 2, 2, []uint8{1}); !errors.Is(err, ErrShape) {
+		t.Errorf("1 byte for 2×2: %v, want ErrShape", err)
+	}
+}

@@ -32,7 +32,7 @@ func (d *dataFlags) register(fs interface {
 	fs.StringVar(&d.path, "data", "data/mnist", "training data: an MNIST folder (IDX files), a CIFAR-10 folder (data_batch_*.bin), an IDX images file or a .npy matrix")
 	fs.IntVar(&d.nTrain, "n-train", 55000, "number of training rows (taken after a seeded shuffle, as the original)")
 	fs.IntVar(&d.nVal, "n-val", 5000, "number of validation rows (the last rows after the shuffle); 0 for none")
-	fs.Uint64Var(&d.splitSeed, "split-seed", 42, "seed of the train/validation shuffle")
+	fs.Uint64Var(&d.splitSeed, "split-seed", defaultSplitSeed, "seed of the train/validation shuffle")
 	fs.StringVar(&d.binarize, "binarize", "none", "binarize the data: none, threshold (> 0.5) or stochastic")
 	fs.BoolVar(&d.standardize, "standardize", false, "standardize each feature with the training mean and std (for gaussian visible units)")
 	fs.StringVar(&d.imageShape, "image-shape", "", "height,width,channels of one row seen as an image (default: from the data set; none for .npy)")
@@ -44,6 +44,9 @@ type loaded struct {
 	shape      []int // image shape [h, w, c], or nil
 	std        *dataset.Standardizer
 }
+
+// defaultSplitSeed seeds the train/validation shuffle of every program (-split-seed).
+const defaultSplitSeed = 42
 
 func (d *dataFlags) load() (*loaded, error) {
 	x, shape, err := readData(d.path)

@@ -364,7 +364,7 @@ func runDBM(f *dbmFlags) error {
 		if i > 0 && f.increaseKEvery > 0 {
 			c.CDSteps, c.LearningRate = increasingK(f.rbmK[i], f.rbmLR[i], c.Epochs, f.increaseKEvery)
 		}
-		r, err := trainOrLoadRBM(ctx, dir, c, input, valInput, f.quiet, fmt.Sprintf("RBM %d (%d→%d)", i+1, sizes[i], sizes[i+1]))
+		r, err := trainOrLoadRBM(ctx, dir, c, input, dataOf(valInput), f.quiet, fmt.Sprintf("RBM %d (%d→%d)", i+1, sizes[i], sizes[i+1]), nil)
 		if err != nil {
 			return err
 		}
@@ -408,13 +408,24 @@ func runDBM(f *dbmFlags) error {
 		}
 	}
 	defer m.Close()
+	if err := fitDBM(ctx, f, m, d.train, dataOf(d.val), d); err != nil {
+		return err
+	}
+	return dbmResults(ctx, f, m, d)
+}
+
+// fitDBM trains m on x (validating on val, which may be nil) to f.epochs with a progress bar
+// and TensorBoard logs beside its model folder (pictures in d.shape).
+func fitDBM(ctx context.Context, f *dbmFlags, m *dbm.DBM, x, val rbm.Data, d *loaded) error {
+	dir := f.modelDir()
 	sums, err := summaries.NewDBM(filepath.Join(filepath.Dir(filepath.Clean(dir)), "logs"), d.shape)
 	if err != nil {
 		return err
 	}
 	defer sums.Close()
-	bar := newProgress(f.quiet, m.Epoch(), f.epochs, (d.train.Rows+f.batch-1)/f.batch)
-	_, fitErr := m.Fit(ctx, d.train, dataOf(d.val), &dbm.FitOptions{Dir: dir, OnBatch: bar.batch, OnEpoch: func(st dbm.EpochStats) error {
+	rows, _ := x.Shape()
+	bar := newProgress(f.quiet, m.Epoch(), f.epochs, (rows+f.batch-1)/f.batch)
+	_, fitErr := m.Fit(ctx, x, val, &dbm.FitOptions{Dir: dir, OnBatch: bar.batch, OnEpoch: func(st dbm.EpochStats) error {
 		if err := sums.Epoch(m, st); err != nil {
 			return err
 		}
@@ -435,11 +446,13 @@ func runDBM(f *dbmFlags) error {
 		}
 		return fitErr
 	}
-	return dbmResults(ctx, f, m, d)
+	return nil
 }
 
 // trainOrLoadRBM loads the RBM in dir, or trains it on x and saves it there.
-func trainOrLoadRBM(ctx context.Context, dir string, c rbm.Config, x, val *dataset.Matrix[float64], quiet bool, what string) (*rbm.RBM, error) {
+// val may be nil. With shared set, epochs count on that bar (RBMs trained concurrently) instead
+// of a bar of this RBM's own.
+func trainOrLoadRBM(ctx context.Context, dir string, c rbm.Config, x, val rbm.Data, quiet bool, what string, shared *progress) (*rbm.RBM, error) {
 	if _, err := os.Stat(filepath.Join(dir, "model.json")); err == nil {
 		r, err := rbm.Load(dir)
 		if err != nil {
@@ -454,7 +467,7 @@ func trainOrLoadRBM(ctx context.Context, dir string, c rbm.Config, x, val *datas
 			r.Close()
 			return nil, err
 		}
-		return r, fitRBM(ctx, r, x, val, dir, quiet, what)
+		return r, fitRBM(ctx, r, x, val, dir, quiet, what, shared)
 	}
 	r, err := rbm.New(c)
 	if err != nil {
@@ -464,19 +477,20 @@ func trainOrLoadRBM(ctx context.Context, dir string, c rbm.Config, x, val *datas
 		}
 		return nil, err
 	}
-	if err := fitRBM(ctx, r, x, val, dir, quiet, what); err != nil {
+	if err := fitRBM(ctx, r, x, val, dir, quiet, what, shared); err != nil {
 		r.Close()
 		return nil, err
 	}
 	return r, nil
 }
 
-func fitRBM(ctx context.Context, r *rbm.RBM, x, val *dataset.Matrix[float64], dir string, quiet bool, what string) error {
+func fitRBM(ctx context.Context, r *rbm.RBM, x, val rbm.Data, dir string, quiet bool, what string, shared *progress) error {
 	c := r.Config()
-	bar := newProgress(quiet, r.Epoch(), c.Epochs, (x.Rows+c.BatchSize-1)/c.BatchSize)
-	var v rbm.Data
-	if val != nil {
-		v = val
+	rows, _ := x.Shape()
+	bar := shared
+	if shared == nil {
+		bar = newProgress(quiet, r.Epoch(), c.Epochs, (rows+c.BatchSize-1)/c.BatchSize)
+		defer bar.finish()
 	}
 	// TensorBoard logs beside the RBM's model folder (<rbm dir>/logs), as bm train writes them.
 	sums, err := summaries.NewRBM(filepath.Join(filepath.Dir(filepath.Clean(dir)), "logs"), summaries.RBMOptions{})
@@ -484,11 +498,18 @@ func fitRBM(ctx context.Context, r *rbm.RBM, x, val *dataset.Matrix[float64], di
 		return err
 	}
 	defer sums.Close()
-	_, err = r.Fit(ctx, x, v, &rbm.FitOptions{Dir: dir, OnBatch: bar.batch, OnEpoch: func(st rbm.EpochStats) error {
+	opts := &rbm.FitOptions{Dir: dir, OnBatch: bar.batch, OnEpoch: func(st rbm.EpochStats) error {
 		bar.epoch(what+" "+epochLine(st, c.Metrics), rbmDesc(st))
 		return sums.Epoch(r, st)
-	}})
-	bar.finish()
+	}}
+	if shared != nil {
+		opts.OnBatch = nil
+		opts.OnEpoch = func(st rbm.EpochStats) error {
+			shared.step(what + " " + epochLine(st, c.Metrics))
+			return sums.Epoch(r, st)
+		}
+	}
+	_, err = r.Fit(ctx, x, val, opts)
 	return err
 }
 
@@ -611,12 +632,14 @@ func finiteOr(v float64) any {
 
 // increasingK returns the per-epoch k and learning-rate schedules of the original's upper
 // pretraining RBMs: k grows by one every `every` epochs from k0, and the rate is lr divided by
-// the block number 1, 2, 3, … (dbm_mnist.py's make_rbm2: n_gibbs_steps = arange(k0, …) and
-// learning_rate = lr / arange(1, …), each value repeated `every` times).
+// the block number 1, 2, 3, … (dbm_mnist.py's make_rbm2 and dbm_cifar.py's make_mrbm:
+// n_gibbs_steps = arange(k0, k0 + epochs//every) and learning_rate = lr / arange(1, 1 +
+// epochs//every), each value repeated `every` times; epochs past the last full block keep its
+// values, as the original's schedules hold their last entry).
 func increasingK(k0 int, lr float64, epochs, every int) ([]int, []float64) {
 	ks, lrs := make([]int, epochs), make([]float64, epochs)
 	for e := range ks {
-		block := e / every
+		block := min(e/every, max(0, epochs/every-1))
 		ks[e], lrs[e] = k0+block, lr/float64(1+block)
 	}
 	return ks, lrs

@@ -19,6 +19,7 @@ import (
 	"github.com/boltzmann-go/boltzmann/mlp"
 	"github.com/boltzmann-go/boltzmann/rbm"
 	"github.com/boltzmann-go/boltzmann/tfevents"
+	"github.com/boltzmann-go/boltzmann/train"
 )
 
 // fineTune is the discriminative fine-tuning stage of the original's examples: an MLP whose
@@ -38,11 +39,14 @@ type fineTune struct {
 	batch       int
 	monitor     string
 	restoreBest bool
-	shuffle     bool
-	dtype       tf.DataType
-	threads     int
-	gpu         string
-	quiet       bool
+	// patience and plateauPatience are the epochs without improvement before early stopping
+	// and before the learning rate is divided by 5 (0: the MNIST programs' 12 and 6).
+	patience, plateauPatience int
+	shuffle                   bool
+	dtype                     tf.DataType
+	threads                   int
+	gpu                       string
+	quiet                     bool
 
 	prefix  string // save prefix of y_pred.npy, y_test.npy, W_finetuned.npy
 	dir     string // fine-tuned model directory ("" for none) with logs/ beside it
@@ -194,9 +198,12 @@ func (f *fineTune) run(ctx context.Context, d *labeled, what string) (*ftResult,
 		log.Printf("%s: no validation rows: all %d epochs run, without early stopping, learning-rate reduction or best-epoch weights", what, c.Epochs)
 	} else {
 		// The original's callbacks: EarlyStopping(patience=12), ReduceLROnPlateau(factor=0.2,
-		// patience=6, min_lr=1e-5), both on the monitored metric.
-		opts.EarlyStopping = &mlp.EarlyStopping{Patience: 12}
-		opts.Plateau = &mlp.Plateau{Factor: 0.2, Patience: 6, MinLR: 1e-5}
+		// patience=6, min_lr=1e-5), both on the monitored metric (dbm_cifar.py: 6 and 3).
+		patience, plateau := f.patience, f.plateauPatience
+		train.OrDefault(&patience, 12)
+		train.OrDefault(&plateau, 6)
+		opts.EarlyStopping = &mlp.EarlyStopping{Patience: patience}
+		opts.Plateau = &mlp.Plateau{Factor: 0.2, Patience: plateau, MinLR: 1e-5}
 		opts.RestoreBest = f.restoreBest
 	}
 	perEpoch := (d.train.Rows + c.BatchSize - 1) / c.BatchSize

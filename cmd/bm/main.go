@@ -12,6 +12,7 @@
 //	bm rbm-mnist [flags]  the original's rbm_mnist.py (its argparse flags): RBM, MLP fine-tuning
 //	bm dbm-mnist [flags]  the original's dbm_mnist.py (its argparse flags): DBM, AIS, MLP fine-tuning
 //	bm dbm-cifar-naive [flags]  the original's dbm_cifar_naive.py: smoothed CIFAR-10, G-B-M DBM, MLP
+//	bm dbm-cifar [flags]  the original's dbm_cifar.py: 26 patch RBMs, augmented CIFAR-10, G-B-M DBM, MLP
 //	bm few-label [flags]  fine-tuning from a model and from random init on 60k/10k/1k/100 labels
 //	bm version            print the versions of bm and of libtensorflow
 //
@@ -52,6 +53,8 @@ func run(args []string) int {
 		return cmdDBMMNIST(args[1:])
 	case "dbm-cifar-naive":
 		return cmdDBMCIFARNaive(args[1:])
+	case "dbm-cifar":
+		return cmdDBMCIFAR(args[1:])
 	case "logz":
 		return cmdLogZ(args[1:])
 	case "few-label":
@@ -80,6 +83,7 @@ commands:
   rbm-mnist the original's rbm_mnist.py: RBM, then MLP fine-tuning and test accuracy (its flags)
   dbm-mnist the original's dbm_mnist.py: RBMs, DBM, AIS and lower bound, MLP fine-tuning (its flags)
   dbm-cifar-naive  the original's dbm_cifar_naive.py: smoothed CIFAR-10, G-RBM, M-RBM, G-B-M DBM, MLP (its flags)
+  dbm-cifar the original's dbm_cifar.py: augmented CIFAR-10, 26 patch RBMs, G-RBM, M-RBM, G-B-M DBM, MLP (its flags)
   logz      log Z of an RBM or a DBM by AIS (options from the literature) or exactly, and the test bound
   few-label fine-tune from a pretrained model and from random init on 60k/10k/1k/100 labels: the table
   version   print the versions of bm and libtensorflow

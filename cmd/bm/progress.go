@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"os"
+	"sync"
 	"time"
 
 	"github.com/schollz/progressbar/v3"
@@ -19,17 +20,26 @@ type progress struct {
 	perEpoch int
 	first    int // first epoch of this run
 	last     string
+
+	mu    sync.Mutex // serializes step
+	steps int64
 }
 
 func newProgress(quiet bool, done, epochs, perEpoch int) *progress {
+	return newUnitProgress(quiet, done, epochs, perEpoch, "batch", fmt.Sprintf("epoch %d/%d", done+1, epochs))
+}
+
+// newUnitProgress is newProgress counting units of another name (its rate is units/s), with
+// the first description desc.
+func newUnitProgress(quiet bool, done, epochs, perEpoch int, unit, desc string) *progress {
 	p := &progress{perEpoch: perEpoch, first: done + 1}
 	if quiet || !term.IsTerminal(int(os.Stderr.Fd())) || done >= epochs {
 		return p
 	}
 	p.bar = progressbar.NewOptions64(int64((epochs-done)*perEpoch),
 		progressbar.OptionSetWriter(os.Stderr),
-		progressbar.OptionSetDescription(fmt.Sprintf("epoch %d/%d", done+1, epochs)),
-		progressbar.OptionSetItsString("batch"),
+		progressbar.OptionSetDescription(desc),
+		progressbar.OptionSetItsString(unit),
 		progressbar.OptionShowIts(),
 		progressbar.OptionShowCount(),
 		progressbar.OptionSetPredictTime(true),
@@ -69,6 +79,21 @@ func rbmDesc(st rbm.EpochStats) string {
 		desc += fmt.Sprintf(" val.pll %.2f", v)
 	}
 	return desc
+}
+
+// step counts one unit done and prints line above the bar (or alone, without one); unlike
+// batch and epoch it is safe for concurrent use, for work done by several goroutines.
+func (p *progress) step(line string) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.steps++
+	if p.bar == nil {
+		fmt.Println(line)
+		return
+	}
+	p.bar.Clear()
+	fmt.Fprintln(os.Stderr, line)
+	p.bar.Set64(p.steps)
 }
 
 func (p *progress) finish() {

@@ -387,7 +387,7 @@ func rowsOf(m *dataset.Matrix[float32]) int {
 }
 
 // dataOf returns m as rbm.Data, or a nil interface for a nil matrix.
-func dataOf(m *dataset.Matrix[float32]) rbm.Data {
+func dataOf[T dataset.Float](m *dataset.Matrix[T]) rbm.Data {
 	if m == nil {
 		return nil
 	}
