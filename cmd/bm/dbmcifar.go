@@ -195,6 +195,7 @@ func runDBMCIFAR(a *dbmCIFARArgs) error {
 	if err != nil {
 		return err
 	}
+	stageMemory("data")
 	if f.particles > d.train.Rows {
 		return flagErr("n-particles", "%d persistent chains, but only %d training rows to start them at", f.particles, d.train.Rows)
 	}
@@ -226,6 +227,7 @@ func runDBMCIFAR(a *dbmCIFARArgs) error {
 		if gc.InitW, gc.InitVisibleBias, gc.InitHiddenBias, err = assembleGRBM(small, a.smallHidden, a.smallBlockAverage); err != nil {
 			return err
 		}
+		stageMemory("patch RBMs and assembly")
 	}
 	grbm, err := trainOrLoadRBM(ctx, grbmDir, gc, tfops.Stream(d.train), val, a.quiet, fmt.Sprintf("Gaussian RBM (%d→%d)", gc.NumVisible, gc.NumHidden), nil)
 	if err != nil {
@@ -235,6 +237,7 @@ func runDBMCIFAR(a *dbmCIFARArgs) error {
 	if err := drawRBMFilters(grbm, filepath.Join(a.grbm, "filters.png"), 24); err != nil {
 		return err
 	}
+	stageMemory("Gaussian RBM")
 
 	// Its features, in half precision, and the multinomial RBM on them.
 	feat := &featureCache{dir: a.dataPath, model: grbmDir, quiet: a.quiet}
@@ -247,6 +250,7 @@ func runDBMCIFAR(a *dbmCIFARArgs) error {
 	if err != nil {
 		return err
 	}
+	stageMemory("features")
 	mc := rbm.Config{NumVisible: f.hiddens[0], NumHidden: a.mrbmHidden, DType: dt, Seed: int64(a.seeds[1]),
 		Visible: rbm.Bernoulli{}, Hidden: rbm.Multinomial{Draws: a.mrbmHidden, Groups: 1}, WeightStd: 0.001, CDSteps: []int{a.k[1]},
 		LearningRate: []float64{a.lr[1]}, Momentum: train.Geom(0.5, 0.9, 8), Epochs: a.epochs[1], BatchSize: a.batch[1],
@@ -261,6 +265,7 @@ func runDBMCIFAR(a *dbmCIFARArgs) error {
 		return err
 	}
 	defer mrbm.Close()
+	stageMemory("multinomial RBM")
 
 	// The DBM, its persistent chains started at the first training images, their features and
 	// the features' features (G_train_cifar.npy).
@@ -301,6 +306,7 @@ func runDBMCIFAR(a *dbmCIFARArgs) error {
 	if err := dbmResults(ctx, &f, m, ld); err != nil {
 		return err
 	}
+	stageMemory("DBM")
 	if a.mlp.stopAfterRB {
 		return nil
 	}
@@ -316,8 +322,11 @@ func runDBMCIFAR(a *dbmCIFARArgs) error {
 	ft.relu, ft.batchNorm, ft.outDropout, ft.dropout = true, true, a.mlp.dropout, 0
 	ft.hidden[0].Seed, ft.outSeed = 3333, 5555 // the original's glorot seeds of its CIFAR MLPs
 	ft.patience, ft.plateauPatience = 6, 3
-	_, err = ft.run(ctx, d.labeled, "MLP")
-	return err
+	if _, err = ft.run(ctx, d.labeled, "MLP"); err != nil {
+		return err
+	}
+	stageMemory("fine-tuning")
+	return nil
 }
 
 // exists reports whether path exists.

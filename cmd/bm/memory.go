@@ -1,0 +1,41 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"log"
+	"os"
+	"strconv"
+	"strings"
+)
+
+// stageMemory logs the process's peak resident memory since the previous call (Linux VmHWM)
+// and resets the peak (writing 5 to /proc/self/clear_refs), so that every stage of a long
+// program reports its own peak. It does nothing where /proc is missing.
+func stageMemory(stage string) {
+	peak, ok := procStatusKiB("VmHWM")
+	if !ok {
+		return
+	}
+	now, _ := procStatusKiB("VmRSS")
+	log.Printf("memory: %s: peak RSS %.0f MiB (now %.0f MiB)", stage, float64(peak)/1024, float64(now)/1024)
+	os.WriteFile("/proc/self/clear_refs", []byte("5"), 0) // resets VmHWM to the current RSS
+}
+
+// procStatusKiB returns a "<key>: <n> kB" field of /proc/self/status.
+func procStatusKiB(key string) (int64, bool) {
+	b, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		return 0, false
+	}
+	sc := bufio.NewScanner(bytes.NewReader(b))
+	for sc.Scan() {
+		k, v, ok := strings.Cut(sc.Text(), ":")
+		if !ok || k != key {
+			continue
+		}
+		n, err := strconv.ParseInt(strings.TrimSuffix(strings.TrimSpace(v), " kB"), 10, 64)
+		return n, err == nil
+	}
+	return 0, false
+}
