@@ -172,7 +172,8 @@ func ReadIDXImages(path string) (*Images, error) {
 }
 
 // ReadIDXLabels reads an IDX label file, raw or gzip-compressed, as
-// ReadIDXImages does.
+// ReadIDXImages does. It takes any label 0…255 and knows nothing of the
+// images: ReadIDXLabeled reads a pair and checks that they agree.
 func ReadIDXLabels(path string) ([]uint8, error) {
 	f, size, err := openSized(path)
 	if err != nil {
@@ -184,4 +185,32 @@ func ReadIDXLabels(path string) ([]uint8, error) {
 		return nil, fileErr(path, err)
 	}
 	return l, nil
+}
+
+// ReadIDXLabeled reads an IDX image file and its IDX label file and checks
+// that they agree: one label per image, every label below classes (for
+// example 10 for MNIST). Errors name the file at fault and wrap ErrShape
+// (counts) or ErrFormat (a label out of range).
+func ReadIDXLabeled(imagesPath, labelsPath string, classes int) (*Images, []uint8, error) {
+	if classes < 1 || classes > 256 {
+		return nil, nil, fmt.Errorf("dataset: %d classes, want 1…256: %w", classes, ErrArgument)
+	}
+	im, err := ReadIDXImages(imagesPath)
+	if err != nil {
+		return nil, nil, err
+	}
+	labels, err := ReadIDXLabels(labelsPath)
+	if err != nil {
+		return nil, nil, err
+	}
+	if len(labels) != im.N {
+		return nil, nil, fmt.Errorf("dataset: %s has %d labels but %s has %d images: %w",
+			labelsPath, len(labels), imagesPath, im.N, ErrShape)
+	}
+	for i, l := range labels {
+		if int(l) >= classes {
+			return nil, nil, fmt.Errorf("dataset: %s: label %d is %d, want 0…%d: %w", labelsPath, i, l, classes-1, ErrFormat)
+		}
+	}
+	return im, labels, nil
 }

@@ -176,3 +176,25 @@ func TestLoadMNISTReal(t *testing.T) {
 		}
 	}
 }
+
+func TestReadIDXLabeled(t *testing.T) {
+	dir := t.TempDir()
+	img := filepath.Join(dir, "img")
+	lbl := filepath.Join(dir, "lbl")
+	// 3 images of 1×1, and labels 0, 4, 7.
+	os.WriteFile(img, []byte{0, 0, 8, 3, 0, 0, 0, 3, 0, 0, 0, 1, 0, 0, 0, 1, 10, 20, 30}, 0o644)
+	os.WriteFile(lbl, []byte{0, 0, 8, 1, 0, 0, 0, 3, 0, 4, 7}, 0o644)
+	if im, l, err := ReadIDXLabeled(img, lbl, 10); err != nil || im.N != 3 || l[2] != 7 {
+		t.Fatalf("ReadIDXLabeled = %v, %v, %v", im, l, err)
+	}
+	if _, _, err := ReadIDXLabeled(img, lbl, 5); !errors.Is(err, ErrFormat) || !strings.Contains(err.Error(), "label 2 is 7") {
+		t.Errorf("5 classes: %v, want label 2 named as out of range", err)
+	}
+	os.WriteFile(lbl, []byte{0, 0, 8, 1, 0, 0, 0, 2, 0, 4}, 0o644)
+	if _, _, err := ReadIDXLabeled(img, lbl, 10); !errors.Is(err, ErrShape) || !strings.Contains(err.Error(), "2 labels") {
+		t.Errorf("2 labels for 3 images: %v, want ErrShape", err)
+	}
+	if _, _, err := ReadIDXLabeled(img, lbl, 0); !errors.Is(err, ErrArgument) {
+		t.Errorf("0 classes: %v, want ErrArgument", err)
+	}
+}

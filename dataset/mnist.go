@@ -39,22 +39,9 @@ func LoadMNIST(dir string, train bool) (*Images, []uint8, error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	im, err := ReadIDXImages(imgPath)
+	im, labels, err := ReadIDXLabeled(imgPath, lblPath, 10)
 	if err != nil {
 		return nil, nil, err
-	}
-	labels, err := ReadIDXLabels(lblPath)
-	if err != nil {
-		return nil, nil, err
-	}
-	if len(labels) != im.N {
-		return nil, nil, fmt.Errorf("dataset: MNIST: %s has %d labels but %s has %d images: %w",
-			lblPath, len(labels), imgPath, im.N, ErrShape)
-	}
-	for i, l := range labels {
-		if l > 9 {
-			return nil, nil, fmt.Errorf("dataset: %s: label %d is %d, want 0..9: %w", lblPath, i, l, ErrFormat)
-		}
 	}
 	return im, labels, nil
 }

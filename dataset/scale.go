@@ -99,6 +99,28 @@ func Standardize[T Float](s *Standardizer, x *Matrix[T]) error {
 	return nil
 }
 
+// Unstandardize undoes Standardize in place: x[i][j] ← x[i][j]·s.Std[j] + s.Mean[j] (a Std
+// below MinStd counts as 1, as there), e.g. to show a Gaussian model's samples as images.
+func Unstandardize[T Float](s *Standardizer, x *Matrix[T]) error {
+	if err := x.Validate(); err != nil {
+		return fmt.Errorf("dataset: unstandardize: %w", err)
+	}
+	if err := s.check(x.Cols); err != nil {
+		return fmt.Errorf("dataset: unstandardize: %w", err)
+	}
+	for i := range x.Rows {
+		row := x.Row(i)
+		for j, v := range row {
+			sd := s.Std[j]
+			if sd < MinStd || math.IsNaN(sd) {
+				sd = 1
+			}
+			row[j] = T(float64(v)*sd + s.Mean[j])
+		}
+	}
+	return nil
+}
+
 // Save writes s to path as JSON ({"mean": […], "std": […]}), atomically via
 // a temporary file in the same directory and a rename. Non-finite values
 // cannot be represented in JSON and give an error.

@@ -177,3 +177,23 @@ func TestLogitMean(t *testing.T) {
 		t.Errorf("LogitMean of a malformed matrix is not nil")
 	}
 }
+
+func TestUnstandardizeUndoesStandardize(t *testing.T) {
+	x := &Matrix[float64]{Rows: 3, Cols: 3, Data: []float64{0.1, 5, 2, 0.4, 5, -1, 0.9, 5, 7}}
+	s := FitStandardizer(x) // column 1 is constant: std 0, treated as 1 both ways
+	y := &Matrix[float64]{Rows: 3, Cols: 3, Data: append([]float64(nil), x.Data...)}
+	if err := Standardize(s, y); err != nil {
+		t.Fatal(err)
+	}
+	if err := Unstandardize(s, y); err != nil {
+		t.Fatal(err)
+	}
+	for i, v := range y.Data {
+		if math.Abs(v-x.Data[i]) > 1e-12 {
+			t.Errorf("element %d: %g after the round trip, want %g", i, v, x.Data[i])
+		}
+	}
+	if err := Unstandardize(s, NewMatrix[float64](1, 2)); !errors.Is(err, ErrShape) {
+		t.Errorf("2 columns for 3 features: %v, want ErrShape", err)
+	}
+}

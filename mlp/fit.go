@@ -54,7 +54,9 @@ type FitOptions struct {
 // valX/valY after every epoch when they are given, for the epochs of Config.Epochs not yet done.
 // Cancelling ctx stops training after the current minibatch; Fit then restores the best weights
 // (with RestoreBest) and returns the epochs completed with the context's error, so a caller can
-// still evaluate and save the model.
+// still evaluate and save the model. The rows of x are copied into the graph for the fit, or,
+// when x's values are a tfops.RowSource (a *dataset.HalfMatrix, tfops.Stream), fed minibatch by
+// minibatch: the same weights without a second copy of a large training set.
 func (m *MLP) Fit(ctx context.Context, x Data, y []int, valX Data, valY []int, opts *FitOptions) ([]EpochStats, error) {
 	if opts == nil {
 		opts = &FitOptions{}
@@ -250,8 +252,24 @@ func (m *MLP) step1(idx []int) (float64, int, error) {
 	if err != nil {
 		return 0, 0, fmt.Errorf("mlp: %w", err)
 	}
-	out, err := m.sess.Run(map[tf.Output]*tf.Tensor{m.idx: rt, m.lr: lr, m.step: st},
-		[]tf.Output{m.batchLoss, m.batchCorrect}, []*tf.Operation{m.train})
+	feeds := map[tf.Output]*tf.Tensor{m.idx: rt, m.lr: lr, m.step: st}
+	if m.stream != nil {
+		// Streamed rows: feed the minibatch's rows and labels, read as rows 0, 1, 2, ….
+		local, labels := make([]int32, len(idx)), make([]int32, len(idx))
+		for i, r := range idx {
+			local[i], labels[i] = int32(i), int32(m.streamY[r])
+		}
+		if feeds[m.idx], err = tf.NewTensor(local); err != nil {
+			return 0, 0, fmt.Errorf("mlp: %w", err)
+		}
+		if feeds[m.rowsY], err = tf.NewTensor(labels); err != nil {
+			return 0, 0, fmt.Errorf("mlp: %w", err)
+		}
+		if feeds[m.rowsX], err = tfops.GatherTensor(m.stream, idx, m.cfg.DType); err != nil {
+			return 0, 0, fmt.Errorf("mlp: %w", err)
+		}
+	}
+	out, err := m.sess.Run(feeds, []tf.Output{m.batchLoss, m.batchCorrect}, []*tf.Operation{m.train})
 	if err != nil {
 		return 0, 0, fmt.Errorf("mlp: train step: %w", err)
 	}
@@ -263,10 +281,16 @@ func (m *MLP) step1(idx []int) (float64, int, error) {
 	return l[0], int(out[1].Value().(int32)), nil
 }
 
-// setData copies x and y into the session's data variables (nil empties them).
+// setData copies x and y into the session's data variables (nil empties them); streamed rows
+// (a tfops.RowSource) are kept aside instead and fed minibatch by minibatch.
 func (m *MLP) setData(x Data, y []int) error {
 	var xt, yt *tf.Tensor
 	var err error
+	m.stream, m.streamY = nil, nil
+	if x != nil && tfops.Streamed(x) {
+		m.stream, m.streamY = x, y
+		x, y = nil, nil
+	}
 	if x == nil {
 		if xt, err = tfops.TensorAs([]float64{}, m.cfg.DType, 0, int64(m.cfg.Inputs)); err != nil {
 			return fmt.Errorf("mlp: %w", err)

@@ -25,6 +25,9 @@ type MLP struct {
 	bn              []*bnVars // per layer; nil without batch normalization
 	adam            *optim.AdamState
 	dataX, dataY    *tfops.Variable
+	rowsX, rowsY    tf.Output // the training rows and labels: the data variables, or fed per minibatch
+	stream          Data      // the training rows when they are streamed (tfops.RowSource), else nil
+	streamY         []int     // their labels
 
 	// Training step: rows of the data variables, learning rate and step counter (for dropout
 	// seeds) in; the mean loss and the number of correct predictions of the minibatch out.
@@ -144,8 +147,9 @@ func (m *MLP) build() error {
 	m.lr = op.Placeholder(ts.SubScope("learning_rate"), dt, op.PlaceholderShape(tf.ScalarShape()))
 	m.step = op.Placeholder(ts.SubScope("step"), tf.Int64, op.PlaceholderShape(tf.ScalarShape()))
 	zero := op.Const(ts.SubScope("axis0"), int32(0))
-	x := op.GatherV2(ts.SubScope("x"), m.dataX.Read(ts), m.idx, zero)
-	y := op.GatherV2(ts.SubScope("y"), m.dataY.Read(ts), m.idx, zero)
+	m.rowsX, m.rowsY = m.dataX.Read(ts), m.dataY.Read(ts)
+	x := op.GatherV2(ts.SubScope("x"), m.rowsX, m.idx, zero)
+	y := op.GatherV2(ts.SubScope("y"), m.rowsY, m.idx, zero)
 	tw, tb := m.readParams(ts)
 	tbn := readBN(ts, m.bn)
 	seeder := tfops.NewSeeder(c.Seed)

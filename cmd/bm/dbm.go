@@ -612,6 +612,11 @@ func dbmResults(ctx context.Context, f *dbmFlags, m *dbm.DBM, d *loaded) error {
 	if err != nil {
 		return err
 	}
+	if d.std != nil { // standardized data: show the samples in the data's own units
+		if err := dataset.Unstandardize(d.std, s); err != nil {
+			return err
+		}
+	}
 	img, err = picture.Tiles(s.Data, s.Rows, d.shape[0], d.shape[1], d.shape[2], 10, false)
 	if err != nil {
 		return err

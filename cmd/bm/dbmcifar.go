@@ -299,7 +299,7 @@ func runDBMCIFAR(a *dbmCIFARArgs) error {
 		}
 	}
 	defer m.Close()
-	ld := &loaded{train: d.train, val: d.val, shape: []int{32, 32, 3}}
+	ld := &loaded{train: d.train, val: d.val, shape: []int{32, 32, 3}, std: d.std}
 	if err := fitDBM(ctx, &f, m, tfops.Stream(d.train), val, ld); err != nil {
 		return err
 	}
@@ -321,7 +321,7 @@ func runDBMCIFAR(a *dbmCIFARArgs) error {
 	}
 	ft.relu, ft.batchNorm, ft.outDropout, ft.dropout = true, true, a.mlp.dropout, 0
 	ft.hidden[0].Seed, ft.outSeed = 3333, 5555 // the original's glorot seeds of its CIFAR MLPs
-	ft.patience, ft.plateauPatience = 6, 3
+	ft.patience, ft.plateauPatience, ft.stream = 6, 3, true
 	if _, err = ft.run(ctx, d.labeled, "MLP"); err != nil {
 		return err
 	}

@@ -148,7 +148,11 @@ func runDBMCIFARNaive(a *dbmCIFARNaiveArgs) error {
 		if d.train, err = prep.smooth(d.train); err != nil {
 			return err
 		}
-		return prep.standardize(d.train, d.val)
+		if err := prep.standardize(d.train, d.val); err != nil {
+			return err
+		}
+		d.std = prep.std
+		return nil
 	}
 	if err := runDBM(&f); err != nil {
 		return err

@@ -19,6 +19,7 @@ import (
 	"github.com/boltzmann-go/boltzmann/mlp"
 	"github.com/boltzmann-go/boltzmann/rbm"
 	"github.com/boltzmann-go/boltzmann/tfevents"
+	"github.com/boltzmann-go/boltzmann/tfops"
 	"github.com/boltzmann-go/boltzmann/train"
 )
 
@@ -42,6 +43,7 @@ type fineTune struct {
 	// patience and plateauPatience are the epochs without improvement before early stopping
 	// and before the learning rate is divided by 5 (0: the MNIST programs' 12 and 6).
 	patience, plateauPatience int
+	stream                    bool // feed the training rows minibatch by minibatch (tfops.Stream)
 	shuffle                   bool
 	dtype                     tf.DataType
 	threads                   int
@@ -237,7 +239,11 @@ func (f *fineTune) run(ctx context.Context, d *labeled, what string) (*ftResult,
 	if val != nil {
 		valData = val
 	}
-	hist, fitErr := m.Fit(ctx, d.train, d.yTrain, valData, d.yVal, opts)
+	var train mlp.Data = d.train
+	if f.stream {
+		train = tfops.Stream(d.train)
+	}
+	hist, fitErr := m.Fit(ctx, train, d.yTrain, valData, d.yVal, opts)
 	bar.finish()
 	res.Epochs, res.Seconds = len(hist), time.Since(start).Seconds()
 	if fitErr != nil {

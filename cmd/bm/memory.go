@@ -18,7 +18,9 @@ func stageMemory(stage string) {
 		return
 	}
 	now, _ := procStatusKiB("VmRSS")
-	log.Printf("memory: %s: peak RSS %.0f MiB (now %.0f MiB)", stage, float64(peak)/1024, float64(now)/1024)
+	anon, _ := procStatusKiB("RssAnon")
+	log.Printf("memory: %s: peak RSS %.0f MiB (now %.0f MiB, of which %.0f MiB anonymous, the rest mapped files)",
+		stage, float64(peak)/1024, float64(now)/1024, float64(anon)/1024)
 	os.WriteFile("/proc/self/clear_refs", []byte("5"), 0) // resets VmHWM to the current RSS
 }
 
