@@ -139,6 +139,9 @@ func TestNPYBytesRoundTrip(t *testing.T) {
 	if err != nil || m.Rows != 2 || m.Cols != 3 || m.Data[2] != 255 || m.Data[5] != 9 {
 		t.Errorf("read back %v, %v", m, err)
 	}
+	if r, c, b, err := ReadNPYBytes(path); err != nil || r != 2 || c != 3 || b[2] != 255 {
+		t.Errorf("ReadNPYBytes = %d, %d, %v, %v", r, c, b, err)
+	}
 	if err := WriteNPYBytes(path, 2, 2, []uint8{1}); !errors.Is(err, ErrShape) {
 		t.Errorf("1 byte for 2×2: %v, want ErrShape", err)
 	}

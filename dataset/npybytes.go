@@ -26,3 +26,24 @@ func WriteNPYBytes(path string, rows, cols int, data []uint8) error {
 	}
 	return nil
 }
+
+// ReadNPYBytes reads a 1-D or 2-D uint8 ("|u1") .npy file as its raw bytes, without the
+// conversion to floating point ReadNPY makes. Other dtypes are refused. Errors name the file.
+func ReadNPYBytes(path string) (rows, cols int, data []uint8, err error) {
+	f, size, err := openSized(path)
+	if err != nil {
+		return 0, 0, nil, fileErr(path, err)
+	}
+	defer f.Close()
+	l, err := readNPYHeader(f, size)
+	if err == nil && l.dt.size != 1 {
+		err = fmt.Errorf("npy: dtype %q, want |u1 (uint8): %w", l.descr, ErrUnsupported)
+	}
+	if err != nil {
+		return 0, 0, nil, fileErr(path, err)
+	}
+	if data, err = readExactly(f, int(l.nbytes)); err != nil {
+		return 0, 0, nil, fileErr(path, readErr(fmt.Sprintf("npy: reading %d data bytes", l.nbytes), err))
+	}
+	return l.rows, l.cols, data, nil
+}

@@ -25,18 +25,18 @@ const ServingSteps = 10
 //
 // There is no free_energy signature: beyond one hidden layer the free energy has no closed form.
 //
-// Mean-field runs the model's MeanFieldSteps sweeps with its tolerance.
-func (m *DBM) BuildServing(s *op.Scope, steps int) (*serving.Graph, error) {
-	if steps <= 0 {
-		steps = ServingSteps
-	}
+// Mean-field runs the model's MeanFieldSteps sweeps with its tolerance. o.Steps ≤ 0 means
+// ServingSteps; with o.Standardizer, visible inputs take raw data and reconstruction, sample
+// and mean come back in its units (see serving.Options).
+func (m *DBM) BuildServing(s *op.Scope, o serving.Options) (*serving.Graph, error) {
 	c, n := m.cfg, m.net
 	L := n.top()
 	pv, err := m.Parameters()
 	if err != nil {
 		return nil, err
 	}
-	sg := serving.NewGraph()
+	sg := serving.NewGraph(o)
+	steps := sg.Steps(ServingSteps)
 	p := params{W: make([]tf.Output, len(pv.W)), b: make([]tf.Output, len(pv.B))}
 	for i, w := range pv.W {
 		if p.W[i], err = sg.Variable(s, fmt.Sprintf("weights/W%d", i), c.DType, []int64{int64(c.Sizes[i]), int64(c.Sizes[i+1])}, w); err != nil {
@@ -48,11 +48,21 @@ func (m *DBM) BuildServing(s *op.Scope, steps int) (*serving.Graph, error) {
 			return nil, err
 		}
 	}
-	in := func(name string) tf.Output {
-		return op.Placeholder(s.SubScope(name), c.DType, op.PlaceholderShape(tf.MakeShape(-1, int64(c.Sizes[0]))))
+	var feeds, xs [3]tf.Output
+	for i, name := range []string{"features_visible", "reconstruct_visible", "sample_visible"} {
+		if feeds[i], xs[i], err = sg.Input(s.SubScope(name), c.DType, c.Sizes[0]); err != nil {
+			return nil, fmt.Errorf("dbm: %w", err)
+		}
+	}
+	out := func(name string, y tf.Output) tf.Output {
+		o, e := sg.Output(s.SubScope(name), y)
+		if e != nil && err == nil {
+			err = e
+		}
+		return op.Identity(s.SubScope(name), o)
 	}
 
-	x := in("features_visible")
+	x := xs[0]
 	mu, _ := n.meanField(s.SubScope("features_mf"), p, x, c.MeanFieldSteps, c.MeanFieldTol)
 	top := mu[L]
 	if pr, ok := n.units[L].(rbm.Prober); ok {
@@ -60,23 +70,23 @@ func (m *DBM) BuildServing(s *op.Scope, steps int) (*serving.Graph, error) {
 		top = pr.Probabilities(ts, n.input(ts, p, mu, L), p.b[L])
 	}
 	sg.Signatures["serving_default"] = serving.Signature{
-		Inputs:  map[string]tf.Output{"visible": x},
+		Inputs:  map[string]tf.Output{"visible": feeds[0]},
 		Outputs: map[string]tf.Output{"features": op.Identity(s.SubScope("features"), top)},
 	}
 
-	x = in("reconstruct_visible")
+	x = xs[1]
 	mu, _ = n.meanField(s.SubScope("reconstruct_mf"), p, x, c.MeanFieldSteps, c.MeanFieldTol)
 	rs := s.SubScope("reconstruct")
 	rec := n.units[0].Mean(rs, n.input(rs, p, mu, 0), p.b[0])
 	sg.Signatures["reconstruct"] = serving.Signature{
-		Inputs:  map[string]tf.Output{"visible": x},
-		Outputs: map[string]tf.Output{"reconstruction": op.Identity(s.SubScope("reconstruction"), rec)},
+		Inputs:  map[string]tf.Output{"visible": feeds[1]},
+		Outputs: map[string]tf.Output{"reconstruction": out("reconstruction", rec)},
 	}
 
-	x = in("sample_visible")
+	x = xs[2]
 	ss := s.SubScope("sample")
 	seed := op.Placeholder(ss.SubScope("seed"), tf.Int64, op.PlaceholderShape(tf.MakeShape(2)))
-	xs, _ := n.meanField(ss.SubScope("mf"), p, x, c.MeanFieldSteps, c.MeanFieldTol)
+	hs, _ := n.meanField(ss.SubScope("mf"), p, x, c.MeanFieldSteps, c.MeanFieldTol)
 	key := op.Slice(ss.SubScope("key"), seed, op.Const(ss.SubScope("b0"), []int32{0}), op.Const(ss.SubScope("s0"), []int32{1}))
 	base := op.Mul(ss.SubScope("base"), op.Slice(ss, seed, op.Const(ss.SubScope("b1"), []int32{1}), op.Const(ss.SubScope("s1"), []int32{1})),
 		op.Const(ss.SubScope("stride"), []int64{int64(1000 * steps)}))
@@ -86,11 +96,14 @@ func (m *DBM) BuildServing(s *op.Scope, steps int) (*serving.Graph, error) {
 	}
 	var vMean tf.Output
 	for i := 0; i < steps; i++ {
-		xs, vMean = n.sweep(ss, p, xs, !c.VisibleMeans, !c.HiddenMeans, true, seedOf, i)
+		hs, vMean = n.sweep(ss, p, hs, !c.VisibleMeans, !c.HiddenMeans, true, seedOf, i)
 	}
 	sg.Signatures["sample"] = serving.Signature{
-		Inputs:  map[string]tf.Output{"visible": x, "seed": seed},
-		Outputs: map[string]tf.Output{"sample": op.Identity(ss.SubScope("sample_out"), xs[0]), "mean": op.Identity(ss.SubScope("mean_out"), vMean)},
+		Inputs:  map[string]tf.Output{"visible": feeds[2], "seed": seed},
+		Outputs: map[string]tf.Output{"sample": out("sample_out", hs[0]), "mean": out("mean_out", vMean)},
+	}
+	if err != nil {
+		return nil, fmt.Errorf("dbm: %w", err)
 	}
 	if err := s.Err(); err != nil {
 		return nil, fmt.Errorf("dbm: build serving graph: %w", err)

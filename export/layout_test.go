@@ -137,14 +137,14 @@ func TestNextVersion(t *testing.T) {
 }
 
 // A fakeModel builds whatever serving graph its function returns.
-type fakeModel func(s *op.Scope, steps int) (*serving.Graph, error)
+type fakeModel func(s *op.Scope, o serving.Options) (*serving.Graph, error)
 
-func (f fakeModel) BuildServing(s *op.Scope, steps int) (*serving.Graph, error) {
-	return f(s, steps)
+func (f fakeModel) BuildServing(s *op.Scope, o serving.Options) (*serving.Graph, error) {
+	return f(s, o)
 }
 
 // linear is a valid fake model: y = x·W with one variable.
-func linear(s *op.Scope, _ int) (*serving.Graph, error) {
+func linear(s *op.Scope, _ serving.Options) (*serving.Graph, error) {
 	w := tfops.NewVariable(s, "W", tf.Double, []int64{2, 1})
 	val, err := tfops.NewTensor([]float64{1, 2}, 2, 1)
 	if err != nil {
@@ -164,8 +164,8 @@ func TestBadArguments(t *testing.T) {
 	var nilRBM *rbm.RBM
 	boom := errors.New("boom")
 	with := func(edit func(sg *serving.Graph, s *op.Scope)) Model {
-		return fakeModel(func(s *op.Scope, steps int) (*serving.Graph, error) {
-			sg, err := linear(s, steps)
+		return fakeModel(func(s *op.Scope, o serving.Options) (*serving.Graph, error) {
+			sg, err := linear(s, o)
 			if err == nil {
 				edit(sg, s)
 			}
@@ -195,8 +195,8 @@ func TestBadArguments(t *testing.T) {
 		{"typed nil model", "", "m", 1, nilRBM, nil, ErrArgument},
 		{"nil func model", "", "m", 1, fakeModel(nil), nil, ErrArgument},
 		{"negative steps", "", "m", 1, m, &Options{SampleSteps: -1}, ErrArgument},
-		{"build error", "", "m", 1, fakeModel(func(*op.Scope, int) (*serving.Graph, error) { return nil, boom }), nil, boom},
-		{"nil serving graph", "", "m", 1, fakeModel(func(*op.Scope, int) (*serving.Graph, error) { return nil, nil }), nil, ErrArgument},
+		{"build error", "", "m", 1, fakeModel(func(*op.Scope, serving.Options) (*serving.Graph, error) { return nil, boom }), nil, boom},
+		{"nil serving graph", "", "m", 1, fakeModel(func(*op.Scope, serving.Options) (*serving.Graph, error) { return nil, nil }), nil, ErrArgument},
 		{"no signatures", "", "m", 1, with(func(sg *serving.Graph, _ *op.Scope) { sg.Signatures = nil }), nil, ErrArgument},
 		{"no outputs", "", "m", 1, with(func(sg *serving.Graph, _ *op.Scope) {
 			sg.Signatures["serving_default"] = serving.Signature{Inputs: sg.Signatures["serving_default"].Inputs}

@@ -11,6 +11,7 @@ import (
 
 	"github.com/boltzmann-go/boltzmann/dataset"
 	"github.com/boltzmann-go/boltzmann/export"
+	"github.com/boltzmann-go/boltzmann/export/serving"
 	"github.com/boltzmann-go/boltzmann/rbm"
 	"github.com/boltzmann-go/boltzmann/tfops"
 )
@@ -24,7 +25,7 @@ func Example_tfgoGraph() {
 	}
 	defer m.Close()
 	root := tg.NewRoot()
-	sg, err := m.BuildServing(root.SubScope("rbm"), 0)
+	sg, err := m.BuildServing(root.SubScope("rbm"), serving.Options{})
 	if err != nil {
 		log.Fatal(err)
 	}

@@ -13,6 +13,7 @@ import (
 	"github.com/galeone/tensorflow/tensorflow/go/op"
 	"google.golang.org/protobuf/proto"
 
+	"github.com/boltzmann-go/boltzmann/dataset"
 	"github.com/boltzmann-go/boltzmann/export/serving"
 	"github.com/boltzmann-go/boltzmann/tfops"
 )
@@ -22,7 +23,7 @@ import (
 // signatures to s; steps is the number of Gibbs steps a sampling signature unrolls (≤ 0: the
 // model's default). *rbm.RBM, *dbm.DBM and *mlp.MLP are Models.
 type Model interface {
-	BuildServing(s *op.Scope, steps int) (*serving.Graph, error)
+	BuildServing(s *op.Scope, o serving.Options) (*serving.Graph, error)
 }
 
 // Options configure Write. A nil *Options is the zero value.
@@ -33,6 +34,9 @@ type Options struct {
 	// SampleSteps is passed to BuildServing: the Gibbs steps of the "sample" signature.
 	// Zero means the model's default; negative values are an error.
 	SampleSteps int
+	// Standardizer, if set, is the standardization the model was trained behind: the export
+	// then takes raw data (see serving.Options).
+	Standardizer *dataset.Standardizer
 }
 
 // Write exports m as a TF1-style SavedModel into <base>/<name>/<version>/ (the layout TF
@@ -90,7 +94,7 @@ func Write(base, name string, version int64, m Model, opts *Options) (string, er
 	if err := os.Chmod(tmp, 0o755); err != nil { // MkdirTemp makes it 0700; servers may run as another user
 		return "", fmt.Errorf("%s: %w", what, err)
 	}
-	if err := writeSavedModel(tmp, m, opts.SampleSteps); err != nil {
+	if err := writeSavedModel(tmp, m, serving.Options{Steps: opts.SampleSteps, Standardizer: opts.Standardizer}); err != nil {
 		return "", fmt.Errorf("%s: %w", what, err)
 	}
 	if err := syncTree(tmp); err != nil {
@@ -131,9 +135,9 @@ func checkArgs(base, name string, version int64, m Model, opts *Options) error {
 
 // writeSavedModel builds m's serving graph in a fresh graph, writes its variables' values as
 // the checkpoint dir/variables/variables and the SavedModel proto as dir/saved_model.pb.
-func writeSavedModel(dir string, m Model, steps int) error {
+func writeSavedModel(dir string, m Model, o serving.Options) error {
 	s := op.NewScope()
-	sg, err := m.BuildServing(s, steps)
+	sg, err := m.BuildServing(s, o)
 	if err != nil {
 		return fmt.Errorf("build serving graph: %w", err)
 	}

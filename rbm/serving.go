@@ -23,17 +23,16 @@ const ServingSteps = 10
 //	                 after `steps` Gibbs steps v → h → v) and mean (E[v | h] at the last step),
 //	                 drawn with stateless ops: the same seed gives the same sample
 //
-// steps ≤ 0 means ServingSteps.
-func (m *RBM) BuildServing(s *op.Scope, steps int) (*serving.Graph, error) {
-	if steps <= 0 {
-		steps = ServingSteps
-	}
+// o.Steps ≤ 0 means ServingSteps. With o.Standardizer, every visible input takes raw data and
+// reconstruction, sample and mean come back in the raw data's units (see serving.Options).
+func (m *RBM) BuildServing(s *op.Scope, o serving.Options) (*serving.Graph, error) {
 	c, l := m.cfg, m.layers
 	w, vb, hb, err := m.Weights()
 	if err != nil {
 		return nil, err
 	}
-	sg := serving.NewGraph()
+	sg := serving.NewGraph(o)
+	steps := sg.Steps(ServingSteps)
 	var p params
 	nv, nh := int64(c.NumVisible), int64(c.NumHidden)
 	if p.W, err = sg.Variable(s, "weights/W", c.DType, []int64{nv, nh}, w); err != nil {
@@ -45,28 +44,39 @@ func (m *RBM) BuildServing(s *op.Scope, steps int) (*serving.Graph, error) {
 	if p.hb, err = sg.Variable(s, "weights/hb", c.DType, []int64{nh}, hb); err != nil {
 		return nil, err
 	}
-	in := func(name string) tf.Output {
-		return op.Placeholder(s.SubScope(name), c.DType, op.PlaceholderShape(tf.MakeShape(-1, int64(c.NumVisible))))
+	var feeds [4]tf.Output
+	var xs [4]tf.Output
+	for i, name := range []string{"features_visible", "reconstruct_visible", "free_energy_visible", "sample_visible"} {
+		if feeds[i], xs[i], err = sg.Input(s.SubScope(name), c.DType, c.NumVisible); err != nil {
+			return nil, fmt.Errorf("rbm: %w", err)
+		}
+	}
+	out := func(name string, y tf.Output) tf.Output {
+		o, e := sg.Output(s.SubScope(name), y)
+		if e != nil && err == nil {
+			err = e
+		}
+		return op.Identity(s.SubScope(name), o)
 	}
 
-	x := in("features_visible")
+	x := xs[0]
 	sg.Signatures["serving_default"] = serving.Signature{
-		Inputs:  map[string]tf.Output{"visible": x},
+		Inputs:  map[string]tf.Output{"visible": feeds[0]},
 		Outputs: map[string]tf.Output{"features": op.Identity(s.SubScope("features"), l.hiddenFeatures(s.SubScope("transform"), p, x))},
 	}
-	x = in("reconstruct_visible")
+	x = xs[1]
 	rec := l.visibleMean(s.SubScope("reconstruct"), p, l.hiddenMean(s.SubScope("reconstruct_h"), p, x))
 	sg.Signatures["reconstruct"] = serving.Signature{
-		Inputs:  map[string]tf.Output{"visible": x},
-		Outputs: map[string]tf.Output{"reconstruction": op.Identity(s.SubScope("reconstruction"), rec)},
+		Inputs:  map[string]tf.Output{"visible": feeds[1]},
+		Outputs: map[string]tf.Output{"reconstruction": out("reconstruction", rec)},
 	}
-	x = in("free_energy_visible")
+	x = xs[2]
 	sg.Signatures["free_energy"] = serving.Signature{
-		Inputs:  map[string]tf.Output{"visible": x},
+		Inputs:  map[string]tf.Output{"visible": feeds[2]},
 		Outputs: map[string]tf.Output{"free_energy": op.Identity(s.SubScope("free_energy_out"), l.freeEnergy(s, p, x))},
 	}
 
-	x = in("sample_visible")
+	x = xs[3]
 	ss := s.SubScope("sample")
 	seed := op.Placeholder(ss.SubScope("seed"), tf.Int64, op.PlaceholderShape(tf.MakeShape(2)))
 	v, mean := x, x
@@ -84,8 +94,11 @@ func (m *RBM) BuildServing(s *op.Scope, steps int) (*serving.Graph, error) {
 		mean, v = l.sampleVisible(gs, p, h, sd(int64(2*i+1)))
 	}
 	sg.Signatures["sample"] = serving.Signature{
-		Inputs:  map[string]tf.Output{"visible": x, "seed": seed},
-		Outputs: map[string]tf.Output{"sample": op.Identity(ss.SubScope("sample_out"), v), "mean": op.Identity(ss.SubScope("mean_out"), mean)},
+		Inputs:  map[string]tf.Output{"visible": feeds[3], "seed": seed},
+		Outputs: map[string]tf.Output{"sample": out("sample_out", v), "mean": out("mean_out", mean)},
+	}
+	if err != nil {
+		return nil, fmt.Errorf("rbm: %w", err)
 	}
 	if err := s.Err(); err != nil {
 		return nil, fmt.Errorf("rbm: build serving graph: %w", err)

@@ -119,20 +119,16 @@ func augmented(im *dataset.Images, labels []uint8, cache string, stamp cacheStam
 	opt := dataset.AugmentOptions{Seed: augmentSeed}
 	ok, why := stamp.matches(xPath)
 	if ok {
-		x, err1 := dataset.ReadNPY[float32](xPath)
+		rows, cols, pix, err1 := dataset.ReadNPYBytes(xPath)
 		y, err2 := dataset.ReadNPYLabels(yPath)
 		want := dataset.AugmentFactor(opt) * im.N
-		if err1 == nil && err2 == nil && x.Rows == want && x.Cols == im.Dim() && len(y) == want {
-			log.Printf("augmented training set: reusing %s (%d images)", xPath, x.Rows)
-			out := &dataset.Images{N: x.Rows, Height: im.Height, Width: im.Width, Channels: im.Channels, Pix: make([]uint8, len(x.Data))}
-			for i, v := range x.Data {
-				out.Pix[i] = uint8(v)
-			}
+		if err1 == nil && err2 == nil && rows == want && cols == im.Dim() && len(y) == want {
+			log.Printf("augmented training set: reusing %s (%d images)", xPath, rows)
 			yb := make([]uint8, len(y))
 			for i, v := range y {
 				yb[i] = uint8(v)
 			}
-			return out, yb, nil
+			return &dataset.Images{N: rows, Height: im.Height, Width: im.Width, Channels: im.Channels, Pix: pix}, yb, nil
 		}
 		why = fmt.Sprintf("unreadable or of the wrong size (%v, %v)", err1, err2)
 	}

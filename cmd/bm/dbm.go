@@ -369,6 +369,11 @@ func runDBM(f *dbmFlags) error {
 			return err
 		}
 		rbms = append(rbms, r)
+		if i == 0 {
+			if err := saveStandardizer(dir, d.std); err != nil {
+				return err
+			}
+		}
 		if input, err = r.Transform(input); err != nil {
 			return err
 		}
@@ -408,6 +413,9 @@ func runDBM(f *dbmFlags) error {
 		}
 	}
 	defer m.Close()
+	if err := saveStandardizer(dir, d.std); err != nil {
+		return err
+	}
 	if err := fitDBM(ctx, f, m, d.train, dataOf(d.val), d); err != nil {
 		return err
 	}

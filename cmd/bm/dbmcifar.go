@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"runtime/debug"
 
 	"github.com/boltzmann-go/boltzmann/dataset"
 	"github.com/boltzmann-go/boltzmann/dbm"
@@ -189,6 +190,11 @@ func runDBMCIFAR(a *dbmCIFARArgs) error {
 		return err
 	}
 
+	// The data dwarf everything else and live long: keep the garbage collector's headroom at a
+	// quarter of the live heap instead of Go's default of all of it (GOGC in the environment wins).
+	if os.Getenv("GOGC") == "" {
+		debug.SetGCPercent(25)
+	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
 	d, err := loadCIFARSets(cifar, a.dataPath, a.nTrain, a.nVal, a.noAug)
@@ -234,6 +240,9 @@ func runDBMCIFAR(a *dbmCIFARArgs) error {
 		return err
 	}
 	defer grbm.Close()
+	if err := saveStandardizer(grbmDir, d.std); err != nil {
+		return err
+	}
 	if err := drawRBMFilters(grbm, filepath.Join(a.grbm, "filters.png"), 24); err != nil {
 		return err
 	}
@@ -299,6 +308,9 @@ func runDBMCIFAR(a *dbmCIFARArgs) error {
 		}
 	}
 	defer m.Close()
+	if err := saveStandardizer(dir, d.std); err != nil {
+		return err
+	}
 	ld := &loaded{train: d.train, val: d.val, shape: []int{32, 32, 3}, std: d.std}
 	if err := fitDBM(ctx, &f, m, tfops.Stream(d.train), val, ld); err != nil {
 		return err
@@ -321,7 +333,7 @@ func runDBMCIFAR(a *dbmCIFARArgs) error {
 	}
 	ft.relu, ft.batchNorm, ft.outDropout, ft.dropout = true, true, a.mlp.dropout, 0
 	ft.hidden[0].Seed, ft.outSeed = 3333, 5555 // the original's glorot seeds of its CIFAR MLPs
-	ft.patience, ft.plateauPatience, ft.stream = 6, 3, true
+	ft.patience, ft.plateauPatience, ft.stream, ft.std = 6, 3, true, d.std
 	if _, err = ft.run(ctx, d.labeled, "MLP"); err != nil {
 		return err
 	}

@@ -179,6 +179,7 @@ func runDBMCIFARNaive(a *dbmCIFARNaiveArgs) error {
 	}
 	ft.relu, ft.batchNorm, ft.outDropout, ft.dropout = true, true, a.mlp.dropout, 0
 	ft.hidden[0].Seed, ft.outSeed = 3333, 5555 // the original's glorot seeds of this MLP
+	ft.std = prep.std
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
 	_, err = ft.run(ctx, d, "MLP")

@@ -8,7 +8,10 @@ import (
 	"strings"
 	"testing"
 
+	tf "github.com/galeone/tensorflow/tensorflow/go"
+
 	"github.com/boltzmann-go/boltzmann/dataset"
+	"github.com/boltzmann-go/boltzmann/tfops"
 )
 
 // TestDBMUnitsEndToEnd trains a Gaussian-Bernoulli-Multinomial DBM (the CIFAR programs' kind)
@@ -52,6 +55,55 @@ func TestDBMUnitsEndToEnd(t *testing.T) {
 	if err != nil || !strings.Contains(string(res), `"log_z"`) {
 		t.Errorf("results.json %s (%v): want log_z", res, err)
 	}
+	// The model was trained behind -standardize: bm transform and the export take raw rows.
+	model := filepath.Join(out, "dbm", "model")
+	if _, err := os.Stat(filepath.Join(out, "dbm", standardizerFile)); err != nil {
+		t.Fatalf("no %s beside the DBM: %v", standardizerFile, err)
+	}
+	feats := filepath.Join(dir, "f.npy")
+	if code := run([]string{"transform", "-model", model, "-data", data, "-out", feats, "-quiet"}); code != 0 {
+		t.Fatalf("bm transform exited %d", code)
+	}
+	if code := run([]string{"export", "-model", model, "-base", filepath.Join(dir, "sm"), "-name", "g"}); code != 0 {
+		t.Fatalf("bm export exited %d", code)
+	}
+	want, err := dataset.ReadNPY[float64](feats)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sm, err := tf.LoadSavedModel(filepath.Join(dir, "sm", "g", "1"), []string{"serve"}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sm.Session.Close()
+	sig := sm.Signatures["serving_default"]
+	xt, err := tfops.TensorAs(x.Data, tf.Float, int64(x.Rows), int64(x.Cols))
+	if err != nil {
+		t.Fatal(err)
+	}
+	fetched, err := sm.Session.Run(map[tf.Output]*tf.Tensor{sm.Graph.Operation(strings.Split(sig.Inputs["visible"].Name, ":")[0]).Output(0): xt},
+		[]tf.Output{sm.Graph.Operation(strings.Split(sig.Outputs["features"].Name, ":")[0]).Output(0)}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := tfops.Values[float64](fetched[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, v := range got {
+		// The export's features of a multinomial top layer are its probabilities per draw; bm
+		// transform writes the mean-field means, 3 draws times those.
+		if d := 3*v - want.Data[i]; d > 1e-4 || d < -1e-4 { // float32
+			t.Fatalf("feature %d of the raw rows: export %g, bm transform %g", i, v, want.Data[i])
+		}
+	}
+	if code := run([]string{"transform", "-model", model, "-data", data, "-out", feats, "-quiet", "-raw-input=false"}); code != 0 {
+		t.Fatalf("bm transform -raw-input=false exited %d", code)
+	}
+	if unstd, _ := dataset.ReadNPY[float64](feats); unstd == nil || unstd.Data[0] == want.Data[0] {
+		t.Error("-raw-input=false gave the same features: the standardization was not applied before")
+	}
+
 	for _, bad := range [][]string{{"-hidden-units", "bernoulli,tanh"}, {"-hidden-units", "bernoulli"}, {"-visible", "spin"}, {"-rbm-sample-v", "1,2"}, {"-draws", "0", "-hidden-units", "bernoulli,multinomial"}} {
 		var code int
 		msg := captureStderr(t, func() {

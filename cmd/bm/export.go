@@ -25,6 +25,7 @@ func cmdExport(args []string) int {
 	version := fs.Int64("version", 0, "version number (0: one more than the largest present)")
 	overwrite := fs.Bool("overwrite", false, "replace an existing version")
 	steps := fs.Int("sample-steps", rbm.ServingSteps, "Gibbs steps of the \"sample\" signature")
+	raw := fs.Bool("raw-input", true, "when the model was trained on standardized data ("+standardizerFile+" beside its model folder), put the standardization into the export so that it takes raw data (false: it takes standardized data)")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return 0
@@ -84,7 +85,14 @@ func cmdExport(args []string) int {
 			return 1
 		}
 	}
-	dir, err := export.Write(*base, *name, v, m, &export.Options{Overwrite: *overwrite, SampleSteps: *steps})
+	opts := &export.Options{Overwrite: *overwrite, SampleSteps: *steps}
+	if *raw {
+		if opts.Standardizer, err = standardizerFor(*model); err != nil {
+			log.Print(err)
+			return 1
+		}
+	}
+	dir, err := export.Write(*base, *name, v, m, opts)
 	if err != nil {
 		log.Print(err)
 		return 1

@@ -43,7 +43,8 @@ type fineTune struct {
 	// patience and plateauPatience are the epochs without improvement before early stopping
 	// and before the learning rate is divided by 5 (0: the MNIST programs' 12 and 6).
 	patience, plateauPatience int
-	stream                    bool // feed the training rows minibatch by minibatch (tfops.Stream)
+	stream                    bool                  // feed the training rows minibatch by minibatch (tfops.Stream)
+	std                       *dataset.Standardizer // the inputs' standardization, saved beside the model and put into the export
 	shuffle                   bool
 	dtype                     tf.DataType
 	threads                   int
@@ -309,13 +310,16 @@ func (f *fineTune) save(m *mlp.MLP, pred, y []int) error {
 		if err := m.Save(filepath.Join(f.dir, "model")); err != nil {
 			return err
 		}
+		if err := saveStandardizer(filepath.Join(f.dir, "model"), f.std); err != nil {
+			return err
+		}
 	}
 	if f.export != "" {
 		v, err := export.NextVersion(f.export, f.name)
 		if err != nil {
 			return err
 		}
-		path, err := export.Write(f.export, f.name, v, m, nil)
+		path, err := export.Write(f.export, f.name, v, m, &export.Options{Standardizer: f.std})
 		if err != nil {
 			return err
 		}

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"log"
 	"path/filepath"
 	"strconv"
@@ -18,12 +19,13 @@ func cmdTransform(args []string) int {
 	out := fs.String("out", "features.npy", "output file: .npy (float32) or .csv")
 	labelsOut := fs.String("labels-out", "", "also write the labels of an MNIST or CIFAR-10 folder to this .npy file")
 	quiet := fs.Bool("quiet", false, "no progress bar")
+	raw := fs.Bool("raw-input", true, "when the model was trained on standardized data ("+standardizerFile+" beside its model folder), standardize the data the same way first (false: the data are standardized already)")
 	return command("transform", fs, args, func() error {
-		return transform(*model, *data, *layer, *out, *labelsOut, *test, *quiet)
+		return transform(*model, *data, *layer, *out, *labelsOut, *test, *quiet, *raw)
 	})
 }
 
-func transform(model, data, layer, out, labelsOut string, test, quiet bool) error {
+func transform(model, data, layer, out, labelsOut string, test, quiet, raw bool) error {
 	if ext := strings.ToLower(filepath.Ext(out)); ext != ".npy" && ext != ".csv" {
 		return flagErr("out", "%q: want a .npy or .csv file name", out)
 	}
@@ -36,6 +38,17 @@ func transform(model, data, layer, out, labelsOut string, test, quiet bool) erro
 	}
 	if labelsOut != "" && labels == nil {
 		return flagErr("labels-out", "%s has no labels (only MNIST and CIFAR-10 folders do)", data)
+	}
+	if raw {
+		std, err := standardizerFor(model)
+		if err != nil {
+			return err
+		}
+		if std != nil {
+			if err := dataset.Standardize(std, x); err != nil {
+				return fmt.Errorf("%s: %w", data, err)
+			}
+		}
 	}
 	f, err := openFeaturizer(model, layer)
 	if err != nil {
