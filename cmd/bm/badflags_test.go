@@ -27,7 +27,7 @@ func TestBadFlagsEverywhere(t *testing.T) {
 				base []string
 				args []string
 				flag string
-			}{base, []string{"-" + flag, v}, "-" + flag})
+			}{base, append([]string{"-" + flag}, strings.Fields(v)...), "-" + flag})
 		}
 	}
 	add(train, "samples", "-1")
@@ -111,6 +111,51 @@ func TestBadFlagsEverywhere(t *testing.T) {
 	add(logz, "binarize", "half")
 	transform := []string{"transform", "-model", filepath.Join(dir, "none"), "-data", data, "-out", filepath.Join(dir, "f.npy")}
 	add(transform, "layer", "-1", "x")
+	// The original's programs (argparse spellings: the flag is named with its two dashes).
+	models := filepath.Join(dir, "models")
+	rbmMNIST := []string{"rbm-mnist", "--data-path", dir, "--model-dirpath", filepath.Join(models, "r"), "--quiet"}
+	dbmMNIST := []string{"dbm-mnist", "--data-path", dir, "--rbm1-dirpath", filepath.Join(models, "1"), "--rbm2-dirpath", filepath.Join(models, "2"),
+		"--dbm-dirpath", filepath.Join(models, "d"), "--quiet"}
+	naive := []string{"dbm-cifar-naive", "--data-path", dir, "--grbm-dirpath", filepath.Join(models, "g"), "--quiet"}
+	cifar := []string{"dbm-cifar", "--data-path", dir, "--grbm-dirpath", filepath.Join(models, "g"), "--small-dirpath-prefix", filepath.Join(models, "s_"), "--quiet"}
+	for _, prog := range [][]string{rbmMNIST, dbmMNIST, naive, cifar} {
+		add(prog, "-n-train", "0", "x")
+		add(prog, "-n-val", "-1")
+		add(prog, "-lr", "0", "NaN", "-1")
+		add(prog, "-epochs", "0")
+		add(prog, "-batch-size", "0")
+		add(prog, "-n-gibbs-steps", "0")
+		add(prog, "-mlp-epochs", "0")
+		add(prog, "-mlp-batch-size", "0")
+		add(prog, "-mlp-lrm", "0", "1 2 3 4")
+		add(prog, "-mlp-val-metric", "val_auc")
+		add(prog, "-mlp-dropout", "1", "-0.5")
+		add(prog, "-mlp-l2", "-1")
+		add(prog, "-dtype", "float16")
+		add(prog, "-momentum-rule", "adam")
+		add(prog, "-threads", "-1")
+	}
+	add(rbmMNIST, "-n-hidden", "0")
+	add(rbmMNIST, "-w-init", "-1")
+	add(rbmMNIST, "-l2", "-1")
+	add(dbmMNIST, "-n-hiddens", "0", "3 4 5")
+	add(dbmMNIST, "-sparsity-damping", "0.5")
+	add(dbmMNIST, "-n-particles", "0")
+	add(dbmMNIST, "-max-mf-updates", "0")
+	add(dbmMNIST, "-ais-runs", "0")
+	add(naive, "-n-particles", "0")
+	add(cifar, "-small-epochs", "0")
+	add(cifar, "-small-batch-size", "0")
+	add(cifar, "-small-lr", "0", "-1")
+	add(cifar, "-small-l2", "-1")
+	add(cifar, "-small-sparsity-target", "0")
+	add(cifar, "-small-sparsity-cost", "-1")
+	add(cifar, "-small-jobs", "0")
+	add(cifar, "-small-n-hidden", "0")
+	add(cifar, "-n-hidden", "0")
+	add(cifar, "-sparsity-target", "1 2 3")
+	add(cifar, "-sparsity-damping", "0.5")
+	add(cifar, "-increase-n-gibbs-steps-every", "-1")
 	for _, tc := range cases {
 		var code int
 		msg := captureStderr(t, func() { code = run(append(append([]string(nil), tc.base...), tc.args...)) })
@@ -118,8 +163,10 @@ func TestBadFlagsEverywhere(t *testing.T) {
 			t.Errorf("bm %s %v: exit %d, stderr %q; want exit 2 naming %s", tc.base[0], tc.args, code, msg, tc.flag)
 		}
 	}
-	if _, err := os.Stat(out); !os.IsNotExist(err) {
-		t.Errorf("a bad flag left %s behind (%v): checks must come before any work", out, err)
+	for _, made := range []string{out, models} {
+		if _, err := os.Stat(made); !os.IsNotExist(err) {
+			t.Errorf("a bad flag left %s behind (%v): checks must come before any work", made, err)
+		}
 	}
 	t.Logf("%d bad-flag cases", len(cases))
 }

@@ -149,9 +149,6 @@ func cmdDBMCIFAR(args []string) int {
 	if a.spDamping != 0.9 {
 		return p.Report(p.Errorf("--sparsity-damping", "only the original's 0.9 is supported by the DBM"))
 	}
-	if a.threads < 0 {
-		return p.Report(p.Errorf("--threads", "%d, want ≥ 0 (0: one per core)", a.threads))
-	}
 	return exitStatus("dbm-cifar", runDBMCIFAR(&a))
 }
 

@@ -90,6 +90,9 @@ func cmdDBMMNIST(args []string) int {
 	if a.momentumRule == optim.Original && !p.Changed("--lr") {
 		a.lr = []float64{0.05, 0.01, 2e-3}
 	}
+	if a.spDamping != 0.9 {
+		return p.Report(p.Errorf("--sparsity-damping", "only the original's 0.9 is supported by the DBM"))
+	}
 	n := len(a.hiddens)
 	if n != 2 {
 		return p.Report(p.Errorf("--n-hiddens", "%d layers: the original's program (and its --rbm1-dirpath, --rbm2-dirpath) has 2; use bm dbm for other depths", n))
@@ -154,9 +157,6 @@ func runDBMMNIST(a *dbmMNISTArgs) error {
 	f.rbmDirs = []string{filepath.Join(a.rbm1, "model"), filepath.Join(a.rbm2, "model")}
 	f.dbmDir = filepath.Join(a.dbmDir, "model")
 	f.out = a.dbmDir
-	if a.spDamping != 0.9 {
-		return flagErr("sparsity-damping", "only the original's 0.9 is supported by the DBM")
-	}
 	if err := runDBM(&f); err != nil {
 		return err
 	}

@@ -65,7 +65,7 @@ func (r *runArgs) register(p *pyargs.Parser, ruleHelp string) {
 	p.String("--momentum-rule", &r.momentumRule, optim.Classical, "momentum rule: classical, or original (the original's, "+ruleHelp+")").Metavar("R").Choices(optim.Classical, optim.Original)
 	p.String("--dtype", &r.dtype, "float32", "datatype precision to use").Metavar("T").Choices("float32", "float64")
 	p.StoreTrue("--quiet", &r.quiet, "no progress bars")
-	p.Int("--threads", &r.threads, 0, "TensorFlow intra-op threads (0: one per core)").Metavar("N")
+	p.Int("--threads", &r.threads, 0, "TensorFlow intra-op threads (0: one per core)").Metavar("N").Validate(nonNegativeInt(&r.threads))
 }
 
 // registerGPU adds --gpu.
