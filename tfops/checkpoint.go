@@ -1,7 +1,10 @@
 package tfops
 
 import (
+	"errors"
 	"fmt"
+	"strings"
+	"syscall"
 	"os"
 	"path/filepath"
 
@@ -65,7 +68,7 @@ func (sv *Saver) Save(sess *Session, prefix string) error {
 		return fmt.Errorf("tfops: save checkpoint: %w", err)
 	}
 	if _, err := sess.Run(map[tf.Output]*tf.Tensor{sv.Filename: fn}, []tf.Output{sv.SaveTensor}, nil); err != nil {
-		return fmt.Errorf("tfops: save checkpoint %s: %w", prefix, err)
+		return saveErr(prefix, err)
 	}
 	return nil
 }
@@ -105,3 +108,16 @@ func (sv *Saver) Bytes() int64 {
 
 // Variables returns the saved variables, in checkpoint order.
 func (sv *Saver) Variables() []*Variable { return sv.vars }
+
+// ErrDiskFull reports a checkpoint that could not be written for lack of space.
+var ErrDiskFull = errors.New("no space left on device")
+
+// saveErr words a failed save: a full disk as such, without TensorFlow's op context and its
+// out-of-memory hint (which blame memory for what is a disk), anything else as TensorFlow says.
+func saveErr(prefix string, err error) error {
+	msg := err.Error()
+	if strings.Contains(msg, "No space left on device") || strings.Contains(msg, "no space left on device") || errors.Is(err, syscall.ENOSPC) {
+		return fmt.Errorf("tfops: save checkpoint %s: the disk is full; free space and run the same command again (the last saved checkpoint, if any, is kept): %w", prefix, ErrDiskFull)
+	}
+	return fmt.Errorf("tfops: save checkpoint %s: %w", prefix, err)
+}

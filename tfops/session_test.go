@@ -219,3 +219,14 @@ func TestRunMemory(t *testing.T) {
 		t.Errorf("RSS grew by %d MB over 20,000 runs, want < 50 MB", (after-before)>>20)
 	}
 }
+
+func TestSaveErrDiskFull(t *testing.T) {
+	tfMsg := errors.New("RESOURCE_EXHAUSTED: runs/x/ckpt-5_temp/part-00000-of-00001.data-00000-of-00001.tempstate123; No space left on device\n\t [[{{node save/save_v2}}]]\nHint: If you want to see a list of allocated tensors when OOM happens, add report_tensor_allocations_upon_oom to RunOptions")
+	err := saveErr("runs/x/ckpt-5", tfMsg)
+	if !errors.Is(err, ErrDiskFull) || strings.Contains(err.Error(), "OOM") || !strings.Contains(err.Error(), "disk is full") {
+		t.Errorf("saveErr = %v; want a full-disk error without the OOM hint", err)
+	}
+	if err := saveErr("p", errors.New("permission denied")); errors.Is(err, ErrDiskFull) {
+		t.Errorf("permission denied reported as a full disk: %v", err)
+	}
+}
