@@ -3,10 +3,10 @@ package tfops
 import (
 	"errors"
 	"fmt"
-	"strings"
-	"syscall"
 	"os"
 	"path/filepath"
+	"strings"
+	"syscall"
 
 	tf "github.com/galeone/tensorflow/tensorflow/go"
 	"github.com/galeone/tensorflow/tensorflow/go/op"
