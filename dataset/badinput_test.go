@@ -114,8 +114,6 @@ func TestBadInputFiles(t *testing.T) {
 			ErrUnsupported, []string{`"<c8"`, "not supported"}, "x.npy"},
 		{"npy big-endian", map[string][]byte{"x.npy": npyBytes(1, "{'descr': '>f4', 'fortran_order': False, 'shape': (2,), }", make([]byte, 8))}, readNPYIn("x.npy"),
 			ErrUnsupported, []string{"big-endian"}, "x.npy"},
-		{"npy fortran order", map[string][]byte{"x.npy": npyBytes(1, "{'descr': '<f8', 'fortran_order': True, 'shape': (2, 2), }", f64le(1, 2, 3, 4))}, readNPYIn("x.npy"),
-			ErrUnsupported, []string{"fortran_order"}, "x.npy"},
 		{"npy rank 3", map[string][]byte{"x.npy": npyBytes(1, "{'descr': '<f8', 'fortran_order': False, 'shape': (1, 2, 2), }", f64le(1, 2, 3, 4))}, readNPYIn("x.npy"),
 			ErrUnsupported, []string{"rank 3"}, "x.npy"},
 		{"npy data too short", map[string][]byte{"x.npy": npyBytes(1, okF8, f64le(1, 2, 3))}, readNPYIn("x.npy"),

@@ -29,6 +29,9 @@ func MapNPYHalf(path string) (m *HalfMatrix, close func() error, err error) {
 	if err == nil && l.descr != "<f2" {
 		err = fmt.Errorf("npy: dtype %q, want <f2 (float16): %w", l.descr, ErrUnsupported)
 	}
+	if err == nil && l.fortran && l.rows > 1 && l.cols > 1 {
+		err = fmt.Errorf("npy: fortran_order True: read it with ReadNPY, or save it C-contiguous: %w", ErrUnsupported)
+	}
 	if err == nil && l.offset%2 != 0 {
 		err = fmt.Errorf("npy: data at the odd offset %d: %w", l.offset, ErrFormat)
 	}

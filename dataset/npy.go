@@ -39,6 +39,19 @@ func npyDtypeFor(descr string) (npyDtype, error) {
 		return npyDtype{2, func(b []byte) float64 { return float64(Half(binary.LittleEndian.Uint16(b)).Float32()) }}, nil
 	case "<f8":
 		return npyDtype{8, func(b []byte) float64 { return math.Float64frombits(binary.LittleEndian.Uint64(b)) }}, nil
+	case "|b1", "b1":
+		return npyDtype{1, func(b []byte) float64 {
+			if b[0] != 0 {
+				return 1
+			}
+			return 0
+		}}, nil
+	case "|i1", "i1":
+		return npyDtype{1, func(b []byte) float64 { return float64(int8(b[0])) }}, nil
+	case "<i2":
+		return npyDtype{2, func(b []byte) float64 { return float64(int16(binary.LittleEndian.Uint16(b))) }}, nil
+	case "<u2":
+		return npyDtype{2, func(b []byte) float64 { return float64(binary.LittleEndian.Uint16(b)) }}, nil
 	case "|u1", "<u1", ">u1", "=u1", "u1":
 		return npyDtype{1, func(b []byte) float64 { return float64(b[0]) }}, nil
 	case "<i8":
@@ -46,9 +59,9 @@ func npyDtypeFor(descr string) (npyDtype, error) {
 	case "<i4":
 		return npyDtype{4, func(b []byte) float64 { return float64(int32(binary.LittleEndian.Uint32(b))) }}, nil
 	case ">f2", ">f4", ">f8":
-		return npyDtype{}, fmt.Errorf("npy: dtype %q is big-endian; only little-endian <f2, <f4, <f8, <i4, <i8 and |u1 are supported: %w", descr, ErrUnsupported)
+		return npyDtype{}, fmt.Errorf("npy: dtype %q is big-endian; only little-endian <f2, <f4, <f8, <i2, <u2, <i4, <i8, |i1, |u1 and |b1 are supported: %w", descr, ErrUnsupported)
 	}
-	return npyDtype{}, fmt.Errorf("npy: dtype %q is not supported (want <f2, <f4, <f8, <i4, <i8 or |u1): %w", descr, ErrUnsupported)
+	return npyDtype{}, fmt.Errorf("npy: dtype %q is not supported (want <f2, <f4, <f8, <i2, <u2, <i4, <i8, |i1, |u1 or |b1): %w", descr, ErrUnsupported)
 }
 
 // npyLayout is what an .npy header declares: the dtype, the matrix shape and the offset of the
@@ -60,6 +73,7 @@ type npyLayout struct {
 	count      uint64 // rows·cols
 	nbytes     uint64 // the data's length
 	offset     int64
+	fortran    bool // column-major data (numpy's fortran_order)
 }
 
 // readNPYHeader reads an .npy header from r. size is the input length when known (a plain file),
@@ -111,9 +125,6 @@ func readNPYHeader(r io.Reader, size int64) (npyLayout, error) {
 	if err != nil {
 		return l, err
 	}
-	if h.fortran {
-		return l, fmt.Errorf("npy: fortran_order True is not supported; save the array C-contiguous (numpy.ascontiguousarray): %w", ErrUnsupported)
-	}
 	var rows, cols int
 	switch len(h.shape) {
 	case 1:
@@ -136,7 +147,7 @@ func readNPYHeader(r io.Reader, size int64) (npyLayout, error) {
 			return l, fmt.Errorf("npy: shape %v of %s needs %d data bytes, the file has %d (trailing bytes): %w", h.shape, h.descr, nbytes, have, ErrFormat)
 		}
 	}
-	return npyLayout{descr: h.descr, dt: dt, rows: rows, cols: cols, count: count, nbytes: nbytes, offset: int64(prefix + hlen)}, nil
+	return npyLayout{descr: h.descr, dt: dt, rows: rows, cols: cols, count: count, nbytes: nbytes, offset: int64(prefix + hlen), fortran: h.fortran}, nil
 }
 
 // decodeNPY reads an .npy array from r. size is the input length when known
@@ -156,17 +167,22 @@ func decodeNPY[T Float](r io.Reader, size int64) (*Matrix[T], error) {
 	}
 	m := &Matrix[T]{Rows: l.rows, Cols: l.cols, Data: make([]T, l.count)}
 	for i := range m.Data {
-		m.Data[i] = T(l.dt.decode(data[i*l.dt.size:]))
+		k := i
+		if l.fortran { // element (r, c) is stored at c·rows + r
+			k = (i%l.cols)*l.rows + i/l.cols
+		}
+		m.Data[i] = T(l.dt.decode(data[k*l.dt.size:]))
 	}
 	return m, nil
 }
 
 // DecodeNPY decodes a NumPy .npy array (format version 1.0, 2.0 or 3.0)
 // from r. The dtype must be little-endian float16 ("<f2"), float32 ("<f4"),
-// float64 ("<f8"), int32 or int64 ("<i4", "<i8") or uint8 ("|u1"; raw values 0..255, not scaled); values are converted to
-// T. A 1-D array of length n becomes an n×1 matrix, a 2-D C-order array
-// keeps its shape. Fortran order, big-endian data, other dtypes and other
-// ranks give errors wrapping ErrUnsupported; a malformed header or trailing
+// float64 ("<f8"), int8, int16, uint16, int32 or int64 ("|i1", "<i2", "<u2",
+// "<i4", "<i8"), bool ("|b1": 0 or 1) or uint8 ("|u1"; raw values 0..255,
+// not scaled); values are converted to T. A 1-D array of length n becomes an
+// n×1 matrix, a 2-D array keeps its shape (C or Fortran order). Big-endian
+// data, other dtypes and other ranks give errors wrapping ErrUnsupported; a malformed header or trailing
 // data gives ErrFormat, and missing data ErrTruncated. Data is read
 // incrementally, so a header claiming a huge shape does not allocate it.
 func DecodeNPY[T Float](r io.Reader) (*Matrix[T], error) {

@@ -109,6 +109,9 @@ func TestDecodeNPYHandWritten(t *testing.T) {
 			binary.LittleEndian.AppendUint32(binary.LittleEndian.AppendUint32(nil, math.Float32bits(0.5)), math.Float32bits(-2))), 1, 2, []float64{0.5, -2}},
 		{"v2 f8", npyBytes(2, "{'descr': '<f8', 'fortran_order': False, 'shape': (1, 1), }", f64le(7)), 1, 1, []float64{7}},
 		{"v3 u1 empty", npyBytes(3, "{'descr': '|u1', 'fortran_order': False, 'shape': (0, 5), }", nil), 0, 5, []float64{}},
+		{"fortran order 2×3", npyBytes(1, "{'descr': '<f8', 'fortran_order': True, 'shape': (2, 3), }", f64le(1, 4, 2, 5, 3, 6)), 2, 3, []float64{1, 2, 3, 4, 5, 6}},
+		{"bool", npyBytes(1, "{'descr': '|b1', 'fortran_order': False, 'shape': (1, 3), }", []byte{1, 0, 2}), 1, 3, []float64{1, 0, 1}},
+		{"int8 and int16", npyBytes(1, "{'descr': '<i2', 'fortran_order': False, 'shape': (2,), }", []byte{0xff, 0xff, 3, 1}), 2, 1, []float64{-1, 259}},
 		{"no spaces, no newline", rawNPY("{'descr':'<f8','fortran_order':False,'shape':(1,)}", f64le(9)), 1, 1, []float64{9}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

@@ -3,6 +3,7 @@ package dataset
 import (
 	"fmt"
 	"io"
+	"strings"
 
 	"github.com/boltzmann-go/boltzmann/internal/atomicfile"
 )
@@ -36,8 +37,11 @@ func ReadNPYBytes(path string) (rows, cols int, data []uint8, err error) {
 	}
 	defer f.Close()
 	l, err := readNPYHeader(f, size)
-	if err == nil && l.dt.size != 1 {
+	if err == nil && !strings.HasSuffix(l.descr, "u1") {
 		err = fmt.Errorf("npy: dtype %q, want |u1 (uint8): %w", l.descr, ErrUnsupported)
+	}
+	if err == nil && l.fortran && l.rows > 1 && l.cols > 1 {
+		err = fmt.Errorf("npy: fortran_order True: read it with ReadNPY, or save it C-contiguous: %w", ErrUnsupported)
 	}
 	if err != nil {
 		return 0, 0, nil, fileErr(path, err)

@@ -29,7 +29,7 @@ func (d *dataFlags) register(fs interface {
 	Uint64Var(*uint64, string, uint64, string)
 	BoolVar(*bool, string, bool, string)
 }) {
-	fs.StringVar(&d.path, "data", "data/mnist", "training data: an MNIST folder (IDX files), a CIFAR-10 folder (data_batch_*.bin), an IDX images file or a .npy matrix")
+	fs.StringVar(&d.path, "data", "data/mnist", "training data: an MNIST folder (IDX files), a CIFAR-10 folder (data_batch_*.bin), an IDX images file, a .npy matrix (any numeric or bool dtype, C or Fortran order), a .npz archive (archive.npz:key for one of several arrays) or a numeric .csv (a header line is skipped)")
 	fs.IntVar(&d.nTrain, "n-train", 55000, "number of training rows (taken after a seeded shuffle, as the original)")
 	fs.IntVar(&d.nVal, "n-val", 5000, "number of validation rows (the last rows after the shuffle); 0 for none")
 	fs.Uint64Var(&d.splitSeed, "split-seed", defaultSplitSeed, "seed of the train/validation shuffle")
@@ -120,6 +120,10 @@ func (d *dataFlags) load() (*loaded, error) {
 
 // readData reads a data set by what path is.
 func readData(path string) (*dataset.Matrix[float32], []int, error) {
+	if archive, key, ok := strings.Cut(path, ".npz:"); ok { // one array of a .npz archive
+		m, err := dataset.ReadNPZ[float32](archive+".npz", key)
+		return m, nil, err
+	}
 	st, err := os.Stat(path)
 	if err != nil {
 		if os.IsNotExist(err) && path == "data/mnist" {
@@ -150,6 +154,14 @@ func readData(path string) (*dataset.Matrix[float32], []int, error) {
 			}
 			log.Printf("%s holds uint8 values: scaled to [0, 1] (divided by 255), as MNIST and CIFAR-10 pixels are", path)
 		}
+		return m, nil, err
+	}
+	if strings.HasSuffix(strings.ToLower(path), ".csv") {
+		m, err := dataset.ReadCSV[float32](path)
+		return m, nil, err
+	}
+	if strings.HasSuffix(path, ".npz") {
+		m, err := dataset.ReadNPZ[float32](path, "")
 		return m, nil, err
 	}
 	if strings.HasSuffix(path, ".bin") {

@@ -1,12 +1,17 @@
 package main
 
 import (
+	"archive/zip"
+	"fmt"
 	"os"
+	"slices"
+	"strconv"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/boltzmann-go/boltzmann/dataset"
+	"github.com/boltzmann-go/boltzmann/rbm"
 )
 
 // TestTransformAndClassify trains a small RBM and a small DBM through bm dbm, writes their
@@ -126,5 +131,67 @@ func TestTransformAndClassify(t *testing.T) {
 		if code == 0 || !strings.Contains(stderr, "bm ") {
 			t.Errorf("%v: exit %d\n%s", args, code, stderr)
 		}
+	}
+}
+
+// TestDataForms trains one epoch on the same rows given as .npy, .npz and CSV: the three runs
+// end with the same weights, and a .npz of several arrays needs its key.
+func TestDataForms(t *testing.T) {
+	dir := t.TempDir()
+	x := dataset.NewMatrix[float32](40, 6)
+	for i := range x.Data {
+		x.Data[i] = float32((i*7)%5) / 4
+	}
+	npy := filepath.Join(dir, "x.npy")
+	if err := dataset.WriteNPY(npy, x); err != nil {
+		t.Fatal(err)
+	}
+	b, _ := os.ReadFile(npy)
+	npz := filepath.Join(dir, "x.npz")
+	f, _ := os.Create(npz)
+	z := zip.NewWriter(f)
+	for _, name := range []string{"train.npy", "other.npy"} {
+		w, _ := z.Create(name)
+		w.Write(b)
+	}
+	z.Close()
+	f.Close()
+	var csv strings.Builder
+	csv.WriteString("p0,p1,p2,p3,p4,p5\n")
+	for i := 0; i < x.Rows; i++ {
+		for j, v := range x.Row(i) {
+			if j > 0 {
+				csv.WriteString(",")
+			}
+			csv.WriteString(strconv.FormatFloat(float64(v), 'g', -1, 32))
+		}
+		csv.WriteString("\n")
+	}
+	csvPath := filepath.Join(dir, "x.csv")
+	os.WriteFile(csvPath, []byte(csv.String()), 0o644)
+	var ws [][]float64
+	for i, data := range []string{npy, npz + ":train", csvPath} {
+		out := filepath.Join(dir, fmt.Sprint("run", i))
+		if code := run([]string{"train", "-data", data, "-n-train", "30", "-n-val", "10", "-n-hidden", "3", "-epochs", "1", "-out", out, "-quiet"}); code != 0 {
+			t.Fatalf("bm train -data %s exited %d", data, code)
+		}
+		r, err := rbm.Load(filepath.Join(out, "model"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		w, _, _, err := r.Weights()
+		r.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		ws = append(ws, w)
+	}
+	if !slices.Equal(ws[0], ws[1]) || !slices.Equal(ws[0], ws[2]) {
+		t.Error("the same rows as .npy, .npz and CSV trained different models")
+	}
+	var code int
+	msg := captureStderr(t, func() { code = run([]string{"train", "-data", npz, "-out", filepath.Join(dir, "bad"), "-quiet"}) })
+	if code == 0 || !strings.Contains(msg, "other, train") {
+		t.Errorf("a .npz of two arrays without a key: exit %d, %q; want the keys listed", code, msg)
 	}
 }
