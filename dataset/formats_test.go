@@ -28,9 +28,9 @@ func TestReadCSV(t *testing.T) {
 		want error
 		says string
 	}{
-		"ragged":     {"1,2\n3\n", ErrShape, "line 2 has 1 fields"},
-		"not number": {"1,2\n3,x\n", ErrFormat, `line 2 column 2: "x"`},
-		"empty":      {"", ErrFormat, "no numeric rows"},
+		"ragged":      {"1,2\n3\n", ErrShape, "line 2 has 1 fields"},
+		"not number":  {"1,2\n3,x\n", ErrFormat, `line 2 column 2: "x"`},
+		"empty":       {"", ErrFormat, "no numeric rows"},
 		"header only": {"a,b\n", ErrFormat, "no numeric rows"},
 	} {
 		if _, err := ReadCSV[float32](write(name+".csv", c.body)); !errors.Is(err, c.want) || !strings.Contains(err.Error(), c.says) {

@@ -4,9 +4,9 @@ import (
 	"archive/zip"
 	"fmt"
 	"os"
+	"path/filepath"
 	"slices"
 	"strconv"
-	"path/filepath"
 	"strings"
 	"testing"
 
