@@ -30,6 +30,8 @@ func TestLoadRefusesInconsistentModelFolder(t *testing.T) {
 	}{
 		{"more hidden units", func(c, _ map[string]any) { c["NumHidden"] = 8 }, "inconsistent"},
 		{"fewer visible units", func(c, _ map[string]any) { c["NumVisible"] = 5 }, "inconsistent"},
+		// Same number of weights, another shape: only the checkpoint index tells.
+		{"6×4 read as 4×6", func(c, _ map[string]any) { c["NumVisible"], c["NumHidden"] = 4, 6 }, "weights/W is float32 [4 6] in the model's description but float32 [6 4] in the checkpoint"},
 		{"2e9 hidden units", func(c, _ map[string]any) { c["NumHidden"] = 2e9 }, "weights, more than"},
 		{"100000×100000", func(c, _ map[string]any) { c["NumVisible"], c["NumHidden"] = 1e5, 1e5 }, "weights, more than"},
 		{"another dtype", func(_, top map[string]any) { top["dtype"] = "float64" }, "inconsistent"},

@@ -74,8 +74,15 @@ func Restore(dir, checkpoint string, sess *tfops.Session, saver *tfops.Saver) er
 	if checkpoint == "" || strings.ContainsAny(checkpoint, `/\`) || checkpoint == "." || checkpoint == ".." {
 		return fmt.Errorf("%s: bad checkpoint name %q in %s", dir, checkpoint, File)
 	}
-	// Compare the variables model.json describes with the checkpoint's data before reading it:
-	// a model.json whose sizes disagree with the checkpoint is refused here, with both sizes.
+	// Compare the variables model.json describes with the checkpoint before reading its data: the
+	// index names every tensor's dtype and shape, and the data file's size must be their sum.
+	entries, err := tfops.ReadIndex(filepath.Join(dir, checkpoint))
+	if err != nil {
+		return fmt.Errorf("%s: checkpoint %s: %w", dir, checkpoint, err)
+	}
+	if err := saver.CheckIndex(entries); err != nil {
+		return fmt.Errorf("%s: %s and checkpoint %s disagree: %v (the model folder is inconsistent: a model.json edited or from another model)", dir, File, checkpoint, err)
+	}
 	data := filepath.Join(dir, checkpoint+".data-00000-of-00001")
 	st, err := os.Stat(data)
 	if err != nil {
