@@ -399,3 +399,7 @@ func (m *DBM) SetParticles(layers ...rbm.Data) error {
 	}
 	return nil
 }
+
+// Graph returns the model's TensorFlow graph: its variables and every training, inference and
+// estimation op built so far (for TensorBoard's graph tab). It must not be modified.
+func (m *DBM) Graph() *tf.Graph { return m.graph }

@@ -265,3 +265,7 @@ func (m *RBM) Weights() (w, vb, hb []float64, err error) {
 func (m *RBM) run(feeds map[tf.Output]*tf.Tensor, fetches []tf.Output, targets []*tf.Operation) ([][]float64, error) {
 	return tfops.RunValues("rbm", m.scope, m.sess, feeds, fetches, targets)
 }
+
+// Graph returns the model's TensorFlow graph: its variables and every training, inference and
+// estimation op built so far (for TensorBoard's graph tab). It must not be modified.
+func (m *RBM) Graph() *tf.Graph { return m.graph }

@@ -18,6 +18,7 @@ import (
 type DBM struct {
 	runs  *tfevents.Runs
 	shape []int
+	graph bool // the model's graph is written
 }
 
 // NewDBM creates the event files under dir. imageShape ([height, width, channels]) may be nil
@@ -33,9 +34,16 @@ func NewDBM(dir string, imageShape []int) (*DBM, error) {
 // Close flushes and closes the event files; it may be called more than once.
 func (s *DBM) Close() error { return s.runs.Close() }
 
-// Epoch writes the summaries of the epoch st of m: call it from dbm.FitOptions.OnEpoch.
+// Epoch writes the summaries of the epoch st of m (and, the first time, m's graph): call it
+// from dbm.FitOptions.OnEpoch.
 func (s *DBM) Epoch(m *dbm.DBM, st dbm.EpochStats) error {
 	step := st.Updates
+	if !s.graph { // after the first epoch, when the training ops exist
+		if err := s.runs.Train.Graph(m.Graph()); err != nil {
+			return err
+		}
+		s.graph = true
+	}
 	if err := s.runs.Scalars(step, st.Train, st.Val); err != nil {
 		return err
 	}

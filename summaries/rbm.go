@@ -28,8 +28,9 @@ type RBMOptions struct {
 // the filters and of reconstructions. Training events go to <dir>/train and validation events
 // to <dir>/val, both with the number of minibatch updates as the step.
 type RBM struct {
-	runs *tfevents.Runs
-	opts RBMOptions
+	runs  *tfevents.Runs
+	opts  RBMOptions
+	graph bool // the model's graph is written
 }
 
 // NewRBM creates the event files under dir.
@@ -47,9 +48,16 @@ func NewRBM(dir string, opts RBMOptions) (*RBM, error) {
 // Close flushes and closes the event files. It may be called more than once.
 func (s *RBM) Close() error { return s.runs.Close() }
 
-// Epoch writes the summaries of the epoch st of m: call it from rbm.FitOptions.OnEpoch.
+// Epoch writes the summaries of the epoch st of m (and, the first time, m's graph): call it
+// from rbm.FitOptions.OnEpoch.
 func (s *RBM) Epoch(m *rbm.RBM, st rbm.EpochStats) error {
 	step := st.Updates
+	if !s.graph { // after the first epoch, when the training ops exist
+		if err := s.runs.Train.Graph(m.Graph()); err != nil {
+			return err
+		}
+		s.graph = true
+	}
 	if err := s.runs.Scalars(step, st.Train, st.Val); err != nil {
 		return err
 	}

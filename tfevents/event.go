@@ -19,11 +19,12 @@ const (
 	fieldWallTime    protowire.Number = 1 // double
 	fieldStep        protowire.Number = 2 // int64
 	fieldFileVersion protowire.Number = 3 // string, oneof what
+	fieldGraphDef    protowire.Number = 4 // bytes (a serialized GraphDef), oneof what
 	fieldSummary     protowire.Number = 5 // Summary, oneof what
 )
 
 // Event is one decoded tensorflow.Event. Only the parts this package
-// writes are decoded; other fields (graph_def, log_message, …) are skipped.
+// writes are decoded; other fields (log_message, …) are skipped.
 type Event struct {
 	// WallTime is the time the event was written, in seconds since the
 	// Unix epoch.
@@ -35,6 +36,8 @@ type Event struct {
 	FileVersion string
 	// Summary holds the summary values, or is nil when the event has none.
 	Summary *summary_go_proto.Summary
+	// GraphDef is a serialized tensorflow.GraphDef (TensorBoard's graph tab), or nil.
+	GraphDef []byte
 }
 
 // marshalEvent encodes e in protobuf wire format. Zero-valued Step and
@@ -58,6 +61,10 @@ func marshalEvent(e Event) ([]byte, error) {
 		}
 		b = protowire.AppendTag(b, fieldSummary, protowire.BytesType)
 		b = protowire.AppendBytes(b, s)
+	}
+	if e.GraphDef != nil {
+		b = protowire.AppendTag(b, fieldGraphDef, protowire.BytesType)
+		b = protowire.AppendBytes(b, e.GraphDef)
 	}
 	return b, nil
 }
@@ -107,7 +114,14 @@ func unmarshalEvent(b []byte) (Event, error) {
 			}
 			e.Summary = s
 			b = b[n:]
-		case num == fieldWallTime, num == fieldStep, num == fieldFileVersion, num == fieldSummary:
+		case num == fieldGraphDef && typ == protowire.BytesType:
+			v, n := protowire.ConsumeBytes(b)
+			if n < 0 {
+				return Event{}, fmt.Errorf("graph_def: %w", protowire.ParseError(n))
+			}
+			e.GraphDef = append([]byte(nil), v...)
+			b = b[n:]
+		case num == fieldWallTime, num == fieldStep, num == fieldFileVersion, num == fieldSummary, num == fieldGraphDef:
 			return Event{}, fmt.Errorf("field %d: %w %d", num, errWireType, typ)
 		default:
 			n := protowire.ConsumeFieldValue(num, typ, b)

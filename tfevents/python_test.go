@@ -15,6 +15,9 @@ import (
 	"testing"
 	"time"
 
+	tf "github.com/galeone/tensorflow/tensorflow/go"
+	"github.com/galeone/tensorflow/tensorflow/go/op"
+
 	"github.com/boltzmann-go/boltzmann/internal/venv"
 )
 
@@ -43,6 +46,10 @@ for tag in tags["histograms"]:
 for tag in tags["images"]:
     out["images"][tag] = [{"wall_time": e.wall_time, "step": e.step, "width": e.width, "height": e.height,
         "png": base64.b64encode(e.encoded_image_string).decode()} for e in ea.Images(tag)]
+try:
+    out["graph_nodes"] = [n.name for n in ea.Graph().node]
+except ValueError:
+    out["graph_nodes"] = []
 json.dump(out, sys.stdout)
 `
 
@@ -63,7 +70,8 @@ type tbEvent struct {
 }
 
 type tbRun struct {
-	Tags struct {
+	GraphNodes []string `json:"graph_nodes"`
+	Tags       struct {
 		Scalars    []string `json:"scalars"`
 		Histograms []string `json:"histograms"`
 		Images     []string `json:"images"`
@@ -123,6 +131,15 @@ func TestTensorBoardReadsWriter(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+	gs := op.NewScope()
+	op.Placeholder(gs.SubScope("visible"), tf.Float)
+	g, err := gs.Finalize()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Graph(g); err != nil {
+		t.Fatal(err)
+	}
 	if err := w.Close(); err != nil {
 		t.Fatal(err)
 	}
@@ -145,6 +162,9 @@ func TestTensorBoardReadsWriter(t *testing.T) {
 	var run tbRun
 	if err := json.Unmarshal(out, &run); err != nil {
 		t.Fatalf("TensorBoard reader output: %v\n%s", err, out)
+	}
+	if !slices.Contains(run.GraphNodes, "visible/Placeholder") {
+		t.Errorf("TensorBoard's graph has nodes %v, want visible/Placeholder", run.GraphNodes)
 	}
 
 	slices.Sort(run.Tags.Scalars)

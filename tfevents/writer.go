@@ -2,6 +2,7 @@ package tfevents
 
 import (
 	"bufio"
+	"bytes"
 	"errors"
 	"fmt"
 	"image"
@@ -11,6 +12,8 @@ import (
 	"strconv"
 	"sync"
 	"time"
+
+	tf "github.com/galeone/tensorflow/tensorflow/go"
 
 	"github.com/galeone/tensorflow/tensorflow/go/core/framework/summary_go_proto"
 )
@@ -122,6 +125,23 @@ func (w *Writer) Image(tag string, step int64, img image.Image) error {
 		Tag:   tag,
 		Value: &summary_go_proto.Summary_Value_Image{Image: im},
 	})
+}
+
+// Graph writes g's GraphDef as a graph event, which TensorBoard's graph tab draws.
+func (w *Writer) Graph(g *tf.Graph) error {
+	var buf bytes.Buffer
+	if _, err := g.WriteTo(&buf); err != nil {
+		return fmt.Errorf("tfevents: graph: %w", err)
+	}
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.closed {
+		return ErrClosed
+	}
+	if w.err != nil {
+		return w.err
+	}
+	return w.writeEvent(Event{WallTime: wallTime(w.now()), GraphDef: buf.Bytes()})
 }
 
 // Flush writes buffered events to the file. It does not fsync.
