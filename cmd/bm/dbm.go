@@ -426,6 +426,9 @@ func runDBM(f *dbmFlags) error {
 // and TensorBoard logs beside its model folder (pictures in d.shape).
 func fitDBM(ctx context.Context, f *dbmFlags, m *dbm.DBM, x, val rbm.Data, d *loaded) error {
 	dir := f.modelDir()
+	if m.Epoch() < f.epochs {
+		noteCommand(dir)
+	}
 	sums, err := summaries.NewDBM(filepath.Join(filepath.Dir(filepath.Clean(dir)), "logs"), d.shape)
 	if err != nil {
 		return err
@@ -494,6 +497,7 @@ func trainOrLoadRBM(ctx context.Context, dir string, c rbm.Config, x, val rbm.Da
 
 func fitRBM(ctx context.Context, r *rbm.RBM, x, val rbm.Data, dir string, quiet bool, what string, shared *progress) error {
 	c := r.Config()
+	noteCommand(dir)
 	rows, _ := x.Shape()
 	bar := shared
 	if shared == nil {

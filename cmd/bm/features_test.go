@@ -189,7 +189,15 @@ func TestDataForms(t *testing.T) {
 	if !slices.Equal(ws[0], ws[1]) || !slices.Equal(ws[0], ws[2]) {
 		t.Error("the same rows as .npy, .npz and CSV trained different models")
 	}
+	// bm info on the first run's model: what it is, how far trained, and the command.
 	var code int
+	out := captureStdout(t, func() { code = run([]string{"info", "-model", filepath.Join(dir, "run0")}) })
+	for _, want := range []string{"kind       rbm (float32)", "layers     6-3", "units      bernoulli, bernoulli", "trained    1 of 1 epochs",
+		"last epoch {\"epoch\":1", "train -data " + npy} {
+		if code != 0 || !strings.Contains(out, want) {
+			t.Errorf("bm info: exit %d, want %q in:\n%s", code, want, out)
+		}
+	}
 	msg := captureStderr(t, func() { code = run([]string{"train", "-data", npz, "-out", filepath.Join(dir, "bad"), "-quiet"}) })
 	if code == 0 || !strings.Contains(msg, "other, train") {
 		t.Errorf("a .npz of two arrays without a key: exit %d, %q; want the keys listed", code, msg)

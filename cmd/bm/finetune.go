@@ -310,6 +310,7 @@ func (f *fineTune) save(m *mlp.MLP, pred, y []int) error {
 		if err := m.Save(filepath.Join(f.dir, "model")); err != nil {
 			return err
 		}
+		noteCommand(filepath.Join(f.dir, "model"))
 		if err := saveStandardizer(filepath.Join(f.dir, "model"), f.std); err != nil {
 			return err
 		}

@@ -14,6 +14,7 @@
 //	bm dbm-cifar-naive [flags]  the original's dbm_cifar_naive.py: smoothed CIFAR-10, G-B-M DBM, MLP
 //	bm dbm-cifar [flags]  the original's dbm_cifar.py: 26 patch RBMs, augmented CIFAR-10, G-B-M DBM, MLP
 //	bm few-label [flags]  fine-tuning from a model and from random init on 60k/10k/1k/100 labels
+//	bm info -model DIR    what a model folder holds: kind, sizes, units, epochs, metrics, commands
 //	bm version            print the versions of bm and of libtensorflow
 //
 // bm train writes the model, its TensorBoard logs and PNG pictures (filters, samples, learning
@@ -30,6 +31,7 @@ func main() {
 }
 
 func run(args []string) int {
+	invocation = append([]string{"bm"}, args...)
 	if len(args) == 0 {
 		usage()
 		return 2
@@ -59,6 +61,8 @@ func run(args []string) int {
 		return cmdLogZ(args[1:])
 	case "few-label":
 		return cmdFewLabel(args[1:])
+	case "info":
+		return cmdInfo(args[1:])
 	case "version":
 		return cmdVersion()
 	case "-h", "-help", "--help", "help":
@@ -86,6 +90,7 @@ commands:
   dbm-cifar the original's dbm_cifar.py: augmented CIFAR-10, 26 patch RBMs, G-RBM, M-RBM, G-B-M DBM, MLP (its flags)
   logz      log Z of an RBM or a DBM by AIS (options from the literature) or exactly, and the test bound
   few-label fine-tune from a pretrained model and from random init on 60k/10k/1k/100 labels: the table
+  info      what a model folder holds: kind, sizes, units, dtype, epochs, metrics, the commands that made it
   version   print the versions of bm and libtensorflow
 `)
 }

@@ -33,12 +33,24 @@ func writeIDX(t *testing.T, path string, n, h, w int) {
 // captureStderr runs f and returns what it wrote to stderr.
 func captureStderr(t *testing.T, f func()) string {
 	t.Helper()
-	old := os.Stderr
+	return capture(t, &os.Stderr, f)
+}
+
+// captureStdout runs f and returns what it wrote to stdout.
+func captureStdout(t *testing.T, f func()) string {
+	t.Helper()
+	return capture(t, &os.Stdout, f)
+}
+
+// capture runs f with *file replaced by a pipe and returns what f wrote to it.
+func capture(t *testing.T, file **os.File, f func()) string {
+	t.Helper()
+	old := *file
 	rd, wr, err := os.Pipe()
 	if err != nil {
 		t.Fatal(err)
 	}
-	os.Stderr = wr
+	*file = wr
 	done := make(chan []byte)
 	go func() {
 		var out []byte
@@ -54,7 +66,7 @@ func captureStderr(t *testing.T, f func()) string {
 	}()
 	f()
 	wr.Close()
-	os.Stderr = old
+	*file = old
 	return string(<-done)
 }
 

@@ -303,6 +303,7 @@ func runTrain(f *trainFlags) error {
 		return err
 	}
 	modelDir := filepath.Join(f.out, "model")
+	noteCommand(modelDir)
 	var m *rbm.RBM
 	if _, err := os.Stat(filepath.Join(modelDir, "model.json")); err == nil && !f.fresh {
 		if m, err = rbm.Load(modelDir); err != nil {
