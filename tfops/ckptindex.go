@@ -158,6 +158,11 @@ func (sv *Saver) CheckIndex(entries map[string]IndexEntry) error {
 		for i := 0; same && i < len(v.Shape); i++ {
 			same = e.Shape[i] == v.Shape[i]
 		}
+		// A declared scalar initialized from a one-element vector (NewTensor's default shape)
+		// is saved as [1]: the same single value.
+		if len(v.Shape) == 0 && len(e.Shape) == 1 && e.Shape[0] == 1 && e.DType == v.DType {
+			same = true
+		}
 		if !same {
 			return fmt.Errorf("%s is %s %v in the model's description but %s %v in the checkpoint", v.Name, DTypeName(v.DType), v.Shape, DTypeName(e.DType), e.Shape)
 		}

@@ -56,6 +56,13 @@ func TestReadIndex(t *testing.T) {
 	if err := sv.CheckIndex(got); err == nil {
 		t.Error("CheckIndex accepted a transposed shape")
 	}
+	scalar := &Saver{vars: []*Variable{{Name: "t", DType: tf.Double}}}
+	if err := scalar.CheckIndex(map[string]IndexEntry{"t": {tf.Double, []int64{1}}}); err != nil {
+		t.Errorf("a scalar saved as [1]: %v", err)
+	}
+	if err := scalar.CheckIndex(map[string]IndexEntry{"t": {tf.Double, []int64{2}}}); err == nil {
+		t.Error("a scalar saved as [2] passed")
+	}
 	delete(got, "weights/b")
 	if err := sv.CheckIndex(got); err == nil {
 		t.Error("CheckIndex accepted a missing tensor")
