@@ -100,16 +100,10 @@ func ToHalf[T Float](m *Matrix[T]) *HalfMatrix {
 // Validate returns an error wrapping ErrShape if m is nil, has a negative dimension, or has
 // len(Data) != Rows*Cols.
 func (m *HalfMatrix) Validate() error {
-	switch {
-	case m == nil:
+	if m == nil {
 		return fmt.Errorf("dataset: nil matrix: %w", ErrShape)
-	case m.Rows < 0 || m.Cols < 0:
-		return fmt.Errorf("dataset: matrix has negative dimensions %d×%d: %w", m.Rows, m.Cols, ErrShape)
-	case len(m.Data) != m.Rows*m.Cols:
-		return fmt.Errorf("dataset: half matrix %d×%d has %d elements, want %d: %w",
-			m.Rows, m.Cols, len(m.Data), m.Rows*m.Cols, ErrShape)
 	}
-	return nil
+	return checkShape("half matrix", m.Rows, m.Cols, len(m.Data))
 }
 
 // Shape returns the numbers of rows and columns.

@@ -20,23 +20,13 @@ func MapNPYHalf(path string) (m *HalfMatrix, close func() error, err error) {
 		m, err := ReadNPYHalf(path)
 		return m, func() error { return nil }, err
 	}
-	f, size, err := openSized(path)
+	f, l, size, err := openNPYRaw(path, "<f2 (float16)", "<f2")
 	if err != nil {
-		return nil, nil, fileErr(path, err)
+		return nil, nil, err
 	}
 	defer f.Close()
-	l, err := readNPYHeader(f, size)
-	if err == nil && l.descr != "<f2" {
-		err = fmt.Errorf("npy: dtype %q, want <f2 (float16): %w", l.descr, ErrUnsupported)
-	}
-	if err == nil && l.fortran && l.rows > 1 && l.cols > 1 {
-		err = fmt.Errorf("npy: fortran_order True: read it with ReadNPY, or save it C-contiguous: %w", ErrUnsupported)
-	}
-	if err == nil && l.offset%2 != 0 {
-		err = fmt.Errorf("npy: data at the odd offset %d: %w", l.offset, ErrFormat)
-	}
-	if err != nil {
-		return nil, nil, fileErr(path, err)
+	if l.offset%2 != 0 {
+		return nil, nil, fileErr(path, fmt.Errorf("npy: data at the odd offset %d: %w", l.offset, ErrFormat))
 	}
 	if l.count == 0 {
 		return &HalfMatrix{Rows: l.rows, Cols: l.cols}, func() error { return nil }, nil

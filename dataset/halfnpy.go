@@ -80,21 +80,11 @@ func writeNPYHeader(w io.Writer, descr string, rows, cols int) error {
 // ReadNPYHalf reads a 1-D or 2-D float16 ("<f2") .npy file into memory. Other dtypes are refused:
 // read them with ReadNPY. Errors name the file.
 func ReadNPYHalf(path string) (*HalfMatrix, error) {
-	f, size, err := openSized(path)
+	f, l, _, err := openNPYRaw(path, "<f2 (float16)", "<f2")
 	if err != nil {
-		return nil, fileErr(path, err)
+		return nil, err
 	}
 	defer f.Close()
-	l, err := readNPYHeader(f, size)
-	if err == nil && l.descr != "<f2" {
-		err = fmt.Errorf("npy: dtype %q, want <f2 (float16): %w", l.descr, ErrUnsupported)
-	}
-	if err == nil && l.fortran && l.rows > 1 && l.cols > 1 {
-		err = fmt.Errorf("npy: fortran_order True: read it with ReadNPY, or save it C-contiguous: %w", ErrUnsupported)
-	}
-	if err != nil {
-		return nil, fileErr(path, err)
-	}
 	data, err := readExactly(f, int(l.nbytes))
 	if err != nil {
 		return nil, fileErr(path, readErr(fmt.Sprintf("npy: reading %d data bytes", l.nbytes), err))

@@ -30,14 +30,20 @@ func NewMatrix[T Float](rows, cols int) *Matrix[T] {
 // Validate returns an error wrapping ErrShape if m is nil, has a negative
 // dimension, or has len(Data) != Rows*Cols.
 func (m *Matrix[T]) Validate() error {
-	switch {
-	case m == nil:
+	if m == nil {
 		return fmt.Errorf("dataset: nil matrix: %w", ErrShape)
-	case m.Rows < 0 || m.Cols < 0:
-		return fmt.Errorf("dataset: matrix has negative dimensions %d×%d: %w", m.Rows, m.Cols, ErrShape)
-	case len(m.Data) != m.Rows*m.Cols:
-		return fmt.Errorf("dataset: matrix %d×%d has %d elements, want %d: %w",
-			m.Rows, m.Cols, len(m.Data), m.Rows*m.Cols, ErrShape)
+	}
+	return checkShape("matrix", m.Rows, m.Cols, len(m.Data))
+}
+
+// checkShape reports a what (a matrix kind) of rows×cols that has n elements, or a negative
+// dimension, as an error wrapping ErrShape.
+func checkShape(what string, rows, cols, n int) error {
+	switch {
+	case rows < 0 || cols < 0:
+		return fmt.Errorf("dataset: %s has negative dimensions %d×%d: %w", what, rows, cols, ErrShape)
+	case n != rows*cols:
+		return fmt.Errorf("dataset: %s %d×%d has %d elements, want %d: %w", what, rows, cols, n, rows*cols, ErrShape)
 	}
 	return nil
 }

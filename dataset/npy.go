@@ -6,7 +6,9 @@ import (
 	"io"
 	"math"
 	"math/bits"
+	"os"
 	"reflect"
+	"slices"
 
 	"github.com/boltzmann-go/boltzmann/internal/atomicfile"
 )
@@ -253,4 +255,26 @@ func WriteNPY[T Float](path string, m *Matrix[T]) error {
 		return fmt.Errorf("dataset: write %s: %w", path, err)
 	}
 	return nil
+}
+
+// openNPYRaw opens an .npy file whose data a caller takes as they are stored, and reads its
+// header: the dtype must be one of descrs (what names them in errors), the data C-ordered (or a
+// vector). The caller closes the file. Errors name the file.
+func openNPYRaw(path, what string, descrs ...string) (*os.File, npyLayout, int64, error) {
+	f, size, err := openSized(path)
+	if err != nil {
+		return nil, npyLayout{}, 0, fileErr(path, err)
+	}
+	l, err := readNPYHeader(f, size)
+	if err == nil && !slices.Contains(descrs, l.descr) {
+		err = fmt.Errorf("npy: dtype %q, want %s: %w", l.descr, what, ErrUnsupported)
+	}
+	if err == nil && l.fortran && l.rows > 1 && l.cols > 1 {
+		err = fmt.Errorf("npy: fortran_order True: read it with ReadNPY, or save it C-contiguous: %w", ErrUnsupported)
+	}
+	if err != nil {
+		f.Close()
+		return nil, npyLayout{}, 0, fileErr(path, err)
+	}
+	return f, l, size, nil
 }

@@ -3,7 +3,6 @@ package dataset
 import (
 	"fmt"
 	"io"
-	"strings"
 
 	"github.com/boltzmann-go/boltzmann/internal/atomicfile"
 )
@@ -31,21 +30,11 @@ func WriteNPYBytes(path string, rows, cols int, data []uint8) error {
 // ReadNPYBytes reads a 1-D or 2-D uint8 ("|u1") .npy file as its raw bytes, without the
 // conversion to floating point ReadNPY makes. Other dtypes are refused. Errors name the file.
 func ReadNPYBytes(path string) (rows, cols int, data []uint8, err error) {
-	f, size, err := openSized(path)
+	f, l, _, err := openNPYRaw(path, "|u1 (uint8)", "|u1", "<u1", ">u1", "=u1", "u1")
 	if err != nil {
-		return 0, 0, nil, fileErr(path, err)
+		return 0, 0, nil, err
 	}
 	defer f.Close()
-	l, err := readNPYHeader(f, size)
-	if err == nil && !strings.HasSuffix(l.descr, "u1") {
-		err = fmt.Errorf("npy: dtype %q, want |u1 (uint8): %w", l.descr, ErrUnsupported)
-	}
-	if err == nil && l.fortran && l.rows > 1 && l.cols > 1 {
-		err = fmt.Errorf("npy: fortran_order True: read it with ReadNPY, or save it C-contiguous: %w", ErrUnsupported)
-	}
-	if err != nil {
-		return 0, 0, nil, fileErr(path, err)
-	}
 	if data, err = readExactly(f, int(l.nbytes)); err != nil {
 		return 0, 0, nil, fileErr(path, readErr(fmt.Sprintf("npy: reading %d data bytes", l.nbytes), err))
 	}

@@ -54,13 +54,7 @@ func (m *DBM) BuildServing(s *op.Scope, o serving.Options) (*serving.Graph, erro
 			return nil, fmt.Errorf("dbm: %w", err)
 		}
 	}
-	out := func(name string, y tf.Output) tf.Output {
-		o, e := sg.Output(s.SubScope(name), y)
-		if e != nil && err == nil {
-			err = e
-		}
-		return op.Identity(s.SubScope(name), o)
-	}
+	out := func(name string, y tf.Output) tf.Output { return sg.Output(s, name, y) }
 
 	x := xs[0]
 	mu, _ := n.meanField(s.SubScope("features_mf"), p, x, c.MeanFieldSteps, c.MeanFieldTol)
@@ -102,7 +96,7 @@ func (m *DBM) BuildServing(s *op.Scope, o serving.Options) (*serving.Graph, erro
 		Inputs:  map[string]tf.Output{"visible": feeds[2], "seed": seed},
 		Outputs: map[string]tf.Output{"sample": out("sample_out", hs[0]), "mean": out("mean_out", vMean)},
 	}
-	if err != nil {
+	if err := sg.Err(); err != nil {
 		return nil, fmt.Errorf("dbm: %w", err)
 	}
 	if err := s.Err(); err != nil {

@@ -51,13 +51,7 @@ func (m *RBM) BuildServing(s *op.Scope, o serving.Options) (*serving.Graph, erro
 			return nil, fmt.Errorf("rbm: %w", err)
 		}
 	}
-	out := func(name string, y tf.Output) tf.Output {
-		o, e := sg.Output(s.SubScope(name), y)
-		if e != nil && err == nil {
-			err = e
-		}
-		return op.Identity(s.SubScope(name), o)
-	}
+	out := func(name string, y tf.Output) tf.Output { return sg.Output(s, name, y) }
 
 	x := xs[0]
 	sg.Signatures["serving_default"] = serving.Signature{
@@ -97,7 +91,7 @@ func (m *RBM) BuildServing(s *op.Scope, o serving.Options) (*serving.Graph, erro
 		Inputs:  map[string]tf.Output{"visible": feeds[3], "seed": seed},
 		Outputs: map[string]tf.Output{"sample": out("sample_out", v), "mean": out("mean_out", mean)},
 	}
-	if err != nil {
+	if err := sg.Err(); err != nil {
 		return nil, fmt.Errorf("rbm: %w", err)
 	}
 	if err := s.Err(); err != nil {

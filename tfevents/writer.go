@@ -133,15 +133,7 @@ func (w *Writer) Graph(g *tf.Graph) error {
 	if _, err := g.WriteTo(&buf); err != nil {
 		return fmt.Errorf("tfevents: graph: %w", err)
 	}
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	if w.closed {
-		return ErrClosed
-	}
-	if w.err != nil {
-		return w.err
-	}
-	return w.writeEvent(Event{WallTime: wallTime(w.now()), GraphDef: buf.Bytes()})
+	return w.write(Event{GraphDef: buf.Bytes()})
 }
 
 // Flush writes buffered events to the file. It does not fsync.
@@ -192,6 +184,11 @@ func (w *Writer) writeValue(step int64, val *summary_go_proto.Summary_Value) err
 	if val.Tag == "" {
 		return errors.New("tfevents: empty tag")
 	}
+	return w.write(Event{Step: step, Summary: &summary_go_proto.Summary{Value: []*summary_go_proto.Summary_Value{val}}})
+}
+
+// write stamps e with the wall time and writes it, unless w is closed or failed before.
+func (w *Writer) write(e Event) error {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	if w.closed {
@@ -200,11 +197,8 @@ func (w *Writer) writeValue(step int64, val *summary_go_proto.Summary_Value) err
 	if w.err != nil {
 		return w.err
 	}
-	return w.writeEvent(Event{
-		WallTime: wallTime(w.now()),
-		Step:     step,
-		Summary:  &summary_go_proto.Summary{Value: []*summary_go_proto.Summary_Value{val}},
-	})
+	e.WallTime = wallTime(w.now())
+	return w.writeEvent(e)
 }
 
 // writeEvent frames e and appends it to the buffer. The caller holds w.mu

@@ -387,17 +387,11 @@ func runDBM(f *dbmFlags) error {
 
 	// Joint training.
 	dir := f.modelDir()
-	var m *dbm.DBM
-	if _, err := os.Stat(filepath.Join(dir, "model.json")); err == nil {
-		if m, err = dbm.Load(dir); err != nil {
-			return err
-		}
-		if err := m.SetEpochs(f.epochs); err != nil {
-			m.Close()
-			return flagErr("epochs", "%v", err)
-		}
-		log.Printf("resuming the DBM in %s after epoch %d", dir, m.Epoch())
-	} else {
+	m, err := resumeDBM(dir, f.epochs)
+	if err != nil {
+		return err
+	}
+	if m == nil {
 		c := f.dbmConfig(nil, dt)
 		if m, err = dbm.FromRBMs(c, rbms...); err != nil {
 			return dbmFlagErr(err)
@@ -420,6 +414,23 @@ func runDBM(f *dbmFlags) error {
 		return err
 	}
 	return dbmResults(ctx, f, m, d)
+}
+
+// resumeDBM loads the DBM saved in dir to train it to epochs, or returns nil when there is none.
+func resumeDBM(dir string, epochs int) (*dbm.DBM, error) {
+	if _, err := os.Stat(filepath.Join(dir, "model.json")); err != nil {
+		return nil, nil
+	}
+	m, err := dbm.Load(dir)
+	if err != nil {
+		return nil, err
+	}
+	if err := m.SetEpochs(epochs); err != nil {
+		m.Close()
+		return nil, flagErr("epochs", "%v", err)
+	}
+	log.Printf("resuming the DBM in %s after epoch %d", dir, m.Epoch())
+	return m, nil
 }
 
 // fitDBM trains m on x (validating on val, which may be nil) to f.epochs with a progress bar

@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"fmt"
-	"log"
 	"os"
 	"os/signal"
 	"path/filepath"
@@ -129,22 +128,10 @@ func cmdDBMCIFAR(args []string) int {
 	if !p.Changed("--mlp-dropout") {
 		a.mlp.dropout = 0.7
 	}
-	for _, f := range []struct {
-		name string
-		v    any
-		n    int
-	}{{"--n-gibbs-steps", &a.k, 3}, {"--lr", &a.lr, 3}, {"--epochs", &a.epochs, 3}, {"--batch-size", &a.batch, 3}, {"--l2", &a.l2, 3},
-		{"--random-seed", &a.seeds, 3}, {"--sparsity-target", &a.spTarget, 2}, {"--sparsity-cost", &a.spCost, 2}, {"--mlp-lrm", &a.mlp.lrm, 2}} {
-		var err error
-		switch x := f.v.(type) {
-		case *[]int:
-			*x, err = pyargs.Replicate(*x, f.n)
-		case *[]float64:
-			*x, err = pyargs.Replicate(*x, f.n)
-		}
-		if err != nil {
-			return p.Report(p.Errorf(f.name, "%v", err))
-		}
+	if err := replicateStaged(p, stagedFlag{"--n-gibbs-steps", &a.k, 3}, stagedFlag{"--lr", &a.lr, 3}, stagedFlag{"--epochs", &a.epochs, 3},
+		stagedFlag{"--batch-size", &a.batch, 3}, stagedFlag{"--l2", &a.l2, 3}, stagedFlag{"--random-seed", &a.seeds, 3},
+		stagedFlag{"--sparsity-target", &a.spTarget, 2}, stagedFlag{"--sparsity-cost", &a.spCost, 2}, stagedFlag{"--mlp-lrm", &a.mlp.lrm, 2}); err != nil {
+		return p.Report(err)
 	}
 	if a.spDamping != 0.9 {
 		return p.Report(p.Errorf("--sparsity-damping", "only the original's 0.9 is supported by the DBM"))
@@ -276,17 +263,11 @@ func runDBMCIFAR(a *dbmCIFARArgs) error {
 	// The DBM, its persistent chains started at the first training images, their features and
 	// the features' features (G_train_cifar.npy).
 	dir := f.modelDir()
-	var m *dbm.DBM
-	if exists(filepath.Join(dir, "model.json")) {
-		if m, err = dbm.Load(dir); err != nil {
-			return err
-		}
-		if err := m.SetEpochs(f.epochs); err != nil {
-			m.Close()
-			return flagErr("epochs", "%v", err)
-		}
-		log.Printf("resuming the DBM in %s after epoch %d", dir, m.Epoch())
-	} else {
+	m, err := resumeDBM(dir, f.epochs)
+	if err != nil {
+		return err
+	}
+	if m == nil {
 		n := min(f.particles, d.train.Rows)
 		q0 := qTrain.SliceRows(0, n).Float32()
 		g, err := mrbm.Transform(q0)

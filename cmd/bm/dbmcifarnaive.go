@@ -90,22 +90,10 @@ func cmdDBMCIFARNaive(args []string) int {
 	if !p.Changed("--mlp-dropout") {
 		a.mlp.dropout = 0.64
 	}
-	for _, f := range []struct {
-		name string
-		v    any
-		n    int
-	}{{"--n-gibbs-steps", &a.k, 3}, {"--lr", &a.lr, 3}, {"--epochs", &a.epochs, 3}, {"--batch-size", &a.batch, 3}, {"--l2", &a.l2, 3},
-		{"--random-seed", &a.seeds, 3}, {"--mlp-lrm", &a.mlp.lrm, 2}} {
-		var err error
-		switch x := f.v.(type) {
-		case *[]int:
-			*x, err = pyargs.Replicate(*x, f.n)
-		case *[]float64:
-			*x, err = pyargs.Replicate(*x, f.n)
-		}
-		if err != nil {
-			return p.Report(p.Errorf(f.name, "%v", err))
-		}
+	if err := replicateStaged(p, stagedFlag{"--n-gibbs-steps", &a.k, 3}, stagedFlag{"--lr", &a.lr, 3}, stagedFlag{"--epochs", &a.epochs, 3},
+		stagedFlag{"--batch-size", &a.batch, 3}, stagedFlag{"--l2", &a.l2, 3}, stagedFlag{"--random-seed", &a.seeds, 3},
+		stagedFlag{"--mlp-lrm", &a.mlp.lrm, 2}); err != nil {
+		return p.Report(err)
 	}
 	return exitStatus("dbm-cifar-naive", runDBMCIFARNaive(&a))
 }

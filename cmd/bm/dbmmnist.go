@@ -6,7 +6,6 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
-	"strings"
 
 	"github.com/boltzmann-go/boltzmann/internal/pyargs"
 	"github.com/boltzmann-go/boltzmann/optim"
@@ -97,33 +96,9 @@ func cmdDBMMNIST(args []string) int {
 	if n != 2 {
 		return p.Report(p.Errorf("--n-hiddens", "%d layers: the original's program (and its --rbm1-dirpath, --rbm2-dirpath) has 2; use bm dbm for other depths", n))
 	}
-	var err error
-	rep := func(name string, v any) {
-		if err != nil {
-			return
-		}
-		switch x := v.(type) {
-		case *[]int:
-			*x, err = pyargs.Replicate(*x, n+1)
-		case *[]float64:
-			if strings.HasPrefix(name, "--sparsity") {
-				*x, err = pyargs.Replicate(*x, n)
-			} else {
-				*x, err = pyargs.Replicate(*x, n+1)
-			}
-		}
-		if err != nil {
-			err = p.Errorf(name, "%v", err)
-		}
-	}
-	for _, f := range []struct {
-		name string
-		v    any
-	}{{"--n-gibbs-steps", &a.k}, {"--lr", &a.lr}, {"--epochs", &a.epochs}, {"--batch-size", &a.batch}, {"--l2", &a.l2},
-		{"--random-seed", &a.seeds}, {"--sparsity-target", &a.spTarget}, {"--sparsity-cost", &a.spCost}, {"--mlp-lrm", &a.mlp.lrm}} {
-		rep(f.name, f.v)
-	}
-	if err != nil {
+	if err := replicateStaged(p, stagedFlag{"--n-gibbs-steps", &a.k, n + 1}, stagedFlag{"--lr", &a.lr, n + 1}, stagedFlag{"--epochs", &a.epochs, n + 1},
+		stagedFlag{"--batch-size", &a.batch, n + 1}, stagedFlag{"--l2", &a.l2, n + 1}, stagedFlag{"--random-seed", &a.seeds, n + 1},
+		stagedFlag{"--sparsity-target", &a.spTarget, n}, stagedFlag{"--sparsity-cost", &a.spCost, n}, stagedFlag{"--mlp-lrm", &a.mlp.lrm, n + 1}); err != nil {
 		return p.Report(err)
 	}
 	return exitStatus("dbm-mnist", runDBMMNIST(&a))

@@ -270,3 +270,29 @@ func runRBMMNIST(a *rbmMNISTArgs, lrm []float64) error {
 	_, err = ft.run(ctx, d, "MLP")
 	return err
 }
+
+// A stagedFlag is a list flag of one of the original's programs with one value per stage (RBMs,
+// DBM, MLP layers); a single value stands for all n stages.
+type stagedFlag struct {
+	name string
+	v    any // *[]int or *[]float64
+	n    int
+}
+
+// replicateStaged expands every flag's list to its n stages (pyargs.Replicate), or returns the
+// usage error naming the first flag whose list does not fit.
+func replicateStaged(p *pyargs.Parser, flags ...stagedFlag) error {
+	for _, f := range flags {
+		var err error
+		switch x := f.v.(type) {
+		case *[]int:
+			*x, err = pyargs.Replicate(*x, f.n)
+		case *[]float64:
+			*x, err = pyargs.Replicate(*x, f.n)
+		}
+		if err != nil {
+			return p.Errorf(f.name, "%v", err)
+		}
+	}
+	return nil
+}

@@ -29,6 +29,7 @@ type Options struct {
 // A Graph is an inference-only copy of a trained model built into a graph.
 type Graph struct {
 	opts Options
+	err  error // the first error of Output
 	// Variables are the model's parameters in the serving graph, and Values their trained values
 	// in the same order.
 	Variables []*tfops.Variable
@@ -74,19 +75,26 @@ func (g *Graph) Input(s *op.Scope, dt tf.DataType, cols int) (feed, x tf.Output,
 	return feed, op.Mul(ss, op.Sub(ss, feed, op.Const(ss.SubScope("mean"), mean)), op.Const(ss.SubScope("inv_std"), inv)), nil
 }
 
-// Output maps y, rows in the input's (standardized) space, back to the raw data's space with
-// Options.Standardizer; without one it returns y.
-func (g *Graph) Output(s *op.Scope, y tf.Output) (tf.Output, error) {
-	if g.opts.Standardizer == nil {
-		return y, nil
+// Output returns y, rows in the model's input (standardized) space, mapped back to the raw
+// data's space with Options.Standardizer (y itself without one), as an op named name. An error
+// is kept for Err.
+func (g *Graph) Output(s *op.Scope, name string, y tf.Output) tf.Output {
+	if g.opts.Standardizer != nil {
+		mean, sd, err := g.affine(y.DataType(), false)
+		if err != nil {
+			if g.err == nil {
+				g.err = err
+			}
+		} else {
+			ss := s.SubScope(name + "_unstandardize")
+			y = op.AddV2(ss, op.Mul(ss, y, op.Const(ss.SubScope("std"), sd)), op.Const(ss.SubScope("mean"), mean))
+		}
 	}
-	mean, sd, err := g.affine(y.DataType(), false)
-	if err != nil {
-		return y, err
-	}
-	ss := s.SubScope("unstandardize")
-	return op.AddV2(ss, op.Mul(ss, y, op.Const(ss.SubScope("std"), sd)), op.Const(ss.SubScope("mean"), mean)), nil
+	return op.Identity(s.SubScope(name), y)
 }
+
+// Err returns the first error of Output.
+func (g *Graph) Err() error { return g.err }
 
 // affine returns the standardizer's means and its stds (inverted with inverse) as tensors of
 // dtype dt, a Std below dataset.MinStd counting as 1.
