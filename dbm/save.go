@@ -54,7 +54,15 @@ func (m *DBM) Save(dir string) error {
 }
 
 // Load opens the DBM saved in dir.
-func Load(dir string) (*DBM, error) {
+func Load(dir string) (*DBM, error) { return load(dir, nil) }
+
+// LoadOn is Load with the model placed on another device than the one it was saved with: gpu as
+// Config.GPU ("" for the CPU, "0" for GPU 0) and threads as Config.Threads (0: one per core).
+func LoadOn(dir, gpu string, threads int) (*DBM, error) {
+	return load(dir, func(c *Config) { c.GPU, c.Threads = gpu, threads })
+}
+
+func load(dir string, place func(*Config)) (*DBM, error) {
 	var mj modelJSON
 	if _, err := modeldir.ReadJSON(dir, "dbm", 1, &mj); err != nil {
 		return nil, fmt.Errorf("dbm: load: %w", err)
@@ -70,6 +78,9 @@ func Load(dir string) (*DBM, error) {
 	}
 	if c.DType, err = tfops.ParseDType(mj.DType); err != nil {
 		return nil, fmt.Errorf("dbm: load %s: %w", dir, err)
+	}
+	if place != nil {
+		place(&c)
 	}
 	m, err := open(c)
 	if err != nil {

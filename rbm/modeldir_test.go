@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -59,5 +60,29 @@ func TestLoadRefusesInconsistentModelFolder(t *testing.T) {
 				t.Errorf("Load: %v; want a message with %q", err, tc.want)
 			}
 		})
+	}
+}
+
+// TestLoadOn places a saved model on another device: the loaded config says so, the weights
+// are the saved ones.
+func TestLoadOn(t *testing.T) {
+	m := newModel(t, Config{NumVisible: 5, NumHidden: 3, DType: tf.Double, Seed: 2, Threads: 2})
+	dir := t.TempDir()
+	if err := m.Save(dir); err != nil {
+		t.Fatal(err)
+	}
+	l, err := LoadOn(dir, "", 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	if c := l.Config(); c.Threads != 1 || c.GPU != "" {
+		t.Errorf("loaded on threads %d, GPU %q; want 1 and the CPU", c.Threads, c.GPU)
+	}
+	if !slices.Equal(weights(t, l), weights(t, m)) {
+		t.Error("LoadOn changed the weights")
+	}
+	if _, err := LoadOn(dir, "x", 0); err == nil {
+		t.Error("LoadOn with GPU \"x\": no error")
 	}
 }

@@ -65,7 +65,15 @@ var ErrNoModel = modeldir.ErrNoModel
 
 // Load opens the model saved in dir. Training continues where it stopped: call SetEpochs to
 // train further.
-func Load(dir string) (*RBM, error) {
+func Load(dir string) (*RBM, error) { return load(dir, nil) }
+
+// LoadOn is Load with the model placed on another device than the one it was saved with: gpu as
+// Config.GPU ("" for the CPU, "0" for GPU 0) and threads as Config.Threads (0: one per core).
+func LoadOn(dir, gpu string, threads int) (*RBM, error) {
+	return load(dir, func(c *Config) { c.GPU, c.Threads = gpu, threads })
+}
+
+func load(dir string, place func(*Config)) (*RBM, error) {
 	var mj modelJSON
 	if _, err := modeldir.ReadJSON(dir, "rbm", fileFormat, &mj); err != nil {
 		return nil, fmt.Errorf("rbm: load: %w", err)
@@ -85,6 +93,9 @@ func Load(dir string) (*RBM, error) {
 		if c.Method, err = mj.Method.Method(); err != nil {
 			return nil, fmt.Errorf("rbm: load %s: %w", dir, err)
 		}
+	}
+	if place != nil {
+		place(&c)
 	}
 	m, err := open(c)
 	if err != nil {

@@ -111,6 +111,10 @@ func TestBadFlagsEverywhere(t *testing.T) {
 	add(logz, "binarize", "half")
 	transform := []string{"transform", "-model", filepath.Join(dir, "none"), "-data", data, "-out", filepath.Join(dir, "f.npy")}
 	add(transform, "layer", "-1", "x")
+	for _, base := range [][]string{export, logz, transform, {"sample", "-model", filepath.Join(dir, "none")}, {"classify", "-data", data}} {
+		add(base, "threads", "-1")
+		add(base, "gpu", "x", "0,-1")
+	}
 	// The original's programs (argparse spellings: the flag is named with its two dashes).
 	models := filepath.Join(dir, "models")
 	rbmMNIST := []string{"rbm-mnist", "--data-path", dir, "--model-dirpath", filepath.Join(models, "r"), "--quiet"}

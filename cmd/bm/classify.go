@@ -31,6 +31,7 @@ type classifyFlags struct {
 	seed                     uint64
 	out                      string
 	quiet                    bool
+	dev                      device
 }
 
 func (f *classifyFlags) flagSet() *flag.FlagSet {
@@ -38,6 +39,7 @@ func (f *classifyFlags) flagSet() *flag.FlagSet {
 	fs.StringVar(&f.model, "model", "", "RBM or DBM whose features to classify (model folder, or run folder holding model/); empty: raw pixels of -data")
 	fs.StringVar(&f.data, "data", "data/mnist", "MNIST or CIFAR-10 folder: all its training images to fit, its test images to test (the original's notebook)")
 	fs.StringVar(&f.layer, "layer", "top", "DBM: hidden layer of the features (1, 2, …), top, or all")
+	f.dev.register(fs)
 	fs.StringVar(&f.features, "features", "", "training features (.npy, e.g. from bm transform) instead of -model/-data")
 	fs.StringVar(&f.labels, "labels", "", "training labels (.npy) for -features")
 	fs.StringVar(&f.testFeatures, "test-features", "", "test features (.npy) for -features")
@@ -74,6 +76,9 @@ type classifyResult struct {
 }
 
 func (f *classifyFlags) check() ([]string, error) {
+	if err := f.dev.check(); err != nil {
+		return nil, err
+	}
 	names := strings.Split(f.classifiers, ",")
 	if f.classifiers == "all" {
 		names = []string{"knn", "logreg", "svm", "svm-rff"}
@@ -135,7 +140,7 @@ func (f *classifyFlags) load() (x, xt *dataset.Matrix[float64], y, yt []int, err
 		return nil, nil, nil, nil, err
 	}
 	if f.model != "" {
-		ft, err := openFeaturizer(f.model, f.layer)
+		ft, err := openFeaturizer(f.model, f.layer, &f.dev)
 		if err != nil {
 			return nil, nil, nil, nil, err
 		}

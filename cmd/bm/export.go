@@ -9,7 +9,6 @@ import (
 	"path/filepath"
 	"strings"
 
-	"github.com/boltzmann-go/boltzmann/dbm"
 	"github.com/boltzmann-go/boltzmann/export"
 	"github.com/boltzmann-go/boltzmann/rbm"
 )
@@ -26,10 +25,16 @@ func cmdExport(args []string) int {
 	overwrite := fs.Bool("overwrite", false, "replace an existing version")
 	steps := fs.Int("sample-steps", rbm.ServingSteps, "Gibbs steps of the \"sample\" signature")
 	raw := fs.Bool("raw-input", true, "when the model was trained on standardized data ("+standardizerFile+" beside its model folder), put the standardization into the export so that it takes raw data (false: it takes standardized data)")
+	var dev device
+	dev.register(fs)
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return 0
 		}
+		return 2
+	}
+	if err := dev.check(); err != nil {
+		fmt.Fprintf(os.Stderr, "bm export: %v\n", err)
 		return 2
 	}
 	if fs.NArg() > 0 {
@@ -54,7 +59,7 @@ func cmdExport(args []string) int {
 	}
 	var m export.Model
 	if kind == "dbm" {
-		d, err := dbm.Load(*model)
+		d, err := dev.loadDBM(*model)
 		if err != nil {
 			log.Print(err)
 			return 1
@@ -66,7 +71,7 @@ func cmdExport(args []string) int {
 		}
 		m = d
 	} else {
-		r, err := rbm.Load(*model)
+		r, err := dev.loadRBM(*model)
 		if err != nil {
 			log.Print(err)
 			return 1

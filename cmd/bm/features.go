@@ -40,7 +40,7 @@ func resolveModelDir(dir string) string {
 
 // openFeaturizer loads the model in dir. layer is "top", "all" or a DBM hidden layer number.
 // A standardizer.json beside the model folder (bm train -standardize) is applied to the data.
-func openFeaturizer(dir, layer string) (*featurizer, error) {
+func openFeaturizer(dir, layer string, dev *device) (*featurizer, error) {
 	dir = resolveModelDir(dir)
 	kind, err := modelKind(dir)
 	if err != nil {
@@ -51,11 +51,11 @@ func openFeaturizer(dir, layer string) (*featurizer, error) {
 		if layer != "top" && layer != "1" {
 			return nil, flagErr("layer", "%q: an RBM has one hidden layer", layer)
 		}
-		if f.r, err = rbm.Load(dir); err != nil {
+		if f.r, err = dev.loadRBM(dir); err != nil {
 			return nil, err
 		}
 	} else {
-		if f.d, err = dbm.Load(dir); err != nil {
+		if f.d, err = dev.loadDBM(dir); err != nil {
 			return nil, err
 		}
 		L := len(f.d.Config().Sizes) - 1

@@ -23,6 +23,7 @@ type logzFlags struct {
 	model, data, method, base, schedule, binarize string
 	betas, runs, sweeps, burnIn                   int
 	quiet                                         bool
+	dev                                           device
 }
 
 // logzResult is what bm logz writes into the model folder as logz.json.
@@ -61,10 +62,14 @@ func cmdLogZ(args []string) int {
 	fs.IntVar(&f.sweeps, "sweeps", 1, "AIS: transitions per intermediate distribution")
 	fs.StringVar(&f.binarize, "binarize", "none", "binarize the test data: none or stochastic (the literature's protocol)")
 	fs.BoolVar(&f.quiet, "quiet", false, "no progress bar")
+	f.dev.register(fs)
 	return command("logz", fs, args, func() error { return runLogZ(&f) })
 }
 
 func (f *logzFlags) check() error {
+	if err := f.dev.check(); err != nil {
+		return err
+	}
 	if f.method == "rais" {
 		f.method = "reverse" // the literature's name (Burda et al.'s RAISE)
 	}
@@ -122,11 +127,11 @@ func runLogZ(f *logzFlags) error {
 	var m *dbm.DBM
 	var r *rbm.RBM
 	if kind == "dbm" {
-		if m, err = dbm.Load(dir); err != nil {
+		if m, err = f.dev.loadDBM(dir); err != nil {
 			return err
 		}
 	} else {
-		if r, err = rbm.Load(dir); err != nil {
+		if r, err = f.dev.loadRBM(dir); err != nil {
 			return err
 		}
 		defer r.Close()

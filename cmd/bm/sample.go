@@ -29,10 +29,16 @@ func cmdSample(args []string) int {
 	steps := fs.Int("steps", 1000, "Gibbs steps per chain")
 	seed := fs.Int64("seed", 1, "random seed")
 	shape := fs.String("image-shape", "28,28,1", "height,width,channels of one visible vector")
+	var dev device
+	dev.register(fs)
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return 0
 		}
+		return 2
+	}
+	if err := dev.check(); err != nil {
+		fmt.Fprintf(os.Stderr, "bm sample: %v\n", err)
 		return 2
 	}
 	sh, err := parseShape(*shape)
@@ -65,7 +71,7 @@ func cmdSample(args []string) int {
 	var nv int
 	var serr error
 	if kind == "dbm" {
-		m, err := dbm.Load(*model)
+		m, err := dev.loadDBM(*model)
 		if err != nil {
 			log.Print(err)
 			return 1
@@ -79,7 +85,7 @@ func cmdSample(args []string) int {
 			means, serr = m.Sample(ctx, dbm.SampleOptions{Chains: *chains, Steps: *steps, Seed: *seed})
 		}
 	} else {
-		m, err := rbm.Load(*model)
+		m, err := dev.loadRBM(*model)
 		if err != nil {
 			log.Print(err)
 			return 1

@@ -19,13 +19,18 @@ func cmdTransform(args []string) int {
 	out := fs.String("out", "features.npy", "output file: .npy (float32) or .csv")
 	labelsOut := fs.String("labels-out", "", "also write the labels of an MNIST or CIFAR-10 folder to this .npy file")
 	quiet := fs.Bool("quiet", false, "no progress bar")
+	var dev device
+	dev.register(fs)
 	raw := fs.Bool("raw-input", true, "when the model was trained on standardized data ("+standardizerFile+" beside its model folder), standardize the data the same way first (false: the data are standardized already)")
 	return command("transform", fs, args, func() error {
-		return transform(*model, *data, *layer, *out, *labelsOut, *test, *quiet, *raw)
+		if err := dev.check(); err != nil {
+			return err
+		}
+		return transform(*model, *data, *layer, *out, *labelsOut, *test, *quiet, *raw, &dev)
 	})
 }
 
-func transform(model, data, layer, out, labelsOut string, test, quiet, raw bool) error {
+func transform(model, data, layer, out, labelsOut string, test, quiet, raw bool, dev *device) error {
 	if ext := strings.ToLower(filepath.Ext(out)); ext != ".npy" && ext != ".csv" {
 		return flagErr("out", "%q: want a .npy or .csv file name", out)
 	}
@@ -50,7 +55,7 @@ func transform(model, data, layer, out, labelsOut string, test, quiet, raw bool)
 			}
 		}
 	}
-	f, err := openFeaturizer(model, layer)
+	f, err := openFeaturizer(model, layer, dev)
 	if err != nil {
 		return err
 	}
