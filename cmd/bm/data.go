@@ -30,8 +30,13 @@ func (d *dataFlags) register(fs interface {
 	BoolVar(*bool, string, bool, string)
 }) {
 	fs.StringVar(&d.path, "data", "data/mnist", "training data: an MNIST folder (IDX files), a CIFAR-10 folder (data_batch_*.bin), an IDX images file, a .npy matrix (any numeric or bool dtype, C or Fortran order), a .npz archive (archive.npz:key for one of several arrays) or a numeric .csv (a header line is skipped)")
-	fs.IntVar(&d.nTrain, "n-train", 55000, "number of training rows (taken after a seeded shuffle, as the original)")
-	fs.IntVar(&d.nVal, "n-val", 5000, "number of validation rows (the last rows after the shuffle); 0 for none")
+	// The defaults are the original rbm_mnist.py's, unless the command set its own before.
+	nTrain, nVal := d.nTrain, d.nVal
+	if nTrain == 0 {
+		nTrain, nVal = 55000, 5000
+	}
+	fs.IntVar(&d.nTrain, "n-train", nTrain, "number of training rows (taken after a seeded shuffle, as the original)")
+	fs.IntVar(&d.nVal, "n-val", nVal, "number of validation rows (the last rows after the shuffle); 0 for none")
 	fs.Uint64Var(&d.splitSeed, "split-seed", defaultSplitSeed, "seed of the train/validation shuffle")
 	fs.StringVar(&d.binarize, "binarize", "none", "binarize the data: none, threshold (> 0.5) or stochastic")
 	fs.BoolVar(&d.standardize, "standardize", false, "standardize each feature with the training mean and std (for gaussian visible units)")

@@ -82,6 +82,7 @@ func (f *dbmFlags) modelDir() string {
 
 func (f *dbmFlags) flagSet() *flag.FlagSet {
 	fs := newFlagSet("dbm", "bm dbm [flags]")
+	f.data.nTrain, f.data.nVal = 59000, 1000 // dbm_mnist.py's
 	f.data.register(fs)
 	f.hiddens = ints{512, 1024}
 	fs.Var(&f.hiddens, "n-hiddens", "hidden layer sizes, bottom first")
@@ -137,7 +138,6 @@ func (f *dbmFlags) flagSet() *flag.FlagSet {
 func cmdDBM(args []string) int {
 	var f dbmFlags
 	fs := f.flagSet()
-	f.data.nTrain, f.data.nVal = 59000, 1000
 	return command("dbm", fs, args, func() error { return runDBM(&f) })
 }
 
@@ -556,7 +556,7 @@ func dbmResults(ctx context.Context, f *dbmFlags, m *dbm.DBM, d *loaded) error {
 	}
 	if f.aisBetas > 0 {
 		log.Printf("AIS: %d intermediate distributions, %d runs", f.aisBetas, f.aisRuns)
-		bar := newProgress(f.quiet, 0, 1, f.aisBetas)
+		bar := newUnitProgress(f.quiet, 0, 1, f.aisBetas, "β", fmt.Sprintf("AIS, %d runs", f.aisRuns))
 		z, err := m.AISLogZ(ctx, dbm.AISOptions{Betas: f.aisBetas, Runs: f.aisRuns, OnProgress: func(done, total int) { bar.batch(1, done, total) }})
 		bar.finish()
 		if err != nil {

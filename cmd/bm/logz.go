@@ -165,7 +165,7 @@ func runLogZ(f *logzFlags) error {
 		}
 		res.Betas, res.Runs, res.Base, res.Schedule, res.Sweeps = f.betas, f.runs, f.base, f.schedule, f.sweeps
 		if f.method != "reverse" {
-			bar := newProgress(f.quiet, 0, 1, f.betas)
+			bar := newUnitProgress(f.quiet, 0, 1, f.betas, "β", fmt.Sprintf("AIS, %d runs", f.runs))
 			o.OnProgress = func(done, total int) { bar.batch(1, done, total) }
 			z, err := m.AISLogZ(ctx, o)
 			bar.finish()
@@ -178,7 +178,7 @@ func runLogZ(f *logzFlags) error {
 		}
 		if f.method != "ais" {
 			runs := min(f.runs, test.Rows)
-			bar := newProgress(f.quiet, 0, 1, f.burnIn+f.betas)
+			bar := newUnitProgress(f.quiet, 0, 1, f.burnIn+f.betas, "step", fmt.Sprintf("reverse AIS, %d runs", f.runs))
 			o.OnProgress = func(done, total int) { bar.batch(1, done, total) }
 			o.Runs = runs
 			z, err := m.ReverseAISLogZ(ctx, test, dbm.ReverseOptions{Options: o, BurnIn: f.burnIn})
