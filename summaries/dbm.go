@@ -18,8 +18,14 @@ import (
 type DBM struct {
 	runs  *tfevents.Runs
 	shape []int
-	graph bool // the model's graph is written
+	graph bool     // the model's graph is written
+	probe rbm.Data // rows whose mean-field posteriors are drawn every epoch, or nil
 }
+
+// SetProbe sets a few rows (the original draws 36) whose mean-field posteriors q(h_l | x) are
+// written every epoch, per hidden layer l, as a histogram "mu/layer<l>" and an image
+// "mu/layer<l>/image".
+func (s *DBM) SetProbe(x rbm.Data) { s.probe = x }
 
 // NewDBM creates the event files under dir. imageShape ([height, width, channels]) may be nil
 // for no images.
@@ -57,6 +63,17 @@ func (s *DBM) Epoch(m *dbm.DBM, st dbm.EpochStats) error {
 	for _, t := range state {
 		if name, ok := strings.CutPrefix(t.Name, "weights/W"); ok {
 			if err := s.runs.Train.Scalar("max_column_norm/W"+name, step, maxColumnNorm(t.Values, t.Shape[0], t.Shape[1])); err != nil {
+				return err
+			}
+		}
+	}
+	if s.probe != nil {
+		mu, err := m.MeanField(s.probe)
+		if err != nil {
+			return err
+		}
+		for l, h := range mu {
+			if err := activations(s.runs.Train, step, fmt.Sprintf("mu/layer%d", l+1), h); err != nil {
 				return err
 			}
 		}

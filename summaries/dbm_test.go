@@ -26,6 +26,7 @@ func TestDBM(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	s.SetProbe(x.SliceRows(0, 5))
 	if _, err := m.Fit(t.Context(), x, x, &dbm.FitOptions{OnEpoch: func(st dbm.EpochStats) error { return s.Epoch(m, st) }}); err != nil {
 		t.Fatal(err)
 	}
@@ -33,7 +34,8 @@ func TestDBM(t *testing.T) {
 		t.Fatal(err)
 	}
 	got := steps(t, dir, "train")
-	for _, tag := range []string{"msre", "mf_sweeps", "weights/W0", "weights/W1", "weights/b2", "particles/x1", "velocities/dW1", "velocities/db0", "max_column_norm/W1", "filters", "filters_layer2", "particles"} {
+	for _, tag := range []string{"msre", "mf_sweeps", "weights/W0", "weights/W1", "weights/b2", "particles/x1", "velocities/dW1", "velocities/db0", "max_column_norm/W1", "filters", "filters_layer2", "particles",
+		"mu/layer1", "mu/layer2", "mu/layer1/image", "mu/layer2/image"} {
 		if s := got[tag]; !slices.Equal(s, []int64{2, 4}) {
 			t.Errorf("%s: steps %v, want [2 4]", tag, s)
 		}

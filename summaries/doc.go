@@ -11,6 +11,9 @@ package summaries
 import (
 	"fmt"
 	"image"
+	"math"
+
+	"github.com/boltzmann-go/boltzmann/dataset"
 
 	"github.com/boltzmann-go/boltzmann/picture"
 	"github.com/boltzmann-go/boltzmann/tfevents"
@@ -48,4 +51,23 @@ func tiles(values []float64, n int, shape []int, perImage bool) (image.Image, er
 		return nil, err
 	}
 	return picture.Scale(img, 2), nil
+}
+
+// activations writes the rows of h (hidden activations of a few fixed input rows, one row per
+// input, one column per unit) as a histogram under tag and as a grey image of rows × units,
+// white for the largest activation, under tag + "/image": the original's
+// display_hidden_activations.
+func activations(w *tfevents.Writer, step int64, tag string, h *dataset.Matrix[float64]) error {
+	if err := w.Histogram(tag, step, h.Data); err != nil {
+		return err
+	}
+	top := 1.0
+	for _, v := range h.Data {
+		top = max(top, v) // multinomial means count draws: scale to the largest
+	}
+	img := image.NewGray(image.Rect(0, 0, h.Cols, h.Rows))
+	for i, v := range h.Data {
+		img.Pix[i] = uint8(math.Round(255 * max(0, min(1, v/top))))
+	}
+	return w.Image(tag+"/image", step, picture.Scale(img, 2))
 }

@@ -22,7 +22,7 @@ func trainRBM(t *testing.T, epochs int, metrics rbm.Metrics) string {
 	}
 	defer m.Close()
 	dir := t.TempDir()
-	s, err := NewRBM(dir, RBMOptions{ImageShape: []int{4, 4, 1}, Reconstruct: x.SliceRows(0, 3)})
+	s, err := NewRBM(dir, RBMOptions{ImageShape: []int{4, 4, 1}, Reconstruct: x.SliceRows(0, 3), Hidden: x.SliceRows(0, 4)})
 	if err != nil {
 		t.Fatal(err)
 	}

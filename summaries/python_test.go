@@ -40,8 +40,8 @@ func TestTensorBoardReadsTraining(t *testing.T) {
 	for sub, kinds := range map[string]map[string][]string{
 		"train": {
 			"scalars":    {"msre", "pll", "l2_loss", "hidden_mean", "hidden_dead", "schedule/learning_rate"},
-			"histograms": {"weights/W", "weights/vb", "weights/hb", "velocities/dW", "hidden/mean_activation"},
-			"images":     {"filters", "reconstructions"},
+			"histograms": {"weights/W", "weights/vb", "weights/hb", "velocities/dW", "hidden/mean_activation", "hidden_activations"},
+			"images":     {"filters", "reconstructions", "hidden_activations/image"},
 		},
 		"train/graph": {"graph": {"weights/W"}},
 		"val":         {"scalars": {"msre", "pll", "feg"}},

@@ -21,6 +21,10 @@ type RBMOptions struct {
 	// Reconstruct, if set, holds rows (e.g. a few validation images) whose reconstructions are
 	// drawn beside them every epoch.
 	Reconstruct rbm.Data
+	// Hidden, if set, holds rows (the original draws 36) whose hidden activations p(h | v) are
+	// written every epoch as a histogram "hidden_activations" and an image
+	// "hidden_activations/image" (rows × units).
+	Hidden rbm.Data
 }
 
 // RBM writes TensorBoard event files for RBM training: scalars of every metric and schedule
@@ -75,6 +79,15 @@ func (s *RBM) Epoch(m *rbm.RBM, st rbm.EpochStats) error {
 	}
 	if st.HiddenMeans != nil {
 		if err := s.runs.Train.Histogram("hidden/mean_activation", step, st.HiddenMeans); err != nil {
+			return err
+		}
+	}
+	if s.opts.Hidden != nil {
+		h, err := m.Transform(s.opts.Hidden)
+		if err != nil {
+			return err
+		}
+		if err := activations(s.runs.Train, step, "hidden_activations", h); err != nil {
 			return err
 		}
 	}

@@ -444,6 +444,7 @@ func fitDBM(ctx context.Context, f *dbmFlags, m *dbm.DBM, x, val rbm.Data, d *lo
 	if err != nil {
 		return err
 	}
+	sums.SetProbe(probeRows(x, val))
 	defer sums.Close()
 	rows, _ := x.Shape()
 	bar := newProgress(f.quiet, m.Epoch(), f.epochs, (rows+f.batch-1)/f.batch)
@@ -516,7 +517,7 @@ func fitRBM(ctx context.Context, r *rbm.RBM, x, val rbm.Data, dir string, quiet 
 		defer bar.finish()
 	}
 	// TensorBoard logs beside the RBM's model folder (<rbm dir>/logs), as bm train writes them.
-	sums, err := summaries.NewRBM(filepath.Join(filepath.Dir(filepath.Clean(dir)), "logs"), summaries.RBMOptions{})
+	sums, err := summaries.NewRBM(filepath.Join(filepath.Dir(filepath.Clean(dir)), "logs"), summaries.RBMOptions{Hidden: probeRows(x, val)})
 	if err != nil {
 		return err
 	}

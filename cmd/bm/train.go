@@ -13,6 +13,8 @@ import (
 	"sort"
 	"strings"
 
+	tf "github.com/galeone/tensorflow/tensorflow/go"
+
 	"github.com/boltzmann-go/boltzmann/dataset"
 	"github.com/boltzmann-go/boltzmann/rbm"
 	"github.com/boltzmann-go/boltzmann/summaries"
@@ -337,7 +339,7 @@ func runTrain(f *trainFlags) error {
 	log.Printf("%s RBM %d×%d (%s) on %d training rows (%d validation), %d epochs of batches of %d",
 		c.Visible.Name()+"-"+c.Hidden.Name(), c.NumVisible, c.NumHidden, tfops.DTypeName(c.DType), d.train.Rows, rowsOf(d.val), c.Epochs, c.BatchSize)
 
-	sumOpts := summaries.RBMOptions{ImageShape: d.shape}
+	sumOpts := summaries.RBMOptions{ImageShape: d.shape, Hidden: probeRows(d.train, dataOf(d.val))}
 	if d.val != nil && d.shape != nil {
 		sumOpts.Reconstruct = d.val.SliceRows(0, min(8, d.val.Rows))
 	}
@@ -385,6 +387,26 @@ func rowsOf(m *dataset.Matrix[float32]) int {
 		return 0
 	}
 	return m.Rows
+}
+
+// probeRows returns the rows whose hidden activations TensorBoard shows every epoch: the
+// first 36 validation rows (the original's display_hidden_activations), or training rows.
+func probeRows(train, val rbm.Data) rbm.Data {
+	d := train
+	if val != nil {
+		d = val
+	}
+	n, cols := d.Shape()
+	t, err := tfops.RowsTensor(d, 0, min(36, n), tf.Double)
+	if err != nil {
+		return nil
+	}
+	rows := t.Value().([][]float64)
+	m := dataset.NewMatrix[float64](len(rows), cols)
+	for i, r := range rows {
+		copy(m.Row(i), r)
+	}
+	return m
 }
 
 // dataOf returns m as rbm.Data, or a nil interface for a nil matrix.
