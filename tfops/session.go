@@ -26,6 +26,9 @@ type Options struct {
 	// DisableGrappler turns off TensorFlow's graph rewriting (Grappler). Its arithmetic rewrites
 	// depend on the shapes it can infer, so a graph unrolled differently may round differently.
 	DisableGrappler bool
+	// Target is the TensorFlow runtime the session runs on: "" for this process, or a task of a
+	// cluster, "grpc://host:port" (see Server).
+	Target string
 }
 
 // ErrClosed is returned by Run on a closed Session.
@@ -53,7 +56,7 @@ func NewSession(g *tf.Graph, opts *Options) (*Session, error) {
 	if err != nil {
 		return nil, err
 	}
-	s, err := tf.NewSession(g, &tf.SessionOptions{Config: cfg})
+	s, err := tf.NewSession(g, &tf.SessionOptions{Config: cfg, Target: opts.Target})
 	if err != nil {
 		return nil, fmt.Errorf("tfops: new session: %w", err)
 	}

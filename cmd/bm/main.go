@@ -15,6 +15,7 @@
 //	bm dbm-cifar [flags]  the original's dbm_cifar.py: 26 patch RBMs, augmented CIFAR-10, G-B-M DBM, MLP
 //	bm few-label [flags]  fine-tuning from a model and from random init on 60k/10k/1k/100 labels
 //	bm info -model DIR    what a model folder holds: kind, sizes, units, epochs, metrics, commands
+//	bm worker -cluster S  serve one task of a TensorFlow cluster (TF's gRPC server)
 //	bm version            print the versions of bm and of libtensorflow
 //
 // bm train writes the model, its TensorBoard logs and PNG pictures (filters, samples, learning
@@ -63,6 +64,8 @@ func run(args []string) int {
 		return cmdFewLabel(args[1:])
 	case "info":
 		return cmdInfo(args[1:])
+	case "worker":
+		return cmdWorker(args[1:])
 	case "version":
 		return cmdVersion()
 	case "-h", "-help", "--help", "help":
@@ -90,6 +93,7 @@ commands:
   dbm-cifar the original's dbm_cifar.py: augmented CIFAR-10, 26 patch RBMs, G-RBM, M-RBM, G-B-M DBM, MLP (its flags)
   logz      log Z of an RBM or a DBM by AIS (options from the literature) or exactly, and the test bound
   few-label fine-tune from a pretrained model and from random init on 60k/10k/1k/100 labels: the table
+  worker    serve one task of a TensorFlow cluster (TensorFlow's gRPC server) for distributed runs
   info      what a model folder holds: kind, sizes, units, dtype, epochs, metrics, the commands that made it
   version   print the versions of bm and libtensorflow
 `)
