@@ -59,3 +59,40 @@ func ExampleRBM_Fit() {
 	fmt.Printf("log-likelihood per pattern above −1 nat: %v\n", ll > -1)
 	// Output: log-likelihood per pattern above −1 nat: true
 }
+
+// The scikit-learn verbs: learn from a stream of chunks with PartialFit, then score rows and
+// compute features. The two training patterns score above a pattern the model never saw.
+func ExampleRBM_PartialFit() {
+	chunk := func() *dataset.Matrix[float64] { // 50 rows: the two patterns 111000 and 000111, alternating
+		x := dataset.NewMatrix[float64](50, 6)
+		for i := 0; i < x.Rows; i++ {
+			for j := 0; j < 6; j++ {
+				if (i%2 == 0) == (j < 3) {
+					x.Data[i*6+j] = 1
+				}
+			}
+		}
+		return x
+	}
+	m, err := rbm.New(rbm.Config{NumVisible: 6, NumHidden: 4, DType: tf.Double, Seed: 1, LearningRate: []float64{0.05}})
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer m.Close()
+	for i := 0; i < 40; i++ { // 40 chunks of a stream
+		if err := m.PartialFit(context.Background(), chunk()); err != nil {
+			log.Fatal(err)
+		}
+	}
+	probe := &dataset.Matrix[float64]{Rows: 3, Cols: 6, Data: []float64{1, 1, 1, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 0, 1, 0, 1, 0}}
+	s, err := m.ScoreSamples(probe)
+	if err != nil {
+		log.Fatal(err)
+	}
+	h, err := m.Transform(probe)
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Printf("%d updates; seen patterns score higher: %v; features %d×%d\n", m.Updates(), s[0] > s[2] && s[1] > s[2], h.Rows, h.Cols)
+	// Output: 200 updates; seen patterns score higher: true; features 3×4
+}
