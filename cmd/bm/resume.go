@@ -5,7 +5,9 @@ import (
 	"reflect"
 
 	"github.com/boltzmann-go/boltzmann/rbm"
+	"github.com/boltzmann-go/boltzmann/tfops"
 	"github.com/boltzmann-go/boltzmann/train"
+	tf "github.com/galeone/tensorflow/tensorflow/go"
 )
 
 // dynamicsFields maps the flags of bm train that change how a model trains to their Config
@@ -45,6 +47,10 @@ func checkResume(flags, saved rbm.Config, set []string, done, epochs int) error 
 		case rbm.Unit:
 			if !rbm.SameUnit(x, b.(rbm.Unit)) {
 				differ = fmt.Sprintf("%v, saved %v", rbm.SpecOf(x), rbm.SpecOf(b.(rbm.Unit)))
+			}
+		case tf.DataType:
+			if y := b.(tf.DataType); x != y {
+				differ = fmt.Sprintf("%s, saved %s", tfops.DTypeName(x), tfops.DTypeName(y))
 			}
 		case *float64:
 			if y := b.(*float64); x != nil && y != nil && *x != *y {

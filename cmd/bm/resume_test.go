@@ -24,10 +24,10 @@ func TestTrainResumeFlags(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, tc := range []struct{ flag, value string }{{"lr", "0.02"}, {"momentum", "0.9"}, {"n-hidden", "8"}, {"k", "2"}, {"pcd", "true"}} {
+	for _, tc := range []struct{ flag, value string }{{"lr", "0.02"}, {"momentum", "0.9"}, {"n-hidden", "8"}, {"k", "2"}, {"pcd", "true"}, {"dtype", "float64"}} {
 		var code int
 		msg := captureStderr(t, func() { code = run(append(base, "-epochs", "2", "-"+tc.flag+"="+tc.value)) })
-		if code != 2 || !strings.Contains(msg, "-"+tc.flag) || !strings.Contains(msg, "-fresh") {
+		if code != 2 || !strings.Contains(msg, "-"+tc.flag) || !strings.Contains(msg, "-fresh") || (tc.flag == "dtype" && !strings.Contains(msg, "float64, saved float32")) {
 			t.Errorf("resume with -%s %s: exit %d, stderr %q; want 2 naming -%s", tc.flag, tc.value, code, msg, tc.flag)
 		}
 		if now, _ := os.ReadFile(filepath.Join(out, "model", "model.json")); string(now) != string(model) {
