@@ -58,8 +58,9 @@ func (m *DBM) Fit(ctx context.Context, x, val rbm.Data, opts *FitOptions) ([]Epo
 			return nil, fmt.Errorf("dbm: load training data: %w", err)
 		}
 	}
+	onMetrics := train.MetricsHook(opts)
 	trainEpoch := func(ctx context.Context, onBatch func(done, total int)) (EpochStats, error) {
-		return m.fitEpoch(ctx, x, val, n, onBatch)
+		return m.fitEpoch(ctx, x, val, n, onBatch, onMetrics)
 	}
 	return train.FitEpochs(ctx, "dbm", m, trainEpoch, c.Epochs, opts)
 }
@@ -90,7 +91,7 @@ func (m *DBM) trainOpFor(k, updates int) (*tf.Operation, tf.Output, error) {
 	return o, nmf, nil
 }
 
-func (m *DBM) fitEpoch(ctx context.Context, x, val rbm.Data, n int, onBatch func(done, total int)) (EpochStats, error) {
+func (m *DBM) fitEpoch(ctx context.Context, x, val rbm.Data, n int, onBatch func(done, total int), onMetrics func(int64, map[string]float64) error) (EpochStats, error) {
 	c := m.cfg
 	epoch := m.epoch + 1
 	start := time.Now()
@@ -142,6 +143,9 @@ func (m *DBM) fitEpoch(ctx context.Context, x, val rbm.Data, n int, onBatch func
 			}
 			msreSum += r[0][0]
 			msreN++
+			if err := onMetrics(m.iter, map[string]float64{"msre": r[0][0]}); err != nil {
+				return err
+			}
 		}
 		onBatch(done, len(batches))
 		return nil

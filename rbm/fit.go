@@ -75,8 +75,9 @@ func (m *RBM) Fit(ctx context.Context, x, val Data, opts *FitOptions) ([]EpochSt
 			return nil, err
 		}
 	}
+	onMetrics := train.MetricsHook(opts)
 	trainEpoch := func(ctx context.Context, onBatch func(done, total int)) (EpochStats, error) {
-		return m.fitEpoch(ctx, x, val, n, onBatch)
+		return m.fitEpoch(ctx, x, val, n, onBatch, onMetrics)
 	}
 	return train.FitEpochs(ctx, "rbm", m, trainEpoch, c.Epochs, opts)
 }
@@ -144,7 +145,7 @@ func (m *RBM) trainOpFor(k, updates int) (*tf.Operation, error) {
 	return o, nil
 }
 
-func (m *RBM) fitEpoch(ctx context.Context, x, val Data, n int, onBatch func(done, total int)) (EpochStats, error) {
+func (m *RBM) fitEpoch(ctx context.Context, x, val Data, n int, onBatch func(done, total int), onMetrics func(int64, map[string]float64) error) (EpochStats, error) {
 	c := m.cfg
 	epoch := m.epoch + 1
 	start := time.Now()
@@ -196,6 +197,9 @@ func (m *RBM) fitEpoch(ctx context.Context, x, val Data, n int, onBatch func(don
 				sums[k] += v
 			}
 			count++
+			if err := onMetrics(m.iter, vals); err != nil {
+				return err
+			}
 		}
 		onBatch(done, len(batches))
 		return nil

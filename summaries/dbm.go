@@ -146,3 +146,9 @@ func firstColumnsOfProduct(a, b []float64, rows, n, m, k int) []float64 {
 	}
 	return out
 }
+
+// Iteration writes training metrics measured within an epoch as scalars "iter/<name>" at the
+// update count: use it as dbm.FitOptions.OnMetrics.
+func (s *DBM) Iteration(updates int64, metrics map[string]float64) error {
+	return iteration(s.runs.Train, updates, metrics)
+}

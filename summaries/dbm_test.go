@@ -27,13 +27,16 @@ func TestDBM(t *testing.T) {
 		t.Fatal(err)
 	}
 	s.SetProbe(x.SliceRows(0, 5))
-	if _, err := m.Fit(t.Context(), x, x, &dbm.FitOptions{OnEpoch: func(st dbm.EpochStats) error { return s.Epoch(m, st) }}); err != nil {
+	if _, err := m.Fit(t.Context(), x, x, &dbm.FitOptions{OnEpoch: func(st dbm.EpochStats) error { return s.Epoch(m, st) }, OnMetrics: s.Iteration}); err != nil {
 		t.Fatal(err)
 	}
 	if err := s.Close(); err != nil {
 		t.Fatal(err)
 	}
 	got := steps(t, dir, "train")
+	if s := got["iter/msre"]; !slices.Equal(s, []int64{1, 2, 3, 4}) { // TrainEvery 1: every update
+		t.Errorf("iter/msre: steps %v, want [1 2 3 4]", s)
+	}
 	for _, tag := range []string{"msre", "mf_sweeps", "weights/W0", "weights/W1", "weights/b2", "particles/x1", "velocities/dW1", "velocities/db0", "max_column_norm/W1", "filters", "filters_layer2", "particles",
 		"mu/layer1", "mu/layer2", "mu/layer1/image", "mu/layer2/image"} {
 		if s := got[tag]; !slices.Equal(s, []int64{2, 4}) {

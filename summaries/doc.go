@@ -71,3 +71,14 @@ func activations(w *tfevents.Writer, step int64, tag string, h *dataset.Matrix[f
 	}
 	return w.Image(tag+"/image", step, picture.Scale(img, 2))
 }
+
+// iteration writes training metrics measured within an epoch as scalars "iter/<name>" at step
+// (the number of updates): the original's train_metrics_every_iter.
+func iteration(w *tfevents.Writer, step int64, metrics map[string]float64) error {
+	for k, v := range metrics {
+		if err := w.Scalar("iter/"+k, step, v); err != nil {
+			return err
+		}
+	}
+	return nil
+}

@@ -26,7 +26,7 @@ func trainRBM(t *testing.T, epochs int, metrics rbm.Metrics) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := m.Fit(t.Context(), x, x, &rbm.FitOptions{OnEpoch: func(st rbm.EpochStats) error { return s.Epoch(m, st) }}); err != nil {
+	if _, err := m.Fit(t.Context(), x, x, &rbm.FitOptions{OnEpoch: func(st rbm.EpochStats) error { return s.Epoch(m, st) }, OnMetrics: s.Iteration}); err != nil {
 		t.Fatal(err)
 	}
 	if err := s.Close(); err != nil {

@@ -44,11 +44,15 @@ func TestTensorBoardReadsTraining(t *testing.T) {
 			"images":     {"filters", "reconstructions", "hidden_activations/image"},
 		},
 		"train/graph": {"graph": {"weights/W"}},
+		"train/iter":  {"scalars": {"iter/msre", "iter/pll"}},
 		"val":         {"scalars": {"msre", "pll", "feg"}},
 	} {
 		want := want
-		if sub == "train/graph" { // the graph: once, holding the weight variable
+		switch sub {
+		case "train/graph": // the graph: once, holding the weight variable
 			sub, want = "train", []int64{1}
+		case "train/iter": // metrics within epochs: after every run of 2 updates (TrainEvery 1)
+			sub, want = "train", []int64{2, 4, 6, 8, 10, 12}
 		}
 		cmd := exec.Command(python, "-c", tensorBoardSteps, filepath.Join(dir, sub))
 		cmd.Env = venv.Env()

@@ -136,3 +136,9 @@ func (s *RBM) images(m *rbm.RBM, w []float64, step int64) error {
 	}
 	return s.runs.Train.Image("reconstructions", step, picture.Scale(pic, 2))
 }
+
+// Iteration writes training metrics measured within an epoch as scalars "iter/<name>" at the
+// update count: use it as rbm.FitOptions.OnMetrics.
+func (s *RBM) Iteration(updates int64, metrics map[string]float64) error {
+	return iteration(s.runs.Train, updates, metrics)
+}

@@ -20,6 +20,18 @@ type FitOptions[S Stats] struct {
 	// BeforeSave, if set, is called after every epoch before the model is saved into Dir (see
 	// Options.BeforeSave): for records that must not fall behind the saved model.
 	BeforeSave func(S) error
+	// OnMetrics, if set, is called whenever training metrics are measured during an epoch (every
+	// Metrics.TrainEvery updates) with the number of updates so far and the values: the
+	// original's train_metrics_every_iter, for curves finer than epochs. An error stops training.
+	OnMetrics func(updates int64, metrics map[string]float64) error
+}
+
+// MetricsHook returns opts.OnMetrics, or a hook that does nothing for nil opts or hook.
+func MetricsHook[S Stats](opts *FitOptions[S]) func(int64, map[string]float64) error {
+	if opts == nil || opts.OnMetrics == nil {
+		return func(int64, map[string]float64) error { return nil }
+	}
+	return opts.OnMetrics
 }
 
 // Fit is a model package's Fit after its data checks: it runs m to epochs with opts and names

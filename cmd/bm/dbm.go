@@ -448,7 +448,7 @@ func fitDBM(ctx context.Context, f *dbmFlags, m *dbm.DBM, x, val rbm.Data, d *lo
 	defer sums.Close()
 	rows, _ := x.Shape()
 	bar := newProgress(f.quiet, m.Epoch(), f.epochs, (rows+f.batch-1)/f.batch)
-	_, fitErr := m.Fit(ctx, x, val, &dbm.FitOptions{Dir: dir, OnBatch: bar.batch, OnEpoch: func(st dbm.EpochStats) error {
+	_, fitErr := m.Fit(ctx, x, val, &dbm.FitOptions{Dir: dir, OnBatch: bar.batch, OnMetrics: sums.Iteration, OnEpoch: func(st dbm.EpochStats) error {
 		if err := sums.Epoch(m, st); err != nil {
 			return err
 		}
@@ -522,7 +522,7 @@ func fitRBM(ctx context.Context, r *rbm.RBM, x, val rbm.Data, dir string, quiet 
 		return err
 	}
 	defer sums.Close()
-	opts := &rbm.FitOptions{Dir: dir, OnBatch: bar.batch, OnEpoch: func(st rbm.EpochStats) error {
+	opts := &rbm.FitOptions{Dir: dir, OnBatch: bar.batch, OnMetrics: sums.Iteration, OnEpoch: func(st rbm.EpochStats) error {
 		bar.epoch(what+" "+epochLine(st, c.Metrics), rbmDesc(st))
 		return sums.Epoch(r, st)
 	}}

@@ -355,7 +355,7 @@ func runTrain(f *trainFlags) error {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
 	bar := newProgress(f.quiet, m.Epoch(), f.epochs, (d.train.Rows+f.batch-1)/f.batch)
-	_, fitErr := m.Fit(ctx, dataOf(d.train), dataOf(d.val), &rbm.FitOptions{
+	_, fitErr := m.Fit(ctx, dataOf(d.train), dataOf(d.val), &rbm.FitOptions{OnMetrics: sums.Iteration,
 		Dir:     modelDir,
 		OnBatch: bar.batch,
 		// The history is written before the model that it describes is committed: a run killed
