@@ -205,6 +205,9 @@ type SampleOptions struct {
 	Start rbm.Data
 	// Seed seeds the chains.
 	Seed int64
+	// OnProgress, if set, is called after every run of sweeps with the sweeps done and their
+	// number (for progress bars).
+	OnProgress func(done, total int)
 }
 
 // Sample runs Gibbs chains through all layers and returns the visible means at the last sweep,
@@ -275,6 +278,10 @@ func (m *DBM) Sample(ctx context.Context, o SampleOptions) (*dataset.Matrix[floa
 		copy(states, out[:len(states)])
 		if mean, err = tfops.Values[float64](out[len(states)]); err != nil {
 			return nil, err
+		}
+		if o.OnProgress != nil {
+			total := (o.Steps + chainUnroll - 1) / chainUnroll * chainUnroll
+			o.OnProgress((r+1)*chainUnroll, total)
 		}
 	}
 	return &dataset.Matrix[float64]{Rows: o.Chains, Cols: c.Sizes[0], Data: mean}, nil

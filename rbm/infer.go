@@ -73,6 +73,9 @@ type SampleOptions struct {
 	Seed int64
 	// Every, if positive, records the chains' visible means every Every steps (for animations).
 	Every int
+	// OnProgress, if set, is called after every run of steps with the steps done and their
+	// number (for progress bars).
+	OnProgress func(done, total int)
 }
 
 // A Sample is the result of Sample.
@@ -140,6 +143,9 @@ func (m *RBM) Sample(ctx context.Context, o SampleOptions) (*Sample, error) {
 		}
 		if o.Every > 0 && ((r+1)*e.chainSteps)%o.Every < e.chainSteps {
 			res.Trace = append(res.Trace, &dataset.Matrix[float64]{Rows: o.Chains, Cols: nv, Data: mean})
+		}
+		if o.OnProgress != nil {
+			o.OnProgress((r+1)*e.chainSteps, runs*e.chainSteps)
 		}
 	}
 	states, err := tfops.Values[float64](v)

@@ -70,6 +70,8 @@ func cmdSample(args []string) int {
 	var means *dataset.Matrix[float64]
 	var nv int
 	var serr error
+	bar := newUnitProgress(false, 0, 1, *steps, "step", fmt.Sprintf("%d chains", *chains))
+	progress := func(done, total int) { bar.batch(1, min(done, *steps), total) }
 	if kind == "dbm" {
 		m, err := dev.loadDBM(*model)
 		if err != nil {
@@ -82,7 +84,7 @@ func cmdSample(args []string) int {
 			return 1
 		}
 		if nv = m.Config().Sizes[0]; sh[0]*sh[1]*sh[2] == nv {
-			means, serr = m.Sample(ctx, dbm.SampleOptions{Chains: *chains, Steps: *steps, Seed: *seed})
+			means, serr = m.Sample(ctx, dbm.SampleOptions{Chains: *chains, Steps: *steps, Seed: *seed, OnProgress: progress})
 		}
 	} else {
 		m, err := dev.loadRBM(*model)
@@ -97,11 +99,12 @@ func cmdSample(args []string) int {
 		}
 		if nv = m.Config().NumVisible; sh[0]*sh[1]*sh[2] == nv {
 			var s *rbm.Sample
-			if s, serr = m.Sample(ctx, rbm.SampleOptions{Chains: *chains, Steps: *steps, Seed: *seed}); serr == nil {
+			if s, serr = m.Sample(ctx, rbm.SampleOptions{Chains: *chains, Steps: *steps, Seed: *seed, OnProgress: progress}); serr == nil {
 				means = s.Means
 			}
 		}
 	}
+	bar.finish()
 	if serr != nil {
 		log.Print(serr)
 		return 1
