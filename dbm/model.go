@@ -403,3 +403,6 @@ func (m *DBM) SetParticles(layers ...rbm.Data) error {
 // Graph returns the model's TensorFlow graph: its variables and every training, inference and
 // estimation op built so far (for TensorBoard's graph tab). It must not be modified.
 func (m *DBM) Graph() *tf.Graph { return m.graph }
+
+// Updates returns the number of minibatch updates trained so far.
+func (m *DBM) Updates() int64 { return m.iter }

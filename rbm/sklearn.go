@@ -56,12 +56,8 @@ func (m *RBM) PartialFit(ctx context.Context, x Data) error {
 	if err != nil {
 		return err
 	}
-	order := make([]int, n)
-	for i := range order {
-		order[i] = i
-	}
 	k := train.At(c.CDSteps, epoch)
-	return minibatch.Each(ctx, dataset.Batches(order, c.BatchSize), c.BatchSize, c.UpdatesPerRun, func(chunk [][]int, _ *tf.Tensor) error {
+	return minibatch.Each(ctx, minibatch.Sequential(n, c.BatchSize), c.BatchSize, c.UpdatesPerRun, func(chunk [][]int, _ *tf.Tensor) error {
 		o, err := m.trainOpFor(k, len(chunk))
 		if err != nil {
 			return err

@@ -89,3 +89,17 @@ func Streamed(d tfops.Data, run [][]int, dt tf.DataType) (idx, rows *tf.Tensor, 
 	rows, err = tfops.GatherTensor(d, r, dt)
 	return idx, rows, err
 }
+
+// Sequential returns the minibatches of n rows taken in order, b at a time (the last may be
+// shorter): how a chunk of a stream is trained on.
+func Sequential(n, b int) [][]int {
+	var out [][]int
+	for i := 0; i < n; i += b {
+		batch := make([]int, 0, b)
+		for j := i; j < min(i+b, n); j++ {
+			batch = append(batch, j)
+		}
+		out = append(out, batch)
+	}
+	return out
+}

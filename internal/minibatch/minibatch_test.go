@@ -36,3 +36,12 @@ func TestLocal(t *testing.T) {
 		t.Errorf("Local = %v, %v; want rows 7 3 9 0 read as 0 1 / 2 3", rows, idx.Value())
 	}
 }
+
+func TestSequential(t *testing.T) {
+	if got := Sequential(5, 2); !reflect.DeepEqual(got, [][]int{{0, 1}, {2, 3}, {4}}) {
+		t.Errorf("Sequential(5, 2) = %v", got)
+	}
+	if got := Sequential(0, 3); len(got) != 0 {
+		t.Errorf("Sequential(0, 3) = %v", got)
+	}
+}
