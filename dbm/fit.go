@@ -97,11 +97,7 @@ func (m *DBM) fitEpoch(ctx context.Context, x, val rbm.Data, n int, onBatch func
 	start := time.Now()
 	st := EpochStats{Epoch: epoch, Epochs: c.Epochs, LearningRate: train.At(c.LearningRate, epoch), Momentum: train.At(c.Momentum, epoch),
 		GibbsSteps: train.At(c.GibbsSteps, epoch), Train: map[string]float64{}, Val: map[string]float64{}}
-	lr, err := tfops.ScalarTensor(st.LearningRate, c.DType)
-	if err != nil {
-		return st, err
-	}
-	mom, err := tfops.ScalarTensor(st.Momentum, c.DType)
+	lr, mom, err := tfops.RateTensors(st.LearningRate, st.Momentum, c.DType)
 	if err != nil {
 		return st, err
 	}

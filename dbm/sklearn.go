@@ -42,11 +42,7 @@ func (m *DBM) PartialFit(ctx context.Context, x rbm.Data) error {
 		}
 	}
 	epoch := m.epoch + 1
-	lr, err := tfops.ScalarTensor(train.At(c.LearningRate, epoch), c.DType)
-	if err != nil {
-		return err
-	}
-	mom, err := tfops.ScalarTensor(train.At(c.Momentum, epoch), c.DType)
+	lr, mom, err := tfops.RateTensors(train.At(c.LearningRate, epoch), train.At(c.Momentum, epoch), c.DType)
 	if err != nil {
 		return err
 	}

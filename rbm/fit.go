@@ -154,11 +154,7 @@ func (m *RBM) fitEpoch(ctx context.Context, x, val Data, n int, onBatch func(don
 		LearningRate: train.At(c.LearningRate, epoch), Momentum: train.At(c.Momentum, epoch), CDSteps: train.At(c.CDSteps, epoch),
 		Train: map[string]float64{}, Val: map[string]float64{},
 	}
-	lr, err := tfops.ScalarTensor(st.LearningRate, c.DType)
-	if err != nil {
-		return st, err
-	}
-	mom, err := tfops.ScalarTensor(st.Momentum, c.DType)
+	lr, mom, err := tfops.RateTensors(st.LearningRate, st.Momentum, c.DType)
 	if err != nil {
 		return st, err
 	}

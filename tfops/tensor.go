@@ -136,3 +136,13 @@ func ScalarTensor(v float64, dt tf.DataType) (*tf.Tensor, error) {
 	}
 	return nil, CheckFloat(dt)
 }
+
+// RateTensors returns a learning rate and a momentum as scalar tensors of dtype dt, the feeds
+// of a training run.
+func RateTensors(lr, momentum float64, dt tf.DataType) (lrT, momT *tf.Tensor, err error) {
+	if lrT, err = ScalarTensor(lr, dt); err != nil {
+		return nil, nil, err
+	}
+	momT, err = ScalarTensor(momentum, dt)
+	return lrT, momT, err
+}
