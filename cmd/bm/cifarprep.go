@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"strings"
 
 	"github.com/boltzmann-go/boltzmann/dataset"
 	"github.com/boltzmann-go/boltzmann/internal/atomicfile"
@@ -91,14 +92,14 @@ func loadCIFARSets(dir, cache string, nTrain, nVal int, noAug bool) (*cifarSets,
 	prefix := "X"
 	if !noAug {
 		prefix = "X_aug"
-		if train, trainLabels, err = augmented(train, trainLabels, cache, cacheStamp{"n_train": nTrain, "n_val": nVal,
+		if train, trainLabels, err = augmented(train, trainLabels, cache, cacheStamp{"source": fingerprint(dir), "n_train": nTrain, "n_val": nVal,
 			"split_seed": defaultSplitSeed, "augment_seed": augmentSeed, "shifts": "4 one-pixel shifts and mirrors"}); err != nil {
 			return nil, err
 		}
 	}
 	s.train, s.yTrain = dataset.ToMatrix[float32](train), ints8(trainLabels)
 	if s.std, err = cachedStandardizer(s.train, filepath.Join(cache, prefix+"_mean.npy"), filepath.Join(cache, prefix+"_std.npy"),
-		cacheStamp{"rows": s.train.Rows, "n_train": nTrain, "n_val": nVal, "augmented": !noAug}); err != nil {
+		cacheStamp{"source": fingerprint(dir), "rows": s.train.Rows, "n_train": nTrain, "n_val": nVal, "augmented": !noAug}); err != nil {
 		return nil, err
 	}
 	for _, x := range []*dataset.Matrix[float32]{s.train, s.val, s.test} {
@@ -167,6 +168,19 @@ func cachedStandardizer(x *dataset.Matrix[float32], meanPath, stdPath string, st
 		}
 	}
 	return s, stamp.write(meanPath)
+}
+
+// fingerprint names the files of a folder by size and modification time, so that a cache made
+// from other files (a dataset replaced in place) does not pass for this one's.
+func fingerprint(dir string) string {
+	entries, _ := os.ReadDir(dir)
+	var parts []string
+	for _, e := range entries {
+		if info, err := e.Info(); err == nil && info.Mode().IsRegular() {
+			parts = append(parts, fmt.Sprintf("%s:%d:%d", e.Name(), info.Size(), info.ModTime().Unix()))
+		}
+	}
+	return strings.Join(parts, ",")
 }
 
 // pickBytes returns y[idx[0]], y[idx[1]], ….
