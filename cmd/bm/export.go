@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/boltzmann-go/boltzmann/export"
 	"github.com/boltzmann-go/boltzmann/rbm"
@@ -97,12 +98,14 @@ func cmdExport(args []string) int {
 			return 1
 		}
 	}
+	log.Printf("exporting the %s in %s as version %d of %s (building the serving graph, writing and syncing its variables)…", strings.ToUpper(kind), *model, v, filepath.Join(*base, *name))
+	start := time.Now()
 	dir, err := export.Write(*base, *name, v, m, opts)
 	if err != nil {
 		log.Print(err)
 		return 1
 	}
-	log.Printf("exported the %s in %s as a SavedModel to %s", strings.ToUpper(kind), *model, dir)
+	log.Printf("exported the %s in %s as a SavedModel to %s (%.1f s)", strings.ToUpper(kind), *model, dir, time.Since(start).Seconds())
 	return 0
 }
 
