@@ -58,3 +58,41 @@ func gatherLabels(labels []uint8, idx []int) []uint8 {
 	}
 	return out
 }
+
+// SplitInPlace is Split without copies: it permutes the rows of x in place with the same
+// permutation and returns views of them (the first nTrain rows and the last nVal, sharing x's
+// storage), so that splitting a large set does not hold it twice. x is left shuffled. Errors as
+// Split's.
+func SplitInPlace[T Float](x *Matrix[T], nTrain, nVal int, seed uint64) (train, val *Matrix[T], err error) {
+	if err := x.Validate(); err != nil {
+		return nil, nil, fmt.Errorf("dataset: split: %w", err)
+	}
+	if _, _, err := SplitIndices(x.Rows, nTrain, nVal, seed); err != nil {
+		return nil, nil, err
+	}
+	var p []int
+	if x.Rows > 0 {
+		p = newRand(seed, streamSplit).Perm(x.Rows)
+	}
+	// Row k of the result is row p[k] of x: follow each cycle of p with one row in hand.
+	done := make([]bool, x.Rows)
+	tmp := make([]T, x.Cols)
+	for start := range p {
+		if done[start] {
+			continue
+		}
+		copy(tmp, x.Row(start))
+		k := start
+		for {
+			done[k] = true
+			next := p[k]
+			if next == start {
+				copy(x.Row(k), tmp)
+				break
+			}
+			copy(x.Row(k), x.Row(next))
+			k = next
+		}
+	}
+	return x.SliceRows(0, nTrain), x.SliceRows(x.Rows-nVal, x.Rows), nil
+}

@@ -145,3 +145,25 @@ func TestSplitErrors(t *testing.T) {
 		}
 	}
 }
+
+func TestSplitInPlaceEqualsSplit(t *testing.T) {
+	x := NewMatrix[float32](23, 3)
+	for i := range x.Data {
+		x.Data[i] = float32(i)
+	}
+	train, val, _, _, err := Split(x, nil, 15, 5, 9)
+	if err != nil {
+		t.Fatal(err)
+	}
+	y := &Matrix[float32]{Rows: x.Rows, Cols: x.Cols, Data: append([]float32(nil), x.Data...)}
+	tr, va, err := SplitInPlace(y, 15, 5, 9)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(tr.Data, train.Data) || !slices.Equal(va.Data, val.Data) {
+		t.Errorf("in place: train %v, val %v; Split: %v, %v", tr.Data, va.Data, train.Data, val.Data)
+	}
+	if _, _, err := SplitInPlace(y, 20, 5, 9); !errors.Is(err, ErrArgument) {
+		t.Errorf("20 + 5 of 23 rows: %v, want ErrArgument", err)
+	}
+}

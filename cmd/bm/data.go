@@ -86,7 +86,7 @@ func (d *dataFlags) load() (*loaded, error) {
 	if nTrain == 0 || nTrain+d.nVal > x.Rows {
 		return nil, flagErr("n-train", "%d training + %d validation rows, but %s has %d rows", d.nTrain, d.nVal, d.path, x.Rows)
 	}
-	train, val, _, _, err := dataset.Split(x, nil, nTrain, d.nVal, d.splitSeed)
+	train, val, err := dataset.SplitInPlace(x, nTrain, d.nVal, d.splitSeed) // no second copy of the set
 	if err != nil {
 		return nil, err
 	}

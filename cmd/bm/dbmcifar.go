@@ -6,7 +6,6 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
-	"runtime/debug"
 
 	"github.com/boltzmann-go/boltzmann/dataset"
 	"github.com/boltzmann-go/boltzmann/dbm"
@@ -174,11 +173,6 @@ func runDBMCIFAR(a *dbmCIFARArgs) error {
 		return err
 	}
 
-	// The data dwarf everything else and live long: keep the garbage collector's headroom at a
-	// quarter of the live heap instead of Go's default of all of it (GOGC in the environment wins).
-	if os.Getenv("GOGC") == "" {
-		debug.SetGCPercent(25)
-	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
 	d, err := loadCIFARSets(cifar, a.dataPath, a.nTrain, a.nVal, a.noAug)

@@ -62,6 +62,7 @@ type trainFlags struct {
 
 	out         string
 	fresh       bool
+	resident    bool
 	quiet       bool
 	gpu         string
 	threads     int
@@ -116,6 +117,7 @@ func (f *trainFlags) flagSet() *flag.FlagSet {
 	fs.IntVar(&f.fegBatches, "feg-batches", 50, "minibatches averaged by the free-energy gap")
 	fs.StringVar(&f.out, "out", "runs/rbm_mnist", "output folder: model/, logs/ (TensorBoard) and PNG pictures")
 	fs.BoolVar(&f.fresh, "fresh", false, "start a new model even if -out holds one (otherwise training resumes)")
+	fs.BoolVar(&f.resident, "resident", false, "copy the training set into the TensorFlow graph once instead of feeding each run's minibatches (the same weights; more memory)")
 	fs.BoolVar(&f.quiet, "quiet", false, "no progress bar (it is also off when stderr is not a terminal)")
 	fs.StringVar(&f.gpu, "gpu", "", "GPU ids to use, e.g. 0; empty means CPU")
 	fs.IntVar(&f.threads, "threads", 0, "TensorFlow intra-op threads (0: one per core)")
@@ -355,7 +357,13 @@ func runTrain(f *trainFlags) error {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
 	bar := newProgress(f.quiet, m.Epoch(), f.epochs, (d.train.Rows+f.batch-1)/f.batch)
-	_, fitErr := m.Fit(ctx, dataOf(d.train), dataOf(d.val), &rbm.FitOptions{OnMetrics: sums.Iteration,
+	// By default the minibatches are fed run by run (tfops.Stream): the same weights as a copy of
+	// the set in the graph, without holding the set twice (docs/PERFORMANCE.md).
+	trainData := tfops.Stream(d.train)
+	if f.resident {
+		trainData = d.train
+	}
+	_, fitErr := m.Fit(ctx, trainData, dataOf(d.val), &rbm.FitOptions{OnMetrics: sums.Iteration,
 		Dir:     modelDir,
 		OnBatch: bar.batch,
 		// The history is written before the model that it describes is committed: a run killed
