@@ -84,6 +84,9 @@ func New(c Config) (*RBM, error) {
 		m.Close()
 		return nil, err
 	}
+	// The variables hold the initial arrays now: drop them (an initial weight matrix can be
+	// hundreds of megabytes), so that Config() of a new model, like a loaded one's, has none.
+	m.cfg.InitW, m.cfg.InitVisibleBias, m.cfg.InitHiddenBias = nil, nil, nil
 	return m, nil
 }
 
@@ -213,7 +216,8 @@ func broadcast(v []float64, n int) []float64 {
 	return out
 }
 
-// Config returns the model's configuration, with every default filled in.
+// Config returns the model's configuration, with every default filled in. It does not repeat
+// the initial arrays (InitW, InitVisibleBias, InitHiddenBias): the model's variables hold them.
 func (m *RBM) Config() Config { return m.cfg }
 
 // Epoch returns the number of completed training epochs.

@@ -218,6 +218,7 @@ func runDBMCIFAR(a *dbmCIFARArgs) error {
 		return err
 	}
 	defer grbm.Close()
+	gc.InitW = nil // in the model's variables now
 	if err := saveStandardizer(grbmDir, d.std); err != nil {
 		return err
 	}
