@@ -86,9 +86,9 @@ func loadCIFARSets(dir, cache string, nTrain, nVal int, noAug bool) (*cifarSets,
 	if err != nil {
 		return nil, err
 	}
-	s := &cifarSets{labeled: &labeled{val: dataset.ToMatrix[float32](im.Gather(vi)), yVal: ints8(pickBytes(labels, vi)),
+	s := &cifarSets{labeled: &labeled{val: dataset.ToMatrix[float32](im.Gather(vi)), yVal: ints8(pick(labels, vi)),
 		test: dataset.ToMatrix[float32](test), yTest: ints8(testLabels)}}
-	train, trainLabels := im.Gather(ti), pickBytes(labels, ti)
+	train, trainLabels := im.Gather(ti), pick(labels, ti)
 	prefix := "X"
 	if !noAug {
 		prefix = "X_aug"
@@ -181,15 +181,6 @@ func fingerprint(dir string) string {
 		}
 	}
 	return strings.Join(parts, ",")
-}
-
-// pickBytes returns y[idx[0]], y[idx[1]], ….
-func pickBytes(y []uint8, idx []int) []uint8 {
-	out := make([]uint8, len(idx))
-	for k, i := range idx {
-		out[k] = y[i]
-	}
-	return out
 }
 
 // featureCache holds a model's features of the CIFAR-10 sets as files in dir (the original's

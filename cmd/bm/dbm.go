@@ -418,7 +418,7 @@ func runDBM(f *dbmFlags) error {
 
 // resumeDBM loads the DBM saved in dir to train it to epochs, or returns nil when there is none.
 func resumeDBM(dir string, epochs int) (*dbm.DBM, error) {
-	if _, err := os.Stat(filepath.Join(dir, "model.json")); err != nil {
+	if !exists(filepath.Join(dir, "model.json")) {
 		return nil, nil
 	}
 	m, err := dbm.Load(dir)

@@ -38,8 +38,8 @@ func loadLabeled(path string, nTrain, nVal int, seed uint64) (*labeled, error) {
 }
 
 // pick returns y[idx[0]], y[idx[1]], ….
-func pick(y []int, idx []int) []int {
-	out := make([]int, len(idx))
+func pick[T any](y []T, idx []int) []T {
+	out := make([]T, len(idx))
 	for k, i := range idx {
 		out[k] = y[i]
 	}
