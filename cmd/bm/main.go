@@ -20,6 +20,9 @@
 //
 // bm train writes the model, its TensorBoard logs and PNG pictures (filters, samples, learning
 // curves) into its -out folder. Usage errors exit with status 2 and name the flag.
+//
+// TensorFlow's start-up log lines are hidden unless TF_CPP_MIN_LOG_LEVEL is set or -tf-log is
+// given (anywhere on the command line).
 package main
 
 import (
@@ -40,6 +43,7 @@ func main() {
 
 func run(args []string) int {
 	invocation = append([]string{"bm"}, args...)
+	args = withoutTFLogFlag(args)
 	if len(args) == 0 {
 		usage()
 		return 2
@@ -103,5 +107,8 @@ commands:
   worker    serve one task of a TensorFlow cluster (TensorFlow's gRPC server) for distributed runs
   info      what a model folder holds: kind, sizes, units, dtype, epochs, metrics, the commands that made it
   version   print the versions of bm and libtensorflow
+
+-tf-log anywhere on the command line keeps TensorFlow's start-up log lines (hidden by default;
+TF_CPP_MIN_LOG_LEVEL in the environment wins).
 `)
 }

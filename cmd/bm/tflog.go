@@ -1,0 +1,135 @@
+package main
+
+// TensorFlow logs a few lines when it starts (oneDNN, CPU features, MLIR), the first of them
+// while libtensorflow initialises, before any Go code runs; it reads TF_CPP_MIN_LOG_LEVEL once,
+// with the C library's getenv. Setting the variable from Go is too late, and setting it from C
+// before the libraries initialise is undone by the C library's own start-up (it resets environ).
+// So bm defines getenv: the C library's lookup, except that an unset TF_CPP_MIN_LOG_LEVEL reads
+// as "2" (warnings and errors hidden too; fatal ones still show). The executable's definition
+// takes precedence over libc's for every library, as ELF symbol lookup starts at the executable.
+// A TF_CPP_MIN_LOG_LEVEL in the environment wins, and -tf-log anywhere on the command line
+// (seen from .preinit_array, which runs before any library initialiser) restores TensorFlow's
+// default. Go's os.Getenv and child processes are unaffected: only C code calls getenv.
+//
+// Some of TensorFlow's C++ (the MLIR line) logs through a private copy of Abseil, which ignores
+// the variable and can't be reached by name. It writes each record with one fwrite to stderr,
+// in Abseil's format ("I1202 15:51:30.135471  24660 file.cc:401] ..."): bm's fwrite drops
+// those records below the level (I = 0, W = 1, E = 2), and Abseil's "WARNING: All log messages
+// before absl::InitializeLog() ..." line as an info record, and passes everything else to
+// the C library's fwrite unchanged.
+
+/*
+#cgo LDFLAGS: -ldl
+#define _GNU_SOURCE
+#include <dlfcn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+extern char **environ;
+
+static int bm_tf_log;
+
+static void bm_scan_args(int argc, char **argv, char **envp) {
+	(void)envp;
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "-tf-log") == 0 || strcmp(argv[i], "--tf-log") == 0) {
+			bm_tf_log = 1;
+		}
+	}
+}
+
+__attribute__((section(".preinit_array"), used))
+static void (*bm_scan_args_entry)(int, char **, char **) = bm_scan_args;
+
+char *getenv(const char *name) {
+	size_t n = strlen(name);
+	if (environ != NULL) {
+		for (char **e = environ; *e != NULL; e++) {
+			if (strncmp(*e, name, n) == 0 && (*e)[n] == '=') {
+				return *e + n + 1;
+			}
+		}
+	}
+	if (!bm_tf_log && strcmp(name, "TF_CPP_MIN_LOG_LEVEL") == 0) {
+		return "2";
+	}
+	return NULL;
+}
+
+// bm_log_level is the level below which TensorFlow's records are dropped: 0 with -tf-log.
+static int bm_log_level(void) {
+	if (bm_tf_log) {
+		return 0;
+	}
+	const char *level = getenv("TF_CPP_MIN_LOG_LEVEL");
+	if (level != NULL && level[0] >= '0' && level[0] <= '3' && level[1] == 0) {
+		return level[0] - '0';
+	}
+	return 0;
+}
+
+// bm_abseil_severity is 0, 1 or 2 for an Abseil info, warning or error record, -1 otherwise;
+// Abseil's preamble counts as info.
+static int bm_abseil_severity(const char *s, size_t n) {
+	static const char preamble[] = "WARNING: All log messages before absl::InitializeLog()";
+	if (n >= sizeof preamble - 1 && memcmp(s, preamble, sizeof preamble - 1) == 0) {
+		return 0;
+	}
+	if (n < 13 || s[5] != ' ' || s[8] != ':' || s[11] != ':') {
+		return -1;
+	}
+	for (int i = 1; i <= 4; i++) {
+		if (s[i] < '0' || s[i] > '9') {
+			return -1;
+		}
+	}
+	switch (s[0]) {
+	case 'I': return 0;
+	case 'W': return 1;
+	case 'E': return 2;
+	}
+	return -1;
+}
+
+size_t fwrite(const void *ptr, size_t size, size_t nmemb, FILE *stream) {
+	static size_t (*libc_fwrite)(const void *, size_t, size_t, FILE *);
+	if (libc_fwrite == NULL) {
+		libc_fwrite = (size_t (*)(const void *, size_t, size_t, FILE *))dlsym(RTLD_NEXT, "fwrite");
+	}
+	if (stream == stderr && size > 0 && nmemb > 0) {
+		int severity = bm_abseil_severity((const char *)ptr, size * nmemb);
+		if (severity >= 0 && severity < bm_log_level()) {
+			return nmemb;
+		}
+	}
+	return libc_fwrite(ptr, size, nmemb, stream);
+}
+*/
+import "C"
+
+import "unsafe"
+
+// tfLogFlag is the flag that keeps TensorFlow's start-up log lines.
+const tfLogFlag = "tf-log"
+
+// withoutTFLogFlag returns args without -tf-log / --tf-log, which the C code above has
+// already acted on, so that no subcommand's flag set sees it.
+func withoutTFLogFlag(args []string) []string {
+	out := args[:0:0]
+	for _, a := range args {
+		if a == "-"+tfLogFlag || a == "--"+tfLogFlag {
+			continue
+		}
+		out = append(out, a)
+	}
+	return out
+}
+
+// abseilSeverity is bm_abseil_severity for Go (tests): 0, 1 or 2 for an Abseil info, warning or
+// error record, -1 for any other text.
+func abseilSeverity(s string) int {
+	cs := C.CString(s)
+	defer C.free(unsafe.Pointer(cs))
+	return int(C.bm_abseil_severity(cs, C.size_t(len(s))))
+}

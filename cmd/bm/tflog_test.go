@@ -1,0 +1,105 @@
+package main
+
+import (
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+)
+
+// TestHelperBM is not a test: run as a child process with BM_HELPER=1, it is bm, run on the
+// arguments after "--" (so that the child has bm's start-up code and a command line of its own).
+func TestHelperBM(t *testing.T) {
+	if os.Getenv("BM_HELPER") != "1" {
+		t.Skip("helper process for TestTensorFlowQuietByDefault")
+	}
+	i := slices.Index(os.Args, "--")
+	os.Exit(run(os.Args[i+1:]))
+}
+
+// bmChild runs bm's start-up code and bm with args in a child process whose environment is
+// env plus the caller's without TF_CPP_MIN_LOG_LEVEL, and returns its stderr.
+func bmChild(t *testing.T, env []string, args ...string) string {
+	t.Helper()
+	cmd := exec.Command(os.Args[0], append([]string{"-test.run=^TestHelperBM$", "--"}, args...)...)
+	for _, kv := range os.Environ() {
+		if !strings.HasPrefix(kv, "TF_CPP_MIN_LOG_LEVEL=") {
+			cmd.Env = append(cmd.Env, kv)
+		}
+	}
+	cmd.Env = append(cmd.Env, "BM_HELPER=1")
+	cmd.Env = append(cmd.Env, env...)
+	var stderr strings.Builder
+	cmd.Stderr = &stderr
+	if err := cmd.Run(); err != nil {
+		t.Fatalf("bm %v: %v\n%s", args, err, stderr.String())
+	}
+	return stderr.String()
+}
+
+// TestTensorFlowQuietByDefault checks that TensorFlow's start-up lines (the oneDNN line, printed
+// while libtensorflow loads, and the MLIR line that Abseil prints at the first session run) are
+// hidden by default, shown with -tf-log anywhere on the command line, and shown when the
+// environment asks for them.
+func TestTensorFlowQuietByDefault(t *testing.T) {
+	dir := t.TempDir()
+	data := filepath.Join(dir, "images.idx")
+	writeIDX(t, data, 40, 4, 4)
+	train := []string{"train", "-data", data, "-n-train", "30", "-n-val", "10", "-n-hidden", "4", "-epochs", "1",
+		"-out", filepath.Join(dir, "out"), "-samples", "0", "-quiet", "-fresh"}
+	lines := []string{"oneDNN custom operations", "MLIR V1 optimization pass", "absl::InitializeLog"}
+	quiet := func(env []string) {
+		t.Helper()
+		out := bmChild(t, env, train...)
+		for _, l := range lines {
+			if strings.Contains(out, l) {
+				t.Errorf("%v bm train printed TensorFlow's %q line:\n%s", env, l, out)
+			}
+		}
+	}
+	quiet(nil)
+	for _, tc := range []struct {
+		env  []string
+		args []string
+	}{
+		{nil, append(slices.Clone(train), "-tf-log")},
+		{nil, append([]string{"--tf-log"}, train...)},
+		{[]string{"TF_CPP_MIN_LOG_LEVEL=0"}, train},
+	} {
+		out := bmChild(t, tc.env, tc.args...)
+		for _, l := range lines {
+			if !strings.Contains(out, l) {
+				t.Errorf("%v bm %v: no %q line on stderr:\n%s", tc.env, tc.args, l, out)
+			}
+		}
+	}
+	quiet([]string{"TF_CPP_MIN_LOG_LEVEL=1"}) // information hidden, warnings would show
+}
+
+// TestAbseilSeverity checks the recognition of Abseil's records, which bm filters.
+func TestAbseilSeverity(t *testing.T) {
+	for s, want := range map[string]int{
+		"I0000 00:00:1796226690.135471   24660 mlir_graph_optimization_pass.cc:401] MLIR V1\n":     0,
+		"W1202 15:51:30.135471   24660 x.cc:1] careful\n":                                          1,
+		"E1202 15:51:30.135471   24660 x.cc:1] failed\n":                                           2,
+		"F1202 15:51:30.135471   24660 x.cc:1] fatal\n":                                            -1,
+		"WARNING: All log messages before absl::InitializeLog() is called are written to STDERR\n": 0,
+		"bm train: epoch 1\n":  -1,
+		"I0000":                -1,
+		"Ixxxx 00:00:00 short": -1,
+	} {
+		if got := abseilSeverity(s); got != want {
+			t.Errorf("abseilSeverity(%q) = %d, want %d", s, got, want)
+		}
+	}
+}
+
+// TestWithoutTFLogFlag checks that both spellings of -tf-log are removed wherever they are.
+func TestWithoutTFLogFlag(t *testing.T) {
+	got := withoutTFLogFlag([]string{"train", "-tf-log", "-epochs", "2", "--tf-log"})
+	if want := []string{"train", "-epochs", "2"}; !slices.Equal(got, want) {
+		t.Errorf("withoutTFLogFlag = %q, want %q", got, want)
+	}
+}
