@@ -177,18 +177,31 @@ func LogitMean[T Float](x *Matrix[T]) []float64 {
 	if x.Validate() != nil {
 		return nil
 	}
-	const eps = 1e-7
 	out := make([]float64, x.Cols)
 	for i := range x.Rows {
 		for j, v := range x.Row(i) {
 			out[j] += float64(v)
 		}
 	}
-	for j, sum := range out {
-		p := 0.5
-		if x.Rows > 0 {
-			p = min(max(sum/float64(x.Rows), eps), 1-eps)
+	if x.Rows == 0 {
+		for j := range out {
+			out[j] = 0.5
 		}
+		return Logit(out)
+	}
+	for j := range out {
+		out[j] /= float64(x.Rows)
+	}
+	return Logit(out)
+}
+
+// Logit returns log(p/(1−p)) of each mean p, clipped to [1e-7, 1 − 1e-7] first (LogitMean's
+// values for column means p).
+func Logit(mean []float64) []float64 {
+	const eps = 1e-7
+	out := make([]float64, len(mean))
+	for j, p := range mean {
+		p = min(max(p, eps), 1-eps)
 		out[j] = math.Log(p / (1 - p))
 	}
 	return out

@@ -67,32 +67,42 @@ func SplitInPlace[T Float](x *Matrix[T], nTrain, nVal int, seed uint64) (train, 
 	if err := x.Validate(); err != nil {
 		return nil, nil, fmt.Errorf("dataset: split: %w", err)
 	}
-	if _, _, err := SplitIndices(x.Rows, nTrain, nVal, seed); err != nil {
+	if err := permuteForSplit(x.Data, x.Rows, x.Cols, nTrain, nVal, seed); err != nil {
 		return nil, nil, err
 	}
-	var p []int
-	if x.Rows > 0 {
-		p = newRand(seed, streamSplit).Perm(x.Rows)
+	return x.SliceRows(0, nTrain), x.SliceRows(x.Rows-nVal, x.Rows), nil
+}
+
+// permuteForSplit checks a split of rows×cols data into nTrain and nVal rows and permutes the
+// rows of data in place as Split orders them: row k becomes row p[k] of the input.
+func permuteForSplit[E any](data []E, rows, cols, nTrain, nVal int, seed uint64) error {
+	if _, _, err := SplitIndices(rows, nTrain, nVal, seed); err != nil {
+		return err
 	}
-	// Row k of the result is row p[k] of x: follow each cycle of p with one row in hand.
-	done := make([]bool, x.Rows)
-	tmp := make([]T, x.Cols)
+	if rows == 0 {
+		return nil
+	}
+	p := newRand(seed, streamSplit).Perm(rows)
+	row := func(i int) []E { return data[i*cols : (i+1)*cols] }
+	// Follow each cycle of p with one row in hand.
+	done := make([]bool, rows)
+	tmp := make([]E, cols)
 	for start := range p {
 		if done[start] {
 			continue
 		}
-		copy(tmp, x.Row(start))
+		copy(tmp, row(start))
 		k := start
 		for {
 			done[k] = true
 			next := p[k]
 			if next == start {
-				copy(x.Row(k), tmp)
+				copy(row(k), tmp)
 				break
 			}
-			copy(x.Row(k), x.Row(next))
+			copy(row(k), row(next))
 			k = next
 		}
 	}
-	return x.SliceRows(0, nTrain), x.SliceRows(x.Rows-nVal, x.Rows), nil
+	return nil
 }

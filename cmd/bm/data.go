@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/boltzmann-go/boltzmann/dataset"
+	"github.com/boltzmann-go/boltzmann/tfops"
 )
 
 // dataFlags select and prepare the training data.
@@ -21,6 +22,10 @@ type dataFlags struct {
 	binarize    string
 	standardize bool
 	imageShape  string
+	// pixels keeps image data (MNIST, CIFAR-10, IDX) that is neither binarized nor
+	// standardized as 8-bit pixels (loaded.pixels) instead of float32: a command that streams
+	// its training set sets it. The values models read are the same.
+	pixels bool
 }
 
 func (d *dataFlags) register(fs interface {
@@ -45,48 +50,59 @@ func (d *dataFlags) register(fs interface {
 
 // loaded is the prepared data.
 type loaded struct {
-	train, val *dataset.Matrix[float32]
-	shape      []int // image shape [h, w, c], or nil
+	train, val *dataset.Matrix[float32] // train is nil when pixels holds the training set
+	pixels     *dataset.PixelMatrix     // the training set as pixels (dataFlags.pixels), or nil
+	shape      []int                    // image shape [h, w, c], or nil
 	std        *dataset.Standardizer
+}
+
+// trainSet returns the training set: pixels or the float32 matrix.
+func (l *loaded) trainSet() tfops.Data {
+	if l.pixels != nil {
+		return l.pixels
+	}
+	return l.train
+}
+
+// trainShape returns the numbers of training rows and columns.
+func (l *loaded) trainShape() (rows, cols int) { return l.trainSet().Shape() }
+
+// firstTrainRows returns the first n training rows as a float32 matrix.
+func (l *loaded) firstTrainRows(n int) *dataset.Matrix[float32] {
+	if l.pixels != nil {
+		return l.pixels.SliceRows(0, n).Float32()
+	}
+	return l.train.SliceRows(0, n)
 }
 
 // defaultSplitSeed seeds the train/validation shuffle of every program (-split-seed).
 const defaultSplitSeed = 42
 
 func (d *dataFlags) load() (*loaded, error) {
+	if d.pixels && d.binarize == "none" && !d.standardize {
+		im, shape, err := readImages(d.path)
+		if err != nil {
+			return nil, err
+		}
+		if im != nil {
+			return d.loadPixels(dataset.PixelsOf(im), shape)
+		}
+	}
 	x, shape, err := readData(d.path)
 	if err != nil {
 		return nil, err
 	}
 	// The data's own problems, named by the file and its rows as they are in the file (before
 	// any shuffle), rather than by the configuration they would break later.
-	if x.Cols == 0 || x.Rows == 0 {
-		return nil, fmt.Errorf("%s holds %d rows of %d columns: no data to train on", d.path, x.Rows, x.Cols)
-	}
 	for i, v := range x.Data {
 		if math.IsNaN(float64(v)) || math.IsInf(float64(v), 0) {
 			return nil, fmt.Errorf("%s: row %d, column %d is %v: the data must be finite numbers", d.path, i/x.Cols, i%x.Cols, v)
 		}
 	}
-	if d.imageShape != "" {
-		if shape, err = parseShape(d.imageShape); err != nil {
-			return nil, flagErr("image-shape", "%v", err)
-		}
+	if shape, err = d.checkShape(x.Rows, x.Cols, shape); err != nil {
+		return nil, err
 	}
-	if shape != nil && shape[0]*shape[1]*shape[2] != x.Cols {
-		return nil, flagErr("image-shape", "%v has %d values, the data %d columns", shape, shape[0]*shape[1]*shape[2], x.Cols)
-	}
-	if d.nTrain < 0 {
-		return nil, flagErr("n-train", "%d, want > 0", d.nTrain)
-	}
-	if d.nVal < 0 {
-		return nil, flagErr("n-val", "%d, want ≥ 0", d.nVal)
-	}
-	nTrain := d.nTrain
-	if nTrain == 0 || nTrain+d.nVal > x.Rows {
-		return nil, flagErr("n-train", "%d training + %d validation rows, but %s has %d rows", d.nTrain, d.nVal, d.path, x.Rows)
-	}
-	train, val, err := dataset.SplitInPlace(x, nTrain, d.nVal, d.splitSeed) // no second copy of the set
+	train, val, err := dataset.SplitInPlace(x, d.nTrain, d.nVal, d.splitSeed) // no second copy of the set
 	if err != nil {
 		return nil, err
 	}
@@ -123,32 +139,62 @@ func (d *dataFlags) load() (*loaded, error) {
 	return out, nil
 }
 
+// loadPixels is load for images kept as pixels: the same split, the validation rows as float32.
+func (d *dataFlags) loadPixels(x *dataset.PixelMatrix, shape []int) (*loaded, error) {
+	shape, err := d.checkShape(x.Rows, x.Cols, shape)
+	if err != nil {
+		return nil, err
+	}
+	train, val, err := dataset.SplitPixelsInPlace(x, d.nTrain, d.nVal, d.splitSeed)
+	if err != nil {
+		return nil, err
+	}
+	out := &loaded{pixels: train, shape: shape}
+	if d.nVal > 0 {
+		out.val = val.Float32()
+	}
+	return out, nil
+}
+
+// checkShape checks the data's size, -image-shape and the split flags against rows × cols data
+// and returns the image shape, or nil.
+func (d *dataFlags) checkShape(rows, cols int, shape []int) ([]int, error) {
+	if cols == 0 || rows == 0 {
+		return nil, fmt.Errorf("%s holds %d rows of %d columns: no data to train on", d.path, rows, cols)
+	}
+	if d.imageShape != "" {
+		var err error
+		if shape, err = parseShape(d.imageShape); err != nil {
+			return nil, flagErr("image-shape", "%v", err)
+		}
+	}
+	if shape != nil && shape[0]*shape[1]*shape[2] != cols {
+		return nil, flagErr("image-shape", "%v has %d values, the data %d columns", shape, shape[0]*shape[1]*shape[2], cols)
+	}
+	if d.nTrain < 0 {
+		return nil, flagErr("n-train", "%d, want > 0", d.nTrain)
+	}
+	if d.nVal < 0 {
+		return nil, flagErr("n-val", "%d, want ≥ 0", d.nVal)
+	}
+	if d.nTrain == 0 || d.nTrain+d.nVal > rows {
+		return nil, flagErr("n-train", "%d training + %d validation rows, but %s has %d rows", d.nTrain, d.nVal, d.path, rows)
+	}
+	return shape, nil
+}
+
 // readData reads a data set by what path is.
 func readData(path string) (*dataset.Matrix[float32], []int, error) {
+	im, shape, err := readImages(path)
+	if err != nil {
+		return nil, nil, err
+	}
+	if im != nil {
+		return dataset.ToMatrix[float32](im), shape, nil
+	}
 	if archive, key, ok := strings.Cut(path, ".npz:"); ok { // one array of a .npz archive
 		m, err := dataset.ReadNPZ[float32](archive+".npz", key)
 		return m, nil, err
-	}
-	st, err := os.Stat(path)
-	if err != nil {
-		if os.IsNotExist(err) && path == "data/mnist" {
-			return nil, nil, fmt.Errorf("%w (run `make data` to fetch MNIST)", err)
-		}
-		return nil, nil, err
-	}
-	if st.IsDir() {
-		if isCIFAR(path) {
-			im, _, err := dataset.LoadCIFAR10(path, true)
-			if err != nil {
-				return nil, nil, err
-			}
-			return dataset.ToMatrix[float32](im), []int{im.Height, im.Width, im.Channels}, nil
-		}
-		im, _, err := dataset.LoadMNIST(path, true)
-		if err != nil {
-			return nil, nil, err
-		}
-		return dataset.ToMatrix[float32](im), []int{im.Height, im.Width, im.Channels}, nil
 	}
 	if strings.HasSuffix(path, ".npy") {
 		m, err := dataset.ReadNPY[float32](path)
@@ -169,14 +215,37 @@ func readData(path string) (*dataset.Matrix[float32], []int, error) {
 		m, err := dataset.ReadNPZ[float32](path, "")
 		return m, nil, err
 	}
-	if strings.HasSuffix(path, ".bin") {
-		return nil, nil, fmt.Errorf("%s looks like a CIFAR-10 batch file: pass the folder that holds data_batch_1.bin … test_batch.bin", path)
+	return nil, nil, fmt.Errorf("%s looks like a CIFAR-10 batch file: pass the folder that holds data_batch_1.bin … test_batch.bin", path)
+}
+
+// readImages reads path if it holds images (an MNIST or CIFAR-10 folder, an IDX file) and
+// returns them with their shape, or nil images for the other forms (readData's).
+func readImages(path string) (*dataset.Images, []int, error) {
+	if _, _, ok := strings.Cut(path, ".npz:"); ok {
+		return nil, nil, nil
 	}
-	im, err := dataset.ReadIDXImages(path)
+	st, err := os.Stat(path)
+	if err != nil {
+		if os.IsNotExist(err) && path == "data/mnist" {
+			return nil, nil, fmt.Errorf("%w (run `make data` to fetch MNIST)", err)
+		}
+		return nil, nil, err
+	}
+	var im *dataset.Images
+	switch lower := strings.ToLower(path); {
+	case st.IsDir() && isCIFAR(path):
+		im, _, err = dataset.LoadCIFAR10(path, true)
+	case st.IsDir():
+		im, _, err = dataset.LoadMNIST(path, true)
+	case strings.HasSuffix(path, ".npy"), strings.HasSuffix(lower, ".csv"), strings.HasSuffix(path, ".npz"), strings.HasSuffix(path, ".bin"):
+		return nil, nil, nil
+	default:
+		im, err = dataset.ReadIDXImages(path)
+	}
 	if err != nil {
 		return nil, nil, err
 	}
-	return dataset.ToMatrix[float32](im), []int{im.Height, im.Width, im.Channels}, nil
+	return im, []int{im.Height, im.Width, im.Channels}, nil
 }
 
 func parseShape(s string) ([]int, error) {

@@ -6,9 +6,12 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/boltzmann-go/boltzmann/rbm"
 )
 
 // writeIDX writes n random h×w binary-ish images in the IDX format (MNIST's).
@@ -234,5 +237,38 @@ func TestDBMEndToEnd(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(base, "tiny_dbm", "1", "saved_model.pb")); err != nil {
 		t.Errorf("DBM export: %v", err)
+	}
+}
+
+// TestTrainPixelsSameAsResident checks that bm train's default, which keeps image data as 8-bit
+// pixels and streams its minibatches, gives the weights of -resident (float32 data copied into
+// the graph) bit for bit, with and without a validation set (samples then start at training rows).
+func TestTrainPixelsSameAsResident(t *testing.T) {
+	dir := t.TempDir()
+	data := filepath.Join(dir, "images.idx")
+	writeIDX(t, data, 120, 4, 4)
+	for _, nVal := range []string{"20", "0"} {
+		var weights [2][]float64
+		for i, extra := range [][]string{nil, {"-resident"}} {
+			out := filepath.Join(dir, "out"+nVal+strconv.Itoa(i))
+			args := append([]string{"train", "-data", data, "-n-train", "100", "-n-val", nVal, "-n-hidden", "6", "-epochs", "2",
+				"-out", out, "-samples", "3", "-sample-steps", "2", "-quiet"}, extra...)
+			if code := run(args); code != 0 {
+				t.Fatalf("bm %v exited %d", args, code)
+			}
+			m, err := rbm.Load(filepath.Join(out, "model"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			w, vb, hb, err := m.Weights()
+			m.Close()
+			if err != nil {
+				t.Fatal(err)
+			}
+			weights[i] = slices.Concat(w, vb, hb)
+		}
+		if !slices.Equal(weights[0], weights[1]) {
+			t.Errorf("-n-val %s: weights trained on pixels differ from -resident's", nVal)
+		}
 	}
 }

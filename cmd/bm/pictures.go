@@ -35,12 +35,15 @@ func drawAll(ctx context.Context, f *trainFlags, m *rbm.RBM, d *loaded, hist []e
 		}
 		if f.chains > 0 {
 			opts := rbm.SampleOptions{Chains: f.chains, Steps: f.sampleSteps, Seed: f.seed}
-			if src := d.val; f.sampleStart == "data" {
-				if src == nil {
-					src = d.train
+			if f.sampleStart == "data" {
+				if d.val != nil {
+					opts.Chains = min(f.chains, d.val.Rows)
+					opts.Start = d.val.SliceRows(0, opts.Chains)
+				} else {
+					rows, _ := d.trainShape()
+					opts.Chains = min(f.chains, rows)
+					opts.Start = d.firstTrainRows(opts.Chains)
 				}
-				opts.Chains = min(f.chains, src.Rows)
-				opts.Start = src.SliceRows(0, opts.Chains)
 			}
 			s, err := m.Sample(ctx, opts)
 			if err != nil {

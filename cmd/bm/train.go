@@ -165,12 +165,13 @@ func (f *trainFlags) config(d *loaded) (rbm.Config, error) {
 	if f.updatesPerRun <= 0 {
 		return c, flagErr("updates-per-run", "%d, want > 0", f.updatesPerRun)
 	}
-	c.NumVisible, c.NumHidden, c.Seed = d.train.Cols, f.nHidden, f.seed
+	_, c.NumVisible = d.trainShape()
+	c.NumHidden, c.Seed = f.nHidden, f.seed
 	c.WeightStd, c.InitHiddenBias = f.wInit, []float64{f.hbInit}
 	switch f.vbInit {
 	case "logit":
 		if c.Visible.Domain() == rbm.Binary {
-			c.InitVisibleBias = dataset.LogitMean(d.train)
+			c.InitVisibleBias = logitMean(d)
 		}
 	case "zero":
 	default:
@@ -295,6 +296,7 @@ func runTrain(f *trainFlags) error {
 	if err := f.check(); err != nil {
 		return err
 	}
+	f.data.pixels = !f.resident // streamed images stay 8-bit pixels
 	d, err := f.data.load()
 	if err != nil {
 		return err
@@ -338,10 +340,11 @@ func runTrain(f *trainFlags) error {
 			return err
 		}
 	}
+	nTrain, _ := d.trainShape()
 	log.Printf("%s RBM %d×%d (%s) on %d training rows (%d validation), %d epochs of batches of %d",
-		c.Visible.Name()+"-"+c.Hidden.Name(), c.NumVisible, c.NumHidden, tfops.DTypeName(c.DType), d.train.Rows, rowsOf(d.val), c.Epochs, c.BatchSize)
+		c.Visible.Name()+"-"+c.Hidden.Name(), c.NumVisible, c.NumHidden, tfops.DTypeName(c.DType), nTrain, rowsOf(d.val), c.Epochs, c.BatchSize)
 
-	sumOpts := summaries.RBMOptions{ImageShape: d.shape, Hidden: probeRows(d.train, dataOf(d.val))}
+	sumOpts := summaries.RBMOptions{ImageShape: d.shape, Hidden: probeRows(d.trainSet(), dataOf(d.val))}
 	if d.val != nil && d.shape != nil {
 		sumOpts.Reconstruct = d.val.SliceRows(0, min(8, d.val.Rows))
 	}
@@ -356,10 +359,11 @@ func runTrain(f *trainFlags) error {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
-	bar := newProgress(f.quiet, m.Epoch(), f.epochs, (d.train.Rows+f.batch-1)/f.batch)
-	// By default the minibatches are fed run by run (tfops.Stream): the same weights as a copy of
-	// the set in the graph, without holding the set twice (docs/PERFORMANCE.md).
-	trainData := tfops.Stream(d.train)
+	bar := newProgress(f.quiet, m.Epoch(), f.epochs, (nTrain+f.batch-1)/f.batch)
+	// By default the minibatches are fed run by run (tfops.Stream), from MNIST's or CIFAR-10's
+	// 8-bit pixels where the data are images: the same weights as a copy of the set in the
+	// graph, without holding the set twice or as float32 (docs/PERFORMANCE.md).
+	trainData := tfops.Stream(d.trainSet())
 	if f.resident {
 		trainData = d.train
 	}
@@ -461,4 +465,13 @@ func format(mc rbm.Metrics, name string) string {
 		return "%.2e"
 	}
 	return "%.3f"
+}
+
+// logitMean returns the logit of each training column's mean (the original's visible-bias
+// initialisation), from pixels or floats alike.
+func logitMean(d *loaded) []float64 {
+	if d.pixels != nil {
+		return dataset.Logit(d.pixels.Mean())
+	}
+	return dataset.LogitMean(d.train)
 }
