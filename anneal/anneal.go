@@ -46,6 +46,33 @@ type Options struct {
 	SweepsPerBeta int
 	// OnProgress, if set, is called after each Chains.Step with the steps done and their total.
 	OnProgress func(done, total int)
+	// Blocks splits the runs into that many blocks of chains with random streams of their own
+	// (see BlockKey), which can run on different devices. Zero means one block per device, or
+	// one. One block draws today's streams; an estimate depends on the number of blocks (and the
+	// seeds) only, never on where the blocks ran.
+	Blocks int
+	// Devices places block b on Devices[b % len(Devices)] (device names such as
+	// "/job:worker/task:1" of a cluster the model's session targets); empty means the model's
+	// own device.
+	Devices []string
+}
+
+// BlockPlan returns the number of blocks of o and the device of each ("" for the model's).
+func (o Options) BlockPlan() (blocks int, devices []string, err error) {
+	blocks = o.Blocks
+	if blocks == 0 {
+		blocks = max(len(o.Devices), 1)
+	}
+	if blocks < 1 {
+		return 0, nil, fmt.Errorf("anneal: %d blocks of runs, want ≥ 1", blocks)
+	}
+	devices = make([]string, blocks)
+	for b := range devices {
+		if len(o.Devices) > 0 {
+			devices[b] = o.Devices[b%len(o.Devices)]
+		}
+	}
+	return blocks, devices, nil
 }
 
 // ReverseOptions configure a reverse estimate.

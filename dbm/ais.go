@@ -41,16 +41,23 @@ type aisOps struct {
 // independent units whose partition function is exact and which can be sampled exactly. The
 // model at β has the interactions × β and the biases b_A + β·(b − b_A). A transition at β
 // samples the even layers given the odd ones, then the odd layers given the even ones.
-func (m *DBM) aisGraph(sweeps int) *aisOps {
-	if a, ok := m.ais[sweeps]; ok {
+//
+// The graph holds one block of the runs (k.Block, on device k.Device, see anneal.Blocks): the
+// parameters are read on the model's device, the chains live on the block's.
+func (m *DBM) aisGraph(k anneal.BlockKeyOf) *aisOps {
+	if a, ok := m.ais[k]; ok {
 		return a
 	}
-	a := &aisOps{sweeps: sweeps}
+	a := &aisOps{sweeps: k.Sweeps}
 	{
 		c, n, dt := m.cfg, m.net, m.cfg.DType
 		L := n.top()
-		s := m.scope.SubScope(fmt.Sprintf("ais_%d", sweeps))
+		s := m.scope.SubScope(k.ScopeName("ais"))
 		p := m.readParams(s)
+		if k.Device != "" {
+			s = s.WithDevice(k.Device)
+		}
+		key := func(role uint64) int64 { return anneal.BlockKey(tfops.Key(c.Seed, role), k.Block) }
 		a.runs = op.Placeholder(s.SubScope("runs"), tf.Int32, op.PlaceholderShape(tf.ScalarShape()))
 		for l := 0; l <= L; l++ {
 			a.base = append(a.base, op.Placeholder(s.SubScope("base_bias"), dt, op.PlaceholderShape(tf.MakeShape(int64(c.Sizes[l])))))
@@ -66,7 +73,7 @@ func (m *DBM) aisGraph(sweeps int) *aisOps {
 			is := s.SubScope("init")
 			zeros := op.Fill(is, op.Pack(is, []tf.Output{a.runs, op.Const(is.SubScope("n"), int32(c.Sizes[l]))}), tfops.Scalar(is, 0, dt))
 			mean := n.units[l].Mean(is, zeros, a.base[l])
-			x0 := n.units[l].Sample(is, zeros, a.base[l], mean, tfops.Seed(is, tfops.Key(c.Seed, roleAISInitial+uint64(l)), op.Const(is.SubScope("zero"), int64(0))))
+			x0 := n.units[l].Sample(is, zeros, a.base[l], mean, tfops.Seed(is, key(roleAISInitial+uint64(l)), op.Const(is.SubScope("zero"), int64(0))))
 			inits = append(inits, a.odd[l].Assign(is, x0))
 		}
 		// The log-weights sum thousands of small increments: accumulate them in float64 even for
@@ -116,7 +123,7 @@ func (m *DBM) aisGraph(sweeps int) *aisOps {
 						in = op.Mul(ls.SubScope("beta"), in, bCur)
 						b := bias(ls.SubScope("bias"), l, bCur)
 						mean := n.units[l].Mean(ls, in, b)
-						xs[l] = n.units[l].Sample(ls, in, b, mean, tfops.Seed(ls, tfops.Key(c.Seed, roleAIS+uint64(l)), sctr))
+						xs[l] = n.units[l].Sample(ls, in, b, mean, tfops.Seed(ls, key(roleAIS+uint64(l)), sctr))
 					}
 				}
 			}
@@ -144,7 +151,7 @@ func (m *DBM) aisGraph(sweeps int) *aisOps {
 			}
 		}
 	}
-	m.ais[sweeps] = a
+	m.ais[k] = a
 	return a
 }
 
@@ -184,8 +191,9 @@ func (m *DBM) AISLogZ(ctx context.Context, o AISOptions) (*LogZEstimate, error) 
 }
 
 // chains returns the annealing chains of the DBM for o, starting at the rows of start for
-// reverse annealing: the state is the odd layers.
-func (m *DBM) chains(o AISOptions, start rbm.Data) (*anneal.Graph, error) {
+// reverse annealing: the state is the odd layers. One Graph, or Blocks of them (o.Blocks,
+// o.Devices).
+func (m *DBM) chains(o AISOptions, start rbm.Data) (anneal.Chains, error) {
 	base, err := m.aisBase(o)
 	if err != nil {
 		return nil, err
@@ -197,16 +205,32 @@ func (m *DBM) chains(o AISOptions, start rbm.Data) (*anneal.Graph, error) {
 	if sweeps < 1 || sweeps > 1000 {
 		return nil, fmt.Errorf("dbm: AIS: %d sweeps per β, want 1…1000", sweeps)
 	}
-	a := m.aisGraph(sweeps)
-	return &anneal.Graph{Run: m.run, DType: m.cfg.DType, Runs: a.runs, Betas: a.betas, K0: a.k0, Base: a.base, BaseValues: base,
-		Init: a.init, Chunk: a.chunk, LogW: a.logwRead, LogZ0: a.logZ0,
-		Start: func(g *anneal.Graph, runs int) error { return m.startAt(g, a, start, runs) }}, nil
+	blocks, devices, err := o.BlockPlan()
+	if err != nil {
+		return nil, fmt.Errorf("dbm: AIS: %w", err)
+	}
+	var gs anneal.Blocks
+	first := 0 // block b starts at the rows of start after the earlier blocks'
+	for b, dev := range devices {
+		a := m.aisGraph(anneal.BlockKeyOf{Sweeps: sweeps, Block: b, Device: dev})
+		gs = append(gs, &anneal.Graph{Run: m.run, DType: m.cfg.DType, Runs: a.runs, Betas: a.betas, K0: a.k0, Base: a.base, BaseValues: base,
+			Init: a.init, Chunk: a.chunk, LogW: a.logwRead, LogZ0: a.logZ0,
+			Start: func(g *anneal.Graph, runs int) error {
+				lo := first
+				first += runs
+				return m.startAt(g, a, start, lo, runs)
+			}})
+	}
+	if blocks == 1 {
+		return gs[0], nil
+	}
+	return gs, nil
 }
 
-// startAt starts the odd layers at the start rows' mean-field posterior (the first transition
-// samples states from it).
-func (m *DBM) startAt(g *anneal.Graph, a *aisOps, start rbm.Data, runs int) error {
-	t, err := rowsTensor(start, 0, runs, m.cfg.DType)
+// startAt starts the odd layers at the mean-field posterior of the runs start rows from lo (the
+// first transition samples states from it).
+func (m *DBM) startAt(g *anneal.Graph, a *aisOps, start rbm.Data, lo, runs int) error {
+	t, err := rowsTensor(start, lo, lo+runs, m.cfg.DType)
 	if err != nil {
 		return err
 	}

@@ -10,6 +10,7 @@ import (
 	tf "github.com/galeone/tensorflow/tensorflow/go"
 	"github.com/galeone/tensorflow/tensorflow/go/op"
 
+	"github.com/boltzmann-go/boltzmann/anneal"
 	"github.com/boltzmann-go/boltzmann/rbm"
 	"github.com/boltzmann-go/boltzmann/tfops"
 )
@@ -37,7 +38,7 @@ type DBM struct {
 
 	evalOnce sync.Once
 	ev       evalOps
-	ais      map[int]*aisOps // by transitions per β, built on first use
+	ais      map[anneal.BlockKeyOf]*aisOps // by transitions per β and block, built on first use
 
 	readsOnce sync.Once
 	reads     []tf.Output // reads of every W, then every b, then every particle layer
@@ -146,7 +147,7 @@ func open(c Config) (*DBM, error) {
 		return nil, err
 	}
 	c = c.withDefaults()
-	m := &DBM{cfg: c, net: net{units: c.Units, sizes: c.Sizes, dt: c.DType}, train: map[[2]int]*tf.Operation{}, trainNMF: map[[2]int]tf.Output{}, ais: map[int]*aisOps{}}
+	m := &DBM{cfg: c, net: net{units: c.Units, sizes: c.Sizes, dt: c.DType}, train: map[[2]int]*tf.Operation{}, trainNMF: map[[2]int]tf.Output{}, ais: map[anneal.BlockKeyOf]*aisOps{}}
 	if err := m.build(); err != nil {
 		return nil, err
 	}
@@ -279,7 +280,7 @@ func (m *DBM) build() error {
 	m.scope = op.NewScopeWithGraph(g).SubScope("dbm")
 	// Grappler is off for the reason given in package rbm: bit-identical results however the
 	// updates are grouped into runs.
-	m.sess, err = tfops.NewSession(g, &tfops.Options{IntraOpThreads: c.Threads, GPU: c.GPU, DisableGrappler: true})
+	m.sess, err = tfops.NewSession(g, &tfops.Options{IntraOpThreads: c.Threads, GPU: c.GPU, DisableGrappler: true, Target: c.Target})
 	if err != nil {
 		return fmt.Errorf("dbm: %w", err)
 	}

@@ -76,15 +76,21 @@ type aisOps struct {
 	startV          tf.Output
 }
 
-// aisGraph builds the annealing ops for sweeps transitions per intermediate distribution.
-func (m *RBM) aisGraph(sweeps int) *aisOps {
-	if a, ok := m.ais[sweeps]; ok {
+// aisGraph builds the annealing ops of one block of runs (k.Block, on device k.Device) for
+// k.Sweeps transitions per intermediate distribution. The parameters are read on the model's
+// device and the chains live on the block's.
+func (m *RBM) aisGraph(k anneal.BlockKeyOf) *aisOps {
+	if a, ok := m.ais[k]; ok {
 		return a
 	}
-	c, l, dt := m.cfg, m.layers, m.cfg.DType
-	s := m.scope.SubScope(fmt.Sprintf("ais_%d", sweeps))
+	c, l, dt, sweeps := m.cfg, m.layers, m.cfg.DType, k.Sweeps
+	s := m.scope.SubScope(k.ScopeName("ais"))
 	a := &aisOps{}
 	W, vb, hb := m.vars.W.Read(s), m.vars.vb.Read(s), m.vars.hb.Read(s)
+	if k.Device != "" {
+		s = s.WithDevice(k.Device)
+	}
+	key := func(role uint64) int64 { return anneal.BlockKey(tfops.Key(c.Seed, role), k.Block) }
 	a.runs = op.Placeholder(s.SubScope("runs"), tf.Int32, op.PlaceholderShape(tf.ScalarShape()))
 	a.base[0] = op.Placeholder(s.SubScope("base_vb"), dt, op.PlaceholderShape(tf.MakeShape(int64(c.NumVisible))))
 	a.base[1] = op.Placeholder(s.SubScope("base_hb"), dt, op.PlaceholderShape(tf.MakeShape(int64(c.NumHidden))))
@@ -96,7 +102,7 @@ func (m *RBM) aisGraph(sweeps int) *aisOps {
 	is := s.SubScope("init")
 	zeros := op.Fill(is, op.Pack(is, []tf.Output{a.runs, op.Const(is.SubScope("n"), int32(c.NumHidden))}), tfops.Scalar(is, 0, dt))
 	mean := l.h.Mean(is, zeros, a.base[1])
-	h0 := l.h.Sample(is, zeros, a.base[1], mean, tfops.Seed(is, tfops.Key(c.Seed, roleAISBase), op.Const(is.SubScope("zero"), int64(0))))
+	h0 := l.h.Sample(is, zeros, a.base[1], mean, tfops.Seed(is, key(roleAISBase), op.Const(is.SubScope("zero"), int64(0))))
 	zw := op.Fill(is.SubScope("w"), op.Pack(is.SubScope("w"), []tf.Output{a.runs}), tfops.Scalar(is.SubScope("w"), 0, tf.Double))
 	a.init = op.NoOp(s.WithControlDependencies(a.h.Assign(is, h0), a.logw.Assign(is.SubScope("w"), zw)).SubScope("init_done"))
 	fs := s.SubScope("init_from")
@@ -131,11 +137,11 @@ func (m *RBM) aisGraph(sweeps int) *aisOps {
 			vin := op.Mul(ts.SubScope("vin"), down(ts, h), bc)
 			vbc := bias(ts.SubScope("vb"), vb, a.base[0], bc)
 			vm := l.v.Mean(ts, vin, vbc)
-			v := l.v.Sample(ts, vin, vbc, vm, tfops.Seed(ts, tfops.Key(c.Seed, roleAISV), sctr))
+			v := l.v.Sample(ts, vin, vbc, vm, tfops.Seed(ts, key(roleAISV), sctr))
 			hin := op.Mul(ts.SubScope("hin"), tfops.MatMulT(ts, l.v.Stat(ts, v), W, false, false), bc)
 			hbc := bias(ts.SubScope("hb"), hb, a.base[1], bc)
 			hm := l.h.Mean(ts.SubScope("h"), hin, hbc)
-			h = l.h.Sample(ts.SubScope("h"), hin, hbc, hm, tfops.Seed(ts.SubScope("h"), tfops.Key(c.Seed, roleAISH), sctr))
+			h = l.h.Sample(ts.SubScope("h"), hin, hbc, hm, tfops.Seed(ts.SubScope("h"), key(roleAISH), sctr))
 		}
 	}
 	w := s.SubScope("write")
@@ -146,13 +152,14 @@ func (m *RBM) aisGraph(sweeps int) *aisOps {
 	zh := op.Fill(zs.SubScope("h"), op.Const(zs.SubScope("sh"), []int32{1, int32(c.NumHidden)}), tfops.Scalar(zs.SubScope("h"), 0, dt))
 	a.logZ0 = op.AddV2(zs, op.Sum(zs.SubScope("pv"), l.v.LogPartition(zs.SubScope("v"), zv, a.base[0]), op.Const(zs.SubScope("a0"), []int32{0})),
 		op.Sum(zs.SubScope("ph"), l.h.LogPartition(zs.SubScope("h"), zh, a.base[1]), op.Const(zs.SubScope("a1"), []int32{0})))
-	m.ais[sweeps] = a
+	m.ais[k] = a
 	return a
 }
 
 // chains returns the RBM's annealing chains for o (the state is the hidden layer), starting
-// at the hidden means of the rows of start for reverse annealing.
-func (m *RBM) chains(o anneal.Options, start Data) (*anneal.Graph, error) {
+// at the hidden means of the rows of start for reverse annealing: one Graph, or Blocks of them
+// (o.Blocks, o.Devices).
+func (m *RBM) chains(o anneal.Options, start Data) (anneal.Chains, error) {
 	sweeps := o.SweepsPerBeta
 	if sweeps == 0 {
 		sweeps = 1
@@ -189,21 +196,35 @@ func (m *RBM) chains(o anneal.Options, start Data) (*anneal.Graph, error) {
 		}
 		base = append(base, t)
 	}
-	a := m.aisGraph(sweeps)
-	return &anneal.Graph{Run: m.run, DType: c.DType, Runs: a.runs, Betas: a.betas, K0: a.k0, Base: a.base[:], BaseValues: base,
-		Init: a.init, Chunk: a.chunk, LogW: a.logwRead, LogZ0: a.logZ0,
-		Start: func(g *anneal.Graph, runs int) error {
-			t, err := rowsTensor(start, 0, runs, c.DType)
-			if err != nil {
+	blocks, devices, err := o.BlockPlan()
+	if err != nil {
+		return nil, fmt.Errorf("rbm: AIS: %w", err)
+	}
+	var gs anneal.Blocks
+	first := 0 // block b starts at the rows of start after the earlier blocks'
+	for b, dev := range devices {
+		a := m.aisGraph(anneal.BlockKeyOf{Sweeps: sweeps, Block: b, Device: dev})
+		gs = append(gs, &anneal.Graph{Run: m.run, DType: c.DType, Runs: a.runs, Betas: a.betas, K0: a.k0, Base: a.base[:], BaseValues: base,
+			Init: a.init, Chunk: a.chunk, LogW: a.logwRead, LogZ0: a.logZ0,
+			Start: func(g *anneal.Graph, runs int) error {
+				lo := first
+				first += runs
+				t, err := rowsTensor(start, lo, lo+runs, c.DType)
+				if err != nil {
+					return err
+				}
+				out, err := m.sess.Run(map[tf.Output]*tf.Tensor{a.startV: t}, []tf.Output{a.startMean}, nil)
+				if err != nil {
+					return fmt.Errorf("rbm: reverse AIS start: %w", err)
+				}
+				_, err = m.run(g.Feeds(map[tf.Output]*tf.Tensor{a.start: out[0]}), nil, []*tf.Operation{a.initFrom})
 				return err
-			}
-			out, err := m.sess.Run(map[tf.Output]*tf.Tensor{a.startV: t}, []tf.Output{a.startMean}, nil)
-			if err != nil {
-				return fmt.Errorf("rbm: reverse AIS start: %w", err)
-			}
-			_, err = m.run(g.Feeds(map[tf.Output]*tf.Tensor{a.start: out[0]}), nil, []*tf.Operation{a.initFrom})
-			return err
-		}}, nil
+			}})
+	}
+	if blocks == 1 {
+		return gs[0], nil
+	}
+	return gs, nil
 }
 
 // RateBiases returns the visible biases under which units of u, with no interactions, have the

@@ -92,6 +92,11 @@ type Config struct {
 	Threads int
 	// GPU selects GPUs as the original's --gpu flag: "" runs on the CPU; "0" uses GPU 0.
 	GPU string
+	// Target is the TensorFlow runtime the model's session runs on: "" for this process, or a
+	// task of a cluster, "grpc://host:port" (see tfops.Server), which then holds the model's
+	// variables (and reads its checkpoint: the model folder must be at the same path there).
+	// It is not saved with the model.
+	Target string `json:"-"`
 	// Metrics selects what Fit measures and reports.
 	Metrics Metrics
 }

@@ -8,6 +8,7 @@ import (
 	tf "github.com/galeone/tensorflow/tensorflow/go"
 	"github.com/galeone/tensorflow/tensorflow/go/op"
 
+	"github.com/boltzmann-go/boltzmann/anneal"
 	"github.com/boltzmann-go/boltzmann/tfops"
 	"github.com/boltzmann-go/boltzmann/train"
 )
@@ -40,7 +41,7 @@ type RBM struct {
 	finiteOnce sync.Once
 	finite     tf.Output // whether all of reads are finite (see AllFinite)
 
-	ais map[int]*aisOps // annealing graphs by transitions per β, built on first use
+	ais map[anneal.BlockKeyOf]*aisOps // annealing graphs by transitions per β and block, built on first use
 
 	epoch int   // last completed epoch
 	iter  int64 // minibatch updates done
@@ -97,7 +98,7 @@ func open(c Config) (*RBM, error) {
 		return nil, err
 	}
 	c = c.withDefaults()
-	m := &RBM{cfg: c, layers: newLayers(c), train: map[trainKey]*tf.Operation{}, ais: map[int]*aisOps{}}
+	m := &RBM{cfg: c, layers: newLayers(c), train: map[trainKey]*tf.Operation{}, ais: map[anneal.BlockKeyOf]*aisOps{}}
 	if err := m.build(); err != nil {
 		return nil, err
 	}
@@ -148,7 +149,7 @@ func (m *RBM) build() error {
 	// Grappler is off: its arithmetic rewrites depend on inferred shapes, so the same update
 	// unrolled differently could round differently, and the stream of updates would then depend
 	// on how updates are grouped into runs.
-	m.sess, err = tfops.NewSession(g, &tfops.Options{IntraOpThreads: c.Threads, GPU: c.GPU, DisableGrappler: true})
+	m.sess, err = tfops.NewSession(g, &tfops.Options{IntraOpThreads: c.Threads, GPU: c.GPU, DisableGrappler: true, Target: c.Target})
 	if err != nil {
 		return fmt.Errorf("rbm: %w", err)
 	}

@@ -73,6 +73,13 @@ func LoadOn(dir, gpu string, threads int) (*RBM, error) {
 	return load(dir, func(c *Config) { c.GPU, c.Threads = gpu, threads })
 }
 
+// LoadAt is Load into a session on target, a task of a TensorFlow cluster ("grpc://host:port",
+// see Config.Target), with threads as Config.Threads. The task reads the checkpoint: the model
+// folder must be at the same path on its machine.
+func LoadAt(dir, target string, threads int) (*RBM, error) {
+	return load(dir, func(c *Config) { c.Target, c.Threads = target, threads })
+}
+
 func load(dir string, place func(*Config)) (*RBM, error) {
 	var mj modelJSON
 	if _, err := modeldir.ReadJSON(dir, "rbm", fileFormat, &mj); err != nil {

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -9,6 +10,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/boltzmann-go/boltzmann/dataset"
@@ -21,7 +23,7 @@ import (
 // logzFlags are the flags of bm logz.
 type logzFlags struct {
 	model, data, method, base, schedule, binarize string
-	betas, runs, sweeps, burnIn                   int
+	betas, runs, sweeps, burnIn, blocks           int
 	quiet                                         bool
 	dev                                           device
 }
@@ -34,6 +36,8 @@ type logzResult struct {
 	Base         string     `json:"base,omitempty"`
 	Schedule     string     `json:"schedule,omitempty"`
 	Sweeps       int        `json:"sweeps_per_beta,omitempty"`
+	Blocks       int        `json:"blocks,omitempty"`  // AIS blocks of runs with their own streams, if more than one
+	Devices      []string   `json:"devices,omitempty"` // where the blocks ran, on a cluster
 	LogZ         float64    `json:"log_z"`
 	Interval     []*float64 `json:"log_z_plus_minus_std,omitempty"`
 	Reverse      *float64   `json:"log_z_reverse,omitempty"`
@@ -61,6 +65,7 @@ func cmdLogZ(args []string) int {
 	fs.StringVar(&f.schedule, "schedule", dbm.ScheduleUniform, "AIS schedule: uniform or segments (denser near β = 1)")
 	fs.IntVar(&f.sweeps, "sweeps", 1, "AIS: transitions per intermediate distribution")
 	fs.StringVar(&f.binarize, "binarize", "none", "binarize the test data: none or stochastic (the literature's protocol)")
+	fs.IntVar(&f.blocks, "blocks", 0, "AIS: split the runs into this many blocks with random streams of their own (0: one per -cluster task, or 1); the estimate depends on the blocks, not on where they run")
 	fs.BoolVar(&f.quiet, "quiet", false, "no progress bar")
 	f.dev.register(fs)
 	return command("logz", fs, args, func() error { return runLogZ(&f) })
@@ -84,6 +89,8 @@ func (f *logzFlags) check() error {
 		return flagErr("betas", "%d, want ≥ 1", f.betas)
 	case f.runs < 2:
 		return flagErr("runs", "%d, want ≥ 2", f.runs)
+	case f.blocks < 0 || f.blocks > f.runs:
+		return flagErr("blocks", "%d, want 0…%d (-runs)", f.blocks, f.runs)
 	case f.sweeps < 1 || f.sweeps > 1000:
 		return flagErr("sweeps", "%d, want 1…1000", f.sweeps)
 	case f.base != dbm.BaseBiases && f.base != dbm.BaseUniform && f.base != dbm.BaseRate:
@@ -102,6 +109,17 @@ func runLogZ(f *logzFlags) error {
 	if err := f.check(); err != nil {
 		return err
 	}
+	if err := estimateLogZ(f); err != nil {
+		if where, _, _ := f.dev.plan(); where != "" {
+			return fmt.Errorf("on the cluster (%s; a worker stopped or unreachable?): %w", cmp.Or(f.dev.cluster, f.dev.target), err)
+		}
+		return err
+	}
+	return nil
+}
+
+// estimateLogZ is bm logz after its flags are checked.
+func estimateLogZ(f *logzFlags) error {
 	dir := resolveModelDir(f.model)
 	kind, err := modelKind(dir)
 	if err != nil {
@@ -135,7 +153,7 @@ func runLogZ(f *logzFlags) error {
 			return err
 		}
 		defer r.Close()
-		if m, err = dbm.FromRBMs(dbm.Config{DType: r.Config().DType}, r); err != nil {
+		if m, err = dbm.FromRBMs(dbm.Config{DType: r.Config().DType, Target: r.Config().Target}, r); err != nil {
 			return err
 		}
 	}
@@ -156,7 +174,15 @@ func runLogZ(f *logzFlags) error {
 		}
 		log.Printf("log Z = %.4f (exact)", res.LogZ)
 	} else {
-		o := dbm.AISOptions{Betas: f.betas, Runs: f.runs, Base: f.base, Schedule: f.schedule, SweepsPerBeta: f.sweeps}
+		_, devices, err := f.dev.plan()
+		if err != nil {
+			return err
+		}
+		o := dbm.AISOptions{Betas: f.betas, Runs: f.runs, Base: f.base, Schedule: f.schedule, SweepsPerBeta: f.sweeps, Blocks: f.blocks, Devices: devices}
+		if blocks, devs, _ := o.BlockPlan(); blocks > 1 || devices != nil {
+			res.Blocks, res.Devices = blocks, devs
+			log.Printf("AIS runs in %d blocks of their own random streams, on %s", blocks, placeList(devs))
+		}
 		if f.base == dbm.BaseRate {
 			if train == nil {
 				return flagErr("data", "%s has no training rows for the base rates", f.data)
@@ -232,6 +258,15 @@ func runLogZ(f *logzFlags) error {
 	}
 	log.Printf("wrote %s", path)
 	return nil
+}
+
+// placeList names the devices of AIS blocks ("" is this process's).
+func placeList(devs []string) string {
+	out := make([]string, len(devs))
+	for i, d := range devs {
+		out[i] = cmp.Or(d, "this process")
+	}
+	return strings.Join(out, ", ")
 }
 
 // meanRows returns the mean of each column of x.

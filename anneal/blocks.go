@@ -1,0 +1,128 @@
+package anneal
+
+import (
+	"fmt"
+
+	tf "github.com/galeone/tensorflow/tensorflow/go"
+
+	"github.com/boltzmann-go/boltzmann/tfops"
+)
+
+// BlockKey returns the seed key of block b's draws for a random op whose one-block key is key:
+// key itself for block 0, so that one block draws the streams it always did, and a key mixed
+// with b for the others, so that every block's chains are independent of the others'.
+func BlockKey(key int64, b int) int64 {
+	if b == 0 {
+		return key
+	}
+	return tfops.Key(key, uint64(b))
+}
+
+// BlockKeyOf identifies one block's annealing graph of a model: its transitions per β, its
+// index and its device. Models cache their graphs by it.
+type BlockKeyOf struct {
+	Sweeps, Block int
+	Device        string
+}
+
+// ScopeName returns the name of the block's graph scope: prefix_sweeps for block 0 (one block's
+// graph is named as it always was), prefix_sweeps_bB for the others.
+func (k BlockKeyOf) ScopeName(prefix string) string {
+	if k.Block == 0 && k.Device == "" {
+		return fmt.Sprintf("%s_%d", prefix, k.Sweeps)
+	}
+	return fmt.Sprintf("%s_%d_b%d", prefix, k.Sweeps, k.Block)
+}
+
+// BlockRuns returns how many of runs each of blocks blocks holds: the first runs%blocks blocks
+// one more than the others.
+func BlockRuns(runs, blocks int) []int {
+	out := make([]int, blocks)
+	for b := range out {
+		out[b] = runs / blocks
+		if b < runs%blocks {
+			out[b]++
+		}
+	}
+	return out
+}
+
+// Blocks are Chains made of several Graphs of one session, each holding a block of the runs
+// (BlockRuns) with random streams of its own, possibly on a device of its own. Every step runs
+// all blocks in one Session.Run, so blocks on different tasks of a cluster work at once; the
+// log-weights are the blocks' in order.
+type Blocks []*Graph
+
+// Reset starts the blocks' share of runs chains at the base distribution.
+func (bs Blocks) Reset(runs int) error {
+	if runs < len(bs) {
+		return fmt.Errorf("anneal: %d runs in %d blocks, want at least one run per block", runs, len(bs))
+	}
+	feeds := map[tf.Output]*tf.Tensor{}
+	var targets []*tf.Operation
+	for b, n := range BlockRuns(runs, len(bs)) {
+		t, err := tf.NewTensor(int32(n))
+		if err != nil {
+			return err
+		}
+		feeds[bs[b].Runs] = t
+		bs[b].Feeds(feeds)
+		targets = append(targets, bs[b].Init)
+	}
+	_, err := bs[0].Run(feeds, nil, targets)
+	return err
+}
+
+// StartAt starts each block's chains at its rows of the start data (block b's rows follow
+// block b−1's).
+func (bs Blocks) StartAt(runs int) error {
+	if runs < len(bs) {
+		return fmt.Errorf("anneal: %d runs in %d blocks, want at least one run per block", runs, len(bs))
+	}
+	for b, n := range BlockRuns(runs, len(bs)) {
+		if err := bs[b].StartAt(n); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Step runs Chunk steps along betas in every block at once.
+func (bs Blocks) Step(betas []float64, k0 int64) error {
+	feeds := map[tf.Output]*tf.Tensor{}
+	var targets []*tf.Operation
+	for _, g := range bs {
+		bt, err := tfops.TensorAs(betas, g.DType)
+		if err != nil {
+			return err
+		}
+		kt, err := tf.NewTensor(k0)
+		if err != nil {
+			return err
+		}
+		feeds[g.Betas], feeds[g.K0] = bt, kt
+		g.Feeds(feeds)
+		targets = append(targets, g.Chunk)
+	}
+	_, err := bs[0].Run(feeds, nil, targets)
+	return err
+}
+
+// LogWeights returns every block's log-weights, block after block, and log Z of the base.
+func (bs Blocks) LogWeights() ([]float64, float64, error) {
+	feeds := map[tf.Output]*tf.Tensor{}
+	fetches := []tf.Output{bs[0].LogZ0}
+	for _, g := range bs {
+		g.Feeds(feeds)
+		fetches = append(fetches, g.LogW)
+	}
+	out, err := bs[0].Run(feeds, fetches, nil)
+	if err != nil {
+		return nil, 0, err
+	}
+	var logw []float64
+	for _, w := range out[1:] {
+		logw = append(logw, w...)
+	}
+	return logw, out[0][0], nil
+}

@@ -1,0 +1,129 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/boltzmann-go/boltzmann/internal/loopback"
+)
+
+// startWorkers starts n `bm worker` processes (this test binary as bm) serving the tasks of a
+// loopback "worker" job, waits until each accepts connections and returns the cluster spec and
+// the processes (killed at the end of the test).
+func startWorkers(t *testing.T, n int) (string, []*exec.Cmd) {
+	t.Helper()
+	addrs := loopback.Addrs(t, n)
+	spec := "worker=" + strings.Join(addrs, ",")
+	var procs []*exec.Cmd
+	for i := range n {
+		cmd := exec.Command(os.Args[0], "-test.run=^TestHelperBM$", "--", "worker", "-cluster", spec, "-task", fmt.Sprint(i))
+		cmd.Env = append(os.Environ(), "BM_HELPER=1")
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
+		procs = append(procs, cmd)
+	}
+	for _, a := range addrs {
+		deadline := time.Now().Add(20 * time.Second)
+		for {
+			c, err := net.Dial("tcp", a)
+			if err == nil {
+				c.Close()
+				break
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("worker at %s did not start: %v", a, err)
+			}
+			time.Sleep(50 * time.Millisecond)
+		}
+	}
+	return spec, procs
+}
+
+// readLogZ returns the log Z and the devices bm logz wrote into the model folder.
+func readLogZ(t *testing.T, dir string) (float64, []string) {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join(dir, "logz.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var r logzResult
+	if err := json.Unmarshal(b, &r); err != nil {
+		t.Fatal(err)
+	}
+	return r.LogZ, r.Devices
+}
+
+// TestLogZOnCluster runs bm logz's AIS on two `bm worker` processes: the same log Ẑ as the same
+// two blocks in this process; then a worker killed mid-run gives a clear error, quickly, and
+// leaves the logz.json already saved as it was. Bad -cluster specs exit 2 naming the flag.
+func TestLogZOnCluster(t *testing.T) {
+	dir := t.TempDir()
+	data := filepath.Join(dir, "images.idx")
+	writeIDX(t, data, 60, 4, 4)
+	out := filepath.Join(dir, "rbm")
+	if code := run([]string{"train", "-data", data, "-n-train", "50", "-n-val", "10", "-n-hidden", "6", "-epochs", "1",
+		"-out", out, "-samples", "0", "-quiet"}); code != 0 {
+		t.Fatalf("bm train exited %d", code)
+	}
+	model := filepath.Join(out, "model")
+	logz := []string{"logz", "-model", model, "-betas", "1000", "-runs", "20", "-quiet"}
+	if code := run(append(logz, "-blocks", "2")); code != 0 {
+		t.Fatalf("bm logz -blocks 2 exited %d", code)
+	}
+	local, _ := readLogZ(t, model)
+
+	spec, workers := startWorkers(t, 2)
+	if code := run(append(logz, "-cluster", spec)); code != 0 {
+		t.Fatalf("bm logz -cluster exited %d", code)
+	}
+	remote, devices := readLogZ(t, model)
+	if remote != local || len(devices) != 2 || devices[1] != "/job:worker/task:1" {
+		t.Errorf("on the cluster log Ẑ %.17g on %v; in this process %.17g", remote, devices, local)
+	}
+
+	saved, err := os.ReadFile(filepath.Join(model, "logz.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan string)
+	go func() {
+		var code int
+		msg := captureStderr(t, func() {
+			code = run([]string{"logz", "-model", model, "-betas", "10000000", "-runs", "20", "-quiet", "-cluster", spec})
+		})
+		done <- fmt.Sprintf("exit %d: %s", code, msg)
+	}()
+	time.Sleep(2 * time.Second)
+	workers[1].Process.Kill()
+	select {
+	case got := <-done:
+		if !strings.HasPrefix(got, "exit 1") || !strings.Contains(got, "cluster") {
+			t.Errorf("bm logz with a worker killed: %s", got)
+		}
+		t.Logf("bm logz with a worker killed: %s", got)
+	case <-time.After(60 * time.Second):
+		t.Fatalf("bm logz still running 60 s after a worker was killed")
+	}
+	if now, _ := os.ReadFile(filepath.Join(model, "logz.json")); string(now) != string(saved) {
+		t.Errorf("logz.json changed by the failed run")
+	}
+
+	for _, bad := range [][]string{{"-cluster", "worker"}, {"-cluster", spec, "-job", "ps"}, {"-cluster", spec, "-target", "grpc://x:1"},
+		{"-target", "localhost:1"}, {"-cluster", spec, "-gpu", "0"}} {
+		var code int
+		msg := captureStderr(t, func() { code = run(append(slices.Clone(logz), bad...)) })
+		if code != 2 || !strings.Contains(msg, "-"+strings.TrimPrefix(bad[len(bad)-2], "-")) {
+			t.Errorf("bm logz %v: exit %d, %s", bad, code, msg)
+		}
+	}
+}
