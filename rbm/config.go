@@ -97,6 +97,12 @@ type Config struct {
 	// variables (and reads its checkpoint: the model folder must be at the same path there).
 	// It is not saved with the model.
 	Target string `json:"-"`
+	// Devices, if set, share out the rows of every matrix product of training and inference
+	// among these devices (the tasks of the cluster Target names, "/job:worker/task:1"):
+	// data-parallel minibatch gradients, the parameters and the sampling staying on the
+	// session's task (see tfops.SplitMatMul). The gradients' row sums are added in another
+	// order, so the weights may differ from one device's in the last bits. Not saved.
+	Devices []string `json:"-"`
 	// Metrics selects what Fit measures and reports.
 	Metrics Metrics
 }

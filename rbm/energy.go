@@ -20,11 +20,12 @@ type layers struct {
 	up, down   float64 // input multipliers: 2 for DBMFirst (up) / DBMLast (down), else 1
 	dtype      tf.DataType
 	nv, nh     int
-	probHidden bool // the hidden unit implements Prober
+	probHidden bool     // the hidden unit implements Prober
+	devices    []string // devices sharing the rows of the products (Config.Devices)
 }
 
 func newLayers(c Config) layers {
-	l := layers{v: c.Visible, h: c.Hidden, up: 1, down: 1, dtype: c.DType, nv: c.NumVisible, nh: c.NumHidden}
+	l := layers{v: c.Visible, h: c.Hidden, up: 1, down: 1, dtype: c.DType, nv: c.NumVisible, nh: c.NumHidden, devices: c.Devices}
 	if c.DBMFirst {
 		l.up = 2
 	}
@@ -45,13 +46,13 @@ func (l layers) scale(s *op.Scope, x tf.Output, f float64) tf.Output {
 // upInput adds the hidden units' input from visible states v: Stat_v(v)·W (×2 for DBMFirst).
 func (l layers) upInput(s *op.Scope, p params, v tf.Output) tf.Output {
 	s = s.SubScope("up")
-	return l.scale(s, tfops.MatMulT(s, l.v.Stat(s, v), p.W, false, false), l.up)
+	return l.scale(s, tfops.SplitMatMul(s, l.v.Stat(s, v), p.W, false, l.devices), l.up)
 }
 
 // downInput adds the visible units' input from hidden states h: Stat_h(h)·Wᵀ (×2 for DBMLast).
 func (l layers) downInput(s *op.Scope, p params, h tf.Output) tf.Output {
 	s = s.SubScope("down")
-	return l.scale(s, tfops.MatMulT(s, l.h.Stat(s, h), p.W, false, true), l.down)
+	return l.scale(s, tfops.SplitMatMul(s, l.h.Stat(s, h), p.W, true, l.devices), l.down)
 }
 
 // hiddenMean adds E[h | v].

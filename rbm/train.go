@@ -75,8 +75,8 @@ func (m *RBM) update(s *op.Scope, st trainState, x tf.Output, k int) trainState 
 	if c.Centering > 0 {
 		gW = optim.Centering{Rate: c.Centering}.WeightGradient(g, l.v.Stat(g.SubScope("x"), x), h0Mean, l.v.Stat(g.SubScope("v"), v), hMean, st.offV, st.offH, n, nNeg)
 	} else {
-		posW := op.Div(g.SubScope("pos"), tfops.MatMulT(g, l.v.Stat(g, x), h0Mean, true, false), n)
-		negW := op.Div(g.SubScope("neg"), tfops.MatMulT(g, l.v.Stat(g, v), hMean, true, false), nNeg)
+		posW := op.Div(g.SubScope("pos"), tfops.SplitGram(g, l.v.Stat(g, x), h0Mean, l.devices), n)
+		negW := op.Div(g.SubScope("neg"), tfops.SplitGram(g, l.v.Stat(g, v), hMean, l.devices), nNeg)
 		gW = op.Sub(g.SubScope("gW"), posW, negW)
 	}
 	gW = optim.L2{Coef: *c.L2}.Apply(g, gW, p.W)

@@ -3,6 +3,7 @@ package main
 import (
 	"encoding/json"
 	"fmt"
+	"math"
 	"net"
 	"os"
 	"os/exec"
@@ -13,6 +14,7 @@ import (
 	"time"
 
 	"github.com/boltzmann-go/boltzmann/internal/loopback"
+	"github.com/boltzmann-go/boltzmann/rbm"
 )
 
 // startWorkers starts n `bm worker` processes (this test binary as bm) serving the tasks of a
@@ -125,5 +127,72 @@ func TestLogZOnCluster(t *testing.T) {
 		if code != 2 || !strings.Contains(msg, "-"+strings.TrimPrefix(bad[len(bad)-2], "-")) {
 			t.Errorf("bm logz %v: exit %d, %s", bad, code, msg)
 		}
+	}
+}
+
+// TestTrainOnCluster trains an RBM with bm train -cluster on two `bm worker` processes: the
+// weights of training in this process within float rounding (float64; the gradients' row sums
+// are added in another order). Then a worker killed mid-training stops bm train with a clear
+// error and leaves the last epoch's model whole: it loads, at the epoch its model.json names.
+func TestTrainOnCluster(t *testing.T) {
+	dir := t.TempDir()
+	data := filepath.Join(dir, "images.idx")
+	writeIDX(t, data, 120, 4, 4)
+	train := func(out string, extra ...string) []string {
+		return append([]string{"train", "-data", data, "-n-train", "100", "-n-val", "20", "-n-hidden", "6",
+			"-dtype", "float64", "-out", filepath.Join(dir, out), "-samples", "0", "-filters", "0", "-quiet"}, extra...)
+	}
+	weightsOf := func(out string) ([]float64, int) {
+		m, err := rbm.Load(filepath.Join(dir, out, "model"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer m.Close()
+		w, vb, hb, err := m.Weights()
+		if err != nil {
+			t.Fatal(err)
+		}
+		return slices.Concat(w, vb, hb), m.Epoch()
+	}
+	if code := run(train("local", "-epochs", "2")); code != 0 {
+		t.Fatalf("bm train exited %d", code)
+	}
+	spec, workers := startWorkers(t, 2)
+	if code := run(train("cluster", "-epochs", "2", "-cluster", spec)); code != 0 {
+		t.Fatalf("bm train -cluster exited %d", code)
+	}
+	want, _ := weightsOf("local")
+	got, _ := weightsOf("cluster")
+	for i := range got {
+		if math.Abs(got[i]-want[i]) > 1e-12 {
+			t.Fatalf("weight %d on the cluster %v, in one process %v", i, got[i], want[i])
+		}
+	}
+
+	done := make(chan string)
+	go func() {
+		var code int
+		msg := captureStderr(t, func() { code = run(train("killed", "-epochs", "100000", "-cluster", spec)) })
+		done <- fmt.Sprintf("exit %d: %s", code, msg)
+	}()
+	for start := time.Now(); ; time.Sleep(50 * time.Millisecond) {
+		if _, err := os.Stat(filepath.Join(dir, "killed", "model", "model.json")); err == nil {
+			break
+		}
+		if time.Since(start) > 30*time.Second {
+			t.Fatal("no model saved after 30 s")
+		}
+	}
+	workers[1].Process.Kill()
+	select {
+	case got := <-done:
+		if !strings.HasPrefix(got, "exit 1") || !strings.Contains(got, "on the cluster") {
+			t.Errorf("bm train with a worker killed: %s", got)
+		}
+	case <-time.After(60 * time.Second):
+		t.Fatalf("bm train still running 60 s after a worker was killed")
+	}
+	if _, epoch := weightsOf("killed"); epoch < 1 {
+		t.Errorf("the model saved before the worker was killed is at epoch %d", epoch)
 	}
 }

@@ -109,13 +109,7 @@ func runLogZ(f *logzFlags) error {
 	if err := f.check(); err != nil {
 		return err
 	}
-	if err := estimateLogZ(f); err != nil {
-		if where, _, _ := f.dev.plan(); where != "" {
-			return fmt.Errorf("on the cluster (%s; a worker stopped or unreachable?): %w", cmp.Or(f.dev.cluster, f.dev.target), err)
-		}
-		return err
-	}
-	return nil
+	return f.dev.wrap(estimateLogZ(f))
 }
 
 // estimateLogZ is bm logz after its flags are checked.

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"flag"
@@ -66,6 +67,7 @@ type trainFlags struct {
 	quiet       bool
 	gpu         string
 	threads     int
+	cluster     cluster
 	chains      int
 	sampleSteps int
 	sampleStart string
@@ -121,6 +123,7 @@ func (f *trainFlags) flagSet() *flag.FlagSet {
 	fs.BoolVar(&f.quiet, "quiet", false, "no progress bar (it is also off when stderr is not a terminal)")
 	fs.StringVar(&f.gpu, "gpu", "", "GPU ids to use, e.g. 0; empty means CPU")
 	fs.IntVar(&f.threads, "threads", 0, "TensorFlow intra-op threads (0: one per core)")
+	f.cluster.register(fs, "every update shares the rows of its matrix products among the job's tasks (data-parallel)")
 	fs.IntVar(&f.chains, "samples", 100, "Gibbs chains drawn for samples.png (0: none)")
 	fs.IntVar(&f.sampleSteps, "sample-steps", 1000, "Gibbs steps per chain for samples.png")
 	fs.StringVar(&f.sampleStart, "sample-start", "data", "where the chains of samples.png start: data (validation rows) or noise")
@@ -258,7 +261,7 @@ func cmdTrain(args []string) int {
 	fs := f.flagSet()
 	return command("train", fs, args, func() error {
 		fs.Visit(func(fl *flag.Flag) { f.set = append(f.set, fl.Name) })
-		return runTrain(&f)
+		return f.cluster.wrap(runTrain(&f))
 	})
 }
 
@@ -289,6 +292,9 @@ func (f *trainFlags) check() error {
 	if _, err := tfops.ConfigProto(&tfops.Options{GPU: f.gpu}); err != nil {
 		return flagErr("gpu", "%v", err)
 	}
+	if err := f.cluster.check(f.gpu); err != nil {
+		return err
+	}
 	return nil
 }
 
@@ -310,9 +316,18 @@ func runTrain(f *trainFlags) error {
 	}
 	modelDir := filepath.Join(f.out, "model")
 	noteCommand(modelDir)
+	target, devices, err := f.cluster.plan()
+	if err != nil {
+		return err
+	}
+	load := rbm.Load
+	if target != "" {
+		log.Printf("training on the cluster %s: the model on its task 0, every update's rows shared among %d task(s)", cmp.Or(f.cluster.spec, f.cluster.target), max(len(devices), 1))
+		load = func(dir string) (*rbm.RBM, error) { return rbm.LoadAt(dir, target, f.threads, devices...) }
+	}
 	var m *rbm.RBM
 	if _, err := os.Stat(filepath.Join(modelDir, "model.json")); err == nil && !f.fresh {
-		if m, err = rbm.Load(modelDir); err != nil {
+		if m, err = load(modelDir); err != nil {
 			return fmt.Errorf("resume from %s: %w (use -fresh to start over)", modelDir, err)
 		}
 		if err := checkResume(c, m.Config(), f.set, m.Epoch(), f.epochs); err != nil {
@@ -326,7 +341,7 @@ func runTrain(f *trainFlags) error {
 		c = m.Config()
 		log.Printf("resuming %s after epoch %d with its saved configuration (use -fresh to start over)", modelDir, m.Epoch())
 	} else {
-		c.Threads, c.GPU = f.threads, f.gpu
+		c.Threads, c.GPU, c.Target, c.Devices = f.threads, f.gpu, target, devices
 		if m, err = rbm.New(c); err != nil {
 			return err
 		}

@@ -1,22 +1,29 @@
 package main
 
-// TensorFlow logs a few lines when it starts (oneDNN, CPU features, MLIR), the first of them
-// while libtensorflow initialises, before any Go code runs; it reads TF_CPP_MIN_LOG_LEVEL once,
-// with the C library's getenv. Setting the variable from Go is too late, and setting it from C
-// before the libraries initialise is undone by the C library's own start-up (it resets environ).
-// So bm defines getenv: the C library's lookup, except that an unset TF_CPP_MIN_LOG_LEVEL reads
-// as "2" (warnings and errors hidden too; fatal ones still show). The executable's definition
-// takes precedence over libc's for every library, as ELF symbol lookup starts at the executable.
-// A TF_CPP_MIN_LOG_LEVEL in the environment wins, and -tf-log anywhere on the command line
-// (seen from .preinit_array, which runs before any library initialiser) restores TensorFlow's
-// default. Go's os.Getenv and child processes are unaffected: only C code calls getenv.
+// bm's defaults for TensorFlow's environment variables, which TensorFlow's C++ reads with the C
+// library's getenv, some of them before any Go code runs:
 //
-// Some of TensorFlow's C++ (the MLIR line) logs through a private copy of Abseil, which ignores
-// the variable and can't be reached by name. It writes each record with one fwrite to stderr,
-// in Abseil's format ("I1202 15:51:30.135471  24660 file.cc:401] ..."): bm's fwrite drops
-// those records below the level (I = 0, W = 1, E = 2), and Abseil's "WARNING: All log messages
-// before absl::InitializeLog() ..." line as an info record, and passes everything else to
-// the C library's fwrite unchanged.
+//   - TF_CPP_MIN_LOG_LEVEL=2: TensorFlow logs a few lines when it starts (oneDNN, CPU features,
+//     MLIR), the first of them while libtensorflow initialises. Setting the variable from Go is
+//     too late, and setting it from C before the libraries initialise is undone by the C
+//     library's own start-up (it resets environ). Level 2 hides information and warnings; fatal
+//     errors still show. -tf-log anywhere on the command line (seen from .preinit_array, which
+//     runs before any library initialiser) restores TensorFlow's default.
+//   - GRPC_FAIL_FAST=true: a session on a cluster whose worker stops fails at once instead of
+//     waiting, without end, for the worker to come back. TensorFlow reads it once, at a time of
+//     its own (a Go os.Setenv before the first cluster session is not always early enough).
+//
+// So bm defines getenv: the C library's lookup, except that an unset variable of the list reads
+// as bm's default. The executable's definition takes precedence over libc's for every library,
+// as ELF symbol lookup starts at the executable. A value in the environment always wins. Go's
+// os.Getenv and child processes are unaffected: only C code calls getenv.
+//
+// Some of TensorFlow's C++ (the MLIR line) logs through a private copy of Abseil, which
+// ignores TF_CPP_MIN_LOG_LEVEL and can't be reached by name. It writes each record with one
+// fwrite to stderr, in Abseil's format ("I1202 15:51:30.135471  24660 file.cc:401] ..."): bm's
+// fwrite drops those records below the level (I = 0, W = 1, E = 2), and Abseil's "WARNING: All
+// log messages before absl::InitializeLog() ..." line as an info record, and passes everything
+// else to the C library's fwrite unchanged.
 
 /*
 #cgo LDFLAGS: -ldl
@@ -53,6 +60,9 @@ char *getenv(const char *name) {
 	}
 	if (!bm_tf_log && strcmp(name, "TF_CPP_MIN_LOG_LEVEL") == 0) {
 		return "2";
+	}
+	if (strcmp(name, "GRPC_FAIL_FAST") == 0) {
+		return "true";
 	}
 	return NULL;
 }
