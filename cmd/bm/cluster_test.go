@@ -196,3 +196,36 @@ func TestTrainOnCluster(t *testing.T) {
 		t.Errorf("the model saved before the worker was killed is at epoch %d", epoch)
 	}
 }
+
+// TestDBMOnCluster runs the whole bm dbm pipeline with -cluster on two `bm worker` processes
+// (pretraining data-parallel, joint training on task 0, AIS in two blocks on the two tasks):
+// every stage runs and results.json gets its log Ẑ.
+func TestDBMOnCluster(t *testing.T) {
+	dir := t.TempDir()
+	data := filepath.Join(dir, "images.idx")
+	writeIDX(t, data, 120, 4, 4)
+	args := func(out string, extra ...string) []string {
+		return append([]string{"dbm", "-data", data, "-n-train", "100", "-n-val", "20", "-n-hiddens", "6,4", "-dtype", "float64",
+			"-rbm-epochs", "2,2", "-rbm-batch-size", "10,10", "-epochs", "2", "-batch-size", "10", "-n-particles", "10",
+			"-max-mf-updates", "5", "-ais-betas", "100", "-ais-runs", "10", "-out", filepath.Join(dir, out), "-quiet"}, extra...)
+	}
+	spec, _ := startWorkers(t, 2)
+	if code := run(args("cluster", "-cluster", spec)); code != 0 {
+		t.Fatalf("bm dbm -cluster exited %d", code)
+	}
+	results := func(out string) map[string]any {
+		b, err := os.ReadFile(filepath.Join(dir, out, "results.json"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var res map[string]any
+		if err := json.Unmarshal(b, &res); err != nil {
+			t.Fatal(err)
+		}
+		return res
+	}
+	got := results("cluster")
+	if z, ok := got["log_z"].(float64); !ok || math.IsNaN(z) {
+		t.Fatalf("results.json on the cluster: %v", got)
+	}
+}

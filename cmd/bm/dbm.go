@@ -49,6 +49,7 @@ type dbmFlags struct {
 	dtype, out, gpu   string
 	threads           int
 	quiet             bool
+	cluster           cluster
 
 	// Model folders; empty means <out>/rbm<i>/model and <out>/dbm/model (bm dbm-mnist sets
 	// them from the original's --rbm1-dirpath, --rbm2-dirpath and --dbm-dirpath).
@@ -131,6 +132,7 @@ func (f *dbmFlags) flagSet() *flag.FlagSet {
 	fs.StringVar(&f.out, "out", "runs/dbm_mnist", "output folder: rbm1/, rbm2/, dbm/ models, dbm/logs (TensorBoard), results.json and pictures")
 	fs.StringVar(&f.gpu, "gpu", "", "GPU ids to use, e.g. 0; empty means CPU")
 	fs.IntVar(&f.threads, "threads", 0, "TensorFlow intra-op threads (0: one per core)")
+	f.cluster.register(fs, "the pretraining RBMs share every update's rows among the job's tasks, AIS its runs (the DBM's joint training runs on task 0)")
 	fs.BoolVar(&f.quiet, "quiet", false, "no progress bar")
 	return fs
 }
@@ -138,7 +140,7 @@ func (f *dbmFlags) flagSet() *flag.FlagSet {
 func cmdDBM(args []string) int {
 	var f dbmFlags
 	fs := f.flagSet()
-	return command("dbm", fs, args, func() error { return runDBM(&f) })
+	return command("dbm", fs, args, func() error { return f.cluster.wrap(runDBM(&f)) })
 }
 
 // perStage checks that a per-RBM flag has one value per hidden layer.
@@ -230,6 +232,9 @@ func (f *dbmFlags) check() error {
 	if _, err := tfops.ConfigProto(&tfops.Options{GPU: f.gpu}); err != nil {
 		return flagErr("gpu", "%v", err)
 	}
+	if err := f.cluster.check(f.gpu); err != nil {
+		return err
+	}
 	// Everything the DBM's Config checks, checked now rather than after pretraining.
 	sizes := append([]int{max(1, len(f.sigma))}, f.hiddens...)
 	if err := f.dbmConfig(sizes, tf.Float).Validate(); err != nil {
@@ -281,7 +286,19 @@ func (f *dbmFlags) dbmConfig(sizes []int, dt tf.DataType) dbm.Config {
 	return dbm.Config{Sizes: sizes, Units: us, DType: dt, Seed: f.seed, Particles: f.particles, GibbsSteps: []int{f.gibbs}, MeanFieldSteps: f.mfSteps,
 		MeanFieldTol: f.mfTol, LearningRate: f.lr, Momentum: f.momentum, Epochs: f.epochs,
 		BatchSize: f.batch, L2: f.l2, MaxNorm: f.maxNorm, Centering: f.centering, SparsityTarget: f.spTarget, SparsityCost: f.spCost,
-		Metrics: dbm.Metrics{MSRE: true, TrainEvery: 400}, Threads: f.threads, GPU: f.gpu, MomentumRule: f.momentumRule}
+		Metrics: dbm.Metrics{MSRE: true, TrainEvery: 400}, Threads: f.threads, GPU: f.gpu, MomentumRule: f.momentumRule, Target: f.target()}
+}
+
+// target is the session target of -cluster or -target, or "" (the flags are checked before).
+func (f *dbmFlags) target() string {
+	target, _, _ := f.cluster.plan()
+	return target
+}
+
+// tasks are the devices of -cluster's tasks, or nil.
+func (f *dbmFlags) tasks() []string {
+	_, devices, _ := f.cluster.plan()
+	return devices
 }
 
 // dbmFlagErr maps a dbm.ConfigError to a usage error naming the bm dbm flag that sets the field.
@@ -360,7 +377,8 @@ func runDBM(f *dbmFlags) error {
 			WeightStd: f.rbmWInit[i], Epochs: f.rbmEpochs[i], BatchSize: f.rbmBatch[i], L2: rbm.F(f.rbmL2[i]),
 			SampleVisible: f.rbmSampleV[i] == 1, DBMFirst: i == 0, DBMLast: i == len(f.hiddens)-1 && i > 0,
 			Momentum: f.rbmMomentumOr([]float64{0.5, 0.5, 0.5, 0.5, 0.5, 0.9}), LearningRate: []float64{f.rbmLR[i]},
-			Metrics: rbm.Metrics{MSRE: true, PLL: units[i].Domain() == rbm.Binary, TrainEvery: 500}, Threads: f.threads, GPU: f.gpu, MomentumRule: f.momentumRule}
+			Metrics: rbm.Metrics{MSRE: true, PLL: units[i].Domain() == rbm.Binary, TrainEvery: 500}, Threads: f.threads, GPU: f.gpu, MomentumRule: f.momentumRule,
+			Target: f.target(), Devices: f.tasks()}
 		if i > 0 && f.increaseKEvery > 0 {
 			c.CDSteps, c.LearningRate = increasingK(f.rbmK[i], f.rbmLR[i], c.Epochs, f.increaseKEvery)
 		}
@@ -387,7 +405,7 @@ func runDBM(f *dbmFlags) error {
 
 	// Joint training.
 	dir := f.modelDir()
-	m, err := resumeDBM(dir, f.epochs)
+	m, err := resumeDBM(dir, f.epochs, f.target())
 	if err != nil {
 		return err
 	}
@@ -417,11 +435,16 @@ func runDBM(f *dbmFlags) error {
 }
 
 // resumeDBM loads the DBM saved in dir to train it to epochs, or returns nil when there is none.
-func resumeDBM(dir string, epochs int) (*dbm.DBM, error) {
+// A non-empty target loads it into a session on that cluster task.
+func resumeDBM(dir string, epochs int, target string) (*dbm.DBM, error) {
 	if !exists(filepath.Join(dir, "model.json")) {
 		return nil, nil
 	}
-	m, err := dbm.Load(dir)
+	load := dbm.Load
+	if target != "" {
+		load = func(dir string) (*dbm.DBM, error) { return dbm.LoadAt(dir, target, 0) }
+	}
+	m, err := load(dir)
 	if err != nil {
 		return nil, err
 	}
@@ -477,7 +500,11 @@ func fitDBM(ctx context.Context, f *dbmFlags, m *dbm.DBM, x, val rbm.Data, d *lo
 // of a bar of this RBM's own.
 func trainOrLoadRBM(ctx context.Context, dir string, c rbm.Config, x, val rbm.Data, quiet bool, what string, shared *progress) (*rbm.RBM, error) {
 	if _, err := os.Stat(filepath.Join(dir, "model.json")); err == nil {
-		r, err := rbm.Load(dir)
+		load := rbm.Load
+		if c.Target != "" { // on the cluster of the configuration, as a new model would be
+			load = func(dir string) (*rbm.RBM, error) { return rbm.LoadAt(dir, c.Target, c.Threads, c.Devices...) }
+		}
+		r, err := load(dir)
 		if err != nil {
 			return nil, err
 		}
@@ -558,7 +585,7 @@ func dbmResults(ctx context.Context, f *dbmFlags, m *dbm.DBM, d *loaded) error {
 	if f.aisBetas > 0 {
 		log.Printf("AIS: %d intermediate distributions, %d runs", f.aisBetas, f.aisRuns)
 		bar := newUnitProgress(f.quiet, 0, 1, f.aisBetas, "β", fmt.Sprintf("AIS, %d runs", f.aisRuns))
-		z, err := m.AISLogZ(ctx, dbm.AISOptions{Betas: f.aisBetas, Runs: f.aisRuns, OnProgress: func(done, total int) { bar.batch(1, done, total) }})
+		z, err := m.AISLogZ(ctx, dbm.AISOptions{Betas: f.aisBetas, Runs: f.aisRuns, Devices: f.tasks(), OnProgress: func(done, total int) { bar.batch(1, done, total) }})
 		bar.finish()
 		if err != nil {
 			return err
