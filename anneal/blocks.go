@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	tf "github.com/galeone/tensorflow/tensorflow/go"
+	"github.com/galeone/tensorflow/tensorflow/go/op"
 
 	"github.com/boltzmann-go/boltzmann/tfops"
 )
@@ -125,4 +126,21 @@ func (bs Blocks) LogWeights() ([]float64, float64, error) {
 		logw = append(logw, w...)
 	}
 	return logw, out[0][0], nil
+}
+
+// Cache returns reads of copies of xs held in variables on s's device, and the ops that copy
+// xs into them (to run when the chains start): a block on another task then receives the
+// model's parameters once, when it starts, instead of at every Session.Run of its steps.
+func Cache(s *op.Scope, xs []tf.Output) (reads []tf.Output, assigns []*tf.Operation) {
+	s = s.SubScope("cache")
+	for i, x := range xs {
+		shape := make([]int64, x.Shape().NumDimensions())
+		for d := range shape {
+			shape[d] = -1
+		}
+		v := tfops.NewVariable(s, fmt.Sprintf("param%d", i), x.DataType(), shape)
+		assigns = append(assigns, v.Assign(s, x))
+		reads = append(reads, v.Read(s))
+	}
+	return reads, assigns
 }

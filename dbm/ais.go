@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"slices"
 
 	tf "github.com/galeone/tensorflow/tensorflow/go"
 	"github.com/galeone/tensorflow/tensorflow/go/op"
@@ -54,8 +55,12 @@ func (m *DBM) aisGraph(k anneal.BlockKeyOf) *aisOps {
 		L := n.top()
 		s := m.scope.SubScope(k.ScopeName("ais"))
 		p := m.readParams(s)
-		if k.Device != "" {
+		var caches []*tf.Operation
+		if k.Device != "" { // the block's own copy of the parameters, made when its chains start
 			s = s.WithDevice(k.Device)
+			var reads []tf.Output
+			reads, caches = anneal.Cache(s, append(append([]tf.Output(nil), p.W...), p.b...))
+			p.W, p.b = reads[:len(p.W)], reads[len(p.W):]
 		}
 		key := func(role uint64) int64 { return anneal.BlockKey(tfops.Key(c.Seed, role), k.Block) }
 		a.runs = op.Placeholder(s.SubScope("runs"), tf.Int32, op.PlaceholderShape(tf.ScalarShape()))
@@ -67,7 +72,7 @@ func (m *DBM) aisGraph(k anneal.BlockKeyOf) *aisOps {
 			return op.AddV2(s, a.base[l], op.Mul(s.SubScope("beta"), beta, op.Sub(s.SubScope("gap"), p.b[l], a.base[l])))
 		}
 		a.odd = make([]*tfops.Variable, L+1)
-		var inits []*tf.Operation
+		inits := slices.Clone(caches)
 		for l := 1; l <= L; l += 2 {
 			a.odd[l] = tfops.NewVariable(s, fmt.Sprintf("ais/x%d", l), dt, []int64{-1, int64(c.Sizes[l])})
 			is := s.SubScope("init")
@@ -83,7 +88,7 @@ func (m *DBM) aisGraph(k anneal.BlockKeyOf) *aisOps {
 		inits = append(inits, a.logw.Assign(ws, op.Fill(ws, op.Pack(ws, []tf.Output{a.runs}), tfops.Scalar(ws, 0, tf.Double))))
 		a.init = op.NoOp(s.WithControlDependencies(inits...).SubScope("init_done"))
 		a.start = make([]tf.Output, L+1)
-		var froms []*tf.Operation
+		froms := slices.Clone(caches)
 		for l := 1; l <= L; l += 2 {
 			fs := s.SubScope("init_from")
 			a.start[l] = op.Placeholder(fs.SubScope("start"), dt, op.PlaceholderShape(tf.MakeShape(-1, int64(c.Sizes[l]))))

@@ -87,8 +87,13 @@ func (m *RBM) aisGraph(k anneal.BlockKeyOf) *aisOps {
 	s := m.scope.SubScope(k.ScopeName("ais"))
 	a := &aisOps{}
 	W, vb, hb := m.vars.W.Read(s), m.vars.vb.Read(s), m.vars.hb.Read(s)
-	if k.Device != "" {
+	startW, startHb := W, hb // read where the model is: the reverse start runs before the chains
+	var caches []*tf.Operation
+	if k.Device != "" { // the block's own copy of the parameters, made when its chains start
 		s = s.WithDevice(k.Device)
+		var p []tf.Output
+		p, caches = anneal.Cache(s, []tf.Output{W, vb, hb})
+		W, vb, hb = p[0], p[1], p[2]
 	}
 	key := func(role uint64) int64 { return anneal.BlockKey(tfops.Key(c.Seed, role), k.Block) }
 	a.runs = op.Placeholder(s.SubScope("runs"), tf.Int32, op.PlaceholderShape(tf.ScalarShape()))
@@ -104,15 +109,15 @@ func (m *RBM) aisGraph(k anneal.BlockKeyOf) *aisOps {
 	mean := l.h.Mean(is, zeros, a.base[1])
 	h0 := l.h.Sample(is, zeros, a.base[1], mean, tfops.Seed(is, key(roleAISBase), op.Const(is.SubScope("zero"), int64(0))))
 	zw := op.Fill(is.SubScope("w"), op.Pack(is.SubScope("w"), []tf.Output{a.runs}), tfops.Scalar(is.SubScope("w"), 0, tf.Double))
-	a.init = op.NoOp(s.WithControlDependencies(a.h.Assign(is, h0), a.logw.Assign(is.SubScope("w"), zw)).SubScope("init_done"))
+	a.init = op.NoOp(s.WithControlDependencies(append(caches, a.h.Assign(is, h0), a.logw.Assign(is.SubScope("w"), zw))...).SubScope("init_done"))
 	fs := s.SubScope("init_from")
 	a.start = op.Placeholder(fs.SubScope("start"), dt, op.PlaceholderShape(tf.MakeShape(-1, int64(c.NumHidden))))
 	n := op.Gather(fs, op.Shape(fs, a.start, op.ShapeOutType(tf.Int32)), op.Const(fs.SubScope("i"), int32(0)))
 	zw2 := op.Fill(fs.SubScope("w"), op.Pack(fs.SubScope("w"), []tf.Output{n}), tfops.Scalar(fs.SubScope("w"), 0, tf.Double))
-	a.initFrom = op.NoOp(s.WithControlDependencies(a.h.Assign(fs, a.start), a.logw.Assign(fs.SubScope("w"), zw2)).SubScope("init_from_done"))
+	a.initFrom = op.NoOp(s.WithControlDependencies(append(caches, a.h.Assign(fs, a.start), a.logw.Assign(fs.SubScope("w"), zw2))...).SubScope("init_from_done"))
 	ms := s.SubScope("start_mean")
 	a.startV = op.Placeholder(ms.SubScope("v"), dt, op.PlaceholderShape(tf.MakeShape(-1, int64(c.NumVisible))))
-	a.startMean = l.h.Mean(ms, tfops.MatMulT(ms, l.v.Stat(ms, a.startV), W, false, false), hb)
+	a.startMean = l.h.Mean(ms, tfops.MatMulT(ms, l.v.Stat(ms, a.startV), startW, false, false), startHb)
 
 	a.betas = op.Placeholder(s.SubScope("betas"), dt, op.PlaceholderShape(tf.MakeShape(anneal.Chunk+1)))
 	a.k0 = op.Placeholder(s.SubScope("k0"), tf.Int64, op.PlaceholderShape(tf.ScalarShape()))
