@@ -75,6 +75,9 @@ type Config struct {
 	// tfops.Options.GPU.
 	Threads int
 	GPU     string
+	// Target is the TensorFlow runtime the session runs on: "" for this process, or a task of a
+	// cluster, "grpc://host:port" (tfops.Server), which then holds the whole model. Not saved.
+	Target string `json:"-"`
 }
 
 // ErrConfig reports an invalid configuration: it is train.ErrConfig, matched by the

@@ -191,7 +191,7 @@ func (m *MLP) build() error {
 		return fmt.Errorf("mlp: build graph: %w", err)
 	}
 	m.graph = g
-	m.sess, err = tfops.NewSession(g, &tfops.Options{IntraOpThreads: c.Threads, GPU: c.GPU})
+	m.sess, err = tfops.NewSession(g, &tfops.Options{IntraOpThreads: c.Threads, GPU: c.GPU, Target: c.Target})
 	if err != nil {
 		return fmt.Errorf("mlp: %w", err)
 	}

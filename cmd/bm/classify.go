@@ -39,7 +39,7 @@ func (f *classifyFlags) flagSet() *flag.FlagSet {
 	fs.StringVar(&f.model, "model", "", "RBM or DBM whose features to classify (model folder, or run folder holding model/); empty: raw pixels of -data")
 	fs.StringVar(&f.data, "data", "data/mnist", "MNIST or CIFAR-10 folder: all its training images to fit, its test images to test (the original's notebook)")
 	fs.StringVar(&f.layer, "layer", "top", "DBM: hidden layer of the features (1, 2, …), top, or all")
-	f.dev.register(fs)
+	f.dev.register(fs, "nothing is split")
 	fs.StringVar(&f.features, "features", "", "training features (.npy, e.g. from bm transform) instead of -model/-data")
 	fs.StringVar(&f.labels, "labels", "", "training labels (.npy) for -features")
 	fs.StringVar(&f.testFeatures, "test-features", "", "test features (.npy) for -features")

@@ -229,3 +229,29 @@ func TestDBMOnCluster(t *testing.T) {
 		t.Fatalf("results.json on the cluster: %v", got)
 	}
 }
+
+// TestMNISTProgramsOnCluster runs the original's MNIST programs with --cluster on two
+// `bm worker` processes, end to end: RBMs data-parallel, the DBM and the MLPs on task 0, AIS in
+// blocks; each prints its test accuracy.
+func TestMNISTProgramsOnCluster(t *testing.T) {
+	dir := t.TempDir()
+	data := filepath.Join(dir, "data")
+	writeLabeledMNIST(t, filepath.Join(data, "mnist"), 300, 60)
+	spec, _ := startWorkers(t, 2)
+	for _, args := range [][]string{
+		{"rbm-mnist", "--data-path", data, "--n-train", "250", "--n-val", "50", "--n-hidden", "16", "--epochs", "1",
+			"--model-dirpath", filepath.Join(dir, "rbm") + "/", "--mlp-epochs", "2", "--mlp-save-prefix", filepath.Join(dir, "rbm_"),
+			"--export-dir", "", "--quiet", "--cluster", spec},
+		{"dbm-mnist", "--data-path", data, "--n-train", "250", "--n-val", "50", "--n-hiddens", "12", "16",
+			"--epochs", "1", "1", "1", "--batch-size", "25", "--n-particles", "20", "--max-mf-updates", "5",
+			"--rbm1-dirpath", filepath.Join(dir, "m", "rbm1"), "--rbm2-dirpath", filepath.Join(dir, "m", "rbm2"), "--dbm-dirpath", filepath.Join(dir, "m", "dbm"),
+			"--ais-betas", "100", "--ais-runs", "4", "--mlp-epochs", "2", "--mlp-save-prefix", filepath.Join(dir, "dbm_"), "--export-dir", "",
+			"--quiet", "--cluster", spec},
+	} {
+		var code int
+		stderr := captureStderr(t, func() { code = run(args) })
+		if code != 0 || !strings.Contains(stderr, "test accuracy") {
+			t.Errorf("bm %s --cluster: exit %d:\n%s", args[0], code, stderr)
+		}
+	}
+}

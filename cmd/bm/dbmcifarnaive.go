@@ -53,6 +53,7 @@ func (a *dbmCIFARNaiveArgs) parser() *pyargs.Parser {
 	p := pyargs.New("bm dbm-cifar-naive", "Train a 3072-5000-1000 Gaussian-Bernoulli-Multinomial DBM on smoothed CIFAR-10 (a Gaussian RBM, a multinomial RBM, then the DBM), and fine-tune an MLP from the Gaussian RBM: the original's examples/dbm_cifar_naive.py.")
 	p.Epilog = dbmCIFARNaiveEpilog
 	a.registerGPU(p)
+	a.registerCluster(p)
 	p.Int("--n-train", &a.nTrain, 49000, "number of training examples").Metavar("N").Validate(positiveInt(&a.nTrain))
 	p.Int("--n-val", &a.nVal, 1000, "number of validation examples").Metavar("N").Validate(nonNegativeInt(&a.nVal))
 	p.String("--data-path", &a.dataPath, "data/", "directory holding cifar-10-batches-bin/ and the caches (the original hard-codes ../data/)").Metavar("PATH")
@@ -95,7 +96,10 @@ func cmdDBMCIFARNaive(args []string) int {
 		stagedFlag{"--mlp-lrm", &a.mlp.lrm, 2}); err != nil {
 		return p.Report(err)
 	}
-	return exitStatus("dbm-cifar-naive", runDBMCIFARNaive(&a))
+	if err := a.cluster.check(a.gpu); err != nil {
+		return exitStatus("dbm-cifar-naive", err)
+	}
+	return exitStatus("dbm-cifar-naive", a.cluster.wrap(runDBMCIFARNaive(&a)))
 }
 
 func runDBMCIFARNaive(a *dbmCIFARNaiveArgs) error {
@@ -126,6 +130,7 @@ func runDBMCIFARNaive(a *dbmCIFARNaiveArgs) error {
 		f.momentum = train.Geom(0.5, 0.9, 10)
 	}
 	f.aisBetas, f.aisRuns, f.dtype, f.gpu, f.threads, f.quiet = a.aisBetas, a.aisRuns, a.dtype, a.gpu, a.threads, a.quiet
+	f.cluster = a.cluster
 	f.rbmDirs = []string{filepath.Join(a.grbm, "model"), filepath.Join(a.mrbm, "model")}
 	f.dbmDir = filepath.Join(a.dbmDir, "model")
 	f.out = a.dbmDir

@@ -51,6 +51,7 @@ func (a *dbmMNISTArgs) parser() *pyargs.Parser {
 	p := pyargs.New("bm dbm-mnist", "Train a 784-512-1024 Bernoulli DBM on MNIST (greedy pretraining of 2 RBMs, then joint training), estimate log Z and the test lower bound, fine-tune an MLP from it: the original's examples/dbm_mnist.py.")
 	p.Epilog = dbmMNISTEpilog
 	a.registerGPU(p)
+	a.registerCluster(p)
 	p.Int("--n-train", &a.nTrain, 59000, "number of training examples").Metavar("N").Validate(positiveInt(&a.nTrain))
 	p.Int("--n-val", &a.nVal, 1000, "number of validation examples").Metavar("N").Validate(nonNegativeInt(&a.nVal))
 	p.Int("--increase-n-gibbs-steps-every", &a.every, 20, "increase number of Gibbs steps every specified number of epochs for RBM #2").Metavar("I")
@@ -101,7 +102,10 @@ func cmdDBMMNIST(args []string) int {
 		stagedFlag{"--sparsity-target", &a.spTarget, n}, stagedFlag{"--sparsity-cost", &a.spCost, n}, stagedFlag{"--mlp-lrm", &a.mlp.lrm, n + 1}); err != nil {
 		return p.Report(err)
 	}
-	return exitStatus("dbm-mnist", runDBMMNIST(&a))
+	if err := a.cluster.check(a.gpu); err != nil {
+		return exitStatus("dbm-mnist", err)
+	}
+	return exitStatus("dbm-mnist", a.cluster.wrap(runDBMMNIST(&a)))
 }
 
 func runDBMMNIST(a *dbmMNISTArgs) error {
@@ -129,6 +133,7 @@ func runDBMMNIST(a *dbmMNISTArgs) error {
 		}
 	}
 	f.aisBetas, f.aisRuns, f.dtype, f.gpu, f.threads, f.quiet = a.aisBetas, a.aisRuns, a.dtype, a.gpu, a.threads, a.quiet
+	f.cluster = a.cluster
 	f.rbmDirs = []string{filepath.Join(a.rbm1, "model"), filepath.Join(a.rbm2, "model")}
 	f.dbmDir = filepath.Join(a.dbmDir, "model")
 	f.out = a.dbmDir

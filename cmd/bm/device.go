@@ -23,10 +23,11 @@ type device struct {
 	cluster
 }
 
-func (d *device) register(fs *flag.FlagSet) {
+// register adds the flags; split says what the command shares out among a cluster's tasks.
+func (d *device) register(fs *flag.FlagSet, split string) {
 	fs.StringVar(&d.gpu, "gpu", "", "GPU ids to run the model on, e.g. 0; empty means CPU")
 	fs.IntVar(&d.threads, "threads", 0, "TensorFlow intra-op threads (0: one per core)")
-	d.cluster.register(fs, "AIS splits its runs into one block per task")
+	d.cluster.register(fs, split)
 }
 
 // check reports bad placement flags as usage errors naming the flag.
@@ -67,6 +68,15 @@ type cluster struct {
 	spec   string
 	job    string
 	target string
+	long   bool // the flags are spelled --cluster, as in the original's programs
+}
+
+// flagErr is flagErr naming the flag as the command spells it.
+func (c *cluster) flagErr(name, format string, args ...any) error {
+	if c.long {
+		name = "-" + name
+	}
+	return flagErr(name, format, args...)
 }
 
 func (c *cluster) register(fs *flag.FlagSet, split string) {
@@ -79,11 +89,11 @@ func (c *cluster) register(fs *flag.FlagSet, split string) {
 func (c *cluster) check(gpu string) error {
 	switch {
 	case c.spec != "" && c.target != "":
-		return flagErr("target", "%q with -cluster: give one of them", c.target)
+		return c.flagErr("target", "%q with -cluster: give one of them", c.target)
 	case c.target != "" && !strings.HasPrefix(c.target, "grpc://"):
-		return flagErr("target", "%q, want grpc://host:port", c.target)
+		return c.flagErr("target", "%q, want grpc://host:port", c.target)
 	case gpu != "" && (c.spec != "" || c.target != ""):
-		return flagErr("gpu", "%q places the model in this process; on a cluster the workers' devices are used", gpu)
+		return c.flagErr("gpu", "%q places the model in this process; on a cluster the workers' devices are used", gpu)
 	}
 	_, _, err := c.plan()
 	return err
@@ -97,16 +107,16 @@ func (c *cluster) plan() (target string, devices []string, err error) {
 	}
 	cd, err := tfops.ParseCluster(c.spec)
 	if err != nil {
-		return "", nil, flagErr("cluster", "%v", err)
+		return "", nil, c.flagErr("cluster", "%v", err)
 	}
 	i := slices.IndexFunc(cd.Job, func(j *pb.JobDef) bool { return j.Name == c.job })
 	if i < 0 {
-		return "", nil, flagErr("job", "%q is not a job of the cluster %s", c.job, c.spec)
+		return "", nil, c.flagErr("job", "%q is not a job of the cluster %s", c.job, c.spec)
 	}
 	tasks := cd.Job[i].Tasks
 	for t := range len(tasks) {
 		if _, ok := tasks[int32(t)]; !ok {
-			return "", nil, flagErr("cluster", "job %s has no task %d: its tasks must be numbered 0…%d", c.job, t, len(tasks)-1)
+			return "", nil, c.flagErr("cluster", "job %s has no task %d: its tasks must be numbered 0…%d", c.job, t, len(tasks)-1)
 		}
 		devices = append(devices, fmt.Sprintf("/job:%s/task:%d", c.job, t))
 	}

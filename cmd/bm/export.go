@@ -27,7 +27,7 @@ func cmdExport(args []string) int {
 	steps := fs.Int("sample-steps", rbm.ServingSteps, "Gibbs steps of the \"sample\" signature")
 	raw := fs.Bool("raw-input", true, "when the model was trained on standardized data ("+standardizerFile+" beside its model folder), put the standardization into the export so that it takes raw data (false: it takes standardized data)")
 	var dev device
-	dev.register(fs)
+	dev.register(fs, "nothing is split")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return 0

@@ -72,12 +72,18 @@ func cmdFewLabel(args []string) int {
 	gpu := fs.String("gpu", "", "GPU ids to use, e.g. 0; empty means CPU")
 	threads := fs.Int("threads", 0, "TensorFlow intra-op threads (0: one per core)")
 	quiet := fs.Bool("quiet", false, "no progress bars")
+	var cl cluster
+	cl.register(fs, "every fine-tuning's MLP runs on task 0")
 	return command("few-label", fs, args, func() error {
-		return fewLabel(*model, *data, *out, *rows, *l2, *keepLast, *dtype, *gpu, *threads, *quiet)
+		if err := cl.check(*gpu); err != nil {
+			return err
+		}
+		target, _, _ := cl.plan()
+		return cl.wrap(fewLabel(*model, *data, *out, *rows, *l2, *keepLast, *dtype, *gpu, target, *threads, *quiet))
 	})
 }
 
-func fewLabel(model, data, out, rowList string, l2 float64, keepLast bool, dtype, gpu string, threads int, quiet bool) error {
+func fewLabel(model, data, out, rowList string, l2 float64, keepLast bool, dtype, gpu, target string, threads int, quiet bool) error {
 	dt, err := tfops.ParseDType(dtype)
 	if err != nil {
 		return flagErr("dtype", "%v", err)
@@ -117,7 +123,7 @@ func fewLabel(model, data, out, rowList string, l2 float64, keepLast bool, dtype
 		res := fewLabelResult{Labeled: row.name, NTrain: row.nTrain, NVal: row.nVal}
 		for _, init := range []bool{true, false} {
 			ft := &fineTune{l2: l2, epochs: row.epochs, batch: row.batch, monitor: row.monitor, restoreBest: !keepLast,
-				dtype: dt, gpu: gpu, threads: threads, quiet: quiet, outSeed: net.outSeed, weights: net.weights, hidden: net.hidden(!init)}
+				dtype: dt, gpu: gpu, target: target, threads: threads, quiet: quiet, outSeed: net.outSeed, weights: net.weights, hidden: net.hidden(!init)}
 			stem := kind + "_" + row.prefix + "_"
 			if init {
 				ft.lrm = row.lrm

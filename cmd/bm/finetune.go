@@ -49,6 +49,7 @@ type fineTune struct {
 	dtype                     tf.DataType
 	threads                   int
 	gpu                       string
+	target                    string // a cluster task to run the MLP on, or ""
 	quiet                     bool
 
 	prefix  string // save prefix of y_pred.npy, y_test.npy, W_finetuned.npy
@@ -153,7 +154,7 @@ func (f *fineTune) config(inputs, classes int) (mlp.Config, error) {
 		layers[len(layers)-1].Dropout = f.outDropout
 	}
 	c := mlp.Config{Inputs: inputs, Layers: layers, DType: f.dtype, BatchSize: f.batch, Epochs: f.epochs,
-		Shuffle: f.shuffle, Seed: f.outSeed, Threads: f.threads, GPU: f.gpu}
+		Shuffle: f.shuffle, Seed: f.outSeed, Threads: f.threads, GPU: f.gpu, Target: f.target}
 	if err := c.Validate(); err != nil {
 		return c, fmt.Errorf("fine-tuning: %w", err)
 	}

@@ -67,7 +67,7 @@ func cmdLogZ(args []string) int {
 	fs.StringVar(&f.binarize, "binarize", "none", "binarize the test data: none or stochastic (the literature's protocol)")
 	fs.IntVar(&f.blocks, "blocks", 0, "AIS: split the runs into this many blocks with random streams of their own (0: one per -cluster task, or 1); the estimate depends on the blocks, not on where they run")
 	fs.BoolVar(&f.quiet, "quiet", false, "no progress bar")
-	f.dev.register(fs)
+	f.dev.register(fs, "AIS splits its runs into one block per task")
 	return command("logz", fs, args, func() error { return runLogZ(&f) })
 }
 

@@ -299,6 +299,9 @@ func TestOriginalFlagErrors(t *testing.T) {
 		{[]string{"dbm-mnist", "--n-hiddens", "500"}, "--n-hiddens"},
 		{[]string{"rbm-mnist", "--n-val", "-5", "--data-path", "nowhere"}, "--n-val"},
 		{[]string{"dbm-mnist", "--n-val", "-5"}, "--n-val"},
+		{[]string{"rbm-mnist", "--cluster", "worker"}, "--cluster"},
+		{[]string{"dbm-mnist", "--target", "localhost:2222"}, "--target"},
+		{[]string{"dbm-mnist", "--cluster", "worker=localhost:1", "--gpu", "0"}, "--gpu"},
 	} {
 		var code int
 		stderr := captureStderr(t, func() { code = run(tc.args) })

@@ -58,6 +58,7 @@ type runArgs struct {
 	gpu, dtype, momentumRule string
 	quiet                    bool
 	threads                  int
+	cluster                  cluster // --cluster, --job, --target (registerCluster)
 }
 
 // register adds the flags after the program's own; --gpu comes first, as in the original.
@@ -66,6 +67,14 @@ func (r *runArgs) register(p *pyargs.Parser, ruleHelp string) {
 	p.String("--dtype", &r.dtype, "float32", "datatype precision to use").Metavar("T").Choices("float32", "float64")
 	p.StoreTrue("--quiet", &r.quiet, "no progress bars")
 	p.Int("--threads", &r.threads, 0, "TensorFlow intra-op threads (0: one per core)").Metavar("N").Validate(nonNegativeInt(&r.threads))
+}
+
+// registerCluster adds our --cluster, --job and --target (docs/SCALING.md).
+func (r *runArgs) registerCluster(p *pyargs.Parser) {
+	r.cluster.long = true
+	p.String("--cluster", &r.cluster.spec, "", "ours: run on a TensorFlow cluster of bm workers (job=host:port,…): the models on task 0 of --job, the RBMs' updates data-parallel over its tasks, AIS in one block per task; the MLP on task 0").Metavar("SPEC")
+	p.String("--job", &r.cluster.job, "worker", "ours: with --cluster, the job whose tasks do the work").Metavar("JOB")
+	p.String("--target", &r.cluster.target, "", "ours: run every model's session on one TensorFlow server, grpc://host:port").Metavar("URL")
 }
 
 // registerGPU adds --gpu.
@@ -91,7 +100,13 @@ func (a *mlpArgs) fineTune(modelDir string, lrm []float64, r runArgs) (*fineTune
 	}
 	return &fineTune{hidden: net.hidden(a.noInit), outSeed: net.outSeed, lrm: lrm, l2: a.l2, epochs: a.epochs, batch: a.batch,
 		monitor: a.valMetric, restoreBest: !a.keepLast, shuffle: a.shuffle, dropout: a.dropout, dtype: dt, gpu: r.gpu, quiet: r.quiet,
-		threads: r.threads, prefix: a.savePrefix, dir: dir, export: a.exportDir, name: name, weights: net.weights}, nil
+		threads: r.threads, target: r.target(), prefix: a.savePrefix, dir: dir, export: a.exportDir, name: name, weights: net.weights}, nil
+}
+
+// target is the session target of --cluster or --target, or "".
+func (r *runArgs) target() string {
+	target, _, _ := r.cluster.plan()
+	return target
 }
 
 func nonNegative(v *float64) func() error {
@@ -193,6 +208,7 @@ func (a *rbmMNISTArgs) parser() *pyargs.Parser {
 	p := pyargs.New("bm rbm-mnist", "Train a Bernoulli RBM on MNIST (784-1024), then fine-tune an MLP from it and report the test accuracy: the original's examples/rbm_mnist.py.")
 	p.Epilog = rbmMNISTEpilog
 	a.registerGPU(p)
+	a.registerCluster(p)
 	p.Int("--n-train", &a.nTrain, 55000, "number of training examples").Metavar("N").Validate(positiveInt(&a.nTrain))
 	p.Int("--n-val", &a.nVal, 5000, "number of validation examples").Metavar("N").Validate(nonNegativeInt(&a.nVal))
 	p.String("--data-path", &a.dataPath, "data/", "directory for storing augmented data etc.").Metavar("PATH")
@@ -231,7 +247,10 @@ func cmdRBMMNIST(args []string) int {
 	if err != nil {
 		return p.Report(p.Errorf("--mlp-lrm", "%v", err))
 	}
-	return exitStatus("rbm-mnist", runRBMMNIST(&a, lrm))
+	if err := a.cluster.check(a.gpu); err != nil {
+		return exitStatus("rbm-mnist", err)
+	}
+	return exitStatus("rbm-mnist", a.cluster.wrap(runRBMMNIST(&a, lrm)))
 }
 
 func runRBMMNIST(a *rbmMNISTArgs, lrm []float64) error {
@@ -247,6 +266,7 @@ func runRBMMNIST(a *rbmMNISTArgs, lrm []float64) error {
 	tf.epochs, tf.batch, tf.l2, tf.sampleV, tf.dropout = a.epochs, a.batch, a.l2, a.sampleV, a.dropout
 	tf.spTarget, tf.spCost, tf.spDamping, tf.momentumRule = a.spTarget, a.spCost, a.spDamping, a.momentumRule
 	tf.seed, tf.dtype, tf.out, tf.gpu, tf.quiet, tf.threads = int64(a.seed), a.dtype, a.modelDir, a.gpu, a.quiet, a.threads
+	tf.cluster = a.cluster
 	modelDir := filepath.Join(a.modelDir, "model")
 	if head, err := readHead(modelDir); err == nil && head.Epoch >= a.epochs {
 		log.Printf("RBM: using the trained model in %s (%d epochs)", modelDir, head.Epoch)

@@ -30,7 +30,7 @@ func cmdSample(args []string) int {
 	seed := fs.Int64("seed", 1, "random seed")
 	shape := fs.String("image-shape", "28,28,1", "height,width,channels of one visible vector")
 	var dev device
-	dev.register(fs)
+	dev.register(fs, "nothing is split")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return 0

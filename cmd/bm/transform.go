@@ -20,7 +20,7 @@ func cmdTransform(args []string) int {
 	labelsOut := fs.String("labels-out", "", "also write the labels of an MNIST or CIFAR-10 folder to this .npy file")
 	quiet := fs.Bool("quiet", false, "no progress bar")
 	var dev device
-	dev.register(fs)
+	dev.register(fs, "nothing is split")
 	raw := fs.Bool("raw-input", true, "when the model was trained on standardized data ("+standardizerFile+" beside its model folder), standardize the data the same way first (false: the data are standardized already)")
 	return command("transform", fs, args, func() error {
 		if err := dev.check(); err != nil {
