@@ -45,14 +45,25 @@ test: deps ## vet and run every test
 	$(GO) vet ./...
 	$(GO) test -count=1 -timeout 40m ./...
 
-BENCH ?= .
-BENCHTIME ?= 2s
-bench: deps ## run the benchmarks, with the Python alternatives beside them (BENCH=regexp, BENCHTIME=2s)
-	@bash scripts/machine.sh
-	$(GO) test -run '^$$' -bench '$(BENCH)' -benchtime $(BENCHTIME) ./rbm ./dbm ./tfops
+BENCH_REPEATS ?= 3
+BENCH_LOG ?= runs/bench.log
+export BENCH_GPU
+bench: deps data build ## one table: ours beside Python TF, scikit-learn, Keras and the machine's limits (docs/PERFORMANCE.md)
+	@mkdir -p $(dir $(BENCH_LOG))
+	@bash scripts/machine.sh > $(BENCH_LOG)
+	set -o pipefail; $(GO) test -run '^$$' -bench 'MatMul|Copy' -benchtime 2s -count $(BENCH_REPEATS) ./tfops | tee -a $(BENCH_LOG)
+	set -o pipefail; $(GO) test -run '^$$' -bench 'CD1_|CD1F64|CD1Chunk10|CD1Gonum' -benchtime 2s -count $(BENCH_REPEATS) ./rbm | tee -a $(BENCH_LOG)
+	set -o pipefail; $(GO) test -run '^$$' -bench 'Update_784x512x1024_MF50|AIS' -benchtime 3x -count $(BENCH_REPEATS) ./dbm | tee -a $(BENCH_LOG)
+	set -o pipefail; $(GO) test -run '^$$' -bench 'Epoch' -benchtime 3x -count $(BENCH_REPEATS) ./mlp | tee -a $(BENCH_LOG)
 	@$(TF_DIR)/venv/bin/python -c 'import sklearn' 2>/dev/null || \
 	  $(TF_DIR)/venv/bin/python -m pip install --quiet --disable-pip-version-check '$(SKLEARN)'
-	$(TF_DIR)/venv/bin/python scripts/bench_python.py
+	set -o pipefail; BENCH_REPEATS=$(BENCH_REPEATS) $(TF_DIR)/venv/bin/python scripts/bench_python.py | tee -a $(BENCH_LOG)
+	set -o pipefail; python3 scripts/bench_epoch.py bin/bm $(DATA_DIR)/mnist | tee -a $(BENCH_LOG)
+	@echo
+	@python3 scripts/bench_table.py $(BENCH_LOG)
+
+bench-gpu: ## make bench with the Go models on GPU 0 (BENCH_GPU=0; needs a CUDA libtensorflow, e.g. in docker/Dockerfile.gpu's build stage)
+	$(MAKE) bench BENCH_GPU=0 BENCH_LOG=runs/bench-gpu.log
 
 DEMO_OUT ?= runs/demo
 DEMO_EPOCHS ?= 6

@@ -3,6 +3,7 @@ package dbm
 import (
 	"context"
 	"math/rand/v2"
+	"os"
 	"testing"
 
 	tf "github.com/galeone/tensorflow/tensorflow/go"
@@ -28,7 +29,7 @@ func benchUpdate(b *testing.B, mf int) {
 			x.Data[i] = 1
 		}
 	}
-	m, err := New(Config{Sizes: []int{784, 512, 1024}, Seed: 1, MeanFieldSteps: mf, MeanFieldTol: 1e-30})
+	m, err := New(Config{Sizes: []int{784, 512, 1024}, Seed: 1, MeanFieldSteps: mf, MeanFieldTol: 1e-30, GPU: os.Getenv("BENCH_GPU")})
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -69,7 +70,7 @@ func benchUpdate(b *testing.B, mf int) {
 
 // BenchmarkAIS_784x512x1024 is 1,000 AIS steps of 100 runs.
 func BenchmarkAIS_784x512x1024(b *testing.B) {
-	m, err := New(Config{Sizes: []int{784, 512, 1024}, Seed: 1})
+	m, err := New(Config{Sizes: []int{784, 512, 1024}, Seed: 1, GPU: os.Getenv("BENCH_GPU")})
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -1,0 +1,33 @@
+"""Times one `bm train` epoch on MNIST (55,000 rows, batch 10, 784x1024: the original's RBM) and
+measures the process's peak RSS, printed in `go test -bench` format for scripts/bench_table.py.
+
+    python3 scripts/bench_epoch.py [bin/bm] [data/mnist]
+"""
+import re
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+
+
+def main():
+    bm = sys.argv[1] if len(sys.argv) > 1 else "bin/bm"
+    data = sys.argv[2] if len(sys.argv) > 2 else "data/mnist"
+    with tempfile.TemporaryDirectory() as out:
+        start = time.perf_counter()
+        p = subprocess.run([bm, "train", "-data", data, "-epochs", "1", "-out", out, "-quiet", "-samples", "0",
+                            "-filters", "0", "-fresh"], capture_output=True, text=True)
+        wall = time.perf_counter() - start
+    if p.returncode != 0:
+        sys.exit(f"bm train failed:\n{p.stderr}")
+    m = re.search(r"^epoch 1/1;.*\(([0-9.]+)s\)", p.stderr, re.M)
+    if not m:
+        sys.exit(f"no epoch line in bm train's output:\n{p.stderr}")
+    epoch = float(m.group(1))
+    rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024  # KiB on Linux
+    print(f"BenchmarkBmTrainEpochMNIST_B10\t1\t{epoch * 1e9:.0f} ns/op\t{55000 / epoch:.1f} samples/s\t{rss:.0f} MiB-peak-RSS\t{wall:.1f} s-wall")
+
+
+if __name__ == "__main__":
+    main()
