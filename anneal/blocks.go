@@ -54,6 +54,30 @@ func BlockRuns(runs, blocks int) []int {
 // log-weights are the blocks' in order.
 type Blocks []*Graph
 
+// NewBlocks builds the chains of o's block plan for sweeps transitions per β: graph returns
+// block k's Graph, whose Start takes its rows of the start data from first(runs) on (each
+// block's after the earlier blocks'). One block is returned as its Graph.
+func NewBlocks(o Options, sweeps int, graph func(k BlockKeyOf, first func(runs int) int) *Graph) (Chains, error) {
+	blocks, devices, err := o.BlockPlan()
+	if err != nil {
+		return nil, err
+	}
+	next := 0
+	first := func(runs int) int {
+		lo := next
+		next += runs
+		return lo
+	}
+	gs := make(Blocks, 0, blocks)
+	for b, dev := range devices {
+		gs = append(gs, graph(BlockKeyOf{Sweeps: sweeps, Block: b, Device: dev}, first))
+	}
+	if blocks == 1 {
+		return gs[0], nil
+	}
+	return gs, nil
+}
+
 // Reset starts the blocks' share of runs chains at the base distribution.
 func (bs Blocks) Reset(runs int) error {
 	if runs < len(bs) {

@@ -4,8 +4,6 @@ import (
 	"math"
 
 	tf "github.com/galeone/tensorflow/tensorflow/go"
-
-	"github.com/boltzmann-go/boltzmann/tfops"
 )
 
 // Graph is Chains over a model's annealing graph: the ops every such graph has, and the session
@@ -33,41 +31,17 @@ func (g *Graph) Feeds(extra map[tf.Output]*tf.Tensor) map[tf.Output]*tf.Tensor {
 	return extra
 }
 
-// Reset runs Init for runs chains.
-func (g *Graph) Reset(runs int) error {
-	t, err := tf.NewTensor(int32(runs))
-	if err != nil {
-		return err
-	}
-	_, err = g.Run(g.Feeds(map[tf.Output]*tf.Tensor{g.Runs: t}), nil, []*tf.Operation{g.Init})
-	return err
-}
+// Reset runs Init for runs chains (one block: see Blocks).
+func (g *Graph) Reset(runs int) error { return Blocks{g}.Reset(runs) }
 
 // StartAt calls Start.
 func (g *Graph) StartAt(runs int) error { return g.Start(g, runs) }
 
 // Step runs Chunk along betas.
-func (g *Graph) Step(betas []float64, k0 int64) error {
-	bt, err := tfops.TensorAs(betas, g.DType)
-	if err != nil {
-		return err
-	}
-	kt, err := tf.NewTensor(k0)
-	if err != nil {
-		return err
-	}
-	_, err = g.Run(g.Feeds(map[tf.Output]*tf.Tensor{g.Betas: bt, g.K0: kt}), nil, []*tf.Operation{g.Chunk})
-	return err
-}
+func (g *Graph) Step(betas []float64, k0 int64) error { return Blocks{g}.Step(betas, k0) }
 
 // LogWeights reads the log-weights and log Z₀.
-func (g *Graph) LogWeights() ([]float64, float64, error) {
-	out, err := g.Run(g.Feeds(map[tf.Output]*tf.Tensor{}), []tf.Output{g.LogW, g.LogZ0}, nil)
-	if err != nil {
-		return nil, 0, err
-	}
-	return out[0], out[1][0], nil
-}
+func (g *Graph) LogWeights() ([]float64, float64, error) { return Blocks{g}.LogWeights() }
 
 // LogitRates returns the biases of independent binary units with the given means (clipped to
 // [1e-6, 1 − 1e-6], for pixels that are always 0 or 1): the base-rate base of binary units.

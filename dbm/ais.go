@@ -210,26 +210,16 @@ func (m *DBM) chains(o AISOptions, start rbm.Data) (anneal.Chains, error) {
 	if sweeps < 1 || sweeps > 1000 {
 		return nil, fmt.Errorf("dbm: AIS: %d sweeps per β, want 1…1000", sweeps)
 	}
-	blocks, devices, err := o.BlockPlan()
+	ch, err := anneal.NewBlocks(o, sweeps, func(k anneal.BlockKeyOf, first func(int) int) *anneal.Graph {
+		a := m.aisGraph(k)
+		return &anneal.Graph{Run: m.run, DType: m.cfg.DType, Runs: a.runs, Betas: a.betas, K0: a.k0, Base: a.base, BaseValues: base,
+			Init: a.init, Chunk: a.chunk, LogW: a.logwRead, LogZ0: a.logZ0,
+			Start: func(g *anneal.Graph, runs int) error { return m.startAt(g, a, start, first(runs), runs) }}
+	})
 	if err != nil {
 		return nil, fmt.Errorf("dbm: AIS: %w", err)
 	}
-	var gs anneal.Blocks
-	first := 0 // block b starts at the rows of start after the earlier blocks'
-	for b, dev := range devices {
-		a := m.aisGraph(anneal.BlockKeyOf{Sweeps: sweeps, Block: b, Device: dev})
-		gs = append(gs, &anneal.Graph{Run: m.run, DType: m.cfg.DType, Runs: a.runs, Betas: a.betas, K0: a.k0, Base: a.base, BaseValues: base,
-			Init: a.init, Chunk: a.chunk, LogW: a.logwRead, LogZ0: a.logZ0,
-			Start: func(g *anneal.Graph, runs int) error {
-				lo := first
-				first += runs
-				return m.startAt(g, a, start, lo, runs)
-			}})
-	}
-	if blocks == 1 {
-		return gs[0], nil
-	}
-	return gs, nil
+	return ch, nil
 }
 
 // startAt starts the odd layers at the mean-field posterior of the runs start rows from lo (the

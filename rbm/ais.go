@@ -201,19 +201,12 @@ func (m *RBM) chains(o anneal.Options, start Data) (anneal.Chains, error) {
 		}
 		base = append(base, t)
 	}
-	blocks, devices, err := o.BlockPlan()
-	if err != nil {
-		return nil, fmt.Errorf("rbm: AIS: %w", err)
-	}
-	var gs anneal.Blocks
-	first := 0 // block b starts at the rows of start after the earlier blocks'
-	for b, dev := range devices {
-		a := m.aisGraph(anneal.BlockKeyOf{Sweeps: sweeps, Block: b, Device: dev})
-		gs = append(gs, &anneal.Graph{Run: m.run, DType: c.DType, Runs: a.runs, Betas: a.betas, K0: a.k0, Base: a.base[:], BaseValues: base,
+	ch, err := anneal.NewBlocks(o, sweeps, func(k anneal.BlockKeyOf, first func(int) int) *anneal.Graph {
+		a := m.aisGraph(k)
+		return &anneal.Graph{Run: m.run, DType: c.DType, Runs: a.runs, Betas: a.betas, K0: a.k0, Base: a.base[:], BaseValues: base,
 			Init: a.init, Chunk: a.chunk, LogW: a.logwRead, LogZ0: a.logZ0,
 			Start: func(g *anneal.Graph, runs int) error {
-				lo := first
-				first += runs
+				lo := first(runs)
 				t, err := rowsTensor(start, lo, lo+runs, c.DType)
 				if err != nil {
 					return err
@@ -224,12 +217,12 @@ func (m *RBM) chains(o anneal.Options, start Data) (anneal.Chains, error) {
 				}
 				_, err = m.run(g.Feeds(map[tf.Output]*tf.Tensor{a.start: out[0]}), nil, []*tf.Operation{a.initFrom})
 				return err
-			}})
+			}}
+	})
+	if err != nil {
+		return nil, fmt.Errorf("rbm: AIS: %w", err)
 	}
-	if blocks == 1 {
-		return gs[0], nil
-	}
-	return gs, nil
+	return ch, nil
 }
 
 // RateBiases returns the visible biases under which units of u, with no interactions, have the

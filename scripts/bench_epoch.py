@@ -21,9 +21,9 @@ def main():
         wall = time.perf_counter() - start
     if p.returncode != 0:
         sys.exit(f"bm train failed:\n{p.stderr}")
-    m = re.search(r"^epoch 1/1;.*\(([0-9.]+)s\)", p.stderr, re.M)
+    m = re.search(r"^epoch 1/1;.*\(([0-9.]+)s\)", p.stdout + p.stderr, re.M)
     if not m:
-        sys.exit(f"no epoch line in bm train's output:\n{p.stderr}")
+        sys.exit(f"no epoch line in bm train's output:\n{p.stdout}{p.stderr}")
     epoch = float(m.group(1))
     rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024  # KiB on Linux
     print(f"BenchmarkBmTrainEpochMNIST_B10\t1\t{epoch * 1e9:.0f} ns/op\t{55000 / epoch:.1f} samples/s\t{rss:.0f} MiB-peak-RSS\t{wall:.1f} s-wall")

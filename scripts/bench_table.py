@@ -13,12 +13,13 @@ NV, NH = 784, 1024
 
 
 def parse(path):
-    runs, machine = {}, []
+    runs, machine, header = {}, [], True
     for line in open(path, encoding="utf-8"):
         line = line.rstrip("\n")
-        if re.match(r"^(date|cpu|cores|simd|memory|load):", line):
-            machine.append(line)
+        if header and re.match(r"^(date|cpu|cores|simd|memory|load):", line):
+            machine.append(line)  # scripts/machine.sh's lines, at the top
             continue
+        header = False
         m = re.match(r"^Benchmark(\S+?)(?:-\d+)?\s+(\d+)\s+([0-9.]+) ns/op(.*)$", line)
         if not m:
             continue
