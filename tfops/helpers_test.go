@@ -18,12 +18,9 @@ var dtypes = []struct {
 	{"float64", tf.Double, 1e-13},
 }
 
-// runGraph builds a graph with build, runs it once in a fresh session and returns every fetch
-// as float64 values.
-func runGraph(t testing.TB, build func(s *op.Scope) []tf.Output) [][]float64 {
+// openScope finalizes s and opens a session on its graph, closed when the test ends.
+func openScope(t testing.TB, s *op.Scope) *Session {
 	t.Helper()
-	s := op.NewScope()
-	outs := build(s)
 	g, err := s.Finalize()
 	if err != nil {
 		t.Fatalf("build graph: %v", err)
@@ -32,8 +29,17 @@ func runGraph(t testing.TB, build func(s *op.Scope) []tf.Output) [][]float64 {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer sess.Close()
-	res, err := sess.Run(nil, outs, nil)
+	t.Cleanup(func() { sess.Close() })
+	return sess
+}
+
+// runGraph builds a graph with build, runs it once in a fresh session and returns every fetch
+// as float64 values.
+func runGraph(t testing.TB, build func(s *op.Scope) []tf.Output) [][]float64 {
+	t.Helper()
+	s := op.NewScope()
+	outs := build(s)
+	res, err := openScope(t, s).Run(nil, outs, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -23,15 +23,7 @@ func TestSplitMatMul(t *testing.T) {
 		MatMulT(s.SubScope("gref"), a, a, true, false), SplitGram(s, a, a, devs),
 		SplitMatMul(s.SubScope("one"), a, b, false, devs[:1]), SplitGram(s.SubScope("none"), a, a, nil),
 	}
-	g, err := s.Finalize()
-	if err != nil {
-		t.Fatal(err)
-	}
-	sess, err := NewSession(g, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer sess.Close()
+	sess := openScope(t, s)
 	for _, n := range []int{1, 2, 7, 9} {
 		av := make([][]float64, n)
 		for i := range av {
