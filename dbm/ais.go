@@ -112,7 +112,7 @@ func (m *DBM) aisGraph(k anneal.BlockKeyOf) *aisOps {
 			js := s.SubScope("step")
 			bPrev, bCur := beta(js, j-1), beta(js, j)
 			// log w += log p*_k(x) − log p*_{k−1}(x)
-			inc := n.annealGap(js, p, xs, bPrev, bCur, bias)
+			inc, evenIn := n.annealGap(js, p, xs, bPrev, bCur, bias)
 			logw = op.AddV2(js.SubScope("logw"), logw, tfops.Cast(js, inc, tf.Double))
 			ctr := op.AddV2(js.SubScope("ctr"), a.k0, op.Const(js.SubScope("j"), int64(j)))
 			// Transitions at β_k (a.sweeps of them): even layers given odd, then odd given even.
@@ -124,7 +124,10 @@ func (m *DBM) aisGraph(k anneal.BlockKeyOf) *aisOps {
 				for parity := 0; parity < 2; parity++ {
 					for l := parity; l <= L; l += 2 {
 						ls := js.SubScope("layer")
-						in := n.input(ls, p, xs, l)
+						in := evenIn[l] // the first sweep's even layers see the odd states annealGap saw
+						if sweep > 0 || parity == 1 {
+							in = n.input(ls, p, xs, l)
+						}
 						in = op.Mul(ls.SubScope("beta"), in, bCur)
 						b := bias(ls.SubScope("bias"), l, bCur)
 						mean := n.units[l].Mean(ls, in, b)

@@ -187,10 +187,11 @@ func rowsOf(s *op.Scope, x tf.Output) tf.Output {
 // annealGap adds log p*_cur(x_odd) − log p*_prev(x_odd) per row for inverse temperatures prev
 // and cur: the odd layers' self-energies cancel, so it is the sum over even layers of
 // LogPartition(cur·input) − LogPartition(prev·input), taken layer by layer to keep the
-// cancellation of large terms out of the rounding.
-func (n net) annealGap(s *op.Scope, p params, odd []tf.Output, prev, cur tf.Output, bias func(s *op.Scope, l int, beta tf.Output) tf.Output) tf.Output {
+// cancellation of large terms out of the rounding. It also returns the even layers' inputs from
+// the odd states (ins[l], zero for odd l), which the transition that follows reuses.
+func (n net) annealGap(s *op.Scope, p params, odd []tf.Output, prev, cur tf.Output, bias func(s *op.Scope, l int, beta tf.Output) tf.Output) (gap tf.Output, ins []tf.Output) {
 	s = s.SubScope("anneal_gap")
-	var gap tf.Output
+	ins = make([]tf.Output, n.top()+1)
 	add := func(s *op.Scope, d tf.Output) {
 		if gap.Op == nil {
 			gap = d
@@ -201,6 +202,7 @@ func (n net) annealGap(s *op.Scope, p params, odd []tf.Output, prev, cur tf.Outp
 	for l := 0; l <= n.top(); l += 2 {
 		ls := s.SubScope("layer")
 		in := n.input(ls, p, odd, l)
+		ins[l] = in
 		add(ls, op.Sub(ls, n.units[l].LogPartition(ls.SubScope("cur"), op.Mul(ls.SubScope("bc"), in, cur), bias(ls.SubScope("bias_c"), l, cur)),
 			n.units[l].LogPartition(ls.SubScope("prev"), op.Mul(ls.SubScope("bp"), in, prev), bias(ls.SubScope("bias_p"), l, prev))))
 	}
@@ -210,5 +212,5 @@ func (n net) annealGap(s *op.Scope, p params, odd []tf.Output, prev, cur tf.Outp
 		add(ls, op.Sub(ls, n.units[l].SelfEnergy(ls.SubScope("prev"), odd[l], bias(ls.SubScope("bias_p"), l, prev)),
 			n.units[l].SelfEnergy(ls.SubScope("cur"), odd[l], bias(ls.SubScope("bias_c"), l, cur))))
 	}
-	return gap
+	return gap, ins
 }

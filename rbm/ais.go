@@ -139,7 +139,11 @@ func (m *RBM) aisGraph(k anneal.BlockKeyOf) *aisOps {
 		for sweep := 0; sweep < sweeps; sweep++ {
 			ts := js.SubScope("transition")
 			sctr := op.AddV2(ts.SubScope("sweep"), ctr, op.Const(ts.SubScope("off"), int64(sweep)<<40))
-			vin := op.Mul(ts.SubScope("vin"), down(ts, h), bc)
+			hDown := in // the first sweep starts from the h whose input the increment used
+			if sweep > 0 {
+				hDown = down(ts, h)
+			}
+			vin := op.Mul(ts.SubScope("vin"), hDown, bc)
 			vbc := bias(ts.SubScope("vb"), vb, a.base[0], bc)
 			vm := l.v.Mean(ts, vin, vbc)
 			v := l.v.Sample(ts, vin, vbc, vm, tfops.Seed(ts, key(roleAISV), sctr))
