@@ -58,6 +58,7 @@ func (m *DBM) aisGraph(k anneal.BlockKeyOf) *aisOps {
 		var caches []*tf.Operation
 		if k.Device != "" { // the block's own copy of the parameters, made when its chains start
 			s = s.WithDevice(k.Device)
+			n.devices = nil // a block's products stay on its device
 			var reads []tf.Output
 			reads, caches = anneal.Cache(s, append(append([]tf.Output(nil), p.W...), p.b...))
 			p.W, p.b = reads[:len(p.W)], reads[len(p.W):]

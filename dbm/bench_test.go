@@ -9,6 +9,7 @@ import (
 	tf "github.com/galeone/tensorflow/tensorflow/go"
 
 	"github.com/boltzmann-go/boltzmann/dataset"
+	"github.com/boltzmann-go/boltzmann/internal/loopback"
 	"github.com/boltzmann-go/boltzmann/internal/minibatch"
 	"github.com/boltzmann-go/boltzmann/tfops"
 )
@@ -21,7 +22,18 @@ func BenchmarkUpdate_784x512x1024_MF10(b *testing.B) { benchUpdate(b, 10) }
 // BenchmarkUpdate_784x512x1024_MF50 is one update with 50 mean-field sweeps (bm dbm's default).
 func BenchmarkUpdate_784x512x1024_MF50(b *testing.B) { benchUpdate(b, 50) }
 
-func benchUpdate(b *testing.B, mf int) {
+// BenchmarkUpdateSplit2_784x512x1024_MF10 is the MF10 update with the rows of every product
+// shared between the two tasks of an in-process loopback cluster (Config.Devices): the cost of
+// data-parallel DBM training's round trips, one per product, beside BenchmarkUpdate_…_MF10.
+func BenchmarkUpdateSplit2_784x512x1024_MF10(b *testing.B) {
+	target, devices := loopback.Cluster(b, 2)
+	benchUpdateOn(b, 10, func(c *Config) { c.Target, c.Devices = target, devices })
+}
+
+func benchUpdate(b *testing.B, mf int) { benchUpdateOn(b, mf, nil) }
+
+// benchUpdateOn is benchUpdate with the configuration changed by place (if not nil).
+func benchUpdateOn(b *testing.B, mf int, place func(*Config)) {
 	r := rand.New(rand.NewPCG(1, 2))
 	x := dataset.NewMatrix[float32](1000, 784)
 	for i := range x.Data {
@@ -29,7 +41,11 @@ func benchUpdate(b *testing.B, mf int) {
 			x.Data[i] = 1
 		}
 	}
-	m, err := New(Config{Sizes: []int{784, 512, 1024}, Seed: 1, MeanFieldSteps: mf, MeanFieldTol: 1e-30, GPU: os.Getenv("BENCH_GPU")})
+	c := Config{Sizes: []int{784, 512, 1024}, Seed: 1, MeanFieldSteps: mf, MeanFieldTol: 1e-30, GPU: os.Getenv("BENCH_GPU")}
+	if place != nil {
+		place(&c)
+	}
+	m, err := New(c)
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -84,6 +84,12 @@ type Config struct {
 	// variables (and reads its checkpoint: the model folder must be at the same path there).
 	// It is not saved with the model.
 	Target string `json:"-"`
+	// Devices, if set, share out the rows of every matrix product (mean field, Gibbs chains,
+	// gradient statistics, evaluation) among these devices (tasks of the cluster Target names):
+	// data-parallel training with the parameters and every random draw on the session's task
+	// (see tfops.SplitMatMul). The statistics' row sums are added in another order, so the
+	// weights may differ from one device's in the last bits. Not saved.
+	Devices []string `json:"-"`
 }
 
 // Metrics selects what Fit measures.

@@ -21,9 +21,10 @@ type params struct {
 //
 // so that, given its two neighbours, each layer is a layer of an RBM.
 type net struct {
-	units []rbm.Unit
-	sizes []int
-	dt    tf.DataType
+	units   []rbm.Unit
+	sizes   []int
+	dt      tf.DataType
+	devices []string // devices sharing the rows of the products (Config.Devices)
 }
 
 func (n net) top() int { return len(n.units) - 1 }
@@ -41,10 +42,10 @@ func (n net) input(s *op.Scope, p params, xs []tf.Output, l int) tf.Output {
 		}
 	}
 	if l > 0 && xs[l-1].Op != nil {
-		add(tfops.MatMulT(s, n.units[l-1].Stat(s, xs[l-1]), p.W[l-1], false, false))
+		add(tfops.SplitMatMul(s, n.units[l-1].Stat(s, xs[l-1]), p.W[l-1], false, n.devices))
 	}
 	if l < n.top() && xs[l+1].Op != nil {
-		add(tfops.MatMulT(s, n.units[l+1].Stat(s, xs[l+1]), p.W[l], false, true))
+		add(tfops.SplitMatMul(s, n.units[l+1].Stat(s, xs[l+1]), p.W[l], true, n.devices))
 	}
 	return in
 }
@@ -94,7 +95,7 @@ func (n net) meanField(s *op.Scope, p params, x tf.Output, steps int, tol float6
 		if l == n.top() {
 			f = 1
 		}
-		in := tfops.MatMulT(ls, n.units[l-1].Stat(ls, mu[l-1]), p.W[l-1], false, false)
+		in := tfops.SplitMatMul(ls, n.units[l-1].Stat(ls, mu[l-1]), p.W[l-1], false, n.devices)
 		if f != 1 {
 			in = op.Mul(ls, in, tfops.Scalar(ls, f, n.dt))
 		}
@@ -138,7 +139,7 @@ func (n net) energy(s *op.Scope, p params, xs []tf.Output) tf.Output {
 	}
 	for i := 0; i < n.top(); i++ {
 		is := s.SubScope("interaction")
-		inter := tfops.RowDot(is, tfops.MatMulT(is, n.units[i].Stat(is, xs[i]), p.W[i], false, false), n.units[i+1].Stat(is, xs[i+1]))
+		inter := tfops.RowDot(is, tfops.SplitMatMul(is, n.units[i].Stat(is, xs[i]), p.W[i], false, n.devices), n.units[i+1].Stat(is, xs[i+1]))
 		e = op.Sub(is, e, inter)
 	}
 	return e

@@ -147,7 +147,7 @@ func open(c Config) (*DBM, error) {
 		return nil, err
 	}
 	c = c.withDefaults()
-	m := &DBM{cfg: c, net: net{units: c.Units, sizes: c.Sizes, dt: c.DType}, train: map[[2]int]*tf.Operation{}, trainNMF: map[[2]int]tf.Output{}, ais: map[anneal.BlockKeyOf]*aisOps{}}
+	m := &DBM{cfg: c, net: net{units: c.Units, sizes: c.Sizes, dt: c.DType, devices: c.Devices}, train: map[[2]int]*tf.Operation{}, trainNMF: map[[2]int]tf.Output{}, ais: map[anneal.BlockKeyOf]*aisOps{}}
 	if err := m.build(); err != nil {
 		return nil, err
 	}

@@ -63,10 +63,11 @@ func LoadOn(dir, gpu string, threads int) (*DBM, error) {
 }
 
 // LoadAt is Load into a session on target, a task of a TensorFlow cluster ("grpc://host:port",
-// see Config.Target), with threads as Config.Threads. The task reads the checkpoint: the model
+// see Config.Target), with threads as Config.Threads and the rows of its products shared among
+// devices (Config.Devices; none: all on the target). The task reads the checkpoint: the model
 // folder must be at the same path on its machine.
-func LoadAt(dir, target string, threads int) (*DBM, error) {
-	return load(dir, func(c *Config) { c.Target, c.Threads = target, threads })
+func LoadAt(dir, target string, threads int, devices ...string) (*DBM, error) {
+	return load(dir, func(c *Config) { c.Target, c.Threads, c.Devices = target, threads, devices })
 }
 
 func load(dir string, place func(*Config)) (*DBM, error) {

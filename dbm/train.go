@@ -63,8 +63,8 @@ func (m *DBM) update(s *op.Scope, st trainState, x tf.Output, k int) (trainState
 			gW[i] = center.WeightGradient(ws, n.units[i].Stat(ws, mu[i]), n.units[i+1].Stat(ws, mu[i+1]),
 				n.units[i].Stat(ws.SubScope("n"), parts[i]), n.units[i+1].Stat(ws.SubScope("n"), parts[i+1]), st.offsets[i], st.offsets[i+1], nData, nPart)
 		} else {
-			pos := op.Div(ws.SubScope("pos"), tfops.MatMulT(ws, n.units[i].Stat(ws, mu[i]), n.units[i+1].Stat(ws, mu[i+1]), true, false), nData)
-			neg := op.Div(ws.SubScope("neg"), tfops.MatMulT(ws.SubScope("n"), n.units[i].Stat(ws, parts[i]), n.units[i+1].Stat(ws, parts[i+1]), true, false), nPart)
+			pos := op.Div(ws.SubScope("pos"), tfops.SplitGram(ws, n.units[i].Stat(ws, mu[i]), n.units[i+1].Stat(ws, mu[i+1]), n.devices), nData)
+			neg := op.Div(ws.SubScope("neg"), tfops.SplitGram(ws.SubScope("n"), n.units[i].Stat(ws, parts[i]), n.units[i+1].Stat(ws, parts[i+1]), n.devices), nPart)
 			gW[i] = op.Sub(ws, pos, neg)
 		}
 		gW[i] = optim.L2{Coef: c.L2}.Apply(ws, gW[i], st.p.W[i])
