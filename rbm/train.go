@@ -75,9 +75,10 @@ func (m *RBM) update(s *op.Scope, st trainState, x tf.Output, k int) trainState 
 	if c.Centering > 0 {
 		gW = optim.Centering{Rate: c.Centering}.WeightGradient(g, l.v.Stat(g.SubScope("x"), x), h0Mean, l.v.Stat(g.SubScope("v"), v), hMean, st.offV, st.offH, n, nNeg)
 	} else {
-		posW := op.Div(g.SubScope("pos"), tfops.SplitGram(g, l.v.Stat(g, x), h0Mean, l.devices), n)
-		negW := op.Div(g.SubScope("neg"), tfops.SplitGram(g, l.v.Stat(g, v), hMean, l.devices), nNeg)
-		gW = op.Sub(g.SubScope("gW"), posW, negW)
+		// Both statistics in one product: [x; v]ᵀ·[h0/n; −h/n_neg].
+		a := op.ConcatV2(g.SubScope("a"), []tf.Output{l.v.Stat(g, x), l.v.Stat(g.SubScope("v"), v)}, op.Const(g.SubScope("ax"), int32(0)))
+		bs := op.ConcatV2(g.SubScope("b"), []tf.Output{op.Div(g.SubScope("pos"), h0Mean, n), op.Neg(g.SubScope("neg"), op.Div(g.SubScope("negd"), hMean, nNeg))}, op.Const(g.SubScope("bx"), int32(0)))
+		gW = tfops.SplitGram(g, a, bs, l.devices)
 	}
 	gW = optim.L2{Coef: *c.L2}.Apply(g, gW, p.W)
 	gvb := op.Sub(g.SubScope("gvb"), tfops.ColumnMean(g, l.v.BiasStat(g, x, p.vb)), tfops.ColumnMean(g.SubScope("n"), l.v.BiasStat(g, v, p.vb)))
