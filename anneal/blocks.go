@@ -55,22 +55,15 @@ func BlockRuns(runs, blocks int) []int {
 type Blocks []*Graph
 
 // NewBlocks builds the chains of o's block plan for sweeps transitions per β: graph returns
-// block k's Graph, whose Start takes its rows of the start data from first(runs) on (each
-// block's after the earlier blocks'). One block is returned as its Graph.
-func NewBlocks(o Options, sweeps int, graph func(k BlockKeyOf, first func(runs int) int) *Graph) (Chains, error) {
+// block k's Graph. One block is returned as its Graph.
+func NewBlocks(o Options, sweeps int, graph func(k BlockKeyOf) *Graph) (Chains, error) {
 	blocks, devices, err := o.BlockPlan()
 	if err != nil {
 		return nil, err
 	}
-	next := 0
-	first := func(runs int) int {
-		lo := next
-		next += runs
-		return lo
-	}
 	gs := make(Blocks, 0, blocks)
 	for b, dev := range devices {
-		gs = append(gs, graph(BlockKeyOf{Sweeps: sweeps, Block: b, Device: dev}, first))
+		gs = append(gs, graph(BlockKeyOf{Sweeps: sweeps, Block: b, Device: dev}))
 	}
 	if blocks == 1 {
 		return gs[0], nil
@@ -104,10 +97,12 @@ func (bs Blocks) StartAt(runs int) error {
 	if runs < len(bs) {
 		return fmt.Errorf("anneal: %d runs in %d blocks, want at least one run per block", runs, len(bs))
 	}
+	first := 0
 	for b, n := range BlockRuns(runs, len(bs)) {
-		if err := bs[b].StartAt(n); err != nil {
+		if err := bs[b].Start(bs[b], first, n); err != nil {
 			return err
 		}
+		first += n
 	}
 	return nil
 }

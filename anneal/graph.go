@@ -19,8 +19,9 @@ type Graph struct {
 	BaseValues      []*tf.Tensor
 	Init, Chunk     *tf.Operation
 	LogW, LogZ0     tf.Output
-	// Start sets runs chains at the model's start data with zero log-weights (StartAt).
-	Start func(g *Graph, runs int) error
+	// Start sets runs chains at rows first, first+1, … of the model's start data with zero
+	// log-weights (StartAt; Blocks gives each block its rows).
+	Start func(g *Graph, first, runs int) error
 }
 
 // Feeds adds the base biases to extra and returns it.
@@ -34,8 +35,8 @@ func (g *Graph) Feeds(extra map[tf.Output]*tf.Tensor) map[tf.Output]*tf.Tensor {
 // Reset runs Init for runs chains (one block: see Blocks).
 func (g *Graph) Reset(runs int) error { return Blocks{g}.Reset(runs) }
 
-// StartAt calls Start.
-func (g *Graph) StartAt(runs int) error { return g.Start(g, runs) }
+// StartAt calls Start for the first runs rows.
+func (g *Graph) StartAt(runs int) error { return g.Start(g, 0, runs) }
 
 // Step runs Chunk along betas.
 func (g *Graph) Step(betas []float64, k0 int64) error { return Blocks{g}.Step(betas, k0) }

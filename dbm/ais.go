@@ -214,11 +214,11 @@ func (m *DBM) chains(o AISOptions, start rbm.Data) (anneal.Chains, error) {
 	if sweeps < 1 || sweeps > 1000 {
 		return nil, fmt.Errorf("dbm: AIS: %d sweeps per β, want 1…1000", sweeps)
 	}
-	ch, err := anneal.NewBlocks(o, sweeps, func(k anneal.BlockKeyOf, first func(int) int) *anneal.Graph {
+	ch, err := anneal.NewBlocks(o, sweeps, func(k anneal.BlockKeyOf) *anneal.Graph {
 		a := m.aisGraph(k)
 		return &anneal.Graph{Run: m.run, DType: m.cfg.DType, Runs: a.runs, Betas: a.betas, K0: a.k0, Base: a.base, BaseValues: base,
 			Init: a.init, Chunk: a.chunk, LogW: a.logwRead, LogZ0: a.logZ0,
-			Start: func(g *anneal.Graph, runs int) error { return m.startAt(g, a, start, first(runs), runs) }}
+			Start: func(g *anneal.Graph, first, runs int) error { return m.startAt(g, a, start, first, runs) }}
 	})
 	if err != nil {
 		return nil, fmt.Errorf("dbm: AIS: %w", err)

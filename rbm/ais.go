@@ -205,13 +205,12 @@ func (m *RBM) chains(o anneal.Options, start Data) (anneal.Chains, error) {
 		}
 		base = append(base, t)
 	}
-	ch, err := anneal.NewBlocks(o, sweeps, func(k anneal.BlockKeyOf, first func(int) int) *anneal.Graph {
+	ch, err := anneal.NewBlocks(o, sweeps, func(k anneal.BlockKeyOf) *anneal.Graph {
 		a := m.aisGraph(k)
 		return &anneal.Graph{Run: m.run, DType: c.DType, Runs: a.runs, Betas: a.betas, K0: a.k0, Base: a.base[:], BaseValues: base,
 			Init: a.init, Chunk: a.chunk, LogW: a.logwRead, LogZ0: a.logZ0,
-			Start: func(g *anneal.Graph, runs int) error {
-				lo := first(runs)
-				t, err := rowsTensor(start, lo, lo+runs, c.DType)
+			Start: func(g *anneal.Graph, first, runs int) error {
+				t, err := rowsTensor(start, first, first+runs, c.DType)
 				if err != nil {
 					return err
 				}

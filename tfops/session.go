@@ -82,6 +82,10 @@ func ConfigProto(opts *Options) ([]byte, error) {
 	if opts.DisableGrappler {
 		c.GraphOptions = &pb.GraphOptions{RewriteOptions: &pb.RewriterConfig{DisableMetaOptimizer: true}}
 	}
+	// On a cluster the workers outlive sessions and serve several clients: each session keeps
+	// its variables to itself (the same variable names from two processes would otherwise be one
+	// variable on a worker) and frees them when it closes.
+	c.IsolateSessionState = opts.Target != ""
 	if opts.GPU == "" {
 		c.DeviceCount = map[string]int32{"GPU": 0}
 	} else {

@@ -49,18 +49,19 @@ func SplitGram(s *op.Scope, a, b tf.Output, devices []string) tf.Output {
 // rowBlocks slices x [n, …] into k blocks of consecutive rows, [i·n/k, (i+1)·n/k) for block i
 // (n known only when the graph runs).
 func rowBlocks(s *op.Scope, x tf.Output, k int) []tf.Output {
-	shape := op.Shape(s, x, op.ShapeOutType(tf.Int32))
+	// int64 arithmetic: n·i must not overflow for any number of rows.
+	shape := op.Shape(s, x, op.ShapeOutType(tf.Int64))
 	n := op.StridedSlice(s.SubScope("n"), shape, op.Const(s.SubScope("b"), []int32{0}), op.Const(s.SubScope("e"), []int32{1}),
 		op.Const(s.SubScope("st"), []int32{1}), op.StridedSliceShrinkAxisMask(1))
 	bound := func(s *op.Scope, i int) tf.Output {
-		return op.FloorDiv(s, op.Mul(s, n, op.Const(s.SubScope("i"), int32(i))), op.Const(s.SubScope("k"), int32(k)))
+		return op.FloorDiv(s, op.Mul(s, n, op.Const(s.SubScope("i"), int64(i))), op.Const(s.SubScope("k"), int64(k)))
 	}
-	rest := op.Const(s.SubScope("rest"), []int32{-1})
+	rest := op.Const(s.SubScope("rest"), []int64{-1})
 	out := make([]tf.Output, k)
 	for i := range out {
 		bs := s.SubScope("block")
 		lo, hi := bound(bs.SubScope("lo"), i), bound(bs.SubScope("hi"), i+1)
-		begin := op.Pack(bs.SubScope("begin"), []tf.Output{lo, op.Const(bs.SubScope("zero"), int32(0))})
+		begin := op.Pack(bs.SubScope("begin"), []tf.Output{lo, op.Const(bs.SubScope("zero"), int64(0))})
 		size := op.ConcatV2(bs.SubScope("size"), []tf.Output{op.Reshape(bs, op.Sub(bs, hi, lo), op.Const(bs.SubScope("one"), []int32{1})), rest}, op.Const(bs.SubScope("axis"), int32(0)))
 		out[i] = op.Slice(bs, x, begin, size)
 	}

@@ -405,7 +405,7 @@ func runDBM(f *dbmFlags) error {
 
 	// Joint training.
 	dir := f.modelDir()
-	m, err := resumeDBM(dir, f.epochs, f.target())
+	m, err := resumeDBM(dir, f.epochs, f.target(), f.threads)
 	if err != nil {
 		return err
 	}
@@ -436,13 +436,13 @@ func runDBM(f *dbmFlags) error {
 
 // resumeDBM loads the DBM saved in dir to train it to epochs, or returns nil when there is none.
 // A non-empty target loads it into a session on that cluster task.
-func resumeDBM(dir string, epochs int, target string) (*dbm.DBM, error) {
+func resumeDBM(dir string, epochs int, target string, threads int) (*dbm.DBM, error) {
 	if !exists(filepath.Join(dir, "model.json")) {
 		return nil, nil
 	}
 	load := dbm.Load
 	if target != "" {
-		load = func(dir string) (*dbm.DBM, error) { return dbm.LoadAt(dir, target, 0) }
+		load = func(dir string) (*dbm.DBM, error) { return dbm.LoadAt(dir, target, threads) }
 	}
 	m, err := load(dir)
 	if err != nil {

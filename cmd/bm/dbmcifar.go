@@ -258,7 +258,7 @@ func runDBMCIFAR(a *dbmCIFARArgs) error {
 	// The DBM, its persistent chains started at the first training images, their features and
 	// the features' features (G_train_cifar.npy).
 	dir := f.modelDir()
-	m, err := resumeDBM(dir, f.epochs, "")
+	m, err := resumeDBM(dir, f.epochs, "", f.threads)
 	if err != nil {
 		return err
 	}

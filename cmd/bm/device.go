@@ -94,6 +94,8 @@ func (c *cluster) check(gpu string) error {
 		return c.flagErr("target", "%q, want grpc://host:port", c.target)
 	case gpu != "" && (c.spec != "" || c.target != ""):
 		return c.flagErr("gpu", "%q places the model in this process; on a cluster the workers' devices are used", gpu)
+	case c.spec == "" && c.job != "worker":
+		return c.flagErr("job", "%q without -cluster: name the cluster whose job it is", c.job)
 	}
 	_, _, err := c.plan()
 	return err
@@ -114,6 +116,9 @@ func (c *cluster) plan() (target string, devices []string, err error) {
 		return "", nil, c.flagErr("job", "%q is not a job of the cluster %s", c.job, c.spec)
 	}
 	tasks := cd.Job[i].Tasks
+	if len(tasks) == 0 {
+		return "", nil, c.flagErr("cluster", "job %s has no tasks", c.job)
+	}
 	for t := range len(tasks) {
 		if _, ok := tasks[int32(t)]; !ok {
 			return "", nil, c.flagErr("cluster", "job %s has no task %d: its tasks must be numbered 0…%d", c.job, t, len(tasks)-1)
@@ -130,5 +135,5 @@ func (c *cluster) wrap(err error) error {
 	if err == nil || errors.As(err, &ue) || (c.spec == "" && c.target == "") {
 		return err
 	}
-	return fmt.Errorf("on the cluster %s (a worker stopped, or cannot be reached?): %w", cmp.Or(c.spec, c.target), err)
+	return fmt.Errorf("on the cluster %s: %w", cmp.Or(c.spec, c.target), err)
 }

@@ -91,6 +91,8 @@ func (f *logzFlags) check() error {
 		return flagErr("runs", "%d, want ≥ 2", f.runs)
 	case f.blocks < 0 || f.blocks > f.runs:
 		return flagErr("blocks", "%d, want 0…%d (-runs)", f.blocks, f.runs)
+	case f.blocks == 0 && len(f.tasks()) > f.runs:
+		return flagErr("runs", "%d runs for %d cluster tasks: want at least one run per task (or -blocks)", f.runs, len(f.tasks()))
 	case f.sweeps < 1 || f.sweeps > 1000:
 		return flagErr("sweeps", "%d, want 1…1000", f.sweeps)
 	case f.base != dbm.BaseBiases && f.base != dbm.BaseUniform && f.base != dbm.BaseRate:
@@ -103,6 +105,12 @@ func (f *logzFlags) check() error {
 		return flagErr("binarize", "%q, want none or stochastic", f.binarize)
 	}
 	return nil
+}
+
+// tasks are the devices of -cluster's tasks (nil without -cluster or before the flags check).
+func (f *logzFlags) tasks() []string {
+	_, devices, _ := f.dev.plan()
+	return devices
 }
 
 func runLogZ(f *logzFlags) error {

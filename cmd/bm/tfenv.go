@@ -26,9 +26,6 @@ package main
 // else to the C library's fwrite unchanged.
 
 /*
-#cgo LDFLAGS: -ldl
-#define _GNU_SOURCE
-#include <dlfcn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -49,10 +46,16 @@ static void bm_scan_args(int argc, char **argv, char **envp) {
 __attribute__((section(".preinit_array"), used))
 static void (*bm_scan_args_entry)(int, char **, char **) = bm_scan_args;
 
+// getenv reads environ once (a setenv elsewhere may replace the array, not the entries it
+// held); an empty name, as in glibc, matches nothing.
 char *getenv(const char *name) {
 	size_t n = strlen(name);
-	if (environ != NULL) {
-		for (char **e = environ; *e != NULL; e++) {
+	if (n == 0) {
+		return NULL;
+	}
+	char **env = __atomic_load_n(&environ, __ATOMIC_ACQUIRE);
+	if (env != NULL) {
+		for (char **e = env; *e != NULL; e++) {
 			if (strncmp(*e, name, n) == 0 && (*e)[n] == '=') {
 				return *e + n + 1;
 			}
@@ -67,11 +70,9 @@ char *getenv(const char *name) {
 	return NULL;
 }
 
-// bm_log_level is the level below which TensorFlow's records are dropped: 0 with -tf-log.
+// bm_log_level is the level below which TensorFlow's records are dropped: the environment's
+// TF_CPP_MIN_LOG_LEVEL, else 2, or 0 with -tf-log (getenv gives all three).
 static int bm_log_level(void) {
-	if (bm_tf_log) {
-		return 0;
-	}
 	const char *level = getenv("TF_CPP_MIN_LOG_LEVEL");
 	if (level != NULL && level[0] >= '0' && level[0] <= '3' && level[1] == 0) {
 		return level[0] - '0';
@@ -102,18 +103,17 @@ static int bm_abseil_severity(const char *s, size_t n) {
 	return -1;
 }
 
+// _IO_fwrite is glibc's fwrite under its own exported name: what the C library's fwrite does.
+extern size_t _IO_fwrite(const void *ptr, size_t size, size_t nmemb, FILE *stream);
+
 size_t fwrite(const void *ptr, size_t size, size_t nmemb, FILE *stream) {
-	static size_t (*libc_fwrite)(const void *, size_t, size_t, FILE *);
-	if (libc_fwrite == NULL) {
-		libc_fwrite = (size_t (*)(const void *, size_t, size_t, FILE *))dlsym(RTLD_NEXT, "fwrite");
-	}
 	if (stream == stderr && size > 0 && nmemb > 0) {
 		int severity = bm_abseil_severity((const char *)ptr, size * nmemb);
 		if (severity >= 0 && severity < bm_log_level()) {
 			return nmemb;
 		}
 	}
-	return libc_fwrite(ptr, size, nmemb, stream);
+	return _IO_fwrite(ptr, size, nmemb, stream);
 }
 */
 import "C"
