@@ -255,3 +255,28 @@ func TestMNISTProgramsOnCluster(t *testing.T) {
 		}
 	}
 }
+
+// TestDBMCIFAROnCluster runs bm dbm-cifar with --cluster on two `bm worker` processes: the patch
+// RBMs in this process, the Gaussian and multinomial RBMs data-parallel, the DBM and the MLP on
+// task 0, AIS in blocks; every model and the fine-tuned predictions appear.
+func TestDBMCIFAROnCluster(t *testing.T) {
+	dir := t.TempDir()
+	writeCIFAR(t, dir, 8)
+	models := filepath.Join(dir, "models")
+	spec, _ := startWorkers(t, 2)
+	args := []string{"dbm-cifar", "--data-path", dir, "--n-train", "30", "--n-val", "6", "--small-epochs", "1", "--small-batch-size", "20",
+		"--small-n-hidden", "3", "--small-jobs", "2", "--small-dirpath-prefix", filepath.Join(models, "small_"), "--n-hidden", "5",
+		"--epochs", "1", "1", "1", "--batch-size", "30", "--n-particles", "10", "--max-mf-updates", "5", "--ais-betas", "100", "--ais-runs", "4",
+		"--grbm-dirpath", filepath.Join(models, "grbm"), "--mrbm-dirpath", filepath.Join(models, "mrbm"), "--dbm-dirpath", filepath.Join(models, "dbm"),
+		"--mlp-epochs", "2", "--mlp-batch-size", "50", "--mlp-save-prefix", filepath.Join(dir, "grbm_"), "--export-dir", "", "--quiet", "--cluster", spec}
+	var code int
+	stderr := captureStderr(t, func() { code = run(args) })
+	if code != 0 {
+		t.Fatalf("bm dbm-cifar --cluster exited %d:\n%s", code, stderr)
+	}
+	for _, f := range []string{"models/grbm/model/model.json", "models/mrbm/model/model.json", "models/dbm/model/model.json", "grbm_y_pred.npy"} {
+		if _, err := os.Stat(filepath.Join(dir, f)); err != nil {
+			t.Errorf("missing %s: %v", f, err)
+		}
+	}
+}

@@ -73,6 +73,7 @@ func (a *dbmCIFARArgs) parser() *pyargs.Parser {
 	p := pyargs.New("bm dbm-cifar", "Train a 3072-7800-512 Gaussian-Bernoulli-Multinomial DBM on augmented CIFAR-10 — 26 patch RBMs assembled into the Gaussian RBM, a multinomial RBM, then the DBM — and fine-tune an MLP from the Gaussian RBM: the original's examples/dbm_cifar.py.")
 	p.Epilog = dbmCIFAREpilog
 	a.registerGPU(p)
+	a.registerCluster(p)
 	p.Int("--n-train", &a.nTrain, 49000, "number of training examples").Metavar("N").Validate(positiveInt(&a.nTrain))
 	p.Int("--n-val", &a.nVal, 1000, "number of validation examples").Metavar("N").Validate(nonNegativeInt(&a.nVal))
 	p.String("--data-path", &a.dataPath, "data/", "directory holding cifar-10-batches-bin/ and the caches (the original hard-codes ../data/)").Metavar("PATH")
@@ -135,7 +136,10 @@ func cmdDBMCIFAR(args []string) int {
 	if a.spDamping != 0.9 {
 		return p.Report(p.Errorf("--sparsity-damping", "only the original's 0.9 is supported by the DBM"))
 	}
-	return exitStatus("dbm-cifar", runDBMCIFAR(&a))
+	if err := a.cluster.check(a.gpu); err != nil {
+		return exitStatus("dbm-cifar", err)
+	}
+	return exitStatus("dbm-cifar", a.cluster.wrap(runDBMCIFAR(&a)))
 }
 
 func runDBMCIFAR(a *dbmCIFARArgs) error {
@@ -163,6 +167,7 @@ func runDBMCIFAR(a *dbmCIFARArgs) error {
 		f.momentum = train.Geom(0.5, 0.9, 10)
 	}
 	f.aisBetas, f.aisRuns, f.dtype, f.gpu, f.threads, f.quiet = a.aisBetas, a.aisRuns, a.dtype, a.gpu, a.threads, a.quiet
+	f.cluster = a.cluster // the patch RBMs stay in this process (each in a session of its own)
 	f.rbmDirs = []string{filepath.Join(a.grbm, "model"), filepath.Join(a.mrbm, "model")}
 	f.dbmDir = filepath.Join(a.dbmDir, "model")
 	f.out = a.dbmDir
@@ -199,7 +204,7 @@ func runDBMCIFAR(a *dbmCIFARArgs) error {
 		LearningRate: []float64{a.lr[0]}, Momentum: train.Geom(0.5, 0.9, 8), Epochs: a.epochs[0], BatchSize: a.batch[0],
 		L2: rbm.F(a.l2[0]), SampleVisible: true, SparsityTarget: 0.1, SparsityCost: 1e-4, DBMFirst: true,
 		Metrics: rbm.Metrics{MSRE: true, FEG: true, TrainEvery: 1000, ValEvery: 1, FEGEvery: 2, FEGBatches: 50},
-		Threads: a.threads, GPU: a.gpu, MomentumRule: a.momentumRule}
+		Threads: a.threads, GPU: a.gpu, MomentumRule: a.momentumRule, Target: f.target(), Devices: f.tasks()}
 	if !exists(filepath.Join(grbmDir, "model.json")) {
 		pr := &patchRBMs{lr: a.smallLR, epochs: a.smallEpochs, batch: a.smallBatch, hidden: a.smallHidden, l2: a.smallL2,
 			spTarget: a.smallSpTarget, spCost: a.smallSpCost, seed: int64(a.smallSeed), prefix: a.smallPrefix, jobs: a.smallJobs,
@@ -244,7 +249,7 @@ func runDBMCIFAR(a *dbmCIFARArgs) error {
 		LearningRate: []float64{a.lr[1]}, Momentum: train.Geom(0.5, 0.9, 8), Epochs: a.epochs[1], BatchSize: a.batch[1],
 		L2: rbm.F(a.l2[1]), SampleVisible: true, SparsityTarget: 0.2, SparsityCost: 1e-4, DBMLast: true,
 		Metrics: rbm.Metrics{MSRE: true, PLL: true, FEG: true, TrainEvery: 1000, ValEvery: 2, FEGEvery: 2, FEGBatches: 50},
-		Threads: a.threads, GPU: a.gpu, MomentumRule: a.momentumRule}
+		Threads: a.threads, GPU: a.gpu, MomentumRule: a.momentumRule, Target: f.target(), Devices: f.tasks()}
 	if a.every > 0 {
 		mc.CDSteps, mc.LearningRate = increasingK(a.k[1], a.lr[1], a.epochs[1], a.every)
 	}
@@ -258,7 +263,7 @@ func runDBMCIFAR(a *dbmCIFARArgs) error {
 	// The DBM, its persistent chains started at the first training images, their features and
 	// the features' features (G_train_cifar.npy).
 	dir := f.modelDir()
-	m, err := resumeDBM(dir, f.epochs, "", f.threads)
+	m, err := resumeDBM(dir, f.epochs, f.target(), f.threads)
 	if err != nil {
 		return err
 	}
