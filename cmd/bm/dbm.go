@@ -50,6 +50,7 @@ type dbmFlags struct {
 	threads           int
 	quiet             bool
 	cluster           cluster
+	set               []string // the flags given on the command line (bm dbm), checked on resume
 
 	// Model folders; empty means <out>/rbm<i>/model and <out>/dbm/model (bm dbm-mnist sets
 	// them from the original's --rbm1-dirpath, --rbm2-dirpath and --dbm-dirpath).
@@ -140,7 +141,10 @@ func (f *dbmFlags) flagSet() *flag.FlagSet {
 func cmdDBM(args []string) int {
 	var f dbmFlags
 	fs := f.flagSet()
-	return command("dbm", fs, args, func() error { return f.cluster.wrap(runDBM(&f)) })
+	return command("dbm", fs, args, func() error {
+		fs.Visit(func(fl *flag.Flag) { f.set = append(f.set, fl.Name) })
+		return f.cluster.wrap(runDBM(&f))
+	})
 }
 
 // perStage checks that a per-RBM flag has one value per hidden layer.
@@ -408,6 +412,12 @@ func runDBM(f *dbmFlags) error {
 	m, err := resumeDBM(dir, f.epochs, f.target(), f.threads)
 	if err != nil {
 		return err
+	}
+	if m != nil {
+		if err := checkResumeOf(dbmDynamicsFields, f.dbmConfig(nil, dt), m.Config(), f.set, m.Epoch(), f.epochs, "delete "+dir+" to start over"); err != nil {
+			m.Close()
+			return err
+		}
 	}
 	if m == nil {
 		c := f.dbmConfig(nil, dt)

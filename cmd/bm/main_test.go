@@ -218,6 +218,16 @@ func TestDBMEndToEnd(t *testing.T) {
 	if code := run(append(args, "-rbm-lr", "0.1")); code != 2 {
 		t.Errorf("one -rbm-lr value for two RBMs: exit %d, want 2", code)
 	}
+	// The DBM resumes with its saved configuration: a training flag changed since is an error
+	// naming the flag; the same value is not.
+	var code int
+	msg := captureStderr(t, func() { code = run(append(slices.Clone(args), "-l2", "0.5")) })
+	if code != 2 || !strings.Contains(msg, "flag -l2") {
+		t.Errorf("resuming the DBM with another -l2: exit %d, %s", code, msg)
+	}
+	if code := run(append(slices.Clone(args), "-batch-size", "10", "-dtype", "float32")); code != 0 {
+		t.Errorf("resuming the DBM with its own -batch-size and -dtype: exit %d", code)
+	}
 	// bm sample and bm export take DBMs too; RBM 1 of the pipeline is an RBM model.
 	for _, model := range []string{"dbm/model", "rbm1/model"} {
 		png := filepath.Join(dir, strings.ReplaceAll(model, "/", "_")+".png")

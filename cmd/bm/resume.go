@@ -28,9 +28,24 @@ var dynamicsFields = map[string]string{
 // command line) whose value differs from the saved configuration of a run resumed after epoch
 // done and continued to epoch epochs. Schedules are compared epoch by epoch up to epochs.
 func checkResume(flags, saved rbm.Config, set []string, done, epochs int) error {
+	return checkResumeOf(dynamicsFields, flags, saved, set, done, epochs, "start over with -fresh")
+}
+
+// dbmDynamicsFields maps the flags of bm dbm that change how the DBM trains to its Config fields
+// (see dynamicsFields); the pretraining RBMs' flags do not reach a DBM that is resumed. The
+// per-layer lists (-sparsity-target, -sparsity-cost) are saved replicated and left out.
+var dbmDynamicsFields = map[string]string{
+	"lr": "LearningRate", "momentum": "Momentum", "momentum-rule": "MomentumRule", "mf-tol": "MeanFieldTol",
+	"max-mf-updates": "MeanFieldSteps", "max-norm": "MaxNorm", "n-particles": "Particles", "n-gibbs-steps": "GibbsSteps",
+	"batch-size": "BatchSize", "l2": "L2", "centering": "Centering", "dtype": "DType",
+}
+
+// checkResumeOf is checkResume for any configuration type, with the flag → field map fields;
+// fresh says how to start over.
+func checkResumeOf(fields map[string]string, flags, saved any, set []string, done, epochs int, fresh string) error {
 	fv, sv := reflect.ValueOf(flags), reflect.ValueOf(saved)
 	for _, name := range set {
-		field, ok := dynamicsFields[name]
+		field, ok := fields[name]
 		if !ok {
 			continue
 		}
@@ -63,7 +78,7 @@ func checkResume(flags, saved rbm.Config, set []string, done, epochs int) error 
 		}
 		if differ != "" {
 			return flagErr(name, "%s: the model in -out resumes after epoch %d with its saved configuration; "+
-				"repeat the command that started it (changing only -epochs), or start over with -fresh", differ, done)
+				"repeat the command that started it (changing only -epochs), or %s", differ, done, fresh)
 		}
 	}
 	return nil
