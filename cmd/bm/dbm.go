@@ -505,16 +505,21 @@ func fitDBM(ctx context.Context, f *dbmFlags, m *dbm.DBM, x, val rbm.Data, d *lo
 	return nil
 }
 
+// loadRBMFor loads the RBM saved in dir where configuration c would place a new one: into a
+// session on its cluster target with its devices, or in this process.
+func loadRBMFor(dir string, c rbm.Config) (*rbm.RBM, error) {
+	if c.Target != "" {
+		return rbm.LoadAt(dir, c.Target, c.Threads, c.Devices...)
+	}
+	return rbm.Load(dir)
+}
+
 // trainOrLoadRBM loads the RBM in dir, or trains it on x and saves it there.
 // val may be nil. With shared set, epochs count on that bar (RBMs trained concurrently) instead
 // of a bar of this RBM's own.
 func trainOrLoadRBM(ctx context.Context, dir string, c rbm.Config, x, val rbm.Data, quiet bool, what string, shared *progress) (*rbm.RBM, error) {
 	if _, err := os.Stat(filepath.Join(dir, "model.json")); err == nil {
-		load := rbm.Load
-		if c.Target != "" { // on the cluster of the configuration, as a new model would be
-			load = func(dir string) (*rbm.RBM, error) { return rbm.LoadAt(dir, c.Target, c.Threads, c.Devices...) }
-		}
-		r, err := load(dir)
+		r, err := loadRBMFor(dir, c)
 		if err != nil {
 			return nil, err
 		}

@@ -42,20 +42,22 @@ func (d *device) check() error {
 }
 
 func (d *device) loadRBM(dir string) (*rbm.RBM, error) {
-	if target, _, err := d.plan(); err != nil || target != "" {
-		if err != nil {
-			return nil, err
-		}
+	target, _, err := d.plan()
+	switch {
+	case err != nil:
+		return nil, err
+	case target != "":
 		return rbm.LoadAt(dir, target, d.threads)
 	}
 	return rbm.LoadOn(dir, d.gpu, d.threads)
 }
 
 func (d *device) loadDBM(dir string) (*dbm.DBM, error) {
-	if target, _, err := d.plan(); err != nil || target != "" {
-		if err != nil {
-			return nil, err
-		}
+	target, _, err := d.plan()
+	switch {
+	case err != nil:
+		return nil, err
+	case target != "":
 		return dbm.LoadAt(dir, target, d.threads)
 	}
 	return dbm.LoadOn(dir, d.gpu, d.threads)

@@ -320,14 +320,13 @@ func runTrain(f *trainFlags) error {
 	if err != nil {
 		return err
 	}
-	load := rbm.Load
 	if target != "" {
 		log.Printf("training on the cluster %s: the model on its task 0, every update's rows shared among %d task(s)", cmp.Or(f.cluster.spec, f.cluster.target), max(len(devices), 1))
-		load = func(dir string) (*rbm.RBM, error) { return rbm.LoadAt(dir, target, f.threads, devices...) }
 	}
+	c.Threads, c.GPU, c.Target, c.Devices = f.threads, f.gpu, target, devices
 	var m *rbm.RBM
 	if _, err := os.Stat(filepath.Join(modelDir, "model.json")); err == nil && !f.fresh {
-		if m, err = load(modelDir); err != nil {
+		if m, err = loadRBMFor(modelDir, c); err != nil {
 			return fmt.Errorf("resume from %s: %w (use -fresh to start over)", modelDir, err)
 		}
 		if err := checkResume(c, m.Config(), f.set, m.Epoch(), f.epochs); err != nil {
@@ -341,7 +340,6 @@ func runTrain(f *trainFlags) error {
 		c = m.Config()
 		log.Printf("resuming %s after epoch %d with its saved configuration (use -fresh to start over)", modelDir, m.Epoch())
 	} else {
-		c.Threads, c.GPU, c.Target, c.Devices = f.threads, f.gpu, target, devices
 		if m, err = rbm.New(c); err != nil {
 			return err
 		}
