@@ -43,7 +43,11 @@ func main() {
 
 func run(args []string) int {
 	invocation = append([]string{"bm"}, args...)
-	args = withoutTFLogFlag(args)
+	args, err := withoutTFLogFlag(args)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "bm:", err)
+		return 2
+	}
 	if len(args) == 0 {
 		usage()
 		return 2
@@ -108,7 +112,7 @@ commands:
   info      what a model folder holds: kind, sizes, units, dtype, epochs, metrics, the commands that made it
   version   print the versions of bm and libtensorflow
 
--tf-log anywhere on the command line keeps TensorFlow's start-up log lines (hidden by default;
-TF_CPP_MIN_LOG_LEVEL in the environment wins).
+-tf-log (or -tf-log=true) anywhere on the command line keeps TensorFlow's start-up log lines
+(hidden by default; TF_CPP_MIN_LOG_LEVEL in the environment wins).
 `)
 }

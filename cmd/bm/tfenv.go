@@ -7,8 +7,8 @@ package main
 //     MLIR), the first of them while libtensorflow initialises. Setting the variable from Go is
 //     too late, and setting it from C before the libraries initialise is undone by the C
 //     library's own start-up (it resets environ). Level 2 hides information and warnings; fatal
-//     errors still show. -tf-log anywhere on the command line (seen from .preinit_array, which
-//     runs before any library initialiser) restores TensorFlow's default.
+//     errors still show. -tf-log (or -tf-log=true) anywhere on the command line (seen from
+//     .preinit_array, which runs before any library initialiser) restores TensorFlow's default.
 //   - GRPC_FAIL_FAST=true: a session on a cluster whose worker stops fails at once instead of
 //     waiting, without end, for the worker to come back. TensorFlow reads it once, at a time of
 //     its own (a Go os.Setenv before the first cluster session is not always early enough).
@@ -34,11 +34,45 @@ extern char **environ;
 
 static int bm_tf_log;
 
+// bm_tf_log_arg reads one argument as the -tf-log flag, as Go's flag package reads a boolean:
+// -1 if it is not the flag, 1 for -tf-log, --tf-log or =1, =t, =T, =true, =TRUE, =True, 0 for
+// =0, =f, =F, =false, =FALSE, =False, 2 for any other value (bm then exits with an error).
+static int bm_tf_log_arg(const char *a) {
+	static const char name[] = "tf-log";
+	if (a[0] != '-') {
+		return -1;
+	}
+	a += a[1] == '-' ? 2 : 1;
+	if (strncmp(a, name, sizeof name - 1) != 0) {
+		return -1;
+	}
+	a += sizeof name - 1;
+	if (a[0] == 0) {
+		return 1;
+	}
+	if (a[0] != '=') {
+		return -1;
+	}
+	a++;
+	static const char *yes[] = {"1", "t", "T", "true", "TRUE", "True"};
+	static const char *no[] = {"0", "f", "F", "false", "FALSE", "False"};
+	for (size_t i = 0; i < sizeof yes / sizeof yes[0]; i++) {
+		if (strcmp(a, yes[i]) == 0) {
+			return 1;
+		}
+		if (strcmp(a, no[i]) == 0) {
+			return 0;
+		}
+	}
+	return 2;
+}
+
 static void bm_scan_args(int argc, char **argv, char **envp) {
 	(void)envp;
 	for (int i = 1; i < argc; i++) {
-		if (strcmp(argv[i], "-tf-log") == 0 || strcmp(argv[i], "--tf-log") == 0) {
-			bm_tf_log = 1;
+		int v = bm_tf_log_arg(argv[i]);
+		if (v == 0 || v == 1) {
+			bm_tf_log = v;
 		}
 	}
 }
@@ -118,22 +152,37 @@ size_t fwrite(const void *ptr, size_t size, size_t nmemb, FILE *stream) {
 */
 import "C"
 
-import "unsafe"
+import (
+	"fmt"
+	"strings"
+	"unsafe"
+)
 
 // tfLogFlag is the flag that keeps TensorFlow's start-up log lines.
 const tfLogFlag = "tf-log"
 
-// withoutTFLogFlag returns args without -tf-log / --tf-log, which the C code above has
-// already acted on, so that no subcommand's flag set sees it.
-func withoutTFLogFlag(args []string) []string {
+// withoutTFLogFlag returns args without -tf-log / --tf-log (with or without a boolean value),
+// which the C code above has already acted on, so that no subcommand's flag set sees it. A
+// value that is not a boolean is an error naming the flag.
+func withoutTFLogFlag(args []string) ([]string, error) {
 	out := args[:0:0]
 	for _, a := range args {
-		if a == "-"+tfLogFlag || a == "--"+tfLogFlag {
-			continue
+		switch tfLogArg(a) {
+		case -1:
+			out = append(out, a)
+		case 2:
+			return nil, fmt.Errorf("invalid boolean value %q for -%s", a[strings.IndexByte(a, '=')+1:], tfLogFlag)
 		}
-		out = append(out, a)
 	}
-	return out
+	return out, nil
+}
+
+// tfLogArg is bm_tf_log_arg for Go: -1 if a is not the -tf-log flag, its value 0 or 1, or 2
+// for a value that is not a boolean. The C code reads argv with it before any library starts.
+func tfLogArg(a string) int {
+	ca := C.CString(a)
+	defer C.free(unsafe.Pointer(ca))
+	return int(C.bm_tf_log_arg(ca))
 }
 
 // abseilSeverity is bm_abseil_severity for Go (tests): 0, 1 or 2 for an Abseil info, warning or

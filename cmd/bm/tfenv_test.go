@@ -66,6 +66,7 @@ func TestTensorFlowQuietByDefault(t *testing.T) {
 	}{
 		{nil, append(slices.Clone(train), "-tf-log")},
 		{nil, append([]string{"--tf-log"}, train...)},
+		{nil, append(slices.Clone(train), "-tf-log=true")},
 		{[]string{"TF_CPP_MIN_LOG_LEVEL=0"}, train},
 	} {
 		out := bmChild(t, tc.env, tc.args...)
@@ -96,10 +97,24 @@ func TestAbseilSeverity(t *testing.T) {
 	}
 }
 
-// TestWithoutTFLogFlag checks that both spellings of -tf-log are removed wherever they are.
+// TestWithoutTFLogFlag checks that every spelling of -tf-log, with or without a boolean value, is
+// removed wherever it is, that a value that is not a boolean is an error naming the flag, and
+// that the C code which reads argv before TensorFlow starts reads each argument the same way.
 func TestWithoutTFLogFlag(t *testing.T) {
-	got := withoutTFLogFlag([]string{"train", "-tf-log", "-epochs", "2", "--tf-log"})
-	if want := []string{"train", "-epochs", "2"}; !slices.Equal(got, want) {
-		t.Errorf("withoutTFLogFlag = %q, want %q", got, want)
+	got, err := withoutTFLogFlag([]string{"train", "-tf-log", "-epochs", "2", "--tf-log", "-tf-log=false", "--tf-log=T", "-tf-logs", "tf-log"})
+	if want := []string{"train", "-epochs", "2", "-tf-logs", "tf-log"}; err != nil || !slices.Equal(got, want) {
+		t.Errorf("withoutTFLogFlag = %q, %v, want %q", got, err, want)
+	}
+	if _, err := withoutTFLogFlag([]string{"train", "-tf-log=maybe"}); err == nil || !strings.Contains(err.Error(), "-tf-log") || !strings.Contains(err.Error(), "maybe") {
+		t.Errorf("withoutTFLogFlag(-tf-log=maybe) error = %v, want one naming the flag and the value", err)
+	}
+	for a, want := range map[string]int{
+		"-tf-log": 1, "--tf-log": 1, "-tf-log=1": 1, "--tf-log=true": 1, "-tf-log=True": 1, "-tf-log=TRUE": 1, "-tf-log=t": 1,
+		"-tf-log=0": 0, "--tf-log=false": 0, "-tf-log=F": 0, "-tf-log=FALSE": 0,
+		"-tf-log=": 2, "-tf-log=yes": 2, "---tf-log": -1, "-tf-logx": -1, "tf-log": -1, "-": -1, "": -1, "-epochs": -1,
+	} {
+		if got := tfLogArg(a); got != want {
+			t.Errorf("tfLogArg(%q) = %d, want %d", a, got, want)
+		}
 	}
 }
