@@ -50,7 +50,8 @@ type dbmFlags struct {
 	threads           int
 	quiet             bool
 	cluster           cluster
-	set               []string // the flags given on the command line (bm dbm), checked on resume
+	set               []string          // the flags given on the command line (bm dbm), checked on resume
+	spell             map[string]string // how the command spells them where not -name (originalResume)
 
 	// Model folders; empty means <out>/rbm<i>/model and <out>/dbm/model (bm dbm-mnist sets
 	// them from the original's --rbm1-dirpath, --rbm2-dirpath and --dbm-dirpath).
@@ -413,11 +414,8 @@ func runDBM(f *dbmFlags) error {
 	if err != nil {
 		return err
 	}
-	if m != nil {
-		if err := checkResumeOf(dbmDynamicsFields, f.dbmConfig(nil, dt), m.Config(), f.set, m.Epoch(), f.epochs, "delete "+dir+" to start over"); err != nil {
-			m.Close()
-			return err
-		}
+	if err := f.checkResumed(m, dt, dir); err != nil {
+		return err
 	}
 	if m == nil {
 		c := f.dbmConfig(nil, dt)
@@ -442,6 +440,20 @@ func runDBM(f *dbmFlags) error {
 		return err
 	}
 	return dbmResults(ctx, f, m, d)
+}
+
+// checkResumed returns a usage error, and closes m, if the DBM m resumed from dir (nil: none)
+// was saved with another configuration than the flags given on the command line (f.set) ask
+// for; dt is the run's dtype.
+func (f *dbmFlags) checkResumed(m *dbm.DBM, dt tf.DataType, dir string) error {
+	if m == nil {
+		return nil
+	}
+	if err := checkResumeOf(dbmDynamicsFields, f.dbmConfig(nil, dt), m.Config(), f.set, m.Epoch(), f.epochs, "delete "+dir+" to start over", f.spell); err != nil {
+		m.Close()
+		return err
+	}
+	return nil
 }
 
 // resumeDBM loads the DBM saved in dir to train it to epochs, or returns nil when there is none.

@@ -121,6 +121,7 @@ func cmdDBMCIFAR(args []string) int {
 	if err := p.Parse(args); err != nil {
 		return p.Report(err)
 	}
+	a.changed = p.Changed
 	// The original's MLP defaults for this program differ from the MNIST ones.
 	if !p.Changed("--mlp-l2") {
 		a.mlp.l2 = 1e-4
@@ -168,6 +169,7 @@ func runDBMCIFAR(a *dbmCIFARArgs) error {
 	}
 	f.aisBetas, f.aisRuns, f.dtype, f.gpu, f.threads, f.quiet = a.aisBetas, a.aisRuns, a.dtype, a.gpu, a.threads, a.quiet
 	f.cluster = a.cluster // the patch RBMs stay in this process (each in a session of its own)
+	f.set, f.spell = originalResume(a.changed, "--dbm-dirpath")
 	f.rbmDirs = []string{filepath.Join(a.grbm, "model"), filepath.Join(a.mrbm, "model")}
 	f.dbmDir = filepath.Join(a.dbmDir, "model")
 	f.out = a.dbmDir
@@ -265,6 +267,9 @@ func runDBMCIFAR(a *dbmCIFARArgs) error {
 	dir := f.modelDir()
 	m, err := resumeDBM(dir, f.epochs, f.target(), f.threads)
 	if err != nil {
+		return err
+	}
+	if err := f.checkResumed(m, dt, dir); err != nil {
 		return err
 	}
 	if m == nil {

@@ -69,6 +69,12 @@ func TestDBMCIFAREndToEnd(t *testing.T) {
 	if strings.Contains(msg, "patch RBM 0 (") || strings.Contains(msg, "augmenting") {
 		t.Errorf("second run trained a patch RBM or augmented again:\n%s", msg)
 	}
+	// The DBM resumes with its saved configuration: a DBM training flag given with another value
+	// is an error naming the flag as this program spells it.
+	msg = captureStderr(t, func() { code = run(append(args("30"), "--max-norm", "3")) })
+	if code != 2 || !strings.Contains(msg, "flag --max-norm") || !strings.Contains(msg, "--dbm-dirpath") {
+		t.Errorf("resuming the DBM with another --max-norm: exit %d, want 2 naming --max-norm:\n%s", code, msg)
+	}
 	// Another split: the caches no longer fit and are made again.
 	os.RemoveAll(models)
 	msg = captureStderr(t, func() { code = run(args("32")) })

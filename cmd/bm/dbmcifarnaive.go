@@ -84,6 +84,7 @@ func cmdDBMCIFARNaive(args []string) int {
 	if err := p.Parse(args); err != nil {
 		return p.Report(err)
 	}
+	a.changed = p.Changed
 	// The original's MLP defaults for this program differ from the MNIST ones.
 	if !p.Changed("--mlp-l2") {
 		a.mlp.l2 = 1e-4
@@ -131,6 +132,7 @@ func runDBMCIFARNaive(a *dbmCIFARNaiveArgs) error {
 	}
 	f.aisBetas, f.aisRuns, f.dtype, f.gpu, f.threads, f.quiet = a.aisBetas, a.aisRuns, a.dtype, a.gpu, a.threads, a.quiet
 	f.cluster = a.cluster
+	f.set, f.spell = originalResume(a.changed, "--dbm-dirpath")
 	f.rbmDirs = []string{filepath.Join(a.grbm, "model"), filepath.Join(a.mrbm, "model")}
 	f.dbmDir = filepath.Join(a.dbmDir, "model")
 	f.out = a.dbmDir

@@ -87,6 +87,7 @@ func cmdDBMMNIST(args []string) int {
 	if err := p.Parse(args); err != nil {
 		return p.Report(err)
 	}
+	a.changed = p.Changed
 	if a.momentumRule == optim.Original && !p.Changed("--lr") {
 		a.lr = []float64{0.05, 0.01, 2e-3}
 	}
@@ -134,6 +135,7 @@ func runDBMMNIST(a *dbmMNISTArgs) error {
 	}
 	f.aisBetas, f.aisRuns, f.dtype, f.gpu, f.threads, f.quiet = a.aisBetas, a.aisRuns, a.dtype, a.gpu, a.threads, a.quiet
 	f.cluster = a.cluster
+	f.set, f.spell = originalResume(a.changed, "--dbm-dirpath")
 	f.rbmDirs = []string{filepath.Join(a.rbm1, "model"), filepath.Join(a.rbm2, "model")}
 	f.dbmDir = filepath.Join(a.dbmDir, "model")
 	f.out = a.dbmDir

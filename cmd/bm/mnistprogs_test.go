@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
@@ -218,6 +219,14 @@ func TestDBMMNISTEndToEnd(t *testing.T) {
 		t.Fatal(err)
 	}
 	checkFineTuneArtefacts(t, prefix, sm, "dbm_mlp", []string{"W1_finetuned", "W2_finetuned"}, testLabels, dataset.ToMatrix[float32](im))
+	// The DBM resumes with its saved configuration: a DBM training flag given with another value
+	// is an error naming the flag as the original spells it (the RBMs' values may repeat theirs).
+	for _, bad := range [][]string{{"--l2", "1e-3", "2e-4", "0.5"}, {"--momentum-rule", "original"}, {"--n-particles", "10"}} {
+		stderr := captureStderr(t, func() { code = run(append(slices.Clone(args), bad...)) })
+		if code != 2 || !strings.Contains(stderr, "flag "+bad[0]+":") || !strings.Contains(stderr, "--dbm-dirpath") {
+			t.Errorf("resuming the DBM with %v: exit %d, want 2 naming %s:\n%s", bad, code, bad[0], stderr)
+		}
+	}
 }
 
 // TestOriginalFlagDefaults checks the defaults of the original programs' flags (spec §6.1,

@@ -59,6 +59,9 @@ type runArgs struct {
 	quiet                    bool
 	threads                  int
 	cluster                  cluster // --cluster, --job, --target (registerCluster)
+	// changed reports whether the command line gave a flag (the parser's Changed once parsed):
+	// a resumed DBM is checked against the flags given (originalResume).
+	changed func(name string) bool
 }
 
 // register adds the flags after the program's own; --gpu comes first, as in the original.

@@ -2,7 +2,9 @@ package main
 
 import (
 	"fmt"
+	"maps"
 	"reflect"
+	"slices"
 
 	"github.com/boltzmann-go/boltzmann/rbm"
 	"github.com/boltzmann-go/boltzmann/tfops"
@@ -28,7 +30,7 @@ var dynamicsFields = map[string]string{
 // command line) whose value differs from the saved configuration of a run resumed after epoch
 // done and continued to epoch epochs. Schedules are compared epoch by epoch up to epochs.
 func checkResume(flags, saved rbm.Config, set []string, done, epochs int) error {
-	return checkResumeOf(dynamicsFields, flags, saved, set, done, epochs, "start over with -fresh")
+	return checkResumeOf(dynamicsFields, flags, saved, set, done, epochs, "start over with -fresh", nil)
 }
 
 // dbmDynamicsFields maps the flags of bm dbm that change how the DBM trains to its Config fields
@@ -41,8 +43,9 @@ var dbmDynamicsFields = map[string]string{
 }
 
 // checkResumeOf is checkResume for any configuration type, with the flag → field map fields;
-// fresh says how to start over.
-func checkResumeOf(fields map[string]string, flags, saved any, set []string, done, epochs int, fresh string) error {
+// fresh says how to start over. spell gives how the command spells a flag of fields (and "out",
+// "epochs") where it differs from -name: the original's programs spell bm dbm's -lr --lr.
+func checkResumeOf(fields map[string]string, flags, saved any, set []string, done, epochs int, fresh string, spell map[string]string) error {
 	fv, sv := reflect.ValueOf(flags), reflect.ValueOf(saved)
 	for _, name := range set {
 		field, ok := fields[name]
@@ -77,8 +80,14 @@ func checkResumeOf(fields map[string]string, flags, saved any, set []string, don
 			}
 		}
 		if differ != "" {
-			return flagErr(name, "%s: the model in -out resumes after epoch %d with its saved configuration; "+
-				"repeat the command that started it (changing only -epochs), or %s", differ, done, fresh)
+			spelled := func(name string) string {
+				if s, ok := spell[name]; ok {
+					return s
+				}
+				return "-" + name
+			}
+			return usageError{fmt.Sprintf("flag %s: %s: the model in %s resumes after epoch %d with its saved configuration; "+
+				"repeat the command that started it (changing only %s), or %s", spelled(name), differ, spelled("out"), done, spelled("epochs"), fresh)}
 		}
 	}
 	return nil
@@ -110,4 +119,28 @@ func checkFinite(dir string, m stateful) error {
 		return fmt.Errorf("the model in %s is unusable: %v (it diverged: train it again with a smaller learning rate)", dir, err)
 	}
 	return nil
+}
+
+// originalDBMFlags maps the flags of the original's DBM programs (dbm-mnist, dbm-cifar-naive,
+// dbm-cifar) that set how their DBM trains to bm dbm's flags of dbmDynamicsFields.
+var originalDBMFlags = map[string][]string{
+	"--lr": {"lr"}, "--momentum-rule": {"momentum-rule", "momentum"}, "--n-gibbs-steps": {"n-gibbs-steps"},
+	"--batch-size": {"batch-size"}, "--l2": {"l2"}, "--max-norm": {"max-norm"}, "--mf-tol": {"mf-tol"},
+	"--max-mf-updates": {"max-mf-updates"}, "--n-particles": {"n-particles"}, "--dtype": {"dtype"},
+}
+
+// originalResume returns, for an original DBM program whose command line p has parsed, the bm
+// dbm flags its given flags set (dbmFlags.set) and how the program spells them (dbmFlags.spell),
+// with dirFlag the flag of its DBM folder: a resumed DBM is checked as bm dbm checks its own.
+func originalResume(changed func(string) bool, dirFlag string) (set []string, spell map[string]string) {
+	spell = map[string]string{"out": dirFlag, "epochs": "--epochs"}
+	for _, orig := range slices.Sorted(maps.Keys(originalDBMFlags)) {
+		for _, name := range originalDBMFlags[orig] {
+			spell[name] = orig
+			if changed(orig) {
+				set = append(set, name)
+			}
+		}
+	}
+	return set, spell
 }
