@@ -107,7 +107,7 @@ func (a *dbmCIFARArgs) parser() *pyargs.Parser {
 	p.Floats("--sparsity-target", &a.spTarget, []float64{0.2, 0.2}, "desired probability of hidden activation").Metavar("T")
 	p.Floats("--sparsity-cost", &a.spCost, []float64{1e-4, 1e-3}, "controls the amount of sparsity penalty").Metavar("C")
 	p.Float("--sparsity-damping", &a.spDamping, 0.9, "decay rate for hidden activations probs").Metavar("D")
-	a.mlp.register(p, []float64{0.01, 1.0}, "data/grbm_")
+	a.mlp.register(p, mlpDefaults{lrm: []float64{0.01, 1.0}, prefix: "data/grbm_", l2: 1e-4, dropout: 0.7})
 	p.Int("--ais-betas", &a.aisBetas, 0, "AIS intermediate distributions for log Z after the DBM (0: none, as the original)").Metavar("N")
 	p.Int("--ais-runs", &a.aisRuns, 100, "AIS runs").Metavar("N").Validate(positiveInt(&a.aisRuns))
 	a.register(p, "and the DBM's momentum geomspace(0.5, 0.9, 10)")
@@ -122,13 +122,6 @@ func cmdDBMCIFAR(args []string) int {
 		return p.Report(err)
 	}
 	a.changed = p.Changed
-	// The original's MLP defaults for this program differ from the MNIST ones.
-	if !p.Changed("--mlp-l2") {
-		a.mlp.l2 = 1e-4
-	}
-	if !p.Changed("--mlp-dropout") {
-		a.mlp.dropout = 0.7
-	}
 	if err := replicateStaged(p, stagedFlag{"--n-gibbs-steps", &a.k, 3}, stagedFlag{"--lr", &a.lr, 3}, stagedFlag{"--epochs", &a.epochs, 3},
 		stagedFlag{"--batch-size", &a.batch, 3}, stagedFlag{"--l2", &a.l2, 3}, stagedFlag{"--random-seed", &a.seeds, 3},
 		stagedFlag{"--sparsity-target", &a.spTarget, 2}, stagedFlag{"--sparsity-cost", &a.spCost, 2}, stagedFlag{"--mlp-lrm", &a.mlp.lrm, 2}); err != nil {

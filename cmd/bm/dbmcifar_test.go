@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -8,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/boltzmann-go/boltzmann/dataset"
+	"github.com/boltzmann-go/boltzmann/internal/pyargs"
 	"github.com/boltzmann-go/boltzmann/rbm"
 )
 
@@ -111,5 +113,32 @@ func TestDBMCIFARReadmeCommandLine(t *testing.T) {
 		!reflect.DeepEqual(d.lr, []float64{5e-4, 5e-5, 4e-5}) || !reflect.DeepEqual(d.epochs, []int{64, 33, 100}) ||
 		!reflect.DeepEqual(d.seeds, []int{1111, 2222, 3333}) || !reflect.DeepEqual(d.spCost, []float64{1e-4, 1e-3}) || d.mlp.batch != 128 {
 		t.Errorf("defaults %+v", d)
+	}
+}
+
+// TestCIFARMLPDefaults checks the CIFAR programs' own --mlp-l2 and --mlp-dropout defaults (spec
+// §6.3, §6.4), which differ from the MNIST programs': parsed, and shown by -h.
+func TestCIFARMLPDefaults(t *testing.T) {
+	var naive dbmCIFARNaiveArgs
+	var aug dbmCIFARArgs
+	for _, tc := range []struct {
+		p           *pyargs.Parser
+		mlp         *mlpArgs
+		l2, dropout float64
+	}{{naive.parser(), &naive.mlp, 1e-4, 0.64}, {aug.parser(), &aug.mlp, 1e-4, 0.7}} {
+		if err := tc.p.Parse(nil); err != nil {
+			t.Fatal(err)
+		}
+		if tc.mlp.l2 != tc.l2 || tc.mlp.dropout != tc.dropout {
+			t.Errorf("%s: --mlp-l2 %g, --mlp-dropout %g; want %g, %g", tc.p.Prog, tc.mlp.l2, tc.mlp.dropout, tc.l2, tc.dropout)
+		}
+		var help strings.Builder
+		tc.p.Output = &help
+		tc.p.Usage()
+		for _, want := range []string{fmt.Sprintf("(default: %g)", tc.l2), fmt.Sprintf("(default: %g)", tc.dropout)} {
+			if !strings.Contains(help.String(), want) {
+				t.Errorf("%s -h: no %q:\n%s", tc.p.Prog, want, help.String())
+			}
+		}
 	}
 }

@@ -70,7 +70,7 @@ func (a *dbmCIFARNaiveArgs) parser() *pyargs.Parser {
 	p.Int("--max-mf-updates", &a.mfUpdates, 50, "maximum number of mean-field updates per weight update").Metavar("N").Validate(positiveInt(&a.mfUpdates))
 	p.Float("--mf-tol", &a.mfTol, 1e-11, "mean-field tolerance").Metavar("TOL")
 	p.Float("--max-norm", &a.maxNorm, 4, "maximum norm constraint").Metavar("C")
-	a.mlp.register(p, []float64{0.1, 1.0}, "data/grbm_naive_")
+	a.mlp.register(p, mlpDefaults{lrm: []float64{0.1, 1.0}, prefix: "data/grbm_naive_", l2: 1e-4, dropout: 0.64})
 	p.Int("--ais-betas", &a.aisBetas, 0, "AIS intermediate distributions for log Z after the DBM (0: none, as the original)").Metavar("N")
 	p.Int("--ais-runs", &a.aisRuns, 100, "AIS runs").Metavar("N").Validate(positiveInt(&a.aisRuns))
 	a.register(p, "and the DBM's momentum geomspace(0.5, 0.9, 10)")
@@ -85,13 +85,6 @@ func cmdDBMCIFARNaive(args []string) int {
 		return p.Report(err)
 	}
 	a.changed = p.Changed
-	// The original's MLP defaults for this program differ from the MNIST ones.
-	if !p.Changed("--mlp-l2") {
-		a.mlp.l2 = 1e-4
-	}
-	if !p.Changed("--mlp-dropout") {
-		a.mlp.dropout = 0.64
-	}
 	if err := replicateStaged(p, stagedFlag{"--n-gibbs-steps", &a.k, 3}, stagedFlag{"--lr", &a.lr, 3}, stagedFlag{"--epochs", &a.epochs, 3},
 		stagedFlag{"--batch-size", &a.batch, 3}, stagedFlag{"--l2", &a.l2, 3}, stagedFlag{"--random-seed", &a.seeds, 3},
 		stagedFlag{"--mlp-lrm", &a.mlp.lrm, 2}); err != nil {

@@ -72,7 +72,7 @@ func (a *dbmMNISTArgs) parser() *pyargs.Parser {
 	p.Floats("--sparsity-target", &a.spTarget, []float64{0.2, 0.1}, "desired probability of hidden activation").Metavar("T")
 	p.Floats("--sparsity-cost", &a.spCost, []float64{1e-4, 5e-5}, "controls the amount of sparsity penalty").Metavar("C")
 	p.Float("--sparsity-damping", &a.spDamping, 0.9, "decay rate for hidden activations probs").Metavar("D")
-	a.mlp.register(p, []float64{0.01, 0.1, 1.0}, "data/dbm_")
+	a.mlp.register(p, mlpDefaults{lrm: []float64{0.01, 0.1, 1.0}, prefix: "data/dbm_", l2: 1e-5})
 	p.String("--data-path", &a.dataPath, "data/", "directory holding mnist/ (the original hard-codes ../data/)").Metavar("PATH")
 	p.Int("--ais-betas", &a.aisBetas, 20000, "AIS intermediate distributions for log Z (0: no AIS and no lower bound)").Metavar("N")
 	p.Int("--ais-runs", &a.aisRuns, 100, "AIS runs").Metavar("N").Validate(positiveInt(&a.aisRuns))

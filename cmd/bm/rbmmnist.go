@@ -32,16 +32,24 @@ type mlpArgs struct {
 	stopAfterRB bool
 }
 
-func (a *mlpArgs) register(p *pyargs.Parser, lrm []float64, prefix string) {
+// mlpDefaults are the defaults of the --mlp-* flags that differ between the original's programs.
+type mlpDefaults struct {
+	lrm         []float64 // --mlp-lrm
+	prefix      string    // --mlp-save-prefix
+	l2, dropout float64   // --mlp-l2 (the MNIST programs' 1e-5), --mlp-dropout (0 there)
+}
+
+// register adds the --mlp-* flags, --export-dir and --no-mlp, with the program's defaults d.
+func (a *mlpArgs) register(p *pyargs.Parser, d mlpDefaults) {
 	p.StoreTrue("--mlp-no-init", &a.noInit, "if enabled, use random initialization")
-	p.Float("--mlp-l2", &a.l2, 1e-5, "L2 weight decay").Metavar("L2").Validate(nonNegative(&a.l2))
-	p.Floats("--mlp-lrm", &a.lrm, lrm, "learning rate multipliers of 1e-3").Metavar("LRM").Validate(positiveAll(&a.lrm))
+	p.Float("--mlp-l2", &a.l2, d.l2, "L2 weight decay").Metavar("L2").Validate(nonNegative(&a.l2))
+	p.Floats("--mlp-lrm", &a.lrm, d.lrm, "learning rate multipliers of 1e-3").Metavar("LRM").Validate(positiveAll(&a.lrm))
 	p.Int("--mlp-epochs", &a.epochs, 100, "number of epochs to train").Metavar("N").Validate(positiveInt(&a.epochs))
 	p.String("--mlp-val-metric", &a.valMetric, mlp.ValAcc, "metric on validation set to perform early stopping").Metavar("S").Choices(mlp.ValAcc, mlp.ValLoss)
 	p.Int("--mlp-batch-size", &a.batch, 128, "input batch size for training").Metavar("N").Validate(positiveInt(&a.batch))
-	p.String("--mlp-save-prefix", &a.savePrefix, prefix, "prefix to save MLP predictions and targets").Metavar("PREFIX")
+	p.String("--mlp-save-prefix", &a.savePrefix, d.prefix, "prefix to save MLP predictions and targets").Metavar("PREFIX")
 	p.StoreTrue("--mlp-keep-last", &a.keepLast, "keep the last epoch's weights as the original (Keras 2.0.8) does; by default the best validation epoch's weights are restored")
-	p.Float("--mlp-dropout", &a.dropout, 0, "dropout rate on the inputs of every MLP layer (not in the original's MNIST programs; its CIFAR program has --mlp-dropout)").Metavar("P").Validate(func() error {
+	p.Float("--mlp-dropout", &a.dropout, d.dropout, "dropout rate on the inputs of every MLP layer (not in the original's MNIST programs; its CIFAR program has --mlp-dropout)").Metavar("P").Validate(func() error {
 		if !(a.dropout >= 0 && a.dropout < 1) {
 			return errors.New("want a rate in [0, 1)")
 		}
@@ -231,7 +239,7 @@ func (a *rbmMNISTArgs) parser() *pyargs.Parser {
 	p.Float("--sparsity-damping", &a.spDamping, 0.9, "decay rate for hidden activations probs").Metavar("D")
 	p.Int("--random-seed", &a.seed, 1337, "random seed for model training").Metavar("N")
 	p.String("--model-dirpath", &a.modelDir, "models/rbm_mnist/", "directory path to save the model").Metavar("DIRPATH")
-	a.mlp.register(p, []float64{0.1, 1.0}, "data/rbm_")
+	a.mlp.register(p, mlpDefaults{lrm: []float64{0.1, 1.0}, prefix: "data/rbm_", l2: 1e-5})
 	a.register(p, "with --lr 0.05 by default")
 	return p
 }
