@@ -25,6 +25,8 @@ type progress struct {
 	steps int64
 }
 
+// newProgress returns the progress of a run resumed after epoch done of epochs, each of
+// perEpoch minibatches.
 func newProgress(quiet bool, done, epochs, perEpoch int) *progress {
 	return newUnitProgress(quiet, done, epochs, perEpoch, "batch", fmt.Sprintf("epoch %d/%d", done+1, epochs))
 }
@@ -60,13 +62,20 @@ func (p *progress) batch(epoch, done, total int) {
 
 // epoch prints the epoch line and puts desc (the latest metrics) into the bar's description.
 func (p *progress) epoch(line, desc string) {
+	p.println(line)
+	if p.bar != nil {
+		p.bar.Describe(desc)
+	}
+}
+
+// println prints line above the bar, on stderr, or alone on stdout without a bar.
+func (p *progress) println(line string) {
 	if p.bar == nil {
 		fmt.Println(line)
 		return
 	}
 	p.bar.Clear()
 	fmt.Fprintln(os.Stderr, line)
-	p.bar.Describe(desc)
 }
 
 // rbmDesc is the bar description after an RBM epoch.
@@ -87,15 +96,13 @@ func (p *progress) step(line string) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	p.steps++
-	if p.bar == nil {
-		fmt.Println(line)
-		return
+	p.println(line)
+	if p.bar != nil {
+		p.bar.Set64(p.steps)
 	}
-	p.bar.Clear()
-	fmt.Fprintln(os.Stderr, line)
-	p.bar.Set64(p.steps)
 }
 
+// finish completes the bar and ends its line.
 func (p *progress) finish() {
 	if p.bar != nil {
 		p.bar.Finish()
