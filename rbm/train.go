@@ -32,6 +32,7 @@ type trainState struct {
 	extra         []tf.Output // the training method's Variables
 	offV, offH    tf.Output   // centering offsets (with Config.Centering)
 	lr, mom, step tf.Output
+	grad          params // the update's directions for W, vb, hb (fused momentum: trainOp applies them)
 }
 
 func (m *RBM) seed(s *op.Scope, role uint64, step tf.Output) tf.Output {
@@ -67,27 +68,6 @@ func (m *RBM) update(s *op.Scope, st trainState, x tf.Output, k int) trainState 
 	sm := &Sampler{X: x, H0Mean: h0Mean, H0: h0, Chains: st.chain, State: st.extra, K: k, Config: c, m: m, p: p, t: st}
 	v, hMean, chain, extra := c.Method.Negative(s.SubScope("negative"), sm)
 
-	// Gradients.
-	g := s.SubScope("gradient")
-	n := rows(g.SubScope("n"), x, dt)
-	nNeg := rows(g.SubScope("n_neg"), v, dt)
-	var gW tf.Output
-	if c.Centering > 0 {
-		gW = optim.Centering{Rate: c.Centering}.WeightGradient(g, l.v.Stat(g.SubScope("x"), x), h0Mean, l.v.Stat(g.SubScope("v"), v), hMean, st.offV, st.offH, n, nNeg)
-	} else {
-		// Both statistics in one product: [x; v]ᵀ·[h0/n; −h/n_neg].
-		a := op.ConcatV2(g.SubScope("a"), []tf.Output{l.v.Stat(g, x), l.v.Stat(g.SubScope("v"), v)}, op.Const(g.SubScope("ax"), int32(0)))
-		bs := op.ConcatV2(g.SubScope("b"), []tf.Output{op.Div(g.SubScope("pos"), h0Mean, n), op.Neg(g.SubScope("neg"), op.Div(g.SubScope("negd"), hMean, nNeg))}, op.Const(g.SubScope("bx"), int32(0)))
-		gW = tfops.SplitGram(g, a, bs, l.devices)
-	}
-	gW = optim.L2{Coef: *c.L2}.Apply(g, gW, p.W)
-	gvb := op.Sub(g.SubScope("gvb"), tfops.ColumnMean(g, l.v.BiasStat(g, x, p.vb)), tfops.ColumnMean(g.SubScope("n"), l.v.BiasStat(g, v, p.vb)))
-	ghb := op.Sub(g.SubScope("ghb"), tfops.ColumnMean(g, l.h.BiasStat(g, h0Mean, p.hb)), tfops.ColumnMean(g.SubScope("n"), l.h.BiasStat(g, hMean, p.hb)))
-	if c.Centering > 0 {
-		d := optim.Centering{Rate: c.Centering}.BiasDirections(g, []tf.Output{gW}, []tf.Output{gvb, ghb}, []tf.Output{st.offV, st.offH})
-		gvb, ghb = d[0], d[1]
-	}
-
 	// Sparsity (Hinton 2010, §11): q tracks the mean hidden probability on the data; the
 	// penalty cost·(q − target) is the derivative of the cross-entropy between target and q with
 	// respect to the hidden units' total input, applied to hb and, times the mean visible
@@ -99,29 +79,89 @@ func (m *RBM) update(s *op.Scope, st trainState, x tf.Output, k int) trainState 
 	}
 	sparsity := optim.Sparsity{Target: c.SparsityTarget, Cost: c.SparsityCost, Damping: c.SparsityDamping}
 	q := sparsity.Estimate(sp, st.q, act)
-	if c.SparsityCost > 0 {
+
+	// Gradients.
+	g := s.SubScope("gradient")
+	n := rows(g.SubScope("n"), x, dt)
+	nNeg := rows(g.SubScope("n_neg"), v, dt)
+	var gW tf.Output
+	var pen tf.Output // the sparsity penalty, once it is in gW
+	if c.Centering > 0 {
+		gW = optim.Centering{Rate: c.Centering}.WeightGradient(g, l.v.Stat(g.SubScope("x"), x), h0Mean, l.v.Stat(g.SubScope("v"), v), hMean, st.offV, st.offH, n, nNeg)
+	} else {
+		// Both statistics in one product: [x; v]ᵀ·[h0/n; −h/n_neg]. The sparsity penalty's
+		// outer product mean(x)ᵀ·pen is xᵀ·(pen/n) row by row, so it joins the positive
+		// operand, (h0 − pen)/n, instead of costing two passes over W-sized tensors.
+		pos := h0Mean
+		if c.SparsityCost > 0 {
+			pen = sparsity.Penalty(sp, q)
+			pos = op.Sub(sp.SubScope("folded"), h0Mean, pen)
+		}
+		a := op.ConcatV2(g.SubScope("a"), []tf.Output{l.v.Stat(g, x), l.v.Stat(g.SubScope("v"), v)}, op.Const(g.SubScope("ax"), int32(0)))
+		bs := op.ConcatV2(g.SubScope("b"), []tf.Output{op.Div(g.SubScope("pos"), pos, n), op.Neg(g.SubScope("neg"), op.Div(g.SubScope("negd"), hMean, nNeg))}, op.Const(g.SubScope("bx"), int32(0)))
+		gW = tfops.SplitGram(g, a, bs, l.devices)
+	}
+	gW = optim.L2{Coef: *c.L2}.Apply(g, gW, p.W)
+	gvb := op.Sub(g.SubScope("gvb"), tfops.ColumnMean(g, l.v.BiasStat(g, x, p.vb)), tfops.ColumnMean(g.SubScope("n"), l.v.BiasStat(g, v, p.vb)))
+	ghb := op.Sub(g.SubScope("ghb"), tfops.ColumnMean(g, l.h.BiasStat(g, h0Mean, p.hb)), tfops.ColumnMean(g.SubScope("n"), l.h.BiasStat(g, hMean, p.hb)))
+	if c.Centering > 0 {
+		d := optim.Centering{Rate: c.Centering}.BiasDirections(g, []tf.Output{gW}, []tf.Output{gvb, ghb}, []tf.Output{st.offV, st.offH})
+		gvb, ghb = d[0], d[1]
+	}
+	switch {
+	case pen != tf.Output{}:
+		ghb = op.Sub(sp.SubScope("ghb"), ghb, pen)
+	case c.SparsityCost > 0:
 		gW, ghb = sparsity.Apply(sp, gW, ghb, q, tfops.ColumnMean(sp.SubScope("v"), l.v.Stat(sp, x)))
 	}
 
-	// Momentum (classical by default): Δ ← momentum·Δ + lr·g; θ ← θ + Δ.
+	out := st
+	out.q, out.chain, out.extra = q, chain, extra
 	u := s.SubScope("apply")
+	if c.Centering > 0 {
+		out.offH = optim.Centering{Rate: c.Centering}.Offset(u.SubScope("centering"), st.offH, h0Mean)
+	}
+	out.step = op.AddV2(u.SubScope("step"), st.step, op.Const(u.SubScope("one"), int64(1)))
+	if m.fusedMomentum() {
+		out.grad = params{W: gW, vb: gvb, hb: ghb} // trainOp applies them to the variables
+		return out
+	}
+
+	// Momentum: Δ ← lr·(momentum·Δ + g) (the original's rule), θ ← θ + Δ.
 	rule := optim.Momentum{Rule: c.MomentumRule}
 	vel := func(name string, old, grad tf.Output) tf.Output {
 		return rule.Velocity(u.SubScope(name), old, grad, st.lr, st.mom)
 	}
-	out := st
 	out.dW, out.dvb, out.dhb = vel("dW", st.dW, gW), vel("dvb", st.dvb, gvb), vel("dhb", st.dhb, ghb)
 	out.p = params{
 		W:  op.AddV2(u.SubScope("W"), p.W, out.dW),
 		vb: op.AddV2(u.SubScope("vb"), p.vb, out.dvb),
 		hb: op.AddV2(u.SubScope("hb"), p.hb, out.dhb),
 	}
-	out.q, out.chain, out.extra = q, chain, extra
-	if c.Centering > 0 {
-		out.offH = optim.Centering{Rate: c.Centering}.Offset(u.SubScope("centering"), st.offH, h0Mean)
-	}
-	out.step = op.AddV2(u.SubScope("step"), st.step, op.Const(u.SubScope("one"), int64(1)))
 	return out
+}
+
+// fusedMomentumOff makes every rule take the unfused path (tests compare both).
+var fusedMomentumOff bool
+
+// fusedMomentum reports whether updates apply classical momentum with TensorFlow's fused
+// ResourceApplyKerasMomentum, in place on the variables, instead of as separate ops.
+func (m *RBM) fusedMomentum() bool {
+	return m.cfg.MomentumRule != optim.Original && !fusedMomentumOff
+}
+
+// applyMomentum adds the classical momentum step Δ ← momentum·Δ + lr·g, θ ← θ + Δ for the
+// weights and biases as one fused op each, which reads and writes each variable once.
+// ResourceApplyKerasMomentum computes Δ ← Δ·momentum − g·lr', θ ← θ + Δ; with lr' = −lr that
+// is, bit for bit, the unfused Δ·momentum + lr·g (negation is exact), so both paths give the
+// same weights.
+func (m *RBM) applyMomentum(s *op.Scope, g params, negLR, mom tf.Output) []*tf.Operation {
+	v := m.vars
+	return []*tf.Operation{
+		op.ResourceApplyKerasMomentum(s.SubScope("W"), v.W.Handle, v.dW.Handle, negLR, g.W, mom),
+		op.ResourceApplyKerasMomentum(s.SubScope("vb"), v.vb.Handle, v.dvb.Handle, negLR, g.vb, mom),
+		op.ResourceApplyKerasMomentum(s.SubScope("hb"), v.hb.Handle, v.dhb.Handle, negLR, g.hb, mom),
+	}
 }
 
 // trainOp adds an op that performs updates minibatch updates with k Gibbs steps, reading the
@@ -144,17 +184,30 @@ func (m *RBM) trainOp(k, updates int) *tf.Operation {
 		step:  v.step.Read(s),
 	}
 	data := m.rows
+	fused := m.fusedMomentum()
+	negLR := op.Neg(s.SubScope("neg_lr"), m.lr)
+	var applied []*tf.Operation
 	for i := 0; i < updates; i++ {
 		us := s.SubScope("update")
+		if fused && i > 0 {
+			// The weights as the previous update left them.
+			rs := us.WithControlDependencies(applied...)
+			st.p = params{W: v.W.Read(rs), vb: v.vb.Read(rs), hb: v.hb.Read(rs)}
+		}
 		idx := op.Gather(us.SubScope("idx"), m.idx, op.Const(us.SubScope("i"), int32(i)))
 		x := op.GatherV2(us.SubScope("batch"), data, idx, op.Const(us.SubScope("axis"), int32(0)))
 		st = m.update(us, st, x, k)
+		if fused {
+			applied = m.applyMomentum(us.SubScope("momentum"), st.grad, negLR, st.mom)
+		}
 	}
 	w := s.SubScope("write")
-	assigns := []*tf.Operation{
-		v.W.Assign(w, st.p.W), v.vb.Assign(w, st.p.vb), v.hb.Assign(w, st.p.hb),
-		v.dW.Assign(w, st.dW), v.dvb.Assign(w, st.dvb), v.dhb.Assign(w, st.dhb),
-		v.q.Assign(w, st.q), v.step.Assign(w, st.step),
+	assigns := []*tf.Operation{v.q.Assign(w, st.q), v.step.Assign(w, st.step)}
+	if fused {
+		assigns = append(assigns, applied...)
+	} else {
+		assigns = append(assigns, v.W.Assign(w, st.p.W), v.vb.Assign(w, st.p.vb), v.hb.Assign(w, st.p.hb),
+			v.dW.Assign(w, st.dW), v.dvb.Assign(w, st.dvb), v.dhb.Assign(w, st.dhb))
 	}
 	if m.cfg.Method.Persistent() {
 		assigns = append(assigns, v.chain.Assign(w, st.chain))

@@ -14,6 +14,8 @@ import (
 	"github.com/boltzmann-go/boltzmann/dataset"
 	"github.com/boltzmann-go/boltzmann/internal/fixtures"
 	"github.com/boltzmann-go/boltzmann/optim"
+	"github.com/boltzmann-go/boltzmann/tfops"
+	"github.com/boltzmann-go/boltzmann/train"
 )
 
 func fit(t *testing.T, m *RBM, x *dataset.Matrix[float64]) {
@@ -426,5 +428,44 @@ func TestPointerUnits(t *testing.T) {
 	}
 	if err := (Config{Hidden: &Gaussian{}}).Validate(); err == nil {
 		t.Error("a *Gaussian hidden layer passed Validate")
+	}
+}
+
+// TestFusedMomentumBitIdentical checks that classical momentum applied by the fused
+// ResourceApplyKerasMomentum (the default) gives the weights and velocities of the unfused ops
+// bit for bit: float32 and float64, CD and PCD, several updates per Session.Run, with L2,
+// sparsity and a momentum schedule.
+func TestFusedMomentumBitIdentical(t *testing.T) {
+	x := fixtures.BinaryData(60, 9, 4)
+	for _, dt := range []tf.DataType{tf.Float, tf.Double} {
+		for _, pcd := range []bool{false, true} {
+			c := Config{NumVisible: 9, NumHidden: 5, DType: dt, Seed: 7, Persistent: pcd, BatchSize: 10, Epochs: 3, UpdatesPerRun: 4,
+				LearningRate: []float64{0.1, 0.05}, Momentum: []float64{0.5, 0.9}, L2: F(1e-3), SparsityCost: 0.01, SparsityTarget: 0.1}
+			state := func(off bool) []train.Tensor {
+				fusedMomentumOff = off
+				defer func() { fusedMomentumOff = false }()
+				m := newModel(t, c)
+				if m.fusedMomentum() == off {
+					t.Fatalf("fusedMomentum() = %v with fusedMomentumOff = %v", !off, off)
+				}
+				fit(t, m, x)
+				st, err := m.State()
+				if err != nil {
+					t.Fatal(err)
+				}
+				return st
+			}
+			fused, plain := state(false), state(true)
+			for i := range fused {
+				for j, v := range fused[i].Values {
+					if w := plain[i].Values[j]; v != w {
+						t.Fatalf("%s pcd=%v: %s[%d] = %.17g fused, %.17g unfused", tfops.DTypeName(dt), pcd, fused[i].Name, j, v, w)
+					}
+				}
+			}
+			if fused[0].Values[0] == 0 || fused[3].Values[0] == 0 {
+				t.Fatalf("%s pcd=%v: no training happened", tfops.DTypeName(dt), pcd)
+			}
+		}
 	}
 }
