@@ -46,12 +46,19 @@ func (r Sparsity) Apply(s *op.Scope, gW, gb, q, below tf.Output) (tf.Output, tf.
 	if r.Cost == 0 {
 		return gW, gb
 	}
-	dt := q.DataType()
-	pen := op.Mul(s.SubScope("pen"), op.Const(s.SubScope("cost"), scalarOf(r.Cost, dt)), op.Sub(s, q, op.Const(s.SubScope("t"), scalarOf(r.Target, dt))))
+	pen := r.Penalty(s, q)
 	gb = op.Sub(s.SubScope("gb"), gb, pen)
 	col := op.ExpandDims(s, below, op.Const(s.SubScope("a1"), int32(1)))
 	row := op.ExpandDims(s.SubScope("p"), pen, op.Const(s.SubScope("a0"), int32(0)))
 	return op.Sub(s.SubScope("gW"), gW, op.Mul(s.SubScope("outer"), col, row)), gb
+}
+
+// Penalty adds Cost·(q − Target), the penalty of the estimate q on each unit's total input
+// ([units]); a caller that forms the weights' statistics as one product can subtract it from
+// the positive hidden statistics there instead of calling Apply (see rbm's update).
+func (r Sparsity) Penalty(s *op.Scope, q tf.Output) tf.Output {
+	dt := q.DataType()
+	return op.Mul(s.SubScope("pen"), op.Const(s.SubScope("cost"), scalarOf(r.Cost, dt)), op.Sub(s, q, op.Const(s.SubScope("t"), scalarOf(r.Target, dt))))
 }
 
 // MaxNorm is the max-norm constraint: after an update, each column of a weight matrix (the
