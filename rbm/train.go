@@ -127,7 +127,8 @@ func (m *RBM) update(s *op.Scope, st trainState, x tf.Output, k int) trainState 
 		return out
 	}
 
-	// Momentum: Δ ← lr·(momentum·Δ + g) (the original's rule), θ ← θ + Δ.
+	// Momentum as separate ops: the original's rule, Δ ← lr·(momentum·Δ + g), or classical
+	// momentum when fusedMomentumOff; then θ ← θ + Δ.
 	rule := optim.Momentum{Rule: c.MomentumRule}
 	vel := func(name string, old, grad tf.Output) tf.Output {
 		return rule.Velocity(u.SubScope(name), old, grad, st.lr, st.mom)
@@ -185,7 +186,10 @@ func (m *RBM) trainOp(k, updates int) *tf.Operation {
 	}
 	data := m.rows
 	fused := m.fusedMomentum()
-	negLR := op.Neg(s.SubScope("neg_lr"), m.lr)
+	var negLR tf.Output
+	if fused {
+		negLR = op.Neg(s.SubScope("neg_lr"), m.lr)
+	}
 	var applied []*tf.Operation
 	for i := 0; i < updates; i++ {
 		us := s.SubScope("update")
