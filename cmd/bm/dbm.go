@@ -604,8 +604,16 @@ func dbmResults(ctx context.Context, f *dbmFlags, m *dbm.DBM, d *loaded) error {
 		key := func(r map[string]any) string {
 			return fmt.Sprint(r["format"], r["checkpoint"], r["epochs"], r["ais_betas"], r["ais_runs"])
 		}
-		if json.Unmarshal(b, &old) == nil && key(old) == key(results) {
+		model := func(r map[string]any) string { return fmt.Sprint(r["format"], r["checkpoint"], r["epochs"]) }
+		switch {
+		case json.Unmarshal(b, &old) != nil:
+		case key(old) == key(results):
 			log.Printf("%s holds the results of this DBM (%v epochs, AIS %v×%v): not recomputed", resultsPath, old["epochs"], old["ais_betas"], old["ais_runs"])
+			return nil
+		case f.aisBetas == 0 && model(old) == model(results):
+			// Without AIS there is nothing new to write: an earlier estimate for this very
+			// model stays (a rerun for the fine-tuning alone must not erase hours of AIS).
+			log.Printf("%s holds the results of this DBM (%v epochs, AIS %v×%v): kept (--ais-betas 0)", resultsPath, old["epochs"], old["ais_betas"], old["ais_runs"])
 			return nil
 		}
 	}

@@ -227,6 +227,35 @@ func TestDBMMNISTEndToEnd(t *testing.T) {
 			t.Errorf("resuming the DBM with %v: exit %d, want 2 naming %s:\n%s", bad, code, bad[0], stderr)
 		}
 	}
+	// --mlp-augment fine-tunes on [x, q(h2|x)]: its first kernel is (pixels+16)×12, no SavedModel
+	// is exported by default, and --ais-betas 0 keeps the earlier AIS results of this DBM.
+	noExport := slices.DeleteFunc(slices.Clone(args), func(a string) bool { return a == sm })
+	noExport = slices.DeleteFunc(noExport, func(a string) bool { return a == "--export-dir" })
+	augPrefix := prefix + "aug_"
+	for i, a := range noExport {
+		switch {
+		case a == prefix:
+			noExport[i] = augPrefix
+		case a == "100" && noExport[i-1] == "--ais-betas":
+			noExport[i] = "0"
+		}
+	}
+	stderr = captureStderr(t, func() { code = run(append(slices.Clone(noExport), "--mlp-augment")) })
+	if code != 0 || !strings.Contains(stderr, "mlp-augment: inputs are the images and the DBM's mean-field") {
+		t.Fatalf("--mlp-augment: exit %d:\n%s", code, stderr)
+	}
+	if w, err := dataset.ReadNPY[float32](augPrefix + "W1_finetuned.npy"); err != nil || w.Rows != dataset.ToMatrix[float32](im).Cols+16 || w.Cols != 12 {
+		t.Errorf("--mlp-augment W1_finetuned: %v, want (pixels+16)×12", err)
+	}
+	if b, err := os.ReadFile(filepath.Join(dir, "m", "dbm", "results.json")); err != nil || !strings.Contains(string(b), "log_z") {
+		t.Errorf("results.json after a rerun with --ais-betas 0: %s (%v), want the earlier log_z kept", b, err)
+	}
+	for _, bad := range [][]string{{"--mlp-no-init"}, {"--export-dir", sm}} {
+		stderr := captureStderr(t, func() { code = run(append(append(slices.Clone(noExport), "--mlp-augment"), bad...)) })
+		if code != 2 || !strings.Contains(stderr, "--mlp-augment") {
+			t.Errorf("--mlp-augment with %v: exit %d, want 2 naming --mlp-augment:\n%s", bad, code, stderr)
+		}
+	}
 }
 
 // TestOriginalFlagDefaults checks the defaults of the original programs' flags (spec §6.1,

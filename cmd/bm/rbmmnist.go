@@ -30,6 +30,7 @@ type mlpArgs struct {
 	exportDir   string
 	dropout     float64
 	stopAfterRB bool
+	augment     bool // bm dbm-mnist's --mlp-augment: the input is [x, q(h2|x)] (augment.go)
 }
 
 // mlpDefaults are the defaults of the --mlp-* flags that differ between the original's programs.

@@ -1,0 +1,76 @@
+package main
+
+import (
+	"fmt"
+	"log"
+	"time"
+
+	"github.com/boltzmann-go/boltzmann/dataset"
+	"github.com/boltzmann-go/boltzmann/dbm"
+	"github.com/boltzmann-go/boltzmann/mlp"
+)
+
+// augmentTop is the fine-tuning input of Salakhutdinov & Hinton (2009, §4): every image
+// followed by the 2-layer DBM's mean-field posterior of its top layer, q(h₂ | x), computed once
+// with the DBM's own mean field. The first hidden layer then sees what the DBM's mean field
+// gives h₁ — x·W₁ + q(h₂)·W₂ᵀ + b₁ — so its kernel starts as W₁ stacked on W₂ᵀ. The original
+// fine-tunes on x alone; this is the paper's recipe, behind --mlp-augment.
+//
+// It returns d with the columns appended to its training, validation and test rows, and
+// hidden with the first layer's kernel widened to match.
+func augmentTop(modelDir string, d *labeled, hidden []mlp.Layer) (*labeled, []mlp.Layer, error) {
+	m, err := dbm.Load(resolveModelDir(modelDir))
+	if err != nil {
+		return nil, nil, err
+	}
+	defer m.Close()
+	sizes := m.Config().Sizes
+	if len(sizes) != 3 || len(hidden) != 2 || hidden[0].Units != sizes[1] || hidden[1].Units != sizes[2] {
+		return nil, nil, flagErr("mlp-augment", "needs a DBM with 2 hidden layers and the MLP initialised from it (model %v)", sizes)
+	}
+	w2 := hidden[1].InitW // sizes[1] × sizes[2], row-major
+	if hidden[0].InitW == nil || w2 == nil {
+		return nil, nil, flagErr("mlp-augment", "the augmented input's first kernel starts from the DBM's weights: not with --mlp-no-init")
+	}
+	start := time.Now()
+	out := &labeled{yTrain: d.yTrain, yVal: d.yVal, yTest: d.yTest}
+	for _, set := range []struct {
+		in  *dataset.Matrix[float32]
+		out **dataset.Matrix[float32]
+	}{{d.train, &out.train}, {d.val, &out.val}, {d.test, &out.test}} {
+		if set.in == nil || set.in.Rows == 0 {
+			*set.out = set.in
+			continue
+		}
+		q, err := m.Transform(set.in)
+		if err != nil {
+			return nil, nil, fmt.Errorf("mlp-augment: mean field of the DBM's top layer: %w", err)
+		}
+		*set.out = appendCols(set.in, q)
+	}
+	log.Printf("mlp-augment: inputs are the images and the DBM's mean-field q(h2|x) (%d + %d columns), %.0f s", sizes[0], sizes[2], time.Since(start).Seconds())
+
+	n1, n2 := sizes[1], sizes[2]
+	first := hidden[0]
+	first.InitW = make([]float64, 0, (sizes[0]+n2)*n1)
+	first.InitW = append(first.InitW, hidden[0].InitW...)
+	for j := 0; j < n2; j++ { // row j of W₂ᵀ is column j of W₂
+		for i := 0; i < n1; i++ {
+			first.InitW = append(first.InitW, w2[i*n2+j])
+		}
+	}
+	return out, []mlp.Layer{first, hidden[1]}, nil
+}
+
+// appendCols returns the rows of a followed by those of b, column-wise: a.Rows × (a.Cols+b.Cols).
+func appendCols(a *dataset.Matrix[float32], b *dataset.Matrix[float64]) *dataset.Matrix[float32] {
+	out := dataset.NewMatrix[float32](a.Rows, a.Cols+b.Cols)
+	for r := 0; r < a.Rows; r++ {
+		row := out.Data[r*out.Cols : (r+1)*out.Cols]
+		copy(row, a.Data[r*a.Cols:(r+1)*a.Cols])
+		for c, v := range b.Data[r*b.Cols : (r+1)*b.Cols] {
+			row[a.Cols+c] = float32(v)
+		}
+	}
+	return out
+}
