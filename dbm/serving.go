@@ -30,23 +30,11 @@ const ServingSteps = 10
 // and mean come back in its units (see serving.Options).
 func (m *DBM) BuildServing(s *op.Scope, o serving.Options) (*serving.Graph, error) {
 	c, n := m.cfg, m.net
-	L := n.top()
-	pv, err := m.Parameters()
-	if err != nil {
-		return nil, err
-	}
 	sg := serving.NewGraph(o)
 	steps := sg.Steps(ServingSteps)
-	p := params{W: make([]tf.Output, len(pv.W)), b: make([]tf.Output, len(pv.B))}
-	for i, w := range pv.W {
-		if p.W[i], err = sg.Variable(s, fmt.Sprintf("weights/W%d", i), c.DType, []int64{int64(c.Sizes[i]), int64(c.Sizes[i+1])}, w); err != nil {
-			return nil, err
-		}
-	}
-	for l, b := range pv.B {
-		if p.b[l], err = sg.Variable(s, fmt.Sprintf("weights/b%d", l), c.DType, []int64{int64(c.Sizes[l])}, b); err != nil {
-			return nil, err
-		}
+	p, err := m.servingParams(s, sg)
+	if err != nil {
+		return nil, err
 	}
 	var feeds, xs [3]tf.Output
 	for i, name := range []string{"features_visible", "reconstruct_visible", "sample_visible"} {
@@ -56,20 +44,14 @@ func (m *DBM) BuildServing(s *op.Scope, o serving.Options) (*serving.Graph, erro
 	}
 	out := func(name string, y tf.Output) tf.Output { return sg.Output(s, name, y) }
 
-	x := xs[0]
-	mu, _ := n.meanField(s.SubScope("features_mf"), p, x, c.MeanFieldSteps, c.MeanFieldTol)
-	top := mu[L]
-	if pr, ok := n.units[L].(rbm.Prober); ok {
-		ts := s.SubScope("top_probs")
-		top = pr.Probabilities(ts, n.input(ts, p, mu, L), p.b[L])
-	}
+	top := m.servingFeatures(s.SubScope("features_mf"), p, xs[0])
 	sg.Signatures["serving_default"] = serving.Signature{
 		Inputs:  map[string]tf.Output{"visible": feeds[0]},
 		Outputs: map[string]tf.Output{"features": op.Identity(s.SubScope("features"), top)},
 	}
 
-	x = xs[1]
-	mu, _ = n.meanField(s.SubScope("reconstruct_mf"), p, x, c.MeanFieldSteps, c.MeanFieldTol)
+	x := xs[1]
+	mu, _ := n.meanField(s.SubScope("reconstruct_mf"), p, x, c.MeanFieldSteps, c.MeanFieldTol)
 	rs := s.SubScope("reconstruct")
 	rec := n.units[0].Mean(rs, n.input(rs, p, mu, 0), p.b[0])
 	sg.Signatures["reconstruct"] = serving.Signature{
@@ -103,4 +85,49 @@ func (m *DBM) BuildServing(s *op.Scope, o serving.Options) (*serving.Graph, erro
 		return nil, fmt.Errorf("dbm: build serving graph: %w", err)
 	}
 	return sg, nil
+}
+
+// ServingFeatures adds the DBM's parameters to sg as variables under s and returns a builder of
+// the DBM's features in that graph: the top layer's mean-field posterior of rows x, as Transform
+// computes it (probabilities for multinomial units). It serves models that take the DBM's
+// features as part of their input (mlp.Augmented); the builder may be called once per signature.
+func (m *DBM) ServingFeatures(s *op.Scope, sg *serving.Graph) (func(s *op.Scope, x tf.Output) tf.Output, error) {
+	p, err := m.servingParams(s, sg)
+	if err != nil {
+		return nil, err
+	}
+	return func(s *op.Scope, x tf.Output) tf.Output { return m.servingFeatures(s, p, x) }, nil
+}
+
+// servingParams adds the trained weights and biases to sg as variables.
+func (m *DBM) servingParams(s *op.Scope, sg *serving.Graph) (params, error) {
+	c := m.cfg
+	pv, err := m.Parameters()
+	if err != nil {
+		return params{}, err
+	}
+	p := params{W: make([]tf.Output, len(pv.W)), b: make([]tf.Output, len(pv.B))}
+	for i, w := range pv.W {
+		if p.W[i], err = sg.Variable(s, fmt.Sprintf("weights/W%d", i), c.DType, []int64{int64(c.Sizes[i]), int64(c.Sizes[i+1])}, w); err != nil {
+			return params{}, err
+		}
+	}
+	for l, b := range pv.B {
+		if p.b[l], err = sg.Variable(s, fmt.Sprintf("weights/b%d", l), c.DType, []int64{int64(c.Sizes[l])}, b); err != nil {
+			return params{}, err
+		}
+	}
+	return p, nil
+}
+
+// servingFeatures is the top layer's mean-field posterior of x (evalGraph's features).
+func (m *DBM) servingFeatures(s *op.Scope, p params, x tf.Output) tf.Output {
+	c, n := m.cfg, m.net
+	L := n.top()
+	mu, _ := n.meanField(s, p, x, c.MeanFieldSteps, c.MeanFieldTol)
+	if pr, ok := n.units[L].(rbm.Prober); ok {
+		ts := s.SubScope("top_probs")
+		return pr.Probabilities(ts, n.input(ts, p, mu, L), p.b[L])
+	}
+	return mu[L]
 }

@@ -16,21 +16,26 @@ import (
 // gives h₁ — x·W₁ + q(h₂)·W₂ᵀ + b₁ — so its kernel starts as W₁ stacked on W₂ᵀ. The original
 // fine-tunes on x alone; this is the paper's recipe, behind --mlp-augment.
 //
-// It returns d with the columns appended to its training, validation and test rows, and
-// hidden with the first layer's kernel widened to match.
-func augmentTop(modelDir string, d *labeled, hidden []mlp.Layer) (*labeled, []mlp.Layer, error) {
+// It returns d with the columns appended to its training, validation and test rows, hidden
+// with the first layer's kernel widened to match, and the DBM, which computes the columns in the
+// fine-tuned classifier's SavedModel (mlp.Augmented); the caller closes it.
+func augmentTop(modelDir string, d *labeled, hidden []mlp.Layer) (_ *labeled, _ []mlp.Layer, _ *dbm.DBM, err error) {
 	m, err := dbm.Load(resolveModelDir(modelDir))
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
-	defer m.Close()
+	defer func() {
+		if err != nil {
+			m.Close()
+		}
+	}()
 	sizes := m.Config().Sizes
 	if len(sizes) != 3 || len(hidden) != 2 || hidden[0].Units != sizes[1] || hidden[1].Units != sizes[2] {
-		return nil, nil, flagErr("mlp-augment", "needs a DBM with 2 hidden layers and the MLP initialised from it (model %v)", sizes)
+		return nil, nil, nil, flagErr("mlp-augment", "needs a DBM with 2 hidden layers and the MLP initialised from it (model %v)", sizes)
 	}
 	w2 := hidden[1].InitW // sizes[1] × sizes[2], row-major
 	if hidden[0].InitW == nil || w2 == nil {
-		return nil, nil, flagErr("mlp-augment", "the augmented input's first kernel starts from the DBM's weights: not with --mlp-no-init")
+		return nil, nil, nil, flagErr("mlp-augment", "the augmented input's first kernel starts from the DBM's weights: not with --mlp-no-init")
 	}
 	start := time.Now()
 	out := &labeled{yTrain: d.yTrain, yVal: d.yVal, yTest: d.yTest}
@@ -44,7 +49,7 @@ func augmentTop(modelDir string, d *labeled, hidden []mlp.Layer) (*labeled, []ml
 		}
 		q, err := m.Transform(set.in)
 		if err != nil {
-			return nil, nil, fmt.Errorf("mlp-augment: mean field of the DBM's top layer: %w", err)
+			return nil, nil, nil, fmt.Errorf("mlp-augment: mean field of the DBM's top layer: %w", err)
 		}
 		*set.out = appendCols(set.in, q)
 	}
@@ -59,7 +64,7 @@ func augmentTop(modelDir string, d *labeled, hidden []mlp.Layer) (*labeled, []ml
 			first.InitW = append(first.InitW, w2[i*n2+j])
 		}
 	}
-	return out, []mlp.Layer{first, hidden[1]}, nil
+	return out, []mlp.Layer{first, hidden[1]}, m, nil
 }
 
 // appendCols returns the rows of a followed by those of b, column-wise: a.Rows × (a.Cols+b.Cols).

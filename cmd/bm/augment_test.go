@@ -37,10 +37,11 @@ func TestAugmentTop(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	aug, hidden, err := augmentTop(dir, d, net.hidden(false))
+	aug, hidden, featurer, err := augmentTop(dir, d, net.hidden(false))
 	if err != nil {
 		t.Fatal(err)
 	}
+	featurer.Close()
 	for _, set := range []struct{ in, out *dataset.Matrix[float32] }{{d.train, aug.train}, {d.val, aug.val}, {d.test, aug.test}} {
 		q, err := m.Transform(set.in)
 		if err != nil {
@@ -82,7 +83,7 @@ func TestAugmentTop(t *testing.T) {
 	if &hidden[1].InitW[0] != &net.layers[1].InitW[0] {
 		t.Error("the second layer should keep W2")
 	}
-	if _, _, err := augmentTop(dir, d, net.hidden(true)); err == nil {
+	if _, _, _, err := augmentTop(dir, d, net.hidden(true)); err == nil {
 		t.Error("random init: want an error")
 	}
 }

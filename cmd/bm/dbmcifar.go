@@ -107,7 +107,7 @@ func (a *dbmCIFARArgs) parser() *pyargs.Parser {
 	p.Floats("--sparsity-target", &a.spTarget, []float64{0.2, 0.2}, "desired probability of hidden activation").Metavar("T")
 	p.Floats("--sparsity-cost", &a.spCost, []float64{1e-4, 1e-3}, "controls the amount of sparsity penalty").Metavar("C")
 	p.Float("--sparsity-damping", &a.spDamping, 0.9, "decay rate for hidden activations probs").Metavar("D")
-	a.mlp.register(p, mlpDefaults{lrm: []float64{0.01, 1.0}, prefix: "data/grbm_", l2: 1e-4, dropout: 0.7})
+	a.mlp.register(p, mlpDefaults{lrm: []float64{0.01, 1.0}, prefix: "data/grbm_", l2: 1e-4, dropout: 0.7, patience: 6, plateau: 3})
 	p.Int("--ais-betas", &a.aisBetas, 0, "AIS intermediate distributions for log Z after the DBM (0: none, as the original)").Metavar("N")
 	p.Int("--ais-runs", &a.aisRuns, 100, "AIS runs").Metavar("N").Validate(positiveInt(&a.aisRuns))
 	a.register(p, "and the DBM's momentum geomspace(0.5, 0.9, 10)")
@@ -309,7 +309,7 @@ func runDBMCIFAR(a *dbmCIFARArgs) error {
 	}
 	ft.relu, ft.batchNorm, ft.outDropout, ft.dropout = true, true, a.mlp.dropout, 0
 	ft.hidden[0].Seed, ft.outSeed = 3333, 5555 // the original's glorot seeds of its CIFAR MLPs
-	ft.patience, ft.plateauPatience, ft.stream, ft.std = 6, 3, true, d.std
+	ft.stream, ft.std = true, d.std
 	if _, err = ft.run(ctx, d.labeled, "MLP"); err != nil {
 		return err
 	}

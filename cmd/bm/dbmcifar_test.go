@@ -116,8 +116,9 @@ func TestDBMCIFARReadmeCommandLine(t *testing.T) {
 	}
 }
 
-// TestCIFARMLPDefaults checks the CIFAR programs' own --mlp-l2 and --mlp-dropout defaults (spec
-// §6.3, §6.4), which differ from the MNIST programs': parsed, and shown by -h.
+// TestCIFARMLPDefaults checks the CIFAR programs' own --mlp-l2 and --mlp-dropout defaults and
+// early-stopping and plateau patiences (spec §6.3, §6.4), which differ from the MNIST programs':
+// parsed, and shown by -h.
 func TestCIFARMLPDefaults(t *testing.T) {
 	var naive dbmCIFARNaiveArgs
 	var aug dbmCIFARArgs
@@ -125,12 +126,16 @@ func TestCIFARMLPDefaults(t *testing.T) {
 		p           *pyargs.Parser
 		mlp         *mlpArgs
 		l2, dropout float64
-	}{{naive.parser(), &naive.mlp, 1e-4, 0.64}, {aug.parser(), &aug.mlp, 1e-4, 0.7}} {
+		patience    [2]int // EarlyStopping, ReduceLROnPlateau
+	}{{naive.parser(), &naive.mlp, 1e-4, 0.64, [2]int{12, 6}}, {aug.parser(), &aug.mlp, 1e-4, 0.7, [2]int{6, 3}}} {
 		if err := tc.p.Parse(nil); err != nil {
 			t.Fatal(err)
 		}
 		if tc.mlp.l2 != tc.l2 || tc.mlp.dropout != tc.dropout {
 			t.Errorf("%s: --mlp-l2 %g, --mlp-dropout %g; want %g, %g", tc.p.Prog, tc.mlp.l2, tc.mlp.dropout, tc.l2, tc.dropout)
+		}
+		if got := [2]int{tc.mlp.patience, tc.mlp.plateau}; got != tc.patience {
+			t.Errorf("%s: --mlp-patience, --mlp-plateau-patience %v; want %v", tc.p.Prog, got, tc.patience)
 		}
 		var help strings.Builder
 		tc.p.Output = &help

@@ -7,6 +7,7 @@ import (
 	"os/signal"
 	"path/filepath"
 
+	"github.com/boltzmann-go/boltzmann/dbm"
 	"github.com/boltzmann-go/boltzmann/internal/pyargs"
 	"github.com/boltzmann-go/boltzmann/optim"
 )
@@ -73,7 +74,7 @@ func (a *dbmMNISTArgs) parser() *pyargs.Parser {
 	p.Floats("--sparsity-cost", &a.spCost, []float64{1e-4, 5e-5}, "controls the amount of sparsity penalty").Metavar("C")
 	p.Float("--sparsity-damping", &a.spDamping, 0.9, "decay rate for hidden activations probs").Metavar("D")
 	a.mlp.register(p, mlpDefaults{lrm: []float64{0.01, 0.1, 1.0}, prefix: "data/dbm_", l2: 1e-5})
-	p.StoreTrue("--mlp-augment", &a.mlp.augment, "ours: fine-tune on each image followed by the DBM's mean-field q(h2|x), the first kernel starting as [W1; W2^T] (Salakhutdinov & Hinton 2009; no SavedModel is exported); the original fine-tunes on the image alone")
+	p.StoreTrue("--mlp-augment", &a.mlp.augment, "ours: fine-tune on each image followed by the DBM's mean-field q(h2|x), the first kernel starting as [W1; W2^T] (Salakhutdinov & Hinton 2009; the SavedModel takes the image and computes q(h2|x) inside); the original fine-tunes on the image alone")
 	p.String("--data-path", &a.dataPath, "data/", "directory holding mnist/ (the original hard-codes ../data/)").Metavar("PATH")
 	p.Int("--ais-betas", &a.aisBetas, 20000, "AIS intermediate distributions for log Z (0: no AIS and no lower bound)").Metavar("N")
 	p.Int("--ais-runs", &a.aisRuns, 100, "AIS runs").Metavar("N").Validate(positiveInt(&a.aisRuns))
@@ -97,12 +98,6 @@ func cmdDBMMNIST(args []string) int {
 	}
 	if a.mlp.augment && a.mlp.noInit {
 		return p.Report(p.Errorf("--mlp-augment", "the augmented first kernel starts from the DBM's weights: not with --mlp-no-init"))
-	}
-	if a.mlp.augment && a.mlp.exportDir != "" {
-		if p.Changed("--export-dir") {
-			return p.Report(p.Errorf("--mlp-augment", "the fine-tuned MLP takes [x, q(h2|x)], which a SavedModel of the MLP alone cannot compute: not with --export-dir"))
-		}
-		a.mlp.exportDir = "" // the default export is skipped (the -h of --mlp-augment says so)
 	}
 	n := len(a.hiddens)
 	if n != 2 {
@@ -164,9 +159,12 @@ func runDBMMNIST(a *dbmMNISTArgs) error {
 		return err
 	}
 	if a.mlp.augment {
-		if d, ft.hidden, err = augmentTop(f.modelDir(), d, ft.hidden); err != nil {
+		var m *dbm.DBM
+		if d, ft.hidden, m, err = augmentTop(f.modelDir(), d, ft.hidden); err != nil {
 			return err
 		}
+		defer m.Close()
+		ft.featurer, ft.rawInputs = m, m.Config().Sizes[0]
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()

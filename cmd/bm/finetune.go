@@ -34,6 +34,7 @@ type fineTune struct {
 	l2          float64
 	dropout     float64 // dropout on the inputs of every layer (0: none)
 	outDropout  float64 // if > 0, dropout on the output layer's inputs instead (the CIFAR programs)
+	inDropout   float64 // if ≥ 0, dropout on the first layer's inputs (the data), overriding dropout and outDropout there
 	batchNorm   bool    // batch normalization after every hidden Dense layer
 	relu        bool    // ReLU hidden units instead of sigmoid
 	epochs      int
@@ -41,7 +42,8 @@ type fineTune struct {
 	monitor     string
 	restoreBest bool
 	// patience and plateauPatience are the epochs without improvement before early stopping
-	// and before the learning rate is divided by 5 (0: the MNIST programs' 12 and 6).
+	// and before the learning rate is divided by 5 (0: the MNIST programs' 12 and 6; the
+	// original's programs set them with --mlp-patience and --mlp-plateau-patience).
 	patience, plateauPatience int
 	stream                    bool                  // feed the training rows minibatch by minibatch (tfops.Stream)
 	std                       *dataset.Standardizer // the inputs' standardization, saved beside the model and put into the export
@@ -51,6 +53,11 @@ type fineTune struct {
 	gpu                       string
 	target                    string // a cluster task to run the MLP on, or ""
 	quiet                     bool
+
+	// featurer, if set, computes the columns after the first rawInputs of every input row (the
+	// DBM's q(h2|x) of --mlp-augment): the SavedModel is an mlp.Augmented taking raw rows.
+	featurer  mlp.Featurer
+	rawInputs int
 
 	prefix  string // save prefix of y_pred.npy, y_test.npy, W_finetuned.npy
 	dir     string // fine-tuned model directory ("" for none) with logs/ beside it
@@ -152,6 +159,9 @@ func (f *fineTune) config(inputs, classes int) (mlp.Config, error) {
 	}
 	if f.outDropout > 0 {
 		layers[len(layers)-1].Dropout = f.outDropout
+	}
+	if f.inDropout >= 0 {
+		layers[0].Dropout = f.inDropout
 	}
 	c := mlp.Config{Inputs: inputs, Layers: layers, DType: f.dtype, BatchSize: f.batch, Epochs: f.epochs,
 		Shuffle: f.shuffle, Seed: f.outSeed, Threads: f.threads, GPU: f.gpu, Target: f.target}
@@ -321,7 +331,11 @@ func (f *fineTune) save(m *mlp.MLP, pred, y []int) error {
 		if err != nil {
 			return err
 		}
-		path, err := export.Write(f.export, f.name, v, m, &export.Options{Standardizer: f.std})
+		var model export.Model = m
+		if f.featurer != nil {
+			model = mlp.Augmented{MLP: m, Features: f.featurer, Inputs: f.rawInputs}
+		}
+		path, err := export.Write(f.export, f.name, v, model, &export.Options{Standardizer: f.std})
 		if err != nil {
 			return err
 		}

@@ -13,6 +13,7 @@ import (
 	tf "github.com/galeone/tensorflow/tensorflow/go"
 
 	"github.com/boltzmann-go/boltzmann/dataset"
+	"github.com/boltzmann-go/boltzmann/dbm"
 	"github.com/boltzmann-go/boltzmann/mlp"
 )
 
@@ -71,7 +72,10 @@ func writeLabeledMNIST(t *testing.T, dir string, nTrain, nTest int) (testLabels 
 // checkFineTuneArtefacts checks what a fine-tuning stage leaves: predictions and targets as
 // .npy, the kernels, the MLP model folder (which loads and predicts the saved predictions), its
 // TensorBoard logs and a SavedModel whose classify signature gives the same classes.
-func checkFineTuneArtefacts(t *testing.T, prefix, exportDir, name string, kernels []string, testLabels []int, testImages *dataset.Matrix[float32]) {
+//
+// The saved MLP classifies mlpInput (the test images, or with --mlp-augment the images followed
+// by the DBM's features) and the SavedModel the raw test images.
+func checkFineTuneArtefacts(t *testing.T, prefix, exportDir, name string, kernels []string, testLabels []int, testImages, mlpInput *dataset.Matrix[float32]) {
 	t.Helper()
 	pred, err := dataset.ReadNPYLabels(prefix + "y_pred.npy")
 	if err != nil {
@@ -100,7 +104,7 @@ func checkFineTuneArtefacts(t *testing.T, prefix, exportDir, name string, kernel
 		t.Fatal(err)
 	}
 	defer m.Close()
-	got, err := m.Classify(testImages)
+	got, err := m.Classify(mlpInput)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -172,7 +176,7 @@ func TestRBMMNISTEndToEnd(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	checkFineTuneArtefacts(t, prefix, sm, "rbm_mlp", []string{"W_finetuned"}, testLabels, dataset.ToMatrix[float32](im))
+	checkFineTuneArtefacts(t, prefix, sm, "rbm_mlp", []string{"W_finetuned"}, testLabels, dataset.ToMatrix[float32](im), dataset.ToMatrix[float32](im))
 
 	// Again with --mlp-no-init and another prefix: the RBM is not retrained.
 	args = []string{"rbm-mnist", "--data-path", data, "--n-train", "250", "--n-val", "50", "--n-hidden", "16", "--epochs", "2",
@@ -218,7 +222,7 @@ func TestDBMMNISTEndToEnd(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	checkFineTuneArtefacts(t, prefix, sm, "dbm_mlp", []string{"W1_finetuned", "W2_finetuned"}, testLabels, dataset.ToMatrix[float32](im))
+	checkFineTuneArtefacts(t, prefix, sm, "dbm_mlp", []string{"W1_finetuned", "W2_finetuned"}, testLabels, dataset.ToMatrix[float32](im), dataset.ToMatrix[float32](im))
 	// The DBM resumes with its saved configuration: a DBM training flag given with another value
 	// is an error naming the flag as the original spells it (the RBMs' values may repeat theirs).
 	for _, bad := range [][]string{{"--l2", "1e-3", "2e-4", "0.5"}, {"--momentum-rule", "original"}, {"--n-particles", "10"}} {
@@ -227,20 +231,21 @@ func TestDBMMNISTEndToEnd(t *testing.T) {
 			t.Errorf("resuming the DBM with %v: exit %d, want 2 naming %s:\n%s", bad, code, bad[0], stderr)
 		}
 	}
-	// --mlp-augment fine-tunes on [x, q(h2|x)]: its first kernel is (pixels+16)×12, no SavedModel
-	// is exported by default, and --ais-betas 0 keeps the earlier AIS results of this DBM.
-	noExport := slices.DeleteFunc(slices.Clone(args), func(a string) bool { return a == sm })
-	noExport = slices.DeleteFunc(noExport, func(a string) bool { return a == "--export-dir" })
+	// --mlp-augment fine-tunes on [x, q(h2|x)]: its first kernel is (pixels+16)×12, its SavedModel
+	// takes the images and computes q(h2|x) inside, and --ais-betas 0 keeps the earlier AIS
+	// results of this DBM.
 	augPrefix := prefix + "aug_"
-	for i, a := range noExport {
+	aug := slices.Clone(args)
+	for i, a := range aug {
 		switch {
 		case a == prefix:
-			noExport[i] = augPrefix
-		case a == "100" && noExport[i-1] == "--ais-betas":
-			noExport[i] = "0"
+			aug[i] = augPrefix
+		case a == "100" && aug[i-1] == "--ais-betas":
+			aug[i] = "0"
 		}
 	}
-	stderr = captureStderr(t, func() { code = run(append(slices.Clone(noExport), "--mlp-augment")) })
+	aug = append(aug, "--mlp-augment")
+	stderr = captureStderr(t, func() { code = run(aug) })
 	if code != 0 || !strings.Contains(stderr, "mlp-augment: inputs are the images and the DBM's mean-field") {
 		t.Fatalf("--mlp-augment: exit %d:\n%s", code, stderr)
 	}
@@ -250,11 +255,20 @@ func TestDBMMNISTEndToEnd(t *testing.T) {
 	if b, err := os.ReadFile(filepath.Join(dir, "m", "dbm", "results.json")); err != nil || !strings.Contains(string(b), "log_z") {
 		t.Errorf("results.json after a rerun with --ais-betas 0: %s (%v), want the earlier log_z kept", b, err)
 	}
-	for _, bad := range [][]string{{"--mlp-no-init"}, {"--export-dir", sm}} {
-		stderr := captureStderr(t, func() { code = run(append(append(slices.Clone(noExport), "--mlp-augment"), bad...)) })
-		if code != 2 || !strings.Contains(stderr, "--mlp-augment") {
-			t.Errorf("--mlp-augment with %v: exit %d, want 2 naming --mlp-augment:\n%s", bad, code, stderr)
-		}
+	m, err := dbm.Load(filepath.Join(dir, "m", "dbm", "model"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer m.Close()
+	q, err := m.Transform(dataset.ToMatrix[float32](im))
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkFineTuneArtefacts(t, augPrefix, sm, "dbm_aug_mlp", []string{"W1_finetuned", "W2_finetuned"}, testLabels,
+		dataset.ToMatrix[float32](im), appendCols(dataset.ToMatrix[float32](im), q))
+	stderr = captureStderr(t, func() { code = run(append(slices.Clone(aug), "--mlp-no-init")) })
+	if code != 2 || !strings.Contains(stderr, "--mlp-augment") {
+		t.Errorf("--mlp-augment with --mlp-no-init: exit %d, want 2 naming --mlp-augment:\n%s", code, stderr)
 	}
 }
 
@@ -270,6 +284,7 @@ func TestOriginalFlagDefaults(t *testing.T) {
 		r.dropout != 1 || r.spTarget != 0.1 || r.spCost != 1e-5 || r.spDamping != 0.9 || r.seed != 1337 || r.dtype != "float32" ||
 		r.mlp.noInit || r.mlp.l2 != 1e-5 || !reflect.DeepEqual(r.mlp.lrm, []float64{0.1, 1}) || r.mlp.epochs != 100 ||
 		r.mlp.valMetric != "val_acc" || r.mlp.batch != 128 || r.mlp.dropout != 0 || r.mlp.savePrefix != "data/rbm_" || r.momentumRule != "classical" ||
+		r.mlp.inDropout != -1 || r.mlp.patience != 12 || r.mlp.plateau != 6 ||
 		!reflect.DeepEqual(r.lr, []float64{0.01}) {
 		t.Errorf("rbm-mnist defaults: %+v", r)
 	}
@@ -326,6 +341,10 @@ func TestOriginalFlagErrors(t *testing.T) {
 		{[]string{"rbm-mnist", "--mlp-no-init=yes"}, "--mlp-no-init"},
 		{[]string{"rbm-mnist", "--dtype", "float16"}, "--dtype"},
 		{[]string{"rbm-mnist", "--mlp-dropout", "1"}, "--mlp-dropout"},
+		{[]string{"dbm-mnist", "--mlp-input-dropout", "-0.5"}, "--mlp-input-dropout"},
+		{[]string{"dbm-mnist", "--mlp-input-dropout", "1"}, "--mlp-input-dropout"},
+		{[]string{"rbm-mnist", "--mlp-patience", "-1"}, "--mlp-patience"},
+		{[]string{"dbm-mnist", "--mlp-plateau-patience", "x"}, "--mlp-plateau-patience"},
 		{[]string{"rbm-mnist", "--momentum-rule", "nesterov"}, "--momentum-rule"},
 		{[]string{"rbm-mnist", "--bogus"}, "--bogus"},
 		{[]string{"dbm-mnist", "--epochs", "1", "2"}, "--epochs"},

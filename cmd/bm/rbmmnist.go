@@ -14,6 +14,7 @@ import (
 	"github.com/boltzmann-go/boltzmann/mlp"
 	"github.com/boltzmann-go/boltzmann/optim"
 	"github.com/boltzmann-go/boltzmann/tfops"
+	"github.com/boltzmann-go/boltzmann/train"
 )
 
 // mlpArgs are the --mlp-* flags shared by the original's MNIST programs, and our additions.
@@ -29,6 +30,9 @@ type mlpArgs struct {
 	shuffle     bool
 	exportDir   string
 	dropout     float64
+	inDropout   float64 // --mlp-input-dropout; < 0: none given
+	patience    int     // --mlp-patience
+	plateau     int     // --mlp-plateau-patience
 	stopAfterRB bool
 	augment     bool // bm dbm-mnist's --mlp-augment: the input is [x, q(h2|x)] (augment.go)
 }
@@ -38,6 +42,9 @@ type mlpDefaults struct {
 	lrm         []float64 // --mlp-lrm
 	prefix      string    // --mlp-save-prefix
 	l2, dropout float64   // --mlp-l2 (the MNIST programs' 1e-5), --mlp-dropout (0 there)
+	// patience and plateau are the EarlyStopping and ReduceLROnPlateau patiences (0: the MNIST
+	// programs' 12 and 6; dbm_cifar.py has 6 and 3).
+	patience, plateau int
 }
 
 // register adds the --mlp-* flags, --export-dir and --no-mlp, with the program's defaults d.
@@ -56,6 +63,16 @@ func (a *mlpArgs) register(p *pyargs.Parser, d mlpDefaults) {
 		}
 		return nil
 	})
+	p.Float("--mlp-input-dropout", &a.inDropout, -1, "ours: dropout rate on the MLP's inputs (the images) alone, the other layers keeping --mlp-dropout's; None: the MNIST programs apply --mlp-dropout to the inputs too, the CIFAR programs no dropout there").Metavar("P").NoDefault().Validate(func() error {
+		if !(a.inDropout == -1 || a.inDropout >= 0 && a.inDropout < 1) {
+			return errors.New("want a rate in [0, 1)")
+		}
+		return nil
+	})
+	train.OrDefault(&d.patience, 12)
+	train.OrDefault(&d.plateau, 6)
+	p.Int("--mlp-patience", &a.patience, d.patience, "ours: epochs without improvement of the monitored metric before early stopping (the original's EarlyStopping patience)").Metavar("N").Validate(nonNegativeInt(&a.patience))
+	p.Int("--mlp-plateau-patience", &a.plateau, d.plateau, "ours: epochs without improvement before the learning rate is divided by 5 (the original's ReduceLROnPlateau patience)").Metavar("N").Validate(nonNegativeInt(&a.plateau))
 	p.StoreTrue("--mlp-shuffle", &a.shuffle, "shuffle the training rows every epoch (the original trains with shuffle=False)")
 	p.String("--export-dir", &a.exportDir, "savedmodels", "export the fine-tuned classifier as a SavedModel under this folder ('' for none)").Metavar("DIR")
 	p.StoreTrue("--no-mlp", &a.stopAfterRB, "stop after the generative model (no fine-tuning)")
@@ -111,7 +128,8 @@ func (a *mlpArgs) fineTune(modelDir string, lrm []float64, r runArgs) (*fineTune
 		dir = a.savePrefix + "mlp"
 	}
 	return &fineTune{hidden: net.hidden(a.noInit), outSeed: net.outSeed, lrm: lrm, l2: a.l2, epochs: a.epochs, batch: a.batch,
-		monitor: a.valMetric, restoreBest: !a.keepLast, shuffle: a.shuffle, dropout: a.dropout, dtype: dt, gpu: r.gpu, quiet: r.quiet,
+		monitor: a.valMetric, restoreBest: !a.keepLast, shuffle: a.shuffle, dropout: a.dropout, inDropout: a.inDropout,
+		patience: a.patience, plateauPatience: a.plateau, dtype: dt, gpu: r.gpu, quiet: r.quiet,
 		threads: r.threads, target: r.target(), prefix: a.savePrefix, dir: dir, export: a.exportDir, name: name, weights: net.weights}, nil
 }
 
