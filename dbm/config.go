@@ -77,6 +77,12 @@ type Config struct {
 	Metrics Metrics
 	// Threads is the number of threads one TensorFlow op may use. Zero means one per core.
 	Threads int
+	// InterOpThreads is the number of TensorFlow ops the model's session runs at once. Zero
+	// means one per core, as Python TensorFlow: the independent products, draws and sums of a
+	// mean-field sweep, a Gibbs sweep or an AIS step then overlap (AIS 1.3× faster on 2 idle
+	// cores, docs/PERFORMANCE.md); 1 runs one op at a time. Results do not depend on it. Not
+	// saved.
+	InterOpThreads int `json:"-"`
 	// GPU selects GPUs: "" is the CPU.
 	GPU string
 	// Target is the TensorFlow runtime the model's session runs on: "" for this process, or a
@@ -228,6 +234,9 @@ func (c Config) Validate() error {
 	}
 	if err := train.CheckRun("dbm", c.SparsityDamping, c.UpdatesPerRun, c.Threads); err != nil {
 		return err
+	}
+	if c.InterOpThreads < 0 {
+		return bad("InterOpThreads", "%d, want ≥ 0", c.InterOpThreads)
 	}
 	if _, err := tfops.ConfigProto(&tfops.Options{GPU: c.GPU}); err != nil {
 		return bad("GPU", "%v", err)

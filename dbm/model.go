@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"runtime"
 	"sync"
 
 	tf "github.com/galeone/tensorflow/tensorflow/go"
@@ -280,7 +281,11 @@ func (m *DBM) build() error {
 	m.scope = op.NewScopeWithGraph(g).SubScope("dbm")
 	// Grappler is off for the reason given in package rbm: bit-identical results however the
 	// updates are grouped into runs.
-	m.sess, err = tfops.NewSession(g, &tfops.Options{IntraOpThreads: c.Threads, GPU: c.GPU, DisableGrappler: true, Target: c.Target})
+	inter := c.InterOpThreads
+	if inter == 0 {
+		inter = runtime.NumCPU()
+	}
+	m.sess, err = tfops.NewSession(g, &tfops.Options{IntraOpThreads: c.Threads, InterOpThreads: inter, GPU: c.GPU, DisableGrappler: true, Target: c.Target})
 	if err != nil {
 		return fmt.Errorf("dbm: %w", err)
 	}
