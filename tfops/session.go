@@ -1,11 +1,14 @@
 package tfops
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"runtime"
 	"strings"
 	"sync"
+	"sync/atomic"
+	"time"
 
 	tf "github.com/galeone/tensorflow/tensorflow/go"
 	pb "github.com/galeone/tensorflow/tensorflow/go/core/protobuf/for_core_protos_go_proto"
@@ -29,7 +32,23 @@ type Options struct {
 	// Target is the TensorFlow runtime the session runs on: "" for this process, or a task of a
 	// cluster, "grpc://host:port" (see Server).
 	Target string
+	// Timeout, with a Target, is the longest one Run (and the session's creation) may wait on
+	// the cluster: past it the Run fails with a DeadlineExceeded error, so that a hung or
+	// unreachable task ends the work with an error instead of a wait without end. Zero means
+	// DefaultTimeout(); negative, no limit. Without a Target nothing is timed.
+	Timeout time.Duration
 }
+
+// defaultTimeout is DefaultTimeout in nanoseconds.
+var defaultTimeout atomic.Int64
+
+// SetDefaultTimeout sets the Timeout of the sessions on a Target whose Options leave it zero —
+// the models' sessions (rbm, dbm, mlp), which are opened from their Config's Target — for the
+// whole process; bm's -cluster-timeout sets it. Zero, the default, means no limit.
+func SetDefaultTimeout(d time.Duration) { defaultTimeout.Store(int64(max(d, 0))) }
+
+// DefaultTimeout returns the timeout SetDefaultTimeout set (0: none).
+func DefaultTimeout() time.Duration { return time.Duration(defaultTimeout.Load()) }
 
 // ErrClosed is returned by Run on a closed Session.
 var ErrClosed = errors.New("tfops: session is closed")
@@ -78,6 +97,10 @@ func ConfigProto(opts *Options) ([]byte, error) {
 	c := &pb.ConfigProto{
 		IntraOpParallelismThreads: int32(intra),
 		InterOpParallelismThreads: int32(inter),
+	}
+	if timeout := cmp.Or(opts.Timeout, DefaultTimeout()); opts.Target != "" && timeout > 0 {
+		// The gRPC session's deadline for each Run and for its creation.
+		c.OperationTimeoutInMs = max(timeout.Milliseconds(), 1)
 	}
 	if opts.DisableGrappler {
 		c.GraphOptions = &pb.GraphOptions{RewriteOptions: &pb.RewriterConfig{DisableMetaOptimizer: true}}

@@ -8,9 +8,12 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	tf "github.com/galeone/tensorflow/tensorflow/go"
+	pb "github.com/galeone/tensorflow/tensorflow/go/core/protobuf/for_core_protos_go_proto"
 	"github.com/galeone/tensorflow/tensorflow/go/op"
+	"google.golang.org/protobuf/proto"
 )
 
 // TestVariablesAndCheckpoint initializes, updates, saves and restores variables of both dtypes.
@@ -228,5 +231,43 @@ func TestSaveErrDiskFull(t *testing.T) {
 	}
 	if err := saveErr("p", errors.New("permission denied")); errors.Is(err, ErrDiskFull) {
 		t.Errorf("permission denied reported as a full disk: %v", err)
+	}
+}
+
+// TestConfigProtoTimeout checks where Options.Timeout and SetDefaultTimeout land: the gRPC
+// session's operation timeout, with a Target only.
+func TestConfigProtoTimeout(t *testing.T) {
+	defer SetDefaultTimeout(0)
+	timeout := func(o *Options) int64 {
+		t.Helper()
+		b, err := ConfigProto(o)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var c pb.ConfigProto
+		if err := proto.Unmarshal(b, &c); err != nil {
+			t.Fatal(err)
+		}
+		return c.OperationTimeoutInMs
+	}
+	const target = "grpc://localhost:1"
+	for _, tc := range []struct {
+		name string
+		def  time.Duration
+		o    Options
+		want int64
+	}{
+		{"none", 0, Options{Target: target}, 0},
+		{"own", 0, Options{Target: target, Timeout: 3 * time.Second}, 3000},
+		{"default", time.Minute, Options{Target: target}, 60000},
+		{"own over default", time.Minute, Options{Target: target, Timeout: 2 * time.Second}, 2000},
+		{"no limit over default", time.Minute, Options{Target: target, Timeout: -1}, 0},
+		{"local: never timed", time.Minute, Options{Timeout: time.Second}, 0},
+		{"under a millisecond", 0, Options{Target: target, Timeout: time.Microsecond}, 1},
+	} {
+		SetDefaultTimeout(tc.def)
+		if got := timeout(&tc.o); got != tc.want {
+			t.Errorf("%s: operation timeout %d ms, want %d", tc.name, got, tc.want)
+		}
 	}
 }

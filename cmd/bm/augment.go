@@ -10,6 +10,9 @@ import (
 	"github.com/boltzmann-go/boltzmann/mlp"
 )
 
+// The DBM computes the augmented columns inside the exported classifier (mlp.Augmented).
+var _ mlp.Featurer = (*dbm.DBM)(nil)
+
 // augmentTop is the fine-tuning input of Salakhutdinov & Hinton (2009, §4): every image
 // followed by the 2-layer DBM's mean-field posterior of its top layer, q(h₂ | x), computed once
 // with the DBM's own mean field. The first hidden layer then sees what the DBM's mean field

@@ -10,11 +10,13 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
 	"github.com/boltzmann-go/boltzmann/internal/loopback"
 	"github.com/boltzmann-go/boltzmann/rbm"
+	"github.com/boltzmann-go/boltzmann/tfops"
 )
 
 // startWorkers starts n `bm worker` processes (this test binary as bm) serving the tasks of a
@@ -127,6 +129,55 @@ func TestLogZOnCluster(t *testing.T) {
 		if code != 2 || !strings.Contains(msg, "-"+strings.TrimPrefix(bad[len(bad)-2], "-")) {
 			t.Errorf("bm logz %v: exit %d, %s", bad, code, msg)
 		}
+	}
+}
+
+// TestLogZHungWorker stops (SIGSTOP) a `bm worker` in the middle of bm logz's AIS: the worker
+// neither answers nor closes its connections, so without a deadline the run would wait for it
+// forever. With -cluster-timeout 3s bm logz must fail with an error naming the cluster and the
+// timeout, within seconds of it.
+func TestLogZHungWorker(t *testing.T) {
+	dir := t.TempDir()
+	data := filepath.Join(dir, "images.idx")
+	writeIDX(t, data, 60, 4, 4)
+	out := filepath.Join(dir, "rbm")
+	if code := run([]string{"train", "-data", data, "-n-train", "50", "-n-val", "10", "-n-hidden", "6", "-epochs", "1",
+		"-out", out, "-samples", "0", "-quiet"}); code != 0 {
+		t.Fatalf("bm train exited %d", code)
+	}
+	defer tfops.SetDefaultTimeout(0) // the flag sets it for the process; other tests run after this one
+	spec, workers := startWorkers(t, 2)
+	done := make(chan string)
+	start := time.Now()
+	go func() {
+		var code int
+		msg := captureStderr(t, func() {
+			code = run([]string{"logz", "-model", filepath.Join(out, "model"), "-betas", "10000000", "-runs", "20", "-quiet",
+				"-cluster", spec, "-cluster-timeout", "3s"})
+		})
+		done <- fmt.Sprintf("exit %d: %s", code, msg)
+	}()
+	time.Sleep(2 * time.Second)
+	if err := workers[1].Process.Signal(syscall.SIGSTOP); err != nil {
+		t.Fatal(err)
+	}
+	stopped := time.Now()
+	t.Cleanup(func() { workers[1].Process.Signal(syscall.SIGCONT) })
+	select {
+	case got := <-done:
+		if !strings.HasPrefix(got, "exit 1") || !strings.Contains(got, "did not answer within -cluster-timeout 3s") {
+			t.Errorf("bm logz with a hung worker: %s", got)
+		}
+		t.Logf("bm logz with a hung worker, %.1f s after the stop (%.1f s in all): %s", time.Since(stopped).Seconds(), time.Since(start).Seconds(), got)
+	case <-time.After(60 * time.Second):
+		t.Fatalf("bm logz still running 60 s after a worker was stopped, with -cluster-timeout 3s")
+	}
+	var code int
+	msg := captureStderr(t, func() {
+		code = run([]string{"logz", "-model", filepath.Join(out, "model"), "-cluster", spec, "-cluster-timeout", "-1s"})
+	})
+	if code != 2 || !strings.Contains(msg, "-cluster-timeout") {
+		t.Errorf("-cluster-timeout -1s: exit %d, %s", code, msg)
 	}
 }
 

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 
 	pb "github.com/galeone/tensorflow/tensorflow/go/core/protobuf/for_core_protos_go_proto"
 
@@ -67,11 +68,22 @@ func (d *device) loadDBM(dir string) (*dbm.DBM, error) {
 // -cluster names the cluster, whose task 0 of -job holds the model, and the command shares its
 // work among the job's tasks; -target names one server that runs everything.
 type cluster struct {
-	spec   string
-	job    string
-	target string
-	long   bool // the flags are spelled --cluster, as in the original's programs
+	spec    string
+	job     string
+	target  string
+	timeout time.Duration // -cluster-timeout: the longest one TensorFlow run may wait on the cluster
+	// timeoutText is --cluster-timeout as the original's programs' parser reads it.
+	timeoutText string
+	long        bool // the flags are spelled --cluster, as in the original's programs
 }
+
+// defaultClusterTimeout is -cluster-timeout's default: far longer than any one run of bm's
+// (a chunk of updates, of AIS steps or of rows takes seconds), short enough that a hung task is
+// noticed within the hour.
+const defaultClusterTimeout = 10 * time.Minute
+
+// clusterTimeoutHelp is the help of -cluster-timeout.
+const clusterTimeoutHelp = "with a cluster or a target: the longest one TensorFlow run (a chunk of updates, of AIS steps, of rows) may wait on it before the command fails, so that a hung or unreachable task ends the run with an error; 0: no limit"
 
 // flagErr is flagErr naming the flag as the command spells it.
 func (c *cluster) flagErr(name, format string, args ...any) error {
@@ -85,6 +97,7 @@ func (c *cluster) register(fs *flag.FlagSet, split string) {
 	fs.StringVar(&c.spec, "cluster", "", "run on a TensorFlow cluster of bm workers: job=host:port[,host:port…][;job=…] or a TF_CONFIG JSON file; the model lives on task 0 of -job and "+split+" (docs/SCALING.md)")
 	fs.StringVar(&c.job, "job", "worker", "with -cluster: the job whose tasks do the work")
 	fs.StringVar(&c.target, "target", "", "run the model's session on one TensorFlow server, grpc://host:port (nothing split)")
+	fs.DurationVar(&c.timeout, "cluster-timeout", defaultClusterTimeout, clusterTimeoutHelp)
 }
 
 // check reports bad cluster flags, or a -gpu (non-empty gpu) beside them, naming the flag.
@@ -98,9 +111,16 @@ func (c *cluster) check(gpu string) error {
 		return c.flagErr("gpu", "%q places the model in this process; on a cluster the workers' devices are used", gpu)
 	case c.spec == "" && c.job != "worker":
 		return c.flagErr("job", "%q without -cluster: name the cluster whose job it is", c.job)
+	case c.timeout < 0:
+		return c.flagErr("cluster-timeout", "%v, want a duration ≥ 0 (0: no limit)", c.timeout)
 	}
-	_, _, err := c.plan()
-	return err
+	if _, _, err := c.plan(); err != nil {
+		return err
+	}
+	if c.spec != "" || c.target != "" {
+		tfops.SetDefaultTimeout(c.timeout) // every model's session on the cluster
+	}
+	return nil
 }
 
 // plan returns the session target and the devices of the cluster's tasks of -job, in task
@@ -136,6 +156,9 @@ func (c *cluster) wrap(err error) error {
 	var ue usageError
 	if err == nil || errors.As(err, &ue) || (c.spec == "" && c.target == "") {
 		return err
+	}
+	if c.timeout > 0 && strings.Contains(err.Error(), "Deadline Exceeded") {
+		return fmt.Errorf("on the cluster %s: a task did not answer within -cluster-timeout %v (hung, unreachable or overloaded?): %w", cmp.Or(c.spec, c.target), c.timeout, err)
 	}
 	return fmt.Errorf("on the cluster %s: %w", cmp.Or(c.spec, c.target), err)
 }

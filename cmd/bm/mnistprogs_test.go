@@ -344,6 +344,8 @@ func TestOriginalFlagErrors(t *testing.T) {
 		{[]string{"dbm-mnist", "--mlp-input-dropout", "-0.5"}, "--mlp-input-dropout"},
 		{[]string{"dbm-mnist", "--mlp-input-dropout", "1"}, "--mlp-input-dropout"},
 		{[]string{"rbm-mnist", "--mlp-patience", "-1"}, "--mlp-patience"},
+		{[]string{"dbm-mnist", "--cluster-timeout", "soon"}, "--cluster-timeout"},
+		{[]string{"rbm-mnist", "--cluster-timeout", "-5m"}, "--cluster-timeout"},
 		{[]string{"dbm-mnist", "--mlp-plateau-patience", "x"}, "--mlp-plateau-patience"},
 		{[]string{"rbm-mnist", "--momentum-rule", "nesterov"}, "--momentum-rule"},
 		{[]string{"rbm-mnist", "--bogus"}, "--bogus"},

@@ -9,6 +9,7 @@ import (
 	"os/signal"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/boltzmann-go/boltzmann/internal/pyargs"
 	"github.com/boltzmann-go/boltzmann/mlp"
@@ -104,6 +105,15 @@ func (r *runArgs) registerCluster(p *pyargs.Parser) {
 	p.String("--cluster", &r.cluster.spec, "", "ours: run on a TensorFlow cluster of bm workers (job=host:port,…): the models on task 0 of --job, the RBMs' updates data-parallel over its tasks, AIS in one block per task; the MLP on task 0").Metavar("SPEC")
 	p.String("--job", &r.cluster.job, "worker", "ours: with --cluster, the job whose tasks do the work").Metavar("JOB")
 	p.String("--target", &r.cluster.target, "", "ours: run every model's session on one TensorFlow server, grpc://host:port").Metavar("URL")
+	r.cluster.timeout = defaultClusterTimeout
+	p.String("--cluster-timeout", &r.cluster.timeoutText, defaultClusterTimeout.String(), "ours: "+clusterTimeoutHelp).Metavar("DURATION").Validate(func() error {
+		d, err := time.ParseDuration(r.cluster.timeoutText)
+		if err != nil || d < 0 {
+			return errors.New("want a duration ≥ 0 such as 90s or 10m (0: no limit)")
+		}
+		r.cluster.timeout = d
+		return nil
+	})
 }
 
 // registerGPU adds --gpu.
