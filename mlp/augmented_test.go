@@ -1,8 +1,10 @@
 package mlp_test
 
 import (
+	"encoding/json"
 	"errors"
 	"math"
+	"os/exec"
 	"strings"
 	"testing"
 
@@ -13,6 +15,7 @@ import (
 	"github.com/boltzmann-go/boltzmann/dbm"
 	"github.com/boltzmann-go/boltzmann/export"
 	"github.com/boltzmann-go/boltzmann/export/serving"
+	"github.com/boltzmann-go/boltzmann/internal/venv"
 	"github.com/boltzmann-go/boltzmann/mlp"
 	"github.com/boltzmann-go/boltzmann/rbm"
 	"github.com/boltzmann-go/boltzmann/tfops"
@@ -89,6 +92,32 @@ func TestAugmentedExport(t *testing.T) {
 	for i, c := range mlp.Argmax(want) {
 		if int(classes[i]) != c {
 			t.Errorf("row %d: class %d from the SavedModel, %d in memory", i, classes[i], c)
+		}
+	}
+
+	// Python TensorFlow (and so TF Serving) runs the same graph: the DBM's mean field included.
+	python := venv.Tool(t, "python")
+	in64, _ := json.Marshal(x.Data)
+	script := `
+import json, sys
+import numpy as np, tensorflow as tf
+m = tf.saved_model.load(sys.argv[1])
+x = tf.constant(np.array(json.loads(sys.argv[2]), dtype=np.float64).reshape(-1, 4))
+print(json.dumps(m.signatures["serving_default"](inputs=x)["probabilities"].numpy().ravel().tolist()))
+`
+	cmd := exec.Command(python, "-c", script, dir, string(in64))
+	cmd.Env = venv.Env()
+	pyOut, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("python: %v\n%s", err, stderrOf(err))
+	}
+	var py []float64
+	if err := json.Unmarshal(pyOut, &py); err != nil {
+		t.Fatalf("%v: %s", err, pyOut)
+	}
+	for i, v := range want.Data {
+		if math.Abs(py[i]-v) > 1e-12 {
+			t.Fatalf("probability %d: %.15g from Python, %.15g in memory", i, py[i], v)
 		}
 	}
 
