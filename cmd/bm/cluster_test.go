@@ -53,6 +53,21 @@ func startWorkers(t *testing.T, n int) (string, []*exec.Cmd) {
 	return spec, procs
 }
 
+// tinyRBM trains a 16×6 RBM on 60 small images for one epoch with bm train and returns its model
+// folder.
+func tinyRBM(t *testing.T) string {
+	t.Helper()
+	dir := t.TempDir()
+	data := filepath.Join(dir, "images.idx")
+	writeIDX(t, data, 60, 4, 4)
+	out := filepath.Join(dir, "rbm")
+	if code := run([]string{"train", "-data", data, "-n-train", "50", "-n-val", "10", "-n-hidden", "6", "-epochs", "1",
+		"-out", out, "-samples", "0", "-quiet"}); code != 0 {
+		t.Fatalf("bm train exited %d", code)
+	}
+	return filepath.Join(out, "model")
+}
+
 // readLogZ returns the log Z and the devices bm logz wrote into the model folder.
 func readLogZ(t *testing.T, dir string) (float64, []string) {
 	t.Helper()
@@ -71,15 +86,7 @@ func readLogZ(t *testing.T, dir string) (float64, []string) {
 // two blocks in this process; then a worker killed mid-run gives a clear error, quickly, and
 // leaves the logz.json already saved as it was. Bad -cluster specs exit 2 naming the flag.
 func TestLogZOnCluster(t *testing.T) {
-	dir := t.TempDir()
-	data := filepath.Join(dir, "images.idx")
-	writeIDX(t, data, 60, 4, 4)
-	out := filepath.Join(dir, "rbm")
-	if code := run([]string{"train", "-data", data, "-n-train", "50", "-n-val", "10", "-n-hidden", "6", "-epochs", "1",
-		"-out", out, "-samples", "0", "-quiet"}); code != 0 {
-		t.Fatalf("bm train exited %d", code)
-	}
-	model := filepath.Join(out, "model")
+	model := tinyRBM(t)
 	logz := []string{"logz", "-model", model, "-betas", "1000", "-runs", "20", "-quiet"}
 	if code := run(append(logz, "-blocks", "2")); code != 0 {
 		t.Fatalf("bm logz -blocks 2 exited %d", code)
@@ -137,14 +144,7 @@ func TestLogZOnCluster(t *testing.T) {
 // forever. With -cluster-timeout 3s bm logz must fail with an error naming the cluster and the
 // timeout, within seconds of it.
 func TestLogZHungWorker(t *testing.T) {
-	dir := t.TempDir()
-	data := filepath.Join(dir, "images.idx")
-	writeIDX(t, data, 60, 4, 4)
-	out := filepath.Join(dir, "rbm")
-	if code := run([]string{"train", "-data", data, "-n-train", "50", "-n-val", "10", "-n-hidden", "6", "-epochs", "1",
-		"-out", out, "-samples", "0", "-quiet"}); code != 0 {
-		t.Fatalf("bm train exited %d", code)
-	}
+	model := tinyRBM(t)
 	defer tfops.SetDefaultTimeout(0) // the flag sets it for the process; other tests run after this one
 	spec, workers := startWorkers(t, 2)
 	done := make(chan string)
@@ -152,7 +152,7 @@ func TestLogZHungWorker(t *testing.T) {
 	go func() {
 		var code int
 		msg := captureStderr(t, func() {
-			code = run([]string{"logz", "-model", filepath.Join(out, "model"), "-betas", "10000000", "-runs", "20", "-quiet",
+			code = run([]string{"logz", "-model", model, "-betas", "10000000", "-runs", "20", "-quiet",
 				"-cluster", spec, "-cluster-timeout", "3s"})
 		})
 		done <- fmt.Sprintf("exit %d: %s", code, msg)
@@ -174,7 +174,7 @@ func TestLogZHungWorker(t *testing.T) {
 	}
 	var code int
 	msg := captureStderr(t, func() {
-		code = run([]string{"logz", "-model", filepath.Join(out, "model"), "-cluster", spec, "-cluster-timeout", "-1s"})
+		code = run([]string{"logz", "-model", model, "-cluster", spec, "-cluster-timeout", "-1s"})
 	})
 	if code != 2 || !strings.Contains(msg, "-cluster-timeout") {
 		t.Errorf("-cluster-timeout -1s: exit %d, %s", code, msg)
