@@ -31,7 +31,9 @@ type Featurer interface {
 // Augmented is an MLP trained on each input row followed by features of it, [x, f(x)] (bm
 // dbm-mnist --mlp-augment: the image and the DBM's mean-field q(h₂|x), after Salakhutdinov &
 // Hinton 2009). It is an export.Model whose signatures are the MLP's (see MLP.BuildServing) but
-// take the rows x alone, Inputs columns, and compute f(x) inside the graph.
+// take the rows x alone, Inputs columns, and compute f(x) inside the graph. With a
+// serving.Options.Standardizer (of Inputs columns) x is standardized first, for the features
+// and the network alike.
 type Augmented struct {
 	// MLP is the trained network; its Config().Inputs is Inputs plus the features' columns.
 	MLP *MLP
