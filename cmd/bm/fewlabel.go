@@ -123,6 +123,7 @@ func fewLabel(model, data, out, rowList string, l2 float64, keepLast bool, dtype
 		res := fewLabelResult{Labeled: row.name, NTrain: row.nTrain, NVal: row.nVal}
 		for _, init := range []bool{true, false} {
 			ft := &fineTune{l2: l2, epochs: row.epochs, batch: row.batch, monitor: row.monitor, restoreBest: !keepLast,
+				patience: mnistPatience, plateauPatience: mnistPlateauPatience,
 				dtype: dt, gpu: gpu, target: target, threads: threads, quiet: quiet, outSeed: net.outSeed, weights: net.weights, hidden: net.hidden(!init)}
 			stem := kind + "_" + row.prefix + "_"
 			if init {

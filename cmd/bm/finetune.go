@@ -20,7 +20,6 @@ import (
 	"github.com/boltzmann-go/boltzmann/rbm"
 	"github.com/boltzmann-go/boltzmann/tfevents"
 	"github.com/boltzmann-go/boltzmann/tfops"
-	"github.com/boltzmann-go/boltzmann/train"
 )
 
 // fineTune is the discriminative fine-tuning stage of the original's examples: an MLP whose
@@ -42,8 +41,8 @@ type fineTune struct {
 	monitor     string
 	restoreBest bool
 	// patience and plateauPatience are the epochs without improvement before early stopping
-	// and before the learning rate is divided by 5 (0: the MNIST programs' 12 and 6; the
-	// original's programs set them with --mlp-patience and --mlp-plateau-patience).
+	// and before the learning rate is divided by 5 (the original's programs: --mlp-patience and
+	// --mlp-plateau-patience, by default mnistPatience and mnistPlateauPatience).
 	patience, plateauPatience int
 	stream                    bool                  // feed the training rows minibatch by minibatch (tfops.Stream)
 	std                       *dataset.Standardizer // the inputs' standardization, saved beside the model and put into the export
@@ -65,6 +64,10 @@ type fineTune struct {
 	name    string // SavedModel name
 	weights []string
 }
+
+// The patiences of the original's MNIST programs' callbacks: EarlyStopping(patience=12),
+// ReduceLROnPlateau(patience=6) (dbm_cifar.py has 6 and 3).
+const mnistPatience, mnistPlateauPatience = 12, 6
 
 // ftResult is what a fine-tuning run measured.
 type ftResult struct {
@@ -211,13 +214,10 @@ func (f *fineTune) run(ctx context.Context, d *labeled, what string) (*ftResult,
 	if val == nil {
 		log.Printf("%s: no validation rows: all %d epochs run, without early stopping, learning-rate reduction or best-epoch weights", what, c.Epochs)
 	} else {
-		// The original's callbacks: EarlyStopping(patience=12), ReduceLROnPlateau(factor=0.2,
-		// patience=6, min_lr=1e-5), both on the monitored metric (dbm_cifar.py: 6 and 3).
-		patience, plateau := f.patience, f.plateauPatience
-		train.OrDefault(&patience, 12)
-		train.OrDefault(&plateau, 6)
-		opts.EarlyStopping = &mlp.EarlyStopping{Patience: patience}
-		opts.Plateau = &mlp.Plateau{Factor: 0.2, Patience: plateau, MinLR: 1e-5}
+		// The original's callbacks: EarlyStopping(patience), ReduceLROnPlateau(factor=0.2,
+		// patience, min_lr=1e-5), both on the monitored metric.
+		opts.EarlyStopping = &mlp.EarlyStopping{Patience: f.patience}
+		opts.Plateau = &mlp.Plateau{Factor: 0.2, Patience: f.plateauPatience, MinLR: 1e-5}
 		opts.RestoreBest = f.restoreBest
 	}
 	perEpoch := (d.train.Rows + c.BatchSize - 1) / c.BatchSize

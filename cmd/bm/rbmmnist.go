@@ -44,7 +44,7 @@ type mlpDefaults struct {
 	prefix      string    // --mlp-save-prefix
 	l2, dropout float64   // --mlp-l2 (the MNIST programs' 1e-5), --mlp-dropout (0 there)
 	// patience and plateau are the EarlyStopping and ReduceLROnPlateau patiences (0: the MNIST
-	// programs' 12 and 6; dbm_cifar.py has 6 and 3).
+	// programs' mnistPatience and mnistPlateauPatience; dbm_cifar.py has 6 and 3).
 	patience, plateau int
 }
 
@@ -70,8 +70,8 @@ func (a *mlpArgs) register(p *pyargs.Parser, d mlpDefaults) {
 		}
 		return nil
 	})
-	train.OrDefault(&d.patience, 12)
-	train.OrDefault(&d.plateau, 6)
+	train.OrDefault(&d.patience, mnistPatience)
+	train.OrDefault(&d.plateau, mnistPlateauPatience)
 	p.Int("--mlp-patience", &a.patience, d.patience, "ours: epochs without improvement of the monitored metric before early stopping (the original's EarlyStopping patience)").Metavar("N").Validate(nonNegativeInt(&a.patience))
 	p.Int("--mlp-plateau-patience", &a.plateau, d.plateau, "ours: epochs without improvement before the learning rate is divided by 5 (the original's ReduceLROnPlateau patience)").Metavar("N").Validate(nonNegativeInt(&a.plateau))
 	p.StoreTrue("--mlp-shuffle", &a.shuffle, "shuffle the training rows every epoch (the original trains with shuffle=False)")
