@@ -58,7 +58,8 @@ var ErrClosed = errors.New("tfops: session is closed")
 type Session struct {
 	mu      sync.Mutex
 	sess    *tf.Session
-	pending int64 // bytes of tensors crossed since the last GC
+	pending int64         // bytes of tensors crossed since the last GC
+	timeout time.Duration // the deadline of each Run on a cluster (0: none)
 }
 
 // gcEvery is the number of bytes of feeds and fetches after which Run asks the Go runtime to
@@ -77,9 +78,29 @@ func NewSession(g *tf.Graph, opts *Options) (*Session, error) {
 	}
 	s, err := tf.NewSession(g, &tf.SessionOptions{Config: cfg, Target: opts.Target})
 	if err != nil {
-		return nil, fmt.Errorf("tfops: new session: %w", err)
+		return nil, fmt.Errorf("tfops: new session: %w", timedOut(opts.timeout(), err))
 	}
-	return &Session{sess: s}, nil
+	return &Session{sess: s, timeout: opts.timeout()}, nil
+}
+
+// ErrTimeout reports a Run on a cluster that did not finish within its Options.Timeout.
+var ErrTimeout = errors.New("no answer within the timeout")
+
+// timeout is the deadline of each Run: Timeout or DefaultTimeout with a Target, else none (0).
+func (o *Options) timeout() time.Duration {
+	if t := cmp.Or(o.Timeout, DefaultTimeout()); o.Target != "" && t > 0 {
+		return t
+	}
+	return 0
+}
+
+// timedOut marks err as ErrTimeout when it is TensorFlow's deadline error of a session with a
+// timeout.
+func timedOut(timeout time.Duration, err error) error {
+	if timeout > 0 && strings.Contains(err.Error(), "Deadline Exceeded") {
+		return fmt.Errorf("%w (%v): %w", ErrTimeout, timeout, err)
+	}
+	return err
 }
 
 // ConfigProto returns the serialized tensorflow.ConfigProto for opts.
@@ -98,7 +119,7 @@ func ConfigProto(opts *Options) ([]byte, error) {
 		IntraOpParallelismThreads: int32(intra),
 		InterOpParallelismThreads: int32(inter),
 	}
-	if timeout := cmp.Or(opts.Timeout, DefaultTimeout()); opts.Target != "" && timeout > 0 {
+	if timeout := opts.timeout(); timeout > 0 {
 		// The gRPC session's deadline for each Run and for its creation.
 		c.OperationTimeoutInMs = max(timeout.Milliseconds(), 1)
 	}
@@ -139,7 +160,7 @@ func (s *Session) Run(feeds map[tf.Output]*tf.Tensor, fetches []tf.Output, targe
 	}
 	out, err := sess.Run(feeds, fetches, targets)
 	if err != nil {
-		return nil, fmt.Errorf("tfops: run %s: %w", describe(fetches, targets), err)
+		return nil, fmt.Errorf("tfops: run %s: %w", describe(fetches, targets), timedOut(s.timeout, err))
 	}
 	var n int64
 	for _, t := range feeds {

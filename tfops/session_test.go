@@ -271,3 +271,20 @@ func TestConfigProtoTimeout(t *testing.T) {
 		}
 	}
 }
+
+// TestTimedOut checks that a deadline error of a session with a timeout is ErrTimeout, and that
+// nothing else is.
+func TestTimedOut(t *testing.T) {
+	deadline := errors.New("dbm/ais/chunk_done: Deadline Exceeded")
+	if err := timedOut(3*time.Second, deadline); !errors.Is(err, ErrTimeout) || !errors.Is(err, deadline) || !strings.Contains(err.Error(), "3s") {
+		t.Errorf("deadline with a timeout: %v", err)
+	}
+	for _, tc := range []struct {
+		timeout time.Duration
+		err     error
+	}{{0, deadline}, {time.Second, errors.New("Socket closed")}} {
+		if err := timedOut(tc.timeout, tc.err); err != tc.err {
+			t.Errorf("timedOut(%v, %v) = %v, want the error unchanged", tc.timeout, tc.err, err)
+		}
+	}
+}

@@ -157,7 +157,7 @@ func (c *cluster) wrap(err error) error {
 	if err == nil || errors.As(err, &ue) || (c.spec == "" && c.target == "") {
 		return err
 	}
-	if c.timeout > 0 && strings.Contains(err.Error(), "Deadline Exceeded") {
+	if errors.Is(err, tfops.ErrTimeout) {
 		return fmt.Errorf("on the cluster %s: a task did not answer within -cluster-timeout %v (hung, unreachable or overloaded?): %w", cmp.Or(c.spec, c.target), c.timeout, err)
 	}
 	return fmt.Errorf("on the cluster %s: %w", cmp.Or(c.spec, c.target), err)
