@@ -1,6 +1,7 @@
 package dbm
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"math"
@@ -281,11 +282,7 @@ func (m *DBM) build() error {
 	m.scope = op.NewScopeWithGraph(g).SubScope("dbm")
 	// Grappler is off for the reason given in package rbm: bit-identical results however the
 	// updates are grouped into runs.
-	inter := c.InterOpThreads
-	if inter == 0 {
-		inter = runtime.NumCPU()
-	}
-	m.sess, err = tfops.NewSession(g, &tfops.Options{IntraOpThreads: c.Threads, InterOpThreads: inter, GPU: c.GPU, DisableGrappler: true, Target: c.Target})
+	m.sess, err = tfops.NewSession(g, &tfops.Options{IntraOpThreads: c.Threads, InterOpThreads: cmp.Or(c.InterOpThreads, runtime.NumCPU()), GPU: c.GPU, DisableGrappler: true, Target: c.Target})
 	if err != nil {
 		return fmt.Errorf("dbm: %w", err)
 	}
