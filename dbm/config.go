@@ -71,6 +71,28 @@ type Config struct {
 	// for the visible layer, running averages of the mean-field activities with rate ν for the
 	// hidden ones — and the bias directions follow. Zero: no centering. Binary or discrete units.
 	Centering float64 `json:",omitempty"`
+	// The original's code path, point by point, where it departs from this package's defaults
+	// (docs/DEVIATIONS.md); AsOriginal sets them all, to reproduce its numbers, bugs included.
+
+	// SparsityRule is optim.Hinton (the default, also "") or optim.Original: the original's
+	// sparsity as coded (see optim.OriginalSparsity), both estimates starting at 0.
+	SparsityRule string `json:",omitempty"`
+	// MeanFieldStart is MeanFieldBottomUp (the default, also "") or MeanFieldPrevious: the
+	// training's mean field starts from the μ the previous minibatch ended at (zeros at first;
+	// saved with the model), as the original's does — its bottom-up pass is dead code there.
+	// Every training minibatch must then have BatchSize rows.
+	MeanFieldStart string `json:",omitempty"`
+	// SideEffects reproduces the original's side effects on the chains: each validation pass
+	// runs, per BatchSize rows, the training's mean field (from and into the stored μ, with
+	// MeanFieldPrevious) and advances the persistent particles by the epoch's Gibbs sweeps
+	// without updating any parameter; and every Metrics.TrainEvery updates the particles are
+	// replaced by one deterministic sweep of their means (its display_particles summary).
+	// Validation rows must then come in whole batches.
+	SideEffects bool `json:",omitempty"`
+	// FixedOrder visits the training rows in the same order every epoch, as the original;
+	// without it every epoch draws a new seeded permutation.
+	FixedOrder bool `json:",omitempty"`
+
 	// UpdatesPerRun is the number of minibatch updates per Session.Run. Zero means 1.
 	UpdatesPerRun int
 	// Metrics selects the metrics Fit reports.
@@ -96,6 +118,25 @@ type Config struct {
 	// (see tfops.SplitMatMul). The statistics' row sums are added in another order, so the
 	// weights may differ from one device's in the last bits. Not saved.
 	Devices []string `json:"-"`
+}
+
+// Values of Config.MeanFieldStart.
+const (
+	// MeanFieldBottomUp starts every minibatch's mean field from a bottom-up pass with doubled
+	// input from below (Salakhutdinov & Hinton 2009). The default.
+	MeanFieldBottomUp = "bottom-up"
+	// MeanFieldPrevious starts it from the μ the previous minibatch ended at (the original).
+	MeanFieldPrevious = "previous"
+)
+
+// AsOriginal returns c with every point of the original's code path set: its momentum rule,
+// sparsity as coded, mean field started from the previous minibatch's μ, its side effects on
+// the chains and one visiting order. Its schedules (the original's epoch e takes element e) and
+// validation frequency are the caller's.
+func (c Config) AsOriginal() Config {
+	c.MomentumRule, c.SparsityRule = optim.Original, optim.Original
+	c.MeanFieldStart, c.SideEffects, c.FixedOrder = MeanFieldPrevious, true, true
+	return c
 }
 
 // Metrics selects what Fit measures.
@@ -181,7 +222,21 @@ func (c Config) Validate() error {
 	if c.MomentumRule != "" && c.MomentumRule != optim.Classical && c.MomentumRule != optim.Original {
 		return bad("MomentumRule", "%q, want %s or %s", c.MomentumRule, optim.Classical, optim.Original)
 	}
+	if err := optim.CheckSparsityRule(c.SparsityRule); err != nil {
+		return bad("SparsityRule", "%v", err)
+	}
+	if c.MeanFieldStart != "" && c.MeanFieldStart != MeanFieldBottomUp && c.MeanFieldStart != MeanFieldPrevious {
+		return bad("MeanFieldStart", "%q, want %s or %s", c.MeanFieldStart, MeanFieldBottomUp, MeanFieldPrevious)
+	}
 	d := c.withDefaults()
+	if c.SparsityRule == optim.Original {
+		for l := 1; l < len(c.Sizes); l++ {
+			if c.Sizes[l] < l {
+				// The original reads unit l−1 of hidden layer l's summed activity.
+				return bad(fmt.Sprintf("Sizes[%d]", l), "%d units: the original's sparsity reads unit %d of hidden layer %d", c.Sizes[l], l-1, l)
+			}
+		}
+	}
 	weights := 0.0
 	for i := 1; i < len(c.Sizes); i++ {
 		weights += float64(c.Sizes[i-1]) * float64(c.Sizes[i])

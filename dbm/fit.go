@@ -44,6 +44,9 @@ func (m *DBM) Fit(ctx context.Context, x, val rbm.Data, opts *FitOptions) ([]Epo
 	if err != nil {
 		return nil, err
 	}
+	if err := c.checkOriginalRows(n, val); err != nil {
+		return nil, err
+	}
 	if c.Centering > 0 && m.iter == 0 {
 		if err := m.initOffsets(x, n); err != nil {
 			return nil, err
@@ -101,7 +104,7 @@ func (m *DBM) fitEpoch(ctx context.Context, x, val rbm.Data, n int, onBatch func
 	if err != nil {
 		return st, err
 	}
-	batches := dataset.Batches(dataset.Permutation(n, uint64(c.Seed), epoch), c.BatchSize)
+	batches := dataset.Batches(train.Order(n, c.Seed, epoch, c.FixedOrder), c.BatchSize)
 	var nmfSum, msreSum float64
 	var nmfN, msreN int
 	done := 0
@@ -126,6 +129,15 @@ func (m *DBM) fitEpoch(ctx context.Context, x, val rbm.Data, n int, onBatch func
 		before := m.iter
 		m.iter += int64(u)
 		done += u
+		if c.SideEffects && m.iter/int64(c.Metrics.TrainEvery) != before/int64(c.Metrics.TrainEvery) {
+			means, err := m.meansOp()
+			if err != nil {
+				return err
+			}
+			if _, err := m.run(nil, nil, []*tf.Operation{means}); err != nil {
+				return fmt.Errorf("dbm: train epoch %d: %w", epoch, err)
+			}
+		}
 		if c.Metrics.MSRE && m.iter/int64(c.Metrics.TrainEvery) != before/int64(c.Metrics.TrainEvery) {
 			last := chunk[len(chunk)-1]
 			g, err := tfops.GatherTensor(x, last, c.DType)
@@ -153,7 +165,11 @@ func (m *DBM) fitEpoch(ctx context.Context, x, val rbm.Data, n int, onBatch func
 	if msreN > 0 {
 		st.Train["msre"] = msreSum / float64(msreN)
 	}
-	if val != nil && epoch%c.Metrics.ValEvery == 0 {
+	if val != nil && epoch%c.Metrics.ValEvery == 0 && c.SideEffects {
+		if st.Val["msre"], st.Val["mf_sweeps"], err = m.originalValidation(val, epoch, st.GibbsSteps); err != nil {
+			return st, err
+		}
+	} else if val != nil && epoch%c.Metrics.ValEvery == 0 {
 		e := m.evalGraph()
 		nVal, _, _ := tfops.Dims(val)
 		var sums [2]float64

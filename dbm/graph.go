@@ -86,10 +86,19 @@ func (n net) sweep(s *op.Scope, p params, xs []tf.Output, sampleV, sampleH, upda
 // moves by more than tol, later sweeps leave μ unchanged. It returns μ (μ[0] = x) and the
 // number of sweeps that changed it (a float scalar).
 func (n net) meanField(s *op.Scope, p params, x tf.Output, steps int, tol float64) ([]tf.Output, tf.Output) {
+	return n.meanFieldFrom(s, p, x, nil, steps, tol)
+}
+
+// meanFieldFrom is meanField started from the hidden layers' μ in start (start[0] unused), as
+// the original starts it from the previous minibatch's μ; nil start is the bottom-up pass.
+func (n net) meanFieldFrom(s *op.Scope, p params, x tf.Output, start []tf.Output, steps int, tol float64) ([]tf.Output, tf.Output) {
 	s = s.SubScope("mean_field")
 	mu := make([]tf.Output, n.top()+1)
 	mu[0] = x
-	for l := 1; l <= n.top(); l++ {
+	for l := 1; l <= n.top() && start != nil; l++ {
+		mu[l] = start[l]
+	}
+	for l := 1; l <= n.top() && start == nil; l++ {
 		ls := s.SubScope("init")
 		f := 2.0
 		if l == n.top() {

@@ -13,6 +13,7 @@ import (
 	"github.com/galeone/tensorflow/tensorflow/go/op"
 
 	"github.com/boltzmann-go/boltzmann/anneal"
+	"github.com/boltzmann-go/boltzmann/optim"
 	"github.com/boltzmann-go/boltzmann/rbm"
 	"github.com/boltzmann-go/boltzmann/tfops"
 )
@@ -48,6 +49,9 @@ type DBM struct {
 	finiteOnce sync.Once
 	finite     tf.Output // whether all of reads are finite (see AllFinite)
 
+	side  map[int]*sideOps // the original's validation steps by k (Config.SideEffects)
+	means *tf.Operation    // the original's particle-means side effect
+
 	epoch int
 	iter  int64
 }
@@ -82,6 +86,19 @@ type variables struct {
 	particles    []*tfops.Variable // persistent chains, one per layer
 	step, data   *tfops.Variable
 	offsets      []*tfops.Variable // centering offsets, one per layer (with Config.Centering)
+	qmu          []*tfops.Variable // the original's second sparsity estimates (SparsityRule original; [0] unused)
+	mu           []*tfops.Variable // the last minibatch's μ, BatchSize rows (MeanFieldPrevious; [0] unused)
+}
+
+// original returns the variables that only the original's code path has, nil entries left out.
+func (v variables) original() []*tfops.Variable {
+	var out []*tfops.Variable
+	for _, x := range append(append([]*tfops.Variable(nil), v.qmu...), v.mu...) {
+		if x != nil {
+			out = append(out, x)
+		}
+	}
+	return out
 }
 
 func (v variables) saved() []*tfops.Variable {
@@ -93,7 +110,8 @@ func (v variables) saved() []*tfops.Variable {
 	out = append(out, v.q[1:]...)
 	out = append(out, v.particles...)
 	out = append(out, v.step)
-	return append(out, v.offsets...)
+	out = append(out, v.offsets...)
+	return append(out, v.original()...)
 }
 
 // Parameters are the weights and biases of a DBM, row-major: W[i] is Sizes[i]×Sizes[i+1].
@@ -267,6 +285,18 @@ func (m *DBM) build() error {
 			v.offsets = append(v.offsets, tfops.NewVariable(s, fmt.Sprintf("centering/offset%d", l), dt, []int64{int64(c.Sizes[l])}))
 		}
 	}
+	if c.SparsityRule == optim.Original {
+		v.qmu = make([]*tfops.Variable, L+1)
+		for l := 1; l <= L; l++ {
+			v.qmu[l] = tfops.NewVariable(s, fmt.Sprintf("sparsity/qmu%d", l), dt, []int64{int64(c.Sizes[l])})
+		}
+	}
+	if c.MeanFieldStart == MeanFieldPrevious {
+		v.mu = make([]*tfops.Variable, L+1)
+		for l := 1; l <= L; l++ {
+			v.mu[l] = tfops.NewVariable(s, fmt.Sprintf("mean_field/mu%d", l), dt, []int64{int64(c.BatchSize), int64(c.Sizes[l])})
+		}
+	}
 	v.data = tfops.NewVariable(s, "data/x", dt, []int64{-1, int64(c.Sizes[0])})
 	m.vars = v
 	m.saver = tfops.NewSaver(s, v.saved())
@@ -306,7 +336,9 @@ func (m *DBM) initVariables(p Parameters) error {
 		if l > 0 {
 			q := make([]float64, len(b))
 			for j := range q {
-				q[j] = c.SparsityTarget[l-1]
+				if c.SparsityRule != optim.Original { // the original's estimates start at 0
+					q[j] = c.SparsityTarget[l-1]
+				}
 			}
 			vars, vals = append(vars, m.vars.q[l]), append(vals, q)
 		}
@@ -325,6 +357,13 @@ func (m *DBM) initVariables(p Parameters) error {
 	}
 	vars, tensors = append(vars, m.vars.step), append(tensors, step)
 	for _, o := range m.vars.offsets { // zero until Fit starts them at the data (initOffsets)
+		t, err := tfops.TensorAs(make([]float64, o.Size()), c.DType, o.Shape...)
+		if err != nil {
+			return fmt.Errorf("dbm: init %s: %w", o.Name, err)
+		}
+		vars, tensors = append(vars, o), append(tensors, t)
+	}
+	for _, o := range m.vars.original() { // zeros, as the original's
 		t, err := tfops.TensorAs(make([]float64, o.Size()), c.DType, o.Shape...)
 		if err != nil {
 			return fmt.Errorf("dbm: init %s: %w", o.Name, err)

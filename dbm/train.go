@@ -31,6 +31,8 @@ type trainState struct {
 	particles []tf.Output
 	step      tf.Output
 	offsets   []tf.Output // centering offsets (with Config.Centering)
+	qmu       []tf.Output // the original's second sparsity estimates (SparsityRule original)
+	mu        []tf.Output // the previous minibatch's μ (MeanFieldPrevious), nil otherwise
 }
 
 // update adds one PCD-k update with a mean-field positive phase (Salakhutdinov & Hinton 2009):
@@ -40,19 +42,17 @@ type trainState struct {
 func (m *DBM) update(s *op.Scope, st trainState, x tf.Output, k int) (trainState, tf.Output) {
 	c, n, dt := m.cfg, m.net, m.cfg.DType
 	L := n.top()
-	mu, nmf := n.meanField(s, st.p, x, c.MeanFieldSteps, c.MeanFieldTol)
-
-	ps := s.SubScope("particles")
-	parts := st.particles
-	for i := 0; i < k; i++ {
-		parts, _ = n.sweep(ps, st.p, parts, !c.VisibleMeans, !c.HiddenMeans, true, m.seeder(roleParticle, st.step), i)
-	}
+	mu, nmf := n.meanFieldFrom(s, st.p, x, st.mu, c.MeanFieldSteps, c.MeanFieldTol)
+	parts := m.advance(s.SubScope("particles"), st.p, st.particles, k, m.seeder(roleParticle, st.step))
 
 	g := s.SubScope("gradient")
 	nData := rowsF(g.SubScope("n"), x, dt)
 	nPart := tfops.Scalar(g.SubScope("m"), float64(c.Particles), dt)
 	out := st
 	out.particles = parts
+	if st.mu != nil {
+		out.mu = mu
+	}
 	out.dW, out.db, out.q = make([]tf.Output, L), make([]tf.Output, L+1), make([]tf.Output, L+1)
 	gW := make([]tf.Output, L)
 	gb := make([]tf.Output, L+1)
@@ -80,8 +80,11 @@ func (m *DBM) update(s *op.Scope, st trainState, x tf.Output, k int) (trainState
 			out.offsets[l] = center.Offset(g.SubScope("centering"), st.offsets[l], mu[l])
 		}
 	}
+	if c.SparsityRule == optim.Original {
+		out.q, out.qmu = m.originalSparsity(g, st, mu, parts, gW, gb)
+	}
 	// Sparsity per hidden layer (Hinton 2010, §11), on the mean-field activities.
-	for l := 1; l <= L; l++ {
+	for l := 1; l <= L && c.SparsityRule != optim.Original; l++ {
 		sp := g.SubScope("sparsity")
 		act := mu[l]
 		if draws := drawsOf(n.units[l]); draws > 1 {
@@ -113,6 +116,34 @@ func (m *DBM) update(s *op.Scope, st trainState, x tf.Output, k int) (trainState
 	return out, nmf
 }
 
+// advance adds k Gibbs sweeps of the persistent particles, sampled as configured.
+func (m *DBM) advance(s *op.Scope, p params, parts []tf.Output, k int, seed seeder) []tf.Output {
+	c := m.cfg
+	for i := 0; i < k; i++ {
+		parts, _ = m.net.sweep(s, p, parts, !c.VisibleMeans, !c.HiddenMeans, true, seed, i)
+	}
+	return parts
+}
+
+// originalSparsity applies the original's sparsity as coded (optim.OriginalSparsity) to the
+// directions gW and gb in place, hidden layer l reading unit l−1 of the particles' and of μ's
+// summed activities, and returns the two new estimates per layer.
+func (m *DBM) originalSparsity(s *op.Scope, st trainState, mu, parts, gW, gb []tf.Output) (q, qmu []tf.Output) {
+	c, L := m.cfg, m.net.top()
+	q, qmu = make([]tf.Output, L+1), make([]tf.Output, L+1)
+	for l := 1; l <= L; l++ {
+		sp := s.SubScope("original_sparsity")
+		r := optim.OriginalSparsity{Target: c.SparsityTarget[l-1], Cost: c.SparsityCost[l-1], Damping: c.SparsityDamping}
+		unit := func(s *op.Scope, x tf.Output) tf.Output { // Σ_rows x[:, l−1]
+			return op.Gather(s, optim.ColumnSum(s, x), op.Const(s.SubScope("unit"), int32(l-1)))
+		}
+		q[l] = r.Estimate(sp.SubScope("q"), st.q[l], unit(sp.SubScope("particles"), parts[l]))
+		qmu[l] = r.Estimate(sp.SubScope("qmu"), st.qmu[l], unit(sp.SubScope("mu"), mu[l]))
+		gW[l-1], gb[l] = r.Apply(sp, gW[l-1], gb[l], r.Penalty(sp, q[l], qmu[l]))
+	}
+	return q, qmu
+}
+
 // drawsOf returns M for multinomial units and 1 otherwise.
 func drawsOf(u rbm.Unit) int {
 	return max(1, u.Spec().Draws)
@@ -142,6 +173,7 @@ func (m *DBM) trainOp(k, updates int) (*tf.Operation, tf.Output) {
 	for _, o := range v.offsets {
 		st.offsets = append(st.offsets, o.Read(s))
 	}
+	st.qmu, st.mu = readLayers(s, v.qmu), readLayers(s, v.mu)
 	data := m.rows
 	var nmfSum tf.Output
 	for i := 0; i < updates; i++ {
@@ -171,7 +203,34 @@ func (m *DBM) trainOp(k, updates int) (*tf.Operation, tf.Output) {
 	for l, o := range v.offsets {
 		assigns = append(assigns, o.Assign(w, st.offsets[l]))
 	}
+	assigns = append(assigns, assignLayers(w, v.qmu, st.qmu)...)
+	assigns = append(assigns, assignLayers(w, v.mu, st.mu)...)
 	done := op.NoOp(s.WithControlDependencies(assigns...).SubScope("done"))
 	mean := op.Div(s.SubScope("nmf_mean"), nmfSum, tfops.Scalar(s, float64(updates), m.cfg.DType))
 	return done, mean
+}
+
+// readLayers adds reads of the per-layer variables vs ([0] unused), or returns nil for none.
+func readLayers(s *op.Scope, vs []*tfops.Variable) []tf.Output {
+	if vs == nil {
+		return nil
+	}
+	out := make([]tf.Output, len(vs))
+	for l, v := range vs {
+		if v != nil {
+			out[l] = v.Read(s)
+		}
+	}
+	return out
+}
+
+// assignLayers adds the assignments of vals to the per-layer variables vs ([0] unused).
+func assignLayers(s *op.Scope, vs []*tfops.Variable, vals []tf.Output) []*tf.Operation {
+	var out []*tf.Operation
+	for l, v := range vs {
+		if v != nil {
+			out = append(out, v.Assign(s, vals[l]))
+		}
+	}
+	return out
 }

@@ -86,6 +86,28 @@ type Config struct {
 	// hidden layer.
 	DBMLast bool
 
+	// The original project's code path, point by point, where it departs from this package's
+	// defaults (docs/DEVIATIONS.md); AsOriginal sets them all. Each is kept to reproduce the
+	// original's numbers, bugs included.
+
+	// SparsityRule is optim.Hinton (the default, also "") or optim.Original: the original's
+	// sparsity as coded, a damped batch SUM of the chain's final hidden means subtracted from
+	// the hidden biases and from every weight alike (see optim.OriginalSparsity).
+	SparsityRule string `json:",omitempty"`
+	// BiasDoubling makes DBMFirst and DBMLast double the bias along with the input from the
+	// other layer, σ(2·(vW + hb)), as the original codes it (base_rbm.py, _means_h_given_v);
+	// without it only the input is doubled, σ(2·vW + hb), the two tied copies of the theory.
+	BiasDoubling bool `json:",omitempty"`
+	// ChainFeatures makes Transform return the original's features (base_rbm.py transform_op):
+	// the hidden means at the END of a k-step Gibbs chain started at the data, k the last
+	// trained epoch's CDSteps, sampled as in training (seeded: the same rows give the same
+	// features); without it Transform returns p(h | x).
+	ChainFeatures bool `json:",omitempty"`
+	// FixedOrder visits the training rows in the same order every epoch, as the original
+	// (which shuffles the data once, before training); without it every epoch draws a new
+	// seeded permutation.
+	FixedOrder bool `json:",omitempty"`
+
 	// UpdatesPerRun is the number of minibatch updates unrolled into one Session.Run. Zero means 10.
 	UpdatesPerRun int
 	// Threads is the number of threads one TensorFlow op may use. Zero means one per core.
@@ -132,6 +154,17 @@ type Metrics struct {
 	// Format maps a metric name ("msre", "pll", "feg", "l2_loss", ...) to a fmt verb. Missing
 	// names use "%.4f" for msre, "%.3f" for pll, "%.2f" for feg and "%.2e" for l2_loss.
 	Format map[string]string
+}
+
+// AsOriginal returns c with every point of the original's code path set (its momentum rule,
+// sparsity as coded, bias doubling for a DBM-pretraining RBM, features from the chain's end,
+// one visiting order): the switch that reproduces the original's runs. Its learning rates and
+// schedule indexing are the caller's (the original's epoch e takes element e of a schedule).
+func (c Config) AsOriginal() Config {
+	c.MomentumRule, c.SparsityRule = optim.Original, optim.Original
+	c.BiasDoubling = c.DBMFirst || c.DBMLast
+	c.ChainFeatures, c.FixedOrder = true, true
+	return c
 }
 
 // F returns a pointer to v, for Config fields such as L2 whose zero value is not their default.
@@ -201,8 +234,13 @@ func (c Config) Validate() error {
 	if c.MomentumRule != "" && c.MomentumRule != optim.Classical && c.MomentumRule != optim.Original {
 		return bad("MomentumRule", "%q, want %s or %s", c.MomentumRule, optim.Classical, optim.Original)
 	}
+	if err := optim.CheckSparsityRule(c.SparsityRule); err != nil {
+		return bad("SparsityRule", "%v", err)
+	}
 	d := c.withDefaults()
 	switch {
+	case c.BiasDoubling && !c.DBMFirst && !c.DBMLast:
+		return bad("BiasDoubling", "doubles the biases of a DBM-pretraining RBM: set DBMFirst or DBMLast")
 	case c.NumVisible < 0:
 		return bad("NumVisible", "%d units, want > 0", c.NumVisible)
 	case c.NumHidden < 0:

@@ -18,6 +18,7 @@ type params struct {
 type layers struct {
 	v, h       Unit
 	up, down   float64 // input multipliers: 2 for DBMFirst (up) / DBMLast (down), else 1
+	biasDouble bool    // the multipliers scale the biases too (Config.BiasDoubling)
 	dtype      tf.DataType
 	nv, nh     int
 	probHidden bool     // the hidden unit implements Prober
@@ -25,7 +26,7 @@ type layers struct {
 }
 
 func newLayers(c Config) layers {
-	l := layers{v: c.Visible, h: c.Hidden, up: 1, down: 1, dtype: c.DType, nv: c.NumVisible, nh: c.NumHidden, devices: c.Devices}
+	l := layers{v: c.Visible, h: c.Hidden, up: 1, down: 1, dtype: c.DType, nv: c.NumVisible, nh: c.NumHidden, devices: c.Devices, biasDouble: c.BiasDoubling}
 	if c.DBMFirst {
 		l.up = 2
 	}
@@ -55,37 +56,55 @@ func (l layers) downInput(s *op.Scope, p params, h tf.Output) tf.Output {
 	return l.scale(s, tfops.SplitMatMul(s, l.h.Stat(s, h), p.W, true, l.devices), l.down)
 }
 
+// hiddenBias adds the hidden units' bias in their conditional: hb, or 2·hb for DBMFirst with
+// bias doubling (the original's σ(2·(vW + hb))).
+func (l layers) hiddenBias(s *op.Scope, p params) tf.Output {
+	if !l.biasDouble {
+		return p.hb
+	}
+	return l.scale(s.SubScope("hb"), p.hb, l.up)
+}
+
+// visibleBias adds the visible units' bias in their conditional: vb, or 2·vb for DBMLast with
+// bias doubling.
+func (l layers) visibleBias(s *op.Scope, p params) tf.Output {
+	if !l.biasDouble {
+		return p.vb
+	}
+	return l.scale(s.SubScope("vb"), p.vb, l.down)
+}
+
 // hiddenMean adds E[h | v].
 func (l layers) hiddenMean(s *op.Scope, p params, v tf.Output) tf.Output {
-	return l.h.Mean(s, l.upInput(s, p, v), p.hb)
+	return l.h.Mean(s, l.upInput(s, p, v), l.hiddenBias(s, p))
 }
 
 // hiddenFeatures adds p(h | v): the mean, or the probabilities for a Prober hidden unit.
 func (l layers) hiddenFeatures(s *op.Scope, p params, v tf.Output) tf.Output {
 	in := l.upInput(s, p, v)
 	if pr, ok := l.h.(Prober); ok {
-		return pr.Probabilities(s, in, p.hb)
+		return pr.Probabilities(s, in, l.hiddenBias(s, p))
 	}
-	return l.h.Mean(s, in, p.hb)
+	return l.h.Mean(s, in, l.hiddenBias(s, p))
 }
 
 // visibleMean adds E[v | h].
 func (l layers) visibleMean(s *op.Scope, p params, h tf.Output) tf.Output {
-	return l.v.Mean(s, l.downInput(s, p, h), p.vb)
+	return l.v.Mean(s, l.downInput(s, p, h), l.visibleBias(s, p))
 }
 
 // sampleHidden adds E[h | v] and a sample of h given v.
 func (l layers) sampleHidden(s *op.Scope, p params, v, seed tf.Output) (mean, sample tf.Output) {
-	in := l.upInput(s, p, v)
-	mean = l.h.Mean(s, in, p.hb)
-	return mean, l.h.Sample(s, in, p.hb, mean, seed)
+	in, hb := l.upInput(s, p, v), l.hiddenBias(s, p)
+	mean = l.h.Mean(s, in, hb)
+	return mean, l.h.Sample(s, in, hb, mean, seed)
 }
 
 // sampleVisible adds E[v | h] and a sample of v given h.
 func (l layers) sampleVisible(s *op.Scope, p params, h, seed tf.Output) (mean, sample tf.Output) {
-	in := l.downInput(s, p, h)
-	mean = l.v.Mean(s, in, p.vb)
-	return mean, l.v.Sample(s, in, p.vb, mean, seed)
+	in, vb := l.downInput(s, p, h), l.visibleBias(s, p)
+	mean = l.v.Mean(s, in, vb)
+	return mean, l.v.Sample(s, in, vb, mean, seed)
 }
 
 // freeEnergy adds F(v) = SelfEnergy_v(v) − LogPartition_h(Stat_v(v)·W), per row: the energy

@@ -91,7 +91,7 @@ func (st EpochStats) Scalars() map[string]float64 {
 // initChains starts the persistent chains at the first BatchSize rows of the first epoch's
 // order, and the training method's FromData variables at those rows, tiled.
 func (m *RBM) initChains(x Data, n int) error {
-	perm := dataset.Permutation(n, uint64(m.cfg.Seed), 1)
+	perm := train.Order(n, m.cfg.Seed, 1, m.cfg.FixedOrder)
 	vars := []*tfops.Variable{m.vars.chain}
 	var tensors []*tf.Tensor
 	specs := m.cfg.Method.Variables(m.cfg)
@@ -158,7 +158,7 @@ func (m *RBM) fitEpoch(ctx context.Context, x, val Data, n int, onBatch func(don
 	if err != nil {
 		return st, err
 	}
-	perm := dataset.Permutation(n, uint64(c.Seed), epoch)
+	perm := train.Order(n, c.Seed, epoch, c.FixedOrder)
 	batches := dataset.Batches(perm, c.BatchSize)
 	sums := map[string]float64{}
 	count := 0

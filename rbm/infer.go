@@ -6,9 +6,11 @@ import (
 	"math/rand/v2"
 
 	tf "github.com/galeone/tensorflow/tensorflow/go"
+	"github.com/galeone/tensorflow/tensorflow/go/op"
 
 	"github.com/boltzmann-go/boltzmann/dataset"
 	"github.com/boltzmann-go/boltzmann/tfops"
+	"github.com/boltzmann-go/boltzmann/train"
 )
 
 // rowwise evaluates out (whose rows follow the rows of input) over the rows of x in chunks and
@@ -31,10 +33,87 @@ func (m *RBM) rowwise(x Data, cols int, input, out tf.Output, what string) (*dat
 // Transform returns the features p(h | x) of each row of x: the hidden probabilities
 // (for multinomial hidden units, softmax probabilities rather than expected counts).
 // Unlike the original, these are the probabilities given the data itself, not given the
-// reconstruction after k Gibbs steps, and no dropout is applied.
+// reconstruction after k Gibbs steps, and no dropout is applied — unless
+// Config.ChainFeatures asks for the original's (see there).
 func (m *RBM) Transform(x Data) (*dataset.Matrix[float64], error) {
+	if m.cfg.ChainFeatures {
+		return m.chainFeatures(x)
+	}
 	e := m.evalGraph()
 	return m.rowwise(x, m.cfg.NumHidden, e.x, e.features, "transform")
+}
+
+// chainFeatures returns the original's features (Config.ChainFeatures): E[h | v_k] at the end
+// of a k-step Gibbs chain from each row, k the last trained epoch's CDSteps, the draws of the
+// rows' chunk i seeded with counter i, so the same rows give the same features.
+func (m *RBM) chainFeatures(x Data) (*dataset.Matrix[float64], error) {
+	c := m.cfg
+	n, err := checkData("transform", x, c.NumVisible)
+	if err != nil {
+		return nil, err
+	}
+	e := m.evalGraph()
+	k := train.At(c.CDSteps, max(m.epoch, 1))
+	out, ok := m.chainFeat[k]
+	if !ok {
+		out = m.chainFeatureOp(e.x, e.step, k)
+		if m.chainFeat == nil {
+			m.chainFeat = map[int]tf.Output{}
+		}
+		m.chainFeat[k] = out
+	}
+	if err := m.scope.Err(); err != nil {
+		return nil, fmt.Errorf("rbm: build graph: %w", err)
+	}
+	res := &dataset.Matrix[float64]{Rows: n, Cols: c.NumHidden, Data: make([]float64, 0, n*c.NumHidden)}
+	for i := 0; i*evalBatch < n; i++ {
+		t, err := tfops.RowsTensor(x, i*evalBatch, min((i+1)*evalBatch, n), c.DType)
+		if err != nil {
+			return nil, err
+		}
+		step, err := tf.NewTensor(int64(i))
+		if err != nil {
+			return nil, err
+		}
+		r, err := m.sess.Run(map[tf.Output]*tf.Tensor{e.x: t, e.step: step}, []tf.Output{out}, nil)
+		if err != nil {
+			return nil, fmt.Errorf("rbm: transform: %w", err)
+		}
+		v, err := tfops.Values[float64](r[0])
+		if err != nil {
+			return nil, err
+		}
+		res.Data = append(res.Data, v...)
+	}
+	return res, nil
+}
+
+// chainFeatureOp adds the original's transform_op for rows x: h₀ drawn from E[h | x] (its mean
+// with HiddenMeans), then k Gibbs steps sampled as in training, and E[h | v_k] at the end
+// (probabilities for multinomial hidden units, as the original's MultinomialRBM.transform).
+func (m *RBM) chainFeatureOp(x, step tf.Output, k int) tf.Output {
+	c, l := m.cfg, m.layers
+	s := m.scope.SubScope("chain_features")
+	p := params{W: m.vars.W.Read(s), vb: m.vars.vb.Read(s), hb: m.vars.hb.Read(s)}
+	hMean, h := l.sampleHidden(s, p, x, m.seed(s, roleFeatH0, step))
+	if c.HiddenMeans {
+		h = hMean
+	}
+	for i := 0; i < k; i++ {
+		gs := s.SubScope("gibbs")
+		vMean, v := l.sampleVisible(gs, p, h, m.seed(gs.SubScope("v"), roleFeatV+uint64(i), step))
+		if !c.SampleVisible {
+			v = vMean
+		}
+		hMean, h = l.sampleHidden(gs, p, v, m.seed(gs, roleFeatH+uint64(i), step))
+		if c.HiddenMeans {
+			h = hMean
+		}
+	}
+	if l.probHidden {
+		hMean = op.Div(s.SubScope("probs"), hMean, tfops.Scalar(s, float64(l.h.Spec().Draws), c.DType))
+	}
+	return hMean
 }
 
 // Reconstruct returns E[v | h = E[h | x]] for each row of x: one deterministic up-down pass.

@@ -77,17 +77,17 @@ func (sm *Sampler) Gibbs(s *op.Scope, h, beta tf.Output, k int, vRole, hRole uin
 	c, l, p := sm.Config, sm.m.layers, sm.at(s, beta)
 	for i := 0; i < k; i++ {
 		gs := s.SubScope("gibbs")
-		in := l.downInput(gs, p, h)
-		v = l.v.Mean(gs, in, p.vb)
+		in, vb := l.downInput(gs, p, h), l.visibleBias(gs, p)
+		v = l.v.Mean(gs, in, vb)
 		if c.SampleVisible {
-			v = l.v.Sample(gs, in, p.vb, v, sm.Seed(gs, vRole+uint64(i)))
+			v = l.v.Sample(gs, in, vb, v, sm.Seed(gs, vRole+uint64(i)))
 		}
-		hin := l.upInput(gs, p, v)
-		hMean = l.h.Mean(gs, hin, p.hb)
+		hin, hb := l.upInput(gs, p, v), l.hiddenBias(gs, p)
+		hMean = l.h.Mean(gs, hin, hb)
 		if i < k-1 {
 			h = hMean
 			if !c.HiddenMeans {
-				h = l.h.Sample(gs, hin, p.hb, hMean, sm.Seed(gs, hRole+uint64(i)))
+				h = l.h.Sample(gs, hin, hb, hMean, sm.Seed(gs, hRole+uint64(i)))
 			}
 		}
 	}

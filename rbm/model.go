@@ -9,6 +9,7 @@ import (
 	"github.com/galeone/tensorflow/tensorflow/go/op"
 
 	"github.com/boltzmann-go/boltzmann/anneal"
+	"github.com/boltzmann-go/boltzmann/optim"
 	"github.com/boltzmann-go/boltzmann/tfops"
 	"github.com/boltzmann-go/boltzmann/train"
 )
@@ -41,7 +42,8 @@ type RBM struct {
 	finiteOnce sync.Once
 	finite     tf.Output // whether all of reads are finite (see AllFinite)
 
-	ais map[anneal.BlockKeyOf]*aisOps // annealing graphs by transitions per β and block, built on first use
+	ais       map[anneal.BlockKeyOf]*aisOps // annealing graphs by transitions per β and block, built on first use
+	chainFeat map[int]tf.Output             // ChainFeatures' transform by k, built on first use
 
 	epoch int   // last completed epoch
 	iter  int64 // minibatch updates done
@@ -172,7 +174,9 @@ func (m *RBM) initVariables() error {
 	}
 	q := make([]float64, nh)
 	for i := range q {
-		q[i] = c.SparsityTarget
+		if c.SparsityRule != optim.Original { // the original's estimate starts at 0
+			q[i] = c.SparsityTarget
+		}
 	}
 	vals := [][]float64{w, broadcast(c.InitVisibleBias, nv), broadcast(c.InitHiddenBias, nh),
 		make([]float64, nv*nh), make([]float64, nv), make([]float64, nh), q, make([]float64, c.BatchSize*nv)}

@@ -19,6 +19,9 @@ const (
 	roleEvalPLL
 	roleSampleH
 	roleSampleV
+	roleFeatH0
+	roleFeatV  = 3000 // + Gibbs step index (ChainFeatures' transform)
+	roleFeatH  = 4000 // + Gibbs step index
 	roleGibbsV = 1000 // + Gibbs step index
 	roleGibbsH = 2000 // + Gibbs step index
 )
@@ -78,7 +81,11 @@ func (m *RBM) update(s *op.Scope, st trainState, x tf.Output, k int) trainState 
 		act = op.Div(sp, h0Mean, tfops.Scalar(sp, float64(l.h.Spec().Draws), dt)) // M·p → p
 	}
 	sparsity := optim.Sparsity{Target: c.SparsityTarget, Cost: c.SparsityCost, Damping: c.SparsityDamping}
-	q := sparsity.Estimate(sp, st.q, act)
+	original := c.SparsityRule == optim.Original
+	var q tf.Output
+	if !original {
+		q = sparsity.Estimate(sp, st.q, act)
+	}
 
 	// Gradients.
 	g := s.SubScope("gradient")
@@ -93,7 +100,7 @@ func (m *RBM) update(s *op.Scope, st trainState, x tf.Output, k int) trainState 
 		// outer product mean(x)ᵀ·pen is xᵀ·(pen/n) row by row, so it joins the positive
 		// operand, (h0 − pen)/n, instead of costing two passes over W-sized tensors.
 		pos := h0Mean
-		if c.SparsityCost > 0 {
+		if c.SparsityCost > 0 && !original {
 			pen = sparsity.Penalty(sp, q)
 			pos = op.Sub(sp.SubScope("folded"), h0Mean, pen)
 		}
@@ -102,6 +109,18 @@ func (m *RBM) update(s *op.Scope, st trainState, x tf.Output, k int) trainState 
 		gW = tfops.SplitGram(g, a, bs, l.devices)
 	}
 	gW = optim.L2{Coef: *c.L2}.Apply(g, gW, p.W)
+	if original {
+		// As coded: the damped batch sum of the chain's final hidden means, its penalty taken
+		// off every weight and hidden bias alike (after L2, before the bias gradients).
+		os := optim.OriginalSparsity{Target: c.SparsityTarget, Cost: c.SparsityCost, Damping: c.SparsityDamping}
+		q = os.Estimate(sp, st.q, optim.ColumnSum(sp, hMean))
+		pen = os.Penalty(sp, q)
+		if c.SparsityCost > 0 {
+			gW = op.Sub(sp.SubScope("gW"), gW, pen)
+		} else {
+			pen = tf.Output{}
+		}
+	}
 	gvb := op.Sub(g.SubScope("gvb"), tfops.ColumnMean(g, l.v.BiasStat(g, x, p.vb)), tfops.ColumnMean(g.SubScope("n"), l.v.BiasStat(g, v, p.vb)))
 	ghb := op.Sub(g.SubScope("ghb"), tfops.ColumnMean(g, l.h.BiasStat(g, h0Mean, p.hb)), tfops.ColumnMean(g.SubScope("n"), l.h.BiasStat(g, hMean, p.hb)))
 	if c.Centering > 0 {
@@ -111,7 +130,7 @@ func (m *RBM) update(s *op.Scope, st trainState, x tf.Output, k int) trainState 
 	switch {
 	case pen != tf.Output{}:
 		ghb = op.Sub(sp.SubScope("ghb"), ghb, pen)
-	case c.SparsityCost > 0:
+	case c.SparsityCost > 0 && !original:
 		gW, ghb = sparsity.Apply(sp, gW, ghb, q, tfops.ColumnMean(sp.SubScope("v"), l.v.Stat(sp, x)))
 	}
 
