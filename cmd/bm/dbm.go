@@ -11,6 +11,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	tf "github.com/galeone/tensorflow/tensorflow/go"
@@ -24,6 +25,7 @@ import (
 	"github.com/boltzmann-go/boltzmann/summaries"
 	"github.com/boltzmann-go/boltzmann/tfevents"
 	"github.com/boltzmann-go/boltzmann/tfops"
+	"github.com/boltzmann-go/boltzmann/train"
 )
 
 // dbmFlags are the flags of bm dbm; their defaults are the original's dbm_mnist.py.
@@ -44,6 +46,7 @@ type dbmFlags struct {
 	rbmSampleV                               ints
 	momentumRule                             string
 	seed                                     int64
+	orig                                     originalPath // the original's code path (asoriginal.go)
 
 	aisBetas, aisRuns int
 	dtype, out, gpu   string
@@ -135,6 +138,7 @@ func (f *dbmFlags) flagSet() *flag.FlagSet {
 	fs.StringVar(&f.gpu, "gpu", "", "GPU ids to use, e.g. 0; empty means CPU")
 	fs.IntVar(&f.threads, "threads", 0, "TensorFlow intra-op threads (0: one per core)")
 	f.cluster.register(fs, "the pretraining RBMs share every update's rows among the job's tasks, AIS its runs (the DBM's joint training runs on task 0)")
+	f.orig.register(fs)
 	fs.BoolVar(&f.quiet, "quiet", false, "no progress bar")
 	return fs
 }
@@ -144,6 +148,9 @@ func cmdDBM(args []string) int {
 	fs := f.flagSet()
 	return command("dbm", fs, args, func() error {
 		fs.Visit(func(fl *flag.Flag) { f.set = append(f.set, fl.Name) })
+		if f.orig.all {
+			f.asOriginal()
+		}
 		return f.cluster.wrap(runDBM(&f))
 	})
 }
@@ -156,7 +163,24 @@ func perStage[T any](name string, v []T, n int) error {
 	return nil
 }
 
+// asOriginal sets, for -as-original, the original's momentum rule and, unless given, its
+// pretraining learning rates (0.05, 0.01) and the DBM's momentum geomspace(0.5, 0.9, 10); a
+// resumed DBM is then checked against every point of its code path.
+func (f *dbmFlags) asOriginal() {
+	f.momentumRule = optim.Original
+	if !slices.Contains(f.set, "rbm-lr") && len(f.rbmLR) == 2 {
+		f.rbmLR = floats{0.05, 0.01}
+	}
+	if !slices.Contains(f.set, "momentum") {
+		f.momentum = train.Geom(0.5, 0.9, 10)
+	}
+	f.set = append(f.set, "momentum-rule", "momentum", "sparsity-rule", "mf-start", "side-effects", "fixed-order", "schedule-index")
+}
+
 func (f *dbmFlags) check() error {
+	if err := f.orig.resolve(); err != nil {
+		return err
+	}
 	if f.momentumRule != optim.Classical && f.momentumRule != optim.Original {
 		return flagErr("momentum-rule", "%q, want %s or %s", f.momentumRule, optim.Classical, optim.Original)
 	}
@@ -288,10 +312,12 @@ func (f *dbmFlags) units() ([]rbm.Unit, error) {
 // dbmConfig maps the flags onto the DBM's configuration for layers of the given sizes.
 func (f *dbmFlags) dbmConfig(sizes []int, dt tf.DataType) dbm.Config {
 	us, _ := f.units() // checked by check
-	return dbm.Config{Sizes: sizes, Units: us, DType: dt, Seed: f.seed, Particles: f.particles, GibbsSteps: []int{f.gibbs}, MeanFieldSteps: f.mfSteps,
-		MeanFieldTol: f.mfTol, LearningRate: f.lr, Momentum: f.momentum, Epochs: f.epochs,
+	c := dbm.Config{Sizes: sizes, Units: us, DType: dt, Seed: f.seed, Particles: f.particles, GibbsSteps: []int{f.gibbs}, MeanFieldSteps: f.mfSteps,
+		MeanFieldTol: f.mfTol, LearningRate: schedule(f.orig, f.lr), Momentum: schedule(f.orig, f.momentum), Epochs: f.epochs,
 		BatchSize: f.batch, L2: f.l2, MaxNorm: f.maxNorm, Centering: f.centering, SparsityTarget: f.spTarget, SparsityCost: f.spCost,
 		Metrics: dbm.Metrics{MSRE: true, TrainEvery: 400}, Threads: f.threads, GPU: f.gpu, MomentumRule: f.momentumRule, Target: f.target()}
+	f.orig.dbm(&c)
+	return c
 }
 
 // target is the session target of -cluster or -target, or "" (the flags are checked before).
@@ -381,12 +407,14 @@ func runDBM(f *dbmFlags) error {
 			Visible: units[i], Hidden: units[i+1],
 			WeightStd: f.rbmWInit[i], Epochs: f.rbmEpochs[i], BatchSize: f.rbmBatch[i], L2: rbm.F(f.rbmL2[i]),
 			SampleVisible: f.rbmSampleV[i] == 1, DBMFirst: i == 0, DBMLast: i == len(f.hiddens)-1 && i > 0,
-			Momentum: f.rbmMomentumOr([]float64{0.5, 0.5, 0.5, 0.5, 0.5, 0.9}), LearningRate: []float64{f.rbmLR[i]},
+			Momentum: schedule(f.orig, f.rbmMomentumOr([]float64{0.5, 0.5, 0.5, 0.5, 0.5, 0.9})), LearningRate: []float64{f.rbmLR[i]},
 			Metrics: rbm.Metrics{MSRE: true, PLL: units[i].Domain() == rbm.Binary, TrainEvery: 500}, Threads: f.threads, GPU: f.gpu, MomentumRule: f.momentumRule,
 			Target: f.target(), Devices: f.tasks()}
 		if i > 0 && f.increaseKEvery > 0 {
 			c.CDSteps, c.LearningRate = increasingK(f.rbmK[i], f.rbmLR[i], c.Epochs, f.increaseKEvery)
+			c.CDSteps, c.LearningRate = schedule(f.orig, c.CDSteps), schedule(f.orig, c.LearningRate)
 		}
+		f.orig.rbm(&c)
 		r, err := trainOrLoadRBM(ctx, dir, c, input, dataOf(valInput), f.quiet, fmt.Sprintf("RBM %d (%d→%d)", i+1, sizes[i], sizes[i+1]), nil)
 		if err != nil {
 			return err

@@ -28,6 +28,7 @@ type dbmMNISTArgs struct {
 	dataPath             string
 	aisBetas, aisRuns    int
 	mlp                  mlpArgs
+	orig                 originalPath
 }
 
 const dbmMNISTEpilog = `Where bm dbm-mnist differs from dbm_mnist.py on purpose:
@@ -79,6 +80,7 @@ func (a *dbmMNISTArgs) parser() *pyargs.Parser {
 	p.Int("--ais-betas", &a.aisBetas, 20000, "AIS intermediate distributions for log Z (0: no AIS and no lower bound)").Metavar("N")
 	p.Int("--ais-runs", &a.aisRuns, 100, "AIS runs").Metavar("N").Validate(positiveInt(&a.aisRuns))
 	a.register(p, "with its learning rates by default")
+	a.orig.registerPy(p)
 	return p
 }
 
@@ -90,6 +92,9 @@ func cmdDBMMNIST(args []string) int {
 		return p.Report(err)
 	}
 	a.changed = p.Changed
+	if a.orig.all {
+		a.momentumRule = optim.Original
+	}
 	if a.momentumRule == optim.Original && !p.Changed("--lr") {
 		a.lr = []float64{0.05, 0.01, 2e-3}
 	}
@@ -140,6 +145,7 @@ func runDBMMNIST(a *dbmMNISTArgs) error {
 	}
 	f.aisBetas, f.aisRuns, f.dtype, f.gpu, f.threads, f.quiet = a.aisBetas, a.aisRuns, a.dtype, a.gpu, a.threads, a.quiet
 	f.cluster = a.cluster
+	f.orig = a.orig
 	f.set, f.spell = originalResume(a.changed, "--dbm-dirpath")
 	f.rbmDirs = []string{filepath.Join(a.rbm1, "model"), filepath.Join(a.rbm2, "model")}
 	f.dbmDir = filepath.Join(a.dbmDir, "model")

@@ -225,6 +225,7 @@ type rbmMNISTArgs struct {
 	spTarget, spCost, spDamping float64
 	seed                        int
 	modelDir                    string
+	orig                        originalPath
 	mlp                         mlpArgs
 }
 
@@ -270,6 +271,7 @@ func (a *rbmMNISTArgs) parser() *pyargs.Parser {
 	p.String("--model-dirpath", &a.modelDir, "models/rbm_mnist/", "directory path to save the model").Metavar("DIRPATH")
 	a.mlp.register(p, mlpDefaults{lrm: []float64{0.1, 1.0}, prefix: "data/rbm_", l2: 1e-5})
 	a.register(p, "with --lr 0.05 by default")
+	a.orig.registerRBMPy(p)
 	return p
 }
 
@@ -280,8 +282,14 @@ func cmdRBMMNIST(args []string) int {
 	if err := p.Parse(args); err != nil {
 		return p.Report(err)
 	}
+	if a.orig.all {
+		a.momentumRule = optim.Original
+	}
 	if a.momentumRule == optim.Original && !p.Changed("--lr") {
 		a.lr = []float64{0.05}
+	}
+	if err := a.orig.resolve(); err != nil {
+		return exitStatus("rbm-mnist", err)
 	}
 	lrm, err := pyargs.Replicate(a.mlp.lrm, 2)
 	if err != nil {
@@ -307,6 +315,7 @@ func runRBMMNIST(a *rbmMNISTArgs, lrm []float64) error {
 	tf.spTarget, tf.spCost, tf.spDamping, tf.momentumRule = a.spTarget, a.spCost, a.spDamping, a.momentumRule
 	tf.seed, tf.dtype, tf.out, tf.gpu, tf.quiet, tf.threads = int64(a.seed), a.dtype, a.modelDir, a.gpu, a.quiet, a.threads
 	tf.cluster = a.cluster
+	tf.orig = a.orig
 	modelDir := filepath.Join(a.modelDir, "model")
 	if head, err := readHead(modelDir); err == nil && head.Epoch >= a.epochs {
 		log.Printf("RBM: using the trained model in %s (%d epochs)", modelDir, head.Epoch)

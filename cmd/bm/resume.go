@@ -40,6 +40,8 @@ var dbmDynamicsFields = map[string]string{
 	"lr": "LearningRate", "momentum": "Momentum", "momentum-rule": "MomentumRule", "mf-tol": "MeanFieldTol",
 	"max-mf-updates": "MeanFieldSteps", "max-norm": "MaxNorm", "n-particles": "Particles", "n-gibbs-steps": "GibbsSteps",
 	"batch-size": "BatchSize", "l2": "L2", "centering": "Centering", "dtype": "DType",
+	"sparsity-rule": "SparsityRule", "mf-start": "MeanFieldStart", "side-effects": "SideEffects", "fixed-order": "FixedOrder",
+	"schedule-index": "LearningRate",
 }
 
 // checkResumeOf is checkResume for any configuration type, with the flag → field map fields;
@@ -127,6 +129,9 @@ var originalDBMFlags = map[string][]string{
 	"--lr": {"lr"}, "--momentum-rule": {"momentum-rule", "momentum"}, "--n-gibbs-steps": {"n-gibbs-steps"},
 	"--batch-size": {"batch-size"}, "--l2": {"l2"}, "--max-norm": {"max-norm"}, "--mf-tol": {"mf-tol"},
 	"--max-mf-updates": {"max-mf-updates"}, "--n-particles": {"n-particles"}, "--dtype": {"dtype"},
+	"--as-original": {"momentum-rule", "momentum", "lr", "sparsity-rule", "mf-start", "side-effects", "fixed-order"},
+	"--sparsity-rule": {"sparsity-rule"}, "--mf-start": {"mf-start"}, "--side-effects": {"side-effects"},
+	"--fixed-order": {"fixed-order"}, "--schedule-index": {"lr", "momentum"},
 }
 
 // originalResume returns, for an original DBM program whose command line p has parsed, the bm

@@ -54,6 +54,7 @@ type trainFlags struct {
 	replicas        int
 	centering       float64
 	updatesPerRun   int
+	orig            originalPath // set by bm rbm-mnist (asoriginal.go)
 
 	metrics    string
 	trainEvery int
@@ -180,7 +181,8 @@ func (f *trainFlags) config(d *loaded) (rbm.Config, error) {
 	default:
 		return c, flagErr("vb-init", "%q, want logit or zero", f.vbInit)
 	}
-	c.CDSteps, c.LearningRate, c.Momentum = f.k, f.lr, f.momentum // whole schedules: a resumed, extended run uses their later values
+	// Whole schedules: a resumed, extended run uses their later values.
+	c.CDSteps, c.LearningRate, c.Momentum = schedule(f.orig, f.k), schedule(f.orig, f.lr), schedule(f.orig, f.momentum)
 	c.MomentumRule = f.momentumRule
 	c.Epochs, c.BatchSize, c.L2 = f.epochs, f.batch, rbm.F(f.l2)
 	c.Persistent, c.SampleVisible, c.HiddenMeans, c.Dropout = f.pcd, f.sampleV, f.hiddenMeans, f.dropout
@@ -204,6 +206,7 @@ func (f *trainFlags) config(d *loaded) (rbm.Config, error) {
 	}
 	c.SparsityTarget, c.SparsityCost, c.SparsityDamping = f.spTarget, f.spCost, f.spDamping
 	c.DBMFirst, c.DBMLast, c.UpdatesPerRun = f.dbmFirst, f.dbmLast, f.updatesPerRun
+	f.orig.rbm(&c)
 	m := &c.Metrics
 	m.TrainEvery, m.ValEvery, m.FEGEvery, m.FEGBatches = f.trainEvery, f.valEvery, f.fegEvery, f.fegBatches
 	if f.metrics != "none" && f.metrics != "" {

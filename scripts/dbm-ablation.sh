@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# The DBM ablation of docs/RESULTS.md: bm dbm-mnist at a short schedule (10 + 10 + 10 epochs,
+# fine-tuning at most 30 epochs), once with --as-original, once with our defaults, and once with
+# each point of the original's code path toggled alone. Rows run one after the other; a row
+# whose results exist is skipped, an interrupted row resumes. Usage:
+#   scripts/dbm-ablation.sh [ROW ...]     (no ROW: all rows; logs in runs/ablation/<row>.log)
+# Rows that leave the RBMs as ours reuse the RBMs of row "ours" (their flags don't reach them).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+BM=${BM:-bin/bm}
+OUT=runs/ablation
+THREADS=${THREADS:-0}
+mkdir -p "$OUT"
+common=(--epochs 10 10 10 --mlp-epochs 30 --ais-betas 20000 --ais-runs 100 --quiet --threads "$THREADS" --export-dir '')
+row() { # name, RBM folder prefix, flags...
+	local name=$1 rbms=$2
+	shift 2
+	[ -f "$OUT/$name/dbm/results.json" ] && [ -f "$OUT/$name/y_pred.npy" ] && { echo "$name: done"; return; }
+	echo "$name: $*"
+	"$BM" dbm-mnist "${common[@]}" --rbm1-dirpath "$OUT/$rbms/rbm1" --rbm2-dirpath "$OUT/$rbms/rbm2" \
+		--dbm-dirpath "$OUT/$name/dbm" --mlp-save-prefix "$OUT/$name/" "$@" >"$OUT/$name.log" 2>&1
+}
+declare -A rows=(
+	[original]="original --as-original"
+	[ours]="ours"
+	[sparsity]="ours --sparsity-rule original"
+	[mf-start]="ours --mf-start previous"
+	[side-effects]="ours --side-effects"
+	[fixed-order]="fixed-order --fixed-order"
+	[momentum]="momentum --momentum-rule original"
+	[features]="features --rbm-features chain"
+	[bias-doubling]="bias-doubling --bias-doubling"
+	[schedule-index]="schedule-index --schedule-index original"
+)
+order=(original ours sparsity momentum features mf-start side-effects bias-doubling schedule-index fixed-order)
+[ $# -gt 0 ] && order=("$@")
+for r in "${order[@]}"; do
+	# shellcheck disable=SC2086
+	row "$r" ${rows[$r]}
+done
