@@ -120,11 +120,22 @@ func (m *DBM) fitEpoch(ctx context.Context, x, val rbm.Data, n int, onBatch func
 				return err
 			}
 		}
-		out, err := m.run(feeds, []tf.Output{nmf}, []*tf.Operation{o})
-		if err != nil {
-			return fmt.Errorf("dbm: train epoch %d: %w", epoch, err)
+		if nmf.Op == nil { // the mean field in chunks, then the update
+			sweeps, err := m.meanFieldChunks(feeds)
+			if err != nil {
+				return fmt.Errorf("dbm: train epoch %d: mean field: %w", epoch, err)
+			}
+			if _, err := m.run(feeds, nil, []*tf.Operation{o}); err != nil {
+				return fmt.Errorf("dbm: train epoch %d: %w", epoch, err)
+			}
+			nmfSum += sweeps
+		} else {
+			out, err := m.run(feeds, []tf.Output{nmf}, []*tf.Operation{o})
+			if err != nil {
+				return fmt.Errorf("dbm: train epoch %d: %w", epoch, err)
+			}
+			nmfSum += out[0][0] * float64(u) // the run's mean over its u updates
 		}
-		nmfSum += out[0][0] * float64(u) // the run's mean over its u updates
 		nmfN += u
 		before := m.iter
 		m.iter += int64(u)

@@ -92,6 +92,13 @@ func (n net) meanField(s *op.Scope, p params, x tf.Output, steps int, tol float6
 // meanFieldFrom is meanField started from the hidden layers' μ in start (start[0] unused), as
 // the original starts it from the previous minibatch's μ; nil start is the bottom-up pass.
 func (n net) meanFieldFrom(s *op.Scope, p params, x tf.Output, start []tf.Output, steps int, tol float64) ([]tf.Output, tf.Output) {
+	mu, count, _ := n.meanFieldDone(s, p, x, start, steps, tol)
+	return mu, count
+}
+
+// meanFieldDone is meanFieldFrom that also returns whether the sweeps converged (a bool scalar),
+// for a mean field run in chunks of sweeps.
+func (n net) meanFieldDone(s *op.Scope, p params, x tf.Output, start []tf.Output, steps int, tol float64) ([]tf.Output, tf.Output, tf.Output) {
 	s = s.SubScope("mean_field")
 	mu := make([]tf.Output, n.top()+1)
 	mu[0] = x
@@ -131,7 +138,7 @@ func (n net) meanFieldFrom(s *op.Scope, p params, x tf.Output, start []tf.Output
 		count = op.AddV2(is.SubScope("count"), count, op.Cast(is, op.LogicalNot(is, done), n.dt))
 		done = op.LogicalOr(is, done, op.LessEqual(is, delta, tfops.Scalar(is.SubScope("tol"), tol, n.dt)))
 	}
-	return mu, count
+	return mu, count, done
 }
 
 // energy adds E(x) per row for the layer states xs.

@@ -1,0 +1,69 @@
+package dbm
+
+import (
+	"context"
+	"slices"
+	"testing"
+
+	tf "github.com/galeone/tensorflow/tensorflow/go"
+
+	"github.com/boltzmann-go/boltzmann/dataset"
+)
+
+// TestChunkedMeanFieldBitIdentical trains a tiny DBM with the training's mean field run in
+// chunks of sweeps (stopping at convergence) and unrolled into the update (computing every
+// sweep), at a tolerance that stops it early and at one that never does, with our start and
+// the original's, in float32: the weights, particles and sweep counts must agree bit for bit.
+// (Tolerance 0 stops too: float32 sweeps reach their fixed point exactly.)
+func TestChunkedMeanFieldBitIdentical(t *testing.T) {
+	x := dataset.NewMatrix[float64](40, 8)
+	for i := range x.Data {
+		x.Data[i] = float64((i*7+3)%11) / 10
+	}
+	for _, tc := range []struct {
+		name  string
+		tol   float64
+		start string
+	}{{"tol-1e-3", 1e-3, ""}, {"tol-0", 0, ""}, {"previous", 1e-4, MeanFieldPrevious}} {
+		t.Run(tc.name, func(t *testing.T) {
+			train := func(off bool) ([]float64, []float64) {
+				chunkedOff = off
+				defer func() { chunkedOff = false }()
+				m, err := New(Config{Sizes: []int{8, 6, 5}, DType: tf.Float, Seed: 9, WeightStd: 0.5, Particles: 10, BatchSize: 10, Epochs: 3,
+					MeanFieldSteps: 23, MeanFieldTol: tc.tol, MeanFieldStart: tc.start, LearningRate: []float64{0.05}})
+				if err != nil {
+					t.Fatal(err)
+				}
+				defer m.Close()
+				st, err := m.Fit(context.Background(), x, nil, nil)
+				if err != nil {
+					t.Fatal(err)
+				}
+				var sweeps []float64
+				for _, e := range st {
+					sweeps = append(sweeps, e.Train["mf_sweeps"])
+				}
+				state, err := m.State()
+				if err != nil {
+					t.Fatal(err)
+				}
+				var all []float64
+				for _, s := range state {
+					all = append(all, s.Values...)
+				}
+				return all, sweeps
+			}
+			chunked, cs := train(false)
+			unrolled, us := train(true)
+			if !slices.Equal(chunked, unrolled) {
+				t.Error("weights, biases, particles or velocities differ between the chunked and the unrolled mean field")
+			}
+			if !slices.Equal(cs, us) {
+				t.Errorf("mean-field sweeps per epoch: chunked %v, unrolled %v", cs, us)
+			}
+			if tc.tol == 1e-3 && !(cs[0] < 23) {
+				t.Errorf("tolerance 1e-3: %v sweeps, want fewer than 23 (the test must exercise the stop)", cs)
+			}
+		})
+	}
+}
