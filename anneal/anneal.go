@@ -95,6 +95,28 @@ type Estimate struct {
 	SEMLow, SEMHigh float64
 	// Runs holds each run's log Z estimate.
 	Runs []float64
+	// ESS is the effective sample size of the runs' importance weights, (Σw)²/Σw² (Kish): the
+	// number of runs the estimate effectively rests on. Forward AIS weighs run i by Ẑ_i, reverse
+	// AIS by 1/Ẑ_i. Near 1 the estimate rests on one run and its σ cannot be trusted.
+	ESS float64
+}
+
+// ESS returns the effective sample size (Σw)²/Σw² of weights given by their logarithms.
+func ESS(logw []float64) float64 {
+	if len(logw) == 0 {
+		return 0
+	}
+	top := math.Inf(-1)
+	for _, v := range logw {
+		top = math.Max(top, v)
+	}
+	var s, s2 float64
+	for _, v := range logw {
+		w := math.Exp(v - top)
+		s += w
+		s2 += w * w
+	}
+	return s * s / s2
 }
 
 // Chains are a model's annealing chains: R chains of its state whose log-weights accumulate
@@ -182,6 +204,7 @@ func Forward(ctx context.Context, c Chains, o Options) (*Estimate, error) {
 		est.Runs[i] = logZ0 + w
 	}
 	est.LogZ, est.Low, est.High, est.SEMLow, est.SEMHigh = Intervals(est.Runs)
+	est.ESS = ESS(logw)
 	return est, nil
 }
 
@@ -238,6 +261,7 @@ func Reverse(ctx context.Context, c Chains, o ReverseOptions) (*Estimate, error)
 	}
 	inv, lo, hi, semLo, semHi := Intervals(r)
 	est.LogZ, est.Low, est.High, est.SEMLow, est.SEMHigh = -inv, -hi, -lo, -semHi, -semLo
+	est.ESS = ESS(r)
 	return est, nil
 }
 

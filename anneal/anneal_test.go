@@ -82,3 +82,21 @@ func TestDrivers(t *testing.T) {
 		t.Error("one run accepted")
 	}
 }
+
+// TestESS checks the effective sample size on weights with known answers: n equal weights give
+// n, one dominant weight gives about 1, and a scale common to every weight does not matter.
+func TestESS(t *testing.T) {
+	for _, tc := range []struct {
+		logw []float64
+		want float64
+	}{
+		{[]float64{0, 0, 0, 0}, 4},
+		{[]float64{1000, 1000, 1000}, 3},       // huge log-weights: no overflow
+		{[]float64{0, math.Log(3)}, 16.0 / 10}, // w = 1, 3: 16/10
+		{[]float64{0, -800, -900}, 1},
+	} {
+		if got := ESS(tc.logw); math.Abs(got-tc.want) > 1e-12 {
+			t.Errorf("ESS(%v) = %v, want %v", tc.logw, got, tc.want)
+		}
+	}
+}

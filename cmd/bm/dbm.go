@@ -655,6 +655,8 @@ func dbmResults(ctx context.Context, f *dbmFlags, m *dbm.DBM, d *loaded) error {
 		}
 		log.Printf("log Z ≈ %.2f (log(Ẑ ± σ): %.2f, %.2f)", z.LogZ, z.Low, z.High)
 		results["log_z"], results["log_z_low"], results["log_z_high"] = z.LogZ, finiteOr(z.Low), finiteOr(z.High)
+		results["log_z_sem_low"], results["log_z_sem_high"], results["log_z_ess"] = finiteOr(z.SEMLow), finiteOr(z.SEMHigh), z.ESS
+		log.Printf("log Z ± standard error: %.2f … %.2f; effective sample size %.1f of %d runs", z.SEMLow, z.SEMHigh, z.ESS, f.aisRuns)
 		binary := true
 		for _, u := range m.Config().Units[1:] {
 			binary = binary && u.Domain() == rbm.Binary
