@@ -37,12 +37,16 @@ build: deps ## build every program into bin/
 	$(GO) build -o bin/ ./cmd/...
 
 SKLEARN ?= scikit-learn==1.9.1
+STATICCHECK_VERSION ?= v0.8.2
+STATICCHECK ?= $(TF_DIR)/staticcheck-$(STATICCHECK_VERSION)/staticcheck
 test: deps ## vet and run every test
 	@$(TF_DIR)/venv/bin/python -c 'import sklearn' 2>/dev/null || \
 	  $(TF_DIR)/venv/bin/python -m pip install --quiet --disable-pip-version-check '$(SKLEARN)'
 	@unformatted=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
 	  if [ -n "$$unformatted" ]; then echo "gofmt needed: $$unformatted"; exit 1; fi
 	$(GO) vet ./...
+	@test -x "$(STATICCHECK)" || GOBIN=$(dir $(STATICCHECK)) $(GO) install honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK_VERSION)
+	$(STATICCHECK) ./...
 	$(GO) test -count=1 -timeout 40m ./...
 
 BENCH_REPEATS ?= 3

@@ -10,7 +10,7 @@ import (
 )
 
 func TestNPYRoundTrip(t *testing.T) {
-	vals := []float64{0, -1.5, math.Pi, 1e-30, math.MaxFloat32, math.SmallestNonzeroFloat32, -0.0, 42}
+	vals := []float64{0, -1.5, math.Pi, 1e-30, math.MaxFloat32, math.SmallestNonzeroFloat32, math.Copysign(0, -1), 42}
 	t.Run("f4", func(t *testing.T) {
 		m := NewMatrix[float32](2, 4)
 		for i, v := range vals {

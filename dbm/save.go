@@ -15,7 +15,6 @@ import (
 // velocities, sparsity estimates, persistent particles and step counter. Save writes the
 // checkpoint under a fresh name, replaces model.json atomically, then removes older
 // checkpoints, so a crash never leaves model.json pointing at an incomplete checkpoint.
-const modelFile = modeldir.File
 
 type modelJSON struct {
 	Format     int            `json:"format"`

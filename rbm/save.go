@@ -19,7 +19,6 @@ import (
 // Save writes a new checkpoint under a fresh name, then replaces model.json atomically (write a
 // temporary file, rename), then deletes older checkpoints. A crash at any point leaves a
 // model.json that names a complete checkpoint.
-const modelFile = modeldir.File
 
 // fileFormat is the version of model.json.
 const fileFormat = 1

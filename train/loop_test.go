@@ -23,7 +23,6 @@ type fake struct {
 	epoch, nanAt, infLossAt int
 	w                       float64
 	saved                   []int
-	batches                 [][2]int
 }
 
 func (f *fake) Epoch() int { return f.epoch }

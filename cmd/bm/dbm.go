@@ -370,6 +370,9 @@ func runDBM(f *dbmFlags) error {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
+	if d := f.orig.describe(); d != "" {
+		log.Printf("the original's code path:%s", d)
+	}
 
 	// Greedy pretraining on the training and validation rows together (the original's
 	// X = concat(X_train, X_val)): the bottom RBM with doubled input to its hidden units, the

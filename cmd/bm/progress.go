@@ -19,7 +19,6 @@ type progress struct {
 	bar      *progressbar.ProgressBar
 	perEpoch int
 	first    int // first epoch of this run
-	last     string
 
 	mu    sync.Mutex // serializes step
 	steps int64
