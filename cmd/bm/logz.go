@@ -45,6 +45,7 @@ type logzResult struct {
 	BoundReverse *float64   `json:"mean_lower_bound_reverse,omitempty"`
 	SEM          []*float64 `json:"log_z_plus_minus_sem,omitempty"`
 	Data         string     `json:"data,omitempty"`
+	Standardized bool       `json:"data_standardized,omitempty"` // -data standardized with the model's standardizer.json: the bound and log p are of the standardized rows
 	Rows         int        `json:"rows,omitempty"`
 	MeanBound    *float64   `json:"mean_lower_bound,omitempty"`
 	MeanLogP     *float64   `json:"mean_log_p,omitempty"`
@@ -128,6 +129,7 @@ func estimateLogZ(f *logzFlags) error {
 		return err
 	}
 	var test, train *dataset.Matrix[float64]
+	standardized := false
 	if f.data != "" {
 		if t, _, err := readSet(f.data, true); err == nil {
 			test = dataset.Convert[float64](t)
@@ -141,6 +143,23 @@ func estimateLogZ(f *logzFlags) error {
 		}
 		if f.binarize == "stochastic" {
 			dataset.BinarizeStochastic(test, 1)
+		}
+		// A model trained on standardized data (bm train -standardize) has its density on the
+		// standardized rows: standardize -data's rows once, as its training rows were.
+		std, err := standardizerFor(dir)
+		if err != nil {
+			return err
+		}
+		if std != nil {
+			for _, x := range []*dataset.Matrix[float64]{test, train} {
+				if x == nil {
+					continue
+				}
+				if err := dataset.Standardize(std, x); err != nil {
+					return fmt.Errorf("%s: %w", f.data, err)
+				}
+			}
+			standardized = true
 		}
 	}
 	// An RBM is estimated as the 1-hidden-layer DBM it is (same weights and biases).
@@ -163,7 +182,7 @@ func estimateLogZ(f *logzFlags) error {
 	if err := checkFinite(dir, m); err != nil {
 		return err
 	}
-	res := logzResult{Method: f.method, Epoch: m.Epoch()}
+	res := logzResult{Method: f.method, Epoch: m.Epoch(), Standardized: standardized}
 	if r != nil {
 		res.Epoch = r.Epoch()
 	}

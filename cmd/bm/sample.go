@@ -65,6 +65,14 @@ func cmdSample(args []string) int {
 		log.Print(err)
 		return 1
 	}
+	// A model trained on standardized data samples standardized rows: the picture shows them in
+	// the data's own units, the standardization undone once (as bm dbm's samples.png and the
+	// SavedModel's sample signature).
+	std, err := modelStandardizer(*model)
+	if err != nil {
+		log.Print(err)
+		return 1
+	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
 	var means *dataset.Matrix[float64]
@@ -112,6 +120,13 @@ func cmdSample(args []string) int {
 	if sh[0]*sh[1]*sh[2] != nv {
 		fmt.Fprintf(os.Stderr, "bm sample: flag -image-shape: %v has %d values, the model %d visible units\n", sh, sh[0]*sh[1]*sh[2], nv)
 		return 2
+	}
+	if std != nil {
+		if err := dataset.Unstandardize(std, means); err != nil {
+			log.Print(err)
+			return 1
+		}
+		log.Printf("the model was trained on standardized data: the samples are shown in the data's units (%s undone)", standardizerPath(*model))
 	}
 	img, err := picture.Tiles(means.Data, means.Rows, sh[0], sh[1], sh[2], 10, false)
 	if err == nil {

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"fmt"
 	"log"
 	"path/filepath"
 	"strconv"
@@ -44,22 +43,17 @@ func transform(model, data, layer, out, labelsOut string, test, quiet, raw bool,
 	if labelsOut != "" && labels == nil {
 		return flagErr("labels-out", "%s has no labels (only MNIST and CIFAR-10 folders do)", data)
 	}
-	if raw {
-		std, err := standardizerFor(model)
-		if err != nil {
-			return err
-		}
-		if std != nil {
-			if err := dataset.Standardize(std, x); err != nil {
-				return fmt.Errorf("%s: %w", data, err)
-			}
-		}
-	}
+	// The featurizer standardizes the rows with the model's standardizer.json (the one place
+	// that does, so that the data are standardized exactly once); -raw-input=false says they
+	// are standardized already.
 	f, err := openFeaturizer(model, layer, dev)
 	if err != nil {
 		return err
 	}
 	defer f.close()
+	if !raw {
+		f.std = nil
+	}
 	bar := newProgress(quiet, 0, 1, x.Rows)
 	h, err := f.transform(x, func(done, _ int) { bar.batch(1, done, x.Rows) })
 	bar.finish()
