@@ -131,15 +131,28 @@ func estimateLogZ(f *logzFlags) error {
 	var test, train *dataset.Matrix[float64]
 	standardized := false
 	if f.data != "" {
-		if t, _, err := readSet(f.data, true); err == nil {
+		// A folder gives its test set (and for -base base-rate its training set); a file gives
+		// its rows for both. A set that cannot be read is an error naming the file, never a
+		// quiet fall-back to another set.
+		if st, err := os.Stat(f.data); err == nil && st.IsDir() {
+			t, _, err := readSet(f.data, true)
+			if err != nil {
+				return fmt.Errorf("-data %s: its test set: %w", f.data, err)
+			}
 			test = dataset.Convert[float64](t)
-			if tr, _, err := readSet(f.data, false); err == nil {
+			if f.base == dbm.BaseRate {
+				tr, _, err := readSet(f.data, false)
+				if err != nil {
+					return fmt.Errorf("-data %s: its training set (for -base base-rate): %w", f.data, err)
+				}
 				train = dataset.Convert[float64](tr)
 			}
-		} else if x, _, err := readSet(f.data, false); err == nil {
-			test, train = dataset.Convert[float64](x), dataset.Convert[float64](x)
 		} else {
-			return err
+			x, _, err := readSet(f.data, false)
+			if err != nil {
+				return err
+			}
+			test, train = dataset.Convert[float64](x), dataset.Convert[float64](x)
 		}
 		if f.binarize == "stochastic" {
 			dataset.BinarizeStochastic(test, 1)
