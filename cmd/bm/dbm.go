@@ -631,6 +631,9 @@ func dbmResults(ctx context.Context, f *dbmFlags, m *dbm.DBM, d *loaded) error {
 				return err
 			}
 		}
+		if err := checkAISMemory("ais-runs", "ais-betas", m.Config().Sizes, f.aisRuns, f.aisBetas, valueBytes(m.Config().DType), f.tasks() == nil); err != nil {
+			return err
+		}
 		log.Printf("AIS: %d intermediate distributions, %d runs", f.aisBetas, f.aisRuns)
 		bar := newUnitProgress(f.quiet, 0, 1, f.aisBetas, "β", fmt.Sprintf("AIS, %d runs", f.aisRuns))
 		z, err := m.AISLogZ(ctx, dbm.AISOptions{Betas: f.aisBetas, Runs: f.aisRuns, Devices: f.tasks(), OnProgress: func(done, total int) { bar.batch(1, done, total) }})

@@ -195,6 +195,21 @@ func estimateLogZ(f *logzFlags) error {
 	if err := checkFinite(dir, m); err != nil {
 		return err
 	}
+	if f.method != "exact" {
+		// Refused before anything is allocated: -runs 1e9 -betas 1e9 would grow for minutes
+		// to many GiB before TensorFlow fails.
+		_, devices, err := f.dev.plan()
+		if err != nil {
+			return err
+		}
+		runs := f.runs
+		if f.method == "reverse" {
+			runs = min(runs, test.Rows)
+		}
+		if err := checkAISMemory("runs", "betas", m.Config().Sizes, runs, f.betas+f.burnIn, valueBytes(m.Config().DType), devices == nil); err != nil {
+			return err
+		}
+	}
 	res := logzResult{Method: f.method, Epoch: m.Epoch(), Standardized: standardized}
 	if r != nil {
 		res.Epoch = r.Epoch()
