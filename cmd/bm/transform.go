@@ -2,6 +2,7 @@ package main
 
 import (
 	"log"
+	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -32,6 +33,9 @@ func cmdTransform(args []string) int {
 func transform(model, data, layer, out, labelsOut string, test, quiet, raw bool, dev *device) error {
 	if ext := strings.ToLower(filepath.Ext(out)); ext != ".npy" && ext != ".csv" {
 		return flagErr("out", "%q: want a .npy or .csv file name", out)
+	}
+	if labelsOut != "" && samePath(out, labelsOut) {
+		return flagErr("labels-out", "%s is also -out: the labels would overwrite the features", labelsOut)
 	}
 	if n, err := strconv.Atoi(layer); layer != "top" && layer != "all" && (err != nil || n < 1) {
 		return flagErr("layer", "%q, want top, all or a hidden layer number ≥ 1", layer)
@@ -71,4 +75,17 @@ func transform(model, data, layer, out, labelsOut string, test, quiet, raw bool,
 		log.Printf("wrote %d labels to %s", len(labels), labelsOut)
 	}
 	return nil
+}
+
+// samePath reports whether a and b name the same file: the same cleaned absolute path, or
+// (both existing) the same file through links.
+func samePath(a, b string) bool {
+	absA, errA := filepath.Abs(a)
+	absB, errB := filepath.Abs(b)
+	if errA == nil && errB == nil && absA == absB {
+		return true
+	}
+	sa, errA := os.Stat(a)
+	sb, errB := os.Stat(b)
+	return errA == nil && errB == nil && os.SameFile(sa, sb)
 }
