@@ -214,12 +214,31 @@ func TestSampleStandardizesOnce(t *testing.T) {
 	s := newStandardizedRun(t)
 	out := filepath.Join(t.TempDir(), "s.png")
 	bm(t, "sample", "-model", filepath.Join(s.run, "model"), "-chains", "6", "-steps", "5", "-seed", "3", "-image-shape", "8,8,1", "-out", out)
+	checkSamplesPicture(t, s, out, rbm.SampleOptions{Chains: 6, Steps: 5, Seed: 3})
+}
+
+// TestTrainSamplesStandardizedOnce: bm train -standardize draws samples.png in the data's units
+// too (it tiled the standardized means, each tile stretched to its own range).
+func TestTrainSamplesStandardizedOnce(t *testing.T) {
+	s := newStandardizedRun(t)
+	out := filepath.Join(t.TempDir(), "run")
+	bm(t, "train", "-data", s.mnist, "-visible", "gaussian", "-standardize", "-n-train", "250", "-n-val", "50",
+		"-n-hidden", "6", "-epochs", "1", "-batch-size", "10", "-metrics", "msre", "-samples", "6", "-sample-steps", "5",
+		"-sample-start", "noise", "-seed", "3", "-filters", "0", "-out", out, "-quiet")
+	s.run = out
+	checkSamplesPicture(t, s, filepath.Join(out, "samples.png"), rbm.SampleOptions{Chains: 6, Steps: 5, Seed: 3})
+}
+
+// checkSamplesPicture checks that the picture at out shows the chains o of the model in s.run
+// in the data's units: their means unstandardized once with s.std, tiled 10 a row, scaled 2×.
+func checkSamplesPicture(t *testing.T, s *standardizedRun, out string, o rbm.SampleOptions) {
+	t.Helper()
 	m, err := rbm.Load(filepath.Join(s.run, "model"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer m.Close()
-	smp, err := m.Sample(context.Background(), rbm.SampleOptions{Chains: 6, Steps: 5, Seed: 3})
+	smp, err := m.Sample(context.Background(), o)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -243,7 +262,7 @@ func TestSampleStandardizesOnce(t *testing.T) {
 		t.Fatal(err)
 	}
 	if got.Bounds() != want.Bounds() {
-		t.Fatalf("bm sample: picture %v, want %v", got.Bounds(), want.Bounds())
+		t.Fatalf("%s: picture %v, want %v", out, got.Bounds(), want.Bounds())
 	}
 	diff := 0
 	for y := want.Bounds().Min.Y; y < want.Bounds().Max.Y; y++ {
@@ -254,7 +273,7 @@ func TestSampleStandardizesOnce(t *testing.T) {
 		}
 	}
 	if diff > 0 {
-		t.Errorf("bm sample: %d pixels differ from the model's chains in the data's units", diff)
+		t.Errorf("%s: %d pixels differ from the model's chains in the data's units", out, diff)
 	}
 }
 
