@@ -49,9 +49,17 @@ type labelSet struct {
 	index   []int
 }
 
+// MaxClasses is the largest number of classes the classifiers and
+// Confusion accept: labels are 0…MaxClasses−1. A larger label is taken for
+// a corrupt one (a single label of 1,000,000 would otherwise size a
+// confusion matrix of 10¹² counts and per-class arrays of a million
+// entries) and refused with its row.
+const MaxClasses = 1000
+
 // checkFit validates a training set: x as checkMatrix does, len(y) ==
 // x.Rows, and every label in [0, k) where k = classes if classes > 0 and
-// max(y)+1 otherwise. A negative classes is an ErrArgument.
+// max(y)+1 otherwise, with k ≤ MaxClasses. A negative classes or one above
+// MaxClasses is an ErrArgument.
 func checkFit(what string, x *dataset.Matrix[float64], y []int, classes int) (labelSet, error) {
 	if err := checkMatrix(what, x); err != nil {
 		return labelSet{}, err
@@ -62,10 +70,16 @@ func checkFit(what string, x *dataset.Matrix[float64], y []int, classes int) (la
 	if classes < 0 {
 		return labelSet{}, fmt.Errorf("%s: Classes = %d, want ≥ 0 (0 means max label + 1): %w", what, classes, ErrArgument)
 	}
+	if classes > MaxClasses {
+		return labelSet{}, fmt.Errorf("%s: Classes = %d, want at most MaxClasses = %d: %w", what, classes, MaxClasses, ErrArgument)
+	}
 	k := classes
 	for i, l := range y {
 		if l < 0 {
 			return labelSet{}, fmt.Errorf("%s: label %d of row %d is negative: %w", what, l, i, ErrValue)
+		}
+		if l >= MaxClasses {
+			return labelSet{}, fmt.Errorf("%s: label %d of row %d is not below MaxClasses = %d: %w", what, l, i, MaxClasses, ErrValue)
 		}
 		if classes > 0 && l >= classes {
 			return labelSet{}, fmt.Errorf("%s: label %d of row %d is not below Classes = %d: %w", what, l, i, classes, ErrValue)

@@ -11,7 +11,8 @@
 // LinearSVC also implement Prober (Scores). Inputs are
 // *dataset.Matrix[float64] (one row per example) and labels []int in
 // 0..K-1, where K is the Classes field or, when that is 0, the largest
-// label plus 1.
+// label plus 1; K is at most MaxClasses, and a larger label is refused
+// with its row (ErrValue) before anything is sized by it.
 //
 //   - KNN: brute-force k-nearest neighbours with Euclidean distance,
 //     KNeighborsClassifier(algorithm='brute', p=2); the notebook used

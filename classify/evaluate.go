@@ -23,12 +23,12 @@ func ErrorRate(pred, y []int) (float64, error) {
 
 // Confusion returns the k×k confusion matrix, row-major: entry
 // [t*k+p] counts the positions with true class y = t and predicted class
-// pred = p. It is an error if k ≤ 0, the lengths differ or are zero, or a
-// label is outside 0..k-1.
+// pred = p. It is an error if k ≤ 0 or k > MaxClasses, the lengths differ
+// or are zero, or a label is outside 0..k-1.
 func Confusion(pred, y []int, k int) ([]int, error) {
 	const what = "classify: confusion"
-	if k <= 0 {
-		return nil, fmt.Errorf("%s: k = %d, want a positive number of classes: %w", what, k, ErrArgument)
+	if k <= 0 || k > MaxClasses {
+		return nil, fmt.Errorf("%s: k = %d, want a positive number of classes up to MaxClasses = %d: %w", what, k, MaxClasses, ErrArgument)
 	}
 	if len(pred) != len(y) || len(y) == 0 {
 		return nil, fmt.Errorf("%s: %d predictions for %d labels, want equal non-zero counts: %w", what, len(pred), len(y), ErrShape)
@@ -51,8 +51,8 @@ func Confusion(pred, y []int, k int) ([]int, error) {
 // len(conf) != k*k or a count is negative.
 func ConfusionPNG(path, title string, conf []int, k int) error {
 	const what = "classify: confusion png"
-	if k <= 0 {
-		return fmt.Errorf("%s: k = %d, want a positive number of classes: %w", what, k, ErrArgument)
+	if k <= 0 || k > MaxClasses {
+		return fmt.Errorf("%s: k = %d, want a positive number of classes up to MaxClasses = %d: %w", what, k, MaxClasses, ErrArgument)
 	}
 	if len(conf) != k*k {
 		return fmt.Errorf("%s: %d counts, want k*k = %d: %w", what, len(conf), k*k, ErrShape)

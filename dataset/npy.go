@@ -76,6 +76,7 @@ type npyLayout struct {
 	nbytes     uint64 // the data's length
 	offset     int64
 	fortran    bool // column-major data (numpy's fortran_order)
+	rank       int  // 1 for a vector (rows values, cols = 1), 2 for a matrix
 }
 
 // readNPYHeader reads an .npy header from r. size is the input length when known (a plain file),
@@ -149,7 +150,7 @@ func readNPYHeader(r io.Reader, size int64) (npyLayout, error) {
 			return l, fmt.Errorf("npy: shape %v of %s needs %d data bytes, the file has %d (trailing bytes): %w", h.shape, h.descr, nbytes, have, ErrFormat)
 		}
 	}
-	return npyLayout{descr: h.descr, dt: dt, rows: rows, cols: cols, count: count, nbytes: nbytes, offset: int64(prefix + hlen), fortran: h.fortran}, nil
+	return npyLayout{descr: h.descr, dt: dt, rows: rows, cols: cols, count: count, nbytes: nbytes, offset: int64(prefix + hlen), fortran: h.fortran, rank: len(h.shape)}, nil
 }
 
 // decodeNPY reads an .npy array from r. size is the input length when known
@@ -209,6 +210,25 @@ func ReadNPY[T Float](path string) (*Matrix[T], error) {
 		return nil, fileErr(path, err)
 	}
 	return m, nil
+}
+
+// NPYShape returns the shape an .npy file's header declares: one value for a
+// 1-D array (which ReadNPY reads as a column), two for a matrix. The header is
+// checked as ReadNPY checks it, against the file's size. Errors name the file.
+func NPYShape(path string) ([]int, error) {
+	f, size, err := openSized(path)
+	if err != nil {
+		return nil, fileErr(path, err)
+	}
+	defer f.Close()
+	l, err := readNPYHeader(f, size)
+	if err != nil {
+		return nil, fileErr(path, err)
+	}
+	if l.rank == 1 {
+		return []int{l.rows}, nil
+	}
+	return []int{l.rows, l.cols}, nil
 }
 
 // EncodeNPY writes m to w as a version 1.0 .npy file holding a 2-D C-order

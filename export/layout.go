@@ -24,6 +24,11 @@ const (
 	oldPrefix       = ".old-"     // .old-<version>-<random>: a version being replaced
 )
 
+// CheckName returns an error wrapping ErrArgument unless name can name a model under a base
+// directory: not empty, not "." or "..", and without a path separator or NUL. Write and
+// NextVersion check it too; a command checks it first to report a usage error.
+func CheckName(name string) error { return checkName(name) }
+
 // checkName reports whether name can be one path element under base.
 func checkName(name string) error {
 	switch {

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"image"
+	"image/jpeg"
 	"image/png"
 	"io"
 
@@ -20,6 +21,26 @@ func SavePNG(path string, img image.Image) error {
 	return writeAtomic(path, func(w io.Writer) error {
 		if err := png.Encode(w, img); err != nil {
 			return fmt.Errorf("encode png: %w", err)
+		}
+		return nil
+	})
+}
+
+// SaveJPEG encodes img as JPEG of the given quality (1–100; 0 means 95)
+// and writes it to path atomically, as SavePNG does.
+func SaveJPEG(path string, img image.Image, quality int) error {
+	if img == nil {
+		return errors.New("picture: save jpeg: image is nil")
+	}
+	if quality == 0 {
+		quality = 95
+	}
+	if quality < 1 || quality > 100 {
+		return fmt.Errorf("picture: save jpeg: quality %d, want 1…100", quality)
+	}
+	return writeAtomic(path, func(w io.Writer) error {
+		if err := jpeg.Encode(w, img, &jpeg.Options{Quality: quality}); err != nil {
+			return fmt.Errorf("encode jpeg: %w", err)
 		}
 		return nil
 	})

@@ -174,12 +174,12 @@ func runClassify(f *classifyFlags) error {
 	if x.Cols != xt.Cols {
 		return fmt.Errorf("training features have %d columns, test features %d", x.Cols, xt.Cols)
 	}
+	k, err := f.classes(y, yt)
+	if err != nil {
+		return err
+	}
 	if f.trainRows > 0 && f.trainRows < x.Rows {
 		x, y = x.SliceRows(0, f.trainRows), y[:f.trainRows]
-	}
-	k := 0
-	for _, v := range append(append([]int(nil), y...), yt...) {
-		k = max(k, v+1)
 	}
 	if err := os.MkdirAll(f.out, 0o755); err != nil {
 		return err
@@ -197,6 +197,31 @@ func runClassify(f *classifyFlags) error {
 		}
 	}
 	return nil
+}
+
+// classes checks the training labels y and the test labels yt and returns the number of
+// classes, the largest training label + 1. A label outside 0…classify.MaxClasses−1, or a test
+// label that is not a class of the training labels, is an error naming its file and row: a
+// single corrupt label (1,000,000) would otherwise size every classifier's per-class arrays
+// and a confusion matrix of 10¹² counts.
+func (f *classifyFlags) classes(y, yt []int) (int, error) {
+	trainFrom, testFrom := f.labels, f.testLabels
+	if f.features == "" {
+		trainFrom, testFrom = f.data+" (training labels)", f.data+" (test labels)"
+	}
+	k := 0
+	for i, v := range y {
+		if v < 0 || v >= classify.MaxClasses {
+			return 0, fmt.Errorf("%s: label %d of row %d is outside 0…%d (at most %d classes)", trainFrom, v, i, classify.MaxClasses-1, classify.MaxClasses)
+		}
+		k = max(k, v+1)
+	}
+	for i, v := range yt {
+		if v < 0 || v >= k {
+			return 0, fmt.Errorf("%s: label %d of row %d is not a class of the training labels (0…%d)", testFrom, v, i, k-1)
+		}
+	}
+	return k, nil
 }
 
 // one fits and tests one classifier, prints its errors and draws its confusion matrix.

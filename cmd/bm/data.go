@@ -197,6 +197,11 @@ func readData(path string) (*dataset.Matrix[float32], []int, error) {
 		return m, nil, err
 	}
 	if strings.HasSuffix(path, ".npy") {
+		// A 1-D array is a vector, not a data set: read as a column it would be rows of one
+		// feature (784 pixels of one image as 784 rows), a wrong answer rather than a refusal.
+		if shape, err := dataset.NPYShape(path); err == nil && len(shape) == 1 {
+			return nil, nil, fmt.Errorf("%s holds a 1-D array of %d values, want a 2-D array of rows × features (numpy: x.reshape(1, -1) for one row, x.reshape(-1, 1) for one feature)", path, shape[0])
+		}
 		m, err := dataset.ReadNPY[float32](path)
 		if err == nil && npyIsUint8(path) {
 			// Raw 0–255 pixels would saturate every unit: scale them as the image loaders do.

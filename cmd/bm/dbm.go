@@ -649,6 +649,22 @@ func dbmResults(ctx context.Context, f *dbmFlags, m *dbm.DBM, d *loaded) error {
 		}
 	}
 	if f.aisBetas > 0 {
+		// The test set of the bound is read before AIS, so that a broken test file is an error
+		// naming it before the hours of annealing, never a bound quietly left out.
+		binary := true
+		for _, u := range m.Config().Units[1:] {
+			binary = binary && u.Domain() == rbm.Binary
+		}
+		var test *dataset.Matrix[float32]
+		if binary {
+			var err error
+			if test, err = dbmTestSet(f.data.path); err != nil {
+				return err
+			}
+		}
+		if err := checkAISMemory("ais-runs", "ais-betas", m.Config().Sizes, f.aisRuns, f.aisBetas, valueBytes(m.Config().DType), f.tasks() == nil); err != nil {
+			return err
+		}
 		log.Printf("AIS: %d intermediate distributions, %d runs", f.aisBetas, f.aisRuns)
 		bar := newUnitProgress(f.quiet, 0, 1, f.aisBetas, "β", fmt.Sprintf("AIS, %d runs", f.aisRuns))
 		z, err := m.AISLogZ(ctx, dbm.AISOptions{Betas: f.aisBetas, Runs: f.aisRuns, Devices: f.tasks(), OnProgress: func(done, total int) { bar.batch(1, done, total) }})
@@ -660,22 +676,36 @@ func dbmResults(ctx context.Context, f *dbmFlags, m *dbm.DBM, d *loaded) error {
 		results["log_z"], results["log_z_low"], results["log_z_high"] = z.LogZ, finiteOr(z.Low), finiteOr(z.High)
 		results["log_z_sem_low"], results["log_z_sem_high"], results["log_z_ess"] = finiteOr(z.SEMLow), finiteOr(z.SEMHigh), z.ESS
 		log.Printf("log Z ± standard error: %.2f … %.2f; effective sample size %.1f of %d runs", z.SEMLow, z.SEMHigh, z.ESS, f.aisRuns)
-		binary := true
-		for _, u := range m.Config().Units[1:] {
-			binary = binary && u.Domain() == rbm.Binary
-		}
 		if !binary {
 			log.Printf("no variational lower bound: it is implemented for bernoulli hidden layers only")
-		} else if test, _, err := dataset.LoadMNIST(f.data.path, false); err == nil {
+		} else if test == nil {
+			log.Printf("no test lower bound: -data %s is a file, not an MNIST or CIFAR-10 folder with a test set", f.data.path)
+		} else {
 			// The bound on the grey-level test images (the original's), and on the test images
-			// binarized stochastically with a fixed seed (the literature's protocol).
-			x := dataset.ToMatrix[float64](test)
-			xb := dataset.ToMatrix[float64](test)
-			dataset.BinarizeStochastic(xb, uint64(f.seed))
-			for _, set := range []struct {
+			// binarized stochastically with a fixed seed (the literature's protocol). A model
+			// trained on standardized rows has its density on standardized rows: the test images
+			// are standardized once, as its training rows were, and not binarized (binary rows
+			// are not what it was trained on).
+			x := dataset.Convert[float64](test)
+			sets := []struct {
 				key, what string
 				x         *dataset.Matrix[float64]
-			}{{"test_lower_bound", "grey levels", x}, {"test_lower_bound_binarized", "stochastically binarized", xb}} {
+			}{{"test_lower_bound", "grey levels", x}}
+			if d.std != nil {
+				if err := dataset.Standardize(d.std, x); err != nil {
+					return fmt.Errorf("%s: test set: %w", f.data.path, err)
+				}
+				sets[0].what = "standardized"
+				log.Printf("no bound on binarized test images: the model was trained on standardized data")
+			} else {
+				xb := dataset.Convert[float64](test)
+				dataset.BinarizeStochastic(xb, uint64(f.seed))
+				sets = append(sets, struct {
+					key, what string
+					x         *dataset.Matrix[float64]
+				}{"test_lower_bound_binarized", "stochastically binarized", xb})
+			}
+			for _, set := range sets {
 				lb, err := m.LowerBound(set.x, z.LogZ)
 				if err != nil {
 					return err
@@ -745,6 +775,20 @@ func dbmResults(ctx context.Context, f *dbmFlags, m *dbm.DBM, d *loaded) error {
 	}
 	log.Printf("wrote %s/results.json, filters.png and samples.png", f.out)
 	return nil
+}
+
+// dbmTestSet returns the test set of the data folder path (an MNIST or CIFAR-10 folder) for
+// the test lower bound, or nil when path is not a folder (an IDX, .npy or CSV file, an
+// archive.npz:key: no test set). A test file that cannot be read is an error naming it.
+func dbmTestSet(path string) (*dataset.Matrix[float32], error) {
+	if st, err := os.Stat(path); err != nil || !st.IsDir() {
+		return nil, nil // the training rows were read from path: it is there, as a file
+	}
+	x, _, err := readSet(path, true)
+	if err != nil {
+		return nil, fmt.Errorf("the test set of the lower bound: %w", err)
+	}
+	return x, nil
 }
 
 func finiteOr(v float64) any {

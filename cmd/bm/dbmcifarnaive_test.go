@@ -66,6 +66,45 @@ func TestDBMCIFARNaiveEndToEnd(t *testing.T) {
 	if err != nil || !strings.Contains(string(b), `"BatchNorm": true`) || !strings.Contains(string(b), `"Activation": "relu"`) {
 		t.Errorf("fine-tuned MLP model.json: want batch normalization and ReLU: %s", b)
 	}
+	// Issue 29, point 1: the standardization is applied once on every path. The exported
+	// classifier takes raw test images and gives y_pred (computed on the test images
+	// standardized once); bm transform of the Gaussian RBM on raw test images gives its own
+	// SavedModel's features.
+	raw, _, err := readLabeledSet(filepath.Join(dir, "cifar-10-batches-bin"), true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	exports, _ := filepath.Glob(filepath.Join(dir, "savedmodels", "*", "1"))
+	if len(exports) != 1 {
+		t.Fatalf("exports: %v", exports)
+	}
+	pred, err := dataset.ReadNPYLabels(filepath.Join(dir, "naive_y_pred.npy"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	probs := serveInputs(t, exports[0], "serving_default", "inputs", raw)["probabilities"]
+	for i, y := range pred {
+		row := probs[i*len(probs)/raw.Rows : (i+1)*len(probs)/raw.Rows]
+		best := 0
+		for c, p := range row {
+			if p > row[best] {
+				best = c
+			}
+		}
+		if best != y {
+			t.Errorf("the exported classifier on raw test image %d: class %d, y_pred %d", i, best, y)
+		}
+	}
+	bm(t, "export", "-model", filepath.Join(models, "grbm", "model"), "-base", filepath.Join(dir, "sm"), "-name", "grbm")
+	want := serve(t, filepath.Join(dir, "sm", "grbm", "1"), "serving_default", "features", raw)
+	f := filepath.Join(dir, "q.npy")
+	bm(t, "transform", "-model", filepath.Join(models, "grbm"), "-data", filepath.Join(dir, "cifar-10-batches-bin"), "-test", "-out", f, "-quiet")
+	got, err := dataset.ReadNPY[float32](f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	near(t, "bm transform of the CIFAR Gaussian RBM", got.Data, want, 1e-4)
+
 	var code int
 	msg := captureStderr(t, func() { code = run(args) })
 	if code != 0 || !strings.Contains(msg, "reusing") || !strings.Contains(msg, "resuming the DBM") || strings.Contains(msg, "RBM 1 (3072→5000) epoch") {

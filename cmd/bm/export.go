@@ -50,6 +50,12 @@ func cmdExport(args []string) int {
 		fmt.Fprintf(os.Stderr, "bm export: flag -sample-steps: %d, want > 0\n", *steps)
 		return 2
 	}
+	if *name != "" {
+		if err := export.CheckName(*name); err != nil {
+			fmt.Fprintf(os.Stderr, "bm export: flag -name: %v\n", err)
+			return 2
+		}
+	}
 	kind, err := modelKind(*model)
 	if err != nil {
 		log.Print(err)

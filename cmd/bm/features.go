@@ -39,7 +39,8 @@ func resolveModelDir(dir string) string {
 }
 
 // openFeaturizer loads the model in dir. layer is "top", "all" or a DBM hidden layer number.
-// A standardizer.json beside the model folder (bm train -standardize) is applied to the data.
+// A standardizer.json beside the model folder (bm train -standardize) is applied to the data by
+// transform, which takes raw rows: callers must not standardize them themselves.
 func openFeaturizer(dir, layer string, dev *device) (*featurizer, error) {
 	dir = resolveModelDir(dir)
 	kind, err := modelKind(dir)
@@ -73,12 +74,9 @@ func openFeaturizer(dir, layer string, dev *device) (*featurizer, error) {
 			f.layer = n
 		}
 	}
-	sp := filepath.Join(filepath.Dir(filepath.Clean(dir)), "standardizer.json")
-	if _, err := os.Stat(sp); err == nil {
-		if f.std, err = dataset.LoadStandardizer(sp); err != nil {
-			f.close()
-			return nil, err
-		}
+	if f.std, err = standardizerFor(dir); err != nil {
+		f.close()
+		return nil, err
 	}
 	return f, nil
 }

@@ -100,6 +100,12 @@ func fewLabel(model, data, out, rowList string, l2 float64, keepLast bool, dtype
 	if err != nil {
 		return err
 	}
+	// A model pretrained on standardized data is fine-tuned on rows standardized once the same
+	// way; the standardizer is saved beside each fine-tuned model.
+	std, err := standardizerFor(dir)
+	if err != nil {
+		return err
+	}
 	want := map[string]bool{}
 	for _, r := range strings.Split(rowList, ",") {
 		want[strings.TrimSpace(r)] = true
@@ -120,11 +126,14 @@ func fewLabel(model, data, out, rowList string, l2 float64, keepLast bool, dtype
 		if err != nil {
 			return err
 		}
+		if err := d.standardize(std); err != nil {
+			return fmt.Errorf("%s: %w", data, err)
+		}
 		res := fewLabelResult{Labeled: row.name, NTrain: row.nTrain, NVal: row.nVal}
 		for _, init := range []bool{true, false} {
 			ft := &fineTune{l2: l2, epochs: row.epochs, batch: row.batch, monitor: row.monitor, restoreBest: !keepLast,
 				patience: mnistPatience, plateauPatience: mnistPlateauPatience,
-				dtype: dt, gpu: gpu, target: target, threads: threads, quiet: quiet, outSeed: net.outSeed, weights: net.weights, hidden: net.hidden(!init)}
+				dtype: dt, gpu: gpu, target: target, threads: threads, quiet: quiet, outSeed: net.outSeed, weights: net.weights, hidden: net.hidden(!init), std: std}
 			stem := kind + "_" + row.prefix + "_"
 			if init {
 				ft.lrm = row.lrm

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -58,12 +59,19 @@ type fineTune struct {
 	featurer  mlp.Featurer
 	rawInputs int
 
+	// classes is the number of classes the labels may take: 0 means datasetClasses.
+	classes int
+
 	prefix  string // save prefix of y_pred.npy, y_test.npy, W_finetuned.npy
 	dir     string // fine-tuned model directory ("" for none) with logs/ beside it
 	export  string // SavedModel base directory ("" for none)
 	name    string // SavedModel name
 	weights []string
 }
+
+// datasetClasses is the number of classes of MNIST and CIFAR-10, the data sets every
+// fine-tuning program reads.
+const datasetClasses = 10
 
 // The patiences of the original's MNIST programs' callbacks: EarlyStopping(patience=12),
 // ReduceLROnPlateau(patience=6) (dbm_cifar.py has 6 and 3).
@@ -177,9 +185,18 @@ func (f *fineTune) config(inputs, classes int) (mlp.Config, error) {
 // run trains the MLP on d's training rows, validates on its validation rows, prints and returns
 // the test accuracy, and saves the predictions, targets and fine-tuned kernels.
 func (f *fineTune) run(ctx context.Context, d *labeled, what string) (*ftResult, error) {
+	// Every label must be a class of the data set: a corrupt one (1,000,000 in a cached
+	// y_aug.npy) would otherwise size the output layer.
+	limit := cmp.Or(f.classes, datasetClasses)
 	classes := 0
-	for _, y := range [][]int{d.yTrain, d.yVal, d.yTest} {
-		for _, v := range y {
+	for _, set := range []struct {
+		name string
+		y    []int
+	}{{"training", d.yTrain}, {"validation", d.yVal}, {"test", d.yTest}} {
+		for i, v := range set.y {
+			if v < 0 || v >= limit {
+				return nil, fmt.Errorf("fine-tuning: %s label %d of row %d is outside 0…%d (%d classes)", set.name, v, i, limit-1, limit)
+			}
 			classes = max(classes, v+1)
 		}
 	}

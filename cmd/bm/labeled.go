@@ -37,6 +37,22 @@ func loadLabeled(path string, nTrain, nVal int, seed uint64) (*labeled, error) {
 	return &labeled{train: x.Gather(ti), val: x.Gather(vi), test: xt, yTrain: pick(y, ti), yVal: pick(y, vi), yTest: yt}, nil
 }
 
+// standardize standardizes the training, validation and test rows in place with std (nothing
+// for a nil std).
+func (d *labeled) standardize(std *dataset.Standardizer) error {
+	if std == nil {
+		return nil
+	}
+	for _, x := range []*dataset.Matrix[float32]{d.train, d.val, d.test} {
+		if x != nil && x.Rows > 0 {
+			if err := dataset.Standardize(std, x); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
 // pick returns y[idx[0]], y[idx[1]], ….
 func pick[T any](y []T, idx []int) []T {
 	out := make([]T, len(idx))

@@ -45,6 +45,7 @@ type logzResult struct {
 	BoundReverse *float64   `json:"mean_lower_bound_reverse,omitempty"`
 	SEM          []*float64 `json:"log_z_plus_minus_sem,omitempty"`
 	Data         string     `json:"data,omitempty"`
+	Standardized bool       `json:"data_standardized,omitempty"` // -data standardized with the model's standardizer.json: the bound and log p are of the standardized rows
 	Rows         int        `json:"rows,omitempty"`
 	MeanBound    *float64   `json:"mean_lower_bound,omitempty"`
 	MeanLogP     *float64   `json:"mean_log_p,omitempty"`
@@ -128,19 +129,50 @@ func estimateLogZ(f *logzFlags) error {
 		return err
 	}
 	var test, train *dataset.Matrix[float64]
+	standardized := false
 	if f.data != "" {
-		if t, _, err := readSet(f.data, true); err == nil {
+		// A folder gives its test set (and for -base base-rate its training set); a file gives
+		// its rows for both. A set that cannot be read is an error naming the file, never a
+		// quiet fall-back to another set.
+		if st, err := os.Stat(f.data); err == nil && st.IsDir() {
+			t, _, err := readSet(f.data, true)
+			if err != nil {
+				return fmt.Errorf("-data %s: its test set: %w", f.data, err)
+			}
 			test = dataset.Convert[float64](t)
-			if tr, _, err := readSet(f.data, false); err == nil {
+			if f.base == dbm.BaseRate {
+				tr, _, err := readSet(f.data, false)
+				if err != nil {
+					return fmt.Errorf("-data %s: its training set (for -base base-rate): %w", f.data, err)
+				}
 				train = dataset.Convert[float64](tr)
 			}
-		} else if x, _, err := readSet(f.data, false); err == nil {
-			test, train = dataset.Convert[float64](x), dataset.Convert[float64](x)
 		} else {
-			return err
+			x, _, err := readSet(f.data, false)
+			if err != nil {
+				return err
+			}
+			test, train = dataset.Convert[float64](x), dataset.Convert[float64](x)
 		}
 		if f.binarize == "stochastic" {
 			dataset.BinarizeStochastic(test, 1)
+		}
+		// A model trained on standardized data (bm train -standardize) has its density on the
+		// standardized rows: standardize -data's rows once, as its training rows were.
+		std, err := standardizerFor(dir)
+		if err != nil {
+			return err
+		}
+		if std != nil {
+			for _, x := range []*dataset.Matrix[float64]{test, train} {
+				if x == nil {
+					continue
+				}
+				if err := dataset.Standardize(std, x); err != nil {
+					return fmt.Errorf("%s: %w", f.data, err)
+				}
+			}
+			standardized = true
 		}
 	}
 	// An RBM is estimated as the 1-hidden-layer DBM it is (same weights and biases).
@@ -163,7 +195,22 @@ func estimateLogZ(f *logzFlags) error {
 	if err := checkFinite(dir, m); err != nil {
 		return err
 	}
-	res := logzResult{Method: f.method, Epoch: m.Epoch()}
+	if f.method != "exact" {
+		// Refused before anything is allocated: -runs 1e9 -betas 1e9 would grow for minutes
+		// to many GiB before TensorFlow fails.
+		_, devices, err := f.dev.plan()
+		if err != nil {
+			return err
+		}
+		runs := f.runs
+		if f.method == "reverse" {
+			runs = min(runs, test.Rows)
+		}
+		if err := checkAISMemory("runs", "betas", m.Config().Sizes, runs, f.betas+f.burnIn, valueBytes(m.Config().DType), devices == nil); err != nil {
+			return err
+		}
+	}
+	res := logzResult{Method: f.method, Epoch: m.Epoch(), Standardized: standardized}
 	if r != nil {
 		res.Epoch = r.Epoch()
 	}

@@ -5,6 +5,7 @@ import (
 	"log"
 	"path/filepath"
 
+	"github.com/boltzmann-go/boltzmann/dataset"
 	"github.com/boltzmann-go/boltzmann/picture"
 	"github.com/boltzmann-go/boltzmann/rbm"
 )
@@ -49,7 +50,12 @@ func drawAll(ctx context.Context, f *trainFlags, m *rbm.RBM, d *loaded, hist []e
 			if err != nil {
 				return err
 			}
-			img, err := picture.Tiles(s.Means.Data, s.Means.Rows, d.shape[0], d.shape[1], d.shape[2], 10, d.std != nil)
+			if d.std != nil { // standardized data: show the samples in the data's own units, as bm sample and bm dbm
+				if err := dataset.Unstandardize(d.std, s.Means); err != nil {
+					return err
+				}
+			}
+			img, err := picture.Tiles(s.Means.Data, s.Means.Rows, d.shape[0], d.shape[1], d.shape[2], 10, false)
 			if err != nil {
 				return err
 			}

@@ -8,6 +8,8 @@ import (
 	"log"
 	"os"
 	"os/signal"
+	"path/filepath"
+	"strings"
 
 	"github.com/boltzmann-go/boltzmann/dataset"
 	"github.com/boltzmann-go/boltzmann/dbm"
@@ -24,7 +26,7 @@ func cmdSample(args []string) int {
 	log.SetPrefix("bm sample: ")
 	fs := newFlagSet("sample", "bm sample -model DIR [flags]")
 	model := fs.String("model", "runs/rbm_mnist/model", "model folder written by bm train or bm dbm (an RBM or a DBM)")
-	out := fs.String("out", "samples.png", "PNG file to write")
+	out := fs.String("out", "samples.png", "picture to write: a .png file (or .jpg for JPEG)")
 	chains := fs.Int("chains", 100, "number of Gibbs chains")
 	steps := fs.Int("steps", 1000, "Gibbs steps per chain")
 	seed := fs.Int64("seed", 1, "random seed")
@@ -60,7 +62,21 @@ func cmdSample(args []string) int {
 		fmt.Fprintf(os.Stderr, "bm sample: flag -out: %s is a folder, want a PNG file name\n", *out)
 		return 2
 	}
+	// The picture is written in the format its name says: PNG, or JPEG for .jpg and .jpeg.
+	ext := strings.ToLower(filepath.Ext(*out))
+	if ext != ".png" && ext != ".jpg" && ext != ".jpeg" {
+		fmt.Fprintf(os.Stderr, "bm sample: flag -out: %q, want a .png (or .jpg) file name\n", *out)
+		return 2
+	}
 	kind, err := modelKind(*model)
+	if err != nil {
+		log.Print(err)
+		return 1
+	}
+	// A model trained on standardized data samples standardized rows: the picture shows them in
+	// the data's own units, the standardization undone once (as bm dbm's samples.png and the
+	// SavedModel's sample signature).
+	std, err := modelStandardizer(*model)
 	if err != nil {
 		log.Print(err)
 		return 1
@@ -113,9 +129,18 @@ func cmdSample(args []string) int {
 		fmt.Fprintf(os.Stderr, "bm sample: flag -image-shape: %v has %d values, the model %d visible units\n", sh, sh[0]*sh[1]*sh[2], nv)
 		return 2
 	}
+	if std != nil {
+		if err := dataset.Unstandardize(std, means); err != nil {
+			log.Print(err)
+			return 1
+		}
+		log.Printf("the model was trained on standardized data: the samples are shown in the data's units (%s undone)", standardizerPath(*model))
+	}
 	img, err := picture.Tiles(means.Data, means.Rows, sh[0], sh[1], sh[2], 10, false)
-	if err == nil {
+	if err == nil && ext == ".png" {
 		err = picture.SavePNG(*out, picture.Scale(img, 2))
+	} else if err == nil {
+		err = picture.SaveJPEG(*out, picture.Scale(img, 2), 0)
 	}
 	if err != nil {
 		log.Print(err)

@@ -33,8 +33,20 @@ func saveStandardizer(modelDir string, std *dataset.Standardizer) error {
 }
 
 // standardizerFor returns the standardization saved beside the model folder modelDir, or nil
-// when there is none.
+// when there is none, and says that it applies it to the raw input. The caller applies it
+// exactly once: every path that reads raw data for a model (transform, classify, logz -data,
+// few-label) goes through here, and nowhere else.
 func standardizerFor(modelDir string) (*dataset.Standardizer, error) {
+	std, err := modelStandardizer(modelDir)
+	if std != nil {
+		log.Printf("the model was trained on standardized data: applying %s to the raw input", standardizerPath(modelDir))
+	}
+	return std, err
+}
+
+// modelStandardizer returns the standardization saved beside the model folder modelDir, or nil
+// when there is none.
+func modelStandardizer(modelDir string) (*dataset.Standardizer, error) {
 	path := standardizerPath(modelDir)
 	std, err := dataset.LoadStandardizer(path)
 	if errors.Is(err, os.ErrNotExist) {
@@ -43,6 +55,5 @@ func standardizerFor(modelDir string) (*dataset.Standardizer, error) {
 	if err != nil {
 		return nil, fmt.Errorf("the model's standardization: %w", err)
 	}
-	log.Printf("the model was trained on standardized data: applying %s to the raw input", path)
 	return std, nil
 }

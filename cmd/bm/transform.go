@@ -1,8 +1,8 @@
 package main
 
 import (
-	"fmt"
 	"log"
+	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -34,6 +34,9 @@ func transform(model, data, layer, out, labelsOut string, test, quiet, raw bool,
 	if ext := strings.ToLower(filepath.Ext(out)); ext != ".npy" && ext != ".csv" {
 		return flagErr("out", "%q: want a .npy or .csv file name", out)
 	}
+	if labelsOut != "" && samePath(out, labelsOut) {
+		return flagErr("labels-out", "%s is also -out: the labels would overwrite the features", labelsOut)
+	}
 	if n, err := strconv.Atoi(layer); layer != "top" && layer != "all" && (err != nil || n < 1) {
 		return flagErr("layer", "%q, want top, all or a hidden layer number ≥ 1", layer)
 	}
@@ -44,22 +47,17 @@ func transform(model, data, layer, out, labelsOut string, test, quiet, raw bool,
 	if labelsOut != "" && labels == nil {
 		return flagErr("labels-out", "%s has no labels (only MNIST and CIFAR-10 folders do)", data)
 	}
-	if raw {
-		std, err := standardizerFor(model)
-		if err != nil {
-			return err
-		}
-		if std != nil {
-			if err := dataset.Standardize(std, x); err != nil {
-				return fmt.Errorf("%s: %w", data, err)
-			}
-		}
-	}
+	// The featurizer standardizes the rows with the model's standardizer.json (the one place
+	// that does, so that the data are standardized exactly once); -raw-input=false says they
+	// are standardized already.
 	f, err := openFeaturizer(model, layer, dev)
 	if err != nil {
 		return err
 	}
 	defer f.close()
+	if !raw {
+		f.std = nil
+	}
 	bar := newProgress(quiet, 0, 1, x.Rows)
 	h, err := f.transform(x, func(done, _ int) { bar.batch(1, done, x.Rows) })
 	bar.finish()
@@ -77,4 +75,17 @@ func transform(model, data, layer, out, labelsOut string, test, quiet, raw bool,
 		log.Printf("wrote %d labels to %s", len(labels), labelsOut)
 	}
 	return nil
+}
+
+// samePath reports whether a and b name the same file: the same cleaned absolute path, or
+// (both existing) the same file through links.
+func samePath(a, b string) bool {
+	absA, errA := filepath.Abs(a)
+	absB, errB := filepath.Abs(b)
+	if errA == nil && errB == nil && absA == absB {
+		return true
+	}
+	sa, errA := os.Stat(a)
+	sb, errB := os.Stat(b)
+	return errA == nil && errB == nil && os.SameFile(sa, sb)
 }
