@@ -2,6 +2,7 @@ package dbm
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math"
 	"slices"
@@ -12,6 +13,7 @@ import (
 	"github.com/boltzmann-go/boltzmann/anneal"
 	"github.com/boltzmann-go/boltzmann/rbm"
 	"github.com/boltzmann-go/boltzmann/tfops"
+	"github.com/boltzmann-go/boltzmann/train"
 )
 
 // aisChunk is the number of intermediate distributions per Session.Run.
@@ -202,7 +204,7 @@ func (m *DBM) AISLogZ(ctx context.Context, o AISOptions) (*LogZEstimate, error) 
 // chains returns the annealing chains of the DBM for o, starting at the rows of start for
 // reverse annealing: the state is the odd layers. One Graph, or Blocks of them (o.Blocks,
 // o.Devices).
-func (m *DBM) chains(o AISOptions, start rbm.Data) (anneal.Chains, error) {
+func (m *DBM) chains(o AISOptions, start startFunc) (anneal.Chains, error) {
 	base, err := m.aisBase(o)
 	if err != nil {
 		return nil, err
@@ -218,12 +220,51 @@ func (m *DBM) chains(o AISOptions, start rbm.Data) (anneal.Chains, error) {
 		a := m.aisGraph(k)
 		return &anneal.Graph{Run: m.run, DType: m.cfg.DType, Runs: a.runs, Betas: a.betas, K0: a.k0, Base: a.base, BaseValues: base,
 			Init: a.init, Chunk: a.chunk, LogW: a.logwRead, LogZ0: a.logZ0,
-			Start: func(g *anneal.Graph, first, runs int) error { return m.startAt(g, a, start, first, runs) }}
+			Start: func(g *anneal.Graph, first, runs int) error {
+				if start == nil {
+					return errors.New("dbm: forward AIS has no start for reverse chains")
+				}
+				return start(g, a, first, runs)
+			}}
 	})
 	if err != nil {
 		return nil, fmt.Errorf("dbm: AIS: %w", err)
 	}
 	return ch, nil
+}
+
+// A startFunc starts runs reverse-annealing chains of the graph g, from chain first on.
+type startFunc func(g *anneal.Graph, a *aisOps, first, runs int) error
+
+// fromData returns the start at the mean-field posterior of start's rows.
+func (m *DBM) fromData(start rbm.Data) startFunc {
+	return func(g *anneal.Graph, a *aisOps, first, runs int) error { return m.startAt(g, a, start, first, runs) }
+}
+
+// fromParticles returns the start at the persistent particles' odd layers, chain i at particle
+// i mod Particles.
+func (m *DBM) fromParticles(parts []train.Tensor) startFunc {
+	return func(g *anneal.Graph, a *aisOps, first, runs int) error {
+		c := m.cfg
+		feeds := map[tf.Output]*tf.Tensor{}
+		for l := 1; l < len(c.Sizes); l += 2 {
+			n := c.Sizes[l]
+			rows := make([]float64, 0, runs*n)
+			for i := first; i < first+runs; i++ {
+				p := i % c.Particles
+				rows = append(rows, parts[l].Values[p*n:(p+1)*n]...)
+			}
+			t, err := tfops.TensorAs(rows, c.DType, int64(runs), int64(n))
+			if err != nil {
+				return err
+			}
+			feeds[a.start[l]] = t
+		}
+		if _, err := m.run(g.Feeds(feeds), nil, []*tf.Operation{a.initFrom}); err != nil {
+			return fmt.Errorf("dbm: reverse AIS init: %w", err)
+		}
+		return nil
+	}
 }
 
 // startAt starts the odd layers at the mean-field posterior of the runs start rows from lo (the
@@ -373,13 +414,44 @@ func (m *DBM) ReverseAISLogZ(ctx context.Context, start rbm.Data, o ReverseOptio
 	if o.Runs > n {
 		return nil, fmt.Errorf("dbm: reverse AIS: %d runs but %d start rows", o.Runs, n)
 	}
-	c, err := m.chains(o.Options, start)
+	c, err := m.chains(o.Options, m.fromData(start))
 	if err != nil {
 		return nil, err
 	}
 	est, err := anneal.Reverse(ctx, c, o)
 	if err != nil {
 		return nil, fmt.Errorf("dbm: reverse AIS: %w", err)
+	}
+	return est, nil
+}
+
+// ReverseAISFromParticles is ReverseAISLogZ with its chains started at the DBM's persistent
+// particles (chain i at particle i mod Particles; Runs zero means Particles) instead of at
+// data: the training's model samples, closer to the model's distribution than the data's
+// posterior, so that after BurnIn more transitions the reverse estimate's upper side of the
+// bracket rests on fewer assumptions (RAISE, Burda, Grosse & Salakhutdinov 2015).
+func (m *DBM) ReverseAISFromParticles(ctx context.Context, o ReverseOptions) (*LogZEstimate, error) {
+	if o.Runs == 0 {
+		o.Runs = m.cfg.Particles
+	}
+	st, err := m.State()
+	if err != nil {
+		return nil, err
+	}
+	parts := make([]train.Tensor, len(m.cfg.Sizes))
+	for _, t := range st {
+		var l int
+		if _, err := fmt.Sscanf(t.Name, "particles/x%d", &l); err == nil {
+			parts[l] = t
+		}
+	}
+	c, err := m.chains(o.Options, m.fromParticles(parts))
+	if err != nil {
+		return nil, err
+	}
+	est, err := anneal.Reverse(ctx, c, o)
+	if err != nil {
+		return nil, fmt.Errorf("dbm: reverse AIS from the particles: %w", err)
 	}
 	return est, nil
 }
