@@ -23,6 +23,7 @@ import (
 // logzFlags are the flags of bm logz.
 type logzFlags struct {
 	model, data, method, base, schedule, binarize string
+	reverseStart                                  string
 	betas, runs, sweeps, burnIn, blocks           int
 	quiet                                         bool
 	dev                                           device
@@ -44,6 +45,9 @@ type logzResult struct {
 	ReverseSEM   []*float64 `json:"log_z_reverse_plus_minus_sem,omitempty"`
 	BoundReverse *float64   `json:"mean_lower_bound_reverse,omitempty"`
 	SEM          []*float64 `json:"log_z_plus_minus_sem,omitempty"`
+	ESS          float64    `json:"ess,omitempty"`           // effective sample size of the AIS runs
+	ReverseESS   float64    `json:"reverse_ess,omitempty"`   // of the reverse runs
+	ReverseStart string     `json:"reverse_start,omitempty"` // data or particles
 	Data         string     `json:"data,omitempty"`
 	Standardized bool       `json:"data_standardized,omitempty"` // -data standardized with the model's standardizer.json: the bound and log p are of the standardized rows
 	Rows         int        `json:"rows,omitempty"`
@@ -60,6 +64,7 @@ func cmdLogZ(args []string) int {
 	fs.StringVar(&f.data, "data", "", "data for the average test bound (DBM) or exact log p (tiny RBM): an MNIST or CIFAR-10 folder (its test set; its training set gives -base base-rate its rates) or an IDX/.npy file")
 	fs.StringVar(&f.method, "method", "ais", "ais (annealed importance sampling, tends to under-estimate log Z), reverse (reverse AIS from chains started at -data, tends to over-estimate it), both (the bracket) or exact (enumeration, tiny models)")
 	fs.IntVar(&f.burnIn, "burn-in", 1000, "reverse AIS: transitions of the model before annealing down")
+	fs.StringVar(&f.reverseStart, "reverse-start", "data", "reverse AIS (DBM): start the chains at data rows' posterior (data) or at the DBM's persistent particles (particles: the training's model samples, RAISE)")
 	fs.IntVar(&f.betas, "betas", 20000, "AIS: intermediate distributions")
 	fs.IntVar(&f.runs, "runs", 100, "AIS: runs")
 	fs.StringVar(&f.base, "base", dbm.BaseBiases, "AIS base: biases (the model's), uniform (the original's) or base-rate (fitted to -data's marginals)")
@@ -82,7 +87,9 @@ func (f *logzFlags) check() error {
 	switch {
 	case f.method != "ais" && f.method != "exact" && f.method != "reverse" && f.method != "both":
 		return flagErr("method", "%q, want ais, reverse, both or exact", f.method)
-	case (f.method == "reverse" || f.method == "both") && f.data == "":
+	case f.reverseStart != "data" && f.reverseStart != "particles":
+		return flagErr("reverse-start", "%q, want data or particles", f.reverseStart)
+	case (f.method == "reverse" || f.method == "both") && f.data == "" && f.reverseStart == "data":
 		return flagErr("method", "%s needs -data: reverse AIS starts its chains at data rows", f.method)
 	case f.burnIn < 0:
 		return flagErr("burn-in", "%d, want ≥ 0", f.burnIn)
@@ -183,6 +190,9 @@ func estimateLogZ(f *logzFlags) error {
 			return err
 		}
 	} else {
+		if f.reverseStart == "particles" && f.method != "ais" && f.method != "exact" {
+			return flagErr("reverse-start", "particles: an RBM has no persistent particles of a DBM; use -reverse-start data")
+		}
 		if r, err = f.dev.loadRBM(dir); err != nil {
 			return err
 		}
@@ -203,7 +213,7 @@ func estimateLogZ(f *logzFlags) error {
 			return err
 		}
 		runs := f.runs
-		if f.method == "reverse" {
+		if f.method == "reverse" && f.reverseStart == "data" {
 			runs = min(runs, test.Rows)
 		}
 		if err := checkAISMemory("runs", "betas", m.Config().Sizes, runs, f.betas+f.burnIn, valueBytes(m.Config().DType), devices == nil); err != nil {
@@ -248,22 +258,33 @@ func estimateLogZ(f *logzFlags) error {
 				return err
 			}
 			res.LogZ, res.Interval, res.SEM = z.LogZ, []*float64{finitePtr(z.Low), finitePtr(z.High)}, []*float64{finitePtr(z.SEMLow), finitePtr(z.SEMHigh)}
-			log.Printf("log Ẑ = %.4f by AIS (%d β, %d runs, base %s, schedule %s, %d sweeps/β); log(Ẑ ± σ) = %.4f, %.4f; log(Ẑ ± standard error) = %.4f, %.4f",
-				z.LogZ, f.betas, f.runs, f.base, f.schedule, f.sweeps, z.Low, z.High, z.SEMLow, z.SEMHigh)
+			res.ESS = z.ESS
+			log.Printf("log Ẑ = %.4f by AIS (%d β, %d runs, base %s, schedule %s, %d sweeps/β); log(Ẑ ± σ) = %.4f, %.4f; log(Ẑ ± standard error) = %.4f, %.4f; effective sample size %.1f",
+				z.LogZ, f.betas, f.runs, f.base, f.schedule, f.sweeps, z.Low, z.High, z.SEMLow, z.SEMHigh, z.ESS)
 		}
 		if f.method != "ais" {
-			runs := min(f.runs, test.Rows)
-			bar := newUnitProgress(f.quiet, 0, 1, f.burnIn+f.betas, "step", fmt.Sprintf("reverse AIS, %d runs", f.runs))
+			runs, from := f.runs, "the persistent particles"
+			if f.reverseStart == "data" {
+				runs, from = min(f.runs, test.Rows), "data rows"
+			}
+			bar := newUnitProgress(f.quiet, 0, 1, f.burnIn+f.betas, "step", fmt.Sprintf("reverse AIS, %d runs", runs))
 			o.OnProgress = func(done, total int) { bar.batch(1, done, total) }
 			o.Runs = runs
-			z, err := m.ReverseAISLogZ(ctx, test, dbm.ReverseOptions{Options: o, BurnIn: f.burnIn})
+			ro := dbm.ReverseOptions{Options: o, BurnIn: f.burnIn}
+			var z *dbm.LogZEstimate
+			if f.reverseStart == "particles" {
+				z, err = m.ReverseAISFromParticles(ctx, ro)
+			} else {
+				z, err = m.ReverseAISLogZ(ctx, test, ro)
+			}
 			bar.finish()
 			if err != nil {
 				return err
 			}
 			res.Reverse, res.ReverseSEM = &z.LogZ, []*float64{finitePtr(z.SEMLow), finitePtr(z.SEMHigh)}
-			log.Printf("log Ẑ = %.4f by reverse AIS (%d runs from data rows, %d burn-in transitions); log(Ẑ ± standard error) = %.4f, %.4f",
-				z.LogZ, runs, f.burnIn, z.SEMLow, z.SEMHigh)
+			res.ReverseESS, res.ReverseStart = z.ESS, f.reverseStart
+			log.Printf("log Ẑ = %.4f by reverse AIS (%d runs from %s, %d burn-in transitions); log(Ẑ ± standard error) = %.4f, %.4f; effective sample size %.1f",
+				z.LogZ, runs, from, f.burnIn, z.SEMLow, z.SEMHigh, z.ESS)
 			if f.method == "reverse" {
 				res.LogZ = z.LogZ
 			}

@@ -64,3 +64,46 @@ func TestLogZCommand(t *testing.T) {
 		}
 	}
 }
+
+// TestLogZReverseFromParticles trains a tiny DBM with bm dbm, then bm logz -method both
+// -reverse-start particles brackets its exact log Z within hundredths of a nat, without -data;
+// an RBM, which has no DBM particles, is refused with the flag named.
+func TestLogZReverseFromParticles(t *testing.T) {
+	dir := t.TempDir()
+	data := filepath.Join(dir, "images.idx")
+	writeIDX(t, data, 60, 3, 3)
+	out := filepath.Join(dir, "dbm")
+	if code := run([]string{"dbm", "-data", data, "-n-hiddens", "4,3", "-rbm-epochs", "2,2", "-epochs", "2", "-n-particles", "20",
+		"-n-train", "50", "-n-val", "10", "-ais-betas", "0", "-out", out, "-quiet"}); code != 0 {
+		t.Fatalf("bm dbm exited %d", code)
+	}
+	model := filepath.Join(out, "dbm", "model")
+	read := func() logzResult {
+		var r logzResult
+		b, err := os.ReadFile(filepath.Join(model, "logz.json"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := json.Unmarshal(b, &r); err != nil {
+			t.Fatal(err)
+		}
+		return r
+	}
+	if code := run([]string{"logz", "-model", model, "-method", "exact"}); code != 0 {
+		t.Fatalf("bm logz -method exact exited %d", code)
+	}
+	exact := read().LogZ
+	if code := run([]string{"logz", "-model", model, "-method", "both", "-reverse-start", "particles", "-betas", "1000", "-runs", "100", "-burn-in", "200", "-quiet"}); code != 0 {
+		t.Fatalf("bm logz -reverse-start particles exited %d", code)
+	}
+	r := read()
+	if r.Reverse == nil || math.Abs(*r.Reverse-exact) > 0.05 || math.Abs(r.LogZ-exact) > 0.05 || r.ReverseStart != "particles" || !(r.ReverseESS > 1) || !(r.ESS > 1) {
+		t.Errorf("forward %.4f, reverse %v (start %q, ESS %.1f / %.1f); exact %.4f", r.LogZ, r.Reverse, r.ReverseStart, r.ESS, r.ReverseESS, exact)
+	}
+	if code := run([]string{"logz", "-model", filepath.Join(out, "rbm1", "model"), "-method", "reverse", "-reverse-start", "particles"}); code != 2 {
+		t.Errorf("an RBM with -reverse-start particles: exit %d, want 2", code)
+	}
+	if code := run([]string{"logz", "-model", model, "-reverse-start", "model"}); code != 2 {
+		t.Errorf("-reverse-start model: exit %d, want 2", code)
+	}
+}
