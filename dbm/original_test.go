@@ -197,3 +197,29 @@ func rowsOf1(v [][]float64) [][][]float64 {
 	}
 	return out
 }
+
+// TestActivity checks the dead and saturated fractions on a DBM whose hidden biases pin units
+// off (−30) and on (+30), whatever the data.
+func TestActivity(t *testing.T) {
+	p := Parameters{W: [][]float64{make([]float64, 3*4), make([]float64, 4*2)},
+		B: [][]float64{make([]float64, 3), {-30, 30, 0, -30}, {30, 0}}}
+	m, err := NewWithParameters(Config{Sizes: []int{3, 4, 2}, DType: tf.Double}, p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer m.Close()
+	x := dataset.NewMatrix[float64](5, 3)
+	for i := range x.Data {
+		x.Data[i] = float64(i % 2)
+	}
+	a, err := m.Activity(x)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(a) != 2 || a[0].Dead != 0.5 || a[0].Saturated != 0.25 || a[1].Dead != 0 || a[1].Saturated != 0.5 {
+		t.Errorf("activity %+v, want layer 1: dead 0.5, saturated 0.25; layer 2: dead 0, saturated 0.5", a)
+	}
+	if math.Abs(a[0].Mean[2]-0.5) > 1e-12 {
+		t.Errorf("a unit with zero weights and bias has mean %v, want 0.5", a[0].Mean[2])
+	}
+}

@@ -718,6 +718,17 @@ func dbmResults(ctx context.Context, f *dbmFlags, m *dbm.DBM, d *loaded) error {
 				log.Printf("mean variational lower bound on log p(x) over the %d test images (%s): %.2f nats", len(lb), set.what, mean)
 				results[set.key] = mean
 			}
+			// Dead and saturated hidden units on the test images (mean-field activity).
+			act, err := m.Activity(sets[0].x)
+			if err != nil {
+				return err
+			}
+			var dead, sat []float64
+			for l, a := range act {
+				dead, sat = append(dead, a.Dead), append(sat, a.Saturated)
+				log.Printf("hidden layer %d: %.1f %% of its units dead (mean activity < 0.01), %.1f %% saturated (> 0.99) on the test images", l+1, 100*a.Dead, 100*a.Saturated)
+			}
+			results["dead_units"], results["saturated_units"] = dead, sat
 		}
 	}
 	// The same numbers as TensorBoard scalars beside the DBM's training logs, at its epoch.
