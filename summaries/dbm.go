@@ -53,6 +53,19 @@ func (s *DBM) Epoch(m *dbm.DBM, st dbm.EpochStats) error {
 	if err := s.runs.Scalars(step, st.Train, st.Val); err != nil {
 		return err
 	}
+	// The mean-field sweeps also under the original's tag, n_mf_updates.
+	for _, w := range []struct {
+		w interface {
+			Scalar(tag string, step int64, v float64) error
+		}
+		m map[string]float64
+	}{{s.runs.Train, st.Train}, {s.runs.Val, st.Val}} {
+		if v, ok := w.m["mf_sweeps"]; ok {
+			if err := w.w.Scalar("n_mf_updates", step, v); err != nil {
+				return err
+			}
+		}
+	}
 	state, err := m.State()
 	if err != nil {
 		return err

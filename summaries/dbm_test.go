@@ -37,7 +37,7 @@ func TestDBM(t *testing.T) {
 	if s := got["iter/msre"]; !slices.Equal(s, []int64{1, 2, 3, 4}) { // TrainEvery 1: every update
 		t.Errorf("iter/msre: steps %v, want [1 2 3 4]", s)
 	}
-	for _, tag := range []string{"msre", "mf_sweeps", "weights/W0", "weights/W1", "weights/b2", "particles/x1", "velocities/dW1", "velocities/db0", "max_column_norm/W1", "filters", "filters_layer2", "particles",
+	for _, tag := range []string{"msre", "mf_sweeps", "n_mf_updates", "weights/W0", "weights/W1", "weights/b2", "particles/x1", "velocities/dW1", "velocities/db0", "max_column_norm/W1", "filters", "filters_layer2", "particles",
 		"mu/layer1", "mu/layer2", "mu/layer1/image", "mu/layer2/image"} {
 		if s := got[tag]; !slices.Equal(s, []int64{2, 4}) {
 			t.Errorf("%s: steps %v, want [2 4]", tag, s)
