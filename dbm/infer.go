@@ -59,11 +59,8 @@ func (m *DBM) evalGraph() *evalOps {
 		// The bound's mean field runs to convergence, whatever the training's sweeps: a bound
 		// from an unconverged μ can be nats short.
 		bs := s.SubScope("bound")
-		tol := 1e-12
-		if dt == tf.Float {
-			tol = 1e-6 // about float32's resolution near 1
-		}
-		bmu, _ := n.meanField(bs, p, e.x, max(c.MeanFieldSteps, boundSweeps), min(c.MeanFieldTol, tol))
+		steps, tol := boundMeanField(c)
+		bmu, _ := n.meanField(bs, p, e.x, steps, tol)
 		e.energy = n.energy(bs, p, bmu)
 		e.entropy = m.entropy(bs.SubScope("entropy"), bmu)
 
@@ -183,7 +180,13 @@ func (m *DBM) LowerBound(x rbm.Data, logZ float64) ([]float64, error) {
 		}
 	}
 	e := m.evalGraph()
-	r, err := m.rowwise(x, "lower bound", []tf.Output{e.energy, e.entropy})
+	var r [][]float64
+	var err error
+	if chunkedOff {
+		r, err = m.rowwise(x, "lower bound", []tf.Output{e.energy, e.entropy})
+	} else {
+		r, err = m.boundChunked(x)
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -192,6 +195,68 @@ func (m *DBM) LowerBound(x rbm.Data, logZ float64) ([]float64, error) {
 		out[i] = -r[0][i] + r[1][i] - logZ
 	}
 	return out, nil
+}
+
+// boundOps are the lower bound's energy and entropy from the chunked mean field's μ.
+type boundOps struct {
+	x               tf.Output
+	energy, entropy tf.Output
+	mf              *chunkedMF
+}
+
+// boundChunked returns the energy and the entropy of the bound for each row of x, its mean field
+// run in chunks until converged (the same values as the unrolled e.energy and e.entropy).
+func (m *DBM) boundChunked(x rbm.Data) ([][]float64, error) {
+	c := m.cfg
+	n, err := checkData("lower bound", x, c.Sizes[0])
+	if err != nil {
+		return nil, err
+	}
+	if m.bound == nil {
+		s := m.scope.SubScope("bound_chunked")
+		b := &boundOps{x: op.Placeholder(s.SubScope("x"), c.DType, op.PlaceholderShape(tf.MakeShape(-1, int64(c.Sizes[0]))))}
+		steps, tol := boundMeanField(c)
+		b.mf = &chunkedMF{name: "bound_mf", x: func(*op.Scope) tf.Output { return b.x }, state: m.vars.boundMF, steps: steps, per: boundChunkSweeps, tol: tol,
+			start: func(s *op.Scope, x tf.Output) []tf.Output {
+				mu, _ := m.net.meanFieldFrom(s, m.readParams(s), x, nil, 0, tol)
+				return mu
+			}}
+		mu := append([]tf.Output{b.x}, readLayers(s, m.vars.boundMF)[1:]...)
+		b.energy = m.net.energy(s, m.readParams(s), mu)
+		b.entropy = m.entropy(s.SubScope("entropy"), mu)
+		if err := m.scope.Err(); err != nil {
+			return nil, fmt.Errorf("dbm: build graph: %w", err)
+		}
+		m.bound = b
+	}
+	b := m.bound
+	out := make([][]float64, 2)
+	for i := 0; i < n; i += 1000 {
+		t, err := rowsTensor(x, i, min(i+1000, n), c.DType)
+		if err != nil {
+			return nil, err
+		}
+		feeds := map[tf.Output]*tf.Tensor{b.x: t}
+		if _, err := m.runChunked(b.mf, feeds); err != nil {
+			return nil, fmt.Errorf("dbm: lower bound: %w", err)
+		}
+		r, err := m.run(feeds, []tf.Output{b.energy, b.entropy}, nil)
+		if err != nil {
+			return nil, fmt.Errorf("dbm: lower bound: %w", err)
+		}
+		out[0], out[1] = append(out[0], r[0]...), append(out[1], r[1]...)
+	}
+	return out, nil
+}
+
+// boundMeanField returns the most sweeps and the tolerance of the bound's mean field: run to
+// convergence, whatever the training's sweeps (a bound from an unconverged μ can be nats short).
+func boundMeanField(c Config) (int, float64) {
+	tol := 1e-12
+	if c.DType == tf.Float {
+		tol = 1e-6 // about float32's resolution near 1
+	}
+	return max(c.MeanFieldSteps, boundSweeps), min(c.MeanFieldTol, tol)
 }
 
 // SampleOptions configure Sample.

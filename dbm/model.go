@@ -49,9 +49,10 @@ type DBM struct {
 	finiteOnce sync.Once
 	finite     tf.Output // whether all of reads are finite (see AllFinite)
 
-	side  map[int]*sideOps // the original's validation steps by k (Config.SideEffects)
-	mfo   mfOps            // training's mean field in chunks
-	means *tf.Operation    // the original's particle-means side effect
+	side        map[int]*sideOps // the original's validation steps by k (Config.SideEffects)
+	trainChunks *chunkedMF       // training's mean field in chunks
+	bound       *boundOps        // the lower bound's ops, its mean field in chunks
+	means       *tf.Operation    // the original's particle-means side effect
 
 	epoch int
 	iter  int64
@@ -89,7 +90,8 @@ type variables struct {
 	offsets      []*tfops.Variable // centering offsets, one per layer (with Config.Centering)
 	qmu          []*tfops.Variable // the original's second sparsity estimates (SparsityRule original; [0] unused)
 	mu           []*tfops.Variable // the last minibatch's μ, BatchSize rows (MeanFieldPrevious; [0] unused)
-	mf           []*tfops.Variable // a training minibatch's μ between the runs of its mean field (mfOps; [0] unused; not saved)
+	mf           []*tfops.Variable // a training minibatch's μ between the runs of its mean field (chunkedMF; [0] unused; not saved)
+	boundMF      []*tfops.Variable // the same for the lower bound's rows
 }
 
 // original returns the variables that only the original's code path has, nil entries left out.
@@ -299,9 +301,10 @@ func (m *DBM) build() error {
 			v.mu[l] = tfops.NewVariable(s, fmt.Sprintf("mean_field/mu%d", l), dt, []int64{int64(c.BatchSize), int64(c.Sizes[l])})
 		}
 	}
-	v.mf = make([]*tfops.Variable, L+1)
+	v.mf, v.boundMF = make([]*tfops.Variable, L+1), make([]*tfops.Variable, L+1)
 	for l := 1; l <= L; l++ {
 		v.mf[l] = tfops.NewVariable(s, fmt.Sprintf("mean_field/state%d", l), dt, []int64{-1, int64(c.Sizes[l])})
+		v.boundMF[l] = tfops.NewVariable(s, fmt.Sprintf("mean_field/bound%d", l), dt, []int64{-1, int64(c.Sizes[l])})
 	}
 	v.data = tfops.NewVariable(s, "data/x", dt, []int64{-1, int64(c.Sizes[0])})
 	m.vars = v

@@ -1,8 +1,6 @@
 package dbm
 
 import (
-	"fmt"
-
 	tf "github.com/galeone/tensorflow/tensorflow/go"
 	"github.com/galeone/tensorflow/tensorflow/go/op"
 
@@ -225,105 +223,6 @@ func (m *DBM) trainOp(k, updates int) (*tf.Operation, tf.Output) {
 	}
 	mean := op.Div(s.SubScope("nmf_mean"), nmfSum, tfops.Scalar(s, float64(updates), m.cfg.DType))
 	return done, mean
-}
-
-// chunkSweeps is the number of mean-field sweeps per Session.Run when training runs each
-// minibatch's mean field in chunks (see mfOps): the sweeps then stop within chunkSweeps − 1 of
-// convergence instead of computing all MeanFieldSteps of them (the unrolled graph freezes μ
-// once converged but still computes every sweep).
-const chunkSweeps = 5
-
-// chunkedOff makes training unroll its mean field into the update's run (tests compare both).
-var chunkedOff bool
-
-// chunked reports whether training runs of updates minibatch updates run the mean field in
-// chunks: one update per run, and more sweeps allowed than one chunk.
-func (m *DBM) chunked(updates int) bool {
-	return updates == 1 && !chunkedOff && m.cfg.MeanFieldSteps > chunkSweeps
-}
-
-// mfOps are the ops of a training minibatch's mean field run in chunks of sweeps, between its
-// start and the update, μ kept in the variables mf: start sets μ to the mean field's start (the
-// bottom-up pass, or the stored μ with MeanFieldPrevious); each chunk runs up to its number of
-// sweeps from μ, stopping as the unrolled mean field does, and returns whether it converged
-// and how many sweeps changed μ. The same sweeps and values as the unrolled graph, so the same
-// weights bit for bit.
-type mfOps struct {
-	start  *tf.Operation
-	chunks map[int]mfChunk
-}
-
-type mfChunk struct {
-	op          *tf.Operation
-	done, count tf.Output
-}
-
-// minibatch adds the rows of the minibatch that run's update 0 reads.
-func (m *DBM) minibatch(s *op.Scope) tf.Output {
-	idx := op.Gather(s.SubScope("idx"), m.idx, op.Const(s.SubScope("i"), int32(0)))
-	return op.GatherV2(s.SubScope("batch"), m.rows, idx, op.Const(s.SubScope("axis"), int32(0)))
-}
-
-// mfChunkOp returns the chunk op of the given sweeps, built on first use, and the start op.
-func (m *DBM) mfChunkOp(sweeps int) (*tf.Operation, mfChunk, error) {
-	c, n, v := m.cfg, m.net, m.vars
-	if m.mfo.start == nil {
-		s := m.scope.SubScope("train_mf_start")
-		x := m.minibatch(s)
-		start := readLayers(s, v.mu)
-		if start == nil {
-			p := m.readParams(s)
-			start, _ = n.meanFieldFrom(s, p, x, nil, 0, c.MeanFieldTol) // the bottom-up pass alone
-		}
-		m.mfo.start = op.NoOp(s.WithControlDependencies(assignLayers(s.SubScope("write"), v.mf, start)...).SubScope("done"))
-		m.mfo.chunks = map[int]mfChunk{}
-	}
-	ch, ok := m.mfo.chunks[sweeps]
-	if !ok {
-		s := m.scope.SubScope("train_mf_chunk")
-		x := m.minibatch(s)
-		p := m.readParams(s)
-		var mu []tf.Output
-		mu, ch.count, ch.done = n.meanFieldDone(s, p, x, readLayers(s, v.mf), sweeps, c.MeanFieldTol)
-		ch.op = op.NoOp(s.WithControlDependencies(assignLayers(s.SubScope("write"), v.mf, mu)...).SubScope("done"))
-		m.mfo.chunks[sweeps] = ch
-	}
-	if err := m.scope.Err(); err != nil {
-		return nil, mfChunk{}, fmt.Errorf("dbm: build mean-field graph: %w", err)
-	}
-	return m.mfo.start, ch, nil
-}
-
-// meanFieldChunks runs the mean field of the minibatch that feeds select, chunk by chunk, until
-// it converges or MeanFieldSteps sweeps have run, and returns the number of sweeps that changed
-// μ (as the unrolled mean field counts them).
-func (m *DBM) meanFieldChunks(feeds map[tf.Output]*tf.Tensor) (float64, error) {
-	steps := m.cfg.MeanFieldSteps
-	total := 0.0
-	for done := 0; done < steps; done += chunkSweeps {
-		start, ch, err := m.mfChunkOp(min(chunkSweeps, steps-done))
-		if err != nil {
-			return 0, err
-		}
-		if done == 0 {
-			if _, err := m.run(feeds, nil, []*tf.Operation{start}); err != nil {
-				return 0, err
-			}
-		}
-		out, err := m.sess.Run(feeds, []tf.Output{ch.done, ch.count}, []*tf.Operation{ch.op})
-		if err != nil {
-			return 0, err
-		}
-		count, err := tfops.Values[float64](out[1])
-		if err != nil {
-			return 0, err
-		}
-		total += count[0]
-		if out[0].Value().(bool) {
-			break
-		}
-	}
-	return total, nil
 }
 
 // readLayers adds reads of the per-layer variables vs ([0] unused), or returns nil for none.

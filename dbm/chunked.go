@@ -1,0 +1,135 @@
+package dbm
+
+import (
+	"fmt"
+
+	tf "github.com/galeone/tensorflow/tensorflow/go"
+	"github.com/galeone/tensorflow/tensorflow/go/op"
+
+	"github.com/boltzmann-go/boltzmann/tfops"
+)
+
+// chunkSweeps is the number of mean-field sweeps per Session.Run when training runs each
+// minibatch's mean field in chunks (see chunkedMF): the sweeps then stop within chunkSweeps − 1
+// of convergence instead of computing all MeanFieldSteps of them (an unrolled graph freezes μ
+// once converged but still computes every sweep).
+const chunkSweeps = 5
+
+// boundChunkSweeps is the same for the lower bound's mean field (up to boundSweeps sweeps).
+const boundChunkSweeps = 10
+
+// chunkedOff makes training and the bound unroll their mean field into one run (tests compare
+// both).
+var chunkedOff bool
+
+// chunked reports whether training runs of updates minibatch updates run the mean field in
+// chunks: one update per run, and more sweeps allowed than one chunk.
+func (m *DBM) chunked(updates int) bool {
+	return updates == 1 && !chunkedOff && m.cfg.MeanFieldSteps > chunkSweeps
+}
+
+// A chunkedMF is a mean field run in chunks of sweeps, one Session.Run each, μ kept in the state
+// variables between them: the start op sets μ to its start (from the rows x); each chunk op runs
+// up to its number of sweeps from μ, stopping as the unrolled mean field does, and returns
+// whether it converged and how many sweeps changed μ. The same sweeps and values as the unrolled
+// graph, so the same results bit for bit, without computing the sweeps after convergence.
+type chunkedMF struct {
+	name  string
+	x     func(s *op.Scope) tf.Output                // the rows
+	start func(s *op.Scope, x tf.Output) []tf.Output // μ's start ([0] unused)
+	state []*tfops.Variable                          // μ between runs ([0] nil)
+	steps int                                        // the most sweeps
+	per   int                                        // sweeps per chunk
+	tol   float64
+
+	startOp *tf.Operation
+	chunks  map[int]mfChunk
+}
+
+type mfChunk struct {
+	op          *tf.Operation
+	done, count tf.Output
+}
+
+// ops returns the start op and the chunk op of the given sweeps, built on first use.
+func (m *DBM) chunkOps(c *chunkedMF, sweeps int) (*tf.Operation, mfChunk, error) {
+	if c.startOp == nil {
+		s := m.scope.SubScope(c.name + "_start")
+		start := c.start(s, c.x(s))
+		c.startOp = op.NoOp(s.WithControlDependencies(assignLayers(s.SubScope("write"), c.state, start)...).SubScope("done"))
+		c.chunks = map[int]mfChunk{}
+	}
+	ch, ok := c.chunks[sweeps]
+	if !ok {
+		s := m.scope.SubScope(c.name + "_chunk")
+		p := m.readParams(s)
+		var mu []tf.Output
+		mu, ch.count, ch.done = m.net.meanFieldDone(s, p, c.x(s), readLayers(s, c.state), sweeps, c.tol)
+		ch.op = op.NoOp(s.WithControlDependencies(assignLayers(s.SubScope("write"), c.state, mu)...).SubScope("done"))
+		c.chunks[sweeps] = ch
+	}
+	if err := m.scope.Err(); err != nil {
+		return nil, mfChunk{}, fmt.Errorf("dbm: build mean-field graph: %w", err)
+	}
+	return c.startOp, ch, nil
+}
+
+// runChunked runs c's mean field on the rows feeds select, chunk by chunk, until it converges or
+// c.steps sweeps have run, leaving μ in c.state, and returns the number of sweeps that changed μ
+// (as the unrolled mean field counts them).
+func (m *DBM) runChunked(c *chunkedMF, feeds map[tf.Output]*tf.Tensor) (float64, error) {
+	total := 0.0
+	for done := 0; done < c.steps; done += c.per {
+		start, ch, err := m.chunkOps(c, min(c.per, c.steps-done))
+		if err != nil {
+			return 0, err
+		}
+		if done == 0 {
+			if _, err := m.run(feeds, nil, []*tf.Operation{start}); err != nil {
+				return 0, err
+			}
+		}
+		out, err := m.sess.Run(feeds, []tf.Output{ch.done, ch.count}, []*tf.Operation{ch.op})
+		if err != nil {
+			return 0, err
+		}
+		count, err := tfops.Values[float64](out[1])
+		if err != nil {
+			return 0, err
+		}
+		total += count[0]
+		if out[0].Value().(bool) {
+			break
+		}
+	}
+	return total, nil
+}
+
+// minibatch adds the rows of the minibatch that a training run's update 0 reads.
+func (m *DBM) minibatch(s *op.Scope) tf.Output {
+	idx := op.Gather(s.SubScope("idx"), m.idx, op.Const(s.SubScope("i"), int32(0)))
+	return op.GatherV2(s.SubScope("batch"), m.rows, idx, op.Const(s.SubScope("axis"), int32(0)))
+}
+
+// trainMF returns the training's chunked mean field: from the bottom-up pass, or from the
+// stored μ with MeanFieldPrevious.
+func (m *DBM) trainMF() *chunkedMF {
+	if m.trainChunks == nil {
+		c, v := m.cfg, m.vars
+		m.trainChunks = &chunkedMF{name: "train_mf", x: m.minibatch, state: v.mf, steps: c.MeanFieldSteps, per: chunkSweeps, tol: c.MeanFieldTol,
+			start: func(s *op.Scope, x tf.Output) []tf.Output {
+				if v.mu != nil {
+					return readLayers(s, v.mu)
+				}
+				mu, _ := m.net.meanFieldFrom(s, m.readParams(s), x, nil, 0, c.MeanFieldTol) // the bottom-up pass alone
+				return mu
+			}}
+	}
+	return m.trainChunks
+}
+
+// meanFieldChunks runs the training minibatch's mean field (the rows feeds select) in chunks and
+// returns the number of sweeps that changed μ.
+func (m *DBM) meanFieldChunks(feeds map[tf.Output]*tf.Tensor) (float64, error) {
+	return m.runChunked(m.trainMF(), feeds)
+}
