@@ -68,6 +68,11 @@ type dbmFlags struct {
 	prep            func(*loaded) error
 	pretrainOnTrain bool
 	rbmMomentum     []float64
+
+	// Set by the original's programs that fine-tune after the DBM: needTest reads the test set
+	// before anything trains, preflight checks the fine-tuning's outputs (checkLocations).
+	needTest  bool
+	preflight func() error
 }
 
 // rbmDir is the model folder of pretraining RBM i (0-based).
@@ -353,6 +358,9 @@ func dbmFlagErr(err error) error {
 
 func runDBM(f *dbmFlags) error {
 	if err := f.check(); err != nil {
+		return err
+	}
+	if err := f.checkLocations(); err != nil {
 		return err
 	}
 	dt, err := tfops.ParseDType(f.dtype)

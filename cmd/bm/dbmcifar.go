@@ -172,6 +172,10 @@ func runDBMCIFAR(a *dbmCIFARArgs) error {
 	if err := f.check(); err != nil {
 		return err
 	}
+	f.preflight = a.mlp.checkOutputs
+	if err := f.checkLocations(); err != nil {
+		return err
+	}
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()

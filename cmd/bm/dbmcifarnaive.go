@@ -129,6 +129,7 @@ func runDBMCIFARNaive(a *dbmCIFARNaiveArgs) error {
 	f.rbmDirs = []string{filepath.Join(a.grbm, "model"), filepath.Join(a.mrbm, "model")}
 	f.dbmDir = filepath.Join(a.dbmDir, "model")
 	f.out = a.dbmDir
+	f.needTest, f.preflight = !a.mlp.stopAfterRB, a.mlp.checkOutputs
 	prep := &naivePrep{dir: a.dataPath}
 	f.prep = func(d *loaded) error {
 		var err error

@@ -150,6 +150,7 @@ func runDBMMNIST(a *dbmMNISTArgs) error {
 	f.rbmDirs = []string{filepath.Join(a.rbm1, "model"), filepath.Join(a.rbm2, "model")}
 	f.dbmDir = filepath.Join(a.dbmDir, "model")
 	f.out = a.dbmDir
+	f.needTest, f.preflight = !a.mlp.stopAfterRB, a.mlp.checkOutputs
 	if err := runDBM(&f); err != nil {
 		return err
 	}

@@ -317,6 +317,18 @@ func runRBMMNIST(a *rbmMNISTArgs, lrm []float64) error {
 	tf.cluster = a.cluster
 	tf.orig = a.orig
 	modelDir := filepath.Join(a.modelDir, "model")
+	// Every location the fine-tuning reads or writes, checked before the RBM trains.
+	if err := checkWritable("--model-dirpath", a.modelDir); err != nil {
+		return err
+	}
+	if !a.mlp.stopAfterRB {
+		if err := a.mlp.checkOutputs(); err != nil {
+			return err
+		}
+		if err := checkTestSet(mnist); err != nil {
+			return err
+		}
+	}
 	if head, err := readHead(modelDir); err == nil && head.Epoch >= a.epochs {
 		log.Printf("RBM: using the trained model in %s (%d epochs)", modelDir, head.Epoch)
 	} else if err := runTrain(&tf); err != nil {
