@@ -63,7 +63,7 @@ func (a *dbmMNISTArgs) parser() *pyargs.Parser {
 	p.Ints("--epochs", &a.epochs, []int{64, 120, 500}, "number of epochs to (pre)train").Metavar("N").Validate(positiveInts(&a.epochs))
 	p.Ints("--batch-size", &a.batch, []int{48, 48, 100}, "input batch size for (pre)training").Metavar("B").Validate(positiveInts(&a.batch))
 	p.Floats("--l2", &a.l2, []float64{1e-3, 2e-4, 1e-7}, "L2 weight decay coefficients").Metavar("L2")
-	p.Ints("--random-seed", &a.seeds, []int{1337, 1111, 2222}, "random seeds for models training").Metavar("N")
+	p.Ints("--random-seed", &a.seeds, []int{1337, 1111, 2222}, "random seeds for models training").Metavar("N").Validate(nonNegativeInts(&a.seeds))
 	p.String("--rbm1-dirpath", &a.rbm1, "models/dbm_mnist_rbm1/", "directory path to save RBM #1").Metavar("DIRPATH")
 	p.String("--rbm2-dirpath", &a.rbm2, "models/dbm_mnist_rbm2/", "directory path to save RBM #2").Metavar("DIRPATH")
 	p.String("--dbm-dirpath", &a.dbmDir, "models/dbm_mnist/", "directory path to save DBM").Metavar("DIRPATH")
@@ -92,6 +92,9 @@ func cmdDBMMNIST(args []string) int {
 		return p.Report(err)
 	}
 	a.changed = p.Changed
+	if err := a.mlp.checkNoMLP(p); err != nil {
+		return p.Report(err)
+	}
 	if a.orig.all {
 		a.momentumRule = optim.Original
 	}

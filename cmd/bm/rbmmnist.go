@@ -196,6 +196,37 @@ func nonNegativeInt(v *int) func() error {
 	}
 }
 
+func nonNegativeInts(v *[]int) func() error {
+	return func() error {
+		for _, x := range *v {
+			if x < 0 {
+				return fmt.Errorf("%d: want integers ≥ 0", x)
+			}
+		}
+		return nil
+	}
+}
+
+// mlpFlagNames are the flags of the fine-tuning stage (mlpArgs.register, and bm dbm-mnist's
+// --mlp-augment), which --no-mlp skips.
+var mlpFlagNames = []string{"--mlp-no-init", "--mlp-l2", "--mlp-lrm", "--mlp-epochs", "--mlp-val-metric", "--mlp-batch-size",
+	"--mlp-save-prefix", "--mlp-keep-last", "--mlp-dropout", "--mlp-input-dropout", "--mlp-patience", "--mlp-plateau-patience",
+	"--mlp-shuffle", "--export-dir", "--mlp-augment"}
+
+// checkNoMLP refuses a flag of the fine-tuning stage given with --no-mlp, which skips that
+// stage: the flag would be ignored without a word.
+func (a *mlpArgs) checkNoMLP(p *pyargs.Parser) error {
+	if !a.stopAfterRB {
+		return nil
+	}
+	for _, name := range mlpFlagNames {
+		if p.Changed(name) {
+			return p.Errorf(name, "given with --no-mlp, which skips the fine-tuning it configures")
+		}
+	}
+	return nil
+}
+
 func positiveInts(v *[]int) func() error {
 	return func() error {
 		for _, x := range *v {
@@ -267,7 +298,7 @@ func (a *rbmMNISTArgs) parser() *pyargs.Parser {
 	p.Float("--sparsity-target", &a.spTarget, 0.1, "desired probability of hidden activation").Metavar("T")
 	p.Float("--sparsity-cost", &a.spCost, 1e-5, "controls the amount of sparsity penalty").Metavar("C")
 	p.Float("--sparsity-damping", &a.spDamping, 0.9, "decay rate for hidden activations probs").Metavar("D")
-	p.Int("--random-seed", &a.seed, 1337, "random seed for model training").Metavar("N")
+	p.Int("--random-seed", &a.seed, 1337, "random seed for model training").Metavar("N").Validate(nonNegativeInt(&a.seed))
 	p.String("--model-dirpath", &a.modelDir, "models/rbm_mnist/", "directory path to save the model").Metavar("DIRPATH")
 	a.mlp.register(p, mlpDefaults{lrm: []float64{0.1, 1.0}, prefix: "data/rbm_", l2: 1e-5})
 	a.register(p, "with --lr 0.05 by default")
@@ -290,6 +321,23 @@ func cmdRBMMNIST(args []string) int {
 	}
 	if err := a.orig.resolve(); err != nil {
 		return exitStatus("rbm-mnist", err)
+	}
+	if err := a.mlp.checkNoMLP(p); err != nil {
+		return p.Report(err)
+	}
+	// A per-epoch list longer than the epochs (one more with the original's indexing, whose
+	// epoch 1 takes the second value) has values no epoch uses.
+	most := a.epochs
+	if a.orig.index == "original" {
+		most++
+	}
+	for _, l := range []struct {
+		name string
+		n    int
+	}{{"--lr", len(a.lr)}, {"--n-gibbs-steps", len(a.k)}} {
+		if l.n > most {
+			return p.Report(p.Errorf(l.name, "%d values for %d epochs: the schedule has one value per epoch", l.n, a.epochs))
+		}
 	}
 	lrm, err := pyargs.Replicate(a.mlp.lrm, 2)
 	if err != nil {
