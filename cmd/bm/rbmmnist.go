@@ -377,7 +377,10 @@ func runRBMMNIST(a *rbmMNISTArgs, lrm []float64) error {
 			return err
 		}
 	}
-	if head, err := readHead(modelDir); err == nil && head.Epoch >= a.epochs {
+	// The stage is done when its model is trained and its pictures are drawn: a run killed
+	// between the two draws them (bm train on a trained model only draws).
+	pictures := exists(filepath.Join(a.modelDir, "filters.png")) && exists(filepath.Join(a.modelDir, "samples.png"))
+	if head, err := readHead(modelDir); err == nil && head.Epoch >= a.epochs && pictures {
 		log.Printf("RBM: using the trained model in %s (%d epochs)", modelDir, head.Epoch)
 	} else if err := runTrain(&tf); err != nil {
 		return err

@@ -42,7 +42,7 @@ func TestDBMPicturesAfterKill(t *testing.T) {
 
 // TestRBMMNISTRerunKeepsOutputs: a rerun of a finished bm rbm-mnist fine-tunes the same
 // classifier and adds no SavedModel version; a confusion.png temporary left by a killed run is
-// removed by the next successful one.
+// removed by the next successful one; an RBM stage whose samples.png is missing is not done.
 func TestRBMMNISTRerunKeepsOutputs(t *testing.T) {
 	dir := t.TempDir()
 	data := filepath.Join(dir, "data")
@@ -51,6 +51,11 @@ func TestRBMMNISTRerunKeepsOutputs(t *testing.T) {
 	args := []string{"rbm-mnist", "--data-path", data, "--n-train", "100", "--n-val", "20", "--n-hidden", "4", "--epochs", "1",
 		"--model-dirpath", filepath.Join(dir, "models", "rbm") + "/", "--mlp-epochs", "2", "--mlp-save-prefix", prefix, "--export-dir", sm, "--quiet"}
 	bm(t, args...)
+	// Killed after the RBM's last epoch, before its pictures: the rerun draws them.
+	samples := filepath.Join(dir, "models", "rbm", "samples.png")
+	if err := os.Remove(samples); err != nil {
+		t.Fatal(err)
+	}
 	stale := filepath.Join(dir, "out", ".rbm_confusion.png.tmp-1234")
 	if err := os.WriteFile(stale, []byte("half a png"), 0o644); err != nil {
 		t.Fatal(err)
@@ -69,6 +74,9 @@ func TestRBMMNISTRerunKeepsOutputs(t *testing.T) {
 	}
 	if _, err := os.Stat(stale); err == nil {
 		t.Errorf("%s survived a successful run", stale)
+	}
+	if _, err := os.Stat(samples); err != nil {
+		t.Errorf("the rerun did not draw the RBM's missing samples.png: %v", err)
 	}
 	if left, _ := filepath.Glob(filepath.Join(sm, ".bm-export-*")); len(left) > 0 {
 		t.Errorf("left behind: %v", left)
