@@ -66,7 +66,6 @@ func readState(t *testing.T, m *DBM) originalState {
 	return st
 }
 
-
 // TestOriginalUpdateAgainstNumPy trains a tiny 3-layer DBM for one update with each point of the
 // original's code path alone, all of them, and none, and compares the second update (from a
 // non-zero stored μ and estimates) with a NumPy re-statement of the original's equations
