@@ -31,6 +31,12 @@ func exportIfChanged(base, name string, m export.Model, opts *export.Options) (s
 	if err := os.MkdirAll(base, 0o755); err != nil {
 		return "", false, err
 	}
+	// The candidates of earlier runs killed before they removed theirs.
+	if left, err := filepath.Glob(filepath.Join(base, ".bm-export-"+name+"-*")); err == nil {
+		for _, dir := range left {
+			os.RemoveAll(dir)
+		}
+	}
 	scratch, err := os.MkdirTemp(base, ".bm-export-"+name+"-")
 	if err != nil {
 		return "", false, err
