@@ -46,7 +46,8 @@ const dbmMNISTEpilog = `Where bm dbm-mnist differs from dbm_mnist.py on purpose:
 Schedules are indexed from their first element at epoch 1; the original's epoch 1 takes the
 second (so the DBM's rate starts at lr[2], not at the second value of its geomspace).
 Stages whose model exists are reused and interrupted RBMs and DBM resume when run again; the
-fine-tuning stage always runs (again), replacing its logs, predictions and model.`
+fine-tuning stage always runs (again), replacing its logs, predictions and model; its
+SavedModel gets a new version only when it differs from the newest one.`
 
 // parser returns the command line of dbm_mnist.py, bound to a.
 func (a *dbmMNISTArgs) parser() *pyargs.Parser {

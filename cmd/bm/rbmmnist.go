@@ -273,7 +273,8 @@ const rbmMNISTEpilog = `Where bm rbm-mnist differs from rbm_mnist.py on purpose:
 Schedules (--lr and --n-gibbs-steps lists, momentum) are indexed from their first element at
 epoch 1; the original's epoch 1 takes the second (docs: rbm package).
 Stages whose model exists are reused and an interrupted RBM resumes when run again; the
-fine-tuning stage always runs (again), replacing its logs, predictions and model.`
+fine-tuning stage always runs (again), replacing its logs, predictions and model; its
+SavedModel gets a new version only when it differs from the newest one.`
 
 // parser returns the command line of rbm_mnist.py, bound to a.
 func (a *rbmMNISTArgs) parser() *pyargs.Parser {
