@@ -9,6 +9,7 @@ import (
 	"os"
 	"reflect"
 	"slices"
+	"strings"
 
 	"github.com/boltzmann-go/boltzmann/internal/atomicfile"
 )
@@ -32,38 +33,59 @@ type npyDtype struct {
 }
 
 // npyDtypeFor returns the element type of a descr string, or an error that
-// says why it is not supported.
+// says why it is not supported. The byte order is '<' (little-endian), '>'
+// (big-endian), '=' (this machine's), '|' or none (single bytes); the kinds
+// are f (float16, float32, float64), i (int8 … int64), u (uint8 … uint64) and
+// b1 (bool).
 func npyDtypeFor(descr string) (npyDtype, error) {
-	switch descr {
-	case "<f4":
-		return npyDtype{4, func(b []byte) float64 { return float64(math.Float32frombits(binary.LittleEndian.Uint32(b))) }}, nil
-	case "<f2":
-		return npyDtype{2, func(b []byte) float64 { return float64(Half(binary.LittleEndian.Uint16(b)).Float32()) }}, nil
-	case "<f8":
-		return npyDtype{8, func(b []byte) float64 { return math.Float64frombits(binary.LittleEndian.Uint64(b)) }}, nil
-	case "|b1", "b1":
+	const want = "float16/32/64, int8/16/32/64, uint8/16/32/64 or bool, in either byte order"
+	code := descr
+	var order binary.ByteOrder = binary.LittleEndian
+	if code != "" {
+		switch code[0] {
+		case '<', '|':
+			code = code[1:]
+		case '>':
+			order, code = binary.BigEndian, code[1:]
+		case '=':
+			order, code = binary.NativeEndian, code[1:]
+		}
+	}
+	if strings.HasPrefix(descr, "|") && code != "b1" && code != "i1" && code != "u1" {
+		return npyDtype{}, fmt.Errorf("npy: dtype %q is not supported (want %s): %w", descr, want, ErrUnsupported)
+	}
+	switch code {
+	case "f2":
+		return npyDtype{2, func(b []byte) float64 { return float64(Half(order.Uint16(b)).Float32()) }}, nil
+	case "f4":
+		return npyDtype{4, func(b []byte) float64 { return float64(math.Float32frombits(order.Uint32(b))) }}, nil
+	case "f8":
+		return npyDtype{8, func(b []byte) float64 { return math.Float64frombits(order.Uint64(b)) }}, nil
+	case "b1":
 		return npyDtype{1, func(b []byte) float64 {
 			if b[0] != 0 {
 				return 1
 			}
 			return 0
 		}}, nil
-	case "|i1", "i1":
+	case "i1":
 		return npyDtype{1, func(b []byte) float64 { return float64(int8(b[0])) }}, nil
-	case "<i2":
-		return npyDtype{2, func(b []byte) float64 { return float64(int16(binary.LittleEndian.Uint16(b))) }}, nil
-	case "<u2":
-		return npyDtype{2, func(b []byte) float64 { return float64(binary.LittleEndian.Uint16(b)) }}, nil
-	case "|u1", "<u1", ">u1", "=u1", "u1":
+	case "u1":
 		return npyDtype{1, func(b []byte) float64 { return float64(b[0]) }}, nil
-	case "<i8":
-		return npyDtype{8, func(b []byte) float64 { return float64(int64(binary.LittleEndian.Uint64(b))) }}, nil
-	case "<i4":
-		return npyDtype{4, func(b []byte) float64 { return float64(int32(binary.LittleEndian.Uint32(b))) }}, nil
-	case ">f2", ">f4", ">f8":
-		return npyDtype{}, fmt.Errorf("npy: dtype %q is big-endian; only little-endian <f2, <f4, <f8, <i2, <u2, <i4, <i8, |i1, |u1 and |b1 are supported: %w", descr, ErrUnsupported)
+	case "i2":
+		return npyDtype{2, func(b []byte) float64 { return float64(int16(order.Uint16(b))) }}, nil
+	case "u2":
+		return npyDtype{2, func(b []byte) float64 { return float64(order.Uint16(b)) }}, nil
+	case "i4":
+		return npyDtype{4, func(b []byte) float64 { return float64(int32(order.Uint32(b))) }}, nil
+	case "u4":
+		return npyDtype{4, func(b []byte) float64 { return float64(order.Uint32(b)) }}, nil
+	case "i8":
+		return npyDtype{8, func(b []byte) float64 { return float64(int64(order.Uint64(b))) }}, nil
+	case "u8":
+		return npyDtype{8, func(b []byte) float64 { return float64(order.Uint64(b)) }}, nil
 	}
-	return npyDtype{}, fmt.Errorf("npy: dtype %q is not supported (want <f2, <f4, <f8, <i2, <u2, <i4, <i8, |i1, |u1 or |b1): %w", descr, ErrUnsupported)
+	return npyDtype{}, fmt.Errorf("npy: dtype %q is not supported (want %s): %w", descr, want, ErrUnsupported)
 }
 
 // npyLayout is what an .npy header declares: the dtype, the matrix shape and the offset of the
@@ -180,12 +202,12 @@ func decodeNPY[T Float](r io.Reader, size int64) (*Matrix[T], error) {
 }
 
 // DecodeNPY decodes a NumPy .npy array (format version 1.0, 2.0 or 3.0)
-// from r. The dtype must be little-endian float16 ("<f2"), float32 ("<f4"),
-// float64 ("<f8"), int8, int16, uint16, int32 or int64 ("|i1", "<i2", "<u2",
-// "<i4", "<i8"), bool ("|b1": 0 or 1) or uint8 ("|u1"; raw values 0..255,
-// not scaled); values are converted to T. A 1-D array of length n becomes an
-// n×1 matrix, a 2-D array keeps its shape (C or Fortran order). Big-endian
-// data, other dtypes and other ranks give errors wrapping ErrUnsupported; a malformed header or trailing
+// from r. The dtype must be float16, float32 or float64 ("<f2", "<f4",
+// "<f8"), int8 … int64, uint8 … uint64 ("|i1", "<i2", "<u4", …), bool ("|b1":
+// 0 or 1; uint8 values are raw 0..255, not scaled), little- or big-endian
+// (">f4"); values are converted to T. A 1-D array of length n becomes an
+// n×1 matrix, a 2-D array keeps its shape (C or Fortran order). Other dtypes
+// and other ranks give errors wrapping ErrUnsupported; a malformed header or trailing
 // data gives ErrFormat, and missing data ErrTruncated. Data is read
 // incrementally, so a header claiming a huge shape does not allocate it.
 func DecodeNPY[T Float](r io.Reader) (*Matrix[T], error) {

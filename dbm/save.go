@@ -2,8 +2,10 @@ package dbm
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"math"
+	"slices"
 
 	"github.com/boltzmann-go/boltzmann/internal/modeldir"
 	"github.com/boltzmann-go/boltzmann/rbm"
@@ -86,11 +88,20 @@ func load(dir string, place func(*Config)) (*DBM, error) {
 	if c.DType, err = tfops.ParseDType(mj.DType); err != nil {
 		return nil, fmt.Errorf("dbm: load %s: %w", dir, err)
 	}
+	if mj.Epoch > c.Epochs {
+		return nil, fmt.Errorf("dbm: load %s: %s: epoch %d, but config.Epochs %d: a model is saved after its epochs, never beyond them (model.json edited?)", dir, modeldir.File, mj.Epoch, c.Epochs)
+	}
 	if place != nil {
 		place(&c)
 	}
 	m, err := open(c)
 	if err != nil {
+		// A configuration its own fields contradict is the description's fault, not the
+		// caller's placement.
+		var ce *ConfigError
+		if errors.As(err, &ce) && !slices.Contains([]string{"GPU", "Threads", "Target", "Devices"}, ce.Field) {
+			return nil, fmt.Errorf("dbm: load %s: %s describes no valid DBM (edited?): %w", dir, modeldir.File, err)
+		}
 		return nil, fmt.Errorf("dbm: load %s: %w", dir, err)
 	}
 	if err := modeldir.Restore(dir, mj.Checkpoint, m.sess, m.saver); err != nil {

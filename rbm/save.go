@@ -2,7 +2,9 @@ package rbm
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
+	"slices"
 
 	"github.com/boltzmann-go/boltzmann/internal/modeldir"
 	"github.com/boltzmann-go/boltzmann/tfops"
@@ -101,11 +103,22 @@ func load(dir string, place func(*Config)) (*RBM, error) {
 			return nil, fmt.Errorf("rbm: load %s: %w", dir, err)
 		}
 	}
+	if mj.Epoch > c.Epochs {
+		return nil, fmt.Errorf("rbm: load %s: %s: epoch %d, but config.Epochs %d: a model is saved after its epochs, never beyond them (model.json edited?)", dir, modeldir.File, mj.Epoch, c.Epochs)
+	}
 	if place != nil {
 		place(&c)
 	}
 	m, err := open(c)
 	if err != nil {
+		// A configuration that the model's own fields contradict (a visible unit type edited
+		// beside metrics only another type has, say) is the description's fault, not the
+		// caller's placement.
+		var ce *ConfigError
+		if errors.As(err, &ce) && !slices.Contains([]string{"GPU", "Threads", "Target", "Devices"}, ce.Field) {
+			return nil, fmt.Errorf("rbm: load %s: %s describes no valid RBM (edited?): %s visible and %s hidden units with %w", dir, modeldir.File,
+				mj.Visible.Type, mj.Hidden.Type, err)
+		}
 		return nil, fmt.Errorf("rbm: load %s: %w", dir, err)
 	}
 	if err := modeldir.Restore(dir, mj.Checkpoint, m.sess, m.saver); err != nil {

@@ -27,7 +27,8 @@ type DBM struct {
 // "mu/layer<l>/image".
 func (s *DBM) SetProbe(x rbm.Data) { s.probe = x }
 
-// NewDBM creates the event files under dir. imageShape ([height, width, channels]) may be nil
+// NewDBM creates the event files under dir, or continues the newest ones there (a resumed run
+// keeps one file per directory: tfevents.Continue). imageShape ([height, width, channels]) may be nil
 // for no images.
 func NewDBM(dir string, imageShape []int) (*DBM, error) {
 	runs, err := newRuns(dir, imageShape)

@@ -21,12 +21,12 @@ import (
 )
 
 // newRuns checks an image shape [height, width, channels] (nil: no images) and creates the
-// event files under dir.
+// event files under dir, or continues the newest ones there (tfevents.ContinueRuns).
 func newRuns(dir string, shape []int) (*tfevents.Runs, error) {
 	if shape != nil && (len(shape) != 3 || shape[0] < 1 || shape[1] < 1 || (shape[2] != 1 && shape[2] != 3)) {
 		return nil, fmt.Errorf("summaries: image shape %v, want [height width channels] with 1 or 3 channels", shape)
 	}
-	runs, err := tfevents.NewRuns(dir)
+	runs, err := tfevents.ContinueRuns(dir)
 	if err != nil {
 		return nil, fmt.Errorf("summaries: %w", err)
 	}

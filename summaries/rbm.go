@@ -37,7 +37,8 @@ type RBM struct {
 	graph bool // the model's graph is written
 }
 
-// NewRBM creates the event files under dir.
+// NewRBM creates the event files under dir, or continues the newest ones there (a resumed run
+// keeps one file per directory: tfevents.Continue).
 func NewRBM(dir string, opts RBMOptions) (*RBM, error) {
 	if opts.Filters == 0 {
 		opts.Filters = 64

@@ -110,6 +110,9 @@ func (f *classifyFlags) check() ([]string, error) {
 	case !(f.rffC > 0):
 		return nil, flagErr("rff-c", "%g, want > 0", f.rffC)
 	}
+	if f.features != "" && f.model != "" {
+		return nil, flagErr("model", "%q beside -features: the features are read from -features, the model would be ignored; give one of them", f.model)
+	}
 	if f.features != "" && (f.labels == "" || f.testFeatures == "" || f.testLabels == "") {
 		return nil, flagErr("features", "needs -labels, -test-features and -test-labels")
 	}

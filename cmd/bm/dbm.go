@@ -68,6 +68,11 @@ type dbmFlags struct {
 	prep            func(*loaded) error
 	pretrainOnTrain bool
 	rbmMomentum     []float64
+
+	// Set by the original's programs that fine-tune after the DBM: needTest reads the test set
+	// before anything trains, preflight checks the fine-tuning's outputs (checkLocations).
+	needTest  bool
+	preflight func() error
 }
 
 // rbmDir is the model folder of pretraining RBM i (0-based).
@@ -355,6 +360,9 @@ func runDBM(f *dbmFlags) error {
 	if err := f.check(); err != nil {
 		return err
 	}
+	if err := f.checkLocations(); err != nil {
+		return err
+	}
 	dt, err := tfops.ParseDType(f.dtype)
 	if err != nil {
 		return flagErr("dtype", "%v", err)
@@ -640,12 +648,12 @@ func dbmResults(ctx context.Context, f *dbmFlags, m *dbm.DBM, d *loaded) error {
 		case json.Unmarshal(b, &old) != nil:
 		case key(old) == key(results):
 			log.Printf("%s holds the results of this DBM (%v epochs, AIS %v×%v): not recomputed", resultsPath, old["epochs"], old["ais_betas"], old["ais_runs"])
-			return nil
+			return dbmPictures(ctx, f, m, d, old)
 		case f.aisBetas == 0 && model(old) == model(results):
 			// Without AIS there is nothing new to write: an earlier estimate for this very
 			// model stays (a rerun for the fine-tuning alone must not erase hours of AIS).
 			log.Printf("%s holds the results of this DBM (%v epochs, AIS %v×%v): kept (--ais-betas 0)", resultsPath, old["epochs"], old["ais_betas"], old["ais_runs"])
-			return nil
+			return dbmPictures(ctx, f, m, d, old)
 		}
 	}
 	if f.aisBetas > 0 {
@@ -732,7 +740,7 @@ func dbmResults(ctx context.Context, f *dbmFlags, m *dbm.DBM, d *loaded) error {
 		}
 	}
 	// The same numbers as TensorBoard scalars beside the DBM's training logs, at its epoch.
-	if w, err := tfevents.NewWriter(filepath.Join(filepath.Dir(filepath.Clean(f.modelDir())), "logs", "results")); err == nil {
+	if w, err := tfevents.Continue(filepath.Join(filepath.Dir(filepath.Clean(f.modelDir())), "logs", "results")); err == nil {
 		for _, k := range []string{"log_z", "test_lower_bound", "test_lower_bound_binarized"} {
 			if v, ok := results[k].(float64); ok {
 				if err := w.Scalar(k, int64(m.Epoch()), v); err != nil {
@@ -751,7 +759,20 @@ func dbmResults(ctx context.Context, f *dbmFlags, m *dbm.DBM, d *loaded) error {
 	if err := atomicfile.WriteFile(resultsPath, b); err != nil {
 		return err
 	}
+	return dbmPictures(ctx, f, m, d, results)
+}
+
+// dbmPictures draws the DBM's filters and samples into filters.png and samples.png beside
+// results.json, unless results (what results.json holds) records them as drawn for this very
+// model and both files are there; it then records them in results.json. The results are thus
+// complete only with their pictures: a run killed after results.json but before the pictures
+// draws them when it runs again (issue 29, point 5).
+func dbmPictures(ctx context.Context, f *dbmFlags, m *dbm.DBM, d *loaded, results map[string]any) error {
 	if d.shape == nil {
+		return nil
+	}
+	names := []any{"filters.png", "samples.png"}
+	if drawn, ok := results["pictures"].([]any); ok && slices.Equal(drawn, names) && exists(filepath.Join(f.out, "filters.png")) && exists(filepath.Join(f.out, "samples.png")) {
 		return nil
 	}
 	p, err := m.Parameters()
@@ -782,6 +803,11 @@ func dbmResults(ctx context.Context, f *dbmFlags, m *dbm.DBM, d *loaded) error {
 		return err
 	}
 	if err := picture.SavePNG(filepath.Join(f.out, "samples.png"), picture.Scale(img, 2)); err != nil {
+		return err
+	}
+	results["pictures"] = names
+	b, _ := json.MarshalIndent(results, "", "  ")
+	if err := atomicfile.WriteFile(filepath.Join(f.out, "results.json"), b); err != nil {
 		return err
 	}
 	log.Printf("wrote %s/results.json, filters.png and samples.png", f.out)

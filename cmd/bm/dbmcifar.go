@@ -84,7 +84,7 @@ func (a *dbmCIFARArgs) parser() *pyargs.Parser {
 	p.Float("--small-l2", &a.smallL2, 1e-3, "L2 weight decay coefficient of the small RBMs").Metavar("L2").Validate(nonNegative(&a.smallL2))
 	p.Float("--small-sparsity-target", &a.smallSpTarget, 0.1, "desired probability of hidden activation of the small RBMs").Metavar("T").Validate(positive(&a.smallSpTarget))
 	p.Float("--small-sparsity-cost", &a.smallSpCost, 1e-3, "sparsity penalty of the small RBMs").Metavar("C").Validate(nonNegative(&a.smallSpCost))
-	p.Int("--small-random-seed", &a.smallSeed, 9000, "random seed of the small RBMs (ids 16–24; the others use 9000 + id, hard-coded as in the original)").Metavar("N")
+	p.Int("--small-random-seed", &a.smallSeed, 9000, "random seed of the small RBMs (ids 16–24; the others use 9000 + id, hard-coded as in the original)").Metavar("N").Validate(nonNegativeInt(&a.smallSeed))
 	p.String("--small-dirpath-prefix", &a.smallPrefix, "models/rbm_cifar_small_", "directory path prefix to save the small RBMs (<prefix><id>/)").Metavar("PREFIX")
 	p.Int("--small-jobs", &a.smallJobs, defaultJobs(), "patch RBMs trained at once (ours)").Metavar("N").Validate(positiveInt(&a.smallJobs))
 	p.Int("--small-n-hidden", &a.smallHidden, 300, "hidden units of each small RBM (ours; the original hard-codes 300)").Metavar("N").Validate(positiveInt(&a.smallHidden))
@@ -95,7 +95,7 @@ func (a *dbmCIFARArgs) parser() *pyargs.Parser {
 	p.Ints("--epochs", &a.epochs, []int{64, 33, 100}, "number of epochs to (pre)train").Metavar("N").Validate(positiveInts(&a.epochs))
 	p.Ints("--batch-size", &a.batch, []int{100, 100, 100}, "input batch size for (pre)training").Metavar("B").Validate(positiveInts(&a.batch))
 	p.Floats("--l2", &a.l2, []float64{1e-3, 0.005, 0}, "L2 weight decay coefficients").Metavar("L2")
-	p.Ints("--random-seed", &a.seeds, []int{1111, 2222, 3333}, "random seeds for models training").Metavar("N")
+	p.Ints("--random-seed", &a.seeds, []int{1111, 2222, 3333}, "random seeds for models training").Metavar("N").Validate(nonNegativeInts(&a.seeds))
 	p.String("--grbm-dirpath", &a.grbm, "models/grbm_cifar/", "directory path to save Gaussian RBM").Metavar("DIRPATH")
 	p.String("--mrbm-dirpath", &a.mrbm, "models/mrbm_cifar/", "directory path to save Multinomial RBM").Metavar("DIRPATH")
 	p.String("--dbm-dirpath", &a.dbmDir, "models/dbm_cifar/", "directory path to save DBM").Metavar("DIRPATH")
@@ -122,6 +122,9 @@ func cmdDBMCIFAR(args []string) int {
 		return p.Report(err)
 	}
 	a.changed = p.Changed
+	if err := a.mlp.checkNoMLP(p); err != nil {
+		return p.Report(err)
+	}
 	if err := replicateStaged(p, stagedFlag{"--n-gibbs-steps", &a.k, 3}, stagedFlag{"--lr", &a.lr, 3}, stagedFlag{"--epochs", &a.epochs, 3},
 		stagedFlag{"--batch-size", &a.batch, 3}, stagedFlag{"--l2", &a.l2, 3}, stagedFlag{"--random-seed", &a.seeds, 3},
 		stagedFlag{"--sparsity-target", &a.spTarget, 2}, stagedFlag{"--sparsity-cost", &a.spCost, 2}, stagedFlag{"--mlp-lrm", &a.mlp.lrm, 2}); err != nil {
@@ -170,6 +173,10 @@ func runDBMCIFAR(a *dbmCIFARArgs) error {
 	f.rbmEpochs, f.rbmBatch, f.rbmSeeds, f.rbmK = a.epochs[:2], a.batch[:2], a.seeds[:2], a.k[:2]
 	f.rbmLR, f.rbmL2, f.rbmWInit = a.lr[:2], a.l2[:2], floats{0.001, 0.001}
 	if err := f.check(); err != nil {
+		return err
+	}
+	f.preflight = a.mlp.checkOutputs
+	if err := f.checkLocations(); err != nil {
 		return err
 	}
 

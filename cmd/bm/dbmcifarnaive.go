@@ -62,7 +62,7 @@ func (a *dbmCIFARNaiveArgs) parser() *pyargs.Parser {
 	p.Ints("--epochs", &a.epochs, []int{120, 180, 1500}, "number of epochs to (pre)train").Metavar("N").Validate(positiveInts(&a.epochs))
 	p.Ints("--batch-size", &a.batch, []int{100, 100, 100}, "input batch size for (pre)training").Metavar("B").Validate(positiveInts(&a.batch))
 	p.Floats("--l2", &a.l2, []float64{0.01, 0.05, 1e-8}, "L2 weight decay coefficients").Metavar("L2")
-	p.Ints("--random-seed", &a.seeds, []int{1337, 1111, 2222}, "random seeds for models training").Metavar("N")
+	p.Ints("--random-seed", &a.seeds, []int{1337, 1111, 2222}, "random seeds for models training").Metavar("N").Validate(nonNegativeInts(&a.seeds))
 	p.String("--grbm-dirpath", &a.grbm, "models/grbm_cifar_naive/", "directory path to save Gaussian RBM").Metavar("DIRPATH")
 	p.String("--mrbm-dirpath", &a.mrbm, "models/mrbm_cifar_naive/", "directory path to save Multinomial RBM").Metavar("DIRPATH")
 	p.String("--dbm-dirpath", &a.dbmDir, "models/dbm_cifar_naive/", "directory path to save DBM").Metavar("DIRPATH")
@@ -85,6 +85,9 @@ func cmdDBMCIFARNaive(args []string) int {
 		return p.Report(err)
 	}
 	a.changed = p.Changed
+	if err := a.mlp.checkNoMLP(p); err != nil {
+		return p.Report(err)
+	}
 	if err := replicateStaged(p, stagedFlag{"--n-gibbs-steps", &a.k, 3}, stagedFlag{"--lr", &a.lr, 3}, stagedFlag{"--epochs", &a.epochs, 3},
 		stagedFlag{"--batch-size", &a.batch, 3}, stagedFlag{"--l2", &a.l2, 3}, stagedFlag{"--random-seed", &a.seeds, 3},
 		stagedFlag{"--mlp-lrm", &a.mlp.lrm, 2}); err != nil {
@@ -129,6 +132,7 @@ func runDBMCIFARNaive(a *dbmCIFARNaiveArgs) error {
 	f.rbmDirs = []string{filepath.Join(a.grbm, "model"), filepath.Join(a.mrbm, "model")}
 	f.dbmDir = filepath.Join(a.dbmDir, "model")
 	f.out = a.dbmDir
+	f.needTest, f.preflight = !a.mlp.stopAfterRB, a.mlp.checkOutputs
 	prep := &naivePrep{dir: a.dataPath}
 	f.prep = func(d *loaded) error {
 		var err error

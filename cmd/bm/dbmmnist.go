@@ -46,7 +46,8 @@ const dbmMNISTEpilog = `Where bm dbm-mnist differs from dbm_mnist.py on purpose:
 Schedules are indexed from their first element at epoch 1; the original's epoch 1 takes the
 second (so the DBM's rate starts at lr[2], not at the second value of its geomspace).
 Stages whose model exists are reused and interrupted RBMs and DBM resume when run again; the
-fine-tuning stage always runs (again), replacing its logs, predictions and model.`
+fine-tuning stage always runs (again), replacing its logs, predictions and model; its
+SavedModel gets a new version only when it differs from the newest one.`
 
 // parser returns the command line of dbm_mnist.py, bound to a.
 func (a *dbmMNISTArgs) parser() *pyargs.Parser {
@@ -63,7 +64,7 @@ func (a *dbmMNISTArgs) parser() *pyargs.Parser {
 	p.Ints("--epochs", &a.epochs, []int{64, 120, 500}, "number of epochs to (pre)train").Metavar("N").Validate(positiveInts(&a.epochs))
 	p.Ints("--batch-size", &a.batch, []int{48, 48, 100}, "input batch size for (pre)training").Metavar("B").Validate(positiveInts(&a.batch))
 	p.Floats("--l2", &a.l2, []float64{1e-3, 2e-4, 1e-7}, "L2 weight decay coefficients").Metavar("L2")
-	p.Ints("--random-seed", &a.seeds, []int{1337, 1111, 2222}, "random seeds for models training").Metavar("N")
+	p.Ints("--random-seed", &a.seeds, []int{1337, 1111, 2222}, "random seeds for models training").Metavar("N").Validate(nonNegativeInts(&a.seeds))
 	p.String("--rbm1-dirpath", &a.rbm1, "models/dbm_mnist_rbm1/", "directory path to save RBM #1").Metavar("DIRPATH")
 	p.String("--rbm2-dirpath", &a.rbm2, "models/dbm_mnist_rbm2/", "directory path to save RBM #2").Metavar("DIRPATH")
 	p.String("--dbm-dirpath", &a.dbmDir, "models/dbm_mnist/", "directory path to save DBM").Metavar("DIRPATH")
@@ -92,6 +93,9 @@ func cmdDBMMNIST(args []string) int {
 		return p.Report(err)
 	}
 	a.changed = p.Changed
+	if err := a.mlp.checkNoMLP(p); err != nil {
+		return p.Report(err)
+	}
 	if a.orig.all {
 		a.momentumRule = optim.Original
 	}
@@ -150,6 +154,7 @@ func runDBMMNIST(a *dbmMNISTArgs) error {
 	f.rbmDirs = []string{filepath.Join(a.rbm1, "model"), filepath.Join(a.rbm2, "model")}
 	f.dbmDir = filepath.Join(a.dbmDir, "model")
 	f.out = a.dbmDir
+	f.needTest, f.preflight = !a.mlp.stopAfterRB, a.mlp.checkOutputs
 	if err := runDBM(&f); err != nil {
 		return err
 	}

@@ -114,6 +114,11 @@ func (c *cluster) check(gpu string) error {
 	case c.timeout < 0:
 		return c.flagErr("cluster-timeout", "%v, want a duration ≥ 0 (0: no limit)", c.timeout)
 	}
+	if c.spec == "" && c.target == "" {
+		if err := checkGPUs(gpu); err != nil {
+			return c.flagErr("gpu", "%v", err)
+		}
+	}
 	if _, _, err := c.plan(); err != nil {
 		return err
 	}

@@ -344,19 +344,19 @@ func (f *fineTune) save(m *mlp.MLP, pred, y []int) error {
 		}
 	}
 	if f.export != "" {
-		v, err := export.NextVersion(f.export, f.name)
-		if err != nil {
-			return err
-		}
 		var model export.Model = m
 		if f.featurer != nil {
 			model = mlp.Augmented{MLP: m, Features: f.featurer, Inputs: f.rawInputs}
 		}
-		path, err := export.Write(f.export, f.name, v, model, &export.Options{Standardizer: f.std})
+		path, isNew, err := exportIfChanged(f.export, f.name, model, &export.Options{Standardizer: f.std})
 		if err != nil {
 			return err
 		}
-		log.Printf("exported the fine-tuned classifier to %s (signatures serving_default: probabilities, classify: classes)", path)
+		if !isNew {
+			log.Printf("the fine-tuned classifier is the one exported in %s: no new version", path)
+		} else {
+			log.Printf("exported the fine-tuned classifier to %s (signatures serving_default: probabilities, classify: classes)", path)
+		}
 	}
 	return nil
 }

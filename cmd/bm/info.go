@@ -10,7 +10,10 @@ import (
 	"sync"
 	"time"
 
+	"github.com/boltzmann-go/boltzmann/dbm"
 	"github.com/boltzmann-go/boltzmann/internal/modeldir"
+	"github.com/boltzmann-go/boltzmann/mlp"
+	"github.com/boltzmann-go/boltzmann/rbm"
 )
 
 // commandsFile, in a run folder, lists the bm command lines that trained or resumed its model.
@@ -41,6 +44,11 @@ func info(dir string) error {
 	}
 	if err := json.Unmarshal(b, &mj); err != nil {
 		return fmt.Errorf("%s: %s: %w", dir, modeldir.File, err)
+	}
+	// What the folder says is checked as loading it checks it (its kind, its description
+	// against itself and against the checkpoint's tensors) before it is shown.
+	if err := checkModelFolder(dir, mj.Kind); err != nil {
+		return err
 	}
 	c := mj.Config
 	fmt.Printf("model      %s\n", dir)
@@ -160,4 +168,29 @@ func noteCommand(dir string) {
 		args = append(args, a)
 	}
 	fmt.Fprintf(f, "%s  %s\n", startTime.Format("2006-01-02 15:04:05"), strings.Join(args, " "))
+}
+
+// checkModelFolder loads the model of the given kind saved in dir, and closes it: an error
+// names what is inconsistent.
+func checkModelFolder(dir, kind string) error {
+	if kind != "rbm" && kind != "dbm" && kind != "mlp" {
+		return fmt.Errorf("%s: %s names kind %q, want rbm, dbm or mlp", dir, modeldir.File, kind)
+	}
+	if err := checkKind(dir, kind); err != nil {
+		return err
+	}
+	var closer interface{ Close() error }
+	var err error
+	switch kind {
+	case "rbm":
+		closer, err = rbm.Load(dir)
+	case "dbm":
+		closer, err = dbm.Load(dir)
+	case "mlp":
+		closer, err = mlp.Load(dir)
+	}
+	if err != nil {
+		return err
+	}
+	return closer.Close()
 }

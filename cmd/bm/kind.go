@@ -36,5 +36,39 @@ func modelKind(dir string) (string, error) {
 	if head.Kind != "rbm" && head.Kind != "dbm" {
 		return "", fmt.Errorf("%s: %s names kind %q, want rbm or dbm", dir, modeldir.File, head.Kind)
 	}
+	if err := checkKind(dir, head.Kind); err != nil {
+		return "", err
+	}
 	return head.Kind, nil
+}
+
+// checkKind reports a model.json in dir whose description is of another kind than its "kind"
+// says (an RBM's visible and hidden units, a DBM's units, an MLP's layers), so that an edited
+// kind is named as such rather than by the first field the other kind cannot read.
+func checkKind(dir, kind string) error {
+	b, err := modeldir.Read(dir)
+	if err != nil {
+		return err
+	}
+	var mj struct {
+		Units           json.RawMessage `json:"units"`
+		Visible, Hidden json.RawMessage
+		Config          struct{ Inputs, Layers json.RawMessage }
+	}
+	if err := json.Unmarshal(b, &mj); err != nil {
+		return fmt.Errorf("%s: corrupt %s: %w", dir, modeldir.File, err)
+	}
+	var described, by string
+	switch {
+	case mj.Units != nil:
+		described, by = "dbm", "a DBM's units"
+	case mj.Visible != nil && mj.Hidden != nil:
+		described, by = "rbm", "an RBM's visible and hidden units"
+	case mj.Config.Inputs != nil && mj.Config.Layers != nil:
+		described, by = "mlp", "an MLP's layers"
+	}
+	if described != "" && described != kind {
+		return fmt.Errorf("%s: %s says kind %q but describes a model of kind %q (%s): its kind was edited, or it is another model's", dir, modeldir.File, kind, described, by)
+	}
+	return nil
 }

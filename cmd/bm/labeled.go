@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/boltzmann-go/boltzmann/dataset"
 )
@@ -63,9 +64,11 @@ func pick[T any](y []T, idx []int) []T {
 }
 
 // readSet reads the training or test images of an MNIST or CIFAR-10 folder with their labels,
-// or the rows of an IDX or .npy file (no labels).
+// or the rows of a data file as bm train reads it (IDX, .npy, .npz, archive.npz:key, CSV; no
+// labels).
 func readSet(path string, test bool) (*dataset.Matrix[float32], []int, error) {
-	if st, err := os.Stat(path); err == nil && !st.IsDir() {
+	_, _, npzKey := strings.Cut(path, ".npz:") // archive.npz:key, which is no file of that name
+	if st, err := os.Stat(path); npzKey || err == nil && !st.IsDir() {
 		if test {
 			return nil, nil, flagErr("test", "%s is a file, not an MNIST or CIFAR-10 folder", path)
 		}

@@ -196,6 +196,37 @@ func nonNegativeInt(v *int) func() error {
 	}
 }
 
+func nonNegativeInts(v *[]int) func() error {
+	return func() error {
+		for _, x := range *v {
+			if x < 0 {
+				return fmt.Errorf("%d: want integers ≥ 0", x)
+			}
+		}
+		return nil
+	}
+}
+
+// mlpFlagNames are the flags of the fine-tuning stage (mlpArgs.register, and bm dbm-mnist's
+// --mlp-augment), which --no-mlp skips.
+var mlpFlagNames = []string{"--mlp-no-init", "--mlp-l2", "--mlp-lrm", "--mlp-epochs", "--mlp-val-metric", "--mlp-batch-size",
+	"--mlp-save-prefix", "--mlp-keep-last", "--mlp-dropout", "--mlp-input-dropout", "--mlp-patience", "--mlp-plateau-patience",
+	"--mlp-shuffle", "--export-dir", "--mlp-augment"}
+
+// checkNoMLP refuses a flag of the fine-tuning stage given with --no-mlp, which skips that
+// stage: the flag would be ignored without a word.
+func (a *mlpArgs) checkNoMLP(p *pyargs.Parser) error {
+	if !a.stopAfterRB {
+		return nil
+	}
+	for _, name := range mlpFlagNames {
+		if p.Changed(name) {
+			return p.Errorf(name, "given with --no-mlp, which skips the fine-tuning it configures")
+		}
+	}
+	return nil
+}
+
 func positiveInts(v *[]int) func() error {
 	return func() error {
 		for _, x := range *v {
@@ -242,7 +273,8 @@ const rbmMNISTEpilog = `Where bm rbm-mnist differs from rbm_mnist.py on purpose:
 Schedules (--lr and --n-gibbs-steps lists, momentum) are indexed from their first element at
 epoch 1; the original's epoch 1 takes the second (docs: rbm package).
 Stages whose model exists are reused and an interrupted RBM resumes when run again; the
-fine-tuning stage always runs (again), replacing its logs, predictions and model.`
+fine-tuning stage always runs (again), replacing its logs, predictions and model; its
+SavedModel gets a new version only when it differs from the newest one.`
 
 // parser returns the command line of rbm_mnist.py, bound to a.
 func (a *rbmMNISTArgs) parser() *pyargs.Parser {
@@ -267,7 +299,7 @@ func (a *rbmMNISTArgs) parser() *pyargs.Parser {
 	p.Float("--sparsity-target", &a.spTarget, 0.1, "desired probability of hidden activation").Metavar("T")
 	p.Float("--sparsity-cost", &a.spCost, 1e-5, "controls the amount of sparsity penalty").Metavar("C")
 	p.Float("--sparsity-damping", &a.spDamping, 0.9, "decay rate for hidden activations probs").Metavar("D")
-	p.Int("--random-seed", &a.seed, 1337, "random seed for model training").Metavar("N")
+	p.Int("--random-seed", &a.seed, 1337, "random seed for model training").Metavar("N").Validate(nonNegativeInt(&a.seed))
 	p.String("--model-dirpath", &a.modelDir, "models/rbm_mnist/", "directory path to save the model").Metavar("DIRPATH")
 	a.mlp.register(p, mlpDefaults{lrm: []float64{0.1, 1.0}, prefix: "data/rbm_", l2: 1e-5})
 	a.register(p, "with --lr 0.05 by default")
@@ -290,6 +322,23 @@ func cmdRBMMNIST(args []string) int {
 	}
 	if err := a.orig.resolve(); err != nil {
 		return exitStatus("rbm-mnist", err)
+	}
+	if err := a.mlp.checkNoMLP(p); err != nil {
+		return p.Report(err)
+	}
+	// A per-epoch list longer than the epochs (one more with the original's indexing, whose
+	// epoch 1 takes the second value) has values no epoch uses.
+	most := a.epochs
+	if a.orig.index == "original" {
+		most++
+	}
+	for _, l := range []struct {
+		name string
+		n    int
+	}{{"--lr", len(a.lr)}, {"--n-gibbs-steps", len(a.k)}} {
+		if l.n > most {
+			return p.Report(p.Errorf(l.name, "%d values for %d epochs: the schedule has one value per epoch", l.n, a.epochs))
+		}
 	}
 	lrm, err := pyargs.Replicate(a.mlp.lrm, 2)
 	if err != nil {
@@ -317,7 +366,22 @@ func runRBMMNIST(a *rbmMNISTArgs, lrm []float64) error {
 	tf.cluster = a.cluster
 	tf.orig = a.orig
 	modelDir := filepath.Join(a.modelDir, "model")
-	if head, err := readHead(modelDir); err == nil && head.Epoch >= a.epochs {
+	// Every location the fine-tuning reads or writes, checked before the RBM trains.
+	if err := checkWritable("--model-dirpath", a.modelDir); err != nil {
+		return err
+	}
+	if !a.mlp.stopAfterRB {
+		if err := a.mlp.checkOutputs(); err != nil {
+			return err
+		}
+		if err := checkTestSet(mnist); err != nil {
+			return err
+		}
+	}
+	// The stage is done when its model is trained and its pictures are drawn: a run killed
+	// between the two draws them (bm train on a trained model only draws).
+	pictures := exists(filepath.Join(a.modelDir, "filters.png")) && exists(filepath.Join(a.modelDir, "samples.png"))
+	if head, err := readHead(modelDir); err == nil && head.Epoch >= a.epochs && pictures {
 		log.Printf("RBM: using the trained model in %s (%d epochs)", modelDir, head.Epoch)
 	} else if err := runTrain(&tf); err != nil {
 		return err

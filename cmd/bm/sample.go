@@ -39,6 +39,10 @@ func cmdSample(args []string) int {
 		}
 		return 2
 	}
+	if fs.NArg() > 0 { // as every other command: a stray word would end the flags silently
+		fmt.Fprintf(os.Stderr, "bm sample: unexpected argument %q\n", fs.Arg(0))
+		return 2
+	}
 	if err := dev.check(); err != nil {
 		fmt.Fprintf(os.Stderr, "bm sample: %v\n", err)
 		return 2

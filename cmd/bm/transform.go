@@ -13,7 +13,7 @@ import (
 func cmdTransform(args []string) int {
 	fs := newFlagSet("transform", "bm transform -model DIR -data PATH -out FILE [flags]")
 	model := fs.String("model", "runs/rbm_mnist/model", "model folder (or run folder holding model/) written by bm train, bm dbm or bm rbm-mnist/dbm-mnist")
-	data := fs.String("data", "data/mnist", "data: an MNIST or CIFAR-10 folder, an IDX images file or a .npy matrix")
+	data := fs.String("data", "data/mnist", "data: an MNIST or CIFAR-10 folder, an IDX images file, a .npy matrix, a .npz archive (archive.npz:key for one of several arrays) or a numeric .csv, as bm train reads them")
 	test := fs.Bool("test", false, "transform the test set of an MNIST or CIFAR-10 folder (default: its training set)")
 	layer := fs.String("layer", "top", "DBM: hidden layer whose mean-field posterior to write (1, 2, …), top, or all (concatenated); a multinomial layer's as expected counts, draws × probabilities, as the original's DBM transform (an exported DBM's features signature gives the top layer's probabilities)")
 	out := fs.String("out", "features.npy", "output file: .npy (float32) or .csv")

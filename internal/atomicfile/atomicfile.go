@@ -8,11 +8,13 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 )
 
 // Write calls write with a buffered writer on a temporary file beside path, then flushes,
 // syncs, closes and renames it to path (mode 0644). On any error the temporary file is removed
-// and path is left as it was.
+// and path is left as it was. Once path is written, the temporary files that interrupted
+// Writes of path left beside it are removed (so two Writes of one path must not run at once).
 func Write(path string, write func(w io.Writer) error) (err error) {
 	dir, base := filepath.Split(path)
 	if dir == "" {
@@ -48,7 +50,24 @@ func Write(path string, write func(w io.Writer) error) (err error) {
 	if err = os.Rename(tmp, path); err != nil {
 		return err
 	}
+	removeStaleOf(dir, base)
 	return SyncDir(dir)
+}
+
+// removeStaleOf removes the temporary files of earlier Writes of dir/base that were
+// interrupted (".<base>.tmp-*"): path now holds a complete file, and they would otherwise stay
+// beside it for good.
+func removeStaleOf(dir, base string) {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return
+	}
+	prefix := "." + base + ".tmp-"
+	for _, e := range entries {
+		if e.Type().IsRegular() && strings.HasPrefix(e.Name(), prefix) {
+			os.Remove(filepath.Join(dir, e.Name()))
+		}
+	}
 }
 
 // SyncDir syncs the directory dir, so that a rename or a new file in it survives a crash.

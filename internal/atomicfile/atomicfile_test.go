@@ -35,3 +35,26 @@ func TestWriteReplacesOrKeeps(t *testing.T) {
 		t.Errorf("temporary files left: %v", m)
 	}
 }
+
+// TestWriteRemovesStaleTemporaries: the temporary file of a Write killed before its rename
+// (".confusion.png.tmp-…", issue 29) is removed by the next Write of the same path, and the
+// temporaries of other files are left alone.
+func TestWriteRemovesStaleTemporaries(t *testing.T) {
+	dir := t.TempDir()
+	stale := filepath.Join(dir, ".confusion.png.tmp-123456")
+	other := filepath.Join(dir, ".y_pred.npy.tmp-42")
+	for _, f := range []string{stale, other} {
+		if err := os.WriteFile(f, []byte("half"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := Write(filepath.Join(dir, "confusion.png"), func(w io.Writer) error { _, err := w.Write([]byte("png")); return err }); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(stale); err == nil {
+		t.Errorf("%s survived a successful write of confusion.png", stale)
+	}
+	if _, err := os.Stat(other); err != nil {
+		t.Errorf("the temporary of another file was removed: %v", err)
+	}
+}

@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"time"
 
@@ -122,8 +123,33 @@ func ReadJSON(dir, kind string, format int, v any) (Head, error) {
 	if h.Epoch < 0 || h.Updates < 0 {
 		return Head{}, fmt.Errorf("%s: %s has a negative epoch or update count", dir, File)
 	}
+	if err := h.check(dir); err != nil {
+		return Head{}, fmt.Errorf("%s: %s: %w (the model folder is inconsistent: a model.json edited or from another model)", dir, File, err)
+	}
 	if err := json.Unmarshal(b, v); err != nil {
-		return Head{}, fmt.Errorf("%s: corrupt %s: %w", dir, File, err)
+		return Head{}, fmt.Errorf("%s: %s says kind %q but does not hold a description of one (%w): the kind or the description was edited", dir, File, kind, err)
 	}
 	return h, nil
+}
+
+// check compares the counters with each other and with the checkpoint's name, which Save
+// makes from the update count (ckpt-<updates>-<nanoseconds>), and checks that the epochs did
+// not make fewer updates than there are epochs.
+func (h Head) check(dir string) error {
+	// (A checkpoint that is not there is Restore's to report.)
+	if rest, ok := strings.CutPrefix(h.Checkpoint, "ckpt-"); ok && fileExists(filepath.Join(dir, h.Checkpoint+".index")) {
+		step, _, _ := strings.Cut(rest, "-")
+		if n, err := strconv.ParseInt(step, 10, 64); err == nil && n != h.Updates {
+			return fmt.Errorf("updates is %d, but its checkpoint %s was saved after %d", h.Updates, h.Checkpoint, n)
+		}
+	}
+	if int64(h.Epoch) > h.Updates {
+		return fmt.Errorf("epoch %d after %d updates: every epoch makes at least one update", h.Epoch, h.Updates)
+	}
+	return nil
+}
+
+func fileExists(path string) bool {
+	_, err := os.Stat(path)
+	return err == nil
 }

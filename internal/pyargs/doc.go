@@ -26,7 +26,9 @@
 // "-", holds no space and is not a number. So "-1", "-.5", "1." and "-1e-3" are values and
 // "--lr", "-h" and "-x" end a list. (argparse only recognises "-1" and "-1.5" as negative
 // numbers; this package also takes exponents, so every command line argparse accepts is
-// accepted here too.) "--name=v" gives a list exactly one element. "--" ends option
+// accepted here too.) A flag of one value also takes a following token that starts like a
+// negative number ("--cluster-timeout -5s"), so that the value's check can say what is wrong
+// with it. "--name=v" gives a list exactly one element. "--" ends option
 // parsing; as there are no positional arguments, it and everything after it are
 // unrecognized. A flag given twice keeps the last value, lists included. A unique prefix of
 // a flag name stands for the flag ("--n-tr 900"); an exact name wins over a prefix.

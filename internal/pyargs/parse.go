@@ -73,7 +73,10 @@ func (ps *Parser) Parse(args []string) error {
 		case t.hasValue:
 			vals = []string{t.explicit}
 		case f.nargs == nargsOne:
-			if i >= len(args) || toks[i].class != classValue {
+			// A single value that starts like a negative number ("-5s" for a duration) is
+			// that value, not an unknown option: its flag's parser or check then names what
+			// is wrong with it, rather than "expected one argument".
+			if i >= len(args) || toks[i].class != classValue && !(toks[i].class == classUnknown && startsNegative(args[i])) {
 				return ps.errorf(f, "expected one argument")
 			}
 			vals = args[i : i+1]

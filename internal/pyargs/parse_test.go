@@ -211,6 +211,8 @@ func TestParseErrors(t *testing.T) {
 		{[]string{"--lr", "-x"}, "argument --lr: expected at least one argument"},
 		{[]string{"--lr", "-inf"}, "argument --lr: expected at least one argument"},
 		{[]string{"--n-train"}, "argument --n-train: expected one argument"},
+		{[]string{"--n-train", "-5x"}, "argument --n-train: invalid int value: '-5x'"},
+		{[]string{"--n-train", "-.x", "--n-val", "3"}, "argument --n-train: invalid int value: '-.x'"},
 		{[]string{"--gpu", "--n-val", "3"}, "argument --gpu: expected one argument"},
 		{[]string{"--mlp-no-init=yes"}, "argument --mlp-no-init: ignored explicit argument 'yes'"},
 		{[]string{"--vb-init="}, "argument --vb-init: ignored explicit argument ''"},

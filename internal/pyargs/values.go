@@ -110,6 +110,12 @@ func looksNegative(s string) bool {
 	return len(s) > 1 && s[0] == '-' && decimalLiteral(s[1:])
 }
 
+// startsNegative reports whether s starts as a negative number does: "-" and a digit or a
+// point ("-5s", "-1x"), so that it reads as a (bad) value rather than an option.
+func startsNegative(s string) bool {
+	return len(s) > 1 && s[0] == '-' && (s[1] >= '0' && s[1] <= '9' || s[1] == '.')
+}
+
 // pyFloat formats x as Python's repr(float) does: the shortest representation that reads
 // back exactly, with ".0" on integral values and an exponent below 1e-4 or from 1e16 on.
 func pyFloat(x float64) string {

@@ -1,0 +1,122 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"syscall"
+)
+
+// Issue 29, point 4: every input and output location of a long program is checked before its
+// first epoch, so that a broken test file or a folder that cannot be written fails in seconds,
+// not after hours of training.
+
+// checkWritable checks that files can be written into dir: it is a folder in which a file can
+// be created, or it does not exist yet and its nearest existing ancestor is such a folder
+// (nothing is created but a probe file, removed at once). flag names the flag that sets dir
+// as the command spells it, "-out" or "--export-dir" ("" for none): the error is then a usage
+// error naming it.
+func checkWritable(flag, dir string) error {
+	fail := func(format string, args ...any) error {
+		msg := fmt.Sprintf("%s: "+format, append([]any{dir}, args...)...)
+		if flag != "" {
+			return usageError{"flag " + flag + ": " + msg}
+		}
+		return errors.New(msg)
+	}
+	p := filepath.Clean(dir)
+	for {
+		st, err := os.Stat(p)
+		if err == nil {
+			if !st.IsDir() {
+				if p == filepath.Clean(dir) {
+					return fail("is a file, want a folder")
+				}
+				return fail("cannot be created: %s is a file", p)
+			}
+			break
+		}
+		if !errors.Is(err, os.ErrNotExist) && !errors.Is(err, syscall.ENOTDIR) {
+			return fail("%v", err)
+		}
+		parent := filepath.Dir(p)
+		if parent == p {
+			return fail("%v", err)
+		}
+		p = parent
+	}
+	f, err := os.CreateTemp(p, ".bm-write-check-*")
+	if err != nil {
+		return fail("cannot be written: %v", err)
+	}
+	name := f.Name()
+	f.Close()
+	if err := os.Remove(name); err != nil {
+		return fail("%v", err)
+	}
+	return nil
+}
+
+// checkOutputs checks that the fine-tuning stage can write its predictions (the folder of
+// --mlp-save-prefix) and its SavedModel (--export-dir), unless --no-mlp skips it.
+func (a *mlpArgs) checkOutputs() error {
+	if a.stopAfterRB {
+		return nil
+	}
+	if a.savePrefix != "" {
+		if err := checkWritable("--mlp-save-prefix", filepath.Dir(a.savePrefix+"x")); err != nil {
+			return err
+		}
+		// The fine-tuned model's folder, <prefix>mlp/.
+		if st, err := os.Stat(a.savePrefix + "mlp"); err == nil && !st.IsDir() {
+			return usageError{fmt.Sprintf("flag --mlp-save-prefix: %smlp is a file, want the fine-tuned model's folder", a.savePrefix)}
+		}
+	}
+	if a.exportDir != "" {
+		if err := checkWritable("--export-dir", a.exportDir); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// checkTestSet reads the test images and labels of the MNIST or CIFAR-10 folder path and
+// returns an error naming a file that cannot be read. A program that uses the test set after
+// training calls it before, and drops what it read.
+func checkTestSet(path string) error {
+	if _, _, err := readLabeledSet(path, true); err != nil {
+		return fmt.Errorf("the test set: %w", err)
+	}
+	return nil
+}
+
+// checkLocations checks, before anything loads or trains, that the model folders and the
+// output folder can be written, that the test set is readable when the run will use it (for
+// the lower bound after AIS, or for fine-tuning: needTest), and then f.preflight.
+func (f *dbmFlags) checkLocations() error {
+	out := "-out"
+	if s := f.spell["out"]; s != "" {
+		out = s // the original's programs: --dbm-dirpath
+	}
+	if err := checkWritable(out, f.out); err != nil {
+		return err
+	}
+	for i := range f.hiddens {
+		if err := checkWritable("", f.rbmDir(i)); err != nil {
+			return err
+		}
+	}
+	if err := checkWritable("", f.modelDir()); err != nil {
+		return err
+	}
+	if st, err := os.Stat(f.data.path); err == nil && st.IsDir() && (f.aisBetas > 0 || f.needTest) {
+		if err := checkTestSet(f.data.path); err != nil {
+			return err
+		}
+	}
+	if f.preflight != nil {
+		return f.preflight()
+	}
+	return nil
+}
