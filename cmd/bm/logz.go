@@ -111,6 +111,8 @@ func (f *logzFlags) check() error {
 		return flagErr("schedule", "%q, want uniform or segments", f.schedule)
 	case f.binarize != "none" && f.binarize != "stochastic":
 		return flagErr("binarize", "%q, want none or stochastic", f.binarize)
+	case f.binarize != "none" && f.data == "":
+		return flagErr("binarize", "%s binarizes -data's test rows: give -data", f.binarize)
 	}
 	return nil
 }

@@ -56,7 +56,7 @@ func TestLogZCommand(t *testing.T) {
 	if ev, _ := filepath.Glob(filepath.Join(out, "model", "logs_logz", "events.out.tfevents.*")); len(ev) == 0 {
 		t.Error("no TensorBoard events of bm logz")
 	}
-	for _, bad := range [][]string{{"-method", "mcmc"}, {"-method", "reverse"}, {"-burn-in", "-1"}, {"-betas", "0"}, {"-runs", "1"}, {"-sweeps", "0"}, {"-base", "data"}, {"-base", "base-rate"}, {"-schedule", "log"}, {"-binarize", "half"}} {
+	for _, bad := range [][]string{{"-method", "mcmc"}, {"-method", "reverse"}, {"-burn-in", "-1"}, {"-betas", "0"}, {"-runs", "1"}, {"-sweeps", "0"}, {"-base", "data"}, {"-base", "base-rate"}, {"-schedule", "log"}, {"-binarize", "half"}, {"-binarize", "stochastic"}} {
 		var code int
 		msg := captureStderr(t, func() { code = run(append([]string{"logz", "-model", out}, bad...)) })
 		if code != 2 || !strings.Contains(msg, bad[0]) {
