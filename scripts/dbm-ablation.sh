@@ -5,6 +5,7 @@
 # whose results exist is skipped, an interrupted row resumes. Usage:
 #   scripts/dbm-ablation.sh [ROW ...]     (no ROW: all rows; logs in runs/ablation/<row>.log)
 # Rows that leave the RBMs as ours reuse the RBMs of row "ours" (their flags don't reach them).
+# Rows tol-1e-3 and tol-1e-2 measure a looser mean-field tolerance (issue 28): fewer sweeps.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BM=${BM:-bin/bm}
@@ -31,8 +32,10 @@ declare -A rows=(
 	[features]="features --rbm-features chain"
 	[bias-doubling]="bias-doubling --bias-doubling"
 	[schedule-index]="schedule-index --schedule-index original"
+	[tol-1e-3]="ours --mf-tol 1e-3"
+	[tol-1e-2]="ours --mf-tol 1e-2"
 )
-order=(original ours sparsity momentum features mf-start side-effects bias-doubling schedule-index fixed-order)
+order=(original ours sparsity momentum features mf-start side-effects bias-doubling schedule-index fixed-order tol-1e-3 tol-1e-2)
 [ $# -gt 0 ] && order=("$@")
 for r in "${order[@]}"; do
 	# shellcheck disable=SC2086
