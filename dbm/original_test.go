@@ -1,11 +1,8 @@
 package dbm
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 	"math"
-	"os/exec"
 	"testing"
 
 	tf "github.com/galeone/tensorflow/tensorflow/go"
@@ -73,7 +70,7 @@ func readState(t *testing.T, m *DBM) originalState {
 // particles, stored μ and sparsity estimates, to 1e-9 relative. The chains use means, so that
 // every value is deterministic.
 func TestOriginalUpdateAgainstNumPy(t *testing.T) {
-	python := venv.Tool(t, "python")
+	venv.Tool(t, "python") // skips without the virtualenv, before training
 	base := Config{Sizes: []int{6, 4, 3}, DType: tf.Double, Seed: 3, WeightStd: 0.4, Particles: 7, GibbsSteps: []int{2},
 		MeanFieldSteps: 4, MeanFieldTol: 1e-300, LearningRate: []float64{0.3}, Momentum: []float64{0.5}, BatchSize: 5,
 		L2: 1e-3, MaxNorm: 0.9, VisibleMeans: true, HiddenMeans: true, SparsityTarget: []float64{0.2, 0.1},
@@ -128,20 +125,11 @@ func TestOriginalUpdateAgainstNumPy(t *testing.T) {
 				"mf_steps": 4, "mf_tol": 1e-300, "damping": 0.9, "cost": []float64{0.01, 0.02}, "target": []float64{0.2, 0.1}, "max_norm": 0.9,
 				"previous": c.MeanFieldStart == MeanFieldPrevious, "sparsity_original": c.SparsityRule == optim.Original,
 				"momentum_original": c.MomentumRule == optim.Original, "particle_means": c.SideEffects, "val": valData}
-			b, _ := json.Marshal(in)
-			cmd := exec.Command(python, "testdata/original_update.py")
-			cmd.Env, cmd.Stdin = venv.Env(), bytes.NewReader(b)
-			out, err := cmd.Output()
-			if err != nil {
-				t.Fatalf("numpy: %v", err)
-			}
 			var want struct {
 				W, DW, Particles, Mu [][][]float64
 				B, DB, Q, Qmu        [][]float64
 			}
-			if err := json.Unmarshal(out, &want); err != nil {
-				t.Fatalf("%v in %s", err, out)
-			}
+			venv.RunJSON(t, "testdata/original_update.py", in, &want)
 			check := func(name string, got, want [][][]float64) {
 				t.Helper()
 				for l := range want {

@@ -1,11 +1,8 @@
 package rbm
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 	"math"
-	"os/exec"
 	"testing"
 
 	tf "github.com/galeone/tensorflow/tensorflow/go"
@@ -22,7 +19,7 @@ import (
 // re-statement of the original's equations (testdata/original_update.py), to 1e-9 relative.
 // The chains use means, so that every value is deterministic.
 func TestOriginalUpdateAgainstNumPy(t *testing.T) {
-	python := venv.Tool(t, "python")
+	venv.Tool(t, "python") // skips without the virtualenv, before training
 	base := Config{NumVisible: 6, NumHidden: 4, DType: tf.Double, Seed: 5, WeightStd: 0.3, BatchSize: 5, CDSteps: []int{2},
 		LearningRate: []float64{0.2}, Momentum: []float64{0.5}, L2: F(1e-3), HiddenMeans: true, SparsityTarget: 0.2,
 		SparsityCost: 0.03, InitVisibleBias: []float64{0.1}, InitHiddenBias: []float64{-0.2}}
@@ -105,17 +102,8 @@ func TestOriginalUpdateAgainstNumPy(t *testing.T) {
 				"k": 2, "l2": 1e-3, "lr": 0.2, "momentum": 0.5, "damping": 0.9, "cost": 0.03, "target": 0.2,
 				"first": c.DBMFirst, "last": c.DBMLast, "bias_doubling": c.BiasDoubling,
 				"sparsity_original": c.SparsityRule == optim.Original, "momentum_original": c.MomentumRule == optim.Original}
-			b, _ := json.Marshal(in)
-			cmd := exec.Command(python, "testdata/original_update.py")
-			cmd.Env, cmd.Stdin = venv.Env(), bytes.NewReader(b)
-			out, err := cmd.Output()
-			if err != nil {
-				t.Fatalf("numpy: %v", err)
-			}
 			var want map[string]any
-			if err := json.Unmarshal(out, &want); err != nil {
-				t.Fatalf("%v in %s", err, out)
-			}
+			venv.RunJSON(t, "testdata/original_update.py", in, &want)
 			flatten := func(v any) []float64 {
 				var r []float64
 				var walk func(any)

@@ -4,7 +4,10 @@
 package venv
 
 import (
+	"bytes"
+	"encoding/json"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"testing"
 )
@@ -28,4 +31,27 @@ func Tool(t testing.TB, name string) string {
 // Env returns the environment for Python subprocesses: quiet TensorFlow, CPU only.
 func Env() []string {
 	return append(os.Environ(), "TF_CPP_MIN_LOG_LEVEL=2", "CUDA_VISIBLE_DEVICES=")
+}
+
+// RunJSON runs the Python script (a file path) of the virtualenv with in as JSON on its standard
+// input and decodes its standard output, JSON, into out: a NumPy re-statement of an equation
+// answering for a Go test. It skips t as Tool does and fails t on any error.
+func RunJSON(t testing.TB, script string, in, out any) {
+	t.Helper()
+	python := Tool(t, "python")
+	b, err := json.Marshal(in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(python, script)
+	cmd.Env, cmd.Stdin = Env(), bytes.NewReader(b)
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	res, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("%s: %v: %s", script, err, stderr.Bytes())
+	}
+	if err := json.Unmarshal(res, out); err != nil {
+		t.Fatalf("%s: %v in %.200s", script, err, res)
+	}
 }
