@@ -2,7 +2,6 @@ package tfevents
 
 import (
 	"bufio"
-	"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
@@ -79,7 +78,7 @@ func appendTo(path string) (*Writer, error) {
 		f.Close()
 		return nil, err
 	}
-	good, err := scanRecords(bufio.NewReaderSize(f, 64<<10), fi.Size())
+	good, err := eachRecord(bufio.NewReaderSize(f, 64<<10), fi.Size(), nil)
 	if err != nil && !errors.Is(err, ErrTruncated) {
 		f.Close()
 		return nil, err
@@ -99,51 +98,6 @@ func appendTo(path string) (*Writer, error) {
 		return nil, err
 	}
 	return &Writer{path: path, file: f, buf: bufio.NewWriterSize(f, 64<<10), now: time.Now}, nil
-}
-
-// scanRecords checks the framing and both checksums of every record of r (size bytes) without
-// decoding them, and returns the length of the intact prefix: the whole size, or the offset of
-// the record that is cut short (ErrTruncated) or does not match its checksum (ErrCorrupt).
-func scanRecords(r io.Reader, size int64) (int64, error) {
-	var (
-		off  int64
-		hdr  [headerLen]byte
-		data []byte
-	)
-	for {
-		_, err := io.ReadFull(r, hdr[:])
-		if err == io.EOF {
-			return off, nil
-		}
-		if errors.Is(err, io.ErrUnexpectedEOF) {
-			return off, fmt.Errorf("offset %d: %w", off, ErrTruncated)
-		}
-		if err != nil {
-			return off, err
-		}
-		length := binary.LittleEndian.Uint64(hdr[:8])
-		if binary.LittleEndian.Uint32(hdr[8:]) != maskedCRC(hdr[:8]) {
-			return off, fmt.Errorf("offset %d: length crc: %w", off, ErrCorrupt)
-		}
-		rest := size - off - headerLen
-		if rest < 0 || length > uint64(rest) || uint64(rest)-length < footerLen {
-			return off, fmt.Errorf("offset %d: %w", off, ErrTruncated)
-		}
-		if uint64(cap(data)) < length+footerLen {
-			data = make([]byte, length+footerLen)
-		}
-		data = data[:length+footerLen]
-		if _, err := io.ReadFull(r, data); err != nil {
-			if errors.Is(err, io.ErrUnexpectedEOF) || err == io.EOF {
-				return off, fmt.Errorf("offset %d: %w", off, ErrTruncated)
-			}
-			return off, err
-		}
-		if binary.LittleEndian.Uint32(data[length:]) != maskedCRC(data[:length]) {
-			return off, fmt.Errorf("offset %d: data crc: %w", off, ErrCorrupt)
-		}
-		off += headerLen + int64(length) + footerLen
-	}
 }
 
 // ContinueRuns is NewRuns continuing the newest event file of <dir>/train and of <dir>/val

@@ -36,30 +36,46 @@ func ReadFile(path string) ([]Event, error) {
 
 // readEvents decodes the records of r, which holds size bytes.
 func readEvents(r io.Reader, size int64) ([]Event, error) {
+	var events []Event
+	_, err := eachRecord(r, size, func(off int64, body []byte) error {
+		e, err := unmarshalEvent(body)
+		if err != nil {
+			return fmt.Errorf("offset %d: event: %w: %w", off, err, ErrCorrupt)
+		}
+		events = append(events, e)
+		return nil
+	})
+	return events, err
+}
+
+// eachRecord checks the framing and both checksums of every record of r (size bytes), calls
+// body, if not nil, with each intact record's offset and data (valid until the next call), and
+// returns the length of the intact prefix: the whole size, or the offset of the first record that
+// is cut short (ErrTruncated), does not match its checksum (ErrCorrupt) or that body refuses.
+func eachRecord(r io.Reader, size int64, body func(off int64, data []byte) error) (int64, error) {
 	var (
-		events []Event
-		off    int64
-		hdr    [headerLen]byte
-		data   []byte
+		off  int64
+		hdr  [headerLen]byte
+		data []byte
 	)
 	for {
 		n, err := io.ReadFull(r, hdr[:])
 		if err == io.EOF {
-			return events, nil
+			return off, nil
 		}
 		if errors.Is(err, io.ErrUnexpectedEOF) {
-			return events, fmt.Errorf("offset %d: header has %d of %d bytes: %w", off, n, headerLen, ErrTruncated)
+			return off, fmt.Errorf("offset %d: header has %d of %d bytes: %w", off, n, headerLen, ErrTruncated)
 		}
 		if err != nil {
-			return events, fmt.Errorf("offset %d: %w", off, err)
+			return off, fmt.Errorf("offset %d: %w", off, err)
 		}
 		length := binary.LittleEndian.Uint64(hdr[:8])
 		if got, want := binary.LittleEndian.Uint32(hdr[8:]), maskedCRC(hdr[:8]); got != want {
-			return events, fmt.Errorf("offset %d: length crc %#08x, want %#08x: %w", off, got, want, ErrCorrupt)
+			return off, fmt.Errorf("offset %d: length crc %#08x, want %#08x: %w", off, got, want, ErrCorrupt)
 		}
 		rest := size - off - headerLen
 		if rest < 0 || length > uint64(rest) || uint64(rest)-length < footerLen {
-			return events, fmt.Errorf("offset %d: record of %d bytes but only %d bytes left: %w", off, length, max(rest, 0), ErrTruncated)
+			return off, fmt.Errorf("offset %d: record of %d bytes but only %d bytes left: %w", off, length, max(rest, 0), ErrTruncated)
 		}
 		if uint64(cap(data)) < length+footerLen {
 			data = make([]byte, length+footerLen)
@@ -67,19 +83,18 @@ func readEvents(r io.Reader, size int64) ([]Event, error) {
 		data = data[:length+footerLen]
 		if _, err := io.ReadFull(r, data); err != nil {
 			if errors.Is(err, io.ErrUnexpectedEOF) || err == io.EOF {
-				return events, fmt.Errorf("offset %d: %w", off, ErrTruncated)
+				return off, fmt.Errorf("offset %d: %w", off, ErrTruncated)
 			}
-			return events, fmt.Errorf("offset %d: %w", off, err)
+			return off, fmt.Errorf("offset %d: %w", off, err)
 		}
-		body := data[:length]
-		if got, want := binary.LittleEndian.Uint32(data[length:]), maskedCRC(body); got != want {
-			return events, fmt.Errorf("offset %d: data crc %#08x, want %#08x: %w", off, got, want, ErrCorrupt)
+		if got, want := binary.LittleEndian.Uint32(data[length:]), maskedCRC(data[:length]); got != want {
+			return off, fmt.Errorf("offset %d: data crc %#08x, want %#08x: %w", off, got, want, ErrCorrupt)
 		}
-		e, err := unmarshalEvent(body)
-		if err != nil {
-			return events, fmt.Errorf("offset %d: event: %w: %w", off, err, ErrCorrupt)
+		if body != nil {
+			if err := body(off, data[:length]); err != nil {
+				return off, err
+			}
 		}
-		events = append(events, e)
 		off += headerLen + int64(length) + footerLen
 	}
 }
