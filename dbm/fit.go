@@ -140,7 +140,8 @@ func (m *DBM) fitEpoch(ctx context.Context, x, val rbm.Data, n int, onBatch func
 		before := m.iter
 		m.iter += int64(u)
 		done += u
-		if c.SideEffects && m.iter/int64(c.Metrics.TrainEvery) != before/int64(c.Metrics.TrainEvery) {
+		measure := m.iter/int64(c.Metrics.TrainEvery) != before/int64(c.Metrics.TrainEvery) // a TrainEvery boundary crossed
+		if c.SideEffects && measure {
 			means, err := m.meansOp()
 			if err != nil {
 				return err
@@ -149,7 +150,7 @@ func (m *DBM) fitEpoch(ctx context.Context, x, val rbm.Data, n int, onBatch func
 				return fmt.Errorf("dbm: train epoch %d: %w", epoch, err)
 			}
 		}
-		if c.Metrics.MSRE && m.iter/int64(c.Metrics.TrainEvery) != before/int64(c.Metrics.TrainEvery) {
+		if c.Metrics.MSRE && measure {
 			last := chunk[len(chunk)-1]
 			g, err := tfops.GatherTensor(x, last, c.DType)
 			if err != nil {

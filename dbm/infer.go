@@ -56,13 +56,6 @@ func (m *DBM) evalGraph() *evalOps {
 		rs := s.SubScope("recon")
 		e.recon = n.units[0].Mean(rs, n.input(rs, p, e.mu, 0), p.b[0])
 		e.msre = tfops.Mean(rs, op.Square(rs, op.Sub(rs, e.x, e.recon)))
-		// The bound's mean field runs to convergence, whatever the training's sweeps: a bound
-		// from an unconverged μ can be nats short.
-		bs := s.SubScope("bound")
-		steps, tol := boundMeanField(c)
-		bmu, _ := n.meanField(bs, p, e.x, steps, tol)
-		e.energy = n.energy(bs, p, bmu)
-		e.entropy = m.entropy(bs.SubScope("entropy"), bmu)
 
 		os := s.SubScope("odd")
 		e.odd = make([]tf.Output, L+1)
@@ -183,6 +176,9 @@ func (m *DBM) LowerBound(x rbm.Data, logZ float64) ([]float64, error) {
 	var r [][]float64
 	var err error
 	if chunkedOff {
+		if e.energy.Op == nil {
+			m.unrolledBound(e)
+		}
 		r, err = m.rowwise(x, "lower bound", []tf.Output{e.energy, e.entropy})
 	} else {
 		r, err = m.boundChunked(x)
@@ -195,6 +191,17 @@ func (m *DBM) LowerBound(x rbm.Data, logZ float64) ([]float64, error) {
 		out[i] = -r[0][i] + r[1][i] - logZ
 	}
 	return out, nil
+}
+
+// unrolledBound adds e.energy and e.entropy, the bound's terms from a mean field unrolled into
+// one run of all its sweeps: what boundChunked computes chunk by chunk (tests compare the two).
+func (m *DBM) unrolledBound(e *evalOps) {
+	s := m.scope.SubScope("eval_bound")
+	p := m.readParams(s)
+	steps, tol := boundMeanField(m.cfg)
+	mu, _ := m.net.meanField(s, p, e.x, steps, tol)
+	e.energy = m.net.energy(s, p, mu)
+	e.entropy = m.entropy(s.SubScope("entropy"), mu)
 }
 
 // boundOps are the lower bound's energy and entropy from the chunked mean field's μ.

@@ -36,10 +36,7 @@ func (m *DBM) validationOp(k int) (*sideOps, error) {
 		step: op.Placeholder(s.SubScope("step"), tf.Int64, op.PlaceholderShape(tf.ScalarShape())),
 	}
 	p := m.readParams(s)
-	var parts []tf.Output
-	for _, x := range v.particles {
-		parts = append(parts, x.Read(s))
-	}
+	parts := readLayers(s, v.particles)
 	var mu []tf.Output
 	mu, o.nmf = n.meanFieldFrom(s, p, o.x, readLayers(s, v.mu), c.MeanFieldSteps, c.MeanFieldTol)
 	parts = m.advance(s.SubScope("particles"), p, parts, k, m.seeder(roleValParticle, o.step))
@@ -47,10 +44,7 @@ func (m *DBM) validationOp(k int) (*sideOps, error) {
 	recon := n.units[0].Mean(rs, n.input(rs, p, mu, 0), p.b[0])
 	o.msre = tfops.Mean(rs, op.Square(rs, op.Sub(rs, o.x, recon)))
 	w := s.SubScope("write")
-	assigns := assignLayers(w, v.mu, mu)
-	for l, x := range v.particles {
-		assigns = append(assigns, x.Assign(w, parts[l]))
-	}
+	assigns := append(assignLayers(w, v.mu, mu), assignLayers(w, v.particles, parts)...)
 	o.done = op.NoOp(s.WithControlDependencies(assigns...).SubScope("done"))
 	if err := m.scope.Err(); err != nil {
 		return nil, fmt.Errorf("dbm: build validation graph: %w", err)
@@ -71,17 +65,8 @@ func (m *DBM) meansOp() (*tf.Operation, error) {
 	}
 	v := m.vars
 	s := m.scope.SubScope("original_particle_means")
-	p := m.readParams(s)
-	var parts []tf.Output
-	for _, x := range v.particles {
-		parts = append(parts, x.Read(s))
-	}
-	parts, _ = m.net.sweep(s, p, parts, false, false, true, nil, 0)
-	var assigns []*tf.Operation
-	for l, x := range v.particles {
-		assigns = append(assigns, x.Assign(s.SubScope("write"), parts[l]))
-	}
-	m.means = op.NoOp(s.WithControlDependencies(assigns...).SubScope("done"))
+	parts, _ := m.net.sweep(s, m.readParams(s), readLayers(s, v.particles), false, false, true, nil, 0)
+	m.means = op.NoOp(s.WithControlDependencies(assignLayers(s.SubScope("write"), v.particles, parts)...).SubScope("done"))
 	if err := m.scope.Err(); err != nil {
 		return nil, fmt.Errorf("dbm: build particle means graph: %w", err)
 	}
