@@ -65,27 +65,15 @@ func (m *RBM) chainFeatures(x Data) (*dataset.Matrix[float64], error) {
 	if err := m.scope.Err(); err != nil {
 		return nil, fmt.Errorf("rbm: build graph: %w", err)
 	}
-	res := &dataset.Matrix[float64]{Rows: n, Cols: c.NumHidden, Data: make([]float64, 0, n*c.NumHidden)}
-	for i := 0; i*evalBatch < n; i++ {
-		t, err := tfops.RowsTensor(x, i*evalBatch, min((i+1)*evalBatch, n), c.DType)
-		if err != nil {
-			return nil, err
-		}
+	r, err := tfops.RowwiseWith(m.sess, x, e.x, c.DType, evalBatch, "rbm: transform", func(i int, feeds map[tf.Output]*tf.Tensor) error {
 		step, err := tf.NewTensor(int64(i))
-		if err != nil {
-			return nil, err
-		}
-		r, err := m.sess.Run(map[tf.Output]*tf.Tensor{e.x: t, e.step: step}, []tf.Output{out}, nil)
-		if err != nil {
-			return nil, fmt.Errorf("rbm: transform: %w", err)
-		}
-		v, err := tfops.Values[float64](r[0])
-		if err != nil {
-			return nil, err
-		}
-		res.Data = append(res.Data, v...)
+		feeds[e.step] = step
+		return err
+	}, out)
+	if err != nil {
+		return nil, err
 	}
-	return res, nil
+	return &dataset.Matrix[float64]{Rows: n, Cols: c.NumHidden, Data: r[0]}, nil
 }
 
 // chainFeatureOp adds the original's transform_op for rows x: h₀ drawn from E[h | x] (its mean

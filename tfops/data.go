@@ -144,6 +144,12 @@ func gather[T Float](x []T, c int, idx []int) []T {
 // returns, for each output, its values over all chunks concatenated: outputs whose rows follow
 // the rows of input come back as one row-major matrix per output. Run errors name what.
 func Rowwise(sess *Session, d Data, input tf.Output, dt tf.DataType, chunk int, what string, outs ...tf.Output) ([][]float64, error) {
+	return RowwiseWith(sess, d, input, dt, chunk, what, nil, outs...)
+}
+
+// RowwiseWith is Rowwise with extra feeds for each chunk: extra(i) (nil: none) adds to the
+// feeds of the chunk i, counted from 0, e.g. a counter that seeds its random draws.
+func RowwiseWith(sess *Session, d Data, input tf.Output, dt tf.DataType, chunk int, what string, extra func(i int, feeds map[tf.Output]*tf.Tensor) error, outs ...tf.Output) ([][]float64, error) {
 	n, _, err := Dims(d)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", what, err)
@@ -155,7 +161,13 @@ func Rowwise(sess *Session, d Data, input tf.Output, dt tf.DataType, chunk int, 
 		if err != nil {
 			return nil, err
 		}
-		o, err := sess.Run(map[tf.Output]*tf.Tensor{input: t}, outs, nil)
+		feeds := map[tf.Output]*tf.Tensor{input: t}
+		if extra != nil {
+			if err := extra(i/chunk, feeds); err != nil {
+				return nil, fmt.Errorf("%s: %w", what, err)
+			}
+		}
+		o, err := sess.Run(feeds, outs, nil)
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", what, err)
 		}
