@@ -81,15 +81,15 @@ func load(dir string, place func(*Config)) (*DBM, error) {
 	for i, u := range mj.Units {
 		unit, err := u.Unit()
 		if err != nil {
-			return nil, fmt.Errorf("dbm: load %s: layer %d: %w", dir, i, err)
+			return nil, modeldir.Inconsistent(fmt.Errorf("dbm: load %s: layer %d: %w", dir, i, err))
 		}
 		c.Units = append(c.Units, unit)
 	}
 	if c.DType, err = tfops.ParseDType(mj.DType); err != nil {
-		return nil, fmt.Errorf("dbm: load %s: %w", dir, err)
+		return nil, modeldir.Inconsistent(fmt.Errorf("dbm: load %s: %w", dir, err))
 	}
 	if mj.Epoch > c.Epochs {
-		return nil, fmt.Errorf("dbm: load %s: %s: epoch %d, but config.Epochs %d: a model is saved after its epochs, never beyond them (model.json edited?)", dir, modeldir.File, mj.Epoch, c.Epochs)
+		return nil, modeldir.Inconsistent(fmt.Errorf("dbm: load %s: %s: epoch %d, but config.Epochs %d: a model is saved after its epochs, never beyond them (model.json edited?)", dir, modeldir.File, mj.Epoch, c.Epochs))
 	}
 	if place != nil {
 		place(&c)
@@ -100,7 +100,7 @@ func load(dir string, place func(*Config)) (*DBM, error) {
 		// caller's placement.
 		var ce *ConfigError
 		if errors.As(err, &ce) && !slices.Contains([]string{"GPU", "Threads", "Target", "Devices"}, ce.Field) {
-			return nil, fmt.Errorf("dbm: load %s: %s describes no valid DBM (edited?): %w", dir, modeldir.File, err)
+			return nil, modeldir.Inconsistent(fmt.Errorf("dbm: load %s: %s describes no valid DBM (edited?): %w", dir, modeldir.File, err))
 		}
 		return nil, fmt.Errorf("dbm: load %s: %w", dir, err)
 	}

@@ -54,23 +54,23 @@ func Load(dir string) (*MLP, error) {
 	c := mj.Config
 	var err error
 	if c.DType, err = tfops.ParseDType(mj.DType); err != nil {
-		return nil, fmt.Errorf("mlp: load %s: %w", dir, err)
+		return nil, modeldir.Inconsistent(fmt.Errorf("mlp: load %s: %w", dir, err))
 	}
 	if mj.Epoch < 0 || mj.Updates < 0 || !(mj.LearningRate > 0) || !finite(mj.LearningRate) {
-		return nil, fmt.Errorf("mlp: load %s: %s has a negative epoch or update count or a bad learning rate", dir, modeldir.File)
+		return nil, modeldir.Inconsistent(fmt.Errorf("mlp: load %s: %s has a negative epoch or update count or a bad learning rate", dir, modeldir.File))
 	}
 	// Refuse sizes that could not have been trained before allocating anything for them.
 	const maxParams = 1 << 31
 	total, in := 0, c.Inputs
 	for _, l := range c.Layers {
 		if in <= 0 || l.Units <= 0 || in > maxParams/max(l.Units, 1) {
-			return nil, fmt.Errorf("mlp: load %s: %s describes layers of %d×%d weights", dir, modeldir.File, in, l.Units)
+			return nil, modeldir.Inconsistent(fmt.Errorf("mlp: load %s: %s describes layers of %d×%d weights", dir, modeldir.File, in, l.Units))
 		}
 		total += in * l.Units
 		in = l.Units
 	}
 	if total > maxParams {
-		return nil, fmt.Errorf("mlp: load %s: %s describes %d weights", dir, modeldir.File, total)
+		return nil, modeldir.Inconsistent(fmt.Errorf("mlp: load %s: %s describes %d weights", dir, modeldir.File, total))
 	}
 	m, err := New(c)
 	if err != nil {

@@ -90,21 +90,21 @@ func load(dir string, place func(*Config)) (*RBM, error) {
 	c := mj.Config
 	var err error
 	if c.Visible, err = mj.Visible.Unit(); err != nil {
-		return nil, fmt.Errorf("rbm: load %s: %w", dir, err)
+		return nil, modeldir.Inconsistent(fmt.Errorf("rbm: load %s: %w", dir, err))
 	}
 	if c.Hidden, err = mj.Hidden.Unit(); err != nil {
-		return nil, fmt.Errorf("rbm: load %s: %w", dir, err)
+		return nil, modeldir.Inconsistent(fmt.Errorf("rbm: load %s: %w", dir, err))
 	}
 	if c.DType, err = tfops.ParseDType(mj.DType); err != nil {
-		return nil, fmt.Errorf("rbm: load %s: %w", dir, err)
+		return nil, modeldir.Inconsistent(fmt.Errorf("rbm: load %s: %w", dir, err))
 	}
 	if mj.Method != nil { // files written before training methods were values have none
 		if c.Method, err = mj.Method.Method(); err != nil {
-			return nil, fmt.Errorf("rbm: load %s: %w", dir, err)
+			return nil, modeldir.Inconsistent(fmt.Errorf("rbm: load %s: %w", dir, err))
 		}
 	}
 	if mj.Epoch > c.Epochs {
-		return nil, fmt.Errorf("rbm: load %s: %s: epoch %d, but config.Epochs %d: a model is saved after its epochs, never beyond them (model.json edited?)", dir, modeldir.File, mj.Epoch, c.Epochs)
+		return nil, modeldir.Inconsistent(fmt.Errorf("rbm: load %s: %s: epoch %d, but config.Epochs %d: a model is saved after its epochs, never beyond them (model.json edited?)", dir, modeldir.File, mj.Epoch, c.Epochs))
 	}
 	if place != nil {
 		place(&c)
@@ -116,8 +116,8 @@ func load(dir string, place func(*Config)) (*RBM, error) {
 		// caller's placement.
 		var ce *ConfigError
 		if errors.As(err, &ce) && !slices.Contains([]string{"GPU", "Threads", "Target", "Devices"}, ce.Field) {
-			return nil, fmt.Errorf("rbm: load %s: %s describes no valid RBM (edited?): %s visible and %s hidden units with %w", dir, modeldir.File,
-				mj.Visible.Type, mj.Hidden.Type, err)
+			return nil, modeldir.Inconsistent(fmt.Errorf("rbm: load %s: %s describes no valid RBM (edited?): %s visible and %s hidden units with %w", dir, modeldir.File,
+				mj.Visible.Type, mj.Hidden.Type, err))
 		}
 		return nil, fmt.Errorf("rbm: load %s: %w", dir, err)
 	}

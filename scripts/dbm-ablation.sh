@@ -5,6 +5,7 @@
 # whose results exist is skipped, an interrupted row resumes. Usage:
 #   scripts/dbm-ablation.sh [ROW ...]     (no ROW: all rows; logs in runs/ablation/<row>.log)
 # Rows that leave the RBMs as ours reuse the RBMs of row "ours" (their flags don't reach them).
+# Rows orig-no-* follow the original's code path in every point but one.
 # Rows tol-1e-3 and tol-1e-2 measure a looser mean-field tolerance (issue 28): fewer sweeps.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -21,6 +22,9 @@ row() { # name, RBM folder prefix, flags...
 	"$BM" dbm-mnist "${common[@]}" --rbm1-dirpath "$OUT/$rbms/rbm1" --rbm2-dirpath "$OUT/$rbms/rbm2" \
 		--dbm-dirpath "$OUT/$name/dbm" --mlp-save-prefix "$OUT/$name/" "$@" >"$OUT/$name.log" 2>&1
 }
+# The original's path minus one point (rows orig-no-*): every switch but that one. Those below
+# touch the DBM only, so they reuse the RBMs of row "original".
+allbut="--momentum-rule original --fixed-order --bias-doubling --rbm-features chain --schedule-index original"
 declare -A rows=(
 	[original]="original --as-original"
 	[ours]="ours"
@@ -34,6 +38,9 @@ declare -A rows=(
 	[schedule-index]="schedule-index --schedule-index original"
 	[tol-1e-3]="ours --mf-tol 1e-3"
 	[tol-1e-2]="ours --mf-tol 1e-2"
+	[orig-no-sparsity]="original $allbut --mf-start previous --side-effects"
+	[orig-no-mf-start]="original $allbut --sparsity-rule original --side-effects"
+	[orig-no-side-effects]="original $allbut --sparsity-rule original --mf-start previous"
 )
 order=(original ours sparsity momentum features mf-start side-effects bias-doubling schedule-index fixed-order tol-1e-3 tol-1e-2)
 [ $# -gt 0 ] && order=("$@")

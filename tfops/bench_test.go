@@ -15,13 +15,30 @@ func BenchmarkMatMul_1024x1024x1024(b *testing.B) { benchMatMul(b, 1024, 1024, 1
 func BenchmarkMatMul_10x784x1024(b *testing.B)    { benchMatMul(b, 10, 784, 1024) }
 func BenchmarkMatMul_100x784x1024(b *testing.B)   { benchMatMul(b, 100, 784, 1024) }
 
+// The same product with its float32 operands cast to bfloat16 or float16 and the result cast
+// back: the lever of half-precision products (issue 28), cast costs included.
+func BenchmarkMatMulBF16_100x784x1024(b *testing.B) { benchMatMulIn(b, tf.Bfloat16, 100, 784, 1024) }
+func BenchmarkMatMulF16_100x784x1024(b *testing.B)  { benchMatMulIn(b, tf.Half, 100, 784, 1024) }
+
 // benchMatMul times one float32 [m, k]·[k, n] MatMul per Session.Run, its operands held in
 // variables (constants would be folded away), reporting GFLOP/s (2·m·k·n per product).
-func benchMatMul(b *testing.B, m, k, n int) {
+func benchMatMul(b *testing.B, m, k, n int) { benchMatMulIn(b, tf.Float, m, k, n) }
+
+// benchMatMulIn is benchMatMul with the product computed in dt: float32 operands cast to dt,
+// the product cast back to float32.
+func benchMatMulIn(b *testing.B, dt tf.DataType, m, k, n int) {
 	s := op.NewScope()
 	x := NewVariable(s, "x", tf.Float, []int64{int64(m), int64(k)})
 	y := NewVariable(s, "y", tf.Float, []int64{int64(k), int64(n)})
-	prod := op.Sum(s, op.MatMul(s, x.Read(s), y.Read(s)), op.Const(s.SubScope("axes"), []int32{0, 1}))
+	xa, ya := x.Read(s), y.Read(s)
+	if dt != tf.Float {
+		xa, ya = op.Cast(s.SubScope("x16"), xa, dt), op.Cast(s.SubScope("y16"), ya, dt)
+	}
+	p := op.MatMul(s, xa, ya)
+	if dt != tf.Float {
+		p = op.Cast(s.SubScope("p32"), p, tf.Float)
+	}
+	prod := op.Sum(s, p, op.Const(s.SubScope("axes"), []int32{0, 1}))
 	g, err := s.Finalize()
 	if err != nil {
 		b.Fatal(err)

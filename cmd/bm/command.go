@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"log"
 	"os"
+
+	"github.com/boltzmann-go/boltzmann/internal/modeldir"
 )
 
 // command runs bm <name>: it sets up logging, parses args with fs, runs body and maps the
@@ -33,13 +35,14 @@ func setLog(name string) {
 }
 
 // exitStatus prints err and returns the exit status: 0 without an error, 2 for a usage error
-// (which names the flag), 1 for any other failure.
+// (which names the flag) or a model folder whose contents are inconsistent (which names the file
+// and field), 1 for any other failure.
 func exitStatus(name string, err error) int {
 	if err == nil {
 		return 0
 	}
 	var ue usageError
-	if errors.As(err, &ue) {
+	if errors.As(err, &ue) || errors.Is(err, modeldir.ErrInconsistent) {
 		fmt.Fprintf(os.Stderr, "bm %s: %v\n", name, err)
 		return 2
 	}

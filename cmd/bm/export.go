@@ -58,8 +58,7 @@ func cmdExport(args []string) int {
 	}
 	kind, err := modelKind(*model)
 	if err != nil {
-		log.Print(err)
-		return 1
+		return exitStatus("export", err)
 	}
 	if *name == "" {
 		*name = runName(*model)
@@ -68,48 +67,41 @@ func cmdExport(args []string) int {
 	if kind == "dbm" {
 		d, err := dev.loadDBM(*model)
 		if err != nil {
-			log.Print(err)
-			return 1
+			return exitStatus("export", err)
 		}
 		defer d.Close()
 		if err := checkFinite(*model, d); err != nil {
-			log.Print(err)
-			return 1
+			return exitStatus("export", err)
 		}
 		m = d
 	} else {
 		r, err := dev.loadRBM(*model)
 		if err != nil {
-			log.Print(err)
-			return 1
+			return exitStatus("export", err)
 		}
 		defer r.Close()
 		if err := checkFinite(*model, r); err != nil {
-			log.Print(err)
-			return 1
+			return exitStatus("export", err)
 		}
 		m = r
 	}
 	v := *version
 	if v == 0 {
 		if v, err = export.NextVersion(*base, *name); err != nil {
-			log.Print(err)
-			return 1
+			return exitStatus("export", err)
 		}
 	}
 	opts := &export.Options{Overwrite: *overwrite, SampleSteps: *steps}
 	if *raw {
 		if opts.Standardizer, err = standardizerFor(*model); err != nil {
-			log.Print(err)
-			return 1
+			return exitStatus("export", err)
 		}
 	}
 	log.Printf("exporting the %s in %s as version %d of %s (building the serving graph, writing and syncing its variables)…", strings.ToUpper(kind), *model, v, filepath.Join(*base, *name))
 	start := time.Now()
 	dir, err := export.Write(*base, *name, v, m, opts)
 	if err != nil {
-		log.Print(err)
-		return 1
+		return exitStatus("export", err)
 	}
 	log.Printf("exported the %s in %s as a SavedModel to %s (%.1f s)", strings.ToUpper(kind), *model, dir, time.Since(start).Seconds())
 	return 0

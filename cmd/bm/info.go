@@ -43,7 +43,7 @@ func info(dir string) error {
 		Config                  map[string]any
 	}
 	if err := json.Unmarshal(b, &mj); err != nil {
-		return fmt.Errorf("%s: %s: %w", dir, modeldir.File, err)
+		return modeldir.Inconsistent(fmt.Errorf("%s: %s: %w", dir, modeldir.File, err))
 	}
 	// What the folder says is checked as loading it checks it (its kind, its description
 	// against itself and against the checkpoint's tensors) before it is shown.
@@ -174,7 +174,7 @@ func noteCommand(dir string) {
 // names what is inconsistent.
 func checkModelFolder(dir, kind string) error {
 	if kind != "rbm" && kind != "dbm" && kind != "mlp" {
-		return fmt.Errorf("%s: %s names kind %q, want rbm, dbm or mlp", dir, modeldir.File, kind)
+		return modeldir.Inconsistent(fmt.Errorf("%s: %s names kind %q, want rbm, dbm or mlp", dir, modeldir.File, kind))
 	}
 	if err := checkKind(dir, kind); err != nil {
 		return err

@@ -22,7 +22,7 @@ func readHead(dir string) (modelHead, error) {
 		return head, err
 	}
 	if err := json.Unmarshal(b, &head); err != nil {
-		return head, fmt.Errorf("%s: corrupt %s: %w", dir, modeldir.File, err)
+		return head, modeldir.Inconsistent(fmt.Errorf("%s: corrupt %s: %w", dir, modeldir.File, err))
 	}
 	return head, nil
 }
@@ -34,7 +34,7 @@ func modelKind(dir string) (string, error) {
 		return "", err
 	}
 	if head.Kind != "rbm" && head.Kind != "dbm" {
-		return "", fmt.Errorf("%s: %s names kind %q, want rbm or dbm", dir, modeldir.File, head.Kind)
+		return "", modeldir.Inconsistent(fmt.Errorf("%s: %s names kind %q, want rbm or dbm", dir, modeldir.File, head.Kind))
 	}
 	if err := checkKind(dir, head.Kind); err != nil {
 		return "", err
@@ -56,7 +56,7 @@ func checkKind(dir, kind string) error {
 		Config          struct{ Inputs, Layers json.RawMessage }
 	}
 	if err := json.Unmarshal(b, &mj); err != nil {
-		return fmt.Errorf("%s: corrupt %s: %w", dir, modeldir.File, err)
+		return modeldir.Inconsistent(fmt.Errorf("%s: corrupt %s: %w", dir, modeldir.File, err))
 	}
 	var described, by string
 	switch {
@@ -68,7 +68,7 @@ func checkKind(dir, kind string) error {
 		described, by = "mlp", "an MLP's layers"
 	}
 	if described != "" && described != kind {
-		return fmt.Errorf("%s: %s says kind %q but describes a model of kind %q (%s): its kind was edited, or it is another model's", dir, modeldir.File, kind, described, by)
+		return modeldir.Inconsistent(fmt.Errorf("%s: %s says kind %q but describes a model of kind %q (%s): its kind was edited, or it is another model's", dir, modeldir.File, kind, described, by))
 	}
 	return nil
 }

@@ -91,10 +91,10 @@ func TestModelJSONEdits(t *testing.T) {
 			}
 			model := filepath.Join(edited, "model")
 			out := t.TempDir()
-			exitWith(t, 1, c.want, "info", "-model", edited)
-			exitWith(t, 1, c.want, "export", "-model", model, "-base", out, "-name", "m")
-			exitWith(t, 1, c.want, "sample", "-model", model, "-chains", "2", "-steps", "2", "-image-shape", "8,8,1", "-out", filepath.Join(out, "s.png"))
-			exitWith(t, 1, c.want, "transform", "-model", edited, "-data", filepath.Join(filepath.Dir(run), "mnist"), "-out", filepath.Join(out, "f.npy"), "-quiet")
+			exitWith(t, 2, c.want, "info", "-model", edited)
+			exitWith(t, 2, c.want, "export", "-model", model, "-base", out, "-name", "m")
+			exitWith(t, 2, c.want, "sample", "-model", model, "-chains", "2", "-steps", "2", "-image-shape", "8,8,1", "-out", filepath.Join(out, "s.png"))
+			exitWith(t, 2, c.want, "transform", "-model", edited, "-data", filepath.Join(filepath.Dir(run), "mnist"), "-out", filepath.Join(out, "f.npy"), "-quiet")
 		})
 	}
 	exitWith(t, 0, "", "info", "-model", run)

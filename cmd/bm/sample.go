@@ -74,16 +74,14 @@ func cmdSample(args []string) int {
 	}
 	kind, err := modelKind(*model)
 	if err != nil {
-		log.Print(err)
-		return 1
+		return exitStatus("sample", err)
 	}
 	// A model trained on standardized data samples standardized rows: the picture shows them in
 	// the data's own units, the standardization undone once (as bm dbm's samples.png and the
 	// SavedModel's sample signature).
 	std, err := modelStandardizer(*model)
 	if err != nil {
-		log.Print(err)
-		return 1
+		return exitStatus("sample", err)
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
@@ -95,13 +93,11 @@ func cmdSample(args []string) int {
 	if kind == "dbm" {
 		m, err := dev.loadDBM(*model)
 		if err != nil {
-			log.Print(err)
-			return 1
+			return exitStatus("sample", err)
 		}
 		defer m.Close()
 		if err := checkFinite(*model, m); err != nil {
-			log.Print(err)
-			return 1
+			return exitStatus("sample", err)
 		}
 		if nv = m.Config().Sizes[0]; sh[0]*sh[1]*sh[2] == nv {
 			means, serr = m.Sample(ctx, dbm.SampleOptions{Chains: *chains, Steps: *steps, Seed: *seed, OnProgress: progress})
@@ -109,13 +105,11 @@ func cmdSample(args []string) int {
 	} else {
 		m, err := dev.loadRBM(*model)
 		if err != nil {
-			log.Print(err)
-			return 1
+			return exitStatus("sample", err)
 		}
 		defer m.Close()
 		if err := checkFinite(*model, m); err != nil {
-			log.Print(err)
-			return 1
+			return exitStatus("sample", err)
 		}
 		if nv = m.Config().NumVisible; sh[0]*sh[1]*sh[2] == nv {
 			var s *rbm.Sample
@@ -126,8 +120,7 @@ func cmdSample(args []string) int {
 	}
 	bar.finish()
 	if serr != nil {
-		log.Print(serr)
-		return 1
+		return exitStatus("sample", serr)
 	}
 	if sh[0]*sh[1]*sh[2] != nv {
 		fmt.Fprintf(os.Stderr, "bm sample: flag -image-shape: %v has %d values, the model %d visible units\n", sh, sh[0]*sh[1]*sh[2], nv)
@@ -135,8 +128,7 @@ func cmdSample(args []string) int {
 	}
 	if std != nil {
 		if err := dataset.Unstandardize(std, means); err != nil {
-			log.Print(err)
-			return 1
+			return exitStatus("sample", err)
 		}
 		log.Printf("the model was trained on standardized data: the samples are shown in the data's units (%s undone)", standardizerPath(*model))
 	}
@@ -147,8 +139,7 @@ func cmdSample(args []string) int {
 		err = picture.SaveJPEG(*out, picture.Scale(img, 2), 0)
 	}
 	if err != nil {
-		log.Print(err)
-		return 1
+		return exitStatus("sample", err)
 	}
 	log.Printf("wrote %s", *out)
 	return 0

@@ -70,28 +70,29 @@ func Read(dir string) ([]byte, error) {
 	return b, err
 }
 
-// Restore sets saver's variables from the checkpoint named checkpoint in dir.
+// Restore sets saver's variables from the checkpoint named checkpoint in dir. An error about the
+// folder's contents matches ErrInconsistent.
 func Restore(dir, checkpoint string, sess *tfops.Session, saver *tfops.Saver) error {
 	if checkpoint == "" || strings.ContainsAny(checkpoint, `/\`) || checkpoint == "." || checkpoint == ".." {
-		return fmt.Errorf("%s: bad checkpoint name %q in %s", dir, checkpoint, File)
+		return Inconsistent(fmt.Errorf("%s: bad checkpoint name %q in %s", dir, checkpoint, File))
 	}
 	// Compare the variables model.json describes with the checkpoint before reading its data: the
 	// index names every tensor's dtype and shape, and the data file's size must be their sum.
 	entries, err := tfops.ReadIndex(filepath.Join(dir, checkpoint))
 	if err != nil {
-		return fmt.Errorf("%s: checkpoint %s: %w", dir, checkpoint, err)
+		return Inconsistent(fmt.Errorf("%s: checkpoint %s: %w", dir, checkpoint, err))
 	}
 	if err := saver.CheckIndex(entries); err != nil {
-		return fmt.Errorf("%s: %s and checkpoint %s disagree: %v (the model folder is inconsistent: a model.json edited or from another model)", dir, File, checkpoint, err)
+		return Inconsistent(fmt.Errorf("%s: %s and checkpoint %s disagree: %v (the model folder is inconsistent: a model.json edited or from another model)", dir, File, checkpoint, err))
 	}
 	data := filepath.Join(dir, checkpoint+".data-00000-of-00001")
 	st, err := os.Stat(data)
 	if err != nil {
-		return fmt.Errorf("%s: checkpoint %s: %w", dir, checkpoint, err)
+		return Inconsistent(fmt.Errorf("%s: checkpoint %s: %w", dir, checkpoint, err))
 	}
 	if want := saver.Bytes(); st.Size() != want {
-		return fmt.Errorf("%s: %s describes variables of %d bytes, but checkpoint %s holds %d: the model folder is inconsistent (a model.json edited or from another model)",
-			dir, File, want, filepath.Base(data), st.Size())
+		return Inconsistent(fmt.Errorf("%s: %s describes variables of %d bytes, but checkpoint %s holds %d: the model folder is inconsistent (a model.json edited or from another model)",
+			dir, File, want, filepath.Base(data), st.Size()))
 	}
 	return saver.Restore(sess, filepath.Join(dir, checkpoint))
 }
@@ -107,7 +108,8 @@ type Head struct {
 
 // ReadJSON reads dir's model.json into v (the model package's description, which embeds or
 // repeats Head's fields) and returns its Head after checking that it describes a model of kind
-// in format, with non-negative counters.
+// in format, with non-negative counters. An error about the file's contents matches
+// ErrInconsistent.
 func ReadJSON(dir, kind string, format int, v any) (Head, error) {
 	b, err := Read(dir)
 	if err != nil {
@@ -115,19 +117,19 @@ func ReadJSON(dir, kind string, format int, v any) (Head, error) {
 	}
 	var h Head
 	if err := json.Unmarshal(b, &h); err != nil {
-		return Head{}, fmt.Errorf("%s: corrupt %s: %w", dir, File, err)
+		return Head{}, Inconsistent(fmt.Errorf("%s: corrupt %s: %w", dir, File, err))
 	}
 	if h.Format != format || h.Kind != kind {
-		return Head{}, fmt.Errorf("%s: %s has format %d kind %q, want format %d kind %q", dir, File, h.Format, h.Kind, format, kind)
+		return Head{}, Inconsistent(fmt.Errorf("%s: %s has format %d kind %q, want format %d kind %q", dir, File, h.Format, h.Kind, format, kind))
 	}
 	if h.Epoch < 0 || h.Updates < 0 {
-		return Head{}, fmt.Errorf("%s: %s has a negative epoch or update count", dir, File)
+		return Head{}, Inconsistent(fmt.Errorf("%s: %s has a negative epoch or update count", dir, File))
 	}
 	if err := h.check(dir); err != nil {
-		return Head{}, fmt.Errorf("%s: %s: %w (the model folder is inconsistent: a model.json edited or from another model)", dir, File, err)
+		return Head{}, Inconsistent(fmt.Errorf("%s: %s: %w (the model folder is inconsistent: a model.json edited or from another model)", dir, File, err))
 	}
 	if err := json.Unmarshal(b, v); err != nil {
-		return Head{}, fmt.Errorf("%s: %s says kind %q but does not hold a description of one (%w): the kind or the description was edited", dir, File, kind, err)
+		return Head{}, Inconsistent(fmt.Errorf("%s: %s says kind %q but does not hold a description of one (%w): the kind or the description was edited", dir, File, kind, err))
 	}
 	return h, nil
 }

@@ -2,6 +2,7 @@ package modeldir
 
 import (
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -101,5 +102,42 @@ func TestSaveKeepsOneCompleteCheckpoint(t *testing.T) {
 	b, _ = Read(dir)
 	if err := Restore(dir, string(b), sess2, saver2); err == nil || !strings.Contains(err.Error(), "inconsistent") {
 		t.Errorf("restore into variables of another size: %v, want an inconsistency error", err)
+	}
+}
+
+// TestInconsistent: a marked error matches ErrInconsistent and what it wraps, and reads as it
+// does; nil stays nil; an unmarked error does not match.
+func TestInconsistent(t *testing.T) {
+	base := fmt.Errorf("m: %w", os.ErrNotExist)
+	err := fmt.Errorf("load: %w", Inconsistent(base))
+	if !errors.Is(err, ErrInconsistent) || !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("%v: want it to match ErrInconsistent and os.ErrNotExist", err)
+	}
+	if err.Error() != "load: "+base.Error() {
+		t.Errorf("message %q, want %q", err, "load: "+base.Error())
+	}
+	if Inconsistent(nil) != nil {
+		t.Error("Inconsistent(nil) is not nil")
+	}
+	if errors.Is(base, ErrInconsistent) {
+		t.Error("an unmarked error matches ErrInconsistent")
+	}
+}
+
+// TestReadJSONInconsistent: a corrupt model.json and one of another kind are reported as
+// ErrInconsistent; a missing one as ErrNoModel only.
+func TestReadJSONInconsistent(t *testing.T) {
+	dir := t.TempDir()
+	var v struct{}
+	if _, err := ReadJSON(dir, "rbm", 1, &v); !errors.Is(err, ErrNoModel) || errors.Is(err, ErrInconsistent) {
+		t.Errorf("missing model.json: %v", err)
+	}
+	for _, body := range []string{`{"format": 1, "kind": "rb`, `{"format": 1, "kind": "dbm"}`, `{"format": 1, "kind": "rbm", "epoch": -1}`} {
+		if err := os.WriteFile(filepath.Join(dir, File), []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := ReadJSON(dir, "rbm", 1, &v); !errors.Is(err, ErrInconsistent) {
+			t.Errorf("%s: %v, want ErrInconsistent", body, err)
+		}
 	}
 }
