@@ -11,10 +11,12 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net"
 	"os"
 	"strconv"
 	"strings"
 	"sync"
+	"syscall"
 	"unsafe"
 
 	pb "github.com/galeone/tensorflow/tensorflow/go/core/protobuf/for_core_protos_go_proto"
@@ -23,6 +25,9 @@ import (
 
 // ErrClusterSpec reports a malformed cluster specification.
 var ErrClusterSpec = errors.New("bad cluster spec")
+
+// ErrPortInUse reports a task whose port another process listens on.
+var ErrPortInUse = errors.New("port in use")
 
 // A Server is a task of a TensorFlow cluster running in this process: TensorFlow's own gRPC
 // server (TF_NewServer), which runs the parts of graphs that sessions place on its device
@@ -37,6 +42,9 @@ type Server struct {
 func NewServer(cluster *pb.ClusterDef, job string, task int) (*Server, error) {
 	def := &pb.ServerDef{Cluster: cluster, JobName: job, TaskIndex: int32(task), Protocol: "grpc"}
 	if err := checkTask(cluster, job, task); err != nil {
+		return nil, err
+	}
+	if err := checkPort(cluster, job, task); err != nil {
 		return nil, err
 	}
 	b, err := proto.Marshal(def)
@@ -173,4 +181,28 @@ func checkTask(c *pb.ClusterDef, job string, task int) error {
 		}
 	}
 	return fmt.Errorf("tfops: cluster has no job %q: %w", job, ErrClusterSpec)
+}
+
+// checkPort tries to listen where the task's gRPC server will (every interface, the task's
+// port) and reports a port another process holds as ErrPortInUse. TensorFlow's own refusal
+// would come as gRPC's internal error tree printed to stderr and "Could not start gRPC server".
+func checkPort(c *pb.ClusterDef, job string, task int) error {
+	var addr string
+	for _, j := range c.GetJob() {
+		if j.Name == job {
+			addr = j.Tasks[int32(task)]
+		}
+	}
+	_, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return fmt.Errorf("tfops: cluster job %s task %d: address %q: %v: %w", job, task, addr, err, ErrClusterSpec)
+	}
+	l, err := net.Listen("tcp", ":"+port)
+	if err != nil {
+		if errors.Is(err, syscall.EADDRINUSE) {
+			return fmt.Errorf("tfops: /job:%s/task:%d: %s: another process listens on port %s: %w", job, task, addr, port, ErrPortInUse)
+		}
+		return fmt.Errorf("tfops: /job:%s/task:%d: listen on port %s: %w", job, task, port, err)
+	}
+	return l.Close()
 }

@@ -41,6 +41,9 @@ func worker(spec, job string, task int) error {
 	if errors.Is(err, tfops.ErrClusterSpec) {
 		return flagErr("task", "%v", err)
 	}
+	if errors.Is(err, tfops.ErrPortInUse) {
+		return flagErr("cluster", "%v", err)
+	}
 	if err != nil {
 		return err // e.g. the port is taken
 	}
