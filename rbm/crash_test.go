@@ -113,8 +113,8 @@ func TestCrashAtEachSaveStep(t *testing.T) {
 			}
 			left, _ := filepath.Glob(filepath.Join(dir, "*"))
 			hidden, _ := filepath.Glob(filepath.Join(dir, ".*"))
-			if len(left) != 3 || len(hidden) != 0 {
-				t.Errorf("after the next save the folder holds %v and %v, want model.json and one checkpoint", left, hidden)
+			if len(left) != 4 || len(hidden) != 0 {
+				t.Errorf("after the next save the folder holds %v and %v, want model.json and one checkpoint (index, data, digest)", left, hidden)
 			}
 		})
 	}

@@ -47,7 +47,7 @@ func TestFlagsThatLie(t *testing.T) {
 }
 
 // TestModelJSONEdits: a model.json edited by hand (its epoch, update count, kind or visible
-// units) is refused by every command that loads it, naming model.json, instead of being used
+// units, whether or not the edit contradicts anything else in the folder) is refused with exit 2 by every command that loads it, naming model.json, instead of being used
 // as if it were true; an intact folder is accepted (bm info included).
 func TestModelJSONEdits(t *testing.T) {
 	_, run := tinyRun(t)
@@ -65,6 +65,12 @@ func TestModelJSONEdits(t *testing.T) {
 			j["visible"] = map[string]any{"type": "gaussian", "sigma": []float64{1}}
 			j["config"].(map[string]any)["Metrics"].(map[string]any)["PLL"] = true
 		}},
+		// Without the metric the description holds together, and matches the checkpoint's
+		// tensors: the digest saved with the checkpoint gives the edit away.
+		{"visible without PLL", "changed after the model was saved", func(j map[string]any) {
+			j["visible"] = map[string]any{"type": "gaussian", "sigma": []float64{1}}
+		}},
+		{"epoch lowered", "changed after the model was saved", func(j map[string]any) { j["epoch"] = 0 }},
 		{"NumVisible", "checkpoint", func(j map[string]any) { j["config"].(map[string]any)["NumVisible"] = 65 }},
 		{"dtype", "checkpoint", func(j map[string]any) { j["dtype"] = "float64" }},
 	} {

@@ -26,6 +26,8 @@ var ErrNoModel = errors.New("no saved model")
 
 // Save writes the variables of saver into dir (created if needed) as checkpoint
 // ckpt-<step>-<nanoseconds>, then model.json holding what meta returns for that checkpoint name.
+// The SHA-256 of that model.json is kept beside the checkpoint (<checkpoint>.sha256), so that
+// Restore can tell a description edited after the save.
 func Save(dir string, sess *tfops.Session, saver *tfops.Saver, step int64, meta func(checkpoint string) ([]byte, error)) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
@@ -47,6 +49,10 @@ func Save(dir string, sess *tfops.Session, saver *tfops.Saver, step int64, meta 
 	}
 	b, err := meta(name)
 	if err != nil {
+		return err
+	}
+	// The digest of the description goes beside the checkpoint, before model.json names it.
+	if err := atomicfile.WriteFile(filepath.Join(dir, name+digestSuffix), digest(b)); err != nil {
 		return err
 	}
 	if err := atomicfile.WriteFile(filepath.Join(dir, File), b); err != nil {
@@ -93,6 +99,9 @@ func Restore(dir, checkpoint string, sess *tfops.Session, saver *tfops.Saver) er
 	if want := saver.Bytes(); st.Size() != want {
 		return Inconsistent(fmt.Errorf("%s: %s describes variables of %d bytes, but checkpoint %s holds %d: the model folder is inconsistent (a model.json edited or from another model)",
 			dir, File, want, filepath.Base(data), st.Size()))
+	}
+	if err := checkDigest(dir, checkpoint); err != nil {
+		return Inconsistent(err)
 	}
 	return saver.Restore(sess, filepath.Join(dir, checkpoint))
 }

@@ -57,8 +57,8 @@ func TestSaveKeepsOneCompleteCheckpoint(t *testing.T) {
 			t.Errorf("old checkpoint file %s left behind", f)
 		}
 	}
-	if len(files) != 2 {
-		t.Errorf("checkpoint files %v, want index and data", files)
+	if len(files) != 3 {
+		t.Errorf("checkpoint files %v, want index, data and digest", files)
 	}
 	boom := errors.New("boom")
 	if err := Save(dir, sess, saver, 3, func(string) ([]byte, error) { return nil, boom }); !errors.Is(err, boom) {
@@ -74,6 +74,16 @@ func TestSaveKeepsOneCompleteCheckpoint(t *testing.T) {
 		if err := Restore(dir, bad, sess, saver); err == nil {
 			t.Errorf("Restore(%q) gave no error", bad)
 		}
+	}
+	// A model.json changed after the save, by a byte, is refused; restored, it is accepted.
+	if err := os.WriteFile(filepath.Join(dir, File), []byte(names[1]+" "), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := Restore(dir, names[1], sess, saver); !errors.Is(err, ErrInconsistent) || !strings.Contains(err.Error(), "changed after the model was saved") {
+		t.Errorf("restore after model.json was edited: %v, want ErrInconsistent naming the change", err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, File), []byte(names[1]), 0o644); err != nil {
+		t.Fatal(err)
 	}
 	// A save killed while writing model.json leaves its temporary file: the next save removes it.
 	stale := filepath.Join(dir, ".model.json.tmp-12345")
