@@ -111,8 +111,8 @@ func (m *DBM) minibatch(s *op.Scope) tf.Output {
 	return op.GatherV2(s.SubScope("batch"), m.rows, idx, op.Const(s.SubScope("axis"), int32(0)))
 }
 
-// trainMF returns the training's chunked mean field: from the bottom-up pass, or from the
-// stored μ with MeanFieldPrevious.
+// trainMF returns the training's chunked mean field: from the bottom-up pass, from the stored μ
+// with MeanFieldPrevious, or from each row's own last μ with MeanFieldRow.
 func (m *DBM) trainMF() *chunkedMF {
 	if m.trainChunks == nil {
 		c, v := m.cfg, m.vars
@@ -122,6 +122,9 @@ func (m *DBM) trainMF() *chunkedMF {
 					return readLayers(s, v.mu)
 				}
 				mu, _ := m.net.meanFieldFrom(s, m.readParams(s), x, nil, 0, c.MeanFieldTol) // the bottom-up pass alone
+				if v.rowMu != nil {
+					mu = m.rowStart(s.SubScope("row_start"), mu)
+				}
 				return mu
 			}}
 	}
@@ -132,4 +135,69 @@ func (m *DBM) trainMF() *chunkedMF {
 // returns the number of sweeps that changed μ.
 func (m *DBM) meanFieldChunks(feeds map[tf.Output]*tf.Tensor) (float64, error) {
 	return m.runChunked(m.trainMF(), feeds)
+}
+
+// batchRows adds the indices of the rows of a training run's update 0 (into m.rows).
+func (m *DBM) batchRows(s *op.Scope) tf.Output {
+	return op.Gather(s.SubScope("idx"), m.idx, op.Const(s.SubScope("i"), int32(0)))
+}
+
+// rowStart returns the mean field's start with MeanFieldRow: each row's stored μ where the row
+// was visited before in this Fit, the bottom-up pass's where not.
+func (m *DBM) rowStart(s *op.Scope, bottomUp []tf.Output) []tf.Output {
+	v := m.vars
+	idx := m.batchRows(s)
+	axis := op.Const(s.SubScope("axis"), int32(0))
+	seen := op.GatherV2(s.SubScope("seen"), v.visited.Read(s), idx, axis)
+	out := append([]tf.Output{bottomUp[0]}, make([]tf.Output, len(bottomUp)-1)...)
+	for l := 1; l < len(bottomUp); l++ {
+		ls := s.SubScope("layer")
+		stored := op.GatherV2(ls.SubScope("stored"), v.rowMu[l].Read(ls), idx, axis)
+		out[l] = op.Select(ls, seen, stored, bottomUp[l])
+	}
+	return out
+}
+
+// storeRows adds the ops that keep the minibatch's final μ (mu, [0] unused) as its rows' next
+// start and mark the rows visited (MeanFieldRow); none without it.
+func (m *DBM) storeRows(s *op.Scope, mu []tf.Output) []*tf.Operation {
+	v := m.vars
+	if v.rowMu == nil {
+		return nil
+	}
+	idx := m.batchRows(s)
+	var ops []*tf.Operation
+	for l := 1; l < len(mu); l++ {
+		ops = append(ops, op.ResourceScatterUpdate(s.SubScope("store_row"), v.rowMu[l].Handle, idx, mu[l]))
+	}
+	ones := op.Fill(s.SubScope("ones"), op.Shape(s.SubScope("n"), idx), op.Const(s.SubScope("true"), true))
+	return append(ops, op.ResourceScatterUpdate(s.SubScope("visit"), v.visited.Handle, idx, ones))
+}
+
+// initRows sets every one of the n training rows unvisited, with zero stored μ (MeanFieldRow),
+// unless they already are for n rows (a later Fit of the same rows in this session keeps them).
+func (m *DBM) initRows(n int) error {
+	v, c := m.vars, m.cfg
+	if v.rowMu == nil || m.rowsInit == n {
+		return nil
+	}
+	vars := []*tfops.Variable{v.visited}
+	vals := []*tf.Tensor{}
+	t, err := tf.NewTensor(make([]bool, n))
+	if err != nil {
+		return fmt.Errorf("dbm: warm starts: %w", err)
+	}
+	vals = append(vals, t)
+	for l := 1; l < len(v.rowMu); l++ {
+		z, err := tfops.TensorAs(make([]float64, n*c.Sizes[l]), c.DType, int64(n), int64(c.Sizes[l]))
+		if err != nil {
+			return fmt.Errorf("dbm: warm starts: %w", err)
+		}
+		vars, vals = append(vars, v.rowMu[l]), append(vals, z)
+	}
+	if err := tfops.InitVariables(m.sess, vars, vals); err != nil {
+		return fmt.Errorf("dbm: warm starts: %w", err)
+	}
+	m.rowsInit = n
+	return nil
 }

@@ -80,7 +80,8 @@ type Config struct {
 	// MeanFieldStart is MeanFieldBottomUp (the default, also "") or MeanFieldPrevious: the
 	// training's mean field starts from the μ the previous minibatch ended at (zeros at first;
 	// saved with the model), as the original's does — its bottom-up pass is dead code there.
-	// Every training minibatch must then have BatchSize rows.
+	// Every training minibatch must then have BatchSize rows. MeanFieldRow starts each row's
+	// mean field where that row's ended on its last visit (see MeanFieldRow).
 	MeanFieldStart string `json:",omitempty"`
 	// SideEffects reproduces the original's side effects on the chains: each validation pass
 	// runs, per BatchSize rows, the training's mean field (from and into the stored μ, with
@@ -127,6 +128,14 @@ const (
 	MeanFieldBottomUp = "bottom-up"
 	// MeanFieldPrevious starts it from the μ the previous minibatch ended at (the original).
 	MeanFieldPrevious = "previous"
+	// MeanFieldRow starts each training row's mean field from the μ the same row ended at on
+	// its last visit, and from the bottom-up pass on its first visit in a Fit (a warm start:
+	// fewer sweeps to the same tolerance once the model changes little between visits). The
+	// stored μ take Σ hidden sizes values per training row, in the model's dtype, and are not
+	// saved with the model: a resumed Fit starts them cold again, so its weights are not those
+	// of an uninterrupted run. The rows must be in memory (not streamed), UpdatesPerRun 1 and
+	// MeanFieldSteps more than 5 (the mean field runs in chunks).
+	MeanFieldRow = "row"
 )
 
 // AsOriginal returns c with every point of the original's code path set: its momentum rule,
@@ -225,8 +234,12 @@ func (c Config) Validate() error {
 	if err := optim.CheckSparsityRule(c.SparsityRule); err != nil {
 		return bad("SparsityRule", "%v", err)
 	}
-	if c.MeanFieldStart != "" && c.MeanFieldStart != MeanFieldBottomUp && c.MeanFieldStart != MeanFieldPrevious {
-		return bad("MeanFieldStart", "%q, want %s or %s", c.MeanFieldStart, MeanFieldBottomUp, MeanFieldPrevious)
+	if c.MeanFieldStart != "" && c.MeanFieldStart != MeanFieldBottomUp && c.MeanFieldStart != MeanFieldPrevious && c.MeanFieldStart != MeanFieldRow {
+		return bad("MeanFieldStart", "%q, want %s, %s or %s", c.MeanFieldStart, MeanFieldBottomUp, MeanFieldPrevious, MeanFieldRow)
+	}
+	if c.MeanFieldStart == MeanFieldRow && (c.UpdatesPerRun > 1 || c.MeanFieldSteps <= chunkSweeps) {
+		return bad("MeanFieldStart", "%s needs UpdatesPerRun 1 and MeanFieldSteps > %d (the mean field run in chunks), have %d and %d",
+			MeanFieldRow, chunkSweeps, c.UpdatesPerRun, c.MeanFieldSteps)
 	}
 	d := c.withDefaults()
 	if c.SparsityRule == optim.Original {

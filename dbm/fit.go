@@ -52,6 +52,14 @@ func (m *DBM) Fit(ctx context.Context, x, val rbm.Data, opts *FitOptions) ([]Epo
 			return nil, err
 		}
 	}
+	if c.MeanFieldStart == MeanFieldRow {
+		if tfops.Streamed(x) {
+			return nil, fmt.Errorf("dbm: MeanFieldStart %s keeps a μ per training row: the rows must be in memory, not streamed: %w", MeanFieldRow, ErrShape)
+		}
+		if err := m.initRows(n); err != nil {
+			return nil, err
+		}
+	}
 	if !tfops.Streamed(x) {
 		t, err := rowsTensor(x, 0, n, c.DType)
 		if err != nil {

@@ -51,6 +51,7 @@ type DBM struct {
 
 	side        map[int]*sideOps // the original's validation steps by k (Config.SideEffects)
 	trainChunks *chunkedMF       // training's mean field in chunks
+	rowsInit    int              // the training rows the warm starts are set up for (MeanFieldRow)
 	bound       *boundOps        // the lower bound's ops, its mean field in chunks
 	means       *tf.Operation    // the original's particle-means side effect
 
@@ -92,6 +93,8 @@ type variables struct {
 	mu           []*tfops.Variable // the last minibatch's μ, BatchSize rows (MeanFieldPrevious; [0] unused)
 	mf           []*tfops.Variable // a training minibatch's μ between the runs of its mean field (chunkedMF; [0] unused; not saved)
 	boundMF      []*tfops.Variable // the same for the lower bound's rows
+	rowMu        []*tfops.Variable // each training row's μ at its last visit (MeanFieldRow; [0] unused; not saved)
+	visited      *tfops.Variable   // whether each training row was visited since Fit began (MeanFieldRow)
 }
 
 // original returns the variables that only the original's code path has, nil entries left out.
@@ -305,6 +308,13 @@ func (m *DBM) build() error {
 	for l := 1; l <= L; l++ {
 		v.mf[l] = tfops.NewVariable(s, fmt.Sprintf("mean_field/state%d", l), dt, []int64{-1, int64(c.Sizes[l])})
 		v.boundMF[l] = tfops.NewVariable(s, fmt.Sprintf("mean_field/bound%d", l), dt, []int64{-1, int64(c.Sizes[l])})
+	}
+	if c.MeanFieldStart == MeanFieldRow {
+		v.rowMu = make([]*tfops.Variable, L+1)
+		for l := 1; l <= L; l++ {
+			v.rowMu[l] = tfops.NewVariable(s, fmt.Sprintf("mean_field/row%d", l), dt, []int64{-1, int64(c.Sizes[l])})
+		}
+		v.visited = tfops.NewVariable(s, "mean_field/visited", tf.Bool, []int64{-1})
 	}
 	v.data = tfops.NewVariable(s, "data/x", dt, []int64{-1, int64(c.Sizes[0])})
 	m.vars = v

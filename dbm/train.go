@@ -217,6 +217,9 @@ func (m *DBM) trainOp(k, updates int) (*tf.Operation, tf.Output) {
 	}
 	assigns = append(assigns, assignLayers(w, v.qmu, st.qmu)...)
 	assigns = append(assigns, assignLayers(w, v.mu, st.mu)...)
+	if m.chunked(updates) {
+		assigns = append(assigns, m.storeRows(w, readLayers(w.SubScope("mf_final"), v.mf))...)
+	}
 	done := op.NoOp(s.WithControlDependencies(assigns...).SubScope("done"))
 	if nmfSum.Op == nil { // the mean field ran in chunks: Fit counts its sweeps
 		return done, tf.Output{}

@@ -28,7 +28,7 @@ type originalPath struct {
 const (
 	asOriginalHelp   = "ours: follow the original's code path in every point below and its --momentum-rule (docs/DEVIATIONS.md), bugs included"
 	sparsityRuleHelp = "sparsity penalty: hinton (per-unit batch mean, ours) or original (as coded: a damped batch sum; the DBM's indexed by the layer number)"
-	mfStartHelp      = "DBM mean field starts bottom-up (ours) or from the previous minibatch's μ (previous, the original's)"
+	mfStartHelp      = "DBM mean field starts bottom-up (ours), from the previous minibatch's μ (previous, the original's) or from each row's own μ of its last visit (row: a warm start, fewer sweeps at a loose --mf-tol; not kept across a resume)"
 	sideEffectsHelp  = "the original's side effects on the DBM's chains: validation advances the particles and μ; particles replaced by a mean sweep every 400 updates; validation every 2 epochs"
 	fixedOrderHelp   = "visit the training rows in the same order every epoch (the original) instead of a new permutation per epoch"
 	biasDoublingHelp = "DBM pretraining doubles the biases with the input, σ(2(vW + hb)) (the original) instead of σ(2vW + hb)"
@@ -40,7 +40,7 @@ const (
 func (o *originalPath) registerPy(p *pyargs.Parser) {
 	p.StoreTrue("--as-original", &o.all, asOriginalHelp)
 	p.String("--sparsity-rule", &o.sparsityRule, optim.Hinton, "ours: "+sparsityRuleHelp).Metavar("R").Choices(optim.Hinton, optim.Original)
-	p.String("--mf-start", &o.mfStart, dbm.MeanFieldBottomUp, "ours: "+mfStartHelp).Metavar("S").Choices(dbm.MeanFieldBottomUp, dbm.MeanFieldPrevious)
+	p.String("--mf-start", &o.mfStart, dbm.MeanFieldBottomUp, "ours: "+mfStartHelp).Metavar("S").Choices(dbm.MeanFieldBottomUp, dbm.MeanFieldPrevious, dbm.MeanFieldRow)
 	p.StoreTrue("--side-effects", &o.sideEffects, "ours: "+sideEffectsHelp)
 	p.StoreTrue("--fixed-order", &o.fixedOrder, "ours: "+fixedOrderHelp)
 	p.StoreTrue("--bias-doubling", &o.biasDoubling, "ours: "+biasDoublingHelp)
@@ -79,8 +79,8 @@ func (o *originalPath) resolve() error {
 	switch {
 	case optim.CheckSparsityRule(o.sparsityRule) != nil:
 		return flagErr("sparsity-rule", "%q, want %s or %s", o.sparsityRule, optim.Hinton, optim.Original)
-	case o.mfStart != dbm.MeanFieldBottomUp && o.mfStart != dbm.MeanFieldPrevious:
-		return flagErr("mf-start", "%q, want %s or %s", o.mfStart, dbm.MeanFieldBottomUp, dbm.MeanFieldPrevious)
+	case o.mfStart != dbm.MeanFieldBottomUp && o.mfStart != dbm.MeanFieldPrevious && o.mfStart != dbm.MeanFieldRow:
+		return flagErr("mf-start", "%q, want %s, %s or %s", o.mfStart, dbm.MeanFieldBottomUp, dbm.MeanFieldPrevious, dbm.MeanFieldRow)
 	case o.features != "data" && o.features != "chain":
 		return flagErr("rbm-features", "%q, want data or chain", o.features)
 	case o.index != "ours" && o.index != "original":
@@ -112,8 +112,8 @@ func (o originalPath) dbm(c *dbm.Config) {
 	if o.sparsityRule == optim.Original {
 		c.SparsityRule = optim.Original
 	}
-	if o.mfStart == dbm.MeanFieldPrevious {
-		c.MeanFieldStart = dbm.MeanFieldPrevious
+	if o.mfStart == dbm.MeanFieldPrevious || o.mfStart == dbm.MeanFieldRow {
+		c.MeanFieldStart = o.mfStart
 	}
 	c.SideEffects, c.FixedOrder = o.sideEffects, o.fixedOrder
 	if o.sideEffects {
