@@ -146,13 +146,14 @@ func (m *DBM) batchRows(s *op.Scope) tf.Output {
 // was visited before in this Fit, the bottom-up pass's where not.
 func (m *DBM) rowStart(s *op.Scope, bottomUp []tf.Output) []tf.Output {
 	v := m.vars
+	// ResourceGather reads the rows alone: a read of the whole variable would copy it, as
+	// TensorFlow copies a variable on every read once a sparse update has touched it.
 	idx := m.batchRows(s)
-	axis := op.Const(s.SubScope("axis"), int32(0))
-	seen := op.GatherV2(s.SubScope("seen"), v.visited.Read(s), idx, axis)
+	seen := op.ResourceGather(s.SubScope("seen"), v.visited.Handle, idx, tf.Bool)
 	out := append([]tf.Output{bottomUp[0]}, make([]tf.Output, len(bottomUp)-1)...)
 	for l := 1; l < len(bottomUp); l++ {
 		ls := s.SubScope("layer")
-		stored := op.GatherV2(ls.SubScope("stored"), v.rowMu[l].Read(ls), idx, axis)
+		stored := op.ResourceGather(ls.SubScope("stored"), v.rowMu[l].Handle, idx, m.cfg.DType)
 		out[l] = op.Select(ls, seen, stored, bottomUp[l])
 	}
 	return out
