@@ -11,7 +11,7 @@ import (
 // majority label of their k nearest other rows (Euclidean; ties in distance: the lower row
 // first; ties in votes: the smallest label). It measures how well the classes separate
 // (van der Maaten 2009; Kobak & Berens, Nat. Commun. 2019). workers goroutines share the work
-// (0: one); the result does not depend on their number.
+// (0: runtime.GOMAXPROCS(0)); the result does not depend on their number.
 //
 // It returns an error wrapping ErrShape for a malformed y, fewer than 2 rows or a label count
 // that differs from the rows', ErrValue for a NaN or infinite entry or a negative label, and
@@ -35,7 +35,7 @@ func NeighborAccuracy(y *dataset.Matrix[float64], labels []int, k, workers int) 
 	if k < 1 || k >= n {
 		return 0, fmt.Errorf("%s: k = %d, want 1..%d: %w", what, k, n-1, ErrArgument)
 	}
-	workers = max(1, workers)
+	workers = defaultWorkers(workers)
 	idx, _ := neighbors(y, k, workers)
 	right := make([]bool, n)
 	parallelFor(n, workers, func(lo, hi int) {

@@ -29,11 +29,12 @@ func Neighbors(perplexity float64, n int) int {
 // rows, with β_i found by bisection so that the entropy of p_{·|i} is log(perplexity) nats
 // (to 1e-5, at most 200 steps, as scikit-learn's); then p_ij = (p_{j|i} + p_{i|j}) / Σ.
 // k = N−1 gives the exact method's dense P; Neighbors(perplexity, N) the Barnes-Hut one's.
-// workers goroutines share the work (0: one); the result does not depend on their number.
+// workers goroutines share the work (0: runtime.GOMAXPROCS(0)); the result does not depend
+// on their number.
 //
 // It returns an error wrapping ErrShape for a malformed x or one with fewer than 2 rows,
 // ErrValue for a NaN or infinite entry, and ErrArgument for k outside 1..N−1 or a perplexity
-// that is not positive or not below k+1.
+// that is not positive or exceeds k.
 func NewAffinities(x *dataset.Matrix[float64], perplexity float64, k, workers int) (*Affinities, error) {
 	const what = "tsne: affinities"
 	if err := checkData(what, x); err != nil {
@@ -46,14 +47,15 @@ func NewAffinities(x *dataset.Matrix[float64], perplexity float64, k, workers in
 	if !(perplexity > 0) || perplexity > float64(k) || math.IsInf(perplexity, 0) {
 		return nil, fmt.Errorf("%s: perplexity %g, want a positive number at most the %d neighbours: %w", what, perplexity, k, ErrArgument)
 	}
-	idx, d2 := neighbors(x, k, max(1, workers))
+	workers = defaultWorkers(workers)
+	idx, d2 := neighbors(x, k, workers)
 	cond := make([]float64, n*k)
-	parallelFor(n, max(1, workers), func(lo, hi int) {
+	parallelFor(n, workers, func(lo, hi int) {
 		for i := lo; i < hi; i++ {
 			calibrate(d2[i*k:(i+1)*k], perplexity, cond[i*k:(i+1)*k])
 		}
 	})
-	return symmetrize(n, k, idx, cond, max(1, workers)), nil
+	return symmetrize(n, k, idx, cond, workers), nil
 }
 
 // checkData checks that x is a well-formed matrix of finite numbers with at least 2 rows.

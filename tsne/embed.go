@@ -150,9 +150,9 @@ func center(y []float64) {
 }
 
 // KL returns KL(P‖Q) = Σ p_ij log(p_ij/q_ij) of the n×2 embedding y, with q_ij =
-// w_ij / Σ_{k≠l} w_kl and w_ij = 1/(1+‖y_i−y_j‖²), exactly (O(N²) time). workers goroutines
-// share the work (0: one). It returns an error wrapping ErrShape if y is not N×2 for P's N
-// points, and ErrValue if it holds a NaN or infinite coordinate.
+// w_ij / Σ_{k≠l} w_kl and w_ij = 1/(1+‖y_i−y_j‖²), exactly (O(N²) time). workers
+// goroutines share the work (0: runtime.GOMAXPROCS(0)). It returns an error wrapping ErrShape
+// if y is not N×2 for P's N points, and ErrValue if it holds a NaN or infinite coordinate.
 func KL(p *Affinities, y *dataset.Matrix[float64], workers int) (float64, error) {
 	const what = "tsne: kl"
 	if err := checkAffinities(what, p); err != nil {
@@ -161,7 +161,7 @@ func KL(p *Affinities, y *dataset.Matrix[float64], workers int) (float64, error)
 	if err := checkEmbedding(what, y, p.N); err != nil {
 		return 0, err
 	}
-	workers = max(1, workers)
+	workers = defaultWorkers(workers)
 	return klWithZ(p, y.Data, exactZ(y.Data, workers), 1, workers), nil
 }
 

@@ -1,6 +1,9 @@
 package tsne
 
-import "sync"
+import (
+	"runtime"
+	"sync"
+)
 
 // parallelFor calls f(lo, hi) on consecutive blocks of [0, n) on up to workers goroutines
 // and returns when all calls have returned. Callers write per-index results only, so the
@@ -38,4 +41,12 @@ func parallelFor(n, workers int, f func(lo, hi int)) {
 		}()
 	}
 	wg.Wait()
+}
+
+// defaultWorkers returns workers, or runtime.GOMAXPROCS(0) for workers ≤ 0.
+func defaultWorkers(workers int) int {
+	if workers <= 0 {
+		return runtime.GOMAXPROCS(0)
+	}
+	return workers
 }

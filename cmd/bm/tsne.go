@@ -145,7 +145,10 @@ func tsneInput(data string, test bool, features, labelsPath, model, layer string
 		if err != nil {
 			return nil, nil, "", err
 		}
-		x, what = h, f.kind+" features"
+		x, what = h, strings.ToUpper(f.kind)+" features"
+		if f.kind == "dbm" {
+			what = fmt.Sprintf("DBM features (layer %s)", layer)
+		}
 	}
 	return x, labels, what, nil
 }
