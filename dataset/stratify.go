@@ -17,11 +17,10 @@ type Label interface {
 // n) gets n_c·nVal/n validation rows and n_c·nTrain/n training rows, each rounded down or up,
 // so that the parts have exactly nVal and nTrain rows and each class's count is within one row
 // of its exact share (a rounding that keeps every sum exists by the integrality of network
-// flows; it is found by augmenting paths). Within a
-// class the rows are taken in the order of a permutation seeded by seed (validation rows
-// first); each part is then shuffled with the same generator, so classes are interleaved. The
-// same labels, sizes and seed always give the same indices. The parts are disjoint because
-// nTrain+nVal ≤ n is required.
+// flows; it is found by augmenting paths). Within a class the rows are taken in the order of a
+// permutation seeded by seed (validation rows first); each part is then shuffled with the same
+// generator, so classes are interleaved. The same labels, sizes and seed always give the same
+// indices. The parts are disjoint because nTrain+nVal ≤ n is required.
 //
 // It returns an error wrapping ErrArgument for a negative size or label, or nTrain+nVal above
 // the number of rows.
