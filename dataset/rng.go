@@ -10,6 +10,7 @@ const (
 	streamEpoch    uint64 = 0x65706f6368000000 // "epoch" (+ epoch number)
 	streamAugment  uint64 = 0x6175676d656e7400 // "augment"
 	streamBinarize uint64 = 0x62696e6172790000 // "binary"
+	streamStratify uint64 = 0x7374726174000000 // "strat"
 )
 
 // newRand returns a math/rand/v2 generator over a PCG source seeded with

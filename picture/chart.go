@@ -21,6 +21,13 @@ const chartMargin = 8 * vg.Millimeter / 2
 // data first so that it cannot, and any panic left is reported as an
 // error rather than crashing the caller.
 func savePlot(path string, p *plot.Plot, w, h vg.Length) error {
+	return saveDrawing(path, w, h, p.Draw)
+}
+
+// saveDrawing renders drawFn's picture on a w×h canvas (less the chart
+// margin) and writes it to path as PNG, atomically, reporting a panic of
+// drawFn as an error (see savePlot).
+func saveDrawing(path string, w, h vg.Length, drawFn func(draw.Canvas)) error {
 	return writeAtomic(path, func(out io.Writer) (err error) {
 		defer func() {
 			if r := recover(); r != nil {
@@ -29,7 +36,7 @@ func savePlot(path string, p *plot.Plot, w, h vg.Length) error {
 		}()
 		c := vgimg.NewWith(vgimg.UseWH(w, h), vgimg.UseDPI(chartDPI))
 		m := chartMargin
-		p.Draw(draw.Crop(draw.New(c), m, -m, m, -m))
+		drawFn(draw.Crop(draw.New(c), m, -m, m, -m))
 		if _, err := (vgimg.PngCanvas{Canvas: c}).WriteTo(out); err != nil {
 			return fmt.Errorf("encode png: %w", err)
 		}

@@ -42,6 +42,9 @@ type RBM struct {
 	finiteOnce sync.Once
 	finite     tf.Output // whether all of reads are finite (see AllFinite)
 
+	completeOnce sync.Once
+	complete     completeOps // Complete's graph (see completeGraph)
+
 	ais       map[anneal.BlockKeyOf]*aisOps // annealing graphs by transitions per β and block, built on first use
 	chainFeat map[int]tf.Output             // ChainFeatures' transform by k, built on first use
 

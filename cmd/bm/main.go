@@ -9,6 +9,8 @@
 //	bm dbm [flags]        pretrain RBMs, train a DBM jointly, estimate log Z (AIS) and the test bound
 //	bm transform [flags]  write the hidden features of an RBM or a DBM as .npy or CSV
 //	bm classify [flags]   k-NN, logistic regression or an SVM on features: errors and confusion PNG
+//	bm tsne [flags]       a t-SNE scatter PNG of data or features, coloured by label, and its k-NN accuracy
+//	bm complete [flags]   fill in masked pixels with an RBM (Gibbs or mean field): errors and a grid PNG
 //	bm rbm-mnist [flags]  the original's rbm_mnist.py (its argparse flags): RBM, MLP fine-tuning
 //	bm dbm-mnist [flags]  the original's dbm_mnist.py (its argparse flags): DBM, AIS, MLP fine-tuning
 //	bm dbm-cifar-naive [flags]  the original's dbm_cifar_naive.py: smoothed CIFAR-10, G-B-M DBM, MLP
@@ -65,6 +67,10 @@ func run(args []string) int {
 		return cmdTransform(args[1:])
 	case "classify":
 		return cmdClassify(args[1:])
+	case "tsne":
+		return cmdTSNE(args[1:])
+	case "complete":
+		return cmdComplete(args[1:])
 	case "rbm-mnist":
 		return cmdRBMMNIST(args[1:])
 	case "dbm-mnist":
@@ -102,6 +108,8 @@ commands:
   dbm       pretrain RBMs, train a DBM of any depth and unit types, AIS log Z and test lower bound
   transform write the hidden features of a trained RBM or DBM as .npy or CSV
   classify  k-NN, logistic regression or an SVM on a model's features (or pixels): errors, confusion PNG
+  tsne      t-SNE (Barnes-Hut) scatter PNG of data or a model's features, coloured by label; k-NN accuracy
+  complete  fill in the masked pixels of images with an RBM (Gibbs or mean field): errors, grid PNG
   rbm-mnist the original's rbm_mnist.py: RBM, then MLP fine-tuning and test accuracy (its flags)
   dbm-mnist the original's dbm_mnist.py: RBMs, DBM, AIS and lower bound, MLP fine-tuning (its flags)
   dbm-cifar-naive  the original's dbm_cifar_naive.py: smoothed CIFAR-10, G-RBM, M-RBM, G-B-M DBM, MLP (its flags)

@@ -1,0 +1,110 @@
+package main
+
+import (
+	"encoding/binary"
+	"image"
+	"image/color"
+	"image/png"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/boltzmann-go/boltzmann/dataset"
+)
+
+// TestComplete runs bm complete with each kind of mask and both methods on a small 28×28 MNIST
+// folder, and checks its usage errors.
+func TestComplete(t *testing.T) {
+	dir := t.TempDir()
+	mnist := filepath.Join(dir, "mnist")
+	writeMNIST28(t, mnist, 60, 12)
+	run := filepath.Join(dir, "run")
+	bm(t, "train", "-data", mnist, "-n-train", "50", "-n-val", "10", "-n-hidden", "8", "-epochs", "1", "-metrics", "msre",
+		"-samples", "0", "-out", run, "-quiet")
+	maskPNG := filepath.Join(dir, "mask.png")
+	img := image.NewGray(image.Rect(0, 0, 28, 28))
+	for y := range 28 {
+		for x := range 14 {
+			img.SetGray(x, y, color.Gray{Y: 255})
+		}
+	}
+	f, err := os.Create(maskPNG)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := png.Encode(f, img); err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+	for i, args := range [][]string{
+		{"-mask", "top"},
+		{"-mask", "left", "-mean-field"},
+		{"-mask", "random:0.5", "-sweeps", "20"},
+		{"-mask", maskPNG, "-samples", "0", "-mean-field"},
+	} {
+		out := filepath.Join(dir, "grid"+string(rune('a'+i))+".png")
+		bm(t, append([]string{"complete", "-model", run, "-data", mnist, "-sweeps", "30", "-grid", "4", "-out", out, "-quiet"}, args...)...)
+		if st, err := os.Stat(out); err != nil || st.Size() == 0 {
+			t.Errorf("%v: no grid (%v)", args, err)
+		}
+	}
+	base := []string{"complete", "-model", run, "-data", mnist, "-quiet", "-out", filepath.Join(dir, "x.png")}
+	for _, tc := range []struct {
+		flag string
+		args []string
+	}{
+		{"-mask", []string{"-mask", "middle"}},
+		{"-mask", []string{"-mask", "random:1.5"}},
+		{"-mask", []string{"-mask", filepath.Join(dir, "none.png")}},
+		{"-out", []string{"-out", filepath.Join(dir, "x.jpg")}},
+		{"-grid", []string{"-grid", "0"}},
+	} {
+		exitWith(t, 2, tc.flag, append(base, tc.args...)...)
+	}
+	exitWith(t, 1, "burn-in", append(base, "-sweeps", "10", "-burn-in", "10")...)
+}
+
+// writeMNIST28 writes an MNIST folder of nTrain and nTest 28×28 images of 10 classes (noisy
+// copies of a random prototype each) with their labels.
+func writeMNIST28(t *testing.T, dir string, nTrain, nTest int) {
+	t.Helper()
+	const h, w = 28, 28
+	r := rand.New(rand.NewPCG(5, 5))
+	protos := make([][]byte, 10)
+	for c := range protos {
+		protos[c] = make([]byte, h*w)
+		for i := range protos[c] {
+			protos[c][i] = byte(255 * r.IntN(2))
+		}
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	write := func(imgName, lblName string, n int) {
+		img := binary.BigEndian.AppendUint32(nil, 0x803)
+		img = binary.BigEndian.AppendUint32(img, uint32(n))
+		img = binary.BigEndian.AppendUint32(img, h)
+		img = binary.BigEndian.AppendUint32(img, w)
+		lbl := binary.BigEndian.AppendUint32(nil, 0x801)
+		lbl = binary.BigEndian.AppendUint32(lbl, uint32(n))
+		for range n {
+			c := r.IntN(10)
+			lbl = append(lbl, byte(c))
+			for _, p := range protos[c] {
+				if r.IntN(10) == 0 {
+					p = 255 - p
+				}
+				img = append(img, p)
+			}
+		}
+		if err := os.WriteFile(filepath.Join(dir, imgName), img, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, lblName), lbl, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write(dataset.MNISTTrainImages, dataset.MNISTTrainLabels, nTrain)
+	write(dataset.MNISTTestImages, dataset.MNISTTestLabels, nTest)
+}
