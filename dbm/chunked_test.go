@@ -29,29 +29,8 @@ func TestChunkedMeanFieldBitIdentical(t *testing.T) {
 			train := func(off bool) ([]float64, []float64) {
 				chunkedOff = off
 				defer func() { chunkedOff = false }()
-				m, err := New(Config{Sizes: []int{8, 6, 5}, DType: tf.Float, Seed: 9, WeightStd: 0.5, Particles: 10, BatchSize: 10, Epochs: 3,
+				return fitTiny(t, x, Config{Sizes: []int{8, 6, 5}, DType: tf.Float, Seed: 9, WeightStd: 0.5, Particles: 10, BatchSize: 10, Epochs: 3,
 					MeanFieldSteps: 23, MeanFieldTol: tc.tol, MeanFieldStart: tc.start, LearningRate: []float64{0.05}})
-				if err != nil {
-					t.Fatal(err)
-				}
-				defer m.Close()
-				st, err := m.Fit(context.Background(), x, nil, nil)
-				if err != nil {
-					t.Fatal(err)
-				}
-				var sweeps []float64
-				for _, e := range st {
-					sweeps = append(sweeps, e.Train["mf_sweeps"])
-				}
-				state, err := m.State()
-				if err != nil {
-					t.Fatal(err)
-				}
-				var all []float64
-				for _, s := range state {
-					all = append(all, s.Values...)
-				}
-				return all, sweeps
 			}
 			chunked, cs := train(false)
 			unrolled, us := train(true)
@@ -96,4 +75,30 @@ func TestChunkedBoundBitIdentical(t *testing.T) {
 			t.Errorf("%v: the chunked bound differs from the unrolled one (row 0: %v, %v)", dt, chunked[0], unrolled[0])
 		}
 	}
+}
+
+// fitTiny trains a DBM of configuration c on x and returns every value of its state (weights,
+// biases, velocities, particles) and the mean-field sweeps per update of each epoch.
+func fitTiny(t *testing.T, x *dataset.Matrix[float64], c Config) (state, sweeps []float64) {
+	t.Helper()
+	m, err := New(c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer m.Close()
+	st, err := m.Fit(context.Background(), x, nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range st {
+		sweeps = append(sweeps, e.Train["mf_sweeps"])
+	}
+	vars, err := m.State()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, v := range vars {
+		state = append(state, v.Values...)
+	}
+	return state, sweeps
 }

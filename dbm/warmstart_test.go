@@ -1,7 +1,6 @@
 package dbm
 
 import (
-	"context"
 	"errors"
 	"slices"
 	"testing"
@@ -23,29 +22,8 @@ func TestMeanFieldRowWarmStart(t *testing.T) {
 	}
 	for _, dt := range []tf.DataType{tf.Float, tf.Double} {
 		train := func(start string, epochs int, lr float64) ([]float64, []float64) {
-			m, err := New(Config{Sizes: []int{8, 6, 5}, DType: dt, Seed: 9, WeightStd: 0.5, Particles: 10, BatchSize: 10, Epochs: epochs,
+			return fitTiny(t, x, Config{Sizes: []int{8, 6, 5}, DType: dt, Seed: 9, WeightStd: 0.5, Particles: 10, BatchSize: 10, Epochs: epochs,
 				MeanFieldSteps: 40, MeanFieldTol: 1e-5, MeanFieldStart: start, LearningRate: []float64{lr}})
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer m.Close()
-			st, err := m.Fit(context.Background(), x, nil, nil)
-			if err != nil {
-				t.Fatal(err)
-			}
-			var sweeps []float64
-			for _, e := range st {
-				sweeps = append(sweeps, e.Train["mf_sweeps"])
-			}
-			state, err := m.State()
-			if err != nil {
-				t.Fatal(err)
-			}
-			var all []float64
-			for _, s := range state {
-				all = append(all, s.Values...)
-			}
-			return all, sweeps
 		}
 		cold1, cs1 := train(MeanFieldBottomUp, 1, 0.05)
 		warm1, ws1 := train(MeanFieldRow, 1, 0.05)
