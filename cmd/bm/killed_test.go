@@ -12,8 +12,9 @@ import (
 	"time"
 )
 
-// TestKilledAtAnyMoment runs the DBM pipeline (two RBMs, the DBM, AIS, pictures) in a child
-// process, kills it with SIGKILL at six moments spread over an uninterrupted run's duration,
+// TestKilledAtAnyMoment runs two pipelines — bm dbm (two RBMs, the DBM, AIS, pictures) and the
+// original's dbm-mnist (the same, then fine-tuning and the SavedModel export) — in a child
+// process, kills each with SIGKILL at six moments spread over an uninterrupted run's duration,
 // runs the same command again to the end, and requires every output of every stage to be
 // present and equal to the uninterrupted run's: the weights, velocities, particles and counters
 // of each model's checkpoint, results.json, history and pictures. Only what records time or a
@@ -21,17 +22,40 @@ import (
 // file names in model.json and results.json, and their digests).
 func TestKilledAtAnyMoment(t *testing.T) {
 	if testing.Short() {
-		t.Skip("runs the DBM pipeline thirteen times")
+		t.Skip("runs two pipelines thirteen times each")
 	}
 	dir := t.TempDir()
-	data := filepath.Join(dir, "images.idx")
-	writeIDX(t, data, 120, 4, 4)
-	args := func(out string) []string {
-		return []string{"dbm", "-data", data, "-n-train", "100", "-n-val", "20", "-n-hiddens", "6,4",
-			"-rbm-epochs", "4,4", "-rbm-batch-size", "10,10", "-increase-n-gibbs-steps-every", "2", "-epochs", "6",
-			"-batch-size", "10", "-n-particles", "10", "-max-mf-updates", "5", "-ais-betas", "200", "-ais-runs", "10",
-			"-threads", "1", "-out", out, "-quiet"}
+	idx := filepath.Join(dir, "images.idx")
+	writeIDX(t, idx, 120, 4, 4)
+	data := filepath.Join(dir, "data")
+	writeLabeledMNIST(t, filepath.Join(data, "mnist"), 300, 60)
+	for _, p := range []struct {
+		name   string
+		args   func(out string) []string
+		stages []string // outputs whose presence tells how far a killed run got
+	}{
+		{"dbm", func(out string) []string {
+			return []string{"dbm", "-data", idx, "-n-train", "100", "-n-val", "20", "-n-hiddens", "6,4",
+				"-rbm-epochs", "4,4", "-rbm-batch-size", "10,10", "-increase-n-gibbs-steps-every", "2", "-epochs", "6",
+				"-batch-size", "10", "-n-particles", "10", "-max-mf-updates", "5", "-ais-betas", "200", "-ais-runs", "10",
+				"-threads", "1", "-out", out, "-quiet"}
+		}, []string{"rbm1/model/model.json", "rbm2/model/model.json", "dbm/model/model.json", "results.json", "samples.png"}},
+		// The original's DBM program: pretraining, the DBM, AIS, fine-tuning and the export.
+		{"dbm-mnist", func(out string) []string {
+			return []string{"dbm-mnist", "--data-path", data, "--n-train", "250", "--n-val", "50", "--n-hiddens", "12", "16",
+				"--epochs", "3", "3", "3", "--batch-size", "25", "--n-particles", "20", "--max-mf-updates", "5",
+				"--rbm1-dirpath", filepath.Join(out, "rbm1"), "--rbm2-dirpath", filepath.Join(out, "rbm2"), "--dbm-dirpath", filepath.Join(out, "dbm"),
+				"--ais-betas", "100", "--ais-runs", "4", "--mlp-epochs", "30", "--mlp-save-prefix", filepath.Join(out, "ft_"),
+				"--export-dir", filepath.Join(out, "sm"), "--threads", "1", "--quiet"}
+		}, []string{"rbm1/model/model.json", "rbm2/model/model.json", "dbm/model/model.json", "dbm/results.json", "ft_y_pred.npy", "sm"}},
+	} {
+		t.Run(p.name, func(t *testing.T) { killedAndRerun(t, filepath.Join(dir, p.name), p.args, p.stages) })
 	}
+}
+
+// killedAndRerun runs args(out) once uninterrupted, then six times killed at k/7 of that run's
+// duration and run again, and compares the outputs (see TestKilledAtAnyMoment).
+func killedAndRerun(t *testing.T, dir string, args func(out string) []string, stages []string) {
 	child := func(out string) *exec.Cmd {
 		cmd := exec.Command(os.Args[0], append([]string{"-test.run=^TestHelperBM$", "--"}, args(out)...)...)
 		cmd.Env = append(os.Environ(), "BM_HELPER=1")
@@ -44,8 +68,6 @@ func TestKilledAtAnyMoment(t *testing.T) {
 	}
 	took := time.Since(start)
 	want := outputs(t, ref)
-	// How far a killed run got: the number of these outputs it had written.
-	stages := []string{"rbm1/model/model.json", "rbm2/model/model.json", "dbm/model/model.json", "results.json", "samples.png"}
 	reached := map[int]bool{}
 	for k := 1; k <= 6; k++ {
 		out := filepath.Join(dir, "killed", string(rune('0'+k)))
