@@ -251,7 +251,6 @@ func clone(p Params) Params {
 	return Params{W: c(p.W), U: c(p.U), B: c(p.B), C: c(p.C), D: c(p.D)}
 }
 
-func (p Params) list() [][]float64 { return [][]float64{p.W, p.U, p.B, p.C, p.D} }
 
 // TestGenerativeGradientExact compares the CD-k estimate, with k large enough for the chain to
 // forget its start, on many copies of the data with the exact gradient of the mean log p(x, y):

@@ -244,6 +244,8 @@ type Params struct {
 	W, U, B, C, D []float64
 }
 
+func (p Params) list() [][]float64 { return [][]float64{p.W, p.U, p.B, p.C, p.D} }
+
 // Params returns copies of the model's parameters.
 func (m *CRBM) Params() (Params, error) {
 	out, err := m.run(nil, m.reads)

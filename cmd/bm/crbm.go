@@ -14,6 +14,7 @@ import (
 
 	"github.com/boltzmann-go/boltzmann/crbm"
 	"github.com/boltzmann-go/boltzmann/dataset"
+	"github.com/boltzmann-go/boltzmann/export"
 	"github.com/boltzmann-go/boltzmann/internal/atomicfile"
 	"github.com/boltzmann-go/boltzmann/tfops"
 	"github.com/boltzmann-go/boltzmann/train"
@@ -32,7 +33,7 @@ type crbmFlags struct {
 	seed                   int64
 	threads                int
 	maxTime                time.Duration
-	quiet                  bool
+	export, quiet          bool
 }
 
 func (f *crbmFlags) flagSet() *flag.FlagSet {
@@ -57,6 +58,7 @@ func (f *crbmFlags) flagSet() *flag.FlagSet {
 	fs.StringVar(&f.dtype, "dtype", "float32", "float32 or float64")
 	fs.IntVar(&f.threads, "threads", 0, "TensorFlow intra-op threads (0: one per core)")
 	fs.DurationVar(&f.maxTime, "max-time", 0, "stop before an epoch that would end after this much training time, e.g. 25m (0: no limit)")
+	fs.BoolVar(&f.export, "export", true, "also export the model as a SavedModel into <out>/savedmodel/crbm/1 (signatures serving_default and classify)")
 	fs.BoolVar(&f.quiet, "quiet", false, "no progress bar")
 	return fs
 }
@@ -204,6 +206,13 @@ func runCRBM(f *crbmFlags) error {
 	}
 	if err := writeJSON(filepath.Join(f.out, "results.json"), r); err != nil {
 		return err
+	}
+	if f.export {
+		dir, err := export.Write(filepath.Join(f.out, "savedmodel"), "crbm", 1, m, &export.Options{Overwrite: true})
+		if err != nil {
+			return err
+		}
+		log.Printf("SavedModel in %s", dir)
 	}
 	fmt.Printf("test error %.2f%% (best epoch %d of %d, %s); wrote %s\n", 100*testErr, best, len(hist), time.Since(start).Round(time.Second), f.out)
 	return nil
