@@ -251,7 +251,6 @@ func clone(p Params) Params {
 	return Params{W: c(p.W), U: c(p.U), B: c(p.B), C: c(p.C), D: c(p.D)}
 }
 
-
 // TestGenerativeGradientExact compares the CD-k estimate, with k large enough for the chain to
 // forget its start, on many copies of the data with the exact gradient of the mean log p(x, y):
 // E[stats | x, y] − E_model[stats], both by enumeration.
