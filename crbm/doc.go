@@ -4,9 +4,9 @@
 // restricted Boltzmann machine over binary visible units x and a one-hot label y of C classes,
 // with binary hidden units h and the energy
 //
-//	E(x, y, h) = −hᵀWᵀx − bᵀx − cᵀh − d_y − hᵀU_y
+//	E(x, y, h) = −xᵀWh − bᵀx − cᵀh − d_y − U_y·h
 //
-// (U_y is row y of U). The label's conditional is exact: summing h out analytically,
+// (W is NumVisible×NumHidden and U_y is row y of U, Classes×NumHidden). The label's conditional is exact: summing h out analytically,
 //
 //	p(y | x) = exp(d_y + Σ_j softplus(c_j + U_yj + Σ_i x_i W_ij)) / Σ_y' exp(…)
 //

@@ -239,7 +239,7 @@ func (m *CRBM) initVariables() error {
 
 // Params are the parameters of a classification RBM, row-major: W (NumVisible×NumHidden), U
 // (Classes×NumHidden, row y the weights of label y), and the visible, hidden and label biases
-// B, C and D. The energy is E(x, y, h) = −hᵀWᵀx − Bᵀx − Cᵀh − D_y − Σ_j h_j U_yj.
+// B, C and D. The energy is E(x, y, h) = −xᵀWh − Bᵀx − Cᵀh − D_y − Σ_j h_j U_yj.
 type Params struct {
 	W, U, B, C, D []float64
 }

@@ -13,6 +13,7 @@
 //	bm dbm-mnist [flags]  the original's dbm_mnist.py (its argparse flags): DBM, AIS, MLP fine-tuning
 //	bm dbm-cifar-naive [flags]  the original's dbm_cifar_naive.py: smoothed CIFAR-10, G-B-M DBM, MLP
 //	bm dbm-cifar [flags]  the original's dbm_cifar.py: 26 patch RBMs, augmented CIFAR-10, G-B-M DBM, MLP
+//	bm crbm [flags]       classification RBM: discriminative, hybrid or generative training, test error
 //	bm few-label [flags]  fine-tuning from a model and from random init on 60k/10k/1k/100 labels
 //	bm info -model DIR    what a model folder holds: kind, sizes, units, epochs, metrics, commands
 //	bm worker -cluster S  serve one task of a TensorFlow cluster (TF's gRPC server)
