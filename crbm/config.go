@@ -35,6 +35,9 @@ type Config struct {
 	Mode string
 	// Alpha weighs the generative gradient in Hybrid mode; 0 means 0.01. Unused otherwise.
 	Alpha float64
+	// Beta weighs the gradient of log p(x) on unlabeled rows in semi-supervised training
+	// (FitOptions.Unlabeled; Larochelle & Bengio 2008, §4); 0 means 0.1.
+	Beta float64
 	// LearningRate is the step size; 0 means 0.05.
 	LearningRate float64
 	// Momentum is the classical momentum of the updates, Δ ← Momentum·Δ + LearningRate·g,
@@ -92,7 +95,7 @@ func (c Config) Validate() error {
 	for _, f := range []struct {
 		name string
 		v    float64
-	}{{"Alpha", c.Alpha}, {"LearningRate", c.LearningRate}, {"L2", c.L2}, {"WeightStd", c.WeightStd}} {
+	}{{"Alpha", c.Alpha}, {"Beta", c.Beta}, {"LearningRate", c.LearningRate}, {"L2", c.L2}, {"WeightStd", c.WeightStd}} {
 		if f.v < 0 || !finite(f.v) {
 			return cfgErr(f.name, "%g, want a finite value ≥ 0", f.v)
 		}
@@ -118,6 +121,7 @@ func (c Config) withDefaults() Config {
 	train.OrDefault(&c.DType, tf.Float)
 	train.OrDefault(&c.Mode, Hybrid)
 	train.OrDefault(&c.Alpha, 0.01)
+	train.OrDefault(&c.Beta, 0.1)
 	train.OrDefault(&c.LearningRate, 0.05)
 	train.OrDefault(&c.BatchSize, 20)
 	train.OrDefault(&c.Epochs, 100)

@@ -51,6 +51,11 @@ type FitOptions struct {
 	// OnEpoch is called after every epoch; an error stops training and is returned by Fit,
 	// except train.ErrStop, which stops it without an error.
 	OnEpoch func(EpochStats) error
+	// Unlabeled, if set, are rows without labels for semi-supervised training (Larochelle &
+	// Bengio 2008, §4): every update then adds Config.Beta times the CD-k estimate of the
+	// gradient of log p(x) on a minibatch of them to the update of the mode, and an epoch is
+	// as many updates as the larger of the two sets needs, the smaller one cycled through.
+	Unlabeled Data
 	// OnBatch is called during an epoch with the epoch (1-based), the minibatch updates done
 	// in it and their number, for progress bars.
 	OnBatch func(epoch, done, total int)
@@ -86,15 +91,21 @@ func (m *CRBM) Fit(ctx context.Context, x Data, y []int, valX Data, valY []int, 
 	} else if opts.Patience > 0 {
 		return nil, cfgErr("Patience", "early stopping watches the validation error and needs validation data")
 	}
+	nU := 0
+	if opts.Unlabeled != nil {
+		if nU, err = tfops.CheckData("crbm: fit: unlabeled data", opts.Unlabeled, c.NumVisible); err != nil {
+			return nil, err
+		}
+	}
 	if opts.Patience < 0 {
 		return nil, cfgErr("Patience", "%d, want ≥ 0", opts.Patience)
 	}
-	if err := m.setData(x, y); err != nil {
+	if err := m.setData(x, y, opts.Unlabeled); err != nil {
 		return nil, err
 	}
-	defer m.setData(nil, nil) // free the copy of the data in the session
+	defer m.setData(nil, nil, nil) // free the copy of the data in the session
 
-	t := &trainee{m: m, n: n, valX: valX, valY: valY, best: math.Inf(1)}
+	t := &trainee{m: m, n: n, nU: nU, valX: valX, valY: valY, best: math.Inf(1)}
 	o := train.Options[EpochStats]{Epochs: c.Epochs, OnBatch: opts.OnBatch}
 	o.BeforeSave = append(o.BeforeSave, func(st EpochStats) error {
 		if opts.Dir != "" && st.Best {
@@ -126,7 +137,7 @@ func (m *CRBM) Fit(ctx context.Context, x Data, y []int, valX Data, valY []int, 
 // trainee is the model and its data as train.Run sees them.
 type trainee struct {
 	m          *CRBM
-	n          int
+	n, nU      int // labeled and unlabeled rows
 	valX       Data
 	valY       []int
 	best       float64 // lowest validation error so far
@@ -159,21 +170,26 @@ func (t *trainee) TrainEpoch(ctx context.Context, onBatch func(done, total int))
 	if err != nil {
 		return EpochStats{}, fmt.Errorf("crbm: %w", err)
 	}
-	batches := dataset.Batches(train.Order(t.n, c.Seed, epoch, false), c.BatchSize)
+	batches, unl := t.batches(epoch)
 	var lossSum float64
+	rows := 0
 	for bi, b := range batches {
 		if err := ctx.Err(); err != nil {
 			return EpochStats{}, err
 		}
-		idx := make([]int32, len(b))
-		for i, r := range b {
-			idx[i] = int32(r)
-		}
-		it, err := tf.NewTensor(idx)
+		it, err := indexTensor(b)
 		if err != nil {
-			return EpochStats{}, fmt.Errorf("crbm: %w", err)
+			return EpochStats{}, err
 		}
-		out, err := m.sess.Run(map[tf.Output]*tf.Tensor{m.idx: it, m.lr: lr, m.mom: mom}, []tf.Output{m.batchLoss}, []*tf.Operation{m.trainOp})
+		feeds := map[tf.Output]*tf.Tensor{m.idx: it, m.lr: lr, m.mom: mom}
+		fetch, target := m.batchLoss, m.trainOp
+		if unl != nil {
+			if feeds[m.idxU], err = indexTensor(unl[bi]); err != nil {
+				return EpochStats{}, err
+			}
+			fetch, target = m.semiLoss, m.trainSemi
+		}
+		out, err := m.sess.Run(feeds, []tf.Output{fetch}, []*tf.Operation{target})
 		if err != nil {
 			return EpochStats{}, fmt.Errorf("crbm: train epoch %d: %w", epoch, err)
 		}
@@ -186,10 +202,11 @@ func (t *trainee) TrainEpoch(ctx context.Context, onBatch func(done, total int))
 			return EpochStats{}, fmt.Errorf("crbm: fit: %w at epoch %d minibatch %d: −log p(y|x) is %g (the learning rate %g is likely too large)", train.ErrDiverged, epoch, bi+1, l[0], c.LearningRate)
 		}
 		lossSum += l[0] * float64(len(b))
+		rows += len(b)
 		onBatch(bi+1, len(batches))
 	}
 	m.epoch = epoch
-	st := EpochStats{Epoch: epoch, Epochs: c.Epochs, Loss: lossSum / float64(t.n), ValLoss: math.NaN(), ValError: math.NaN(), Best: true}
+	st := EpochStats{Epoch: epoch, Epochs: c.Epochs, Loss: lossSum / float64(rows), ValLoss: math.NaN(), ValError: math.NaN(), Best: true}
 	if t.valX != nil {
 		if st.ValLoss, st.ValError, err = m.Evaluate(t.valX, t.valY); err != nil {
 			return st, err
@@ -208,24 +225,63 @@ func (t *trainee) TrainEpoch(ctx context.Context, onBatch func(done, total int))
 	return st, nil
 }
 
-// setData copies x and y into the session's data variables (nil empties them).
-func (m *CRBM) setData(x Data, y []int) error {
-	var xt *tf.Tensor
-	var err error
-	if x == nil {
-		xt, err = tfops.TensorAs([]float64{}, m.cfg.DType, 0, int64(m.cfg.NumVisible))
-	} else {
-		n, _, _ := tfops.Dims(x)
-		xt, err = tfops.RowsTensor(x, 0, n, m.cfg.DType)
+// batches returns the minibatches of an epoch: the labeled rows in an order seeded by the
+// epoch, and nil without unlabeled rows; with them, as many full minibatches of each as the
+// larger set needs, each set cycled through its own seeded order.
+func (t *trainee) batches(epoch int) (lab, unl [][]int) {
+	c := t.m.cfg
+	perm := train.Order(t.n, c.Seed, epoch, false)
+	if t.nU == 0 {
+		return dataset.Batches(perm, c.BatchSize), nil
 	}
+	permU := train.Order(t.nU, tfops.Key(c.Seed, unlabeledRoles), epoch, false)
+	nb := (max(t.n, t.nU) + c.BatchSize - 1) / c.BatchSize
+	lab, unl = make([][]int, nb), make([][]int, nb)
+	for i := range lab {
+		lab[i], unl[i] = make([]int, c.BatchSize), make([]int, c.BatchSize)
+		for j := range lab[i] {
+			k := i*c.BatchSize + j
+			lab[i][j], unl[i][j] = perm[k%t.n], permU[k%t.nU]
+		}
+	}
+	return lab, unl
+}
+
+func indexTensor(rows []int) (*tf.Tensor, error) {
+	idx := make([]int32, len(rows))
+	for i, r := range rows {
+		idx[i] = int32(r)
+	}
+	t, err := tf.NewTensor(idx)
+	if err != nil {
+		return nil, fmt.Errorf("crbm: %w", err)
+	}
+	return t, nil
+}
+
+// setData copies x and y, and the unlabeled rows u, into the session's data variables (nil
+// empties them).
+func (m *CRBM) setData(x Data, y []int, u Data) error {
+	rowsOf := func(d Data) (*tf.Tensor, error) {
+		if d == nil {
+			return tfops.TensorAs([]float64{}, m.cfg.DType, 0, int64(m.cfg.NumVisible))
+		}
+		n, _, _ := tfops.Dims(d)
+		return tfops.RowsTensor(d, 0, n, m.cfg.DType)
+	}
+	xt, err := rowsOf(x)
 	if err != nil {
 		return fmt.Errorf("crbm: training data: %w", err)
+	}
+	ut, err := rowsOf(u)
+	if err != nil {
+		return fmt.Errorf("crbm: unlabeled data: %w", err)
 	}
 	yt, err := labelTensor(y)
 	if err != nil {
 		return fmt.Errorf("crbm: training labels: %w", err)
 	}
-	if err := tfops.InitVariables(m.sess, []*tfops.Variable{m.vars.dataX, m.vars.dataY}, []*tf.Tensor{xt, yt}); err != nil {
+	if err := tfops.InitVariables(m.sess, []*tfops.Variable{m.vars.dataX, m.vars.dataY, m.vars.dataU}, []*tf.Tensor{xt, yt, ut}); err != nil {
 		return fmt.Errorf("crbm: copy training data: %w", err)
 	}
 	return nil

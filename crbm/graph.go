@@ -24,6 +24,10 @@ const (
 	roleV  uint64 = 1000
 	roleY  uint64 = 2000
 	roleH  uint64 = 3000
+	// roleY0 is the label drawn from p(y | x) that starts an unlabeled row's chain.
+	roleY0 uint64 = 4000
+	// unlabeledRoles is added to the roles of the unlabeled rows' chains.
+	unlabeledRoles uint64 = 10000
 )
 
 // preacts adds the hidden pre-activations for every label: [rows, classes, nh] with element
@@ -95,14 +99,57 @@ func discriminative(s *op.Scope, p params, x, t tf.Output) (params, tf.Output) {
 // probabilities there. Sampling draws with seeds (key of role, step).
 func generative(s *op.Scope, p params, x, t tf.Output, k int, seed func(s *op.Scope, role uint64) tf.Output) params {
 	s = s.SubScope("generative")
+	h0 := hiddenMean(s.SubScope("positive"), p, x, t)
+	pos := positive{h: h0, y: t, uh: tfops.MatMulT(s.SubScope("pos_uh"), t, h0, true, false)}
+	return contrastive(s, p, x, pos, h0, k, seed)
+}
+
+// unlabeled adds the CD-k estimate of the gradient of the mean of log p(x) = log Σ_y p(x, y)
+// over unlabeled rows x (the unsupervised term of semi-supervised training, Larochelle &
+// Bengio 2008, §4): positive statistics E_{y,h | x}[·], exact (p(y | x) is exact and
+// E[h | x, y] = σ(c + U_y + W·x)), negative ones from k steps of block Gibbs sampling started
+// at x with a label drawn from p(y | x). It draws with seed(role + unlabeledRoles).
+func unlabeled(s *op.Scope, p params, x tf.Output, k int, seed func(s *op.Scope, role uint64) tf.Output) params {
+	s = s.SubScope("unlabeled")
 	dt := x.DataType()
-	classes := op.Shape(s.SubScope("classes"), p.d, op.ShapeOutType(tf.Int32))
-	hidden := func(s *op.Scope, v, y tf.Output) tf.Output {
-		a := op.AddV2(s.SubScope("xw_c"), tfops.MatMulT(s, v, p.W, false, false), p.c)
-		return op.Sigmoid(s, op.AddV2(s.SubScope("plus_yu"), a, tfops.MatMulT(s.SubScope("yu"), y, p.U, false, false)))
+	seedU := func(s *op.Scope, role uint64) tf.Output { return seed(s, role+unlabeledRoles) }
+	lg, pre := logits(s, p, x)
+	py := op.Softmax(s.SubScope("p_y"), lg)                                                                              // [rows, classes]
+	ps := op.Mul(s.SubScope("p_sig"), op.ExpandDims(s, py, op.Const(s.SubScope("axis2"), int32(2))), op.Sigmoid(s, pre)) // [rows, classes, nh]
+	pos := positive{
+		h:  op.Sum(s.SubScope("pos_h"), ps, op.Const(s.SubScope("axis1"), []int32{1})),
+		y:  py,
+		uh: op.Sum(s.SubScope("pos_uh"), ps, op.Const(s.SubScope("axis0"), []int32{0})),
 	}
-	h0 := hidden(s.SubScope("positive"), x, t)
-	hMean := h0
+	yi := tfops.CategoricalSample(s.SubScope("y0"), lg, seedU(s.SubScope("seed_y0"), roleY0))
+	y0 := onehotOf(s.SubScope("y0_onehot"), op.Cast(s.SubScope("y0_int"), yi, tf.Int32), p.d, dt)
+	return contrastive(s, p, x, pos, hiddenMean(s.SubScope("start"), p, x, y0), k, seedU)
+}
+
+// positive are the positive statistics of a contrastive update: the hidden means h [rows, nh],
+// the label means y [rows, classes] and the label-hidden statistic uh = Σ_rows E[y hᵀ]
+// [classes, nh].
+type positive struct{ h, y, uh tf.Output }
+
+// hiddenMean adds E[h | v, y] = σ(c + v·W + y·U) for rows v and one-hot (or soft) labels y.
+func hiddenMean(s *op.Scope, p params, v, y tf.Output) tf.Output {
+	a := op.AddV2(s.SubScope("xw_c"), tfops.MatMulT(s, v, p.W, false, false), p.c)
+	return op.Sigmoid(s, op.AddV2(s.SubScope("plus_yu"), a, tfops.MatMulT(s.SubScope("yu"), y, p.U, false, false)))
+}
+
+// onehotOf adds one-hot rows of dtype dt for int32 labels y, as many columns as d has values.
+func onehotOf(s *op.Scope, y, d tf.Output, dt tf.DataType) tf.Output {
+	classes := op.Shape(s.SubScope("classes"), d, op.ShapeOutType(tf.Int32))
+	return op.OneHot(s, y, op.Gather(s.SubScope("depth"), classes, op.Const(s.SubScope("zero"), int32(0))),
+		tfops.Scalar(s.SubScope("on"), 1, dt), tfops.Scalar(s.SubScope("off"), 0, dt))
+}
+
+// contrastive adds positive minus negative statistics over the rows of x, the negative ones
+// from k steps of block Gibbs sampling (h → (x, y) → h) started with the hidden means hStart,
+// ending with the visible and label states and the hidden means there.
+func contrastive(s *op.Scope, p params, x tf.Output, pos positive, hStart tf.Output, k int, seed func(s *op.Scope, role uint64) tf.Output) params {
+	dt := x.DataType()
+	hMean := hStart
 	var v, y tf.Output
 	for i := 0; i < k; i++ {
 		gs := s.SubScope(fmt.Sprintf("gibbs%d", i))
@@ -111,27 +158,23 @@ func generative(s *op.Scope, p params, x, t tf.Output, k int, seed func(s *op.Sc
 		v = tfops.BernoulliSample(gs.SubScope("v_sample"), vMean, seed(gs.SubScope("seed_v"), roleV+uint64(i)))
 		yl := op.AddV2(gs.SubScope("y"), tfops.MatMulT(gs.SubScope("hu"), h, p.U, false, true), p.d)
 		yi := tfops.CategoricalSample(gs.SubScope("y_sample"), yl, seed(gs.SubScope("seed_y"), roleY+uint64(i)))
-		y = op.OneHot(gs.SubScope("onehot"), op.Cast(gs.SubScope("y_int"), yi, tf.Int32), op.Gather(gs.SubScope("depth"), classes, op.Const(gs.SubScope("zero"), int32(0))),
-			tfops.Scalar(gs.SubScope("on"), 1, dt), tfops.Scalar(gs.SubScope("off"), 0, dt))
-		hMean = hidden(gs.SubScope("h_mean"), v, y)
+		y = onehotOf(gs.SubScope("onehot"), op.Cast(gs.SubScope("y_int"), yi, tf.Int32), p.d, dt)
+		hMean = hiddenMean(gs.SubScope("h_mean"), p, v, y)
 	}
 	n := rowCount(s, x, dt)
 	ax0 := op.Const(s.SubScope("axis0"), []int32{0})
-	outer := func(name string, a, b, a2, b2 tf.Output) tf.Output {
-		os := s.SubScope(name)
-		diff := op.Sub(os, tfops.MatMulT(os.SubScope("pos"), a, b, true, false), tfops.MatMulT(os.SubScope("neg"), a2, b2, true, false))
-		return op.Div(os, diff, n)
-	}
 	mean := func(name string, a, b tf.Output) tf.Output {
 		ms := s.SubScope(name)
 		return op.Div(ms, op.Sum(ms, op.Sub(ms, a, b), ax0), n)
 	}
+	ws := s.SubScope("gW")
+	us := s.SubScope("gU")
 	return params{
-		W: outer("gW", x, h0, v, hMean),
-		U: outer("gU", t, h0, y, hMean),
+		W: op.Div(ws, op.Sub(ws, tfops.MatMulT(ws.SubScope("pos"), x, pos.h, true, false), tfops.MatMulT(ws.SubScope("neg"), v, hMean, true, false)), n),
+		U: op.Div(us, op.Sub(us, pos.uh, tfops.MatMulT(us.SubScope("neg"), y, hMean, true, false)), n),
 		b: mean("gb", x, v),
-		c: mean("gc", h0, hMean),
-		d: mean("gd", t, y),
+		c: mean("gc", pos.h, hMean),
+		d: mean("gd", pos.y, y),
 	}
 }
 

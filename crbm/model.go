@@ -24,6 +24,10 @@ type CRBM struct {
 	idx, lr, mom tf.Output
 	trainOp      *tf.Operation
 	batchLoss    tf.Output
+	// Semi-supervised training: also rows idxU of the unlabeled data variable.
+	idxU      tf.Output
+	trainSemi *tf.Operation
+	semiLoss  tf.Output
 
 	// Inference: x in, logits and p(y | x) out.
 	x, logits, probs tf.Output
@@ -33,6 +37,7 @@ type CRBM struct {
 	// discriminative and the generative gradients and the loss out.
 	gx, gy, gStep tf.Output
 	gDisc, gGen   params
+	gUnl          params // the unlabeled gradient of log p(x) on gx
 	gLoss         tf.Output
 
 	epoch int   // completed epochs
@@ -41,7 +46,7 @@ type CRBM struct {
 
 type variables struct {
 	W, U, b, c, d, dW, dU, db, dc, dd, step *tfops.Variable
-	dataX, dataY                            *tfops.Variable
+	dataX, dataY, dataU                     *tfops.Variable
 }
 
 func (v variables) params() []*tfops.Variable { return []*tfops.Variable{v.W, v.U, v.b, v.c, v.d} }
@@ -105,6 +110,7 @@ func (m *CRBM) build() error {
 	m.vars.step = tfops.NewVariable(s, "state/step", tf.Int64, []int64{})
 	m.vars.dataX = tfops.NewVariable(s, "data/x", dt, []int64{-1, nv})
 	m.vars.dataY = tfops.NewVariable(s, "data/y", tf.Int32, []int64{-1})
+	m.vars.dataU = tfops.NewVariable(s, "data/unlabeled", dt, []int64{-1, nv})
 	m.saver = tfops.NewSaver(s, m.vars.saved())
 
 	// Inference.
@@ -124,6 +130,7 @@ func (m *CRBM) build() error {
 	gt := m.onehot(gs, m.gy)
 	m.gDisc, m.gLoss = discriminative(gs, gp, m.gx, gt)
 	m.gGen = generative(gs, gp, m.gx, gt, c.CDSteps, m.seeder(m.gStep))
+	m.gUnl = unlabeled(gs, gp, m.gx, c.CDSteps, m.seeder(m.gStep))
 
 	// Training: one minibatch update, gathered from the data variables.
 	ts := s.SubScope("train")
@@ -138,6 +145,26 @@ func (m *CRBM) build() error {
 	var g params
 	g, m.batchLoss = direction(ts, c, tp, x, m.onehot(ts, y), m.seeder(step))
 	m.trainOp = m.apply(ts.SubScope("apply"), tp, g, step)
+
+	// Semi-supervised training: the same update plus Beta times the unlabeled gradient on a
+	// minibatch of the unlabeled rows.
+	ss := s.SubScope("train_semi")
+	m.idxU = op.Placeholder(ss.SubScope("unlabeled_rows"), tf.Int32, op.PlaceholderShape(tf.MakeShape(-1)))
+	zero = op.Const(ss.SubScope("axis0"), int32(0))
+	x = op.GatherV2(ss.SubScope("x"), m.vars.dataX.Read(ss), m.idx, zero)
+	y = op.GatherV2(ss.SubScope("y"), m.vars.dataY.Read(ss), m.idx, zero)
+	xu := op.GatherV2(ss.SubScope("xu"), m.vars.dataU.Read(ss), m.idxU, zero)
+	step = m.vars.step.Read(ss)
+	sp := m.readParams(ss)
+	g, m.semiLoss = direction(ss, c, sp, x, m.onehot(ss, y), m.seeder(step))
+	gu := unlabeled(ss, sp, xu, c.CDSteps, m.seeder(step))
+	bs := ss.SubScope("beta")
+	beta := tfops.Scalar(bs, c.Beta, dt)
+	gl, ul := g.list(), gu.list()
+	for i := range gl {
+		gl[i] = op.AddV2(bs.SubScope("add"), gl[i], op.Mul(bs.SubScope("mul"), beta, ul[i]))
+	}
+	m.trainSemi = m.apply(ss.SubScope("apply"), sp, params{W: gl[0], U: gl[1], b: gl[2], c: gl[3], d: gl[4]}, step)
 
 	if err := s.Err(); err != nil {
 		return fmt.Errorf("crbm: build graph: %w", err)
@@ -234,7 +261,7 @@ func (m *CRBM) initVariables() error {
 	if err := tfops.InitVariables(m.sess, append(vars, m.vars.step), append(tensors, step)); err != nil {
 		return fmt.Errorf("crbm: %w", err)
 	}
-	return m.setData(nil, nil)
+	return m.setData(nil, nil, nil)
 }
 
 // Params are the parameters of a classification RBM, row-major: W (NumVisible×NumHidden), U

@@ -69,7 +69,7 @@ func Load(dir string, threads int) (*CRBM, error) {
 		m.Close()
 		return nil, fmt.Errorf("crbm: load %s: %w", dir, err)
 	}
-	if err := m.setData(nil, nil); err != nil {
+	if err := m.setData(nil, nil, nil); err != nil {
 		m.Close()
 		return nil, err
 	}
