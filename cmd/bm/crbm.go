@@ -25,7 +25,9 @@ type crbmFlags struct {
 	data, out, mode, dtype string
 	hidden                 int
 	lr, momentum, l2       float64
-	alpha, weightStd       float64
+	alpha, beta, weightStd float64
+	nLabeled               int
+	semi                   bool
 	batch, epochs, cd      int
 	patience               int
 	nTrain, nVal           int
@@ -46,6 +48,9 @@ func (f *crbmFlags) flagSet() *flag.FlagSet {
 	fs.Float64Var(&f.momentum, "momentum", 0, "classical momentum (0: plain SGD)")
 	fs.Float64Var(&f.l2, "l2", 0, "L2 weight decay of W and U")
 	fs.Float64Var(&f.alpha, "alpha", 0.01, "hybrid: weight of the generative gradient")
+	fs.IntVar(&f.nLabeled, "n-labeled", 0, "keep the labels of only the first N training rows (0: all); the other rows are dropped, or with -semi used unlabeled")
+	fs.BoolVar(&f.semi, "semi", false, "semi-supervised: train on the training rows beyond -n-labeled as unlabeled data (gradient of log p(x), weight -beta)")
+	fs.Float64Var(&f.beta, "beta", 0.1, "semi-supervised: weight of the unlabeled rows' generative gradient")
 	fs.Float64Var(&f.weightStd, "weight-std", 0.01, "standard deviation of the initial W and U")
 	fs.IntVar(&f.batch, "batch", 20, "minibatch size")
 	fs.IntVar(&f.epochs, "epochs", 30, "maximum number of epochs")
@@ -78,6 +83,7 @@ type crbmResult struct {
 	TestError     float64  `json:"test_error"`
 	TestNLL       float64  `json:"test_nll"`
 	TrainRows     int      `json:"train_rows"`
+	Unlabeled     int      `json:"unlabeled_rows,omitempty"`
 	Seconds       float64  `json:"seconds"`
 	Command       []string `json:"command"`
 	Interrupted   bool     `json:"interrupted,omitempty"`
@@ -108,12 +114,18 @@ func (f *crbmFlags) config() (crbm.Config, error) {
 		return crbm.Config{}, flagErr("cd", "%d, want > 0", f.cd)
 	case f.patience < 0:
 		return crbm.Config{}, flagErr("patience", "%d, want ≥ 0", f.patience)
+	case !(f.beta > 0):
+		return crbm.Config{}, flagErr("beta", "%g, want > 0", f.beta)
+	case f.nLabeled < 0:
+		return crbm.Config{}, flagErr("n-labeled", "%d, want ≥ 0", f.nLabeled)
+	case f.semi && f.nLabeled == 0:
+		return crbm.Config{}, flagErr("semi", "needs -n-labeled: the rows beyond it are the unlabeled data")
 	case f.threads < 0:
 		return crbm.Config{}, flagErr("threads", "%d, want ≥ 0", f.threads)
 	case f.maxTime < 0:
 		return crbm.Config{}, flagErr("max-time", "%v, want ≥ 0", f.maxTime)
 	}
-	c := crbm.Config{NumHidden: f.hidden, DType: dt, Mode: f.mode, Alpha: f.alpha, LearningRate: f.lr, Momentum: f.momentum,
+	c := crbm.Config{NumHidden: f.hidden, DType: dt, Mode: f.mode, Alpha: f.alpha, Beta: f.beta, LearningRate: f.lr, Momentum: f.momentum,
 		L2: f.l2, BatchSize: f.batch, Epochs: f.epochs, CDSteps: f.cd, WeightStd: f.weightStd, Seed: f.seed, Threads: f.threads}
 	return c, nil
 }
@@ -127,6 +139,16 @@ func runCRBM(f *crbmFlags) error {
 	d, err := loadLabeled(f.data, f.nTrain, f.nVal, f.splitSeed)
 	if err != nil {
 		return err
+	}
+	var unl *dataset.Matrix[float32]
+	if f.nLabeled > 0 {
+		if f.nLabeled >= d.train.Rows {
+			return flagErr("n-labeled", "%d, but there are %d training rows", f.nLabeled, d.train.Rows)
+		}
+		if f.semi {
+			unl = d.train.SliceRows(f.nLabeled, d.train.Rows)
+		}
+		d.train, d.yTrain = d.train.SliceRows(0, f.nLabeled), d.yTrain[:f.nLabeled]
 	}
 	c.NumVisible = d.train.Cols
 	c.Classes = 1 + maxLabel(d.yTrain, d.yVal, d.yTest)
@@ -148,11 +170,17 @@ func runCRBM(f *crbmFlags) error {
 		return err
 	}
 	defer m.Close()
-	log.Printf("%s training on %d rows (%d validation, %d test), %d visible, %d hidden units, %d classes", c.Mode, d.train.Rows, d.val.Rows, d.test.Rows, c.NumVisible, c.NumHidden, c.Classes)
+	log.Printf("%s training on %d labeled rows (%d validation, %d test), %d visible, %d hidden units, %d classes", c.Mode, d.train.Rows, d.val.Rows, d.test.Rows, c.NumVisible, c.NumHidden, c.Classes)
+	if unl != nil {
+		log.Printf("semi-supervised: %d unlabeled rows, beta %g", unl.Rows, c.Beta)
+	}
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
 	perEpoch := (d.train.Rows + c.BatchSize - 1) / c.BatchSize
+	if unl != nil {
+		perEpoch = (max(d.train.Rows, unl.Rows) + c.BatchSize - 1) / c.BatchSize
+	}
 	bar := newProgress(f.quiet, 0, c.Epochs, perEpoch)
 	var hist []crbm.EpochStats
 	best := 0
@@ -161,6 +189,12 @@ func runCRBM(f *crbmFlags) error {
 		Patience: f.patience,
 		Dir:      filepath.Join(f.out, "model"),
 		OnBatch:  bar.batch,
+		Unlabeled: func() crbm.Data {
+			if unl == nil {
+				return nil
+			}
+			return unl
+		}(),
 		OnEpoch: func(st crbm.EpochStats) error {
 			hist = append(hist, st)
 			if st.Best {
@@ -199,7 +233,7 @@ func runCRBM(f *crbmFlags) error {
 		return err
 	}
 	r := crbmResult{Mode: c.Mode, Hidden: c.NumHidden, Epochs: len(hist), BestEpoch: best, TestError: testErr, TestNLL: nll,
-		TrainRows: d.train.Rows, Seconds: time.Since(start).Seconds(), Command: invocation, Interrupted: interrupted, ConfigApplied: m.Config()}
+		TrainRows: d.train.Rows, Unlabeled: crbmRows(unl), Seconds: time.Since(start).Seconds(), Command: invocation, Interrupted: interrupted, ConfigApplied: m.Config()}
 	if val != nil && best > 0 {
 		v := hist[best-1].ValError
 		r.ValError = &v
@@ -216,6 +250,13 @@ func runCRBM(f *crbmFlags) error {
 	}
 	fmt.Printf("test error %.2f%% (best epoch %d of %d, %s); wrote %s\n", 100*testErr, best, len(hist), time.Since(start).Round(time.Second), f.out)
 	return nil
+}
+
+func crbmRows(m *dataset.Matrix[float32]) int {
+	if m == nil {
+		return 0
+	}
+	return m.Rows
 }
 
 func maxLabel(ys ...[]int) int {
