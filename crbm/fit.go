@@ -44,6 +44,10 @@ type FitOptions struct {
 	// Patience stops training after that many epochs in a row without a lower validation
 	// error (early stopping); 0 trains to Config.Epochs. It needs validation data.
 	Patience int
+	// BestValError, if set, is the validation error to beat: that of a loaded model continuing
+	// a run, so that only better epochs replace it in Dir; if none does, Fit ends with the
+	// parameters it started with.
+	BestValError *float64
 	// Dir, if set, is a model directory: the model is saved there after every epoch with the
 	// lowest validation error so far (every epoch without validation data), so a run that is
 	// killed leaves its best model.
@@ -105,7 +109,16 @@ func (m *CRBM) Fit(ctx context.Context, x Data, y []int, valX Data, valY []int, 
 	}
 	defer m.setData(nil, nil, nil) // free the copy of the data in the session
 
-	t := &trainee{m: m, n: n, nU: nU, valX: valX, valY: valY, best: math.Inf(1)}
+	t := &trainee{m: m, n: n, nU: nU, valX: valX, valY: valY, best: math.Inf(1), bestEpoch: m.epoch}
+	if opts.BestValError != nil {
+		// The starting parameters are the best so far until an epoch beats them.
+		t.best = *opts.BestValError
+		p, err := m.Params()
+		if err != nil {
+			return nil, err
+		}
+		t.bestParams = &p
+	}
 	o := train.Options[EpochStats]{Epochs: c.Epochs, OnBatch: opts.OnBatch}
 	o.BeforeSave = append(o.BeforeSave, func(st EpochStats) error {
 		if opts.Dir != "" && st.Best {

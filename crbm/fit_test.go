@@ -265,3 +265,36 @@ func TestBadInput(t *testing.T) {
 		t.Errorf("SetParams(empty): %v, want ErrShape", err)
 	}
 }
+
+// TestBestValErrorToBeat continues a model with an unbeatable validation error: no epoch is
+// saved and Fit ends with the parameters it started with.
+func TestBestValErrorToBeat(t *testing.T) {
+	x, y := toy(100, 9)
+	xv, yv := toy(50, 10)
+	m := toyModel(t, tf.Double, Discriminative, 1)
+	before, err := m.Params()
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	zero := 0.0
+	hist, err := m.Fit(context.Background(), x, y, xv, yv, &FitOptions{Dir: dir, BestValError: &zero})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, st := range hist {
+		if st.Best {
+			t.Errorf("epoch %d beat a validation error of 0", st.Epoch)
+		}
+	}
+	after, err := m.Params()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(before.W, after.W) {
+		t.Errorf("W changed, want the starting parameters back")
+	}
+	if _, err := Load(dir, 1); !errors.Is(err, ErrNoModel) {
+		t.Errorf("Load(dir) = %v, want ErrNoModel: no epoch should have been saved", err)
+	}
+}

@@ -7,6 +7,7 @@ import (
 	"flag"
 	"fmt"
 	"log"
+	"math"
 	"os"
 	"os/signal"
 	"path/filepath"
@@ -35,7 +36,7 @@ type crbmFlags struct {
 	seed                   int64
 	threads                int
 	maxTime                time.Duration
-	export, quiet          bool
+	export, quiet, fresh   bool
 }
 
 func (f *crbmFlags) flagSet() *flag.FlagSet {
@@ -64,6 +65,7 @@ func (f *crbmFlags) flagSet() *flag.FlagSet {
 	fs.IntVar(&f.threads, "threads", 0, "TensorFlow intra-op threads (0: one per core)")
 	fs.DurationVar(&f.maxTime, "max-time", 0, "stop before an epoch that would end after this much training time, e.g. 25m (0: no limit)")
 	fs.BoolVar(&f.export, "export", true, "also export the model as a SavedModel into <out>/savedmodel/crbm/1 (signatures serving_default and classify)")
+	fs.BoolVar(&f.fresh, "fresh", false, "start a new model even if <out>/model holds one (default: continue it to -epochs)")
 	fs.BoolVar(&f.quiet, "quiet", false, "no progress bar")
 	return fs
 }
@@ -161,8 +163,14 @@ func runCRBM(f *crbmFlags) error {
 	if err := os.MkdirAll(f.out, 0o755); err != nil {
 		return err
 	}
-	m, err := crbm.New(c)
-	if err != nil {
+	modelDir := filepath.Join(f.out, "model")
+	var hist []crbmEpoch
+	var m *crbm.CRBM
+	if _, err := os.Stat(filepath.Join(modelDir, "model.json")); err == nil && !f.fresh {
+		if m, hist, err = resumeCRBM(modelDir, f, c); err != nil {
+			return err
+		}
+	} else if m, err = crbm.New(c); err != nil {
 		var ce *crbm.ConfigError
 		if errors.As(err, &ce) {
 			return flagErr(ce.Field, "%s", ce.Reason)
@@ -181,14 +189,20 @@ func runCRBM(f *crbmFlags) error {
 	if unl != nil {
 		perEpoch = (max(d.train.Rows, unl.Rows) + c.BatchSize - 1) / c.BatchSize
 	}
-	bar := newProgress(f.quiet, 0, c.Epochs, perEpoch)
-	var hist []crbm.EpochStats
+	bar := newProgress(f.quiet, m.Epoch(), c.Epochs, perEpoch)
 	best := 0
+	var bestErr *float64
+	for _, h := range hist {
+		if h.Best {
+			best, bestErr = h.Epoch, h.ValError
+		}
+	}
 	fitStart := time.Now()
 	opts := &crbm.FitOptions{
-		Patience: f.patience,
-		Dir:      filepath.Join(f.out, "model"),
-		OnBatch:  bar.batch,
+		Patience:     f.patience,
+		BestValError: bestErr,
+		Dir:          modelDir,
+		OnBatch:      bar.batch,
 		Unlabeled: func() crbm.Data {
 			if unl == nil {
 				return nil
@@ -196,7 +210,7 @@ func runCRBM(f *crbmFlags) error {
 			return unl
 		}(),
 		OnEpoch: func(st crbm.EpochStats) error {
-			hist = append(hist, st)
+			hist = append(hist, historyRow(st))
 			if st.Best {
 				best = st.Epoch
 			}
@@ -234,9 +248,10 @@ func runCRBM(f *crbmFlags) error {
 	}
 	r := crbmResult{Mode: c.Mode, Hidden: c.NumHidden, Epochs: len(hist), BestEpoch: best, TestError: testErr, TestNLL: nll,
 		TrainRows: d.train.Rows, Unlabeled: crbmRows(unl), Seconds: time.Since(start).Seconds(), Command: invocation, Interrupted: interrupted, ConfigApplied: m.Config()}
-	if val != nil && best > 0 {
-		v := hist[best-1].ValError
-		r.ValError = &v
+	for _, h := range hist {
+		if h.Epoch == best {
+			r.ValError = h.ValError
+		}
 	}
 	if err := writeJSON(filepath.Join(f.out, "results.json"), r); err != nil {
 		return err
@@ -250,6 +265,57 @@ func runCRBM(f *crbmFlags) error {
 	}
 	fmt.Printf("test error %.2f%% (best epoch %d of %d, %s); wrote %s\n", 100*testErr, best, len(hist), time.Since(start).Round(time.Second), f.out)
 	return nil
+}
+
+// crbmEpoch is one row of history.json.
+type crbmEpoch struct {
+	Epoch    int      `json:"epoch"`
+	TrainNLL float64  `json:"train_nll"`
+	ValNLL   *float64 `json:"val_nll,omitempty"`
+	ValError *float64 `json:"val_error,omitempty"`
+	Best     bool     `json:"best"`
+	Seconds  float64  `json:"seconds"`
+}
+
+func historyRow(st crbm.EpochStats) crbmEpoch {
+	h := crbmEpoch{Epoch: st.Epoch, TrainNLL: st.Loss, Best: st.Best, Seconds: st.Elapsed.Seconds()}
+	if !math.IsNaN(st.ValError) {
+		h.ValNLL, h.ValError = &st.ValLoss, &st.ValError
+	}
+	return h
+}
+
+// resumeCRBM loads the model a run left in dir (its best epoch so far) to continue it to
+// -epochs, with the rows of history.json up to that epoch.
+func resumeCRBM(dir string, f *crbmFlags, c crbm.Config) (*crbm.CRBM, []crbmEpoch, error) {
+	m, err := crbm.Load(dir, f.threads)
+	if err != nil {
+		return nil, nil, err
+	}
+	got := m.Config()
+	if got.Mode != c.Mode || got.NumHidden != c.NumHidden || got.DType != c.DType || got.NumVisible != c.NumVisible || got.Classes != c.Classes {
+		m.Close()
+		return nil, nil, flagErr("out", "%s holds a %s model of %d hidden units (%s); these flags ask for %s with %d: give -fresh or another -out", dir, got.Mode, got.NumHidden, tfops.DTypeName(got.DType), c.Mode, c.NumHidden)
+	}
+	if err := m.SetEpochs(f.epochs); err != nil {
+		m.Close()
+		return nil, nil, err
+	}
+	var hist []crbmEpoch
+	if b, err := os.ReadFile(filepath.Join(filepath.Dir(dir), "history.json")); err == nil {
+		if err := json.Unmarshal(b, &hist); err != nil {
+			log.Printf("history.json unreadable (%v): starting a new one", err)
+			hist = nil
+		}
+	}
+	for i, h := range hist {
+		if h.Epoch > m.Epoch() {
+			hist = hist[:i] // epochs after the saved (best) one are not in the model
+			break
+		}
+	}
+	log.Printf("continuing the model in %s from epoch %d to %d", dir, m.Epoch(), f.epochs)
+	return m, hist, nil
 }
 
 func crbmRows(m *dataset.Matrix[float32]) int {
