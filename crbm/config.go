@@ -24,7 +24,7 @@ const (
 
 // Config describes a classification RBM and how it is trained. Its zero value, with
 // NumVisible, NumHidden and Classes set, is a float32 model trained in Hybrid mode with
-// Alpha 0.01, plain SGD at learning rate 0.05, minibatches of 20, CD-1, for 100 epochs.
+// Alpha 0.01, plain SGD at learning rate 0.5 on minibatches of 20, CD-1, for 100 epochs.
 type Config struct {
 	// NumVisible, NumHidden and Classes are the numbers of visible (binary, or in [0, 1])
 	// units, hidden (binary) units and classes (the one-hot label units).
@@ -38,7 +38,9 @@ type Config struct {
 	// Beta weighs the gradient of log p(x) on unlabeled rows in semi-supervised training
 	// (FitOptions.Unlabeled; Larochelle & Bengio 2008, §4); 0 means 0.1.
 	Beta float64
-	// LearningRate is the step size; 0 means 0.05.
+	// LearningRate is the step size along the gradient averaged over a minibatch; 0 means 0.5.
+	// (The papers train online, one example per update, at 0.05 for discriminative and hybrid
+	// training: about 1 here with minibatches of 20.)
 	LearningRate float64
 	// Momentum is the classical momentum of the updates, Δ ← Momentum·Δ + LearningRate·g,
 	// θ ← θ + Δ; 0 (the default) is plain SGD.
@@ -122,7 +124,7 @@ func (c Config) withDefaults() Config {
 	train.OrDefault(&c.Mode, Hybrid)
 	train.OrDefault(&c.Alpha, 0.01)
 	train.OrDefault(&c.Beta, 0.1)
-	train.OrDefault(&c.LearningRate, 0.05)
+	train.OrDefault(&c.LearningRate, 0.5)
 	train.OrDefault(&c.BatchSize, 20)
 	train.OrDefault(&c.Epochs, 100)
 	train.OrDefault(&c.CDSteps, 1)

@@ -298,3 +298,6 @@ func TestBestValErrorToBeat(t *testing.T) {
 		t.Errorf("Load(dir) = %v, want ErrNoModel: no epoch should have been saved", err)
 	}
 }
+
+// trainOrder is the order in which Fit visits n rows in epoch.
+func trainOrder(n int, seed int64, epoch int) []int { return train.Order(n, seed, epoch, false) }

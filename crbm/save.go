@@ -48,6 +48,9 @@ func (m *CRBM) Save(dir string) error {
 // Load opens the model saved in dir, with threads as Config.Threads (0: one per core).
 // Training continues where it stopped: call SetEpochs to train further.
 func Load(dir string, threads int) (*CRBM, error) {
+	if threads < 0 {
+		return nil, cfgErr("Threads", "%d, want ≥ 0 (0: one per core)", threads)
+	}
 	var mj modelJSON
 	if _, err := modeldir.ReadJSON(dir, Kind, fileFormat, &mj); err != nil {
 		return nil, fmt.Errorf("crbm: load: %w", err)

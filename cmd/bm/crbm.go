@@ -45,7 +45,7 @@ func (f *crbmFlags) flagSet() *flag.FlagSet {
 	fs.StringVar(&f.out, "out", "runs/crbm", "folder for model/ (the epoch with the lowest validation error), y_pred.npy (test predictions), history.json and results.json")
 	fs.StringVar(&f.mode, "mode", crbm.Hybrid, "training: discriminative (exact ∇ log p(y|x)), generative (CD-k on p(x, y)) or hybrid (discriminative + alpha·generative)")
 	fs.IntVar(&f.hidden, "hidden", 500, "hidden units")
-	fs.Float64Var(&f.lr, "lr", 0.05, "learning rate")
+	fs.Float64Var(&f.lr, "lr", 0.5, "learning rate (of the gradient averaged over a minibatch: the papers' online rate 0.05 is about 1 with -batch 20)")
 	fs.Float64Var(&f.momentum, "momentum", 0, "classical momentum (0: plain SGD)")
 	fs.Float64Var(&f.l2, "l2", 0, "L2 weight decay of W and U")
 	fs.Float64Var(&f.alpha, "alpha", 0.01, "hybrid: weight of the generative gradient")
