@@ -15,6 +15,7 @@
 //	bm dbm-mnist [flags]  the original's dbm_mnist.py (its argparse flags): DBM, AIS, MLP fine-tuning
 //	bm dbm-cifar-naive [flags]  the original's dbm_cifar_naive.py: smoothed CIFAR-10, G-B-M DBM, MLP
 //	bm dbm-cifar [flags]  the original's dbm_cifar.py: 26 patch RBMs, augmented CIFAR-10, G-B-M DBM, MLP
+//	bm crbm [flags]       classification RBM: discriminative, hybrid or generative training, test error
 //	bm few-label [flags]  fine-tuning from a model and from random init on 60k/10k/1k/100 labels
 //	bm info -model DIR    what a model folder holds: kind, sizes, units, epochs, metrics, commands
 //	bm worker -cluster S  serve one task of a TensorFlow cluster (TF's gRPC server)
@@ -81,6 +82,8 @@ func run(args []string) int {
 		return cmdDBMCIFAR(args[1:])
 	case "logz":
 		return cmdLogZ(args[1:])
+	case "crbm":
+		return cmdCRBM(args[1:])
 	case "few-label":
 		return cmdFewLabel(args[1:])
 	case "info":
@@ -115,6 +118,7 @@ commands:
   dbm-cifar-naive  the original's dbm_cifar_naive.py: smoothed CIFAR-10, G-RBM, M-RBM, G-B-M DBM, MLP (its flags)
   dbm-cifar the original's dbm_cifar.py: augmented CIFAR-10, 26 patch RBMs, G-RBM, M-RBM, G-B-M DBM, MLP (its flags)
   logz      log Z of an RBM or a DBM by AIS (options from the literature) or exactly, and the test bound
+  crbm      classification RBM (Larochelle & Bengio 2008): discriminative, hybrid or generative; test error, y_pred.npy
   few-label fine-tune from a pretrained model and from random init on 60k/10k/1k/100 labels: the table
   worker    serve one task of a TensorFlow cluster (TensorFlow's gRPC server) for distributed runs
   info      what a model folder holds: kind, sizes, units, dtype, epochs, metrics, the commands that made it
