@@ -8,6 +8,7 @@ import (
 	"github.com/boltzmann-go/boltzmann/dataset"
 	"github.com/boltzmann-go/boltzmann/dbm"
 	"github.com/boltzmann-go/boltzmann/mlp"
+	"github.com/boltzmann-go/boltzmann/pipeline"
 )
 
 // The DBM computes the augmented columns inside the exported classifier (mlp.Augmented).
@@ -22,8 +23,8 @@ var _ mlp.Featurer = (*dbm.DBM)(nil)
 // It returns d with the columns appended to its training, validation and test rows, hidden
 // with the first layer's kernel widened to match, and the DBM, which computes the columns in the
 // fine-tuned classifier's SavedModel (mlp.Augmented); the caller closes it.
-func augmentTop(modelDir string, d *labeled, hidden []mlp.Layer) (_ *labeled, _ []mlp.Layer, _ *dbm.DBM, err error) {
-	m, err := dbm.Load(resolveModelDir(modelDir))
+func augmentTop(modelDir string, d *pipeline.Labeled, hidden []mlp.Layer) (_ *pipeline.Labeled, _ []mlp.Layer, _ *dbm.DBM, err error) {
+	m, err := dbm.Load(pipeline.ResolveModelDir(modelDir))
 	if err != nil {
 		return nil, nil, nil, err
 	}
@@ -41,11 +42,11 @@ func augmentTop(modelDir string, d *labeled, hidden []mlp.Layer) (_ *labeled, _ 
 		return nil, nil, nil, flagErr("mlp-augment", "the augmented input's first kernel starts from the DBM's weights: not with --mlp-no-init")
 	}
 	start := time.Now()
-	out := &labeled{yTrain: d.yTrain, yVal: d.yVal, yTest: d.yTest}
+	out := &pipeline.Labeled{YTrain: d.YTrain, YVal: d.YVal, YTest: d.YTest}
 	for _, set := range []struct {
 		in  *dataset.Matrix[float32]
 		out **dataset.Matrix[float32]
-	}{{d.train, &out.train}, {d.val, &out.val}, {d.test, &out.test}} {
+	}{{d.Train, &out.Train}, {d.Val, &out.Val}, {d.Test, &out.Test}} {
 		if set.in == nil || set.in.Rows == 0 {
 			*set.out = set.in
 			continue

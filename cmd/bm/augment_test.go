@@ -6,6 +6,7 @@ import (
 
 	"github.com/boltzmann-go/boltzmann/dataset"
 	"github.com/boltzmann-go/boltzmann/dbm"
+	"github.com/boltzmann-go/boltzmann/pipeline"
 )
 
 // TestAugmentTop checks --mlp-augment's input and first kernel on a 6-4-5 DBM: every row is
@@ -32,17 +33,17 @@ func TestAugmentTop(t *testing.T) {
 		}
 		return x
 	}
-	d := &labeled{train: mat(3, 1), val: mat(2, 0.5), test: mat(4, 0.9), yTrain: []int{0, 1, 0}, yVal: []int{1, 0}, yTest: []int{0, 0, 1, 1}}
-	net, err := loadInitNet(dir)
+	d := &pipeline.Labeled{Train: mat(3, 1), Val: mat(2, 0.5), Test: mat(4, 0.9), YTrain: []int{0, 1, 0}, YVal: []int{1, 0}, YTest: []int{0, 0, 1, 1}}
+	net, err := pipeline.LoadInitNet(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
-	aug, hidden, featurer, err := augmentTop(dir, d, net.hidden(false))
+	aug, hidden, featurer, err := augmentTop(dir, d, net.Hidden(false))
 	if err != nil {
 		t.Fatal(err)
 	}
 	featurer.Close()
-	for _, set := range []struct{ in, out *dataset.Matrix[float32] }{{d.train, aug.train}, {d.val, aug.val}, {d.test, aug.test}} {
+	for _, set := range []struct{ in, out *dataset.Matrix[float32] }{{d.Train, aug.Train}, {d.Val, aug.Val}, {d.Test, aug.Test}} {
 		q, err := m.Transform(set.in)
 		if err != nil {
 			t.Fatal(err)
@@ -80,10 +81,10 @@ func TestAugmentTop(t *testing.T) {
 			}
 		}
 	}
-	if &hidden[1].InitW[0] != &net.layers[1].InitW[0] {
+	if &hidden[1].InitW[0] != &net.Layers[1].InitW[0] {
 		t.Error("the second layer should keep W2")
 	}
-	if _, _, _, err := augmentTop(dir, d, net.hidden(true)); err == nil {
+	if _, _, _, err := augmentTop(dir, d, net.Hidden(true)); err == nil {
 		t.Error("random init: want an error")
 	}
 }

@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/boltzmann-go/boltzmann/dataset"
+	"github.com/boltzmann-go/boltzmann/pipeline"
 	"github.com/boltzmann-go/boltzmann/tfops"
 )
 
@@ -238,7 +239,7 @@ func readImages(path string) (*dataset.Images, []int, error) {
 	}
 	var im *dataset.Images
 	switch lower := strings.ToLower(path); {
-	case st.IsDir() && isCIFAR(path):
+	case st.IsDir() && pipeline.IsCIFAR(path):
 		im, _, err = dataset.LoadCIFAR10(path, true)
 	case st.IsDir():
 		im, _, err = dataset.LoadMNIST(path, true)
@@ -286,4 +287,19 @@ func npyIsUint8(path string) bool {
 	n, _ := io.ReadFull(f, head)
 	h := string(head[:n])
 	return strings.Contains(h, "'descr': '|u1'") || strings.Contains(h, "'descr': 'u1'") || strings.Contains(h, "'descr': '<u1'")
+}
+
+// readSet reads the training or test images of an MNIST or CIFAR-10 folder with their labels,
+// or the rows of a data file as bm train reads it (IDX, .npy, .npz, archive.npz:key, CSV; no
+// labels).
+func readSet(path string, test bool) (*dataset.Matrix[float32], []int, error) {
+	_, _, npzKey := strings.Cut(path, ".npz:") // archive.npz:key, which is no file of that name
+	if st, err := os.Stat(path); npzKey || err == nil && !st.IsDir() {
+		if test {
+			return nil, nil, flagErr("test", "%s is a file, not an MNIST or CIFAR-10 folder", path)
+		}
+		x, _, err := readData(path)
+		return x, nil, err
+	}
+	return pipeline.ReadLabeledSet(path, test)
 }

@@ -21,6 +21,7 @@ import (
 	"github.com/boltzmann-go/boltzmann/internal/atomicfile"
 	"github.com/boltzmann-go/boltzmann/optim"
 	"github.com/boltzmann-go/boltzmann/picture"
+	"github.com/boltzmann-go/boltzmann/pipeline"
 	"github.com/boltzmann-go/boltzmann/rbm"
 	"github.com/boltzmann-go/boltzmann/summaries"
 	"github.com/boltzmann-go/boltzmann/tfevents"
@@ -432,7 +433,7 @@ func runDBM(f *dbmFlags) error {
 		}
 		rbms = append(rbms, r)
 		if i == 0 {
-			if err := saveStandardizer(dir, d.std); err != nil {
+			if err := pipeline.SaveStandardizer(dir, d.std); err != nil {
 				return err
 			}
 		}
@@ -472,7 +473,7 @@ func runDBM(f *dbmFlags) error {
 		}
 	}
 	defer m.Close()
-	if err := saveStandardizer(dir, d.std); err != nil {
+	if err := pipeline.SaveStandardizer(dir, d.std); err != nil {
 		return err
 	}
 	if err := fitDBM(ctx, f, m, d.train, dataOf(d.val), d); err != nil {
@@ -532,7 +533,7 @@ func fitDBM(ctx context.Context, f *dbmFlags, m *dbm.DBM, x, val rbm.Data, d *lo
 	defer sums.Close()
 	rows, _ := x.Shape()
 	bar := newProgress(f.quiet, m.Epoch(), f.epochs, (rows+f.batch-1)/f.batch)
-	_, fitErr := m.Fit(ctx, x, val, &dbm.FitOptions{Dir: dir, OnBatch: bar.batch, OnMetrics: sums.Iteration, OnEpoch: func(st dbm.EpochStats) error {
+	_, fitErr := m.Fit(ctx, x, val, &dbm.FitOptions{Dir: dir, OnBatch: bar.Batch, OnMetrics: sums.Iteration, OnEpoch: func(st dbm.EpochStats) error {
 		if err := sums.Epoch(m, st); err != nil {
 			return err
 		}
@@ -543,10 +544,10 @@ func fitDBM(ctx context.Context, f *dbmFlags, m *dbm.DBM, x, val rbm.Data, d *lo
 		if v, ok := st.Val["msre"]; ok {
 			line += fmt.Sprintf("; val.msre %.5f; val.mf sweeps %.1f", v, st.Val["mf_sweeps"])
 		}
-		bar.epoch(line+fmt.Sprintf(" (%.1fs)", st.Elapsed.Seconds()), fmt.Sprintf("DBM epoch %d/%d", min(st.Epoch+1, st.Epochs), st.Epochs))
+		bar.Epoch(line+fmt.Sprintf(" (%.1fs)", st.Elapsed.Seconds()), fmt.Sprintf("DBM epoch %d/%d", min(st.Epoch+1, st.Epochs), st.Epochs))
 		return nil
 	}})
-	bar.finish()
+	bar.Finish()
 	if fitErr != nil {
 		if errors.Is(fitErr, context.Canceled) {
 			return fmt.Errorf("interrupted: the DBM saved after the last complete epoch is in %s; run the same command to resume: %w", dir, fitErr)
@@ -607,7 +608,7 @@ func fitRBM(ctx context.Context, r *rbm.RBM, x, val rbm.Data, dir string, quiet 
 	bar := shared
 	if shared == nil {
 		bar = newProgress(quiet, r.Epoch(), c.Epochs, (rows+c.BatchSize-1)/c.BatchSize)
-		defer bar.finish()
+		defer bar.Finish()
 	}
 	// TensorBoard logs beside the RBM's model folder (<rbm dir>/logs), as bm train writes them.
 	sums, err := summaries.NewRBM(filepath.Join(filepath.Dir(filepath.Clean(dir)), "logs"), summaries.RBMOptions{Hidden: probeRows(x, val)})
@@ -615,14 +616,14 @@ func fitRBM(ctx context.Context, r *rbm.RBM, x, val rbm.Data, dir string, quiet 
 		return err
 	}
 	defer sums.Close()
-	opts := &rbm.FitOptions{Dir: dir, OnBatch: bar.batch, OnMetrics: sums.Iteration, OnEpoch: func(st rbm.EpochStats) error {
-		bar.epoch(what+" "+epochLine(st, c.Metrics), rbmDesc(st))
+	opts := &rbm.FitOptions{Dir: dir, OnBatch: bar.Batch, OnMetrics: sums.Iteration, OnEpoch: func(st rbm.EpochStats) error {
+		bar.Epoch(what+" "+epochLine(st, c.Metrics), rbmDesc(st))
 		return sums.Epoch(r, st)
 	}}
 	if shared != nil {
 		opts.OnBatch = nil
 		opts.OnEpoch = func(st rbm.EpochStats) error {
-			shared.step(what + " " + epochLine(st, c.Metrics))
+			shared.Step(what + " " + epochLine(st, c.Metrics))
 			return sums.Epoch(r, st)
 		}
 	}
@@ -634,7 +635,7 @@ func fitRBM(ctx context.Context, r *rbm.RBM, x, val rbm.Data, dir string, quiet 
 func dbmResults(ctx context.Context, f *dbmFlags, m *dbm.DBM, d *loaded) error {
 	// format 2: with the bound on binarized test images.
 	// The checkpoint name ties the results to the trained model: a retrained DBM has another.
-	head, _ := readHead(f.modelDir()) // the DBM was just loaded or saved there
+	head, _ := pipeline.ReadHead(f.modelDir()) // the DBM was just loaded or saved there
 	results := map[string]any{"format": 2, "epochs": m.Epoch(), "ais_betas": f.aisBetas, "ais_runs": f.aisRuns,
 		"checkpoint": head.Checkpoint}
 	resultsPath := filepath.Join(f.out, "results.json")
@@ -675,8 +676,8 @@ func dbmResults(ctx context.Context, f *dbmFlags, m *dbm.DBM, d *loaded) error {
 		}
 		log.Printf("AIS: %d intermediate distributions, %d runs", f.aisBetas, f.aisRuns)
 		bar := newUnitProgress(f.quiet, 0, 1, f.aisBetas, "β", fmt.Sprintf("AIS, %d runs", f.aisRuns))
-		z, err := m.AISLogZ(ctx, dbm.AISOptions{Betas: f.aisBetas, Runs: f.aisRuns, Devices: f.tasks(), OnProgress: func(done, total int) { bar.batch(1, done, total) }})
-		bar.finish()
+		z, err := m.AISLogZ(ctx, dbm.AISOptions{Betas: f.aisBetas, Runs: f.aisRuns, Devices: f.tasks(), OnProgress: func(done, total int) { bar.Batch(1, done, total) }})
+		bar.Finish()
 		if err != nil {
 			return err
 		}

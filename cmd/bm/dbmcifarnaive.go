@@ -12,6 +12,7 @@ import (
 	"github.com/boltzmann-go/boltzmann/dataset"
 	"github.com/boltzmann-go/boltzmann/internal/pyargs"
 	"github.com/boltzmann-go/boltzmann/optim"
+	"github.com/boltzmann-go/boltzmann/pipeline"
 	"github.com/boltzmann-go/boltzmann/train"
 )
 
@@ -101,7 +102,7 @@ func cmdDBMCIFARNaive(args []string) int {
 
 func runDBMCIFARNaive(a *dbmCIFARNaiveArgs) error {
 	cifar := filepath.Join(a.dataPath, "cifar-10-batches-bin")
-	if !isCIFAR(cifar) {
+	if !pipeline.IsCIFAR(cifar) {
 		return fmt.Errorf("%s holds no CIFAR-10 binary batches (data_batch_1.bin …): download the binary version of CIFAR-10 and unpack it there", cifar)
 	}
 	var f dbmFlags
@@ -155,26 +156,26 @@ func runDBMCIFARNaive(a *dbmCIFARNaiveArgs) error {
 	// Fine-tuning from the Gaussian RBM: Dense(5000) → BatchNormalization → ReLU →
 	// Dropout(--mlp-dropout) → Dense(10) → softmax, on the smoothed, standardized training rows;
 	// validation and test rows standardized with the smoothed training set's statistics.
-	d, err := loadLabeled(cifar, a.nTrain, a.nVal, f.data.splitSeed)
+	d, err := pipeline.LoadLabeled(cifar, a.nTrain, a.nVal, f.data.splitSeed)
 	if err != nil {
 		return err
 	}
-	if d.train, err = prep.smooth(d.train); err != nil {
+	if d.Train, err = prep.smooth(d.Train); err != nil {
 		return err
 	}
-	if err := prep.standardize(d.train, d.val, d.test); err != nil {
+	if err := prep.standardize(d.Train, d.Val, d.Test); err != nil {
 		return err
 	}
 	ft, err := a.mlp.fineTune(f.rbmDirs[0], a.mlp.lrm, a.runArgs)
 	if err != nil {
 		return err
 	}
-	ft.relu, ft.batchNorm, ft.outDropout, ft.dropout = true, true, a.mlp.dropout, 0
-	ft.hidden[0].Seed, ft.outSeed = 3333, 5555 // the original's glorot seeds of this MLP
-	ft.std = prep.std
+	ft.ReLU, ft.BatchNorm, ft.OutDropout, ft.Dropout = true, true, a.mlp.dropout, 0
+	ft.Hidden[0].Seed, ft.OutSeed = 3333, 5555 // the original's glorot seeds of this MLP
+	ft.Std = prep.std
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
-	_, err = ft.run(ctx, d, "MLP")
+	_, err = ft.Run(ctx, d, hooks(a.quiet))
 	return err
 }
 

@@ -10,6 +10,7 @@ import (
 	"github.com/boltzmann-go/boltzmann/dbm"
 	"github.com/boltzmann-go/boltzmann/internal/pyargs"
 	"github.com/boltzmann-go/boltzmann/optim"
+	"github.com/boltzmann-go/boltzmann/pipeline"
 )
 
 // dbmMNISTArgs are the flags of the original's examples/dbm_mnist.py (triples are RBM #1,
@@ -161,7 +162,7 @@ func runDBMMNIST(a *dbmMNISTArgs) error {
 	if a.mlp.stopAfterRB {
 		return nil
 	}
-	d, err := loadLabeled(mnist, a.nTrain, a.nVal, f.data.splitSeed)
+	d, err := pipeline.LoadLabeled(mnist, a.nTrain, a.nVal, f.data.splitSeed)
 	if err != nil {
 		return err
 	}
@@ -171,14 +172,14 @@ func runDBMMNIST(a *dbmMNISTArgs) error {
 	}
 	if a.mlp.augment {
 		var m *dbm.DBM
-		if d, ft.hidden, m, err = augmentTop(f.modelDir(), d, ft.hidden); err != nil {
+		if d, ft.Hidden, m, err = augmentTop(f.modelDir(), d, ft.Hidden); err != nil {
 			return err
 		}
 		defer m.Close()
-		ft.featurer, ft.rawInputs = m, m.Config().Sizes[0]
+		ft.Featurer, ft.RawInputs = m, m.Config().Sizes[0]
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
-	_, err = ft.run(ctx, d, "MLP")
+	_, err = ft.Run(ctx, d, hooks(a.quiet))
 	return err
 }

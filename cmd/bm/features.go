@@ -4,7 +4,6 @@ import (
 	"encoding/csv"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -12,6 +11,7 @@ import (
 	"github.com/boltzmann-go/boltzmann/dataset"
 	"github.com/boltzmann-go/boltzmann/dbm"
 	"github.com/boltzmann-go/boltzmann/internal/atomicfile"
+	"github.com/boltzmann-go/boltzmann/pipeline"
 	"github.com/boltzmann-go/boltzmann/rbm"
 )
 
@@ -28,22 +28,12 @@ type featurizer struct {
 	std   *dataset.Standardizer
 }
 
-// resolveModelDir accepts a model folder or a run folder holding model/ (as bm train -out).
-func resolveModelDir(dir string) string {
-	if _, err := os.Stat(filepath.Join(dir, "model.json")); err != nil {
-		if _, err := os.Stat(filepath.Join(dir, "model", "model.json")); err == nil {
-			return filepath.Join(dir, "model")
-		}
-	}
-	return dir
-}
-
 // openFeaturizer loads the model in dir. layer is "top", "all" or a DBM hidden layer number.
 // A standardizer.json beside the model folder (bm train -standardize) is applied to the data by
 // transform, which takes raw rows: callers must not standardize them themselves.
 func openFeaturizer(dir, layer string, dev *device) (*featurizer, error) {
-	dir = resolveModelDir(dir)
-	kind, err := modelKind(dir)
+	dir = pipeline.ResolveModelDir(dir)
+	kind, err := pipeline.ModelKind(dir)
 	if err != nil {
 		return nil, err
 	}
@@ -74,7 +64,7 @@ func openFeaturizer(dir, layer string, dev *device) (*featurizer, error) {
 			f.layer = n
 		}
 	}
-	if f.std, err = standardizerFor(dir); err != nil {
+	if f.std, err = pipeline.StandardizerFor(dir, logHooks()); err != nil {
 		f.close()
 		return nil, err
 	}

@@ -13,6 +13,7 @@ import (
 
 	"github.com/boltzmann-go/boltzmann/internal/atomicfile"
 	"github.com/boltzmann-go/boltzmann/mlp"
+	"github.com/boltzmann-go/boltzmann/pipeline"
 	"github.com/boltzmann-go/boltzmann/tfops"
 )
 
@@ -53,11 +54,11 @@ func fewLabelRows(kind string, hidden int) []fewLabelRow {
 
 // fewLabelResult is one measured row.
 type fewLabelResult struct {
-	Labeled    string    `json:"labeled"`
-	NTrain     int       `json:"n_train"`
-	NVal       int       `json:"n_val"`
-	Pretrained *ftResult `json:"pretrained"`
-	Random     *ftResult `json:"random_init"`
+	Labeled    string                   `json:"labeled"`
+	NTrain     int                      `json:"n_train"`
+	NVal       int                      `json:"n_val"`
+	Pretrained *pipeline.FineTuneResult `json:"pretrained"`
+	Random     *pipeline.FineTuneResult `json:"random_init"`
 }
 
 func cmdFewLabel(args []string) int {
@@ -91,18 +92,18 @@ func fewLabel(model, data, out, rowList string, l2 float64, keepLast bool, dtype
 	if !(l2 >= 0) {
 		return flagErr("mlp-l2", "%g, want ≥ 0", l2)
 	}
-	dir := resolveModelDir(model)
-	kind, err := modelKind(dir)
+	dir := pipeline.ResolveModelDir(model)
+	kind, err := pipeline.ModelKind(dir)
 	if err != nil {
 		return err
 	}
-	net, err := loadInitNet(dir)
+	net, err := pipeline.LoadInitNet(dir)
 	if err != nil {
 		return err
 	}
 	// A model pretrained on standardized data is fine-tuned on rows standardized once the same
 	// way; the standardizer is saved beside each fine-tuned model.
-	std, err := standardizerFor(dir)
+	std, err := pipeline.StandardizerFor(dir, logHooks())
 	if err != nil {
 		return err
 	}
@@ -118,34 +119,31 @@ func fewLabel(model, data, out, rowList string, l2 float64, keepLast bool, dtype
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
 	var results []fewLabelResult
-	for _, row := range fewLabelRows(kind, len(net.layers)) {
+	for _, row := range fewLabelRows(kind, len(net.Layers)) {
 		if !want[row.name] {
 			continue
 		}
-		d, err := loadLabeled(data, row.nTrain, row.nVal, 42)
+		d, err := pipeline.LoadLabeled(data, row.nTrain, row.nVal, 42)
 		if err != nil {
 			return err
 		}
-		if err := d.standardize(std); err != nil {
+		if err := d.Standardize(std); err != nil {
 			return fmt.Errorf("%s: %w", data, err)
 		}
 		res := fewLabelResult{Labeled: row.name, NTrain: row.nTrain, NVal: row.nVal}
 		for _, init := range []bool{true, false} {
-			ft := &fineTune{l2: l2, epochs: row.epochs, batch: row.batch, monitor: row.monitor, restoreBest: !keepLast,
-				patience: mnistPatience, plateauPatience: mnistPlateauPatience,
-				dtype: dt, gpu: gpu, target: target, threads: threads, quiet: quiet, outSeed: net.outSeed, weights: net.weights, hidden: net.hidden(!init), std: std}
+			ft := net.FineTune(!init)
+			ft.L2, ft.Epochs, ft.BatchSize, ft.Monitor, ft.KeepLast, ft.Std = l2, row.epochs, row.batch, row.monitor, keepLast, std
+			ft.DType, ft.GPU, ft.Target, ft.Threads = dt, gpu, target, threads
 			stem := kind + "_" + row.prefix + "_"
 			if init {
-				ft.lrm = row.lrm
+				ft.LRM = row.lrm
 			} else {
 				stem = kind + "_no_init_" + row.prefix + "_"
-				for range len(net.layers) + 1 {
-					ft.lrm = append(ft.lrm, 1)
-				}
 			}
-			ft.prefix, ft.dir = filepath.Join(out, stem), filepath.Join(out, stem+"mlp")
-			what := fmt.Sprintf("%s labels, %s", row.name, map[bool]string{true: kind + " init", false: "random init"}[init])
-			r, err := ft.run(ctx, d, what)
+			ft.Prefix, ft.Dir = filepath.Join(out, stem), filepath.Join(out, stem+"mlp")
+			ft.What = fmt.Sprintf("%s labels, %s", row.name, map[bool]string{true: kind + " init", false: "random init"}[init])
+			r, err := ft.Run(ctx, d, hooks(quiet))
 			if err != nil {
 				return err
 			}
@@ -173,7 +171,7 @@ func printFewLabel(out, kind string, results []fewLabelResult) error {
 	var b strings.Builder
 	fmt.Fprintf(&b, "| labeled pairs | %s + fine-tuning | random init | gain |\n|---|---|---|---|\n", name)
 	for _, r := range results {
-		cell := func(f *ftResult) string {
+		cell := func(f *pipeline.FineTuneResult) string {
 			if f == nil {
 				return "—"
 			}

@@ -16,6 +16,7 @@ import (
 	"github.com/boltzmann-go/boltzmann/dataset"
 	"github.com/boltzmann-go/boltzmann/dbm"
 	"github.com/boltzmann-go/boltzmann/internal/atomicfile"
+	"github.com/boltzmann-go/boltzmann/pipeline"
 	"github.com/boltzmann-go/boltzmann/rbm"
 	"github.com/boltzmann-go/boltzmann/tfevents"
 )
@@ -132,8 +133,8 @@ func runLogZ(f *logzFlags) error {
 
 // estimateLogZ is bm logz after its flags are checked.
 func estimateLogZ(f *logzFlags) error {
-	dir := resolveModelDir(f.model)
-	kind, err := modelKind(dir)
+	dir := pipeline.ResolveModelDir(f.model)
+	kind, err := pipeline.ModelKind(dir)
 	if err != nil {
 		return err
 	}
@@ -168,7 +169,7 @@ func estimateLogZ(f *logzFlags) error {
 		}
 		// A model trained on standardized data (bm train -standardize) has its density on the
 		// standardized rows: standardize -data's rows once, as its training rows were.
-		std, err := standardizerFor(dir)
+		std, err := pipeline.StandardizerFor(dir, logHooks())
 		if err != nil {
 			return err
 		}
@@ -253,9 +254,9 @@ func estimateLogZ(f *logzFlags) error {
 		res.Betas, res.Runs, res.Base, res.Schedule, res.Sweeps = f.betas, f.runs, f.base, f.schedule, f.sweeps
 		if f.method != "reverse" {
 			bar := newUnitProgress(f.quiet, 0, 1, f.betas, "β", fmt.Sprintf("AIS, %d runs", f.runs))
-			o.OnProgress = func(done, total int) { bar.batch(1, done, total) }
+			o.OnProgress = func(done, total int) { bar.Batch(1, done, total) }
 			z, err := m.AISLogZ(ctx, o)
-			bar.finish()
+			bar.Finish()
 			if err != nil {
 				return err
 			}
@@ -270,7 +271,7 @@ func estimateLogZ(f *logzFlags) error {
 				runs, from = min(f.runs, test.Rows), "data rows"
 			}
 			bar := newUnitProgress(f.quiet, 0, 1, f.burnIn+f.betas, "step", fmt.Sprintf("reverse AIS, %d runs", runs))
-			o.OnProgress = func(done, total int) { bar.batch(1, done, total) }
+			o.OnProgress = func(done, total int) { bar.Batch(1, done, total) }
 			o.Runs = runs
 			ro := dbm.ReverseOptions{Options: o, BurnIn: f.burnIn}
 			var z *dbm.LogZEstimate
@@ -279,7 +280,7 @@ func estimateLogZ(f *logzFlags) error {
 			} else {
 				z, err = m.ReverseAISLogZ(ctx, test, ro)
 			}
-			bar.finish()
+			bar.Finish()
 			if err != nil {
 				return err
 			}

@@ -1,6 +1,8 @@
 package main
 
 import (
+	"github.com/boltzmann-go/boltzmann/pipeline"
+
 	"errors"
 	"fmt"
 	"os"
@@ -85,7 +87,7 @@ func (a *mlpArgs) checkOutputs() error {
 // returns an error naming a file that cannot be read. A program that uses the test set after
 // training calls it before, and drops what it read.
 func checkTestSet(path string) error {
-	if _, _, err := readLabeledSet(path, true); err != nil {
+	if _, _, err := pipeline.ReadLabeledSet(path, true); err != nil {
 		return fmt.Errorf("the test set: %w", err)
 	}
 	return nil

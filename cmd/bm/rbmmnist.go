@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -14,6 +15,7 @@ import (
 	"github.com/boltzmann-go/boltzmann/internal/pyargs"
 	"github.com/boltzmann-go/boltzmann/mlp"
 	"github.com/boltzmann-go/boltzmann/optim"
+	"github.com/boltzmann-go/boltzmann/pipeline"
 	"github.com/boltzmann-go/boltzmann/tfops"
 	"github.com/boltzmann-go/boltzmann/train"
 )
@@ -44,7 +46,7 @@ type mlpDefaults struct {
 	prefix      string    // --mlp-save-prefix
 	l2, dropout float64   // --mlp-l2 (the MNIST programs' 1e-5), --mlp-dropout (0 there)
 	// patience and plateau are the EarlyStopping and ReduceLROnPlateau patiences (0: the MNIST
-	// programs' mnistPatience and mnistPlateauPatience; dbm_cifar.py has 6 and 3).
+	// programs' pipeline.MNISTPatience and pipeline.MNISTPlateauPatience; dbm_cifar.py has 6 and 3).
 	patience, plateau int
 }
 
@@ -70,8 +72,8 @@ func (a *mlpArgs) register(p *pyargs.Parser, d mlpDefaults) {
 		}
 		return nil
 	})
-	train.OrDefault(&d.patience, mnistPatience)
-	train.OrDefault(&d.plateau, mnistPlateauPatience)
+	train.OrDefault(&d.patience, pipeline.MNISTPatience)
+	train.OrDefault(&d.plateau, pipeline.MNISTPlateauPatience)
 	p.Int("--mlp-patience", &a.patience, d.patience, "ours: epochs without improvement of the monitored metric before early stopping (the original's EarlyStopping patience)").Metavar("N").Validate(nonNegativeInt(&a.patience))
 	p.Int("--mlp-plateau-patience", &a.plateau, d.plateau, "ours: epochs without improvement before the learning rate is divided by 5 (the original's ReduceLROnPlateau patience)").Metavar("N").Validate(nonNegativeInt(&a.plateau))
 	p.StoreTrue("--mlp-shuffle", &a.shuffle, "shuffle the training rows every epoch (the original trains with shuffle=False)")
@@ -123,8 +125,8 @@ func (r *runArgs) registerGPU(p *pyargs.Parser) {
 
 // fineTune returns the fine-tuning stage for these flags, started at the pretrained model in dir
 // (or at random weights with --mlp-no-init).
-func (a *mlpArgs) fineTune(modelDir string, lrm []float64, r runArgs) (*fineTune, error) {
-	net, err := loadInitNet(modelDir)
+func (a *mlpArgs) fineTune(modelDir string, lrm []float64, r runArgs) (*pipeline.FineTune, error) {
+	net, err := pipeline.LoadInitNet(modelDir)
 	if err != nil {
 		return nil, err
 	}
@@ -132,15 +134,16 @@ func (a *mlpArgs) fineTune(modelDir string, lrm []float64, r runArgs) (*fineTune
 	if err != nil {
 		return nil, err
 	}
-	name := strings.TrimSuffix(filepath.Base(a.savePrefix+"x"), "x") + "mlp"
-	dir := ""
+	ft := net.FineTune(a.noInit)
+	ft.LRM, ft.L2, ft.Epochs, ft.BatchSize, ft.Monitor, ft.KeepLast = lrm, a.l2, a.epochs, a.batch, a.valMetric, a.keepLast
+	ft.Shuffle, ft.Dropout, ft.InputDropout, ft.InputDropoutAsOthers = a.shuffle, a.dropout, a.inDropout, a.inDropout < 0
+	ft.Patience, ft.PlateauPatience = cmp.Or(a.patience, -1), cmp.Or(a.plateau, -1)
+	ft.DType, ft.GPU, ft.Threads, ft.Target = dt, r.gpu, r.threads, r.target()
+	ft.Prefix, ft.Export, ft.Name = a.savePrefix, a.exportDir, strings.TrimSuffix(filepath.Base(a.savePrefix+"x"), "x")+"mlp"
 	if a.savePrefix != "" {
-		dir = a.savePrefix + "mlp"
+		ft.Dir = a.savePrefix + "mlp"
 	}
-	return &fineTune{hidden: net.hidden(a.noInit), outSeed: net.outSeed, lrm: lrm, l2: a.l2, epochs: a.epochs, batch: a.batch,
-		monitor: a.valMetric, restoreBest: !a.keepLast, shuffle: a.shuffle, dropout: a.dropout, inDropout: a.inDropout,
-		patience: a.patience, plateauPatience: a.plateau, dtype: dt, gpu: r.gpu, quiet: r.quiet,
-		threads: r.threads, target: r.target(), prefix: a.savePrefix, dir: dir, export: a.exportDir, name: name, weights: net.weights}, nil
+	return &ft, nil
 }
 
 // target is the session target of --cluster or --target, or "".
@@ -381,7 +384,7 @@ func runRBMMNIST(a *rbmMNISTArgs, lrm []float64) error {
 	// The stage is done when its model is trained and its pictures are drawn: a run killed
 	// between the two draws them (bm train on a trained model only draws).
 	pictures := exists(filepath.Join(a.modelDir, "filters.png")) && exists(filepath.Join(a.modelDir, "samples.png"))
-	if head, err := readHead(modelDir); err == nil && head.Epoch >= a.epochs && pictures {
+	if head, err := pipeline.ReadHead(modelDir); err == nil && head.Epoch >= a.epochs && pictures {
 		log.Printf("RBM: using the trained model in %s (%d epochs)", modelDir, head.Epoch)
 	} else if err := runTrain(&tf); err != nil {
 		return err
@@ -390,7 +393,7 @@ func runRBMMNIST(a *rbmMNISTArgs, lrm []float64) error {
 		return nil
 	}
 	// Stage 2: the MLP, from the RBM's weights or from random ones.
-	d, err := loadLabeled(mnist, a.nTrain, a.nVal, tf.data.splitSeed)
+	d, err := pipeline.LoadLabeled(mnist, a.nTrain, a.nVal, tf.data.splitSeed)
 	if err != nil {
 		return err
 	}
@@ -400,7 +403,7 @@ func runRBMMNIST(a *rbmMNISTArgs, lrm []float64) error {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
-	_, err = ft.run(ctx, d, "MLP")
+	_, err = ft.Run(ctx, d, hooks(a.quiet))
 	return err
 }
 

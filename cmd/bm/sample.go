@@ -14,6 +14,7 @@ import (
 	"github.com/boltzmann-go/boltzmann/dataset"
 	"github.com/boltzmann-go/boltzmann/dbm"
 	"github.com/boltzmann-go/boltzmann/picture"
+	"github.com/boltzmann-go/boltzmann/pipeline"
 	"github.com/boltzmann-go/boltzmann/rbm"
 )
 
@@ -72,7 +73,7 @@ func cmdSample(args []string) int {
 		fmt.Fprintf(os.Stderr, "bm sample: flag -out: %q, want a .png (or .jpg) file name\n", *out)
 		return 2
 	}
-	kind, err := modelKind(*model)
+	kind, err := pipeline.ModelKind(*model)
 	if err != nil {
 		log.Print(err)
 		return 1
@@ -80,7 +81,7 @@ func cmdSample(args []string) int {
 	// A model trained on standardized data samples standardized rows: the picture shows them in
 	// the data's own units, the standardization undone once (as bm dbm's samples.png and the
 	// SavedModel's sample signature).
-	std, err := modelStandardizer(*model)
+	std, err := pipeline.ModelStandardizer(*model)
 	if err != nil {
 		log.Print(err)
 		return 1
@@ -91,7 +92,7 @@ func cmdSample(args []string) int {
 	var nv int
 	var serr error
 	bar := newUnitProgress(false, 0, 1, *steps, "step", fmt.Sprintf("%d chains", *chains))
-	progress := func(done, total int) { bar.batch(1, min(done, *steps), total) }
+	progress := func(done, total int) { bar.Batch(1, min(done, *steps), total) }
 	if kind == "dbm" {
 		m, err := dev.loadDBM(*model)
 		if err != nil {
@@ -124,7 +125,7 @@ func cmdSample(args []string) int {
 			}
 		}
 	}
-	bar.finish()
+	bar.Finish()
 	if serr != nil {
 		log.Print(serr)
 		return 1
@@ -138,7 +139,7 @@ func cmdSample(args []string) int {
 			log.Print(err)
 			return 1
 		}
-		log.Printf("the model was trained on standardized data: the samples are shown in the data's units (%s undone)", standardizerPath(*model))
+		log.Printf("the model was trained on standardized data: the samples are shown in the data's units (%s undone)", pipeline.StandardizerPath(*model))
 	}
 	img, err := picture.Tiles(means.Data, means.Rows, sh[0], sh[1], sh[2], 10, false)
 	if err == nil && ext == ".png" {

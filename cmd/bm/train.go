@@ -385,7 +385,7 @@ func runTrain(f *trainFlags) error {
 	}
 	_, fitErr := m.Fit(ctx, trainData, dataOf(d.val), &rbm.FitOptions{OnMetrics: sums.Iteration,
 		Dir:     modelDir,
-		OnBatch: bar.batch,
+		OnBatch: bar.Batch,
 		// The history is written before the model that it describes is committed: a run killed
 		// between the two loses no metrics (loadHistory keeps the epochs the model has).
 		BeforeSave: func(st rbm.EpochStats) error {
@@ -396,11 +396,11 @@ func runTrain(f *trainFlags) error {
 			if err := sums.Epoch(m, st); err != nil {
 				return err
 			}
-			bar.epoch(epochLine(st, c.Metrics), rbmDesc(st))
+			bar.Epoch(epochLine(st, c.Metrics), rbmDesc(st))
 			return nil
 		},
 	})
-	bar.finish()
+	bar.Finish()
 	if fitErr != nil && !errors.Is(fitErr, context.Canceled) {
 		return fitErr
 	}

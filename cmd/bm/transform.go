@@ -59,8 +59,8 @@ func transform(model, data, layer, out, labelsOut string, test, quiet, raw bool,
 		f.std = nil
 	}
 	bar := newProgress(quiet, 0, 1, x.Rows)
-	h, err := f.transform(x, func(done, _ int) { bar.batch(1, done, x.Rows) })
-	bar.finish()
+	h, err := f.transform(x, func(done, _ int) { bar.Batch(1, done, x.Rows) })
+	bar.Finish()
 	if err != nil {
 		return err
 	}

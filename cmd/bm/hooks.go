@@ -1,0 +1,51 @@
+package main
+
+import (
+	"errors"
+	"log"
+	"strings"
+
+	"github.com/boltzmann-go/boltzmann/pipeline"
+)
+
+// standardizerFile is the standardization saved beside a model folder.
+const standardizerFile = pipeline.StandardizerFile
+
+// hooks returns the pipeline hooks of a command: log lines through the log (prefixed
+// "bm <name>: "), progress bars (epoch lines alone with quiet or without a terminal), and the
+// command line noted beside every model folder a stage writes.
+func hooks(quiet bool) pipeline.Hooks {
+	h := logHooks()
+	h.Progress = func(r pipeline.Run) pipeline.Progress {
+		return newUnitProgress(quiet, r.Done, r.Epochs, r.PerEpoch, r.Unit, r.Desc)
+	}
+	return h
+}
+
+// logHooks are hooks with the log and the command line noted, without progress.
+func logHooks() pipeline.Hooks {
+	return pipeline.Hooks{Log: func(line string) { log.Print(line) }, Saving: noteCommand}
+}
+
+// fieldFlags maps, for each command, the settings fields of the pipeline stages it runs to the
+// flags that set them, spelled as the command spells them: the one place where a
+// *pipeline.FieldError becomes a usage error naming the user's flag.
+var fieldFlags = map[string]map[string]string{
+	"rbm-mnist": {"NTrain": "--n-train"},
+	"dbm-mnist": {"NTrain": "--n-train"},
+	"few-label": {"NTrain": "-n-train"},
+}
+
+// flagged returns err with a *pipeline.FieldError in it reported as a usage error naming the
+// flag of command name that set the field, or err itself.
+func flagged(name string, err error) error {
+	var fe *pipeline.FieldError
+	if !errors.As(err, &fe) {
+		return err
+	}
+	flag, ok := fieldFlags[name][fe.Field]
+	if !ok {
+		return err
+	}
+	return usageError{strings.Replace(err.Error(), fe.Error(), "flag "+flag+": "+fe.Msg, 1)}
+}
