@@ -66,7 +66,7 @@ type dbmFlags struct {
 	// trains (smoothing, standardization); with pretrainOnTrain the RBMs train on the training
 	// rows and measure on the validation rows instead of training on both; rbmMomentum, if
 	// set, replaces the pretraining RBMs' momentum schedule.
-	prep            func(*loaded) error
+	prep            func(*pipeline.Data) error
 	pretrainOnTrain bool
 	rbmMomentum     []float64
 
@@ -386,15 +386,15 @@ func runDBM(f *dbmFlags) error {
 	// Greedy pretraining on the training and validation rows together (the original's
 	// X = concat(X_train, X_val)): the bottom RBM with doubled input to its hidden units, the
 	// top one with doubled input to its visible units (Salakhutdinov & Hinton 2009).
-	sizes := append([]int{d.train.Cols}, f.hiddens...)
+	sizes := append([]int{d.Train.Cols}, f.hiddens...)
 	units, _ := f.units() // checked by check
-	input := dataset.Convert[float64](d.train)
+	input := dataset.Convert[float64](d.Train)
 	var valInput *dataset.Matrix[float64]
-	if d.val != nil && f.pretrainOnTrain {
-		valInput = dataset.Convert[float64](d.val)
-	} else if d.val != nil {
-		input = &dataset.Matrix[float64]{Rows: d.train.Rows + d.val.Rows, Cols: input.Cols,
-			Data: append(input.Data, dataset.Convert[float64](d.val).Data...)}
+	if d.Val != nil && f.pretrainOnTrain {
+		valInput = dataset.Convert[float64](d.Val)
+	} else if d.Val != nil {
+		input = &dataset.Matrix[float64]{Rows: d.Train.Rows + d.Val.Rows, Cols: input.Cols,
+			Data: append(input.Data, dataset.Convert[float64](d.Val).Data...)}
 	}
 	if f.particles > input.Rows {
 		return flagErr("n-particles", "%d persistent chains, but only %d training rows to start them at", f.particles, input.Rows)
@@ -427,13 +427,13 @@ func runDBM(f *dbmFlags) error {
 			c.CDSteps, c.LearningRate = schedule(f.orig, c.CDSteps), schedule(f.orig, c.LearningRate)
 		}
 		f.orig.rbm(&c)
-		r, err := trainOrLoadRBM(ctx, dir, c, input, dataOf(valInput), f.quiet, fmt.Sprintf("RBM %d (%d→%d)", i+1, sizes[i], sizes[i+1]), nil)
+		r, err := trainOrLoadRBM(ctx, dir, c, input, pipeline.DataOf(valInput), f.quiet, fmt.Sprintf("RBM %d (%d→%d)", i+1, sizes[i], sizes[i+1]), nil)
 		if err != nil {
 			return err
 		}
 		rbms = append(rbms, r)
 		if i == 0 {
-			if err := pipeline.SaveStandardizer(dir, d.std); err != nil {
+			if err := pipeline.SaveStandardizer(dir, d.Std); err != nil {
 				return err
 			}
 		}
@@ -473,10 +473,10 @@ func runDBM(f *dbmFlags) error {
 		}
 	}
 	defer m.Close()
-	if err := pipeline.SaveStandardizer(dir, d.std); err != nil {
+	if err := pipeline.SaveStandardizer(dir, d.Std); err != nil {
 		return err
 	}
-	if err := fitDBM(ctx, f, m, d.train, dataOf(d.val), d); err != nil {
+	if err := fitDBM(ctx, f, m, d.Train, pipeline.DataOf(d.Val), d); err != nil {
 		return err
 	}
 	return dbmResults(ctx, f, m, d)
@@ -489,7 +489,8 @@ func (f *dbmFlags) checkResumed(m *dbm.DBM, dt tf.DataType, dir string) error {
 	if m == nil {
 		return nil
 	}
-	if err := checkResumeOf(dbmDynamicsFields, f.dbmConfig(nil, dt), m.Config(), f.set, m.Epoch(), f.epochs, "delete "+dir+" to start over", f.spell); err != nil {
+	err := pipeline.CheckResume(f.dbmConfig(nil, dt), m.Config(), givenFields(dbmDynamicsFields, f.set), m.Epoch(), f.epochs)
+	if err := resumeFlagErr(err, dbmDynamicsFields, f.set, "delete "+dir+" to start over", f.spell); err != nil {
 		m.Close()
 		return err
 	}
@@ -520,16 +521,16 @@ func resumeDBM(dir string, epochs int, target string, threads int) (*dbm.DBM, er
 
 // fitDBM trains m on x (validating on val, which may be nil) to f.epochs with a progress bar
 // and TensorBoard logs beside its model folder (pictures in d.shape).
-func fitDBM(ctx context.Context, f *dbmFlags, m *dbm.DBM, x, val rbm.Data, d *loaded) error {
+func fitDBM(ctx context.Context, f *dbmFlags, m *dbm.DBM, x, val rbm.Data, d *pipeline.Data) error {
 	dir := f.modelDir()
 	if m.Epoch() < f.epochs {
 		noteCommand(dir)
 	}
-	sums, err := summaries.NewDBM(filepath.Join(filepath.Dir(filepath.Clean(dir)), "logs"), d.shape)
+	sums, err := summaries.NewDBM(filepath.Join(filepath.Dir(filepath.Clean(dir)), "logs"), d.Shape)
 	if err != nil {
 		return err
 	}
-	sums.SetProbe(probeRows(x, val))
+	sums.SetProbe(pipeline.ProbeRows(x, val))
 	defer sums.Close()
 	rows, _ := x.Shape()
 	bar := newProgress(f.quiet, m.Epoch(), f.epochs, (rows+f.batch-1)/f.batch)
@@ -611,19 +612,19 @@ func fitRBM(ctx context.Context, r *rbm.RBM, x, val rbm.Data, dir string, quiet 
 		defer bar.Finish()
 	}
 	// TensorBoard logs beside the RBM's model folder (<rbm dir>/logs), as bm train writes them.
-	sums, err := summaries.NewRBM(filepath.Join(filepath.Dir(filepath.Clean(dir)), "logs"), summaries.RBMOptions{Hidden: probeRows(x, val)})
+	sums, err := summaries.NewRBM(filepath.Join(filepath.Dir(filepath.Clean(dir)), "logs"), summaries.RBMOptions{Hidden: pipeline.ProbeRows(x, val)})
 	if err != nil {
 		return err
 	}
 	defer sums.Close()
 	opts := &rbm.FitOptions{Dir: dir, OnBatch: bar.Batch, OnMetrics: sums.Iteration, OnEpoch: func(st rbm.EpochStats) error {
-		bar.Epoch(what+" "+epochLine(st, c.Metrics), rbmDesc(st))
+		bar.Epoch(what+" "+pipeline.EpochLine(st, c.Metrics), pipeline.RBMDesc(st))
 		return sums.Epoch(r, st)
 	}}
 	if shared != nil {
 		opts.OnBatch = nil
 		opts.OnEpoch = func(st rbm.EpochStats) error {
-			shared.Step(what + " " + epochLine(st, c.Metrics))
+			shared.Step(what + " " + pipeline.EpochLine(st, c.Metrics))
 			return sums.Epoch(r, st)
 		}
 	}
@@ -632,7 +633,7 @@ func fitRBM(ctx context.Context, r *rbm.RBM, x, val rbm.Data, dir string, quiet 
 }
 
 // dbmResults estimates log Z and the test lower bound, and draws filters and samples.
-func dbmResults(ctx context.Context, f *dbmFlags, m *dbm.DBM, d *loaded) error {
+func dbmResults(ctx context.Context, f *dbmFlags, m *dbm.DBM, d *pipeline.Data) error {
 	// format 2: with the bound on binarized test images.
 	// The checkpoint name ties the results to the trained model: a retrained DBM has another.
 	head, _ := pipeline.ReadHead(f.modelDir()) // the DBM was just loaded or saved there
@@ -700,8 +701,8 @@ func dbmResults(ctx context.Context, f *dbmFlags, m *dbm.DBM, d *loaded) error {
 				key, what string
 				x         *dataset.Matrix[float64]
 			}{{"test_lower_bound", "grey levels", x}}
-			if d.std != nil {
-				if err := dataset.Standardize(d.std, x); err != nil {
+			if d.Std != nil {
+				if err := dataset.Standardize(d.Std, x); err != nil {
 					return fmt.Errorf("%s: test set: %w", f.data.path, err)
 				}
 				sets[0].what = "standardized"
@@ -768,8 +769,8 @@ func dbmResults(ctx context.Context, f *dbmFlags, m *dbm.DBM, d *loaded) error {
 // model and both files are there; it then records them in results.json. The results are thus
 // complete only with their pictures: a run killed after results.json but before the pictures
 // draws them when it runs again (issue 29, point 5).
-func dbmPictures(ctx context.Context, f *dbmFlags, m *dbm.DBM, d *loaded, results map[string]any) error {
-	if d.shape == nil {
+func dbmPictures(ctx context.Context, f *dbmFlags, m *dbm.DBM, d *pipeline.Data, results map[string]any) error {
+	if d.Shape == nil {
 		return nil
 	}
 	names := []any{"filters.png", "samples.png"}
@@ -782,24 +783,24 @@ func dbmPictures(ctx context.Context, f *dbmFlags, m *dbm.DBM, d *loaded, result
 	}
 	c := m.Config()
 	n := min(100, c.Sizes[1])
-	img, err := picture.Tiles(rbm.Filters(p.W[0], c.Sizes[0], c.Sizes[1], n), n, d.shape[0], d.shape[1], d.shape[2], 10, true)
+	img, err := picture.Tiles(rbm.Filters(p.W[0], c.Sizes[0], c.Sizes[1], n), n, d.Shape[0], d.Shape[1], d.Shape[2], 10, true)
 	if err != nil {
 		return err
 	}
 	if err := picture.SavePNG(filepath.Join(f.out, "filters.png"), picture.Scale(img, 2)); err != nil {
 		return err
 	}
-	start := d.train.SliceRows(0, min(100, d.train.Rows))
+	start := d.Train.SliceRows(0, min(100, d.Train.Rows))
 	s, err := m.Sample(ctx, dbm.SampleOptions{Chains: start.Rows, Steps: 1000, Start: start, Seed: f.seed})
 	if err != nil {
 		return err
 	}
-	if d.std != nil { // standardized data: show the samples in the data's own units
-		if err := dataset.Unstandardize(d.std, s); err != nil {
+	if d.Std != nil { // standardized data: show the samples in the data's own units
+		if err := dataset.Unstandardize(d.Std, s); err != nil {
 			return err
 		}
 	}
-	img, err = picture.Tiles(s.Data, s.Rows, d.shape[0], d.shape[1], d.shape[2], 10, false)
+	img, err = picture.Tiles(s.Data, s.Rows, d.Shape[0], d.Shape[1], d.Shape[2], 10, false)
 	if err != nil {
 		return err
 	}

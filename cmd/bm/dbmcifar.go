@@ -191,7 +191,7 @@ func runDBMCIFAR(a *dbmCIFARArgs) error {
 	if f.particles > d.Train.Rows {
 		return flagErr("n-particles", "%d persistent chains, but only %d training rows to start them at", f.particles, d.Train.Rows)
 	}
-	val := dataOf(d.Val)
+	val := pipeline.DataOf(d.Val)
 	if d.Val.Rows == 0 {
 		val = nil
 	}
@@ -256,7 +256,7 @@ func runDBMCIFAR(a *dbmCIFARArgs) error {
 	if a.every > 0 {
 		mc.CDSteps, mc.LearningRate = increasingK(a.k[1], a.lr[1], a.epochs[1], a.every)
 	}
-	mrbm, err := trainOrLoadRBM(ctx, f.rbmDirs[1], mc, qTrain, dataOf(qVal), a.quiet, fmt.Sprintf("multinomial RBM (%d→%d)", mc.NumVisible, mc.NumHidden), nil)
+	mrbm, err := trainOrLoadRBM(ctx, f.rbmDirs[1], mc, qTrain, pipeline.DataOf(qVal), a.quiet, fmt.Sprintf("multinomial RBM (%d→%d)", mc.NumVisible, mc.NumHidden), nil)
 	if err != nil {
 		return err
 	}
@@ -295,7 +295,7 @@ func runDBMCIFAR(a *dbmCIFARArgs) error {
 	if err := pipeline.SaveStandardizer(dir, d.std); err != nil {
 		return err
 	}
-	ld := &loaded{train: d.Train, val: d.Val, shape: []int{32, 32, 3}, std: d.std}
+	ld := &pipeline.Data{Train: d.Train, Val: d.Val, Shape: []int{32, 32, 3}, Std: d.std}
 	if err := fitDBM(ctx, &f, m, tfops.Stream(d.Train), val, ld); err != nil {
 		return err
 	}

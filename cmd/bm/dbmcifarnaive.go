@@ -135,16 +135,16 @@ func runDBMCIFARNaive(a *dbmCIFARNaiveArgs) error {
 	f.out = a.dbmDir
 	f.needTest, f.preflight = !a.mlp.stopAfterRB, a.mlp.checkOutputs
 	prep := &naivePrep{dir: a.dataPath}
-	f.prep = func(d *loaded) error {
+	f.prep = func(d *pipeline.Data) error {
 		var err error
-		d.shape = []int{32, 32, 3}
-		if d.train, err = prep.smooth(d.train); err != nil {
+		d.Shape = []int{32, 32, 3}
+		if d.Train, err = prep.smooth(d.Train); err != nil {
 			return err
 		}
-		if err := prep.standardize(d.train, d.val); err != nil {
+		if err := prep.standardize(d.Train, d.Val); err != nil {
 			return err
 		}
-		d.std = prep.std
+		d.Std = prep.std
 		return nil
 	}
 	if err := runDBM(&f); err != nil {

@@ -27,13 +27,22 @@ func logHooks() pipeline.Hooks {
 	return pipeline.Hooks{Log: func(line string) { log.Print(line) }, Saving: noteCommand}
 }
 
-// fieldFlags maps, for each command, the settings fields of the pipeline stages it runs to the
-// flags that set them, spelled as the command spells them: the one place where a
-// *pipeline.FieldError becomes a usage error naming the user's flag.
-var fieldFlags = map[string]map[string]string{
-	"rbm-mnist": {"NTrain": "--n-train"},
-	"dbm-mnist": {"NTrain": "--n-train"},
-	"few-label": {"NTrain": "-n-train"},
+// fieldFlags maps the settings fields of the pipeline stages to the flags that set them: the
+// one place where a *pipeline.FieldError becomes a usage error naming the user's flag.
+var fieldFlags = map[string]string{
+	"NTrain": "n-train", "NVal": "n-val", "ImageShape": "image-shape", "Binarize": "binarize", "Epochs": "epochs",
+}
+
+// originalPrograms are the commands that reproduce the original's programs, whose flags are
+// spelled --name (the generic commands': -name).
+var originalPrograms = map[string]bool{"rbm-mnist": true, "dbm-mnist": true, "dbm-cifar-naive": true, "dbm-cifar": true}
+
+// spellFlag returns how command name spells the flag called flag.
+func spellFlag(name, flag string) string {
+	if originalPrograms[name] {
+		return "--" + flag
+	}
+	return "-" + flag
 }
 
 // flagged returns err with a *pipeline.FieldError in it reported as a usage error naming the
@@ -43,9 +52,9 @@ func flagged(name string, err error) error {
 	if !errors.As(err, &fe) {
 		return err
 	}
-	flag, ok := fieldFlags[name][fe.Field]
+	flag, ok := fieldFlags[fe.Field]
 	if !ok {
 		return err
 	}
-	return usageError{strings.Replace(err.Error(), fe.Error(), "flag "+flag+": "+fe.Msg, 1)}
+	return usageError{strings.Replace(err.Error(), fe.Error(), "flag "+spellFlag(name, flag)+": "+fe.Msg, 1)}
 }

@@ -86,7 +86,7 @@ func info(dir string) error {
 	if _, err := os.Stat(filepath.Join(run, standardizerFile)); err == nil {
 		fmt.Printf("input      standardized (%s): bm export and bm transform take raw data\n", filepath.Join(run, standardizerFile))
 	}
-	if h, err := loadHistory(run, mj.Epoch); err == nil && len(h) > 0 {
+	if h, err := pipeline.LoadHistory(run, mj.Epoch); err == nil && len(h) > 0 {
 		last, _ := json.Marshal(h[len(h)-1])
 		fmt.Printf("last epoch %s\n", last)
 	}

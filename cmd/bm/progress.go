@@ -8,8 +8,6 @@ import (
 
 	"github.com/schollz/progressbar/v3"
 	"golang.org/x/term"
-
-	"github.com/boltzmann-go/boltzmann/rbm"
 )
 
 // progress shows one bar over all remaining minibatches of training, with the rate, the ETA
@@ -75,18 +73,6 @@ func (p *progress) println(line string) {
 	}
 	p.bar.Clear()
 	fmt.Fprintln(os.Stderr, line)
-}
-
-// rbmDesc is the bar description after an RBM epoch.
-func rbmDesc(st rbm.EpochStats) string {
-	desc := fmt.Sprintf("epoch %d/%d", min(st.Epoch+1, st.Epochs), st.Epochs)
-	if v, ok := st.Val["msre"]; ok {
-		desc += fmt.Sprintf(" val.msre %.4f", v)
-	}
-	if v, ok := st.Val["pll"]; ok {
-		desc += fmt.Sprintf(" val.pll %.2f", v)
-	}
-	return desc
 }
 
 // Step counts one unit done and prints line above the bar (or alone, without one); unlike
