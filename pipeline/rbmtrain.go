@@ -41,6 +41,8 @@ type TrainRBM struct {
 	SampleSteps int
 	// SampleFromNoise starts the chains of samples.png at noise instead of validation rows.
 	SampleFromNoise bool
+	// Cluster names the cluster of Config.Target in log lines.
+	Cluster string
 	// Filters is the number of filters drawn in filters.png. Zero means 100; negative means
 	// none.
 	Filters int
@@ -68,6 +70,9 @@ func (s *TrainRBM) Run(ctx context.Context, d *Data, h Hooks) error {
 	}
 	modelDir := s.ModelDir()
 	h.saving(modelDir)
+	if c.Target != "" {
+		h.logf("training on the cluster %s: the model on its task 0, every update's rows shared among %d task(s)", s.Cluster, max(len(c.Devices), 1))
+	}
 	var m *rbm.RBM
 	if _, err := os.Stat(filepath.Join(modelDir, "model.json")); err == nil && !s.Fresh {
 		if m, err = LoadRBMFor(modelDir, c); err != nil {

@@ -5,7 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"log"
+	"math"
 	"os"
 	"os/signal"
 	"path/filepath"
@@ -123,6 +123,23 @@ func (r *runArgs) registerGPU(p *pyargs.Parser) {
 	p.String("--gpu", &r.gpu, "", "ID of GPU to use ('' for the CPU)").Metavar("ID")
 }
 
+// settings returns the fine-tuning settings of these flags with the learning-rate multipliers
+// lrm, without their start (Hidden, OutSeed, Weights).
+func (a *mlpArgs) settings(lrm []float64, r runArgs) (pipeline.FineTune, error) {
+	dt, err := tfops.ParseDType(r.dtype)
+	if err != nil {
+		return pipeline.FineTune{}, err
+	}
+	ft := pipeline.FineTune{LRM: lrm, L2: a.l2, Epochs: a.epochs, BatchSize: a.batch, Monitor: a.valMetric, KeepLast: a.keepLast,
+		Shuffle: a.shuffle, Dropout: a.dropout, InputDropout: a.inDropout, InputDropoutAsOthers: a.inDropout < 0,
+		Patience: cmp.Or(a.patience, -1), PlateauPatience: cmp.Or(a.plateau, -1), DType: dt, GPU: r.gpu, Threads: r.threads, Target: r.target(),
+		Prefix: a.savePrefix, Export: a.exportDir, Name: strings.TrimSuffix(filepath.Base(a.savePrefix+"x"), "x") + "mlp"}
+	if a.savePrefix != "" {
+		ft.Dir = a.savePrefix + "mlp"
+	}
+	return ft, nil
+}
+
 // fineTune returns the fine-tuning stage for these flags, started at the pretrained model in dir
 // (or at random weights with --mlp-no-init).
 func (a *mlpArgs) fineTune(modelDir string, lrm []float64, r runArgs) (*pipeline.FineTune, error) {
@@ -130,19 +147,12 @@ func (a *mlpArgs) fineTune(modelDir string, lrm []float64, r runArgs) (*pipeline
 	if err != nil {
 		return nil, err
 	}
-	dt, err := tfops.ParseDType(r.dtype)
+	ft, err := a.settings(lrm, r)
 	if err != nil {
 		return nil, err
 	}
-	ft := net.FineTune(a.noInit)
-	ft.LRM, ft.L2, ft.Epochs, ft.BatchSize, ft.Monitor, ft.KeepLast = lrm, a.l2, a.epochs, a.batch, a.valMetric, a.keepLast
-	ft.Shuffle, ft.Dropout, ft.InputDropout, ft.InputDropoutAsOthers = a.shuffle, a.dropout, a.inDropout, a.inDropout < 0
-	ft.Patience, ft.PlateauPatience = cmp.Or(a.patience, -1), cmp.Or(a.plateau, -1)
-	ft.DType, ft.GPU, ft.Threads, ft.Target = dt, r.gpu, r.threads, r.target()
-	ft.Prefix, ft.Export, ft.Name = a.savePrefix, a.exportDir, strings.TrimSuffix(filepath.Base(a.savePrefix+"x"), "x")+"mlp"
-	if a.savePrefix != "" {
-		ft.Dir = a.savePrefix + "mlp"
-	}
+	init := net.FineTune(a.noInit)
+	ft.Hidden, ft.OutSeed, ft.Weights = init.Hidden, init.OutSeed, init.Weights
 	return &ft, nil
 }
 
@@ -354,21 +364,36 @@ func cmdRBMMNIST(args []string) int {
 }
 
 func runRBMMNIST(a *rbmMNISTArgs, lrm []float64) error {
-	mnist := filepath.Join(a.dataPath, "mnist")
-	// Stage 1: the RBM, trained (or resumed, or reused) exactly as bm train does it.
-	var tf trainFlags
-	if err := tf.flagSet().Parse(nil); err != nil {
+	target, devices, err := a.cluster.plan()
+	if err != nil {
 		return err
 	}
-	tf.data.path, tf.data.nTrain, tf.data.nVal = mnist, a.nTrain, a.nVal
-	tf.nHidden, tf.wInit, tf.hbInit, tf.k, tf.lr = a.nHidden, a.wInit, a.hbInit, a.k, a.lr
-	tf.vbInit = map[bool]string{true: "logit", false: "zero"}[a.vbInit]
-	tf.epochs, tf.batch, tf.l2, tf.sampleV, tf.dropout = a.epochs, a.batch, a.l2, a.sampleV, a.dropout
-	tf.spTarget, tf.spCost, tf.spDamping, tf.momentumRule = a.spTarget, a.spCost, a.spDamping, a.momentumRule
-	tf.seed, tf.dtype, tf.out, tf.gpu, tf.quiet, tf.threads = int64(a.seed), a.dtype, a.modelDir, a.gpu, a.quiet, a.threads
-	tf.cluster = a.cluster
-	tf.orig = a.orig
-	modelDir := filepath.Join(a.modelDir, "model")
+	dt, err := tfops.ParseDType(a.dtype)
+	if err != nil {
+		return err
+	}
+	zero := func(v float64) float64 { return cmp.Or(v, -1) } // an explicit 0 of a field whose zero value is not 0
+	p := pipeline.RBMMNIST{DataPath: a.dataPath, NTrain: a.nTrain, NVal: cmp.Or(a.nVal, -1), NHidden: a.nHidden, WInit: a.wInit,
+		ZeroVisibleBias: !a.vbInit, HiddenBias: a.hbInit, K: a.k, LR: a.lr, Epochs: a.epochs, BatchSize: a.batch, L2: zero(a.l2),
+		SampleVisible: a.sampleV, Dropout: a.dropout, SparsityTarget: a.spTarget, SparsityCost: zero(a.spCost), SparsityDamping: a.spDamping,
+		Seed: cmp.Or(int64(a.seed), -1), ModelDir: a.modelDir, MomentumRule: a.momentumRule, Original: a.orig.settings(), DType: dt,
+		Threads: a.threads, GPU: a.gpu, Target: target, Devices: devices, SplitSeed: defaultSplitSeed,
+		NoFineTune: a.mlp.stopAfterRB, RandomInitMLP: a.mlp.noInit, NoSavePrefixMLP: a.mlp.savePrefix == "", NoExportMLP: a.mlp.exportDir == "",
+		Cluster: cmp.Or(a.cluster.spec, a.cluster.target)}
+	if p.MLP, err = a.mlp.settings(lrm, a.runArgs); err != nil {
+		return err
+	}
+	p.MLP.L2 = zero(p.MLP.L2)
+	mnist, _ := p.Paths()
+	if _, done := p.RBMDone(); !done {
+		// The values bm train refused, where the pipeline's zero value stands for a default.
+		if a.dropout <= 0 || a.dropout > 1 {
+			return usageError{fmt.Sprintf("flag --dropout: %g, want a keep probability in (0, 1]", a.dropout)}
+		}
+		if !(a.spCost >= 0) || math.IsInf(a.spCost, 0) {
+			return usageError{fmt.Sprintf("flag --sparsity-cost: %g, want a finite value ≥ 0", a.spCost)}
+		}
+	}
 	// Every location the fine-tuning reads or writes, checked before the RBM trains.
 	if err := checkWritable("--model-dirpath", a.modelDir); err != nil {
 		return err
@@ -381,29 +406,9 @@ func runRBMMNIST(a *rbmMNISTArgs, lrm []float64) error {
 			return err
 		}
 	}
-	// The stage is done when its model is trained and its pictures are drawn: a run killed
-	// between the two draws them (bm train on a trained model only draws).
-	pictures := exists(filepath.Join(a.modelDir, "filters.png")) && exists(filepath.Join(a.modelDir, "samples.png"))
-	if head, err := pipeline.ReadHead(modelDir); err == nil && head.Epoch >= a.epochs && pictures {
-		log.Printf("RBM: using the trained model in %s (%d epochs)", modelDir, head.Epoch)
-	} else if err := runTrain(&tf); err != nil {
-		return err
-	}
-	if a.mlp.stopAfterRB {
-		return nil
-	}
-	// Stage 2: the MLP, from the RBM's weights or from random ones.
-	d, err := pipeline.LoadLabeled(mnist, a.nTrain, a.nVal, tf.data.splitSeed)
-	if err != nil {
-		return err
-	}
-	ft, err := a.mlp.fineTune(modelDir, lrm, a.runArgs)
-	if err != nil {
-		return err
-	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
-	_, err = ft.Run(ctx, d, hooks(a.quiet))
+	_, err = p.Run(ctx, hooks(a.quiet))
 	return err
 }
 

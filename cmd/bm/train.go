@@ -5,7 +5,6 @@ import (
 	"context"
 	"errors"
 	"flag"
-	"log"
 	"math"
 	"os"
 	"os/signal"
@@ -49,7 +48,6 @@ type trainFlags struct {
 	replicas        int
 	centering       float64
 	updatesPerRun   int
-	orig            originalPath // set by bm rbm-mnist (asoriginal.go)
 
 	metrics    string
 	trainEvery int
@@ -177,7 +175,7 @@ func (f *trainFlags) config(d *pipeline.Data) (rbm.Config, error) {
 		return c, flagErr("vb-init", "%q, want logit or zero", f.vbInit)
 	}
 	// Whole schedules: a resumed, extended run uses their later values.
-	c.CDSteps, c.LearningRate, c.Momentum = schedule(f.orig, f.k), schedule(f.orig, f.lr), schedule(f.orig, f.momentum)
+	c.CDSteps, c.LearningRate, c.Momentum = f.k, f.lr, f.momentum
 	c.MomentumRule = f.momentumRule
 	c.Epochs, c.BatchSize, c.L2 = f.epochs, f.batch, rbm.F(f.l2)
 	c.Persistent, c.SampleVisible, c.HiddenMeans, c.Dropout = f.pcd, f.sampleV, f.hiddenMeans, f.dropout
@@ -201,7 +199,6 @@ func (f *trainFlags) config(d *pipeline.Data) (rbm.Config, error) {
 	}
 	c.SparsityTarget, c.SparsityCost, c.SparsityDamping = f.spTarget, f.spCost, f.spDamping
 	c.DBMFirst, c.DBMLast, c.UpdatesPerRun = f.dbmFirst, f.dbmLast, f.updatesPerRun
-	f.orig.rbm(&c)
 	m := &c.Metrics
 	m.TrainEvery, m.ValEvery, m.FEGEvery, m.FEGBatches = f.trainEvery, f.valEvery, f.fegEvery, f.fegBatches
 	if f.metrics != "none" && f.metrics != "" {
@@ -313,12 +310,10 @@ func runTrain(f *trainFlags) error {
 	if err != nil {
 		return err
 	}
-	if target != "" {
-		log.Printf("training on the cluster %s: the model on its task 0, every update's rows shared among %d task(s)", cmp.Or(f.cluster.spec, f.cluster.target), max(len(devices), 1))
-	}
 	c.Threads, c.GPU, c.Target, c.Devices = f.threads, f.gpu, target, devices
 	s := pipeline.TrainRBM{Config: c, Out: f.out, Fresh: f.fresh, Given: givenFields(dynamicsFields, f.set), StartOver: "use -fresh to start over",
-		Resident: f.resident, Samples: cmp.Or(f.chains, -1), SampleSteps: f.sampleSteps, SampleFromNoise: f.sampleStart == "noise", Filters: cmp.Or(f.filters, -1)}
+		Resident: f.resident, Samples: cmp.Or(f.chains, -1), SampleSteps: f.sampleSteps, SampleFromNoise: f.sampleStart == "noise", Filters: cmp.Or(f.filters, -1),
+		Cluster: cmp.Or(f.cluster.spec, f.cluster.target)}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
 	err = s.Run(ctx, d, hooks(f.quiet))
