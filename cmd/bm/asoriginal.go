@@ -103,6 +103,3 @@ func (o originalPath) rbm(c *rbm.Config) { o.settings().RBM(c) }
 
 // dbm applies the switches to a DBM's configuration.
 func (o originalPath) dbm(c *dbm.Config) { o.settings().DBM(c) }
-
-// describe lists the points set, for log lines ("" for none).
-func (o originalPath) describe() string { return o.settings().Describe() }

@@ -2,11 +2,9 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
-	"log"
 	"math"
 	"os"
 	"os/signal"
@@ -16,15 +14,10 @@ import (
 
 	tf "github.com/galeone/tensorflow/tensorflow/go"
 
-	"github.com/boltzmann-go/boltzmann/dataset"
 	"github.com/boltzmann-go/boltzmann/dbm"
-	"github.com/boltzmann-go/boltzmann/internal/atomicfile"
 	"github.com/boltzmann-go/boltzmann/optim"
-	"github.com/boltzmann-go/boltzmann/picture"
 	"github.com/boltzmann-go/boltzmann/pipeline"
 	"github.com/boltzmann-go/boltzmann/rbm"
-	"github.com/boltzmann-go/boltzmann/summaries"
-	"github.com/boltzmann-go/boltzmann/tfevents"
 	"github.com/boltzmann-go/boltzmann/tfops"
 	"github.com/boltzmann-go/boltzmann/train"
 )
@@ -379,107 +372,55 @@ func runDBM(f *dbmFlags) error {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
-	if d := f.orig.describe(); d != "" {
-		log.Printf("the original's code path:%s", d)
-	}
-
-	// Greedy pretraining on the training and validation rows together (the original's
-	// X = concat(X_train, X_val)): the bottom RBM with doubled input to its hidden units, the
-	// top one with doubled input to its visible units (Salakhutdinov & Hinton 2009).
 	sizes := append([]int{d.Train.Cols}, f.hiddens...)
-	units, _ := f.units() // checked by check
-	input := dataset.Convert[float64](d.Train)
-	var valInput *dataset.Matrix[float64]
-	if d.Val != nil && f.pretrainOnTrain {
-		valInput = dataset.Convert[float64](d.Val)
-	} else if d.Val != nil {
-		input = &dataset.Matrix[float64]{Rows: d.Train.Rows + d.Val.Rows, Cols: input.Cols,
-			Data: append(input.Data, dataset.Convert[float64](d.Val).Data...)}
-	}
-	if f.particles > input.Rows {
-		return flagErr("n-particles", "%d persistent chains, but only %d training rows to start them at", f.particles, input.Rows)
-	}
-	features := []*dataset.Matrix[float64]{input}
-	var rbms []*rbm.RBM
-	defer func() {
-		for _, r := range rbms {
-			r.Close()
-		}
-	}()
-	// A DBM already in its folder resumes from there: its RBMs are not needed again (their
-	// folders need not exist), only for a new DBM's weights and particles.
-	_, statErr := os.Stat(filepath.Join(f.modelDir(), "model.json"))
-	haveDBM := statErr == nil
+	s := pipeline.TrainDBM{Config: f.dbmConfig(nil, dt), Dir: f.modelDir(), Given: givenFields(dbmDynamicsFields, f.set),
+		PretrainOnTrain: f.pretrainOnTrain, Results: f.results()}
 	for i := range f.hiddens {
-		if haveDBM {
-			break
-		}
-		dir := f.rbmDir(i)
-		c := rbm.Config{CDSteps: []int{f.rbmK[i]}, NumVisible: sizes[i], NumHidden: sizes[i+1], DType: dt, Seed: int64(f.rbmSeeds[i]),
-			Visible: units[i], Hidden: units[i+1],
-			WeightStd: f.rbmWInit[i], Epochs: f.rbmEpochs[i], BatchSize: f.rbmBatch[i], L2: rbm.F(f.rbmL2[i]),
-			SampleVisible: f.rbmSampleV[i] == 1, DBMFirst: i == 0, DBMLast: i == len(f.hiddens)-1 && i > 0,
-			Momentum: schedule(f.orig, f.rbmMomentumOr([]float64{0.5, 0.5, 0.5, 0.5, 0.5, 0.9})), LearningRate: []float64{f.rbmLR[i]},
-			Metrics: rbm.Metrics{MSRE: true, PLL: units[i].Domain() == rbm.Binary, TrainEvery: 500}, Threads: f.threads, GPU: f.gpu, MomentumRule: f.momentumRule,
-			Target: f.target(), Devices: f.tasks()}
-		if i > 0 && f.increaseKEvery > 0 {
-			c.CDSteps, c.LearningRate = increasingK(f.rbmK[i], f.rbmLR[i], c.Epochs, f.increaseKEvery)
-			c.CDSteps, c.LearningRate = schedule(f.orig, c.CDSteps), schedule(f.orig, c.LearningRate)
-		}
-		f.orig.rbm(&c)
-		r, err := trainOrLoadRBM(ctx, dir, c, input, pipeline.DataOf(valInput), f.quiet, fmt.Sprintf("RBM %d (%d→%d)", i+1, sizes[i], sizes[i+1]), nil)
-		if err != nil {
-			return err
-		}
-		rbms = append(rbms, r)
-		if i == 0 {
-			if err := pipeline.SaveStandardizer(dir, d.Std); err != nil {
-				return err
-			}
-		}
-		if input, err = r.Transform(input); err != nil {
-			return err
-		}
-		if valInput != nil {
-			if valInput, err = r.Transform(valInput); err != nil {
-				return err
-			}
-		}
-		features = append(features, input)
+		s.RBMs, s.RBMDirs = append(s.RBMs, f.rbmConfig(i, sizes, dt)), append(s.RBMDirs, f.rbmDir(i))
 	}
+	_, err = s.Run(ctx, d, hooks(f.quiet))
+	return f.flagErr(err)
+}
 
-	// Joint training.
-	dir := f.modelDir()
-	m, err := resumeDBM(dir, f.epochs, f.target(), f.threads)
-	if err != nil {
-		return err
+// results returns the settings of the DBM's results.
+func (f *dbmFlags) results() pipeline.DBMResults {
+	return pipeline.DBMResults{Out: f.out, AISBetas: f.aisBetas, AISRuns: f.aisRuns, AISDevices: f.tasks(), DataPath: f.data.path, Seed: f.seed,
+		Original: f.orig.settings(), BeforeAIS: func(c dbm.Config) error {
+			return checkAISMemory("ais-runs", "ais-betas", c.Sizes, f.aisRuns, f.aisBetas, valueBytes(c.DType), f.tasks() == nil)
+		}}
+}
+
+// rbmConfig returns the configuration of pretraining RBM i (0-based) of a DBM of the given
+// layer sizes.
+func (f *dbmFlags) rbmConfig(i int, sizes []int, dt tf.DataType) rbm.Config {
+	units, _ := f.units() // checked by check
+	c := rbm.Config{CDSteps: []int{f.rbmK[i]}, NumVisible: sizes[i], NumHidden: sizes[i+1], DType: dt, Seed: int64(f.rbmSeeds[i]),
+		Visible: units[i], Hidden: units[i+1],
+		WeightStd: f.rbmWInit[i], Epochs: f.rbmEpochs[i], BatchSize: f.rbmBatch[i], L2: rbm.F(f.rbmL2[i]),
+		SampleVisible: f.rbmSampleV[i] == 1, DBMFirst: i == 0, DBMLast: i == len(f.hiddens)-1 && i > 0,
+		Momentum: schedule(f.orig, f.rbmMomentumOr([]float64{0.5, 0.5, 0.5, 0.5, 0.5, 0.9})), LearningRate: []float64{f.rbmLR[i]},
+		Metrics: rbm.Metrics{MSRE: true, PLL: units[i].Domain() == rbm.Binary, TrainEvery: 500}, Threads: f.threads, GPU: f.gpu, MomentumRule: f.momentumRule,
+		Target: f.target(), Devices: f.tasks()}
+	if i > 0 && f.increaseKEvery > 0 {
+		c.CDSteps, c.LearningRate = pipeline.IncreasingK(f.rbmK[i], f.rbmLR[i], c.Epochs, f.increaseKEvery)
+		c.CDSteps, c.LearningRate = schedule(f.orig, c.CDSteps), schedule(f.orig, c.LearningRate)
 	}
-	if err := f.checkResumed(m, dt, dir); err != nil {
-		return err
+	f.orig.rbm(&c)
+	return c
+}
+
+// flagErr maps an error of the DBM stage to a usage error naming the flag where a setting is
+// at fault: a pretraining RBM's configuration (-rbm-…), the DBM's (dbmFlagErr), a resumed
+// DBM's saved configuration (resumeFlagErr); dt is the run's dtype.
+func (f *dbmFlags) flagErr(err error) error {
+	var ce *train.ConfigError
+	if errors.As(err, &ce) && ce.Package == "rbm" {
+		return flagErr("rbm-"+flagFor(ce.Field), "%v", err)
 	}
-	if m == nil {
-		c := f.dbmConfig(nil, dt)
-		if m, err = dbm.FromRBMs(c, rbms...); err != nil {
-			return dbmFlagErr(err)
-		}
-		// Start the persistent chains at training images and their features (the original).
-		var parts []rbm.Data
-		for _, x := range features {
-			parts = append(parts, x.SliceRows(0, min(f.particles, x.Rows)))
-		}
-		if err := m.SetParticles(parts...); err != nil {
-			m.Close()
-			return err
-		}
+	if errors.As(err, &ce) && ce.Package == "dbm" {
+		return dbmFlagErr(err)
 	}
-	defer m.Close()
-	if err := pipeline.SaveStandardizer(dir, d.Std); err != nil {
-		return err
-	}
-	if err := fitDBM(ctx, f, m, d.Train, pipeline.DataOf(d.Val), d); err != nil {
-		return err
-	}
-	return dbmResults(ctx, f, m, d)
+	return resumeFlagErr(err, dbmDynamicsFields, f.set, "delete "+f.modelDir()+" to start over", f.spell)
 }
 
 // checkResumed returns a usage error, and closes m, if the DBM m resumed from dir (nil: none)
@@ -497,359 +438,20 @@ func (f *dbmFlags) checkResumed(m *dbm.DBM, dt tf.DataType, dir string) error {
 	return nil
 }
 
-// resumeDBM loads the DBM saved in dir to train it to epochs, or returns nil when there is none.
-// A non-empty target loads it into a session on that cluster task.
-func resumeDBM(dir string, epochs int, target string, threads int) (*dbm.DBM, error) {
-	if !exists(filepath.Join(dir, "model.json")) {
-		return nil, nil
-	}
-	load := dbm.Load
-	if target != "" {
-		load = func(dir string) (*dbm.DBM, error) { return dbm.LoadAt(dir, target, threads) }
-	}
-	m, err := load(dir)
-	if err != nil {
-		return nil, err
-	}
-	if err := m.SetEpochs(epochs); err != nil {
-		m.Close()
-		return nil, flagErr("epochs", "%v", err)
-	}
-	log.Printf("resuming the DBM in %s after epoch %d", dir, m.Epoch())
-	return m, nil
-}
-
-// fitDBM trains m on x (validating on val, which may be nil) to f.epochs with a progress bar
-// and TensorBoard logs beside its model folder (pictures in d.shape).
-func fitDBM(ctx context.Context, f *dbmFlags, m *dbm.DBM, x, val rbm.Data, d *pipeline.Data) error {
-	dir := f.modelDir()
-	if m.Epoch() < f.epochs {
-		noteCommand(dir)
-	}
-	sums, err := summaries.NewDBM(filepath.Join(filepath.Dir(filepath.Clean(dir)), "logs"), d.Shape)
-	if err != nil {
-		return err
-	}
-	sums.SetProbe(pipeline.ProbeRows(x, val))
-	defer sums.Close()
-	rows, _ := x.Shape()
-	bar := newProgress(f.quiet, m.Epoch(), f.epochs, (rows+f.batch-1)/f.batch)
-	_, fitErr := m.Fit(ctx, x, val, &dbm.FitOptions{Dir: dir, OnBatch: bar.Batch, OnMetrics: sums.Iteration, OnEpoch: func(st dbm.EpochStats) error {
-		if err := sums.Epoch(m, st); err != nil {
-			return err
-		}
-		line := fmt.Sprintf("DBM epoch %d/%d; mf sweeps %.1f", st.Epoch, st.Epochs, st.Train["mf_sweeps"])
-		if v, ok := st.Train["msre"]; ok {
-			line += fmt.Sprintf("; msre %.5f", v)
-		}
-		if v, ok := st.Val["msre"]; ok {
-			line += fmt.Sprintf("; val.msre %.5f; val.mf sweeps %.1f", v, st.Val["mf_sweeps"])
-		}
-		bar.Epoch(line+fmt.Sprintf(" (%.1fs)", st.Elapsed.Seconds()), fmt.Sprintf("DBM epoch %d/%d", min(st.Epoch+1, st.Epochs), st.Epochs))
-		return nil
-	}})
-	bar.Finish()
-	if fitErr != nil {
-		if errors.Is(fitErr, context.Canceled) {
-			return fmt.Errorf("interrupted: the DBM saved after the last complete epoch is in %s; run the same command to resume: %w", dir, fitErr)
-		}
-		return fitErr
-	}
-	return nil
-}
-
-// loadRBMFor loads the RBM saved in dir where configuration c would place a new one: into a
-// session on its cluster target with its devices, or in this process.
-func loadRBMFor(dir string, c rbm.Config) (*rbm.RBM, error) {
-	if c.Target != "" {
-		return rbm.LoadAt(dir, c.Target, c.Threads, c.Devices...)
-	}
-	return rbm.Load(dir)
-}
-
-// trainOrLoadRBM loads the RBM in dir, or trains it on x and saves it there.
-// val may be nil. With shared set, epochs count on that bar (RBMs trained concurrently) instead
-// of a bar of this RBM's own.
+// trainOrLoadRBM is the pretraining stage of one RBM (pipeline.Pretrain), a configuration
+// error reported as a usage error naming the flag (-rbm-…); with shared set, epochs count on
+// that bar (RBMs trained concurrently) instead of a bar of this RBM's own.
 func trainOrLoadRBM(ctx context.Context, dir string, c rbm.Config, x, val rbm.Data, quiet bool, what string, shared *progress) (*rbm.RBM, error) {
-	if _, err := os.Stat(filepath.Join(dir, "model.json")); err == nil {
-		r, err := loadRBMFor(dir, c)
-		if err != nil {
-			return nil, err
-		}
-		if r.Epoch() >= c.Epochs {
-			log.Printf("%s: using the trained model in %s", what, dir)
-			return r, nil
-		}
-		log.Printf("%s: resuming %s after epoch %d", what, dir, r.Epoch())
-		if err := r.SetEpochs(c.Epochs); err != nil {
-			r.Close()
-			return nil, err
-		}
-		return r, fitRBM(ctx, r, x, val, dir, quiet, what, shared)
-	}
-	r, err := rbm.New(c)
-	if err != nil {
-		var ce *rbm.ConfigError
-		if errors.As(err, &ce) {
-			return nil, flagErr("rbm-"+flagFor(ce.Field), "%v", err)
-		}
-		return nil, err
-	}
-	if err := fitRBM(ctx, r, x, val, dir, quiet, what, shared); err != nil {
-		r.Close()
-		return nil, err
-	}
-	return r, nil
-}
-
-func fitRBM(ctx context.Context, r *rbm.RBM, x, val rbm.Data, dir string, quiet bool, what string, shared *progress) error {
-	c := r.Config()
-	noteCommand(dir)
-	rows, _ := x.Shape()
-	bar := shared
-	if shared == nil {
-		bar = newProgress(quiet, r.Epoch(), c.Epochs, (rows+c.BatchSize-1)/c.BatchSize)
-		defer bar.Finish()
-	}
-	// TensorBoard logs beside the RBM's model folder (<rbm dir>/logs), as bm train writes them.
-	sums, err := summaries.NewRBM(filepath.Join(filepath.Dir(filepath.Clean(dir)), "logs"), summaries.RBMOptions{Hidden: pipeline.ProbeRows(x, val)})
-	if err != nil {
-		return err
-	}
-	defer sums.Close()
-	opts := &rbm.FitOptions{Dir: dir, OnBatch: bar.Batch, OnMetrics: sums.Iteration, OnEpoch: func(st rbm.EpochStats) error {
-		bar.Epoch(what+" "+pipeline.EpochLine(st, c.Metrics), pipeline.RBMDesc(st))
-		return sums.Epoch(r, st)
-	}}
+	s := pipeline.Pretrain{Dir: dir, Config: c, What: what}
 	if shared != nil {
-		opts.OnBatch = nil
-		opts.OnEpoch = func(st rbm.EpochStats) error {
-			shared.Step(what + " " + pipeline.EpochLine(st, c.Metrics))
-			return sums.Epoch(r, st)
-		}
+		s.Shared = shared
 	}
-	_, err = r.Fit(ctx, x, val, opts)
-	return err
-}
-
-// dbmResults estimates log Z and the test lower bound, and draws filters and samples.
-func dbmResults(ctx context.Context, f *dbmFlags, m *dbm.DBM, d *pipeline.Data) error {
-	// format 2: with the bound on binarized test images.
-	// The checkpoint name ties the results to the trained model: a retrained DBM has another.
-	head, _ := pipeline.ReadHead(f.modelDir()) // the DBM was just loaded or saved there
-	results := map[string]any{"format": 2, "epochs": m.Epoch(), "ais_betas": f.aisBetas, "ais_runs": f.aisRuns,
-		"checkpoint": head.Checkpoint}
-	resultsPath := filepath.Join(f.out, "results.json")
-	if b, err := os.ReadFile(resultsPath); err == nil {
-		var old map[string]any
-		key := func(r map[string]any) string {
-			return fmt.Sprint(r["format"], r["checkpoint"], r["epochs"], r["ais_betas"], r["ais_runs"])
-		}
-		model := func(r map[string]any) string { return fmt.Sprint(r["format"], r["checkpoint"], r["epochs"]) }
-		switch {
-		case json.Unmarshal(b, &old) != nil:
-		case key(old) == key(results):
-			log.Printf("%s holds the results of this DBM (%v epochs, AIS %v×%v): not recomputed", resultsPath, old["epochs"], old["ais_betas"], old["ais_runs"])
-			return dbmPictures(ctx, f, m, d, old)
-		case f.aisBetas == 0 && model(old) == model(results):
-			// Without AIS there is nothing new to write: an earlier estimate for this very
-			// model stays (a rerun for the fine-tuning alone must not erase hours of AIS).
-			log.Printf("%s holds the results of this DBM (%v epochs, AIS %v×%v): kept (--ais-betas 0)", resultsPath, old["epochs"], old["ais_betas"], old["ais_runs"])
-			return dbmPictures(ctx, f, m, d, old)
-		}
+	r, err := s.Run(ctx, x, val, hooks(quiet))
+	var ce *rbm.ConfigError
+	if errors.As(err, &ce) {
+		return nil, flagErr("rbm-"+flagFor(ce.Field), "%v", err)
 	}
-	if f.aisBetas > 0 {
-		// The test set of the bound is read before AIS, so that a broken test file is an error
-		// naming it before the hours of annealing, never a bound quietly left out.
-		binary := true
-		for _, u := range m.Config().Units[1:] {
-			binary = binary && u.Domain() == rbm.Binary
-		}
-		var test *dataset.Matrix[float32]
-		if binary {
-			var err error
-			if test, err = dbmTestSet(f.data.path); err != nil {
-				return err
-			}
-		}
-		if err := checkAISMemory("ais-runs", "ais-betas", m.Config().Sizes, f.aisRuns, f.aisBetas, valueBytes(m.Config().DType), f.tasks() == nil); err != nil {
-			return err
-		}
-		log.Printf("AIS: %d intermediate distributions, %d runs", f.aisBetas, f.aisRuns)
-		bar := newUnitProgress(f.quiet, 0, 1, f.aisBetas, "β", fmt.Sprintf("AIS, %d runs", f.aisRuns))
-		z, err := m.AISLogZ(ctx, dbm.AISOptions{Betas: f.aisBetas, Runs: f.aisRuns, Devices: f.tasks(), OnProgress: func(done, total int) { bar.Batch(1, done, total) }})
-		bar.Finish()
-		if err != nil {
-			return err
-		}
-		log.Printf("log Z ≈ %.2f (log(Ẑ ± σ): %.2f, %.2f)", z.LogZ, z.Low, z.High)
-		results["log_z"], results["log_z_low"], results["log_z_high"] = z.LogZ, finiteOr(z.Low), finiteOr(z.High)
-		results["log_z_sem_low"], results["log_z_sem_high"], results["log_z_ess"] = finiteOr(z.SEMLow), finiteOr(z.SEMHigh), z.ESS
-		log.Printf("log Z ± standard error: %.2f … %.2f; effective sample size %.1f of %d runs", z.SEMLow, z.SEMHigh, z.ESS, f.aisRuns)
-		if !binary {
-			log.Printf("no variational lower bound: it is implemented for bernoulli hidden layers only")
-		} else if test == nil {
-			log.Printf("no test lower bound: -data %s is a file, not an MNIST or CIFAR-10 folder with a test set", f.data.path)
-		} else {
-			// The bound on the grey-level test images (the original's), and on the test images
-			// binarized stochastically with a fixed seed (the literature's protocol). A model
-			// trained on standardized rows has its density on standardized rows: the test images
-			// are standardized once, as its training rows were, and not binarized (binary rows
-			// are not what it was trained on).
-			x := dataset.Convert[float64](test)
-			sets := []struct {
-				key, what string
-				x         *dataset.Matrix[float64]
-			}{{"test_lower_bound", "grey levels", x}}
-			if d.Std != nil {
-				if err := dataset.Standardize(d.Std, x); err != nil {
-					return fmt.Errorf("%s: test set: %w", f.data.path, err)
-				}
-				sets[0].what = "standardized"
-				log.Printf("no bound on binarized test images: the model was trained on standardized data")
-			} else {
-				xb := dataset.Convert[float64](test)
-				dataset.BinarizeStochastic(xb, uint64(f.seed))
-				sets = append(sets, struct {
-					key, what string
-					x         *dataset.Matrix[float64]
-				}{"test_lower_bound_binarized", "stochastically binarized", xb})
-			}
-			for _, set := range sets {
-				lb, err := m.LowerBound(set.x, z.LogZ)
-				if err != nil {
-					return err
-				}
-				var mean float64
-				for _, v := range lb {
-					mean += v
-				}
-				mean /= float64(len(lb))
-				log.Printf("mean variational lower bound on log p(x) over the %d test images (%s): %.2f nats", len(lb), set.what, mean)
-				results[set.key] = mean
-			}
-			// Dead and saturated hidden units on the test images (mean-field activity).
-			act, err := m.Activity(sets[0].x)
-			if err != nil {
-				return err
-			}
-			var dead, sat []float64
-			for l, a := range act {
-				dead, sat = append(dead, a.Dead), append(sat, a.Saturated)
-				log.Printf("hidden layer %d: %.1f %% of its units dead (mean activity < 0.01), %.1f %% saturated (> 0.99) on the test images", l+1, 100*a.Dead, 100*a.Saturated)
-			}
-			results["dead_units"], results["saturated_units"] = dead, sat
-		}
-	}
-	// The same numbers as TensorBoard scalars beside the DBM's training logs, at its epoch.
-	if w, err := tfevents.Continue(filepath.Join(filepath.Dir(filepath.Clean(f.modelDir())), "logs", "results")); err == nil {
-		for _, k := range []string{"log_z", "test_lower_bound", "test_lower_bound_binarized"} {
-			if v, ok := results[k].(float64); ok {
-				if err := w.Scalar(k, int64(m.Epoch()), v); err != nil {
-					w.Close()
-					return err
-				}
-			}
-		}
-		if err := w.Close(); err != nil {
-			return err
-		}
-	} else {
-		return err
-	}
-	b, _ := json.MarshalIndent(results, "", "  ")
-	if err := atomicfile.WriteFile(resultsPath, b); err != nil {
-		return err
-	}
-	return dbmPictures(ctx, f, m, d, results)
-}
-
-// dbmPictures draws the DBM's filters and samples into filters.png and samples.png beside
-// results.json, unless results (what results.json holds) records them as drawn for this very
-// model and both files are there; it then records them in results.json. The results are thus
-// complete only with their pictures: a run killed after results.json but before the pictures
-// draws them when it runs again (issue 29, point 5).
-func dbmPictures(ctx context.Context, f *dbmFlags, m *dbm.DBM, d *pipeline.Data, results map[string]any) error {
-	if d.Shape == nil {
-		return nil
-	}
-	names := []any{"filters.png", "samples.png"}
-	if drawn, ok := results["pictures"].([]any); ok && slices.Equal(drawn, names) && exists(filepath.Join(f.out, "filters.png")) && exists(filepath.Join(f.out, "samples.png")) {
-		return nil
-	}
-	p, err := m.Parameters()
-	if err != nil {
-		return err
-	}
-	c := m.Config()
-	n := min(100, c.Sizes[1])
-	img, err := picture.Tiles(rbm.Filters(p.W[0], c.Sizes[0], c.Sizes[1], n), n, d.Shape[0], d.Shape[1], d.Shape[2], 10, true)
-	if err != nil {
-		return err
-	}
-	if err := picture.SavePNG(filepath.Join(f.out, "filters.png"), picture.Scale(img, 2)); err != nil {
-		return err
-	}
-	start := d.Train.SliceRows(0, min(100, d.Train.Rows))
-	s, err := m.Sample(ctx, dbm.SampleOptions{Chains: start.Rows, Steps: 1000, Start: start, Seed: f.seed})
-	if err != nil {
-		return err
-	}
-	if d.Std != nil { // standardized data: show the samples in the data's own units
-		if err := dataset.Unstandardize(d.Std, s); err != nil {
-			return err
-		}
-	}
-	img, err = picture.Tiles(s.Data, s.Rows, d.Shape[0], d.Shape[1], d.Shape[2], 10, false)
-	if err != nil {
-		return err
-	}
-	if err := picture.SavePNG(filepath.Join(f.out, "samples.png"), picture.Scale(img, 2)); err != nil {
-		return err
-	}
-	results["pictures"] = names
-	b, _ := json.MarshalIndent(results, "", "  ")
-	if err := atomicfile.WriteFile(filepath.Join(f.out, "results.json"), b); err != nil {
-		return err
-	}
-	log.Printf("wrote %s/results.json, filters.png and samples.png", f.out)
-	return nil
-}
-
-// dbmTestSet returns the test set of the data folder path (an MNIST or CIFAR-10 folder) for
-// the test lower bound, or nil when path is not a folder (an IDX, .npy or CSV file, an
-// archive.npz:key: no test set). A test file that cannot be read is an error naming it.
-func dbmTestSet(path string) (*dataset.Matrix[float32], error) {
-	if st, err := os.Stat(path); err != nil || !st.IsDir() {
-		return nil, nil // the training rows were read from path: it is there, as a file
-	}
-	x, _, err := readSet(path, true)
-	if err != nil {
-		return nil, fmt.Errorf("the test set of the lower bound: %w", err)
-	}
-	return x, nil
-}
-
-func finiteOr(v float64) any {
-	if math.IsNaN(v) || math.IsInf(v, 0) {
-		return nil
-	}
-	return v
-}
-
-// increasingK returns the per-epoch k and learning-rate schedules of the original's upper
-// pretraining RBMs: k grows by one every `every` epochs from k0, and the rate is lr divided by
-// the block number 1, 2, 3, … (dbm_mnist.py's make_rbm2 and dbm_cifar.py's make_mrbm:
-// n_gibbs_steps = arange(k0, k0 + epochs//every) and learning_rate = lr / arange(1, 1 +
-// epochs//every), each value repeated `every` times; epochs past the last full block keep its
-// values, as the original's schedules hold their last entry).
-func increasingK(k0 int, lr float64, epochs, every int) ([]int, []float64) {
-	ks, lrs := make([]int, epochs), make([]float64, epochs)
-	for e := range ks {
-		block := min(e/every, max(0, epochs/every-1))
-		ks[e], lrs[e] = k0+block, lr/float64(1+block)
-	}
-	return ks, lrs
+	return r, err
 }
 
 // rbmMomentumOr returns the pretraining RBMs' momentum schedule: rbmMomentum if set, else def.

@@ -254,7 +254,7 @@ func runDBMCIFAR(a *dbmCIFARArgs) error {
 		Metrics: rbm.Metrics{MSRE: true, PLL: true, FEG: true, TrainEvery: 1000, ValEvery: 2, FEGEvery: 2, FEGBatches: 50},
 		Threads: a.threads, GPU: a.gpu, MomentumRule: a.momentumRule, Target: f.target(), Devices: f.tasks()}
 	if a.every > 0 {
-		mc.CDSteps, mc.LearningRate = increasingK(a.k[1], a.lr[1], a.epochs[1], a.every)
+		mc.CDSteps, mc.LearningRate = pipeline.IncreasingK(a.k[1], a.lr[1], a.epochs[1], a.every)
 	}
 	mrbm, err := trainOrLoadRBM(ctx, f.rbmDirs[1], mc, qTrain, pipeline.DataOf(qVal), a.quiet, fmt.Sprintf("multinomial RBM (%d→%d)", mc.NumVisible, mc.NumHidden), nil)
 	if err != nil {
@@ -266,7 +266,7 @@ func runDBMCIFAR(a *dbmCIFARArgs) error {
 	// The DBM, its persistent chains started at the first training images, their features and
 	// the features' features (G_train_cifar.npy).
 	dir := f.modelDir()
-	m, err := resumeDBM(dir, f.epochs, f.target(), f.threads)
+	m, err := pipeline.ResumeDBM(dir, f.epochs, f.target(), f.threads, logHooks())
 	if err != nil {
 		return err
 	}
@@ -296,10 +296,12 @@ func runDBMCIFAR(a *dbmCIFARArgs) error {
 		return err
 	}
 	ld := &pipeline.Data{Train: d.Train, Val: d.Val, Shape: []int{32, 32, 3}, Std: d.std}
-	if err := fitDBM(ctx, &f, m, tfops.Stream(d.Train), val, ld); err != nil {
+	fit := pipeline.FitDBM{Dir: dir, Epochs: f.epochs, BatchSize: f.batch, Shape: ld.Shape}
+	if err := fit.Run(ctx, m, tfops.Stream(d.Train), val, hooks(f.quiet)); err != nil {
 		return err
 	}
-	if err := dbmResults(ctx, &f, m, ld); err != nil {
+	res := f.results()
+	if _, err := res.Run(ctx, m, dir, ld, hooks(f.quiet)); err != nil {
 		return err
 	}
 	stageMemory("DBM")
