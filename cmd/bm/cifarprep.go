@@ -217,8 +217,8 @@ func (c *featureCache) half(name string, r *rbm.RBM, x *dataset.Matrix[float32])
 		log.Printf("features: writing %s, %d×%d in half precision (%s)", path, x.Rows, nh, why)
 		bar := newUnitProgress(c.quiet, 0, 1, x.Rows, "row", "features")
 		err := dataset.WriteNPYHalf(path, x.Rows, nh, func(write func(*dataset.Matrix[float64]) error) error {
-			for i := 0; i < x.Rows; i += featureChunk {
-				end := min(i+featureChunk, x.Rows)
+			for i := 0; i < x.Rows; i += pipeline.FeatureChunk {
+				end := min(i+pipeline.FeatureChunk, x.Rows)
 				q, err := r.Transform(x.SliceRows(i, end))
 				if err != nil {
 					return err

@@ -148,10 +148,10 @@ func (f *classifyFlags) load() (x, xt *dataset.Matrix[float64], y, yt []int, err
 		if err != nil {
 			return nil, nil, nil, nil, err
 		}
-		defer ft.close()
+		defer ft.Close()
 		for _, p := range []**dataset.Matrix[float32]{&tr, &te} {
 			bar := newProgress(f.quiet, 0, 1, (*p).Rows)
-			h, err := ft.transform(*p, func(done, total int) { bar.Batch(1, done, total) })
+			h, err := ft.Transform(*p, func(done, total int) { bar.Batch(1, done, total) })
 			bar.Finish()
 			if err != nil {
 				return nil, nil, nil, nil, err

@@ -34,7 +34,7 @@ var fieldFlags = map[string]string{
 	"NHidden": "n-hidden", "WInit": "w-init", "K": "n-gibbs-steps", "LR": "lr", "BatchSize": "batch-size", "L2": "l2",
 	"Dropout": "dropout", "SparsityTarget": "sparsity-target", "SparsityCost": "sparsity-cost", "SparsityDamping": "sparsity-damping",
 	"DType": "dtype", "MomentumRule": "momentum-rule", "HiddenBias": "hb-init", "Threads": "threads", "GPU": "gpu",
-	"Particles": "n-particles",
+	"Particles": "n-particles", "Layer": "layer",
 }
 
 // originalPrograms are the commands that reproduce the original's programs, whose flags are
