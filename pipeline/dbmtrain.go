@@ -38,8 +38,8 @@ type TrainDBM struct {
 
 // Run pretrains, assembles and trains the DBM on d and computes its results (Results).
 // A DBM already in Dir resumes from there: its RBMs are not needed again. Errors in a setting
-// are a *FieldError, a *ResumeError, or the *train.ConfigError of a pretraining RBM ("rbm") or of
-// the DBM ("dbm").
+// are a *FieldError (naming a DBMStack field for the DBM's configuration), a *ResumeError, or
+// the *train.ConfigError of a pretraining RBM.
 func (s *TrainDBM) Run(ctx context.Context, d *Data, h Hooks) (map[string]any, error) {
 	if desc := s.Results.Original.Describe(); desc != "" {
 		h.logf("the original's code path:%s", desc)
@@ -104,7 +104,7 @@ func (s *TrainDBM) Run(ctx context.Context, d *Data, h Hooks) (map[string]any, e
 		}
 	} else {
 		if m, err = dbm.FromRBMs(s.Config, rbms...); err != nil {
-			return nil, err
+			return nil, DBMConfigError(err)
 		}
 		// Start the persistent chains at training images and their features (the original).
 		var parts []rbm.Data

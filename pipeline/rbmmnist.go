@@ -105,14 +105,6 @@ func (p *RBMMNIST) Paths() (mnist, modelDir string) {
 	return filepath.Join(cmp.Or(p.DataPath, "data/"), "mnist"), filepath.Join(p.modelDir(), "model")
 }
 
-// orSlice returns s, or def when s is nil.
-func orSlice[T any](s, def []T) []T {
-	if s == nil {
-		return def
-	}
-	return s
-}
-
 // defaultMomentum is bm train's momentum schedule, geom:0.5,0.9,8 as the original.
 var defaultMomentum = []float64{0.5, 0.5438, 0.5914, 0.6432, 0.6996, 0.7609, 0.8275, 0.9}
 

@@ -7,7 +7,6 @@ import (
 	"github.com/boltzmann-go/boltzmann/internal/pyargs"
 	"github.com/boltzmann-go/boltzmann/optim"
 	"github.com/boltzmann-go/boltzmann/pipeline"
-	"github.com/boltzmann-go/boltzmann/rbm"
 )
 
 // originalPath holds the switches of the original's code path where ours departs from it
@@ -93,13 +92,3 @@ func (o originalPath) settings() pipeline.Original {
 	return pipeline.Original{SparsityRule: o.sparsityRule, MeanFieldStart: o.mfStart, SideEffects: o.sideEffects, FixedOrder: o.fixedOrder,
 		BiasDoubling: o.biasDoubling, ChainFeatures: o.features == "chain", ShiftedSchedules: o.index == "original"}
 }
-
-// schedule returns a per-epoch schedule written as the original indexes it, in the indexing
-// the run uses.
-func schedule[T any](o originalPath, s []T) []T { return pipeline.Schedule(o.settings(), s) }
-
-// rbm applies the switches to a pretraining or stand-alone RBM's configuration.
-func (o originalPath) rbm(c *rbm.Config) { o.settings().RBM(c) }
-
-// dbm applies the switches to a DBM's configuration.
-func (o originalPath) dbm(c *dbm.Config) { o.settings().DBM(c) }

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"math"
 	"os"
 	"os/signal"
 	"path/filepath"
@@ -75,6 +74,15 @@ func (f *dbmFlags) rbmDir(i int) string {
 		return f.rbmDirs[i]
 	}
 	return filepath.Join(f.out, fmt.Sprintf("rbm%d", i+1), "model")
+}
+
+// rbmFolders are the model folders of the pretraining RBMs.
+func (f *dbmFlags) rbmFolders() []string {
+	var dirs []string
+	for i := range f.hiddens {
+		dirs = append(dirs, f.rbmDir(i))
+	}
+	return dirs
 }
 
 // modelDir is the DBM's model folder.
@@ -154,14 +162,6 @@ func cmdDBM(args []string) int {
 	})
 }
 
-// perStage checks that a per-RBM flag has one value per hidden layer.
-func perStage[T any](name string, v []T, n int) error {
-	if len(v) != n {
-		return flagErr(name, "%d values for %d hidden layers", len(v), n)
-	}
-	return nil
-}
-
 // asOriginal sets, for -as-original, the original's momentum rule and, unless given, its
 // pretraining learning rates (0.05, 0.01) and the DBM's momentum geomspace(0.5, 0.9, 10); a
 // resumed DBM is then checked against every point of its code path.
@@ -180,143 +180,51 @@ func (f *dbmFlags) check() error {
 	if err := f.orig.resolve(); err != nil {
 		return err
 	}
-	if f.momentumRule != optim.Classical && f.momentumRule != optim.Original {
-		return flagErr("momentum-rule", "%q, want %s or %s", f.momentumRule, optim.Classical, optim.Original)
-	}
-	n := len(f.hiddens)
-	if n < 1 {
-		return flagErr("n-hiddens", "no hidden layers")
-	}
-	for _, h := range f.hiddens {
-		if h <= 0 {
-			return flagErr("n-hiddens", "%d units", h)
-		}
-	}
-	for _, err := range []error{perStage("rbm-epochs", f.rbmEpochs, n), perStage("rbm-batch-size", f.rbmBatch, n),
-		perStage("rbm-seeds", f.rbmSeeds, n), perStage("rbm-k", f.rbmK, n), perStage("rbm-lr", f.rbmLR, n), perStage("rbm-l2", f.rbmL2, n),
-		perStage("rbm-w-init", f.rbmWInit, n)} {
-		if err != nil {
-			return err
-		}
-	}
-	for i := 0; i < n; i++ {
-		switch {
-		case f.rbmEpochs[i] < 1:
-			return flagErr("rbm-epochs", "%d for RBM %d, want ≥ 1", f.rbmEpochs[i], i+1)
-		case f.rbmBatch[i] < 1:
-			return flagErr("rbm-batch-size", "%d for RBM %d, want ≥ 1", f.rbmBatch[i], i+1)
-		case f.rbmK[i] < 1:
-			return flagErr("rbm-k", "%d for RBM %d, want ≥ 1", f.rbmK[i], i+1)
-		case !(f.rbmLR[i] > 0) || math.IsInf(f.rbmLR[i], 0):
-			return flagErr("rbm-lr", "%g for RBM %d, want > 0", f.rbmLR[i], i+1)
-		case !(f.rbmL2[i] >= 0) || math.IsInf(f.rbmL2[i], 0):
-			return flagErr("rbm-l2", "%g for RBM %d, want ≥ 0", f.rbmL2[i], i+1)
-		case !(f.rbmWInit[i] >= 0) || math.IsInf(f.rbmWInit[i], 0):
-			return flagErr("rbm-w-init", "%g for RBM %d, want ≥ 0", f.rbmWInit[i], i+1)
-		}
-	}
-	if f.increaseKEvery < 0 {
-		return flagErr("increase-n-gibbs-steps-every", "%d, want ≥ 0", f.increaseKEvery)
-	}
-	if len(f.rbmSampleV) == 0 {
-		for range f.hiddens {
-			f.rbmSampleV = append(f.rbmSampleV, 1)
-		}
-	}
-	if err := perStage("rbm-sample-v", f.rbmSampleV, n); err != nil {
-		return err
-	}
-	for _, v := range f.rbmSampleV {
-		if v != 0 && v != 1 {
-			return flagErr("rbm-sample-v", "%d, want 0 or 1 per RBM", v)
-		}
-	}
-	if _, err := f.units(); err != nil {
-		return err
+	// An explicit 0 that the settings would read as their default.
+	if f.draws < 1 || f.groups < 1 {
+		return flagErr("draws", "%d draws in %d groups, want ≥ 1 each", f.draws, f.groups)
 	}
 	for _, c := range []struct {
 		name string
 		v    int
 	}{{"epochs", f.epochs}, {"batch-size", f.batch}, {"n-particles", f.particles}, {"n-gibbs-steps", f.gibbs}, {"max-mf-updates", f.mfSteps}} {
-		if c.v < 1 {
+		if c.v == 0 {
 			return flagErr(c.name, "%d, want ≥ 1", c.v)
 		}
 	}
-	if f.threads < 0 {
-		return flagErr("threads", "%d, want ≥ 0 (0: one per core)", f.threads)
-	}
-	if f.aisBetas < 0 {
-		return flagErr("ais-betas", "%d, want ≥ 0 (0: no AIS)", f.aisBetas)
-	}
-	if f.aisRuns < 2 {
+	if f.aisRuns == 0 {
 		return flagErr("ais-runs", "%d, want ≥ 2", f.aisRuns)
 	}
-	if len(f.lr) == 0 {
-		f.lr = dbm.DefaultLearningRate()
-	}
-	if len(f.momentum) == 0 {
-		f.momentum = floats{0}
-	}
-	if _, err := tfops.ConfigProto(&tfops.Options{GPU: f.gpu}); err != nil {
-		return flagErr("gpu", "%v", err)
-	}
-	if err := f.cluster.check(f.gpu); err != nil {
+	if err := f.stack().Check(); err != nil {
 		return err
 	}
-	// Everything the DBM's Config checks, checked now rather than after pretraining.
-	sizes := append([]int{max(1, len(f.sigma))}, f.hiddens...)
-	if err := f.dbmConfig(sizes, tf.Float).Validate(); err != nil {
-		return dbmFlagErr(err)
-	}
-	return nil
+	return f.cluster.check(f.gpu)
 }
 
-// units returns the unit type of every layer, visible first.
-func (f *dbmFlags) units() ([]rbm.Unit, error) {
-	if f.draws < 1 || f.groups < 1 {
-		return nil, flagErr("draws", "%d draws in %d groups, want ≥ 1 each", f.draws, f.groups)
+// stack maps the flags onto the DBM's settings.
+func (f *dbmFlags) stack() pipeline.DBMStack {
+	dt, _ := tfops.ParseDType(f.dtype) // checked by check
+	target, devices, _ := f.cluster.plan()
+	s := pipeline.DBMStack{Hiddens: f.hiddens, Visible: f.visible, Sigma: f.sigma, Draws: f.draws, Groups: f.groups,
+		RBMEpochs: f.rbmEpochs, RBMBatch: f.rbmBatch, RBMSeeds: f.rbmSeeds, RBMK: f.rbmK, RBMLR: f.rbmLR, RBML2: f.rbmL2, RBMWInit: f.rbmWInit,
+		RBMSampleVisible: nilIfEmpty(f.rbmSampleV), IncreaseKEvery: f.increaseKEvery, ConstantK: f.increaseKEvery == 0, RBMMomentum: f.rbmMomentum,
+		Epochs: f.epochs, BatchSize: f.batch, Particles: f.particles, GibbsSteps: f.gibbs, MeanFieldSteps: f.mfSteps,
+		LearningRate: nilIfEmpty(f.lr), Momentum: nilIfEmpty(f.momentum), L2: f.l2, NoL2: f.l2 == 0, MaxNorm: f.maxNorm, NoMaxNorm: f.maxNorm == 0,
+		MeanFieldTol: f.mfTol, NoMeanFieldTol: f.mfTol == 0, Centering: f.centering, SparsityTarget: f.spTarget, SparsityCost: f.spCost,
+		MomentumRule: f.momentumRule, Seed: f.seed, ZeroSeed: f.seed == 0, AISBetas: f.aisBetas, NoAIS: f.aisBetas == 0, AISRuns: f.aisRuns,
+		DType: dt, Original: f.orig.settings(), Threads: f.threads, GPU: f.gpu, Target: target, Devices: devices}
+	if f.hiddenUnits != "" {
+		s.HiddenUnits = strings.Split(f.hiddenUnits, ",")
 	}
-	var us []rbm.Unit
-	switch f.visible {
-	case "bernoulli":
-		us = append(us, rbm.Bernoulli{})
-	case "gaussian":
-		us = append(us, rbm.Gaussian{Sigma: f.sigma})
-	default:
-		return nil, flagErr("visible", "%q, want bernoulli or gaussian", f.visible)
-	}
-	names := strings.Split(f.hiddenUnits, ",")
-	if f.hiddenUnits == "" {
-		names = make([]string, len(f.hiddens))
-	}
-	if len(names) != len(f.hiddens) {
-		return nil, flagErr("hidden-units", "%d unit types for %d hidden layers", len(names), len(f.hiddens))
-	}
-	for i, name := range names {
-		switch strings.TrimSpace(name) {
-		case "", "bernoulli":
-			us = append(us, rbm.Bernoulli{})
-		case "multinomial":
-			if f.hiddens[i]%f.groups != 0 {
-				return nil, flagErr("groups", "%d groups don't divide hidden layer %d's %d units", f.groups, i+1, f.hiddens[i])
-			}
-			us = append(us, rbm.Multinomial{Draws: f.draws, Groups: f.groups})
-		default:
-			return nil, flagErr("hidden-units", "%q, want bernoulli or multinomial", name)
-		}
-	}
-	return us, nil
+	return s
 }
 
-// dbmConfig maps the flags onto the DBM's configuration for layers of the given sizes.
-func (f *dbmFlags) dbmConfig(sizes []int, dt tf.DataType) dbm.Config {
-	us, _ := f.units() // checked by check
-	c := dbm.Config{Sizes: sizes, Units: us, DType: dt, Seed: f.seed, Particles: f.particles, GibbsSteps: []int{f.gibbs}, MeanFieldSteps: f.mfSteps,
-		MeanFieldTol: f.mfTol, LearningRate: schedule(f.orig, f.lr), Momentum: schedule(f.orig, f.momentum), Epochs: f.epochs,
-		BatchSize: f.batch, L2: f.l2, MaxNorm: f.maxNorm, Centering: f.centering, SparsityTarget: f.spTarget, SparsityCost: f.spCost,
-		Metrics: dbm.Metrics{MSRE: true, TrainEvery: 400}, Threads: f.threads, GPU: f.gpu, MomentumRule: f.momentumRule, Target: f.target()}
-	f.orig.dbm(&c)
-	return c
+// nilIfEmpty returns v, or nil when it is empty (a list flag with its default).
+func nilIfEmpty[T any](v []T) []T {
+	if len(v) == 0 {
+		return nil
+	}
+	return v
 }
 
 // target is the session target of -cluster or -target, or "" (the flags are checked before).
@@ -331,25 +239,6 @@ func (f *dbmFlags) tasks() []string {
 	return devices
 }
 
-// dbmFlagErr maps a dbm.ConfigError to a usage error naming the bm dbm flag that sets the field.
-func dbmFlagErr(err error) error {
-	var ce *dbm.ConfigError
-	if !errors.As(err, &ce) {
-		return err
-	}
-	field, _, _ := strings.Cut(ce.Field, "[")
-	name, ok := map[string]string{
-		"LearningRate": "lr", "Momentum": "momentum", "MomentumRule": "momentum-rule", "MeanFieldTol": "mf-tol",
-		"MeanFieldSteps": "max-mf-updates", "MaxNorm": "max-norm", "Particles": "n-particles", "GibbsSteps": "n-gibbs-steps",
-		"BatchSize": "batch-size", "SparsityTarget": "sparsity-target", "SparsityCost": "sparsity-cost", "L2": "l2",
-		"Epochs": "epochs", "Centering": "centering", "Threads": "threads", "GPU": "gpu", "DType": "dtype", "Sizes": "n-hiddens",
-	}[field]
-	if !ok {
-		return err
-	}
-	return flagErr(name, "%v", err)
-}
-
 func runDBM(f *dbmFlags) error {
 	if err := f.check(); err != nil {
 		return err
@@ -357,8 +246,7 @@ func runDBM(f *dbmFlags) error {
 	if err := f.checkLocations(); err != nil {
 		return err
 	}
-	dt, err := tfops.ParseDType(f.dtype)
-	if err != nil {
+	if _, err := tfops.ParseDType(f.dtype); err != nil {
 		return flagErr("dtype", "%v", err)
 	}
 	d, err := f.data.load()
@@ -372,41 +260,25 @@ func runDBM(f *dbmFlags) error {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
-	sizes := append([]int{d.Train.Cols}, f.hiddens...)
-	s := pipeline.TrainDBM{Config: f.dbmConfig(nil, dt), Dir: f.modelDir(), Given: givenFields(dbmDynamicsFields, f.set),
-		PretrainOnTrain: f.pretrainOnTrain, Results: f.results()}
-	for i := range f.hiddens {
-		s.RBMs, s.RBMDirs = append(s.RBMs, f.rbmConfig(i, sizes, dt)), append(s.RBMDirs, f.rbmDir(i))
+	s, err := f.stack().Stage(d.Train.Cols, f.rbmFolders(), f.modelDir(), f.out, f.data.path)
+	if err != nil {
+		return err
 	}
+	s.Given, s.PretrainOnTrain, s.Results.BeforeAIS = givenFields(dbmDynamicsFields, f.set), f.pretrainOnTrain, f.beforeAIS
 	_, err = s.Run(ctx, d, hooks(f.quiet))
 	return f.flagErr(err)
 }
 
-// results returns the settings of the DBM's results.
-func (f *dbmFlags) results() pipeline.DBMResults {
-	return pipeline.DBMResults{Out: f.out, AISBetas: f.aisBetas, AISRuns: f.aisRuns, AISDevices: f.tasks(), DataPath: f.data.path, Seed: f.seed,
-		Original: f.orig.settings(), BeforeAIS: func(c dbm.Config) error {
-			return checkAISMemory("ais-runs", "ais-betas", c.Sizes, f.aisRuns, f.aisBetas, valueBytes(c.DType), f.tasks() == nil)
-		}}
+// beforeAIS refuses AIS that would need more memory than the machine has available.
+func (f *dbmFlags) beforeAIS(c dbm.Config) error {
+	return checkAISMemory("ais-runs", "ais-betas", c.Sizes, f.aisRuns, f.aisBetas, valueBytes(c.DType), f.tasks() == nil)
 }
 
-// rbmConfig returns the configuration of pretraining RBM i (0-based) of a DBM of the given
-// layer sizes.
-func (f *dbmFlags) rbmConfig(i int, sizes []int, dt tf.DataType) rbm.Config {
-	units, _ := f.units() // checked by check
-	c := rbm.Config{CDSteps: []int{f.rbmK[i]}, NumVisible: sizes[i], NumHidden: sizes[i+1], DType: dt, Seed: int64(f.rbmSeeds[i]),
-		Visible: units[i], Hidden: units[i+1],
-		WeightStd: f.rbmWInit[i], Epochs: f.rbmEpochs[i], BatchSize: f.rbmBatch[i], L2: rbm.F(f.rbmL2[i]),
-		SampleVisible: f.rbmSampleV[i] == 1, DBMFirst: i == 0, DBMLast: i == len(f.hiddens)-1 && i > 0,
-		Momentum: schedule(f.orig, f.rbmMomentumOr([]float64{0.5, 0.5, 0.5, 0.5, 0.5, 0.9})), LearningRate: []float64{f.rbmLR[i]},
-		Metrics: rbm.Metrics{MSRE: true, PLL: units[i].Domain() == rbm.Binary, TrainEvery: 500}, Threads: f.threads, GPU: f.gpu, MomentumRule: f.momentumRule,
-		Target: f.target(), Devices: f.tasks()}
-	if i > 0 && f.increaseKEvery > 0 {
-		c.CDSteps, c.LearningRate = pipeline.IncreasingK(f.rbmK[i], f.rbmLR[i], c.Epochs, f.increaseKEvery)
-		c.CDSteps, c.LearningRate = schedule(f.orig, c.CDSteps), schedule(f.orig, c.LearningRate)
-	}
-	f.orig.rbm(&c)
-	return c
+// results returns the settings of the DBM's results.
+func (f *dbmFlags) results() pipeline.DBMResults {
+	s, _ := f.stack().Stage(1, f.rbmFolders(), f.modelDir(), f.out, f.data.path)
+	s.Results.BeforeAIS = f.beforeAIS
+	return s.Results
 }
 
 // flagErr maps an error of the DBM stage to a usage error naming the flag where a setting is
@@ -416,9 +288,6 @@ func (f *dbmFlags) flagErr(err error) error {
 	var ce *train.ConfigError
 	if errors.As(err, &ce) && ce.Package == "rbm" {
 		return flagErr("rbm-"+flagFor(ce.Field), "%v", err)
-	}
-	if errors.As(err, &ce) && ce.Package == "dbm" {
-		return dbmFlagErr(err)
 	}
 	return resumeFlagErr(err, dbmDynamicsFields, f.set, "delete "+f.modelDir()+" to start over", f.spell)
 }
@@ -430,7 +299,7 @@ func (f *dbmFlags) checkResumed(m *dbm.DBM, dt tf.DataType, dir string) error {
 	if m == nil {
 		return nil
 	}
-	err := pipeline.CheckResume(f.dbmConfig(nil, dt), m.Config(), givenFields(dbmDynamicsFields, f.set), m.Epoch(), f.epochs)
+	err := pipeline.CheckResume(f.stack().DBMConfig(), m.Config(), givenFields(dbmDynamicsFields, f.set), m.Epoch(), f.epochs)
 	if err := resumeFlagErr(err, dbmDynamicsFields, f.set, "delete "+dir+" to start over", f.spell); err != nil {
 		m.Close()
 		return err
@@ -452,12 +321,4 @@ func trainOrLoadRBM(ctx context.Context, dir string, c rbm.Config, x, val rbm.Da
 		return nil, flagErr("rbm-"+flagFor(ce.Field), "%v", err)
 	}
 	return r, err
-}
-
-// rbmMomentumOr returns the pretraining RBMs' momentum schedule: rbmMomentum if set, else def.
-func (f *dbmFlags) rbmMomentumOr(def []float64) []float64 {
-	if f.rbmMomentum != nil {
-		return f.rbmMomentum
-	}
-	return def
 }

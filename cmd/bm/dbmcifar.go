@@ -283,8 +283,8 @@ func runDBMCIFAR(a *dbmCIFARArgs) error {
 		if err := dataset.WriteNPY(filepath.Join(a.dataPath, "G_train_cifar.npy"), g); err != nil {
 			return err
 		}
-		if m, err = dbm.FromRBMs(f.dbmConfig(nil, dt), grbm, mrbm); err != nil {
-			return dbmFlagErr(err)
+		if m, err = dbm.FromRBMs(f.stack().DBMConfig(), grbm, mrbm); err != nil {
+			return pipeline.DBMConfigError(err)
 		}
 		if err := m.SetParticles(d.Train.SliceRows(0, n), q0, g); err != nil {
 			m.Close()

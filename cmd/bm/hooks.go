@@ -34,7 +34,18 @@ var fieldFlags = map[string]string{
 	"NHidden": "n-hidden", "WInit": "w-init", "K": "n-gibbs-steps", "LR": "lr", "BatchSize": "batch-size", "L2": "l2",
 	"Dropout": "dropout", "SparsityTarget": "sparsity-target", "SparsityCost": "sparsity-cost", "SparsityDamping": "sparsity-damping",
 	"DType": "dtype", "MomentumRule": "momentum-rule", "HiddenBias": "hb-init", "Threads": "threads", "GPU": "gpu",
-	"Particles": "n-particles", "Layer": "layer",
+	"Particles": "n-particles", "Layer": "layer", "Hiddens": "n-hiddens", "Visible": "visible", "Sigma": "sigma",
+	"HiddenUnits": "hidden-units", "Draws": "draws", "Groups": "groups", "RBMEpochs": "rbm-epochs", "RBMBatch": "rbm-batch-size",
+	"RBMSeeds": "rbm-seeds", "RBMK": "rbm-k", "RBMLR": "rbm-lr", "RBML2": "rbm-l2", "RBMWInit": "rbm-w-init",
+	"RBMSampleVisible": "rbm-sample-v", "IncreaseKEvery": "increase-n-gibbs-steps-every", "GibbsSteps": "n-gibbs-steps",
+	"MeanFieldSteps": "max-mf-updates", "AISBetas": "ais-betas", "AISRuns": "ais-runs", "LearningRate": "lr", "Momentum": "momentum",
+	"MeanFieldTol": "mf-tol", "MaxNorm": "max-norm", "Centering": "centering",
+}
+
+// commandFieldFlags are the flags of fields that a command spells otherwise than fieldFlags
+// says: bm dbm-mnist's triples set the pretraining RBMs' and the DBM's values together.
+var commandFieldFlags = map[string]map[string]string{
+	"dbm-mnist": {"RBMEpochs": "epochs", "RBMBatch": "batch-size", "RBMSeeds": "random-seed", "RBMK": "n-gibbs-steps", "RBMLR": "lr", "RBML2": "l2"},
 }
 
 // originalPrograms are the commands that reproduce the original's programs, whose flags are
@@ -56,7 +67,10 @@ func flagged(name string, err error) error {
 	if !errors.As(err, &fe) {
 		return err
 	}
-	flag, ok := fieldFlags[fe.Field]
+	flag, ok := commandFieldFlags[name][fe.Field]
+	if !ok {
+		flag, ok = fieldFlags[fe.Field]
+	}
 	if !ok {
 		return err
 	}
