@@ -282,14 +282,21 @@ func (f *dbmFlags) results() pipeline.DBMResults {
 }
 
 // flagErr maps an error of the DBM stage to a usage error naming the flag where a setting is
-// at fault: a pretraining RBM's configuration (-rbm-…), the DBM's (dbmFlagErr), a resumed
-// DBM's saved configuration (resumeFlagErr); dt is the run's dtype.
+// at fault (dbmStageErr).
 func (f *dbmFlags) flagErr(err error) error {
+	return dbmStageErr(err, f.set, f.spell, f.modelDir())
+}
+
+// dbmStageErr maps an error of the DBM stage to a usage error naming the flag where a setting
+// is at fault: a pretraining RBM's configuration (-rbm-…), or a resumed DBM's saved
+// configuration (resumeFlagErr: set are the flags given, spell how the command spells them,
+// dir the DBM's model folder).
+func dbmStageErr(err error, set []string, spell map[string]string, dir string) error {
 	var ce *train.ConfigError
 	if errors.As(err, &ce) && ce.Package == "rbm" {
 		return flagErr("rbm-"+flagFor(ce.Field), "%v", err)
 	}
-	return resumeFlagErr(err, dbmDynamicsFields, f.set, "delete "+f.modelDir()+" to start over", f.spell)
+	return resumeFlagErr(err, dbmDynamicsFields, set, "delete "+dir+" to start over", spell)
 }
 
 // checkResumed returns a usage error, and closes m, if the DBM m resumed from dir (nil: none)

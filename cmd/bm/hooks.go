@@ -34,7 +34,7 @@ var fieldFlags = map[string]string{
 	"NHidden": "n-hidden", "WInit": "w-init", "K": "n-gibbs-steps", "LR": "lr", "BatchSize": "batch-size", "L2": "l2",
 	"Dropout": "dropout", "SparsityTarget": "sparsity-target", "SparsityCost": "sparsity-cost", "SparsityDamping": "sparsity-damping",
 	"DType": "dtype", "MomentumRule": "momentum-rule", "HiddenBias": "hb-init", "Threads": "threads", "GPU": "gpu",
-	"Particles": "n-particles", "Layer": "layer", "Hiddens": "n-hiddens", "Visible": "visible", "Sigma": "sigma",
+	"Particles": "n-particles", "Layer": "layer", "Augment": "mlp-augment", "Hiddens": "n-hiddens", "Visible": "visible", "Sigma": "sigma",
 	"HiddenUnits": "hidden-units", "Draws": "draws", "Groups": "groups", "RBMEpochs": "rbm-epochs", "RBMBatch": "rbm-batch-size",
 	"RBMSeeds": "rbm-seeds", "RBMK": "rbm-k", "RBMLR": "rbm-lr", "RBML2": "rbm-l2", "RBMWInit": "rbm-w-init",
 	"RBMSampleVisible": "rbm-sample-v", "IncreaseKEvery": "increase-n-gibbs-steps-every", "GibbsSteps": "n-gibbs-steps",

@@ -266,7 +266,7 @@ func TestDBMMNISTEndToEnd(t *testing.T) {
 		t.Fatal(err)
 	}
 	checkFineTuneArtefacts(t, augPrefix, sm, "dbm_aug_mlp", []string{"W1_finetuned", "W2_finetuned"}, testLabels,
-		dataset.ToMatrix[float32](im), appendCols(dataset.ToMatrix[float32](im), q))
+		dataset.ToMatrix[float32](im), pipeline.AppendCols(dataset.ToMatrix[float32](im), q))
 	stderr = captureStderr(t, func() { code = run(append(slices.Clone(aug), "--mlp-no-init")) })
 	if code != 2 || !strings.Contains(stderr, "--mlp-augment") {
 		t.Errorf("--mlp-augment with --mlp-no-init: exit %d, want 2 naming --mlp-augment:\n%s", code, stderr)
