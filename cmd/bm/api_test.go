@@ -2,10 +2,13 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"math"
+	"os"
 	"path/filepath"
 	"testing"
 
+	"github.com/boltzmann-go/boltzmann/dbm"
 	"github.com/boltzmann-go/boltzmann/mlp"
 	"github.com/boltzmann-go/boltzmann/pipeline"
 	"github.com/boltzmann-go/boltzmann/rbm"
@@ -89,5 +92,86 @@ func TestRBMMNISTCLIMatchesAPI(t *testing.T) {
 		if !sameBits(k0[l], k1[l]) || !sameBits(b0[l], b1[l]) {
 			t.Errorf("layer %d of the MLP fine-tuned through the API differs from bm rbm-mnist's", l)
 		}
+	}
+}
+
+// TestDBMMNISTCLIMatchesAPI runs a tiny bm dbm-mnist through the command line and the same
+// program through the Go API (pipeline.DBMMNIST), and checks that the DBMs and the fine-tuned
+// MLPs they save are the same bit for bit, and their results.json alike.
+func TestDBMMNISTCLIMatchesAPI(t *testing.T) {
+	dir := t.TempDir()
+	data := filepath.Join(dir, "data")
+	writeLabeledMNIST(t, filepath.Join(data, "mnist"), 300, 60)
+	cli, api := filepath.Join(dir, "cli"), filepath.Join(dir, "api")
+	args := []string{"dbm-mnist", "--data-path", data, "--n-train", "250", "--n-val", "50", "--n-hiddens", "12", "16", "--epochs", "2", "2", "2",
+		"--batch-size", "10", "10", "10", "--n-particles", "10", "--ais-betas", "30", "--ais-runs", "4", "--mlp-epochs", "2",
+		"--rbm1-dirpath", filepath.Join(cli, "rbm1"), "--rbm2-dirpath", filepath.Join(cli, "rbm2"), "--dbm-dirpath", filepath.Join(cli, "dbm"),
+		"--mlp-save-prefix", filepath.Join(cli, "dbm_"), "--export-dir", "", "--threads", "1", "--quiet"}
+	var code int
+	stderr := captureStderr(t, func() { code = run(args) })
+	if code != 0 {
+		t.Fatalf("bm dbm-mnist: exit %d:\n%s", code, stderr)
+	}
+	p := pipeline.DBMMNIST{DataPath: data, NTrain: 250, NVal: 50, RBM1Dir: filepath.Join(api, "rbm1"), RBM2Dir: filepath.Join(api, "rbm2"),
+		DBMDir: filepath.Join(api, "dbm"), NoExportMLP: true,
+		Stack: pipeline.DBMStack{Hiddens: []int{12, 16}, RBMEpochs: []int{2, 2}, RBMBatch: []int{10, 10}, Epochs: 2, BatchSize: 10,
+			Particles: 10, AISBetas: 30, AISRuns: 4, Threads: 1},
+		MLP: pipeline.FineTune{Epochs: 2, Prefix: filepath.Join(api, "dbm_"), Threads: 1, InputDropoutAsOthers: true}}
+	res, err := p.Run(context.Background(), pipeline.Hooks{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := res.Results["log_z"]; !ok || res.FineTune == nil {
+		t.Fatalf("API run: results %v, fine-tuning %+v", res.Results, res.FineTune)
+	}
+	var params [2]dbm.Parameters
+	for i, d := range []string{cli, api} {
+		m, err := dbm.Load(filepath.Join(d, "dbm", "model"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		params[i], err = m.Parameters()
+		m.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	for l := range params[0].W {
+		if !sameBits(params[0].W[l], params[1].W[l]) {
+			t.Errorf("W%d of the DBM trained through the API differs from bm dbm-mnist's", l+1)
+		}
+	}
+	for l := range params[0].B {
+		if !sameBits(params[0].B[l], params[1].B[l]) {
+			t.Errorf("b%d of the DBM trained through the API differs from bm dbm-mnist's", l)
+		}
+	}
+	var kernels [2][][]float64
+	for i, d := range []string{cli, api} {
+		m, err := mlp.Load(filepath.Join(d, "dbm_mlp", "model"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		kernels[i], _, err = m.Weights()
+		m.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	for l := range kernels[0] {
+		if !sameBits(kernels[0][l], kernels[1][l]) {
+			t.Errorf("kernel %d of the MLP fine-tuned through the API differs from bm dbm-mnist's", l)
+		}
+	}
+	b, err := os.ReadFile(filepath.Join(cli, "dbm", "results.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var cliResults map[string]any
+	if err := json.Unmarshal(b, &cliResults); err != nil {
+		t.Fatal(err)
+	}
+	if cliResults["log_z"] != res.Results["log_z"] || cliResults["test_lower_bound"] != res.Results["test_lower_bound"] {
+		t.Errorf("log Z and the bound: CLI %v, %v; API %v, %v", cliResults["log_z"], cliResults["test_lower_bound"], res.Results["log_z"], res.Results["test_lower_bound"])
 	}
 }
