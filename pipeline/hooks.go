@@ -11,6 +11,9 @@ type Hooks struct {
 	// inverse temperatures) and returns what follows that run. Nil: no progress is reported,
 	// and the per-epoch lines are discarded.
 	Progress func(Run) Progress
+	// Output receives results meant for the reader, such as the few-label table (bm prints
+	// them on stdout). Nil: discarded.
+	Output func(text string)
 	// Saving is called with each model folder a stage trains or writes (bm records its
 	// command line beside the folder). Nil: nothing is called.
 	Saving func(modelDir string)
