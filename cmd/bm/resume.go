@@ -7,7 +7,6 @@ import (
 	"slices"
 
 	"github.com/boltzmann-go/boltzmann/pipeline"
-	"github.com/boltzmann-go/boltzmann/train"
 )
 
 // dynamicsFields maps the flags of bm train that change how a model trains to their Config
@@ -71,23 +70,8 @@ func resumeFlagErr(err error, fields map[string]string, set []string, fresh stri
 	return err
 }
 
-// stateful is a model whose trained tensors can be read (*rbm.RBM, *dbm.DBM).
-type stateful interface {
-	State() ([]train.Tensor, error)
-}
-
-// checkFinite refuses a model whose trained tensors hold NaN or infinities (a run that
-// diverged before divergence was detected, or a damaged checkpoint).
-func checkFinite(dir string, m stateful) error {
-	st, err := m.State()
-	if err != nil {
-		return err
-	}
-	if err := train.CheckFinite(st); err != nil {
-		return fmt.Errorf("the model in %s is unusable: %v (it diverged: train it again with a smaller learning rate)", dir, err)
-	}
-	return nil
-}
+// checkFinite refuses a model whose trained tensors hold NaN or infinities.
+var checkFinite = pipeline.CheckFinite
 
 // originalDBMFlags maps the flags of the original's DBM programs (dbm-mnist, dbm-cifar-naive,
 // dbm-cifar) that set how their DBM trains to bm dbm's flags of dbmDynamicsFields.
