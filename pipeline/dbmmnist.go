@@ -31,8 +31,8 @@ type DBMMNIST struct {
 	Stack DBMStack
 	// Given are the Stack fields set explicitly: a DBM that resumes must have the same values.
 	Given []string
-	// BeforeAIS, if set, is called with the DBM's configuration before AIS (DBMResults).
-	BeforeAIS func(dbm.Config) error
+	// BeforeAIS, if set, is called before AIS (DBMResults.BeforeAIS).
+	BeforeAIS func(c dbm.Config, runs, steps int) error
 
 	NoFineTune      bool // stop after the DBM's results
 	RandomInitMLP   bool // fine-tune from Glorot draws instead of the DBM's weights

@@ -35,9 +35,9 @@ type DBMResults struct {
 	DataPath string
 	// Seed seeds the binarization of the test images and the chains of samples.png.
 	Seed int64
-	// BeforeAIS, if set, is called with the DBM's configuration before AIS starts; an error
-	// stops the stage (bm checks AIS's memory there).
-	BeforeAIS func(dbm.Config) error
+	// BeforeAIS, if set, is called with the DBM's configuration, the runs and the transitions
+	// per run before AIS starts; an error stops the stage (bm checks AIS's memory there).
+	BeforeAIS func(c dbm.Config, runs, steps int) error
 	// Original is the original's code path the DBM follows, named in a log line.
 	Original Original
 }
@@ -84,7 +84,7 @@ func (f *DBMResults) Run(ctx context.Context, m *dbm.DBM, modelDir string, d *Da
 			}
 		}
 		if f.BeforeAIS != nil {
-			if err := f.BeforeAIS(m.Config()); err != nil {
+			if err := f.BeforeAIS(m.Config(), f.AISRuns, f.AISBetas); err != nil {
 				return nil, err
 			}
 		}

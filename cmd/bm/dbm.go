@@ -270,8 +270,8 @@ func runDBM(f *dbmFlags) error {
 }
 
 // beforeAIS refuses AIS that would need more memory than the machine has available.
-func (f *dbmFlags) beforeAIS(c dbm.Config) error {
-	return checkAISMemory("ais-runs", "ais-betas", c.Sizes, f.aisRuns, f.aisBetas, valueBytes(c.DType), f.tasks() == nil)
+func (f *dbmFlags) beforeAIS(c dbm.Config, runs, steps int) error {
+	return checkAISMemory("ais-runs", "ais-betas", c.Sizes, runs, steps, valueBytes(c.DType), f.tasks() == nil)
 }
 
 // results returns the settings of the DBM's results.

@@ -152,8 +152,8 @@ func runDBMMNIST(a *dbmMNISTArgs) error {
 			Devices: devices},
 		Given: givenFields(dbmDynamicsFields, set), NoFineTune: a.mlp.stopAfterRB, RandomInitMLP: a.mlp.noInit, Augment: a.mlp.augment,
 		NoSavePrefixMLP: a.mlp.savePrefix == "", NoExportMLP: a.mlp.exportDir == "",
-		BeforeAIS: func(c dbm.Config) error {
-			return checkAISMemory("ais-runs", "ais-betas", c.Sizes, a.aisRuns, a.aisBetas, valueBytes(c.DType), devices == nil)
+		BeforeAIS: func(c dbm.Config, runs, steps int) error {
+			return checkAISMemory("ais-runs", "ais-betas", c.Sizes, runs, steps, valueBytes(c.DType), devices == nil)
 		}}
 	if p.MLP, err = a.mlp.settings(a.mlp.lrm, a.runArgs); err != nil {
 		return err
