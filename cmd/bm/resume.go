@@ -86,12 +86,20 @@ var originalDBMFlags = map[string][]string{
 
 // originalResume returns, for an original DBM program whose command line p has parsed, the bm
 // dbm flags its given flags set (dbmFlags.set) and how the program spells them (dbmFlags.spell),
-// with dirFlag the flag of its DBM folder: a resumed DBM is checked as bm dbm checks its own.
+// with dirFlag the flag of its DBM folder: a resumed DBM is checked as bm dbm checks its own. A
+// bm dbm flag set by several of the program's flags (-lr by --lr, --as-original and
+// --schedule-index) is spelled as the one the command line gave, the program's own --name first.
 func originalResume(changed func(string) bool, dirFlag string) (set []string, spell map[string]string) {
 	spell = map[string]string{"out": dirFlag, "epochs": "--epochs"}
+	given := map[string]bool{}
 	for _, orig := range slices.Sorted(maps.Keys(originalDBMFlags)) {
 		for _, name := range originalDBMFlags[orig] {
-			spell[name] = orig
+			switch {
+			case changed(orig) && (!given[name] || orig == "--"+name):
+				spell[name], given[name] = orig, true
+			case !given[name] && (spell[name] == "" || orig == "--"+name):
+				spell[name] = orig
+			}
 			if changed(orig) {
 				set = append(set, name)
 			}
