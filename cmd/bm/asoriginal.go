@@ -2,13 +2,11 @@ package main
 
 import (
 	"flag"
-	"fmt"
 
 	"github.com/boltzmann-go/boltzmann/dbm"
 	"github.com/boltzmann-go/boltzmann/internal/pyargs"
 	"github.com/boltzmann-go/boltzmann/optim"
-	"github.com/boltzmann-go/boltzmann/rbm"
-	"github.com/boltzmann-go/boltzmann/train"
+	"github.com/boltzmann-go/boltzmann/pipeline"
 )
 
 // originalPath holds the switches of the original's code path where ours departs from it
@@ -89,52 +87,8 @@ func (o *originalPath) resolve() error {
 	return nil
 }
 
-// schedule returns a per-epoch schedule written as the original indexes it, in the indexing
-// the run uses.
-func schedule[T any](o originalPath, s []T) []T {
-	if o.index == "original" {
-		return train.Shifted(s)
-	}
-	return s
-}
-
-// rbm applies the switches to a pretraining or stand-alone RBM's configuration.
-func (o originalPath) rbm(c *rbm.Config) {
-	if o.sparsityRule == optim.Original {
-		c.SparsityRule = optim.Original
-	}
-	c.BiasDoubling = o.biasDoubling && (c.DBMFirst || c.DBMLast)
-	c.ChainFeatures, c.FixedOrder = o.features == "chain", o.fixedOrder
-}
-
-// dbm applies the switches to a DBM's configuration.
-func (o originalPath) dbm(c *dbm.Config) {
-	if o.sparsityRule == optim.Original {
-		c.SparsityRule = optim.Original
-	}
-	if o.mfStart == dbm.MeanFieldPrevious || o.mfStart == dbm.MeanFieldRow {
-		c.MeanFieldStart = o.mfStart
-	}
-	c.SideEffects, c.FixedOrder = o.sideEffects, o.fixedOrder
-	if o.sideEffects {
-		c.Metrics.ValEvery = 2 // dbm_mnist.py's val_metrics_every_epoch
-	}
-}
-
-// describe lists the points set, for log lines ("" for none).
-func (o originalPath) describe() string {
-	s := ""
-	add := func(on bool, name string) {
-		if on {
-			s += fmt.Sprintf(" %s", name)
-		}
-	}
-	add(o.sparsityRule == optim.Original, "sparsity")
-	add(o.mfStart == dbm.MeanFieldPrevious, "mf-start")
-	add(o.sideEffects, "side-effects")
-	add(o.fixedOrder, "fixed-order")
-	add(o.biasDoubling, "bias-doubling")
-	add(o.features == "chain", "chain-features")
-	add(o.index == "original", "schedule-index")
-	return s
+// settings returns the switches as pipeline settings (resolved by resolve).
+func (o originalPath) settings() pipeline.Original {
+	return pipeline.Original{SparsityRule: o.sparsityRule, MeanFieldStart: o.mfStart, SideEffects: o.sideEffects, FixedOrder: o.fixedOrder,
+		BiasDoubling: o.biasDoubling, ChainFeatures: o.features == "chain", ShiftedSchedules: o.index == "original"}
 }

@@ -12,6 +12,7 @@ import (
 
 	"github.com/boltzmann-go/boltzmann/dataset"
 	"github.com/boltzmann-go/boltzmann/internal/atomicfile"
+	"github.com/boltzmann-go/boltzmann/pipeline"
 	"github.com/boltzmann-go/boltzmann/rbm"
 )
 
@@ -22,7 +23,7 @@ const augmentSeed = 1337
 // --no-aug), the validation rows and the test set, all in [0, 1] and then standardized with
 // the training rows' per-pixel statistics.
 type cifarSets struct {
-	*labeled
+	*pipeline.Labeled
 	std *dataset.Standardizer
 }
 
@@ -86,9 +87,9 @@ func loadCIFARSets(dir, cache string, nTrain, nVal int, noAug bool) (*cifarSets,
 	if err != nil {
 		return nil, err
 	}
-	s := &cifarSets{labeled: &labeled{val: dataset.ToMatrix[float32](im.Gather(vi)), yVal: ints8(pick(labels, vi)),
-		test: dataset.ToMatrix[float32](test), yTest: ints8(testLabels)}}
-	train, trainLabels := im.Gather(ti), pick(labels, ti)
+	s := &cifarSets{Labeled: &pipeline.Labeled{Val: dataset.ToMatrix[float32](im.Gather(vi)), YVal: pipeline.Ints(pipeline.Pick(labels, vi)),
+		Test: dataset.ToMatrix[float32](test), YTest: pipeline.Ints(testLabels)}}
+	train, trainLabels := im.Gather(ti), pipeline.Pick(labels, ti)
 	prefix := "X"
 	if !noAug {
 		prefix = "X_aug"
@@ -97,12 +98,12 @@ func loadCIFARSets(dir, cache string, nTrain, nVal int, noAug bool) (*cifarSets,
 			return nil, err
 		}
 	}
-	s.train, s.yTrain = dataset.ToMatrix[float32](train), ints8(trainLabels)
-	if s.std, err = cachedStandardizer(s.train, filepath.Join(cache, prefix+"_mean.npy"), filepath.Join(cache, prefix+"_std.npy"),
-		cacheStamp{"source": fingerprint(dir), "rows": s.train.Rows, "n_train": nTrain, "n_val": nVal, "augmented": !noAug}); err != nil {
+	s.Train, s.YTrain = dataset.ToMatrix[float32](train), pipeline.Ints(trainLabels)
+	if s.std, err = cachedStandardizer(s.Train, filepath.Join(cache, prefix+"_mean.npy"), filepath.Join(cache, prefix+"_std.npy"),
+		cacheStamp{"source": fingerprint(dir), "rows": s.Train.Rows, "n_train": nTrain, "n_val": nVal, "augmented": !noAug}); err != nil {
 		return nil, err
 	}
-	for _, x := range []*dataset.Matrix[float32]{s.train, s.val, s.test} {
+	for _, x := range []*dataset.Matrix[float32]{s.Train, s.Val, s.Test} {
 		if x.Rows > 0 {
 			if err := dataset.Standardize(s.std, x); err != nil {
 				return nil, err
@@ -144,7 +145,7 @@ func augmented(im *dataset.Images, labels []uint8, cache string, stamp cacheStam
 	if err := dataset.WriteNPYBytes(xPath, out.N, out.Dim(), out.Pix); err != nil {
 		return nil, nil, err
 	}
-	if err := dataset.WriteNPYLabels(yPath, ints8(outLabels)); err != nil {
+	if err := dataset.WriteNPYLabels(yPath, pipeline.Ints(outLabels)); err != nil {
 		return nil, nil, err
 	}
 	return out, outLabels, stamp.write(xPath)
@@ -192,7 +193,7 @@ type featureCache struct {
 }
 
 func (c *featureCache) stamp(rows, cols int, precision string) (cacheStamp, error) {
-	head, err := readHead(c.model)
+	head, err := pipeline.ReadHead(c.model)
 	if err != nil {
 		return nil, err
 	}
@@ -216,8 +217,8 @@ func (c *featureCache) half(name string, r *rbm.RBM, x *dataset.Matrix[float32])
 		log.Printf("features: writing %s, %d×%d in half precision (%s)", path, x.Rows, nh, why)
 		bar := newUnitProgress(c.quiet, 0, 1, x.Rows, "row", "features")
 		err := dataset.WriteNPYHalf(path, x.Rows, nh, func(write func(*dataset.Matrix[float64]) error) error {
-			for i := 0; i < x.Rows; i += featureChunk {
-				end := min(i+featureChunk, x.Rows)
+			for i := 0; i < x.Rows; i += pipeline.FeatureChunk {
+				end := min(i+pipeline.FeatureChunk, x.Rows)
 				q, err := r.Transform(x.SliceRows(i, end))
 				if err != nil {
 					return err
@@ -225,11 +226,11 @@ func (c *featureCache) half(name string, r *rbm.RBM, x *dataset.Matrix[float32])
 				if err := write(q); err != nil {
 					return err
 				}
-				bar.batch(1, end, x.Rows)
+				bar.Batch(1, end, x.Rows)
 			}
 			return nil
 		})
-		bar.finish()
+		bar.Finish()
 		if err != nil {
 			return nil, nil, err
 		}

@@ -13,6 +13,7 @@ import (
 	"github.com/boltzmann-go/boltzmann/classify"
 	"github.com/boltzmann-go/boltzmann/dataset"
 	"github.com/boltzmann-go/boltzmann/internal/atomicfile"
+	"github.com/boltzmann-go/boltzmann/pipeline"
 )
 
 // classifyFlags are the flags of bm classify.
@@ -134,11 +135,11 @@ func (f *classifyFlags) load() (x, xt *dataset.Matrix[float64], y, yt []int, err
 		yt, err = dataset.ReadNPYLabels(f.testLabels)
 		return
 	}
-	tr, y, err := readLabeledSet(f.data, false)
+	tr, y, err := pipeline.ReadLabeledSet(f.data, false)
 	if err != nil {
 		return nil, nil, nil, nil, err
 	}
-	te, yt, err := readLabeledSet(f.data, true)
+	te, yt, err := pipeline.ReadLabeledSet(f.data, true)
 	if err != nil {
 		return nil, nil, nil, nil, err
 	}
@@ -147,11 +148,11 @@ func (f *classifyFlags) load() (x, xt *dataset.Matrix[float64], y, yt []int, err
 		if err != nil {
 			return nil, nil, nil, nil, err
 		}
-		defer ft.close()
+		defer ft.Close()
 		for _, p := range []**dataset.Matrix[float32]{&tr, &te} {
 			bar := newProgress(f.quiet, 0, 1, (*p).Rows)
-			h, err := ft.transform(*p, func(done, total int) { bar.batch(1, done, total) })
-			bar.finish()
+			h, err := ft.Transform(*p, func(done, total int) { bar.Batch(1, done, total) })
+			bar.Finish()
 			if err != nil {
 				return nil, nil, nil, nil, err
 			}
@@ -232,7 +233,7 @@ func (f *classifyFlags) one(name string, x, xt *dataset.Matrix[float64], y, yt [
 	var c classify.Classifier
 	trainErr := true
 	bar := newProgress(f.quiet, 0, 1, 1)
-	progress := func(done, total int) { bar.batch(1, done*1000/max(total, 1), 1000) }
+	progress := func(done, total int) { bar.Batch(1, done*1000/max(total, 1), 1000) }
 	switch name {
 	case "knn":
 		c = &classify.KNN{K: f.knnK, Weights: "distance", Classes: k, Progress: progress}
@@ -248,12 +249,12 @@ func (f *classifyFlags) one(name string, x, xt *dataset.Matrix[float64], y, yt [
 	log.Printf("%s: fitting on %d rows × %d features", name, x.Rows, x.Cols)
 	start := time.Now()
 	if err := c.Fit(x, y); err != nil {
-		bar.finish()
+		bar.Finish()
 		return nil, err
 	}
 	res := &classifyResult{Classifier: name, TrainRows: x.Rows, FitSeconds: time.Since(start).Seconds()}
 	pred, err := c.Predict(xt)
-	bar.finish()
+	bar.Finish()
 	if err != nil {
 		return nil, err
 	}

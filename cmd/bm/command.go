@@ -41,6 +41,7 @@ func exitStatus(name string, err error) int {
 	if err == nil {
 		return 0
 	}
+	err = flagged(name, err)
 	var ue usageError
 	if errors.As(err, &ue) || errors.Is(err, modeldir.ErrInconsistent) {
 		fmt.Fprintf(os.Stderr, "bm %s: %v\n", name, err)

@@ -16,6 +16,7 @@ import (
 
 	"github.com/boltzmann-go/boltzmann/dataset"
 	"github.com/boltzmann-go/boltzmann/picture"
+	"github.com/boltzmann-go/boltzmann/pipeline"
 	"github.com/boltzmann-go/boltzmann/rbm"
 )
 
@@ -60,25 +61,25 @@ func cmdComplete(args []string) int {
 }
 
 func complete(model, data string, test bool, n int, maskSpec string, o rbm.CompleteOptions, out string, gridRows, samples int, quiet bool, dev *device) error {
-	dir := resolveModelDir(model)
-	kind, err := modelKind(dir)
+	dir := pipeline.ResolveModelDir(model)
+	kind, err := pipeline.ModelKind(dir)
 	if err != nil {
 		return err
 	}
 	if kind != "rbm" {
 		return flagErr("model", "%s holds a %s: bm complete completes with RBMs", model, kind)
 	}
-	if std, err := modelStandardizer(dir); err != nil {
+	if std, err := pipeline.ModelStandardizer(dir); err != nil {
 		return err
 	} else if std != nil {
 		return flagErr("model", "%s was trained on standardized data: bm complete takes models of raw pixels", model)
 	}
-	x, _, err := readLabeledSet(data, test)
+	x, _, err := pipeline.ReadLabeledSet(data, test)
 	if err != nil {
 		return err
 	}
 	shape := []int{28, 28, 1}
-	if isCIFAR(data) {
+	if pipeline.IsCIFAR(data) {
 		shape = []int{32, 32, 3}
 	}
 	if shape[0]*shape[1]*shape[2] != x.Cols {
@@ -91,7 +92,7 @@ func complete(model, data string, test bool, n int, maskSpec string, o rbm.Compl
 	if err != nil {
 		return err
 	}
-	train, _, err := readLabeledSet(data, false)
+	train, _, err := pipeline.ReadLabeledSet(data, false)
 	if err != nil {
 		return err
 	}
@@ -120,10 +121,10 @@ func complete(model, data string, test bool, n int, maskSpec string, o rbm.Compl
 		}
 	}
 	bar := newUnitProgress(quiet, 0, 1, total, "sweep", "completion")
-	o.OnProgress = func(done, _ int) { bar.batch(1, min(done, total), total) }
+	o.OnProgress = func(done, _ int) { bar.Batch(1, min(done, total), total) }
 	start := time.Now()
 	res, err := m.Complete(ctx, x, o)
-	bar.finish()
+	bar.Finish()
 	if err != nil {
 		return err
 	}

@@ -17,6 +17,7 @@ import (
 	"github.com/boltzmann-go/boltzmann/dataset"
 	"github.com/boltzmann-go/boltzmann/export"
 	"github.com/boltzmann-go/boltzmann/internal/atomicfile"
+	"github.com/boltzmann-go/boltzmann/pipeline"
 	"github.com/boltzmann-go/boltzmann/tfops"
 	"github.com/boltzmann-go/boltzmann/train"
 )
@@ -138,25 +139,25 @@ func runCRBM(f *crbmFlags) error {
 	if err != nil {
 		return err
 	}
-	d, err := loadLabeled(f.data, f.nTrain, f.nVal, f.splitSeed)
+	d, err := pipeline.LoadLabeled(f.data, f.nTrain, f.nVal, f.splitSeed)
 	if err != nil {
 		return err
 	}
 	var unl *dataset.Matrix[float32]
 	if f.nLabeled > 0 {
-		if f.nLabeled >= d.train.Rows {
-			return flagErr("n-labeled", "%d, but there are %d training rows", f.nLabeled, d.train.Rows)
+		if f.nLabeled >= d.Train.Rows {
+			return flagErr("n-labeled", "%d, but there are %d training rows", f.nLabeled, d.Train.Rows)
 		}
 		if f.semi {
-			unl = d.train.SliceRows(f.nLabeled, d.train.Rows)
+			unl = d.Train.SliceRows(f.nLabeled, d.Train.Rows)
 		}
-		d.train, d.yTrain = d.train.SliceRows(0, f.nLabeled), d.yTrain[:f.nLabeled]
+		d.Train, d.YTrain = d.Train.SliceRows(0, f.nLabeled), d.YTrain[:f.nLabeled]
 	}
-	c.NumVisible = d.train.Cols
-	c.Classes = 1 + maxLabel(d.yTrain, d.yVal, d.yTest)
+	c.NumVisible = d.Train.Cols
+	c.Classes = 1 + maxLabel(d.YTrain, d.YVal, d.YTest)
 	var val *dataset.Matrix[float32]
-	if d.val != nil && d.val.Rows > 0 {
-		val = d.val
+	if d.Val != nil && d.Val.Rows > 0 {
+		val = d.Val
 	} else if f.patience > 0 {
 		return flagErr("patience", "%d needs validation rows (-n-val > 0)", f.patience)
 	}
@@ -178,16 +179,16 @@ func runCRBM(f *crbmFlags) error {
 		return err
 	}
 	defer m.Close()
-	log.Printf("%s training on %d labeled rows (%d validation, %d test), %d visible, %d hidden units, %d classes", c.Mode, d.train.Rows, d.val.Rows, d.test.Rows, c.NumVisible, c.NumHidden, c.Classes)
+	log.Printf("%s training on %d labeled rows (%d validation, %d test), %d visible, %d hidden units, %d classes", c.Mode, d.Train.Rows, d.Val.Rows, d.Test.Rows, c.NumVisible, c.NumHidden, c.Classes)
 	if unl != nil {
 		log.Printf("semi-supervised: %d unlabeled rows, beta %g", unl.Rows, c.Beta)
 	}
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
-	perEpoch := (d.train.Rows + c.BatchSize - 1) / c.BatchSize
+	perEpoch := (d.Train.Rows + c.BatchSize - 1) / c.BatchSize
 	if unl != nil {
-		perEpoch = (max(d.train.Rows, unl.Rows) + c.BatchSize - 1) / c.BatchSize
+		perEpoch = (max(d.Train.Rows, unl.Rows) + c.BatchSize - 1) / c.BatchSize
 	}
 	bar := newProgress(f.quiet, m.Epoch(), c.Epochs, perEpoch)
 	best := 0
@@ -202,7 +203,7 @@ func runCRBM(f *crbmFlags) error {
 		Patience:     f.patience,
 		BestValError: bestErr,
 		Dir:          modelDir,
-		OnBatch:      bar.batch,
+		OnBatch:      bar.Batch,
 		Unlabeled: func() crbm.Data {
 			if unl == nil {
 				return nil
@@ -214,7 +215,7 @@ func runCRBM(f *crbmFlags) error {
 			if st.Best {
 				best = st.Epoch
 			}
-			bar.epoch(fmt.Sprintf("epoch %d/%d: train nll %.4f, val nll %.4f, val error %.2f%% (%s)%s", st.Epoch, st.Epochs, st.Loss, st.ValLoss, 100*st.ValError,
+			bar.Epoch(fmt.Sprintf("epoch %d/%d: train nll %.4f, val nll %.4f, val error %.2f%% (%s)%s", st.Epoch, st.Epochs, st.Loss, st.ValLoss, 100*st.ValError,
 				st.Elapsed.Round(time.Second), map[bool]string{true: " best", false: ""}[st.Best]), fmt.Sprintf("epoch %d/%d val err %.2f%%", min(st.Epoch+1, st.Epochs), st.Epochs, 100*st.ValError))
 			if err := writeJSON(filepath.Join(f.out, "history.json"), hist); err != nil {
 				return err
@@ -226,8 +227,8 @@ func runCRBM(f *crbmFlags) error {
 			return nil
 		},
 	}
-	_, fitErr := m.Fit(ctx, d.train, d.yTrain, val, d.yVal, opts)
-	bar.finish()
+	_, fitErr := m.Fit(ctx, d.Train, d.YTrain, val, d.YVal, opts)
+	bar.Finish()
 	interrupted := errors.Is(fitErr, context.Canceled)
 	if fitErr != nil && !interrupted {
 		return fitErr
@@ -235,11 +236,11 @@ func runCRBM(f *crbmFlags) error {
 	if interrupted {
 		log.Printf("interrupted: evaluating the best epoch so far")
 	}
-	nll, testErr, err := m.Evaluate(d.test, d.yTest)
+	nll, testErr, err := m.Evaluate(d.Test, d.YTest)
 	if err != nil {
 		return err
 	}
-	pred, err := m.Predict(d.test)
+	pred, err := m.Predict(d.Test)
 	if err != nil {
 		return err
 	}
@@ -247,7 +248,7 @@ func runCRBM(f *crbmFlags) error {
 		return err
 	}
 	r := crbmResult{Mode: c.Mode, Hidden: c.NumHidden, Epochs: len(hist), BestEpoch: best, TestError: testErr, TestNLL: nll,
-		TrainRows: d.train.Rows, Unlabeled: crbmRows(unl), Seconds: time.Since(start).Seconds(), Command: invocation, Interrupted: interrupted, ConfigApplied: m.Config()}
+		TrainRows: d.Train.Rows, Unlabeled: crbmRows(unl), Seconds: time.Since(start).Seconds(), Command: invocation, Interrupted: interrupted, ConfigApplied: m.Config()}
 	for _, h := range hist {
 		if h.Epoch == best {
 			r.ValError = h.ValError

@@ -2,15 +2,12 @@ package main
 
 import (
 	"fmt"
-	"io"
-	"log"
-	"math"
 	"os"
 	"strconv"
 	"strings"
 
 	"github.com/boltzmann-go/boltzmann/dataset"
-	"github.com/boltzmann-go/boltzmann/tfops"
+	"github.com/boltzmann-go/boltzmann/pipeline"
 )
 
 // dataFlags select and prepare the training data.
@@ -48,209 +45,20 @@ func (d *dataFlags) register(fs interface {
 	fs.StringVar(&d.imageShape, "image-shape", "", "height,width,channels of one row seen as an image (default: from the data set; none for .npy)")
 }
 
-// loaded is the prepared data.
-type loaded struct {
-	train, val *dataset.Matrix[float32] // train is nil when pixels holds the training set
-	pixels     *dataset.PixelMatrix     // the training set as pixels (dataFlags.pixels), or nil
-	shape      []int                    // image shape [h, w, c], or nil
-	std        *dataset.Standardizer
-}
-
-// trainSet returns the training set: pixels or the float32 matrix.
-func (l *loaded) trainSet() tfops.Data {
-	if l.pixels != nil {
-		return l.pixels
-	}
-	return l.train
-}
-
-// trainShape returns the numbers of training rows and columns.
-func (l *loaded) trainShape() (rows, cols int) { return l.trainSet().Shape() }
-
-// firstTrainRows returns the first n training rows as a float32 matrix.
-func (l *loaded) firstTrainRows(n int) *dataset.Matrix[float32] {
-	if l.pixels != nil {
-		return l.pixels.SliceRows(0, n).Float32()
-	}
-	return l.train.SliceRows(0, n)
-}
-
 // defaultSplitSeed seeds the train/validation shuffle of every program (-split-seed).
-const defaultSplitSeed = 42
+const defaultSplitSeed = pipeline.DefaultSplitSeed
 
-func (d *dataFlags) load() (*loaded, error) {
-	if d.pixels && d.binarize == "none" && !d.standardize {
-		im, shape, err := readImages(d.path)
-		if err != nil {
-			return nil, err
-		}
-		if im != nil {
-			return d.loadPixels(dataset.PixelsOf(im), shape)
-		}
-	}
-	x, shape, err := readData(d.path)
-	if err != nil {
-		return nil, err
-	}
-	// The data's own problems, named by the file and its rows as they are in the file (before
-	// any shuffle), rather than by the configuration they would break later.
-	for i, v := range x.Data {
-		if math.IsNaN(float64(v)) || math.IsInf(float64(v), 0) {
-			return nil, fmt.Errorf("%s: row %d, column %d is %v: the data must be finite numbers", d.path, i/x.Cols, i%x.Cols, v)
-		}
-	}
-	if shape, err = d.checkShape(x.Rows, x.Cols, shape); err != nil {
-		return nil, err
-	}
-	train, val, err := dataset.SplitInPlace(x, d.nTrain, d.nVal, d.splitSeed) // no second copy of the set
-	if err != nil {
-		return nil, err
-	}
-	if d.nVal == 0 {
-		val = nil
-	}
-	out := &loaded{train: train, val: val, shape: shape}
-	switch d.binarize {
-	case "none":
-	case "threshold":
-		dataset.BinarizeThreshold(train, 0.5)
-		if val != nil {
-			dataset.BinarizeThreshold(val, 0.5)
-		}
-	case "stochastic":
-		dataset.BinarizeStochastic(train, d.splitSeed+1)
-		if val != nil {
-			dataset.BinarizeStochastic(val, d.splitSeed+2)
-		}
-	default:
-		return nil, flagErr("binarize", "%q, want none, threshold or stochastic", d.binarize)
-	}
-	if d.standardize {
-		out.std = dataset.FitStandardizer(train)
-		if err := dataset.Standardize(out.std, train); err != nil {
-			return nil, err
-		}
-		if val != nil {
-			if err := dataset.Standardize(out.std, val); err != nil {
-				return nil, err
-			}
-		}
-	}
-	return out, nil
-}
-
-// loadPixels is load for images kept as pixels: the same split, the validation rows as float32.
-func (d *dataFlags) loadPixels(x *dataset.PixelMatrix, shape []int) (*loaded, error) {
-	shape, err := d.checkShape(x.Rows, x.Cols, shape)
-	if err != nil {
-		return nil, err
-	}
-	train, val, err := dataset.SplitPixelsInPlace(x, d.nTrain, d.nVal, d.splitSeed)
-	if err != nil {
-		return nil, err
-	}
-	out := &loaded{pixels: train, shape: shape}
-	if d.nVal > 0 {
-		out.val = val.Float32()
-	}
-	return out, nil
-}
-
-// checkShape checks the data's size, -image-shape and the split flags against rows × cols data
-// and returns the image shape, or nil.
-func (d *dataFlags) checkShape(rows, cols int, shape []int) ([]int, error) {
-	if cols == 0 || rows == 0 {
-		return nil, fmt.Errorf("%s holds %d rows of %d columns: no data to train on", d.path, rows, cols)
-	}
+// load reads and prepares the data the flags select.
+func (d *dataFlags) load() (*pipeline.Data, error) {
+	s := pipeline.DataSettings{Path: d.path, NTrain: d.nTrain, NVal: d.nVal, SplitSeed: d.splitSeed, Binarize: d.binarize,
+		Standardize: d.standardize, Pixels: d.pixels}
 	if d.imageShape != "" {
 		var err error
-		if shape, err = parseShape(d.imageShape); err != nil {
+		if s.ImageShape, err = parseShape(d.imageShape); err != nil {
 			return nil, flagErr("image-shape", "%v", err)
 		}
 	}
-	if shape != nil && shape[0]*shape[1]*shape[2] != cols {
-		return nil, flagErr("image-shape", "%v has %d values, the data %d columns", shape, shape[0]*shape[1]*shape[2], cols)
-	}
-	if d.nTrain < 0 {
-		return nil, flagErr("n-train", "%d, want > 0", d.nTrain)
-	}
-	if d.nVal < 0 {
-		return nil, flagErr("n-val", "%d, want ≥ 0", d.nVal)
-	}
-	if d.nTrain == 0 || d.nTrain+d.nVal > rows {
-		return nil, flagErr("n-train", "%d training + %d validation rows, but %s has %d rows", d.nTrain, d.nVal, d.path, rows)
-	}
-	return shape, nil
-}
-
-// readData reads a data set by what path is.
-func readData(path string) (*dataset.Matrix[float32], []int, error) {
-	im, shape, err := readImages(path)
-	if err != nil {
-		return nil, nil, err
-	}
-	if im != nil {
-		return dataset.ToMatrix[float32](im), shape, nil
-	}
-	if archive, key, ok := strings.Cut(path, ".npz:"); ok { // one array of a .npz archive
-		m, err := dataset.ReadNPZ[float32](archive+".npz", key)
-		return m, nil, err
-	}
-	if strings.HasSuffix(path, ".npy") {
-		// A 1-D array is a vector, not a data set: read as a column it would be rows of one
-		// feature (784 pixels of one image as 784 rows), a wrong answer rather than a refusal.
-		if shape, err := dataset.NPYShape(path); err == nil && len(shape) == 1 {
-			return nil, nil, fmt.Errorf("%s holds a 1-D array of %d values, want a 2-D array of rows × features (numpy: x.reshape(1, -1) for one row, x.reshape(-1, 1) for one feature)", path, shape[0])
-		}
-		m, err := dataset.ReadNPY[float32](path)
-		if err == nil && npyIsUint8(path) {
-			// Raw 0–255 pixels would saturate every unit: scale them as the image loaders do.
-			for i := range m.Data {
-				m.Data[i] /= 255
-			}
-			log.Printf("%s holds uint8 values: scaled to [0, 1] (divided by 255), as MNIST and CIFAR-10 pixels are", path)
-		}
-		return m, nil, err
-	}
-	if strings.HasSuffix(strings.ToLower(path), ".csv") {
-		m, err := dataset.ReadCSV[float32](path)
-		return m, nil, err
-	}
-	if strings.HasSuffix(path, ".npz") {
-		m, err := dataset.ReadNPZ[float32](path, "")
-		return m, nil, err
-	}
-	return nil, nil, fmt.Errorf("%s looks like a CIFAR-10 batch file: pass the folder that holds data_batch_1.bin … test_batch.bin", path)
-}
-
-// readImages reads path if it holds images (an MNIST or CIFAR-10 folder, an IDX file) and
-// returns them with their shape, or nil images for the other forms (readData's).
-func readImages(path string) (*dataset.Images, []int, error) {
-	if _, _, ok := strings.Cut(path, ".npz:"); ok {
-		return nil, nil, nil
-	}
-	st, err := os.Stat(path)
-	if err != nil {
-		if os.IsNotExist(err) && path == "data/mnist" {
-			return nil, nil, fmt.Errorf("%w (run `make data` to fetch MNIST)", err)
-		}
-		return nil, nil, err
-	}
-	var im *dataset.Images
-	switch lower := strings.ToLower(path); {
-	case st.IsDir() && isCIFAR(path):
-		im, _, err = dataset.LoadCIFAR10(path, true)
-	case st.IsDir():
-		im, _, err = dataset.LoadMNIST(path, true)
-	case strings.HasSuffix(path, ".npy"), strings.HasSuffix(lower, ".csv"), strings.HasSuffix(path, ".npz"), strings.HasSuffix(path, ".bin"):
-		return nil, nil, nil
-	default:
-		im, err = dataset.ReadIDXImages(path)
-	}
-	if err != nil {
-		return nil, nil, err
-	}
-	return im, []int{im.Height, im.Width, im.Channels}, nil
+	return pipeline.LoadData(s, logHooks())
 }
 
 func parseShape(s string) ([]int, error) {
@@ -275,15 +83,17 @@ func parseShape(s string) ([]int, error) {
 	return out, nil
 }
 
-// npyIsUint8 reports whether the .npy file at path stores uint8 values (its header's descr).
-func npyIsUint8(path string) bool {
-	f, err := os.Open(path)
-	if err != nil {
-		return false
+// readSet reads the training or test images of an MNIST or CIFAR-10 folder with their labels,
+// or the rows of a data file as bm train reads it (IDX, .npy, .npz, archive.npz:key, CSV; no
+// labels).
+func readSet(path string, test bool) (*dataset.Matrix[float32], []int, error) {
+	_, _, npzKey := strings.Cut(path, ".npz:") // archive.npz:key, which is no file of that name
+	if st, err := os.Stat(path); npzKey || err == nil && !st.IsDir() {
+		if test {
+			return nil, nil, flagErr("test", "%s is a file, not an MNIST or CIFAR-10 folder", path)
+		}
+		x, _, err := pipeline.ReadData(path, logHooks())
+		return x, nil, err
 	}
-	defer f.Close()
-	head := make([]byte, 256)
-	n, _ := io.ReadFull(f, head)
-	h := string(head[:n])
-	return strings.Contains(h, "'descr': '|u1'") || strings.Contains(h, "'descr': 'u1'") || strings.Contains(h, "'descr': '<u1'")
+	return pipeline.ReadLabeledSet(path, test)
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/boltzmann-go/boltzmann/optim"
 	"github.com/boltzmann-go/boltzmann/patches"
 	"github.com/boltzmann-go/boltzmann/picture"
+	"github.com/boltzmann-go/boltzmann/pipeline"
 	"github.com/boltzmann-go/boltzmann/rbm"
 	"github.com/boltzmann-go/boltzmann/tfops"
 	"github.com/boltzmann-go/boltzmann/train"
@@ -141,7 +142,7 @@ func cmdDBMCIFAR(args []string) int {
 
 func runDBMCIFAR(a *dbmCIFARArgs) error {
 	cifar := filepath.Join(a.dataPath, "cifar-10-batches-bin")
-	if !isCIFAR(cifar) {
+	if !pipeline.IsCIFAR(cifar) {
 		return fmt.Errorf("%s holds no CIFAR-10 binary batches (data_batch_1.bin …): download the binary version of CIFAR-10 and unpack it there (make data-cifar)", cifar)
 	}
 	dt, err := tfops.ParseDType(a.dtype)
@@ -187,11 +188,11 @@ func runDBMCIFAR(a *dbmCIFARArgs) error {
 		return err
 	}
 	stageMemory("data")
-	if f.particles > d.train.Rows {
-		return flagErr("n-particles", "%d persistent chains, but only %d training rows to start them at", f.particles, d.train.Rows)
+	if f.particles > d.Train.Rows {
+		return flagErr("n-particles", "%d persistent chains, but only %d training rows to start them at", f.particles, d.Train.Rows)
 	}
-	val := dataOf(d.val)
-	if d.val.Rows == 0 {
+	val := pipeline.DataOf(d.Val)
+	if d.Val.Rows == 0 {
 		val = nil
 	}
 	threads := a.threads
@@ -211,7 +212,7 @@ func runDBMCIFAR(a *dbmCIFARArgs) error {
 		pr := &patchRBMs{lr: a.smallLR, epochs: a.smallEpochs, batch: a.smallBatch, hidden: a.smallHidden, l2: a.smallL2,
 			spTarget: a.smallSpTarget, spCost: a.smallSpCost, seed: int64(a.smallSeed), prefix: a.smallPrefix, jobs: a.smallJobs,
 			threads: threads, blockAverage: a.smallBlockAverage, dtype: dt, gpu: a.gpu, momentumRule: a.momentumRule, quiet: a.quiet}
-		small, err := pr.train(ctx, d.train, d.val)
+		small, err := pr.train(ctx, d.Train, d.Val)
 		if err != nil {
 			return err
 		}
@@ -220,13 +221,13 @@ func runDBMCIFAR(a *dbmCIFARArgs) error {
 		}
 		stageMemory("patch RBMs and assembly")
 	}
-	grbm, err := trainOrLoadRBM(ctx, grbmDir, gc, tfops.Stream(d.train), val, a.quiet, fmt.Sprintf("Gaussian RBM (%d→%d)", gc.NumVisible, gc.NumHidden), nil)
+	grbm, err := trainOrLoadRBM(ctx, grbmDir, gc, tfops.Stream(d.Train), val, a.quiet, fmt.Sprintf("Gaussian RBM (%d→%d)", gc.NumVisible, gc.NumHidden), nil)
 	if err != nil {
 		return err
 	}
 	defer grbm.Close()
 	gc.InitW = nil // in the model's variables now
-	if err := saveStandardizer(grbmDir, d.std); err != nil {
+	if err := pipeline.SaveStandardizer(grbmDir, d.std); err != nil {
 		return err
 	}
 	if err := drawRBMFilters(grbm, filepath.Join(a.grbm, "filters.png"), 24); err != nil {
@@ -236,12 +237,12 @@ func runDBMCIFAR(a *dbmCIFARArgs) error {
 
 	// Its features, in half precision, and the multinomial RBM on them.
 	feat := &featureCache{dir: a.dataPath, model: grbmDir, quiet: a.quiet}
-	qTrain, closeQ, err := feat.half("Q_train_cifar.npy", grbm, d.train)
+	qTrain, closeQ, err := feat.half("Q_train_cifar.npy", grbm, d.Train)
 	if err != nil {
 		return err
 	}
 	defer closeQ()
-	qVal, err := feat.float("Q_val_cifar.npy", grbm, d.val)
+	qVal, err := feat.float("Q_val_cifar.npy", grbm, d.Val)
 	if err != nil {
 		return err
 	}
@@ -253,9 +254,9 @@ func runDBMCIFAR(a *dbmCIFARArgs) error {
 		Metrics: rbm.Metrics{MSRE: true, PLL: true, FEG: true, TrainEvery: 1000, ValEvery: 2, FEGEvery: 2, FEGBatches: 50},
 		Threads: a.threads, GPU: a.gpu, MomentumRule: a.momentumRule, Target: f.target(), Devices: f.tasks()}
 	if a.every > 0 {
-		mc.CDSteps, mc.LearningRate = increasingK(a.k[1], a.lr[1], a.epochs[1], a.every)
+		mc.CDSteps, mc.LearningRate = pipeline.IncreasingK(a.k[1], a.lr[1], a.epochs[1], a.every)
 	}
-	mrbm, err := trainOrLoadRBM(ctx, f.rbmDirs[1], mc, qTrain, dataOf(qVal), a.quiet, fmt.Sprintf("multinomial RBM (%d→%d)", mc.NumVisible, mc.NumHidden), nil)
+	mrbm, err := trainOrLoadRBM(ctx, f.rbmDirs[1], mc, qTrain, pipeline.DataOf(qVal), a.quiet, fmt.Sprintf("multinomial RBM (%d→%d)", mc.NumVisible, mc.NumHidden), nil)
 	if err != nil {
 		return err
 	}
@@ -265,7 +266,7 @@ func runDBMCIFAR(a *dbmCIFARArgs) error {
 	// The DBM, its persistent chains started at the first training images, their features and
 	// the features' features (G_train_cifar.npy).
 	dir := f.modelDir()
-	m, err := resumeDBM(dir, f.epochs, f.target(), f.threads)
+	m, err := pipeline.ResumeDBM(dir, f.epochs, f.target(), f.threads, logHooks())
 	if err != nil {
 		return err
 	}
@@ -273,7 +274,7 @@ func runDBMCIFAR(a *dbmCIFARArgs) error {
 		return err
 	}
 	if m == nil {
-		n := min(f.particles, d.train.Rows)
+		n := min(f.particles, d.Train.Rows)
 		q0 := qTrain.SliceRows(0, n).Float32()
 		g, err := mrbm.Transform(q0)
 		if err != nil {
@@ -282,23 +283,25 @@ func runDBMCIFAR(a *dbmCIFARArgs) error {
 		if err := dataset.WriteNPY(filepath.Join(a.dataPath, "G_train_cifar.npy"), g); err != nil {
 			return err
 		}
-		if m, err = dbm.FromRBMs(f.dbmConfig(nil, dt), grbm, mrbm); err != nil {
-			return dbmFlagErr(err)
+		if m, err = dbm.FromRBMs(f.stack().DBMConfig(), grbm, mrbm); err != nil {
+			return pipeline.DBMConfigError(err)
 		}
-		if err := m.SetParticles(d.train.SliceRows(0, n), q0, g); err != nil {
+		if err := m.SetParticles(d.Train.SliceRows(0, n), q0, g); err != nil {
 			m.Close()
 			return err
 		}
 	}
 	defer m.Close()
-	if err := saveStandardizer(dir, d.std); err != nil {
+	if err := pipeline.SaveStandardizer(dir, d.std); err != nil {
 		return err
 	}
-	ld := &loaded{train: d.train, val: d.val, shape: []int{32, 32, 3}, std: d.std}
-	if err := fitDBM(ctx, &f, m, tfops.Stream(d.train), val, ld); err != nil {
+	ld := &pipeline.Data{Train: d.Train, Val: d.Val, Shape: []int{32, 32, 3}, Std: d.std}
+	fit := pipeline.FitDBM{Dir: dir, Epochs: f.epochs, BatchSize: f.batch, Shape: ld.Shape}
+	if err := fit.Run(ctx, m, tfops.Stream(d.Train), val, hooks(f.quiet)); err != nil {
 		return err
 	}
-	if err := dbmResults(ctx, &f, m, ld); err != nil {
+	res := f.results()
+	if _, err := res.Run(ctx, m, dir, ld, hooks(f.quiet)); err != nil {
 		return err
 	}
 	stageMemory("DBM")
@@ -314,10 +317,10 @@ func runDBMCIFAR(a *dbmCIFARArgs) error {
 	if err != nil {
 		return err
 	}
-	ft.relu, ft.batchNorm, ft.outDropout, ft.dropout = true, true, a.mlp.dropout, 0
-	ft.hidden[0].Seed, ft.outSeed = 3333, 5555 // the original's glorot seeds of its CIFAR MLPs
-	ft.stream, ft.std = true, d.std
-	if _, err = ft.run(ctx, d.labeled, "MLP"); err != nil {
+	ft.ReLU, ft.BatchNorm, ft.OutDropout, ft.Dropout = true, true, a.mlp.dropout, 0
+	ft.Hidden[0].Seed, ft.OutSeed = 3333, 5555 // the original's glorot seeds of its CIFAR MLPs
+	ft.Stream, ft.Std = true, d.std
+	if _, err = ft.Run(ctx, d.Labeled, hooks(a.quiet)); err != nil {
 		return err
 	}
 	stageMemory("fine-tuning")

@@ -8,10 +8,14 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"slices"
 
 	"github.com/boltzmann-go/boltzmann/dataset"
+	"github.com/boltzmann-go/boltzmann/dbm"
 	"github.com/boltzmann-go/boltzmann/internal/pyargs"
 	"github.com/boltzmann-go/boltzmann/optim"
+	"github.com/boltzmann-go/boltzmann/pipeline"
+	"github.com/boltzmann-go/boltzmann/tfops"
 	"github.com/boltzmann-go/boltzmann/train"
 )
 
@@ -101,53 +105,64 @@ func cmdDBMCIFARNaive(args []string) int {
 
 func runDBMCIFARNaive(a *dbmCIFARNaiveArgs) error {
 	cifar := filepath.Join(a.dataPath, "cifar-10-batches-bin")
-	if !isCIFAR(cifar) {
+	if !pipeline.IsCIFAR(cifar) {
 		return fmt.Errorf("%s holds no CIFAR-10 binary batches (data_batch_1.bin …): download the binary version of CIFAR-10 and unpack it there", cifar)
 	}
-	var f dbmFlags
-	if err := f.flagSet().Parse(nil); err != nil {
+	target, devices, err := a.cluster.plan()
+	if err != nil {
 		return err
 	}
-	f.data.path, f.data.nTrain, f.data.nVal = cifar, a.nTrain, a.nVal
-	f.hiddens = ints{5000, 1000}
-	f.visible, f.sigma, f.hiddenUnits, f.draws, f.groups = "gaussian", floats{1}, "bernoulli,multinomial", 1000, 1
-	f.rbmEpochs, f.rbmBatch, f.rbmK = a.epochs[:2], a.batch[:2], a.k[:2]
-	f.rbmSeeds = ints{a.seeds[0], 1337} // the M-RBM's seed is hard-coded in the original
-	f.rbmLR, f.rbmL2, f.rbmWInit = a.lr[:2], a.l2[:2], floats{0.0008, 0.01}
-	f.rbmSampleV = ints{1, 0}
-	f.rbmMomentum = train.Geom(0.5, 0.9, 8)
-	f.increaseKEvery = 0
-	f.pretrainOnTrain = true
-	f.epochs, f.batch, f.particles, f.gibbs, f.mfSteps = a.epochs[2], a.batch[2], a.particles, a.k[2], a.mfUpdates
-	f.lr = train.Geom(a.lr[2], 1e-5, 1500)
-	f.l2, f.maxNorm, f.mfTol, f.seed = a.l2[2], a.maxNorm, a.mfTol, int64(a.seeds[2])
-	f.spTarget, f.spCost = floats{0.1, 0.1}, floats{0, 0}
-	f.momentum = floats{0}
-	if f.momentumRule = a.momentumRule; f.momentumRule == optim.Original {
-		f.momentum = train.Geom(0.5, 0.9, 10)
+	dt, err := tfops.ParseDType(a.dtype)
+	if err != nil {
+		return flagErr("dtype", "%v", err)
 	}
-	f.aisBetas, f.aisRuns, f.dtype, f.gpu, f.threads, f.quiet = a.aisBetas, a.aisRuns, a.dtype, a.gpu, a.threads, a.quiet
-	f.cluster = a.cluster
-	f.set, f.spell = originalResume(a.changed, "--dbm-dirpath")
-	f.rbmDirs = []string{filepath.Join(a.grbm, "model"), filepath.Join(a.mrbm, "model")}
-	f.dbmDir = filepath.Join(a.dbmDir, "model")
-	f.out = a.dbmDir
-	f.needTest, f.preflight = !a.mlp.stopAfterRB, a.mlp.checkOutputs
+	momentum := []float64{0}
+	if a.momentumRule == optim.Original {
+		momentum = train.Geom(0.5, 0.9, 10)
+	}
+	stack := pipeline.DBMStack{Hiddens: []int{5000, 1000}, Visible: "gaussian", Sigma: []float64{1}, HiddenUnits: []string{"bernoulli", "multinomial"},
+		Draws: 1000, Groups: 1, RBMEpochs: a.epochs[:2], RBMBatch: a.batch[:2], RBMK: a.k[:2],
+		RBMSeeds: []int{a.seeds[0], 1337}, // the M-RBM's seed is hard-coded in the original
+		RBMLR:    a.lr[:2], RBML2: a.l2[:2], RBMWInit: []float64{0.0008, 0.01}, RBMSampleVisible: []int{1, 0}, RBMMomentum: train.Geom(0.5, 0.9, 8),
+		ConstantK: true, Epochs: a.epochs[2], BatchSize: a.batch[2], Particles: a.particles, GibbsSteps: a.k[2], MeanFieldSteps: a.mfUpdates,
+		LearningRate: train.Geom(a.lr[2], 1e-5, 1500), Momentum: momentum, L2: a.l2[2], NoL2: a.l2[2] == 0, MaxNorm: a.maxNorm,
+		NoMaxNorm: a.maxNorm == 0, MeanFieldTol: a.mfTol, NoMeanFieldTol: a.mfTol == 0, Seed: int64(a.seeds[2]), ZeroSeed: a.seeds[2] == 0,
+		SparsityTarget: []float64{0.1, 0.1}, SparsityCost: []float64{0, 0}, MomentumRule: a.momentumRule, AISBetas: a.aisBetas,
+		NoAIS: a.aisBetas == 0, AISRuns: a.aisRuns, DType: dt, Threads: a.threads, GPU: a.gpu, Target: target,
+		Devices: devices}
+	if err := stack.Check(); err != nil {
+		return err
+	}
+	rbmDirs, dbmDir := []string{filepath.Join(a.grbm, "model"), filepath.Join(a.mrbm, "model")}, filepath.Join(a.dbmDir, "model")
+	if err := checkDBMLocations("--dbm-dirpath", a.dbmDir, append(slices.Clone(rbmDirs), dbmDir), cifar, a.aisBetas > 0 || !a.mlp.stopAfterRB, a.mlp.checkOutputs); err != nil {
+		return err
+	}
+	data, err := pipeline.LoadData(pipeline.DataSettings{Path: cifar, NTrain: a.nTrain, NVal: a.nVal, SplitSeed: defaultSplitSeed}, logHooks())
+	if err != nil {
+		return err
+	}
 	prep := &naivePrep{dir: a.dataPath}
-	f.prep = func(d *loaded) error {
-		var err error
-		d.shape = []int{32, 32, 3}
-		if d.train, err = prep.smooth(d.train); err != nil {
-			return err
-		}
-		if err := prep.standardize(d.train, d.val); err != nil {
-			return err
-		}
-		d.std = prep.std
-		return nil
-	}
-	if err := runDBM(&f); err != nil {
+	data.Shape = []int{32, 32, 3}
+	if data.Train, err = prep.smooth(data.Train); err != nil {
 		return err
+	}
+	if err := prep.standardize(data.Train, data.Val); err != nil {
+		return err
+	}
+	data.Std = prep.std
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	stage, err := stack.Stage(data.Train.Cols, rbmDirs, dbmDir, a.dbmDir, cifar)
+	if err != nil {
+		return err
+	}
+	set, spell := originalResume(a.changed, "--dbm-dirpath")
+	stage.Given, stage.PretrainOnTrain = givenFields(dbmDynamicsFields, set), true
+	stage.Results.BeforeAIS = func(c dbm.Config, runs, steps int) error {
+		return checkAISMemory("ais-runs", "ais-betas", c.Sizes, runs, steps, valueBytes(c.DType), devices == nil)
+	}
+	if _, err := stage.Run(ctx, data, hooks(a.quiet)); err != nil {
+		return dbmStageErr(err, set, spell, dbmDir)
 	}
 	if a.mlp.stopAfterRB {
 		return nil
@@ -155,26 +170,24 @@ func runDBMCIFARNaive(a *dbmCIFARNaiveArgs) error {
 	// Fine-tuning from the Gaussian RBM: Dense(5000) → BatchNormalization → ReLU →
 	// Dropout(--mlp-dropout) → Dense(10) → softmax, on the smoothed, standardized training rows;
 	// validation and test rows standardized with the smoothed training set's statistics.
-	d, err := loadLabeled(cifar, a.nTrain, a.nVal, f.data.splitSeed)
+	d, err := pipeline.LoadLabeled(cifar, a.nTrain, a.nVal, defaultSplitSeed)
 	if err != nil {
 		return err
 	}
-	if d.train, err = prep.smooth(d.train); err != nil {
+	if d.Train, err = prep.smooth(d.Train); err != nil {
 		return err
 	}
-	if err := prep.standardize(d.train, d.val, d.test); err != nil {
+	if err := prep.standardize(d.Train, d.Val, d.Test); err != nil {
 		return err
 	}
-	ft, err := a.mlp.fineTune(f.rbmDirs[0], a.mlp.lrm, a.runArgs)
+	ft, err := a.mlp.fineTune(rbmDirs[0], a.mlp.lrm, a.runArgs)
 	if err != nil {
 		return err
 	}
-	ft.relu, ft.batchNorm, ft.outDropout, ft.dropout = true, true, a.mlp.dropout, 0
-	ft.hidden[0].Seed, ft.outSeed = 3333, 5555 // the original's glorot seeds of this MLP
-	ft.std = prep.std
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
-	defer stop()
-	_, err = ft.run(ctx, d, "MLP")
+	ft.ReLU, ft.BatchNorm, ft.OutDropout, ft.Dropout = true, true, a.mlp.dropout, 0
+	ft.Hidden[0].Seed, ft.OutSeed = 3333, 5555 // the original's glorot seeds of this MLP
+	ft.Std = prep.std
+	_, err = ft.Run(ctx, d, hooks(a.quiet))
 	return err
 }
 

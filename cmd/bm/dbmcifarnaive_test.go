@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/boltzmann-go/boltzmann/dataset"
+	"github.com/boltzmann-go/boltzmann/pipeline"
 )
 
 // writeCIFAR writes a tiny CIFAR-10 binary set into dir/cifar-10-batches-bin: per batch file
@@ -70,7 +71,7 @@ func TestDBMCIFARNaiveEndToEnd(t *testing.T) {
 	// classifier takes raw test images and gives y_pred (computed on the test images
 	// standardized once); bm transform of the Gaussian RBM on raw test images gives its own
 	// SavedModel's features.
-	raw, _, err := readLabeledSet(filepath.Join(dir, "cifar-10-batches-bin"), true)
+	raw, _, err := pipeline.ReadLabeledSet(filepath.Join(dir, "cifar-10-batches-bin"), true)
 	if err != nil {
 		t.Fatal(err)
 	}

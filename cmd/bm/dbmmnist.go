@@ -1,15 +1,17 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"os"
 	"os/signal"
-	"path/filepath"
 
 	"github.com/boltzmann-go/boltzmann/dbm"
 	"github.com/boltzmann-go/boltzmann/internal/pyargs"
 	"github.com/boltzmann-go/boltzmann/optim"
+	"github.com/boltzmann-go/boltzmann/pipeline"
+	"github.com/boltzmann-go/boltzmann/tfops"
 )
 
 // dbmMNISTArgs are the flags of the original's examples/dbm_mnist.py (triples are RBM #1,
@@ -124,61 +126,48 @@ func cmdDBMMNIST(args []string) int {
 }
 
 func runDBMMNIST(a *dbmMNISTArgs) error {
-	mnist := filepath.Join(a.dataPath, "mnist")
-	var f dbmFlags
-	if err := f.flagSet().Parse(nil); err != nil {
+	if err := a.orig.resolve(); err != nil {
 		return err
 	}
-	f.data.nTrain, f.data.nVal = a.nTrain, a.nVal
-	f.data.path = mnist
-	f.hiddens = a.hiddens
-	f.rbmEpochs, f.rbmBatch, f.rbmSeeds, f.rbmK = a.epochs[:2], a.batch[:2], a.seeds[:2], a.k[:2]
-	f.rbmLR, f.rbmL2 = a.lr[:2], a.l2[:2]
-	f.increaseKEvery = a.every
-	f.epochs, f.batch, f.particles, f.gibbs, f.mfSteps = a.epochs[2], a.batch[2], a.particles, a.k[2], a.mfUpdates
-	var err error
-	if f.lr, err = parseFloats(fmt.Sprintf("geom:%g,5e-6,400", a.lr[2])); err != nil {
+	target, devices, err := a.cluster.plan()
+	if err != nil {
+		return err
+	}
+	dt, err := tfops.ParseDType(a.dtype)
+	if err != nil {
+		return err
+	}
+	lr, err := parseFloats(fmt.Sprintf("geom:%g,5e-6,400", a.lr[2]))
+	if err != nil {
 		return flagErr("lr", "%v", err)
 	}
-	f.l2, f.maxNorm, f.mfTol, f.seed = a.l2[2], a.maxNorm, a.mfTol, int64(a.seeds[2])
-	f.spTarget, f.spCost = a.spTarget, a.spCost
-	if f.momentumRule = a.momentumRule; f.momentumRule == optim.Original {
-		if f.momentum, err = parseFloats("geom:0.5,0.9,10"); err != nil {
-			return err
-		}
-	}
-	f.aisBetas, f.aisRuns, f.dtype, f.gpu, f.threads, f.quiet = a.aisBetas, a.aisRuns, a.dtype, a.gpu, a.threads, a.quiet
-	f.cluster = a.cluster
-	f.orig = a.orig
-	f.set, f.spell = originalResume(a.changed, "--dbm-dirpath")
-	f.rbmDirs = []string{filepath.Join(a.rbm1, "model"), filepath.Join(a.rbm2, "model")}
-	f.dbmDir = filepath.Join(a.dbmDir, "model")
-	f.out = a.dbmDir
-	f.needTest, f.preflight = !a.mlp.stopAfterRB, a.mlp.checkOutputs
-	if err := runDBM(&f); err != nil {
+	set, spell := originalResume(a.changed, "--dbm-dirpath")
+	p := pipeline.DBMMNIST{DataPath: a.dataPath, NTrain: a.nTrain, NVal: cmp.Or(a.nVal, -1), RBM1Dir: a.rbm1, RBM2Dir: a.rbm2, DBMDir: a.dbmDir,
+		Stack: pipeline.DBMStack{Hiddens: a.hiddens, RBMEpochs: a.epochs[:2], RBMBatch: a.batch[:2], RBMSeeds: a.seeds[:2], RBMK: a.k[:2],
+			RBMLR: a.lr[:2], RBML2: a.l2[:2], IncreaseKEvery: a.every, ConstantK: a.every == 0, Epochs: a.epochs[2], BatchSize: a.batch[2],
+			Particles: a.particles, GibbsSteps: a.k[2], MeanFieldSteps: a.mfUpdates, LearningRate: lr, L2: a.l2[2], NoL2: a.l2[2] == 0,
+			MaxNorm: a.maxNorm, NoMaxNorm: a.maxNorm == 0, MeanFieldTol: a.mfTol, NoMeanFieldTol: a.mfTol == 0, Seed: int64(a.seeds[2]),
+			ZeroSeed: a.seeds[2] == 0, SparsityTarget: a.spTarget, SparsityCost: a.spCost, MomentumRule: a.momentumRule, AISBetas: a.aisBetas,
+			NoAIS: a.aisBetas == 0, AISRuns: a.aisRuns, DType: dt, Original: a.orig.settings(), Threads: a.threads, GPU: a.gpu, Target: target,
+			Devices: devices},
+		Given: givenFields(dbmDynamicsFields, set), NoFineTune: a.mlp.stopAfterRB, RandomInitMLP: a.mlp.noInit, Augment: a.mlp.augment,
+		NoSavePrefixMLP: a.mlp.savePrefix == "", NoExportMLP: a.mlp.exportDir == "",
+		BeforeAIS: func(c dbm.Config, runs, steps int) error {
+			return checkAISMemory("ais-runs", "ais-betas", c.Sizes, runs, steps, valueBytes(c.DType), devices == nil)
+		}}
+	if p.MLP, err = a.mlp.settings(a.mlp.lrm, a.runArgs); err != nil {
 		return err
 	}
-	if a.mlp.stopAfterRB {
-		return nil
-	}
-	d, err := loadLabeled(mnist, a.nTrain, a.nVal, f.data.splitSeed)
-	if err != nil {
+	p.MLP.L2 = cmp.Or(p.MLP.L2, -1)
+	if err := p.Check(); err != nil {
 		return err
 	}
-	ft, err := a.mlp.fineTune(f.modelDir(), a.mlp.lrm, a.runArgs)
-	if err != nil {
+	mnist, rbmDirs, modelDir := p.Dirs()
+	if err := checkDBMLocations("--dbm-dirpath", a.dbmDir, append(rbmDirs, modelDir), mnist, a.aisBetas > 0 || !a.mlp.stopAfterRB, a.mlp.checkOutputs); err != nil {
 		return err
-	}
-	if a.mlp.augment {
-		var m *dbm.DBM
-		if d, ft.hidden, m, err = augmentTop(f.modelDir(), d, ft.hidden); err != nil {
-			return err
-		}
-		defer m.Close()
-		ft.featurer, ft.rawInputs = m, m.Config().Sizes[0]
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
-	_, err = ft.run(ctx, d, "MLP")
-	return err
+	_, err = p.Run(ctx, hooks(a.quiet))
+	return dbmStageErr(err, set, spell, modelDir)
 }

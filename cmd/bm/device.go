@@ -12,6 +12,7 @@ import (
 	pb "github.com/galeone/tensorflow/tensorflow/go/core/protobuf/for_core_protos_go_proto"
 
 	"github.com/boltzmann-go/boltzmann/dbm"
+	"github.com/boltzmann-go/boltzmann/pipeline"
 	"github.com/boltzmann-go/boltzmann/rbm"
 	"github.com/boltzmann-go/boltzmann/tfops"
 )
@@ -40,6 +41,21 @@ func (d *device) check() error {
 		return flagErr("gpu", "%v", err)
 	}
 	return d.cluster.check(d.gpu)
+}
+
+// features returns the settings of a featurizer of layer on this device.
+func (d *device) features(layer string) (pipeline.Features, error) {
+	target, _, err := d.plan()
+	return pipeline.Features{Layer: layer, GPU: d.gpu, Threads: d.threads, Target: target}, err
+}
+
+// openFeaturizer loads the model in dir on d (pipeline.Features.Open).
+func openFeaturizer(dir, layer string, d *device) (*pipeline.Featurizer, error) {
+	s, err := d.features(layer)
+	if err != nil {
+		return nil, err
+	}
+	return s.Open(dir, logHooks())
 }
 
 func (d *device) loadRBM(dir string) (*rbm.RBM, error) {

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/boltzmann-go/boltzmann/export"
+	"github.com/boltzmann-go/boltzmann/pipeline"
 	"github.com/boltzmann-go/boltzmann/rbm"
 )
 
@@ -56,7 +57,7 @@ func cmdExport(args []string) int {
 			return 2
 		}
 	}
-	kind, err := modelKind(*model)
+	kind, err := pipeline.ModelKind(*model)
 	if err != nil {
 		return exitStatus("export", err)
 	}
@@ -93,7 +94,7 @@ func cmdExport(args []string) int {
 	}
 	opts := &export.Options{Overwrite: *overwrite, SampleSteps: *steps}
 	if *raw {
-		if opts.Standardizer, err = standardizerFor(*model); err != nil {
+		if opts.Standardizer, err = pipeline.StandardizerFor(*model, logHooks()); err != nil {
 			return exitStatus("export", err)
 		}
 	}
@@ -110,7 +111,7 @@ func cmdExport(args []string) int {
 // runName names an export after the run folder of the model folder dir: runs/rbm_mnist/model →
 // rbm_mnist, runs/dbm_mnist/dbm/model → dbm_mnist.
 func runName(dir string) string {
-	d := filepath.Clean(resolveModelDir(dir))
+	d := filepath.Clean(pipeline.ResolveModelDir(dir))
 	for _, inner := range []string{"model", "dbm", "rbm1", "rbm2"} {
 		if filepath.Base(d) == inner {
 			d = filepath.Dir(d)

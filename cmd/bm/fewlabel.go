@@ -2,63 +2,14 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
-	"math"
 	"os"
 	"os/signal"
-	"path/filepath"
-	"slices"
 	"strings"
 
-	"github.com/boltzmann-go/boltzmann/internal/atomicfile"
-	"github.com/boltzmann-go/boltzmann/mlp"
+	"github.com/boltzmann-go/boltzmann/pipeline"
 	"github.com/boltzmann-go/boltzmann/tfops"
 )
-
-// fewLabelRow is one row of the original's "one-shot style" tables: a number of labelled
-// pairs, split into training and validation rows, and the fine-tuning settings of the
-// original's docs/rbm_discriminative.md and docs/dbm_discriminative.md for it.
-type fewLabelRow struct {
-	name         string // "60k", "10k", "1k", "100"
-	prefix       string // save prefix stem: full, 10k, 900_100, 90_10
-	nTrain, nVal int
-	batch        int
-	monitor      string
-	epochs       int
-	lrm          []float64 // pretrained multipliers (random init uses 1 everywhere)
-}
-
-// fewLabelRows returns the rows for a model with the given number of hidden layers.
-func fewLabelRows(kind string, hidden int) []fewLabelRow {
-	lrm := func(rbmV, dbmV []float64) []float64 {
-		if kind == "rbm" {
-			return rbmV
-		}
-		return dbmV
-	}
-	// The DBM's multipliers are the original's 0.01, 0.1, 1 for two hidden layers: a tenth
-	// for each layer further from the output.
-	dbmLRM := make([]float64, hidden+1)
-	for i := range dbmLRM {
-		dbmLRM[i] = math.Pow(10, -float64(hidden-i))
-	}
-	return []fewLabelRow{
-		{"60k", "full", 55000, 5000, 128, mlp.ValAcc, 100, lrm([]float64{0.1, 1}, dbmLRM)},
-		{"10k", "10k", 9000, 1000, 128, mlp.ValAcc, 100, lrm([]float64{0.01, 1}, dbmLRM)},
-		{"1k", "900_100", 900, 100, 32, mlp.ValAcc, 100, lrm([]float64{0.01, 1}, dbmLRM)},
-		{"100", "90_10", 90, 10, 32, mlp.ValLoss, 1000, lrm([]float64{0.01, 1}, dbmLRM)},
-	}
-}
-
-// fewLabelResult is one measured row.
-type fewLabelResult struct {
-	Labeled    string    `json:"labeled"`
-	NTrain     int       `json:"n_train"`
-	NVal       int       `json:"n_val"`
-	Pretrained *ftResult `json:"pretrained"`
-	Random     *ftResult `json:"random_init"`
-}
 
 func cmdFewLabel(args []string) int {
 	fs := newFlagSet("few-label", "bm few-label -model DIR [flags]")
@@ -79,122 +30,17 @@ func cmdFewLabel(args []string) int {
 			return err
 		}
 		target, _, _ := cl.plan()
-		return cl.wrap(fewLabel(*model, *data, *out, *rows, *l2, *keepLast, *dtype, *gpu, target, *threads, *quiet))
-	})
-}
-
-func fewLabel(model, data, out, rowList string, l2 float64, keepLast bool, dtype, gpu, target string, threads int, quiet bool) error {
-	dt, err := tfops.ParseDType(dtype)
-	if err != nil {
-		return flagErr("dtype", "%v", err)
-	}
-	if !(l2 >= 0) {
-		return flagErr("mlp-l2", "%g, want ≥ 0", l2)
-	}
-	dir := resolveModelDir(model)
-	kind, err := modelKind(dir)
-	if err != nil {
-		return err
-	}
-	net, err := loadInitNet(dir)
-	if err != nil {
-		return err
-	}
-	// A model pretrained on standardized data is fine-tuned on rows standardized once the same
-	// way; the standardizer is saved beside each fine-tuned model.
-	std, err := standardizerFor(dir)
-	if err != nil {
-		return err
-	}
-	want := map[string]bool{}
-	for _, r := range strings.Split(rowList, ",") {
-		want[strings.TrimSpace(r)] = true
-	}
-	for r := range want {
-		if !slices.ContainsFunc(fewLabelRows(kind, 1), func(x fewLabelRow) bool { return x.name == r }) {
-			return flagErr("rows", "unknown row %q (want 60k, 10k, 1k or 100)", r)
-		}
-	}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
-	defer stop()
-	var results []fewLabelResult
-	for _, row := range fewLabelRows(kind, len(net.layers)) {
-		if !want[row.name] {
-			continue
-		}
-		d, err := loadLabeled(data, row.nTrain, row.nVal, 42)
+		dt, err := tfops.ParseDType(*dtype)
 		if err != nil {
-			return err
+			return flagErr("dtype", "%v", err)
 		}
-		if err := d.standardize(std); err != nil {
-			return fmt.Errorf("%s: %w", data, err)
-		}
-		res := fewLabelResult{Labeled: row.name, NTrain: row.nTrain, NVal: row.nVal}
-		for _, init := range []bool{true, false} {
-			ft := &fineTune{l2: l2, epochs: row.epochs, batch: row.batch, monitor: row.monitor, restoreBest: !keepLast,
-				patience: mnistPatience, plateauPatience: mnistPlateauPatience,
-				dtype: dt, gpu: gpu, target: target, threads: threads, quiet: quiet, outSeed: net.outSeed, weights: net.weights, hidden: net.hidden(!init), std: std}
-			stem := kind + "_" + row.prefix + "_"
-			if init {
-				ft.lrm = row.lrm
-			} else {
-				stem = kind + "_no_init_" + row.prefix + "_"
-				for range len(net.layers) + 1 {
-					ft.lrm = append(ft.lrm, 1)
-				}
-			}
-			ft.prefix, ft.dir = filepath.Join(out, stem), filepath.Join(out, stem+"mlp")
-			what := fmt.Sprintf("%s labels, %s", row.name, map[bool]string{true: kind + " init", false: "random init"}[init])
-			r, err := ft.run(ctx, d, what)
-			if err != nil {
-				return err
-			}
-			if init {
-				res.Pretrained = r
-			} else {
-				res.Random = r
-			}
-			if r.Interrupted {
-				return printFewLabel(out, kind, append(results, res))
-			}
-		}
-		results = append(results, res)
-		if err := printFewLabel(out, kind, results); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-// printFewLabel prints the table as the original's README shows it and writes it as Markdown
-// and JSON into out.
-func printFewLabel(out, kind string, results []fewLabelResult) error {
-	name := strings.ToUpper(kind)
-	var b strings.Builder
-	fmt.Fprintf(&b, "| labeled pairs | %s + fine-tuning | random init | gain |\n|---|---|---|---|\n", name)
-	for _, r := range results {
-		cell := func(f *ftResult) string {
-			if f == nil {
-				return "—"
-			}
-			return fmt.Sprintf("%.2f%%", 100*f.TestAcc)
-		}
-		gain := "—"
-		if r.Pretrained != nil && r.Random != nil {
-			gain = fmt.Sprintf("%+.2f%%", 100*(r.Pretrained.TestAcc-r.Random.TestAcc))
-		}
-		fmt.Fprintf(&b, "| %s (%d+%d) | %s | %s | %s |\n", r.Labeled, r.NTrain, r.NVal, cell(r.Pretrained), cell(r.Random), gain)
-	}
-	fmt.Print(b.String())
-	if err := os.MkdirAll(out, 0o755); err != nil {
-		return err
-	}
-	if err := atomicfile.WriteFile(filepath.Join(out, kind+"_few_label.md"), []byte(b.String())); err != nil {
-		return err
-	}
-	j, err := json.MarshalIndent(results, "", "  ")
-	if err != nil {
-		return err
-	}
-	return atomicfile.WriteFile(filepath.Join(out, kind+"_few_label.json"), append(j, '\n'))
+		s := pipeline.FewLabel{Model: *model, Data: *data, Out: *out, Rows: strings.Split(*rows, ","), L2: *l2, NoL2: *l2 == 0,
+			KeepLast: *keepLast, DType: dt, GPU: *gpu, Target: target, Threads: *threads}
+		ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+		defer stop()
+		h := hooks(*quiet)
+		h.Output = func(text string) { fmt.Print(text) }
+		_, err = s.Run(ctx, h)
+		return cl.wrap(err)
+	})
 }

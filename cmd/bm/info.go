@@ -13,6 +13,7 @@ import (
 	"github.com/boltzmann-go/boltzmann/dbm"
 	"github.com/boltzmann-go/boltzmann/internal/modeldir"
 	"github.com/boltzmann-go/boltzmann/mlp"
+	"github.com/boltzmann-go/boltzmann/pipeline"
 	"github.com/boltzmann-go/boltzmann/rbm"
 )
 
@@ -29,7 +30,7 @@ func cmdInfo(args []string) int {
 // planned, its checkpoint, the last metrics and results beside it, whether it takes
 // standardized data, and the commands that made it.
 func info(dir string) error {
-	dir = resolveModelDir(dir)
+	dir = pipeline.ResolveModelDir(dir)
 	b, err := modeldir.Read(dir)
 	if err != nil {
 		return err
@@ -85,7 +86,7 @@ func info(dir string) error {
 	if _, err := os.Stat(filepath.Join(run, standardizerFile)); err == nil {
 		fmt.Printf("input      standardized (%s): bm export and bm transform take raw data\n", filepath.Join(run, standardizerFile))
 	}
-	if h, err := loadHistory(run, mj.Epoch); err == nil && len(h) > 0 {
+	if h, err := pipeline.LoadHistory(run, mj.Epoch); err == nil && len(h) > 0 {
 		last, _ := json.Marshal(h[len(h)-1])
 		fmt.Printf("last epoch %s\n", last)
 	}
@@ -176,7 +177,7 @@ func checkModelFolder(dir, kind string) error {
 	if kind != "rbm" && kind != "dbm" && kind != "mlp" {
 		return modeldir.Inconsistent(fmt.Errorf("%s: %s names kind %q, want rbm, dbm or mlp", dir, modeldir.File, kind))
 	}
-	if err := checkKind(dir, kind); err != nil {
+	if err := pipeline.CheckKind(dir, kind); err != nil {
 		return err
 	}
 	var closer interface{ Close() error }

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/boltzmann-go/boltzmann/pipeline"
 	"github.com/boltzmann-go/boltzmann/rbm"
 )
 
@@ -144,7 +145,7 @@ func TestTrainEndToEnd(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var hist []epochRecord
+	var hist []pipeline.EpochRecord
 	if err := json.Unmarshal(b, &hist); err != nil {
 		t.Fatal(err)
 	}

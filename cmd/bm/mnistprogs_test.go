@@ -15,6 +15,7 @@ import (
 	"github.com/boltzmann-go/boltzmann/dataset"
 	"github.com/boltzmann-go/boltzmann/dbm"
 	"github.com/boltzmann-go/boltzmann/mlp"
+	"github.com/boltzmann-go/boltzmann/pipeline"
 )
 
 // writeLabeledMNIST writes a small MNIST-format folder: nTrain and nTest 8×8 images of 10
@@ -265,7 +266,7 @@ func TestDBMMNISTEndToEnd(t *testing.T) {
 		t.Fatal(err)
 	}
 	checkFineTuneArtefacts(t, augPrefix, sm, "dbm_aug_mlp", []string{"W1_finetuned", "W2_finetuned"}, testLabels,
-		dataset.ToMatrix[float32](im), appendCols(dataset.ToMatrix[float32](im), q))
+		dataset.ToMatrix[float32](im), pipeline.AppendCols(dataset.ToMatrix[float32](im), q))
 	stderr = captureStderr(t, func() { code = run(append(slices.Clone(aug), "--mlp-no-init")) })
 	if code != 2 || !strings.Contains(stderr, "--mlp-augment") {
 		t.Errorf("--mlp-augment with --mlp-no-init: exit %d, want 2 naming --mlp-augment:\n%s", code, stderr)
@@ -380,15 +381,15 @@ func TestOriginalFlagErrors(t *testing.T) {
 // block number (not by k), and an epoch past the last full block keeping its values (the
 // original's arange(k0, k0 + epochs//every): dbm_cifar.py's M-RBM, 33 epochs in blocks of 16).
 func TestIncreasingK(t *testing.T) {
-	ks, lrs := increasingK(2, 0.75, 5, 2)
+	ks, lrs := pipeline.IncreasingK(2, 0.75, 5, 2)
 	if !reflect.DeepEqual(ks, []int{2, 2, 3, 3, 3}) || !reflect.DeepEqual(lrs, []float64{0.75, 0.75, 0.375, 0.375, 0.375}) {
 		t.Errorf("k %v, lr %v", ks, lrs)
 	}
-	ks, lrs = increasingK(1, 5e-5, 33, 16)
+	ks, lrs = pipeline.IncreasingK(1, 5e-5, 33, 16)
 	if ks[15] != 1 || ks[16] != 2 || ks[32] != 2 || lrs[32] != 2.5e-5 {
 		t.Errorf("dbm_cifar's M-RBM: k %v, lr %v; want k 1 for epochs 1–16, 2 for 17–33", ks, lrs)
 	}
-	if ks, _ := increasingK(1, 1, 3, 5); !reflect.DeepEqual(ks, []int{1, 1, 1}) {
+	if ks, _ := pipeline.IncreasingK(1, 1, 3, 5); !reflect.DeepEqual(ks, []int{1, 1, 1}) {
 		t.Errorf("fewer epochs than a block: k %v, want 1 1 1", ks)
 	}
 }

@@ -53,7 +53,7 @@ func (p *patchRBMs) train(ctx context.Context, x, val *dataset.Matrix[float32]) 
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	bar := newUnitProgress(p.quiet, 0, len(layout)*p.epochs, 1, "epoch", fmt.Sprintf("%d patch RBMs, %d at a time", len(layout), p.jobs))
-	defer bar.finish()
+	defer bar.Finish()
 	ids := make(chan patches.Patch)
 	errs := make([]error, len(layout))
 	var wg sync.WaitGroup

@@ -1,6 +1,8 @@
 package main
 
 import (
+	"github.com/boltzmann-go/boltzmann/pipeline"
+
 	"errors"
 	"fmt"
 	"os"
@@ -85,7 +87,7 @@ func (a *mlpArgs) checkOutputs() error {
 // returns an error naming a file that cannot be read. A program that uses the test set after
 // training calls it before, and drops what it read.
 func checkTestSet(path string) error {
-	if _, _, err := readLabeledSet(path, true); err != nil {
+	if _, _, err := pipeline.ReadLabeledSet(path, true); err != nil {
 		return fmt.Errorf("the test set: %w", err)
 	}
 	return nil
@@ -99,24 +101,28 @@ func (f *dbmFlags) checkLocations() error {
 	if s := f.spell["out"]; s != "" {
 		out = s // the original's programs: --dbm-dirpath
 	}
-	if err := checkWritable(out, f.out); err != nil {
+	return checkDBMLocations(out, f.out, append(f.rbmFolders(), f.modelDir()), f.data.path, f.aisBetas > 0 || f.needTest, f.preflight)
+}
+
+// checkDBMLocations checks that the output folder out (set by the flag outFlag) and the model
+// folders dirs can be written, that the test set in dataPath is readable when the run reads it
+// (needTest), and then preflight (if not nil).
+func checkDBMLocations(outFlag, out string, dirs []string, dataPath string, needTest bool, preflight func() error) error {
+	if err := checkWritable(outFlag, out); err != nil {
 		return err
 	}
-	for i := range f.hiddens {
-		if err := checkWritable("", f.rbmDir(i)); err != nil {
+	for _, dir := range dirs {
+		if err := checkWritable("", dir); err != nil {
 			return err
 		}
 	}
-	if err := checkWritable("", f.modelDir()); err != nil {
-		return err
-	}
-	if st, err := os.Stat(f.data.path); err == nil && st.IsDir() && (f.aisBetas > 0 || f.needTest) {
-		if err := checkTestSet(f.data.path); err != nil {
+	if st, err := os.Stat(dataPath); err == nil && st.IsDir() && needTest {
+		if err := checkTestSet(dataPath); err != nil {
 			return err
 		}
 	}
-	if f.preflight != nil {
-		return f.preflight()
+	if preflight != nil {
+		return preflight()
 	}
 	return nil
 }

@@ -8,8 +8,6 @@ import (
 
 	"github.com/schollz/progressbar/v3"
 	"golang.org/x/term"
-
-	"github.com/boltzmann-go/boltzmann/rbm"
 )
 
 // progress shows one bar over all remaining minibatches of training, with the rate, the ETA
@@ -51,16 +49,16 @@ func newUnitProgress(quiet bool, done, epochs, perEpoch int, unit, desc string) 
 	return p
 }
 
-// batch is rbm.FitOptions.OnBatch.
-func (p *progress) batch(epoch, done, total int) {
+// Batch is rbm.FitOptions.OnBatch.
+func (p *progress) Batch(epoch, done, total int) {
 	if p.bar == nil {
 		return
 	}
 	p.bar.Set64(int64((epoch-p.first)*p.perEpoch + done))
 }
 
-// epoch prints the epoch line and puts desc (the latest metrics) into the bar's description.
-func (p *progress) epoch(line, desc string) {
+// Epoch prints the epoch line and puts desc (the latest metrics) into the bar's description.
+func (p *progress) Epoch(line, desc string) {
 	p.println(line)
 	if p.bar != nil {
 		p.bar.Describe(desc)
@@ -77,21 +75,9 @@ func (p *progress) println(line string) {
 	fmt.Fprintln(os.Stderr, line)
 }
 
-// rbmDesc is the bar description after an RBM epoch.
-func rbmDesc(st rbm.EpochStats) string {
-	desc := fmt.Sprintf("epoch %d/%d", min(st.Epoch+1, st.Epochs), st.Epochs)
-	if v, ok := st.Val["msre"]; ok {
-		desc += fmt.Sprintf(" val.msre %.4f", v)
-	}
-	if v, ok := st.Val["pll"]; ok {
-		desc += fmt.Sprintf(" val.pll %.2f", v)
-	}
-	return desc
-}
-
-// step counts one unit done and prints line above the bar (or alone, without one); unlike
+// Step counts one unit done and prints line above the bar (or alone, without one); unlike
 // batch and epoch it is safe for concurrent use, for work done by several goroutines.
-func (p *progress) step(line string) {
+func (p *progress) Step(line string) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	p.steps++
@@ -101,8 +87,8 @@ func (p *progress) step(line string) {
 	}
 }
 
-// finish completes the bar and ends its line.
-func (p *progress) finish() {
+// Finish completes the bar and ends its line.
+func (p *progress) Finish() {
 	if p.bar != nil {
 		p.bar.Finish()
 		fmt.Fprintln(os.Stderr)

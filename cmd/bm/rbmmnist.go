@@ -1,10 +1,11 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
-	"log"
+	"math"
 	"os"
 	"os/signal"
 	"path/filepath"
@@ -14,6 +15,7 @@ import (
 	"github.com/boltzmann-go/boltzmann/internal/pyargs"
 	"github.com/boltzmann-go/boltzmann/mlp"
 	"github.com/boltzmann-go/boltzmann/optim"
+	"github.com/boltzmann-go/boltzmann/pipeline"
 	"github.com/boltzmann-go/boltzmann/tfops"
 	"github.com/boltzmann-go/boltzmann/train"
 )
@@ -44,7 +46,7 @@ type mlpDefaults struct {
 	prefix      string    // --mlp-save-prefix
 	l2, dropout float64   // --mlp-l2 (the MNIST programs' 1e-5), --mlp-dropout (0 there)
 	// patience and plateau are the EarlyStopping and ReduceLROnPlateau patiences (0: the MNIST
-	// programs' mnistPatience and mnistPlateauPatience; dbm_cifar.py has 6 and 3).
+	// programs' pipeline.MNISTPatience and pipeline.MNISTPlateauPatience; dbm_cifar.py has 6 and 3).
 	patience, plateau int
 }
 
@@ -70,8 +72,8 @@ func (a *mlpArgs) register(p *pyargs.Parser, d mlpDefaults) {
 		}
 		return nil
 	})
-	train.OrDefault(&d.patience, mnistPatience)
-	train.OrDefault(&d.plateau, mnistPlateauPatience)
+	train.OrDefault(&d.patience, pipeline.MNISTPatience)
+	train.OrDefault(&d.plateau, pipeline.MNISTPlateauPatience)
 	p.Int("--mlp-patience", &a.patience, d.patience, "ours: epochs without improvement of the monitored metric before early stopping (the original's EarlyStopping patience)").Metavar("N").Validate(nonNegativeInt(&a.patience))
 	p.Int("--mlp-plateau-patience", &a.plateau, d.plateau, "ours: epochs without improvement before the learning rate is divided by 5 (the original's ReduceLROnPlateau patience)").Metavar("N").Validate(nonNegativeInt(&a.plateau))
 	p.StoreTrue("--mlp-shuffle", &a.shuffle, "shuffle the training rows every epoch (the original trains with shuffle=False)")
@@ -121,26 +123,37 @@ func (r *runArgs) registerGPU(p *pyargs.Parser) {
 	p.String("--gpu", &r.gpu, "", "ID of GPU to use ('' for the CPU)").Metavar("ID")
 }
 
-// fineTune returns the fine-tuning stage for these flags, started at the pretrained model in dir
-// (or at random weights with --mlp-no-init).
-func (a *mlpArgs) fineTune(modelDir string, lrm []float64, r runArgs) (*fineTune, error) {
-	net, err := loadInitNet(modelDir)
-	if err != nil {
-		return nil, err
-	}
+// settings returns the fine-tuning settings of these flags with the learning-rate multipliers
+// lrm, without their start (Hidden, OutSeed, Weights).
+func (a *mlpArgs) settings(lrm []float64, r runArgs) (pipeline.FineTune, error) {
 	dt, err := tfops.ParseDType(r.dtype)
 	if err != nil {
+		return pipeline.FineTune{}, err
+	}
+	ft := pipeline.FineTune{LRM: lrm, L2: a.l2, Epochs: a.epochs, BatchSize: a.batch, Monitor: a.valMetric, KeepLast: a.keepLast,
+		Shuffle: a.shuffle, Dropout: a.dropout, InputDropout: a.inDropout, InputDropoutAsOthers: a.inDropout < 0,
+		Patience: cmp.Or(a.patience, -1), PlateauPatience: cmp.Or(a.plateau, -1), DType: dt, GPU: r.gpu, Threads: r.threads, Target: r.target(),
+		Prefix: a.savePrefix, Export: a.exportDir, Name: strings.TrimSuffix(filepath.Base(a.savePrefix+"x"), "x") + "mlp"}
+	if a.savePrefix != "" {
+		ft.Dir = a.savePrefix + "mlp"
+	}
+	return ft, nil
+}
+
+// fineTune returns the fine-tuning stage for these flags, started at the pretrained model in dir
+// (or at random weights with --mlp-no-init).
+func (a *mlpArgs) fineTune(modelDir string, lrm []float64, r runArgs) (*pipeline.FineTune, error) {
+	net, err := pipeline.LoadInitNet(modelDir)
+	if err != nil {
 		return nil, err
 	}
-	name := strings.TrimSuffix(filepath.Base(a.savePrefix+"x"), "x") + "mlp"
-	dir := ""
-	if a.savePrefix != "" {
-		dir = a.savePrefix + "mlp"
+	ft, err := a.settings(lrm, r)
+	if err != nil {
+		return nil, err
 	}
-	return &fineTune{hidden: net.hidden(a.noInit), outSeed: net.outSeed, lrm: lrm, l2: a.l2, epochs: a.epochs, batch: a.batch,
-		monitor: a.valMetric, restoreBest: !a.keepLast, shuffle: a.shuffle, dropout: a.dropout, inDropout: a.inDropout,
-		patience: a.patience, plateauPatience: a.plateau, dtype: dt, gpu: r.gpu, quiet: r.quiet,
-		threads: r.threads, target: r.target(), prefix: a.savePrefix, dir: dir, export: a.exportDir, name: name, weights: net.weights}, nil
+	init := net.FineTune(a.noInit)
+	ft.Hidden, ft.OutSeed, ft.Weights = init.Hidden, init.OutSeed, init.Weights
+	return &ft, nil
 }
 
 // target is the session target of --cluster or --target, or "".
@@ -351,21 +364,36 @@ func cmdRBMMNIST(args []string) int {
 }
 
 func runRBMMNIST(a *rbmMNISTArgs, lrm []float64) error {
-	mnist := filepath.Join(a.dataPath, "mnist")
-	// Stage 1: the RBM, trained (or resumed, or reused) exactly as bm train does it.
-	var tf trainFlags
-	if err := tf.flagSet().Parse(nil); err != nil {
+	target, devices, err := a.cluster.plan()
+	if err != nil {
 		return err
 	}
-	tf.data.path, tf.data.nTrain, tf.data.nVal = mnist, a.nTrain, a.nVal
-	tf.nHidden, tf.wInit, tf.hbInit, tf.k, tf.lr = a.nHidden, a.wInit, a.hbInit, a.k, a.lr
-	tf.vbInit = map[bool]string{true: "logit", false: "zero"}[a.vbInit]
-	tf.epochs, tf.batch, tf.l2, tf.sampleV, tf.dropout = a.epochs, a.batch, a.l2, a.sampleV, a.dropout
-	tf.spTarget, tf.spCost, tf.spDamping, tf.momentumRule = a.spTarget, a.spCost, a.spDamping, a.momentumRule
-	tf.seed, tf.dtype, tf.out, tf.gpu, tf.quiet, tf.threads = int64(a.seed), a.dtype, a.modelDir, a.gpu, a.quiet, a.threads
-	tf.cluster = a.cluster
-	tf.orig = a.orig
-	modelDir := filepath.Join(a.modelDir, "model")
+	dt, err := tfops.ParseDType(a.dtype)
+	if err != nil {
+		return err
+	}
+	zero := func(v float64) float64 { return cmp.Or(v, -1) } // an explicit 0 of a field whose zero value is not 0
+	p := pipeline.RBMMNIST{DataPath: a.dataPath, NTrain: a.nTrain, NVal: cmp.Or(a.nVal, -1), NHidden: a.nHidden, WInit: a.wInit,
+		ZeroVisibleBias: !a.vbInit, HiddenBias: a.hbInit, K: a.k, LR: a.lr, Epochs: a.epochs, BatchSize: a.batch, L2: zero(a.l2),
+		SampleVisible: a.sampleV, Dropout: a.dropout, SparsityTarget: a.spTarget, SparsityCost: zero(a.spCost), SparsityDamping: a.spDamping,
+		Seed: cmp.Or(int64(a.seed), -1), ModelDir: a.modelDir, MomentumRule: a.momentumRule, Original: a.orig.settings(), DType: dt,
+		Threads: a.threads, GPU: a.gpu, Target: target, Devices: devices, SplitSeed: defaultSplitSeed,
+		NoFineTune: a.mlp.stopAfterRB, RandomInitMLP: a.mlp.noInit, NoSavePrefixMLP: a.mlp.savePrefix == "", NoExportMLP: a.mlp.exportDir == "",
+		Cluster: cmp.Or(a.cluster.spec, a.cluster.target)}
+	if p.MLP, err = a.mlp.settings(lrm, a.runArgs); err != nil {
+		return err
+	}
+	p.MLP.L2 = zero(p.MLP.L2)
+	mnist, _ := p.Paths()
+	if _, done := p.RBMDone(); !done {
+		// The values bm train refused, where the pipeline's zero value stands for a default.
+		if a.dropout <= 0 || a.dropout > 1 {
+			return usageError{fmt.Sprintf("flag --dropout: %g, want a keep probability in (0, 1]", a.dropout)}
+		}
+		if !(a.spCost >= 0) || math.IsInf(a.spCost, 0) {
+			return usageError{fmt.Sprintf("flag --sparsity-cost: %g, want a finite value ≥ 0", a.spCost)}
+		}
+	}
 	// Every location the fine-tuning reads or writes, checked before the RBM trains.
 	if err := checkWritable("--model-dirpath", a.modelDir); err != nil {
 		return err
@@ -378,29 +406,9 @@ func runRBMMNIST(a *rbmMNISTArgs, lrm []float64) error {
 			return err
 		}
 	}
-	// The stage is done when its model is trained and its pictures are drawn: a run killed
-	// between the two draws them (bm train on a trained model only draws).
-	pictures := exists(filepath.Join(a.modelDir, "filters.png")) && exists(filepath.Join(a.modelDir, "samples.png"))
-	if head, err := readHead(modelDir); err == nil && head.Epoch >= a.epochs && pictures {
-		log.Printf("RBM: using the trained model in %s (%d epochs)", modelDir, head.Epoch)
-	} else if err := runTrain(&tf); err != nil {
-		return err
-	}
-	if a.mlp.stopAfterRB {
-		return nil
-	}
-	// Stage 2: the MLP, from the RBM's weights or from random ones.
-	d, err := loadLabeled(mnist, a.nTrain, a.nVal, tf.data.splitSeed)
-	if err != nil {
-		return err
-	}
-	ft, err := a.mlp.fineTune(modelDir, lrm, a.runArgs)
-	if err != nil {
-		return err
-	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
-	_, err = ft.run(ctx, d, "MLP")
+	_, err = p.Run(ctx, hooks(a.quiet))
 	return err
 }
 

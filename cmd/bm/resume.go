@@ -1,15 +1,12 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"maps"
-	"reflect"
 	"slices"
 
-	"github.com/boltzmann-go/boltzmann/rbm"
-	"github.com/boltzmann-go/boltzmann/tfops"
-	"github.com/boltzmann-go/boltzmann/train"
-	tf "github.com/galeone/tensorflow/tensorflow/go"
+	"github.com/boltzmann-go/boltzmann/pipeline"
 )
 
 // dynamicsFields maps the flags of bm train that change how a model trains to their Config
@@ -26,13 +23,6 @@ var dynamicsFields = map[string]string{
 	"method": "Method", "pt-replicas": "Method", "centering": "Centering",
 }
 
-// checkResume returns a usage error naming the first flag of set (the flags given on the
-// command line) whose value differs from the saved configuration of a run resumed after epoch
-// done and continued to epoch epochs. Schedules are compared epoch by epoch up to epochs.
-func checkResume(flags, saved rbm.Config, set []string, done, epochs int) error {
-	return checkResumeOf(dynamicsFields, flags, saved, set, done, epochs, "start over with -fresh", nil)
-}
-
 // dbmDynamicsFields maps the flags of bm dbm that change how the DBM trains to its Config fields
 // (see dynamicsFields); the pretraining RBMs' flags do not reach a DBM that is resumed. The
 // per-layer lists (-sparsity-target, -sparsity-cost) are saved replicated and left out.
@@ -44,84 +34,44 @@ var dbmDynamicsFields = map[string]string{
 	"schedule-index": "LearningRate",
 }
 
-// checkResumeOf is checkResume for any configuration type, with the flag → field map fields;
-// fresh says how to start over. spell gives how the command spells a flag of fields (and "out",
-// "epochs") where it differs from -name: the original's programs spell bm dbm's -lr --lr.
-func checkResumeOf(fields map[string]string, flags, saved any, set []string, done, epochs int, fresh string, spell map[string]string) error {
-	fv, sv := reflect.ValueOf(flags), reflect.ValueOf(saved)
+// givenFields returns the configuration fields that the flags of set (the flags given on the
+// command line) set, in their order, through fields (flag → field).
+func givenFields(fields map[string]string, set []string) []string {
+	var given []string
 	for _, name := range set {
-		field, ok := fields[name]
-		if !ok {
-			continue
-		}
-		a, b := fv.FieldByName(field).Interface(), sv.FieldByName(field).Interface()
-		if a == nil {
-			continue // not set by these flags (a -pt-replicas without -method pt)
-		}
-		differ := ""
-		switch x := a.(type) {
-		case []float64:
-			differ = scheduleDiff(x, b.([]float64), epochs)
-		case []int:
-			differ = scheduleDiff(x, b.([]int), epochs)
-		case rbm.Unit:
-			if !rbm.SameUnit(x, b.(rbm.Unit)) {
-				differ = fmt.Sprintf("%v, saved %v", rbm.SpecOf(x), rbm.SpecOf(b.(rbm.Unit)))
-			}
-		case tf.DataType:
-			if y := b.(tf.DataType); x != y {
-				differ = fmt.Sprintf("%s, saved %s", tfops.DTypeName(x), tfops.DTypeName(y))
-			}
-		case *float64:
-			if y := b.(*float64); x != nil && y != nil && *x != *y {
-				differ = fmt.Sprintf("%g, saved %g", *x, *y)
-			}
-		default:
-			if !reflect.DeepEqual(a, b) {
-				differ = fmt.Sprintf("%+v, saved %+v", a, b)
-			}
-		}
-		if differ != "" {
-			spelled := func(name string) string {
-				if s, ok := spell[name]; ok {
-					return s
-				}
-				return "-" + name
-			}
-			return usageError{fmt.Sprintf("flag %s: %s: the model in %s resumes after epoch %d with its saved configuration; "+
-				"repeat the command that started it (changing only %s), or %s", spelled(name), differ, spelled("out"), done, spelled("epochs"), fresh)}
+		if field, ok := fields[name]; ok && !slices.Contains(given, field) {
+			given = append(given, field)
 		}
 	}
-	return nil
+	return given
 }
 
-// scheduleDiff describes the first epoch up to epochs at which schedules a and b differ, or "".
-func scheduleDiff[T comparable](a, b []T, epochs int) string {
-	for e := 1; e <= epochs; e++ {
-		if x, y := train.At(a, e), train.At(b, e); x != y {
-			return fmt.Sprintf("%v at epoch %d, saved %v", x, e, y)
-		}
-	}
-	return ""
-}
-
-// stateful is a model whose trained tensors can be read (*rbm.RBM, *dbm.DBM).
-type stateful interface {
-	State() ([]train.Tensor, error)
-}
-
-// checkFinite refuses a model whose trained tensors hold NaN or infinities (a run that
-// diverged before divergence was detected, or a damaged checkpoint).
-func checkFinite(dir string, m stateful) error {
-	st, err := m.State()
-	if err != nil {
+// resumeFlagErr returns err, a *pipeline.ResumeError in it turned into a usage error naming
+// the first flag of set that sets its field through fields (flag → field); fresh says how to
+// start over. spell gives how the command spells a flag of fields (and "out", "epochs") where
+// it differs from -name: the original's programs spell bm dbm's -lr --lr.
+func resumeFlagErr(err error, fields map[string]string, set []string, fresh string, spell map[string]string) error {
+	var re *pipeline.ResumeError
+	if !errors.As(err, &re) {
 		return err
 	}
-	if err := train.CheckFinite(st); err != nil {
-		return fmt.Errorf("the model in %s is unusable: %v (it diverged: train it again with a smaller learning rate)", dir, err)
+	spelled := func(name string) string {
+		if s, ok := spell[name]; ok {
+			return s
+		}
+		return "-" + name
 	}
-	return nil
+	for _, name := range set {
+		if fields[name] == re.Field {
+			return usageError{fmt.Sprintf("flag %s: %s: the model in %s resumes after epoch %d with its saved configuration; "+
+				"repeat the command that started it (changing only %s), or %s", spelled(name), re.Differ, spelled("out"), re.Done, spelled("epochs"), fresh)}
+		}
+	}
+	return err
 }
+
+// checkFinite refuses a model whose trained tensors hold NaN or infinities.
+var checkFinite = pipeline.CheckFinite
 
 // originalDBMFlags maps the flags of the original's DBM programs (dbm-mnist, dbm-cifar-naive,
 // dbm-cifar) that set how their DBM trains to bm dbm's flags of dbmDynamicsFields.
@@ -136,12 +86,20 @@ var originalDBMFlags = map[string][]string{
 
 // originalResume returns, for an original DBM program whose command line p has parsed, the bm
 // dbm flags its given flags set (dbmFlags.set) and how the program spells them (dbmFlags.spell),
-// with dirFlag the flag of its DBM folder: a resumed DBM is checked as bm dbm checks its own.
+// with dirFlag the flag of its DBM folder: a resumed DBM is checked as bm dbm checks its own. A
+// bm dbm flag set by several of the program's flags (-lr by --lr, --as-original and
+// --schedule-index) is spelled as the one the command line gave, the program's own --name first.
 func originalResume(changed func(string) bool, dirFlag string) (set []string, spell map[string]string) {
 	spell = map[string]string{"out": dirFlag, "epochs": "--epochs"}
+	given := map[string]bool{}
 	for _, orig := range slices.Sorted(maps.Keys(originalDBMFlags)) {
 		for _, name := range originalDBMFlags[orig] {
-			spell[name] = orig
+			switch {
+			case changed(orig) && (!given[name] || orig == "--"+name):
+				spell[name], given[name] = orig, true
+			case !given[name] && (spell[name] == "" || orig == "--"+name):
+				spell[name] = orig
+			}
 			if changed(orig) {
 				set = append(set, name)
 			}

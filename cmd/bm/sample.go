@@ -14,6 +14,7 @@ import (
 	"github.com/boltzmann-go/boltzmann/dataset"
 	"github.com/boltzmann-go/boltzmann/dbm"
 	"github.com/boltzmann-go/boltzmann/picture"
+	"github.com/boltzmann-go/boltzmann/pipeline"
 	"github.com/boltzmann-go/boltzmann/rbm"
 )
 
@@ -72,14 +73,14 @@ func cmdSample(args []string) int {
 		fmt.Fprintf(os.Stderr, "bm sample: flag -out: %q, want a .png (or .jpg) file name\n", *out)
 		return 2
 	}
-	kind, err := modelKind(*model)
+	kind, err := pipeline.ModelKind(*model)
 	if err != nil {
 		return exitStatus("sample", err)
 	}
 	// A model trained on standardized data samples standardized rows: the picture shows them in
 	// the data's own units, the standardization undone once (as bm dbm's samples.png and the
 	// SavedModel's sample signature).
-	std, err := modelStandardizer(*model)
+	std, err := pipeline.ModelStandardizer(*model)
 	if err != nil {
 		return exitStatus("sample", err)
 	}
@@ -89,7 +90,7 @@ func cmdSample(args []string) int {
 	var nv int
 	var serr error
 	bar := newUnitProgress(false, 0, 1, *steps, "step", fmt.Sprintf("%d chains", *chains))
-	progress := func(done, total int) { bar.batch(1, min(done, *steps), total) }
+	progress := func(done, total int) { bar.Batch(1, min(done, *steps), total) }
 	if kind == "dbm" {
 		m, err := dev.loadDBM(*model)
 		if err != nil {
@@ -118,7 +119,7 @@ func cmdSample(args []string) int {
 			}
 		}
 	}
-	bar.finish()
+	bar.Finish()
 	if serr != nil {
 		return exitStatus("sample", serr)
 	}
@@ -130,7 +131,7 @@ func cmdSample(args []string) int {
 		if err := dataset.Unstandardize(std, means); err != nil {
 			return exitStatus("sample", err)
 		}
-		log.Printf("the model was trained on standardized data: the samples are shown in the data's units (%s undone)", standardizerPath(*model))
+		log.Printf("the model was trained on standardized data: the samples are shown in the data's units (%s undone)", pipeline.StandardizerPath(*model))
 	}
 	img, err := picture.Tiles(means.Data, means.Rows, sh[0], sh[1], sh[2], 10, false)
 	if err == nil && ext == ".png" {

@@ -5,20 +5,14 @@ import (
 	"context"
 	"errors"
 	"flag"
-	"fmt"
-	"log"
 	"math"
 	"os"
 	"os/signal"
-	"path/filepath"
-	"sort"
 	"strings"
 
-	tf "github.com/galeone/tensorflow/tensorflow/go"
-
 	"github.com/boltzmann-go/boltzmann/dataset"
+	"github.com/boltzmann-go/boltzmann/pipeline"
 	"github.com/boltzmann-go/boltzmann/rbm"
-	"github.com/boltzmann-go/boltzmann/summaries"
 	"github.com/boltzmann-go/boltzmann/tfops"
 )
 
@@ -54,7 +48,6 @@ type trainFlags struct {
 	replicas        int
 	centering       float64
 	updatesPerRun   int
-	orig            originalPath // set by bm rbm-mnist (asoriginal.go)
 
 	metrics    string
 	trainEvery int
@@ -133,7 +126,7 @@ func (f *trainFlags) flagSet() *flag.FlagSet {
 }
 
 // config maps the flags onto an rbm.Config.
-func (f *trainFlags) config(d *loaded) (rbm.Config, error) {
+func (f *trainFlags) config(d *pipeline.Data) (rbm.Config, error) {
 	var c rbm.Config
 	var err error
 	if c.Visible, err = rbm.ParseUnit(f.visible, f.draws, f.groups, f.sigma); err != nil {
@@ -169,7 +162,7 @@ func (f *trainFlags) config(d *loaded) (rbm.Config, error) {
 	if f.updatesPerRun <= 0 {
 		return c, flagErr("updates-per-run", "%d, want > 0", f.updatesPerRun)
 	}
-	_, c.NumVisible = d.trainShape()
+	_, c.NumVisible = d.TrainShape()
 	c.NumHidden, c.Seed = f.nHidden, f.seed
 	c.WeightStd, c.InitHiddenBias = f.wInit, []float64{f.hbInit}
 	switch f.vbInit {
@@ -182,7 +175,7 @@ func (f *trainFlags) config(d *loaded) (rbm.Config, error) {
 		return c, flagErr("vb-init", "%q, want logit or zero", f.vbInit)
 	}
 	// Whole schedules: a resumed, extended run uses their later values.
-	c.CDSteps, c.LearningRate, c.Momentum = schedule(f.orig, f.k), schedule(f.orig, f.lr), schedule(f.orig, f.momentum)
+	c.CDSteps, c.LearningRate, c.Momentum = f.k, f.lr, f.momentum
 	c.MomentumRule = f.momentumRule
 	c.Epochs, c.BatchSize, c.L2 = f.epochs, f.batch, rbm.F(f.l2)
 	c.Persistent, c.SampleVisible, c.HiddenMeans, c.Dropout = f.pcd, f.sampleV, f.hiddenMeans, f.dropout
@@ -206,7 +199,6 @@ func (f *trainFlags) config(d *loaded) (rbm.Config, error) {
 	}
 	c.SparsityTarget, c.SparsityCost, c.SparsityDamping = f.spTarget, f.spCost, f.spDamping
 	c.DBMFirst, c.DBMLast, c.UpdatesPerRun = f.dbmFirst, f.dbmLast, f.updatesPerRun
-	f.orig.rbm(&c)
 	m := &c.Metrics
 	m.TrainEvery, m.ValEvery, m.FEGEvery, m.FEGBatches = f.trainEvery, f.valEvery, f.fegEvery, f.fegBatches
 	if f.metrics != "none" && f.metrics != "" {
@@ -314,180 +306,25 @@ func runTrain(f *trainFlags) error {
 	if err != nil {
 		return err
 	}
-	if err := os.MkdirAll(f.out, 0o755); err != nil {
-		return err
-	}
-	modelDir := filepath.Join(f.out, "model")
-	noteCommand(modelDir)
 	target, devices, err := f.cluster.plan()
 	if err != nil {
 		return err
 	}
-	if target != "" {
-		log.Printf("training on the cluster %s: the model on its task 0, every update's rows shared among %d task(s)", cmp.Or(f.cluster.spec, f.cluster.target), max(len(devices), 1))
-	}
 	c.Threads, c.GPU, c.Target, c.Devices = f.threads, f.gpu, target, devices
-	var m *rbm.RBM
-	if _, err := os.Stat(filepath.Join(modelDir, "model.json")); err == nil && !f.fresh {
-		if m, err = loadRBMFor(modelDir, c); err != nil {
-			return fmt.Errorf("resume from %s: %w (use -fresh to start over)", modelDir, err)
-		}
-		if err := checkResume(c, m.Config(), f.set, m.Epoch(), f.epochs); err != nil {
-			m.Close()
-			return err
-		}
-		if err := m.SetEpochs(f.epochs); err != nil {
-			m.Close()
-			return flagErr("epochs", "%v", err)
-		}
-		c = m.Config()
-		log.Printf("resuming %s after epoch %d with its saved configuration (use -fresh to start over)", modelDir, m.Epoch())
-	} else {
-		if m, err = rbm.New(c); err != nil {
-			return err
-		}
-	}
-	defer m.Close()
-	if devs, err := m.Devices(); err == nil {
-		log.Printf("TensorFlow devices: %s", strings.Join(devs, ", "))
-	}
-	if d.std != nil {
-		if err := d.std.Save(filepath.Join(f.out, "standardizer.json")); err != nil {
-			return err
-		}
-	}
-	nTrain, _ := d.trainShape()
-	log.Printf("%s RBM %d×%d (%s) on %d training rows (%d validation), %d epochs of batches of %d",
-		c.Visible.Name()+"-"+c.Hidden.Name(), c.NumVisible, c.NumHidden, tfops.DTypeName(c.DType), nTrain, rowsOf(d.val), c.Epochs, c.BatchSize)
-
-	sumOpts := summaries.RBMOptions{ImageShape: d.shape, Hidden: probeRows(d.trainSet(), dataOf(d.val))}
-	if d.val != nil && d.shape != nil {
-		sumOpts.Reconstruct = d.val.SliceRows(0, min(8, d.val.Rows))
-	}
-	sums, err := summaries.NewRBM(filepath.Join(f.out, "logs"), sumOpts)
-	if err != nil {
-		return err
-	}
-	defer sums.Close()
-	hist, err := loadHistory(f.out, m.Epoch())
-	if err != nil {
-		return err
-	}
+	s := pipeline.TrainRBM{Config: c, Out: f.out, Fresh: f.fresh, Given: givenFields(dynamicsFields, f.set), StartOver: "use -fresh to start over",
+		Resident: f.resident, Samples: cmp.Or(f.chains, -1), SampleSteps: f.sampleSteps, SampleFromNoise: f.sampleStart == "noise", Filters: cmp.Or(f.filters, -1),
+		Cluster: cmp.Or(f.cluster.spec, f.cluster.target)}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
-	bar := newProgress(f.quiet, m.Epoch(), f.epochs, (nTrain+f.batch-1)/f.batch)
-	// By default the minibatches are fed run by run (tfops.Stream), from MNIST's or CIFAR-10's
-	// 8-bit pixels where the data are images: the same weights as a copy of the set in the
-	// graph, without holding the set twice or as float32 (docs/PERFORMANCE.md).
-	trainData := tfops.Stream(d.trainSet())
-	if f.resident {
-		trainData = d.train
-	}
-	_, fitErr := m.Fit(ctx, trainData, dataOf(d.val), &rbm.FitOptions{OnMetrics: sums.Iteration,
-		Dir:     modelDir,
-		OnBatch: bar.batch,
-		// The history is written before the model that it describes is committed: a run killed
-		// between the two loses no metrics (loadHistory keeps the epochs the model has).
-		BeforeSave: func(st rbm.EpochStats) error {
-			hist = append(hist, record(st))
-			return saveHistory(f.out, hist)
-		},
-		OnEpoch: func(st rbm.EpochStats) error {
-			if err := sums.Epoch(m, st); err != nil {
-				return err
-			}
-			bar.epoch(epochLine(st, c.Metrics), rbmDesc(st))
-			return nil
-		},
-	})
-	bar.finish()
-	if fitErr != nil && !errors.Is(fitErr, context.Canceled) {
-		return fitErr
-	}
-	if errors.Is(fitErr, context.Canceled) {
-		log.Printf("interrupted: the model saved after the last complete epoch is in %s", modelDir)
-	}
-	return drawAll(ctx, f, m, d, hist)
-}
-
-func rowsOf(m *dataset.Matrix[float32]) int {
-	if m == nil {
-		return 0
-	}
-	return m.Rows
-}
-
-// probeRows returns the rows whose hidden activations TensorBoard shows every epoch: the
-// first 36 validation rows (the original's display_hidden_activations), or training rows.
-func probeRows(train, val rbm.Data) rbm.Data {
-	d := train
-	if val != nil {
-		d = val
-	}
-	n, cols := d.Shape()
-	t, err := tfops.RowsTensor(d, 0, min(36, n), tf.Double)
-	if err != nil {
-		return nil
-	}
-	rows := t.Value().([][]float64)
-	m := dataset.NewMatrix[float64](len(rows), cols)
-	for i, r := range rows {
-		copy(m.Row(i), r)
-	}
-	return m
-}
-
-// dataOf returns m as rbm.Data, or a nil interface for a nil matrix.
-func dataOf[T dataset.Float](m *dataset.Matrix[T]) rbm.Data {
-	if m == nil {
-		return nil
-	}
-	return m
-}
-
-// epochLine formats an epoch the way the original prints it.
-func epochLine(st rbm.EpochStats, mc rbm.Metrics) string {
-	var b strings.Builder
-	fmt.Fprintf(&b, "epoch %d/%d", st.Epoch, st.Epochs)
-	for _, part := range []struct {
-		prefix string
-		vals   map[string]float64
-	}{{"", st.Train}, {"val.", st.Val}} {
-		keys := make([]string, 0, len(part.vals))
-		for k := range part.vals {
-			keys = append(keys, k)
-		}
-		sort.Strings(keys)
-		for _, k := range keys {
-			fmt.Fprintf(&b, "; %s%s: "+format(mc, k), part.prefix, k, part.vals[k])
-		}
-	}
-	fmt.Fprintf(&b, " (%.1fs)", st.Elapsed.Seconds())
-	return b.String()
-}
-
-func format(mc rbm.Metrics, name string) string {
-	if f, ok := mc.Format[name]; ok {
-		return f
-	}
-	switch name {
-	case "msre":
-		return "%.4f"
-	case "pll":
-		return "%.3f"
-	case "feg":
-		return "%.2f"
-	case "l2_loss":
-		return "%.2e"
-	}
-	return "%.3f"
+	err = s.Run(ctx, d, hooks(f.quiet))
+	return resumeFlagErr(err, dynamicsFields, f.set, "start over with -fresh", nil)
 }
 
 // logitMean returns the logit of each training column's mean (the original's visible-bias
 // initialisation), from pixels or floats alike.
-func logitMean(d *loaded) []float64 {
-	if d.pixels != nil {
-		return dataset.Logit(d.pixels.Mean())
+func logitMean(d *pipeline.Data) []float64 {
+	if d.Pixels != nil {
+		return dataset.Logit(d.Pixels.Mean())
 	}
-	return dataset.LogitMean(d.train)
+	return dataset.LogitMean(d.Train)
 }

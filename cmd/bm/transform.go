@@ -50,17 +50,19 @@ func transform(model, data, layer, out, labelsOut string, test, quiet, raw bool,
 	// The featurizer standardizes the rows with the model's standardizer.json (the one place
 	// that does, so that the data are standardized exactly once); -raw-input=false says they
 	// are standardized already.
-	f, err := openFeaturizer(model, layer, dev)
+	fs, err := dev.features(layer)
 	if err != nil {
 		return err
 	}
-	defer f.close()
-	if !raw {
-		f.std = nil
+	fs.Standardized = !raw
+	f, err := fs.Open(model, logHooks())
+	if err != nil {
+		return err
 	}
+	defer f.Close()
 	bar := newProgress(quiet, 0, 1, x.Rows)
-	h, err := f.transform(x, func(done, _ int) { bar.batch(1, done, x.Rows) })
-	bar.finish()
+	h, err := f.Transform(x, func(done, _ int) { bar.Batch(1, done, x.Rows) })
+	bar.Finish()
 	if err != nil {
 		return err
 	}

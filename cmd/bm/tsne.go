@@ -13,6 +13,7 @@ import (
 
 	"github.com/boltzmann-go/boltzmann/dataset"
 	"github.com/boltzmann-go/boltzmann/picture"
+	"github.com/boltzmann-go/boltzmann/pipeline"
 	"github.com/boltzmann-go/boltzmann/tsne"
 )
 
@@ -103,13 +104,13 @@ func tsneInput(data string, test bool, features, labelsPath, model, layer string
 		err    error
 	)
 	if features != "" {
-		if x, _, err = readData(features); err != nil {
+		if x, _, err = pipeline.ReadData(features, logHooks()); err != nil {
 			return nil, nil, "", err
 		}
 		what = filepath.Base(features)
 		if labelsPath == "" {
 			if st, err := os.Stat(data); err == nil && st.IsDir() {
-				if _, labels, err = readLabeledSet(data, test); err != nil {
+				if _, labels, err = pipeline.ReadLabeledSet(data, test); err != nil {
 					return nil, nil, "", err
 				}
 			}
@@ -131,22 +132,24 @@ func tsneInput(data string, test bool, features, labelsPath, model, layer string
 				return nil, nil, "", flagErr("layer", "%q, want top, all or a hidden layer number ≥ 1", layer)
 			}
 		}
-		f, err := openFeaturizer(model, layer, dev)
+		s, err := dev.features(layer)
 		if err != nil {
 			return nil, nil, "", err
 		}
-		defer f.close()
-		if !raw {
-			f.std = nil
+		s.Standardized = !raw
+		f, err := s.Open(model, logHooks())
+		if err != nil {
+			return nil, nil, "", err
 		}
+		defer f.Close()
 		bar := newUnitProgress(quiet, 0, 1, x.Rows, "row", "features")
-		h, err := f.transform(x, func(done, _ int) { bar.batch(1, done, x.Rows) })
-		bar.finish()
+		h, err := f.Transform(x, func(done, _ int) { bar.Batch(1, done, x.Rows) })
+		bar.Finish()
 		if err != nil {
 			return nil, nil, "", err
 		}
-		x, what = h, strings.ToUpper(f.kind)+" features"
-		if f.kind == "dbm" {
+		x, what = h, strings.ToUpper(f.Kind())+" features"
+		if f.Kind() == "dbm" {
 			what = fmt.Sprintf("DBM features (layer %s)", layer)
 		}
 	}
@@ -182,7 +185,7 @@ func runTSNE(x *dataset.Matrix[float32], labels []int, what string, n, k int, cf
 		if p.Iteration == 1 && quiet {
 			log.Printf("affinities and start in %s", time.Since(start).Round(time.Second/10))
 		}
-		bar.batch(1, p.Iteration, p.Iterations)
+		bar.Batch(1, p.Iteration, p.Iterations)
 		if p.Iteration%250 == 0 && quiet {
 			log.Printf("step %d/%d: KL %.4f", p.Iteration, p.Iterations, p.KL)
 		}
@@ -190,7 +193,7 @@ func runTSNE(x *dataset.Matrix[float32], labels []int, what string, n, k int, cf
 	}
 	log.Printf("embedding %d rows of %d %s (perplexity %g, %s)", x.Rows, x.Cols, what, cfg.Perplexity, method(cfg))
 	res, err := tsne.Embed(ctx, dataset.Convert[float64](x), cfg)
-	bar.finish()
+	bar.Finish()
 	if err != nil {
 		return err
 	}

@@ -11,6 +11,7 @@ import (
 
 	"github.com/boltzmann-go/boltzmann/dataset"
 	"github.com/boltzmann-go/boltzmann/mlp"
+	"github.com/boltzmann-go/boltzmann/pipeline"
 )
 
 // Issue 29, point 3: values that would exhaust the machine are refused, naming the row or the
@@ -73,14 +74,14 @@ func TestFineTuneHugeLabel(t *testing.T) {
 		}
 		return m
 	}
-	d := &labeled{train: rows(8), val: rows(4), test: rows(4), yTrain: []int{0, 1, 2, 1_000_000, 0, 1, 2, 3}, yVal: []int{0, 1, 2, 3}, yTest: []int{0, 1, 2, 3}}
-	ft := &fineTune{lrm: []float64{1}, epochs: 1, batch: 4, monitor: mlp.ValAcc, dtype: tf.Float, outSeed: 1, inDropout: -1, quiet: true}
-	_, err := ft.run(context.Background(), d, "test")
+	d := &pipeline.Labeled{Train: rows(8), Val: rows(4), Test: rows(4), YTrain: []int{0, 1, 2, 1_000_000, 0, 1, 2, 3}, YVal: []int{0, 1, 2, 3}, YTest: []int{0, 1, 2, 3}}
+	ft := &pipeline.FineTune{LRM: []float64{1}, Epochs: 1, BatchSize: 4, Monitor: mlp.ValAcc, DType: tf.Float, OutSeed: 1, InputDropoutAsOthers: true}
+	_, err := ft.Run(context.Background(), d, pipeline.Hooks{})
 	if err == nil || !strings.Contains(err.Error(), "row 3") || !strings.Contains(err.Error(), "training label 1000000") {
 		t.Errorf("fine-tuning with a training label of 1,000,000: %v, want an error naming the training label of row 3", err)
 	}
-	d.yTrain[3], d.yTest[2] = 3, 10
-	_, err = ft.run(context.Background(), d, "test")
+	d.YTrain[3], d.YTest[2] = 3, 10
+	_, err = ft.Run(context.Background(), d, pipeline.Hooks{})
 	if err == nil || !strings.Contains(err.Error(), "test label 10 of row 2") {
 		t.Errorf("fine-tuning with a test label of 10: %v, want an error naming it", err)
 	}

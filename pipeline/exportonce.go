@@ -1,4 +1,4 @@
-package main
+package pipeline
 
 import (
 	"bytes"
@@ -12,11 +12,11 @@ import (
 	"github.com/boltzmann-go/boltzmann/internal/atomicfile"
 )
 
-// exportIfChanged exports m as the next version of <base>/<name>, unless the newest version
+// ExportIfChanged exports m as the next version of <base>/<name>, unless the newest version
 // there holds exactly the same SavedModel (the same files, byte for byte): a rerun of a
 // finished program that fine-tunes the same classifier again then adds no version (issue 29,
 // point 5). It returns the version directory that holds the model and whether it is new.
-func exportIfChanged(base, name string, m export.Model, opts *export.Options) (string, bool, error) {
+func ExportIfChanged(base, name string, m export.Model, opts *export.Options) (string, bool, error) {
 	v, err := export.NextVersion(base, name)
 	if err != nil {
 		return "", false, err

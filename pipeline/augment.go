@@ -1,8 +1,7 @@
-package main
+package pipeline
 
 import (
 	"fmt"
-	"log"
 	"time"
 
 	"github.com/boltzmann-go/boltzmann/dataset"
@@ -13,7 +12,7 @@ import (
 // The DBM computes the augmented columns inside the exported classifier (mlp.Augmented).
 var _ mlp.Featurer = (*dbm.DBM)(nil)
 
-// augmentTop is the fine-tuning input of Salakhutdinov & Hinton (2009, §4): every image
+// AugmentTop is the fine-tuning input of Salakhutdinov & Hinton (2009, §4): every image
 // followed by the 2-layer DBM's mean-field posterior of its top layer, q(h₂ | x), computed once
 // with the DBM's own mean field. The first hidden layer then sees what the DBM's mean field
 // gives h₁ — x·W₁ + q(h₂)·W₂ᵀ + b₁ — so its kernel starts as W₁ stacked on W₂ᵀ. The original
@@ -22,8 +21,8 @@ var _ mlp.Featurer = (*dbm.DBM)(nil)
 // It returns d with the columns appended to its training, validation and test rows, hidden
 // with the first layer's kernel widened to match, and the DBM, which computes the columns in the
 // fine-tuned classifier's SavedModel (mlp.Augmented); the caller closes it.
-func augmentTop(modelDir string, d *labeled, hidden []mlp.Layer) (_ *labeled, _ []mlp.Layer, _ *dbm.DBM, err error) {
-	m, err := dbm.Load(resolveModelDir(modelDir))
+func AugmentTop(modelDir string, d *Labeled, hidden []mlp.Layer, h Hooks) (_ *Labeled, _ []mlp.Layer, _ *dbm.DBM, err error) {
+	m, err := dbm.Load(ResolveModelDir(modelDir))
 	if err != nil {
 		return nil, nil, nil, err
 	}
@@ -34,18 +33,18 @@ func augmentTop(modelDir string, d *labeled, hidden []mlp.Layer) (_ *labeled, _ 
 	}()
 	sizes := m.Config().Sizes
 	if len(sizes) != 3 || len(hidden) != 2 || hidden[0].Units != sizes[1] || hidden[1].Units != sizes[2] {
-		return nil, nil, nil, flagErr("mlp-augment", "needs a DBM with 2 hidden layers and the MLP initialised from it (model %v)", sizes)
+		return nil, nil, nil, fieldErr("Augment", "needs a DBM with 2 hidden layers and the MLP initialised from it (model %v)", sizes)
 	}
 	w2 := hidden[1].InitW // sizes[1] × sizes[2], row-major
 	if hidden[0].InitW == nil || w2 == nil {
-		return nil, nil, nil, flagErr("mlp-augment", "the augmented input's first kernel starts from the DBM's weights: not with --mlp-no-init")
+		return nil, nil, nil, fieldErr("Augment", "the augmented input's first kernel starts from the DBM's weights: not with --mlp-no-init")
 	}
 	start := time.Now()
-	out := &labeled{yTrain: d.yTrain, yVal: d.yVal, yTest: d.yTest}
+	out := &Labeled{YTrain: d.YTrain, YVal: d.YVal, YTest: d.YTest}
 	for _, set := range []struct {
 		in  *dataset.Matrix[float32]
 		out **dataset.Matrix[float32]
-	}{{d.train, &out.train}, {d.val, &out.val}, {d.test, &out.test}} {
+	}{{d.Train, &out.Train}, {d.Val, &out.Val}, {d.Test, &out.Test}} {
 		if set.in == nil || set.in.Rows == 0 {
 			*set.out = set.in
 			continue
@@ -54,9 +53,9 @@ func augmentTop(modelDir string, d *labeled, hidden []mlp.Layer) (_ *labeled, _ 
 		if err != nil {
 			return nil, nil, nil, fmt.Errorf("mlp-augment: mean field of the DBM's top layer: %w", err)
 		}
-		*set.out = appendCols(set.in, q)
+		*set.out = AppendCols(set.in, q)
 	}
-	log.Printf("mlp-augment: inputs are the images and the DBM's mean-field q(h2|x) (%d + %d columns), %.0f s", sizes[0], sizes[2], time.Since(start).Seconds())
+	h.logf("mlp-augment: inputs are the images and the DBM's mean-field q(h2|x) (%d + %d columns), %.0f s", sizes[0], sizes[2], time.Since(start).Seconds())
 
 	n1, n2 := sizes[1], sizes[2]
 	first := hidden[0]
@@ -70,8 +69,8 @@ func augmentTop(modelDir string, d *labeled, hidden []mlp.Layer) (_ *labeled, _ 
 	return out, []mlp.Layer{first, hidden[1]}, m, nil
 }
 
-// appendCols returns the rows of a followed by those of b, column-wise: a.Rows × (a.Cols+b.Cols).
-func appendCols(a *dataset.Matrix[float32], b *dataset.Matrix[float64]) *dataset.Matrix[float32] {
+// AppendCols returns the rows of a followed by those of b, column-wise: a.Rows × (a.Cols+b.Cols).
+func AppendCols(a *dataset.Matrix[float32], b *dataset.Matrix[float64]) *dataset.Matrix[float32] {
 	out := dataset.NewMatrix[float32](a.Rows, a.Cols+b.Cols)
 	for r := 0; r < a.Rows; r++ {
 		row := out.Data[r*out.Cols : (r+1)*out.Cols]

@@ -1,4 +1,4 @@
-package main
+package pipeline
 
 import (
 	"path/filepath"
@@ -8,7 +8,7 @@ import (
 	"github.com/boltzmann-go/boltzmann/dbm"
 )
 
-// TestAugmentTop checks --mlp-augment's input and first kernel on a 6-4-5 DBM: every row is
+// TestAugmentTop checks AugmentTop's input and first kernel on a 6-4-5 DBM: every row is
 // followed by the DBM's own q(h2|x), and the kernel is W1 stacked on W2ᵀ, so that the MLP's
 // first pre-activation at the start is the DBM's mean-field input to h1 (x·W1 + q·W2ᵀ + b1).
 func TestAugmentTop(t *testing.T) {
@@ -32,17 +32,17 @@ func TestAugmentTop(t *testing.T) {
 		}
 		return x
 	}
-	d := &labeled{train: mat(3, 1), val: mat(2, 0.5), test: mat(4, 0.9), yTrain: []int{0, 1, 0}, yVal: []int{1, 0}, yTest: []int{0, 0, 1, 1}}
-	net, err := loadInitNet(dir)
+	d := &Labeled{Train: mat(3, 1), Val: mat(2, 0.5), Test: mat(4, 0.9), YTrain: []int{0, 1, 0}, YVal: []int{1, 0}, YTest: []int{0, 0, 1, 1}}
+	net, err := LoadInitNet(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
-	aug, hidden, featurer, err := augmentTop(dir, d, net.hidden(false))
+	aug, hidden, featurer, err := AugmentTop(dir, d, net.Hidden(false), Hooks{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	featurer.Close()
-	for _, set := range []struct{ in, out *dataset.Matrix[float32] }{{d.train, aug.train}, {d.val, aug.val}, {d.test, aug.test}} {
+	for _, set := range []struct{ in, out *dataset.Matrix[float32] }{{d.Train, aug.Train}, {d.Val, aug.Val}, {d.Test, aug.Test}} {
 		q, err := m.Transform(set.in)
 		if err != nil {
 			t.Fatal(err)
@@ -80,10 +80,10 @@ func TestAugmentTop(t *testing.T) {
 			}
 		}
 	}
-	if &hidden[1].InitW[0] != &net.layers[1].InitW[0] {
+	if &hidden[1].InitW[0] != &net.Layers[1].InitW[0] {
 		t.Error("the second layer should keep W2")
 	}
-	if _, _, _, err := augmentTop(dir, d, net.hidden(true)); err == nil {
+	if _, _, _, err := AugmentTop(dir, d, net.Hidden(true), Hooks{}); err == nil {
 		t.Error("random init: want an error")
 	}
 }

@@ -1,4 +1,4 @@
-package main
+package pipeline
 
 import (
 	"encoding/json"
@@ -11,9 +11,9 @@ import (
 	"github.com/boltzmann-go/boltzmann/rbm"
 )
 
-// epochRecord is one line of the training history kept in <out>/history.json, so that learning
+// An EpochRecord is one line of the training history kept in <out>/history.json, so that learning
 // curves span resumed runs.
-type epochRecord struct {
+type EpochRecord struct {
 	Epoch   int                `json:"epoch"`
 	Updates int64              `json:"updates"`
 	Seconds float64            `json:"seconds"`
@@ -21,12 +21,13 @@ type epochRecord struct {
 	Val     map[string]float64 `json:"val"`
 }
 
-func record(st rbm.EpochStats) epochRecord {
-	return epochRecord{Epoch: st.Epoch, Updates: st.Updates, Seconds: st.Elapsed.Seconds(), Train: st.Train, Val: st.Val}
+// Record is the history line of an RBM epoch.
+func Record(st rbm.EpochStats) EpochRecord {
+	return EpochRecord{Epoch: st.Epoch, Updates: st.Updates, Seconds: st.Elapsed.Seconds(), Train: st.Train, Val: st.Val}
 }
 
-// loadHistory reads the history of the epochs up to done (a resumed model's epoch count).
-func loadHistory(out string, done int) ([]epochRecord, error) {
+// LoadHistory reads the history of the epochs up to done (a resumed model's epoch count).
+func LoadHistory(out string, done int) ([]EpochRecord, error) {
 	b, err := os.ReadFile(filepath.Join(out, "history.json"))
 	if errors.Is(err, os.ErrNotExist) {
 		return nil, nil
@@ -34,7 +35,7 @@ func loadHistory(out string, done int) ([]epochRecord, error) {
 	if err != nil {
 		return nil, err
 	}
-	var h []epochRecord
+	var h []EpochRecord
 	if err := json.Unmarshal(b, &h); err != nil {
 		return nil, fmt.Errorf("%s: %w", filepath.Join(out, "history.json"), err)
 	}
@@ -47,8 +48,8 @@ func loadHistory(out string, done int) ([]epochRecord, error) {
 	return kept, nil
 }
 
-// saveHistory writes the history atomically.
-func saveHistory(out string, h []epochRecord) error {
+// SaveHistory writes the history atomically.
+func SaveHistory(out string, h []EpochRecord) error {
 	b, err := json.MarshalIndent(h, "", " ")
 	if err != nil {
 		return err

@@ -1,8 +1,8 @@
-package main
+package pipeline
 
 import (
+	"cmp"
 	"context"
-	"log"
 	"path/filepath"
 
 	"github.com/boltzmann-go/boltzmann/dataset"
@@ -11,55 +11,55 @@ import (
 )
 
 // drawAll writes filters.png, samples.png and the learning curves into the output folder.
-func drawAll(ctx context.Context, f *trainFlags, m *rbm.RBM, d *loaded, hist []epochRecord) error {
+func (s *TrainRBM) drawAll(ctx context.Context, m *rbm.RBM, d *Data, hist []EpochRecord, h Hooks) error {
 	var written []string
-	if err := drawCurves(f.out, hist, &written); err != nil {
+	if err := drawCurves(s.Out, hist, &written); err != nil {
 		return err
 	}
-	if d.shape != nil {
+	if d.Shape != nil {
 		c := m.Config()
 		w, _, _, err := m.Weights()
 		if err != nil {
 			return err
 		}
-		n := min(f.filters, c.NumHidden)
+		n := min(s.filters(), c.NumHidden)
 		if n > 0 {
-			img, err := picture.Tiles(rbm.Filters(w, c.NumVisible, c.NumHidden, n), n, d.shape[0], d.shape[1], d.shape[2], 10, true)
+			img, err := picture.Tiles(rbm.Filters(w, c.NumVisible, c.NumHidden, n), n, d.Shape[0], d.Shape[1], d.Shape[2], 10, true)
 			if err != nil {
 				return err
 			}
-			path := filepath.Join(f.out, "filters.png")
+			path := filepath.Join(s.Out, "filters.png")
 			if err := picture.SavePNG(path, picture.Scale(img, 2)); err != nil {
 				return err
 			}
 			written = append(written, path)
 		}
-		if f.chains > 0 {
-			opts := rbm.SampleOptions{Chains: f.chains, Steps: f.sampleSteps, Seed: f.seed}
-			if f.sampleStart == "data" {
-				if d.val != nil {
-					opts.Chains = min(f.chains, d.val.Rows)
-					opts.Start = d.val.SliceRows(0, opts.Chains)
+		if chains := s.samples(); chains > 0 {
+			opts := rbm.SampleOptions{Chains: chains, Steps: cmp.Or(s.SampleSteps, 1000), Seed: s.Config.Seed}
+			if !s.SampleFromNoise {
+				if d.Val != nil {
+					opts.Chains = min(chains, d.Val.Rows)
+					opts.Start = d.Val.SliceRows(0, opts.Chains)
 				} else {
-					rows, _ := d.trainShape()
-					opts.Chains = min(f.chains, rows)
-					opts.Start = d.firstTrainRows(opts.Chains)
+					rows, _ := d.TrainShape()
+					opts.Chains = min(chains, rows)
+					opts.Start = d.FirstTrainRows(opts.Chains)
 				}
 			}
-			s, err := m.Sample(ctx, opts)
+			smp, err := m.Sample(ctx, opts)
 			if err != nil {
 				return err
 			}
-			if d.std != nil { // standardized data: show the samples in the data's own units, as bm sample and bm dbm
-				if err := dataset.Unstandardize(d.std, s.Means); err != nil {
+			if d.Std != nil { // standardized data: show the samples in the data's own units, as bm sample and bm dbm
+				if err := dataset.Unstandardize(d.Std, smp.Means); err != nil {
 					return err
 				}
 			}
-			img, err := picture.Tiles(s.Means.Data, s.Means.Rows, d.shape[0], d.shape[1], d.shape[2], 10, false)
+			img, err := picture.Tiles(smp.Means.Data, smp.Means.Rows, d.Shape[0], d.Shape[1], d.Shape[2], 10, false)
 			if err != nil {
 				return err
 			}
-			path := filepath.Join(f.out, "samples.png")
+			path := filepath.Join(s.Out, "samples.png")
 			if err := picture.SavePNG(path, picture.Scale(img, 2)); err != nil {
 				return err
 			}
@@ -67,13 +67,13 @@ func drawAll(ctx context.Context, f *trainFlags, m *rbm.RBM, d *loaded, hist []e
 		}
 	}
 	for _, p := range written {
-		log.Printf("wrote %s", p)
+		h.logf("wrote %s", p)
 	}
 	return nil
 }
 
 // drawCurves draws one chart per metric, training and validation against the epoch.
-func drawCurves(out string, hist []epochRecord, written *[]string) error {
+func drawCurves(out string, hist []EpochRecord, written *[]string) error {
 	titles := map[string]string{
 		"msre":        "Mean squared reconstruction error",
 		"pll":         "Pseudo-log-likelihood per sample",
@@ -85,8 +85,8 @@ func drawCurves(out string, hist []epochRecord, written *[]string) error {
 		var series []picture.Series
 		for _, part := range []struct {
 			label string
-			get   func(epochRecord) map[string]float64
-		}{{"training", func(r epochRecord) map[string]float64 { return r.Train }}, {"validation", func(r epochRecord) map[string]float64 { return r.Val }}} {
+			get   func(EpochRecord) map[string]float64
+		}{{"training", func(r EpochRecord) map[string]float64 { return r.Train }}, {"validation", func(r EpochRecord) map[string]float64 { return r.Val }}} {
 			var s picture.Series
 			s.Name = part.label
 			for _, r := range hist {

@@ -1,22 +1,25 @@
-package main
+package pipeline
 
 import (
 	"encoding/json"
 	"fmt"
 
+	"os"
+	"path/filepath"
+
 	"github.com/boltzmann-go/boltzmann/internal/modeldir"
 )
 
-// modelHead is what the commands read from a model.json without loading the model.
-type modelHead struct {
+// ModelHead is what the commands read from a model.json without loading the model.
+type ModelHead struct {
 	Kind       string `json:"kind"`
 	Epoch      int    `json:"epoch"`
 	Checkpoint string `json:"checkpoint"`
 }
 
-// readHead reads the model.json in dir.
-func readHead(dir string) (modelHead, error) {
-	var head modelHead
+// ReadHead reads the model.json in dir.
+func ReadHead(dir string) (ModelHead, error) {
+	var head ModelHead
 	b, err := modeldir.Read(dir)
 	if err != nil {
 		return head, err
@@ -27,25 +30,25 @@ func readHead(dir string) (modelHead, error) {
 	return head, nil
 }
 
-// modelKind returns the kind ("rbm" or "dbm") of the model saved in dir.
-func modelKind(dir string) (string, error) {
-	head, err := readHead(dir)
+// ModelKind returns the kind ("rbm" or "dbm") of the model saved in dir.
+func ModelKind(dir string) (string, error) {
+	head, err := ReadHead(dir)
 	if err != nil {
 		return "", err
 	}
 	if head.Kind != "rbm" && head.Kind != "dbm" {
 		return "", modeldir.Inconsistent(fmt.Errorf("%s: %s names kind %q, want rbm or dbm", dir, modeldir.File, head.Kind))
 	}
-	if err := checkKind(dir, head.Kind); err != nil {
+	if err := CheckKind(dir, head.Kind); err != nil {
 		return "", err
 	}
 	return head.Kind, nil
 }
 
-// checkKind reports a model.json in dir whose description is of another kind than its "kind"
+// CheckKind reports a model.json in dir whose description is of another kind than its "kind"
 // says (an RBM's visible and hidden units, a DBM's units, an MLP's layers), so that an edited
 // kind is named as such rather than by the first field the other kind cannot read.
-func checkKind(dir, kind string) error {
+func CheckKind(dir, kind string) error {
 	b, err := modeldir.Read(dir)
 	if err != nil {
 		return err
@@ -71,4 +74,21 @@ func checkKind(dir, kind string) error {
 		return modeldir.Inconsistent(fmt.Errorf("%s: %s says kind %q but describes a model of kind %q (%s): its kind was edited, or it is another model's", dir, modeldir.File, kind, described, by))
 	}
 	return nil
+}
+
+// ResolveModelDir accepts a model folder or a run folder holding model/ (as bm train -out
+// writes it) and returns the model folder.
+func ResolveModelDir(dir string) string {
+	if _, err := os.Stat(filepath.Join(dir, "model.json")); err != nil {
+		if _, err := os.Stat(filepath.Join(dir, "model", "model.json")); err == nil {
+			return filepath.Join(dir, "model")
+		}
+	}
+	return dir
+}
+
+// exists reports whether path exists.
+func exists(path string) bool {
+	_, err := os.Stat(path)
+	return err == nil
 }

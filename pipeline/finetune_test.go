@@ -1,4 +1,4 @@
-package main
+package pipeline
 
 import (
 	"testing"
@@ -23,7 +23,7 @@ func TestFineTuneDropouts(t *testing.T) {
 		{"inputs alone", 0, 0, 0.1, []float64{0.1, 0, 0}},
 		{"no input dropout", 0.5, 0, 0, []float64{0, 0.5, 0.5}},
 	} {
-		f := &fineTune{hidden: hidden, outSeed: 3, lrm: []float64{1, 1, 1}, dropout: tc.dropout, outDropout: tc.out, inDropout: tc.in}
+		f := &FineTune{Hidden: hidden, OutSeed: 3, LRM: []float64{1, 1, 1}, Dropout: tc.dropout, OutDropout: tc.out, InputDropout: tc.in, InputDropoutAsOthers: tc.in < 0}
 		c, err := f.config(5, 2)
 		if err != nil {
 			t.Fatalf("%s: %v", tc.name, err)

@@ -1,0 +1,80 @@
+package main
+
+import (
+	"errors"
+	"log"
+	"strings"
+
+	"github.com/boltzmann-go/boltzmann/pipeline"
+)
+
+// standardizerFile is the standardization saved beside a model folder.
+const standardizerFile = pipeline.StandardizerFile
+
+// hooks returns the pipeline hooks of a command: log lines through the log (prefixed
+// "bm <name>: "), progress bars (epoch lines alone with quiet or without a terminal), and the
+// command line noted beside every model folder a stage writes.
+func hooks(quiet bool) pipeline.Hooks {
+	h := logHooks()
+	h.Progress = func(r pipeline.Run) pipeline.Progress {
+		return newUnitProgress(quiet, r.Done, r.Epochs, r.PerEpoch, r.Unit, r.Desc)
+	}
+	return h
+}
+
+// logHooks are hooks with the log and the command line noted, without progress.
+func logHooks() pipeline.Hooks {
+	return pipeline.Hooks{Log: func(line string) { log.Print(line) }, Saving: noteCommand}
+}
+
+// fieldFlags maps the settings fields of the pipeline stages to the flags that set them: the
+// one place where a *pipeline.FieldError becomes a usage error naming the user's flag.
+var fieldFlags = map[string]string{
+	"NTrain": "n-train", "NVal": "n-val", "ImageShape": "image-shape", "Binarize": "binarize", "Epochs": "epochs",
+	"NHidden": "n-hidden", "WInit": "w-init", "K": "n-gibbs-steps", "LR": "lr", "BatchSize": "batch-size", "L2": "l2",
+	"Dropout": "dropout", "SparsityTarget": "sparsity-target", "SparsityCost": "sparsity-cost", "SparsityDamping": "sparsity-damping",
+	"DType": "dtype", "MomentumRule": "momentum-rule", "HiddenBias": "hb-init", "Threads": "threads", "GPU": "gpu",
+	"Particles": "n-particles", "Layer": "layer", "Augment": "mlp-augment", "Hiddens": "n-hiddens", "Visible": "visible", "Sigma": "sigma",
+	"HiddenUnits": "hidden-units", "Draws": "draws", "Groups": "groups", "RBMEpochs": "rbm-epochs", "RBMBatch": "rbm-batch-size",
+	"RBMSeeds": "rbm-seeds", "RBMK": "rbm-k", "RBMLR": "rbm-lr", "RBML2": "rbm-l2", "RBMWInit": "rbm-w-init",
+	"RBMSampleVisible": "rbm-sample-v", "IncreaseKEvery": "increase-n-gibbs-steps-every", "GibbsSteps": "n-gibbs-steps",
+	"MeanFieldSteps": "max-mf-updates", "AISBetas": "ais-betas", "AISRuns": "ais-runs", "LearningRate": "lr", "Momentum": "momentum",
+	"MeanFieldTol": "mf-tol", "MaxNorm": "max-norm", "Centering": "centering",
+}
+
+// commandFieldFlags are the flags of fields that a command spells otherwise than fieldFlags
+// says: bm dbm-mnist's triples set the pretraining RBMs' and the DBM's values together.
+var commandFieldFlags = map[string]map[string]string{
+	"few-label": {"L2": "mlp-l2", "Rows": "rows"},
+	"logz":      {"ReverseStart": "reverse-start", "Data": "data"},
+	"dbm-mnist": {"RBMEpochs": "epochs", "RBMBatch": "batch-size", "RBMSeeds": "random-seed", "RBMK": "n-gibbs-steps", "RBMLR": "lr", "RBML2": "l2"},
+}
+
+// originalPrograms are the commands that reproduce the original's programs, whose flags are
+// spelled --name (the generic commands': -name).
+var originalPrograms = map[string]bool{"rbm-mnist": true, "dbm-mnist": true, "dbm-cifar-naive": true, "dbm-cifar": true}
+
+// spellFlag returns how command name spells the flag called flag.
+func spellFlag(name, flag string) string {
+	if originalPrograms[name] {
+		return "--" + flag
+	}
+	return "-" + flag
+}
+
+// flagged returns err with a *pipeline.FieldError in it reported as a usage error naming the
+// flag of command name that set the field, or err itself.
+func flagged(name string, err error) error {
+	var fe *pipeline.FieldError
+	if !errors.As(err, &fe) {
+		return err
+	}
+	flag, ok := commandFieldFlags[name][fe.Field]
+	if !ok {
+		flag, ok = fieldFlags[fe.Field]
+	}
+	if !ok {
+		return err
+	}
+	return usageError{strings.Replace(err.Error(), fe.Error(), "flag "+spellFlag(name, flag)+": "+fe.Msg, 1)}
+}

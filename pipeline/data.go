@@ -1,0 +1,263 @@
+package pipeline
+
+import (
+	"cmp"
+	"fmt"
+	"io"
+	"math"
+	"os"
+	"strings"
+
+	"github.com/boltzmann-go/boltzmann/dataset"
+	"github.com/boltzmann-go/boltzmann/tfops"
+)
+
+// Data are training data prepared by LoadData.
+type Data struct {
+	// Train and Val are the training and validation rows; Train is nil when Pixels holds the
+	// training set, Val nil without validation rows.
+	Train, Val *dataset.Matrix[float32]
+	// Pixels is the training set as 8-bit pixels (DataSettings.Pixels), or nil.
+	Pixels *dataset.PixelMatrix
+	// Shape is the image shape [h, w, c] of a row, or nil.
+	Shape []int
+	// Std is the standardization applied to the rows (DataSettings.Standardize), or nil.
+	Std *dataset.Standardizer
+}
+
+// DataSettings select and prepare training data: a data set, its seeded train/validation split,
+// binarization or standardization.
+type DataSettings struct {
+	// Path is an MNIST folder (IDX files), a CIFAR-10 folder (data_batch_*.bin), an IDX images
+	// file, a .npy matrix, a .npz archive (archive.npz:key for one of several arrays) or a
+	// numeric .csv. Empty means "data/mnist".
+	Path string
+	// NTrain is the number of training rows, taken after a seeded shuffle as the original
+	// does; it must be > 0.
+	NTrain int
+	// NVal is the number of validation rows (the last rows after the shuffle); 0: none.
+	NVal int
+	// SplitSeed seeds the train/validation shuffle (the programs use DefaultSplitSeed).
+	SplitSeed uint64
+	// Binarize binarizes the rows: "" or "none", "threshold" (> 0.5) or "stochastic".
+	Binarize string
+	// Standardize standardizes each column with the training rows' mean and std.
+	Standardize bool
+	// ImageShape is the height, width and channels of one row seen as an image. Nil: from the
+	// data set (none for .npy, .npz and CSV).
+	ImageShape []int
+	// Pixels keeps image data (MNIST, CIFAR-10, IDX) that is neither binarized nor standardized
+	// as 8-bit pixels (Data.Pixels) instead of float32, for a stage that streams its training
+	// set. The values models read are the same.
+	Pixels bool
+}
+
+// TrainSet returns the training set: pixels or the float32 matrix.
+func (l *Data) TrainSet() tfops.Data {
+	if l.Pixels != nil {
+		return l.Pixels
+	}
+	return l.Train
+}
+
+// TrainShape returns the numbers of training rows and columns.
+func (l *Data) TrainShape() (rows, cols int) { return l.TrainSet().Shape() }
+
+// FirstTrainRows returns the first n training rows as a float32 matrix.
+func (l *Data) FirstTrainRows(n int) *dataset.Matrix[float32] {
+	if l.Pixels != nil {
+		return l.Pixels.SliceRows(0, n).Float32()
+	}
+	return l.Train.SliceRows(0, n)
+}
+
+// LoadData reads and prepares the data s selects. A setting that does not fit the data is a
+// *FieldError naming it.
+func LoadData(s DataSettings, h Hooks) (*Data, error) {
+	d := &s
+	d.Path = cmp.Or(d.Path, "data/mnist")
+	d.Binarize = cmp.Or(d.Binarize, "none")
+	if d.Pixels && d.Binarize == "none" && !d.Standardize {
+		im, shape, err := ReadImages(d.Path)
+		if err != nil {
+			return nil, err
+		}
+		if im != nil {
+			return d.loadPixels(dataset.PixelsOf(im), shape)
+		}
+	}
+	x, shape, err := ReadData(d.Path, h)
+	if err != nil {
+		return nil, err
+	}
+	// The data's own problems, named by the file and its rows as they are in the file (before
+	// any shuffle), rather than by the configuration they would break later.
+	for i, v := range x.Data {
+		if math.IsNaN(float64(v)) || math.IsInf(float64(v), 0) {
+			return nil, fmt.Errorf("%s: row %d, column %d is %v: the data must be finite numbers", d.Path, i/x.Cols, i%x.Cols, v)
+		}
+	}
+	if shape, err = d.checkShape(x.Rows, x.Cols, shape); err != nil {
+		return nil, err
+	}
+	train, val, err := dataset.SplitInPlace(x, d.NTrain, d.NVal, d.SplitSeed) // no second copy of the set
+	if err != nil {
+		return nil, err
+	}
+	if d.NVal == 0 {
+		val = nil
+	}
+	out := &Data{Train: train, Val: val, Shape: shape}
+	switch d.Binarize {
+	case "none":
+	case "threshold":
+		dataset.BinarizeThreshold(train, 0.5)
+		if val != nil {
+			dataset.BinarizeThreshold(val, 0.5)
+		}
+	case "stochastic":
+		dataset.BinarizeStochastic(train, d.SplitSeed+1)
+		if val != nil {
+			dataset.BinarizeStochastic(val, d.SplitSeed+2)
+		}
+	default:
+		return nil, fieldErr("Binarize", "%q, want none, threshold or stochastic", d.Binarize)
+	}
+	if d.Standardize {
+		out.Std = dataset.FitStandardizer(train)
+		if err := dataset.Standardize(out.Std, train); err != nil {
+			return nil, err
+		}
+		if val != nil {
+			if err := dataset.Standardize(out.Std, val); err != nil {
+				return nil, err
+			}
+		}
+	}
+	return out, nil
+}
+
+// loadPixels is load for images kept as pixels: the same split, the validation rows as float32.
+func (d *DataSettings) loadPixels(x *dataset.PixelMatrix, shape []int) (*Data, error) {
+	shape, err := d.checkShape(x.Rows, x.Cols, shape)
+	if err != nil {
+		return nil, err
+	}
+	train, val, err := dataset.SplitPixelsInPlace(x, d.NTrain, d.NVal, d.SplitSeed)
+	if err != nil {
+		return nil, err
+	}
+	out := &Data{Pixels: train, Shape: shape}
+	if d.NVal > 0 {
+		out.Val = val.Float32()
+	}
+	return out, nil
+}
+
+// checkShape checks the data's size, -image-shape and the split flags against rows × cols data
+// and returns the image shape, or nil.
+func (d *DataSettings) checkShape(rows, cols int, shape []int) ([]int, error) {
+	if cols == 0 || rows == 0 {
+		return nil, fmt.Errorf("%s holds %d rows of %d columns: no data to train on", d.Path, rows, cols)
+	}
+	if d.ImageShape != nil {
+		shape = d.ImageShape
+	}
+	if shape != nil && shape[0]*shape[1]*shape[2] != cols {
+		return nil, fieldErr("ImageShape", "%v has %d values, the data %d columns", shape, shape[0]*shape[1]*shape[2], cols)
+	}
+	if d.NTrain < 0 {
+		return nil, fieldErr("NTrain", "%d, want > 0", d.NTrain)
+	}
+	if d.NVal < 0 {
+		return nil, fieldErr("NVal", "%d, want ≥ 0", d.NVal)
+	}
+	if d.NTrain == 0 || d.NTrain+d.NVal > rows {
+		return nil, fieldErr("NTrain", "%d training + %d validation rows, but %s has %d rows", d.NTrain, d.NVal, d.Path, rows)
+	}
+	return shape, nil
+}
+
+// ReadData reads a data set by what path is: ReadImages's forms, one array of a .npz archive
+// (archive.npz:key), a .npy matrix (uint8 values scaled to [0, 1]), a CSV file or a .npz archive.
+func ReadData(path string, h Hooks) (*dataset.Matrix[float32], []int, error) {
+	im, shape, err := ReadImages(path)
+	if err != nil {
+		return nil, nil, err
+	}
+	if im != nil {
+		return dataset.ToMatrix[float32](im), shape, nil
+	}
+	if archive, key, ok := strings.Cut(path, ".npz:"); ok { // one array of a .npz archive
+		m, err := dataset.ReadNPZ[float32](archive+".npz", key)
+		return m, nil, err
+	}
+	if strings.HasSuffix(path, ".npy") {
+		// A 1-D array is a vector, not a data set: read as a column it would be rows of one
+		// feature (784 pixels of one image as 784 rows), a wrong answer rather than a refusal.
+		if shape, err := dataset.NPYShape(path); err == nil && len(shape) == 1 {
+			return nil, nil, fmt.Errorf("%s holds a 1-D array of %d values, want a 2-D array of rows × features (numpy: x.reshape(1, -1) for one row, x.reshape(-1, 1) for one feature)", path, shape[0])
+		}
+		m, err := dataset.ReadNPY[float32](path)
+		if err == nil && npyIsUint8(path) {
+			// Raw 0–255 pixels would saturate every unit: scale them as the image loaders do.
+			for i := range m.Data {
+				m.Data[i] /= 255
+			}
+			h.logf("%s holds uint8 values: scaled to [0, 1] (divided by 255), as MNIST and CIFAR-10 pixels are", path)
+		}
+		return m, nil, err
+	}
+	if strings.HasSuffix(strings.ToLower(path), ".csv") {
+		m, err := dataset.ReadCSV[float32](path)
+		return m, nil, err
+	}
+	if strings.HasSuffix(path, ".npz") {
+		m, err := dataset.ReadNPZ[float32](path, "")
+		return m, nil, err
+	}
+	return nil, nil, fmt.Errorf("%s looks like a CIFAR-10 batch file: pass the folder that holds data_batch_1.bin … test_batch.bin", path)
+}
+
+// ReadImages reads path if it holds images (an MNIST or CIFAR-10 folder, an IDX file) and
+// returns them with their shape, or nil images for the other forms (ReadData's).
+func ReadImages(path string) (*dataset.Images, []int, error) {
+	if _, _, ok := strings.Cut(path, ".npz:"); ok {
+		return nil, nil, nil
+	}
+	st, err := os.Stat(path)
+	if err != nil {
+		if os.IsNotExist(err) && path == "data/mnist" {
+			return nil, nil, fmt.Errorf("%w (run `make data` to fetch MNIST)", err)
+		}
+		return nil, nil, err
+	}
+	var im *dataset.Images
+	switch lower := strings.ToLower(path); {
+	case st.IsDir() && IsCIFAR(path):
+		im, _, err = dataset.LoadCIFAR10(path, true)
+	case st.IsDir():
+		im, _, err = dataset.LoadMNIST(path, true)
+	case strings.HasSuffix(path, ".npy"), strings.HasSuffix(lower, ".csv"), strings.HasSuffix(path, ".npz"), strings.HasSuffix(path, ".bin"):
+		return nil, nil, nil
+	default:
+		im, err = dataset.ReadIDXImages(path)
+	}
+	if err != nil {
+		return nil, nil, err
+	}
+	return im, []int{im.Height, im.Width, im.Channels}, nil
+}
+
+// npyIsUint8 reports whether the .npy file at path stores uint8 values (its header's descr).
+func npyIsUint8(path string) bool {
+	f, err := os.Open(path)
+	if err != nil {
+		return false
+	}
+	defer f.Close()
+	head := make([]byte, 256)
+	n, _ := io.ReadFull(f, head)
+	h := string(head[:n])
+	return strings.Contains(h, "'descr': '|u1'") || strings.Contains(h, "'descr': 'u1'") || strings.Contains(h, "'descr': '<u1'")
+}
