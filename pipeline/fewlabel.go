@@ -81,6 +81,9 @@ type FewLabel struct {
 	NoL2 bool
 	// KeepLast keeps the last epoch's weights instead of the best validation epoch's.
 	KeepLast bool
+	// Stratify draws each row's training and validation pairs so that every class keeps its
+	// share, within one pair (LoadLabeledStratified); the original draws them at random.
+	Stratify bool
 	// DType is the MLPs' float type. Zero means tf.Float.
 	DType tf.DataType
 	// GPU, Target and Threads say where the MLPs run (see mlp.Config).
@@ -130,7 +133,11 @@ func (s *FewLabel) Run(ctx context.Context, h Hooks) ([]FewLabelResult, error) {
 		if !want[row.name] {
 			continue
 		}
-		d, err := LoadLabeled(data, row.nTrain, row.nVal, 42)
+		load := LoadLabeled
+		if s.Stratify {
+			load = LoadLabeledStratified
+		}
+		d, err := load(data, row.nTrain, row.nVal, 42)
 		if err != nil {
 			return nil, err
 		}

@@ -24,6 +24,16 @@ const DefaultSplitSeed = 42
 // shuffled with seed) and reads its test set. A split that does not fit is a *FieldError on
 // "NTrain".
 func LoadLabeled(path string, nTrain, nVal int, seed uint64) (*Labeled, error) {
+	return loadLabeled(path, nTrain, nVal, seed, false)
+}
+
+// LoadLabeledStratified is LoadLabeled with the training and validation rows drawn so that
+// every class keeps its share of them, within one row (dataset.StratifiedSplitIndices).
+func LoadLabeledStratified(path string, nTrain, nVal int, seed uint64) (*Labeled, error) {
+	return loadLabeled(path, nTrain, nVal, seed, true)
+}
+
+func loadLabeled(path string, nTrain, nVal int, seed uint64, stratify bool) (*Labeled, error) {
 	x, y, err := ReadLabeledSet(path, false)
 	if err != nil {
 		return nil, err
@@ -36,6 +46,9 @@ func LoadLabeled(path string, nTrain, nVal int, seed uint64) (*Labeled, error) {
 		return nil, fieldErr("NTrain", "%d training + %d validation rows, but %s has %d training images", nTrain, nVal, path, x.Rows)
 	}
 	ti, vi, err := dataset.SplitIndices(x.Rows, nTrain, nVal, seed)
+	if stratify {
+		ti, vi, err = dataset.StratifiedSplitIndices(y, nTrain, nVal, seed)
+	}
 	if err != nil {
 		return nil, err
 	}
