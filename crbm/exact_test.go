@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	tf "github.com/galeone/tensorflow/tensorflow/go"
+	"gonum.org/v1/gonum/floats"
 
 	"github.com/boltzmann-go/boltzmann/dataset"
 )
@@ -91,7 +92,7 @@ func enumLogJoint(p Params, x []float64, y int) float64 {
 	for _, h := range binaries(tinyH) {
 		terms = append(terms, negEnergy(p, x, y, h))
 	}
-	return logSumExp(terms)
+	return floats.LogSumExp(terms)
 }
 
 // enumCond is p(y | x) for every y by enumeration of (y, h).
@@ -100,7 +101,7 @@ func enumCond(p Params, x []float64) []float64 {
 	for y := range lj {
 		lj[y] = enumLogJoint(p, x, y)
 	}
-	z := logSumExp(lj)
+	z := floats.LogSumExp(lj)
 	for y := range lj {
 		lj[y] = math.Exp(lj[y] - z)
 	}
@@ -293,6 +294,21 @@ func TestGenerativeGradientExact(t *testing.T) {
 // exactGenerative is the gradient of the mean of log p(x, y) over the rows: the data term
 // E_{h|x,y}[stats] minus the model term E_{x,y,h}[stats], by enumeration.
 func exactGenerative(p Params, xs [][]float64, ys []int) Params {
+	return enumGradient(p, func(add func(x []float64, y int, h []float64, w float64)) {
+		n := float64(len(xs))
+		for r, x := range xs {
+			lj := enumLogJoint(p, x, ys[r])
+			for _, h := range binaries(tinyH) {
+				add(x, ys[r], h, math.Exp(negEnergy(p, x, ys[r], h)-lj)/n)
+			}
+		}
+	})
+}
+
+// enumGradient returns a data term minus the model term E_{x,y,h}[stats] of the tiny model's
+// sufficient statistics: data adds the data term's configurations (x, y, h) with their weights
+// through add; the model term is enumerated over every configuration.
+func enumGradient(p Params, data func(add func(x []float64, y int, h []float64, w float64))) Params {
 	g := Params{W: make([]float64, tinyV*tinyH), U: make([]float64, tinyC*tinyH), B: make([]float64, tinyV), C: make([]float64, tinyH), D: make([]float64, tinyC)}
 	add := func(x []float64, y int, h []float64, w float64) {
 		for i := range x {
@@ -307,24 +323,17 @@ func exactGenerative(p Params, xs [][]float64, ys []int) Params {
 		}
 		g.D[y] += w
 	}
-	hs := binaries(tinyH)
-	n := float64(len(xs))
-	for r, x := range xs {
-		lj := enumLogJoint(p, x, ys[r])
-		for _, h := range hs {
-			add(x, ys[r], h, math.Exp(negEnergy(p, x, ys[r], h)-lj)/n)
-		}
-	}
+	data(add)
 	var all []float64
 	for _, x := range binaries(tinyV) {
 		for y := 0; y < tinyC; y++ {
 			all = append(all, enumLogJoint(p, x, y))
 		}
 	}
-	logZ := logSumExp(all)
+	logZ := floats.LogSumExp(all)
 	for _, x := range binaries(tinyV) {
 		for y := 0; y < tinyC; y++ {
-			for _, h := range hs {
+			for _, h := range binaries(tinyH) {
 				add(x, y, h, -math.Exp(negEnergy(p, x, y, h)-logZ))
 			}
 		}

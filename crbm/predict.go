@@ -2,9 +2,9 @@ package crbm
 
 import (
 	"fmt"
-	"math"
 
 	tf "github.com/galeone/tensorflow/tensorflow/go"
+	"gonum.org/v1/gonum/floats"
 
 	"github.com/boltzmann-go/boltzmann/dataset"
 	"github.com/boltzmann-go/boltzmann/tfops"
@@ -39,7 +39,7 @@ func (m *CRBM) LogProba(x Data) (*dataset.Matrix[float64], error) {
 	}
 	for i := 0; i < lg.Rows; i++ {
 		row := lg.Row(i)
-		z := logSumExp(row)
+		z := floats.LogSumExp(row)
 		for j := range row {
 			row[j] -= z
 		}
@@ -87,7 +87,7 @@ func (m *CRBM) Evaluate(x Data, y []int) (loss, errRate float64, err error) {
 	wrong := 0
 	for i := 0; i < lg.Rows; i++ {
 		row := lg.Row(i)
-		loss += logSumExp(row) - row[y[i]]
+		loss += floats.LogSumExp(row) - row[y[i]]
 		if argmax(row) != y[i] {
 			wrong++
 		}
@@ -158,16 +158,4 @@ func argmax(v []float64) int {
 		}
 	}
 	return best
-}
-
-func logSumExp(v []float64) float64 {
-	mx := math.Inf(-1)
-	for _, x := range v {
-		mx = math.Max(mx, x)
-	}
-	var s float64
-	for _, x := range v {
-		s += math.Exp(x - mx)
-	}
-	return mx + math.Log(s)
 }

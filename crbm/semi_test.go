@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	tf "github.com/galeone/tensorflow/tensorflow/go"
+	"gonum.org/v1/gonum/floats"
 
 	"github.com/boltzmann-go/boltzmann/dataset"
 	"github.com/boltzmann-go/boltzmann/tfops"
@@ -64,52 +65,24 @@ func TestUnlabeledGradientExact(t *testing.T) {
 	}
 }
 
-// exactUnlabeled is the gradient of the mean of log p(x) over xs by enumeration.
+// exactUnlabeled is the gradient of the mean of log p(x) over xs by enumeration: data term
+// weights p(y, h | x), model term p(x, y, h).
 func exactUnlabeled(p Params, xs [][]float64) Params {
-	// Data term: weights p(y, h | x); model term: p(x, y, h).
-	g := Params{W: make([]float64, tinyV*tinyH), U: make([]float64, tinyC*tinyH), B: make([]float64, tinyV), C: make([]float64, tinyH), D: make([]float64, tinyC)}
-	add := func(x []float64, y int, h []float64, w float64) {
-		for i := range x {
-			g.B[i] += w * x[i]
-			for j := range h {
-				g.W[i*tinyH+j] += w * x[i] * h[j]
+	return enumGradient(p, func(add func(x []float64, y int, h []float64, w float64)) {
+		n := float64(len(xs))
+		for _, x := range xs {
+			var lj []float64
+			for y := 0; y < tinyC; y++ {
+				lj = append(lj, enumLogJoint(p, x, y))
+			}
+			lx := floats.LogSumExp(lj)
+			for y := 0; y < tinyC; y++ {
+				for _, h := range binaries(tinyH) {
+					add(x, y, h, math.Exp(negEnergy(p, x, y, h)-lx)/n)
+				}
 			}
 		}
-		for j := range h {
-			g.C[j] += w * h[j]
-			g.U[y*tinyH+j] += w * h[j]
-		}
-		g.D[y] += w
-	}
-	hs := binaries(tinyH)
-	n := float64(len(xs))
-	for _, x := range xs {
-		var lj []float64
-		for y := 0; y < tinyC; y++ {
-			lj = append(lj, enumLogJoint(p, x, y))
-		}
-		lx := logSumExp(lj)
-		for y := 0; y < tinyC; y++ {
-			for _, h := range hs {
-				add(x, y, h, math.Exp(negEnergy(p, x, y, h)-lx)/n)
-			}
-		}
-	}
-	var all []float64
-	for _, x := range binaries(tinyV) {
-		for y := 0; y < tinyC; y++ {
-			all = append(all, enumLogJoint(p, x, y))
-		}
-	}
-	logZ := logSumExp(all)
-	for _, x := range binaries(tinyV) {
-		for y := 0; y < tinyC; y++ {
-			for _, h := range hs {
-				add(x, y, h, -math.Exp(negEnergy(p, x, y, h)-logZ))
-			}
-		}
-	}
-	return g
+	})
 }
 
 // TestSemiSupervisedFit trains on 9 labeled and 300 unlabeled rows of the separable set: an
