@@ -107,8 +107,7 @@ func (m *DBM) runChunked(c *chunkedMF, feeds map[tf.Output]*tf.Tensor) (float64,
 
 // minibatch adds the rows of the minibatch that a training run's update 0 reads.
 func (m *DBM) minibatch(s *op.Scope) tf.Output {
-	idx := op.Gather(s.SubScope("idx"), m.idx, op.Const(s.SubScope("i"), int32(0)))
-	return op.GatherV2(s.SubScope("batch"), m.rows, idx, op.Const(s.SubScope("axis"), int32(0)))
+	return op.GatherV2(s.SubScope("batch"), m.rows, m.batchRows(s), op.Const(s.SubScope("axis"), int32(0)))
 }
 
 // trainMF returns the training's chunked mean field: from the bottom-up pass, from the stored μ
