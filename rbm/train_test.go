@@ -5,7 +5,9 @@ import (
 	"errors"
 	"math"
 	"os"
+	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 
 	tf "github.com/galeone/tensorflow/tensorflow/go"
@@ -431,41 +433,79 @@ func TestPointerUnits(t *testing.T) {
 	}
 }
 
-// TestFusedMomentumBitIdentical checks that classical momentum applied by the fused
-// ResourceApplyKerasMomentum (the default) gives the weights and velocities of the unfused ops
-// bit for bit: float32 and float64, CD and PCD, several updates per Session.Run, with L2,
-// sparsity and a momentum schedule.
+// TestFusedMomentumBitIdentical checks that classical momentum applied by boltzmann-go's
+// momentum kernel (the default where `make deps` built it) and by TensorFlow's fused
+// ResourceApplyKerasMomentum give the weights and velocities of the unfused ops bit for bit:
+// float32 and float64, CD and PCD, several updates per Session.Run, with L2 and a momentum
+// schedule, with sparsity (the kernel then takes no weight decay) and without (it takes it).
 func TestFusedMomentumBitIdentical(t *testing.T) {
+	kernels := kernelsBuilt(t)
 	x := fixtures.BinaryData(60, 9, 4)
+	type path struct {
+		name               string
+		unfused, noKernels bool
+	}
+	paths := []path{{"unfused", true, true}, {"ResourceApplyKerasMomentum", false, true}}
+	if kernels {
+		paths = append(paths, path{"kernel", false, false})
+	}
 	for _, dt := range []tf.DataType{tf.Float, tf.Double} {
 		for _, pcd := range []bool{false, true} {
-			c := Config{NumVisible: 9, NumHidden: 5, DType: dt, Seed: 7, Persistent: pcd, BatchSize: 10, Epochs: 3, UpdatesPerRun: 4,
-				LearningRate: []float64{0.1, 0.05}, Momentum: []float64{0.5, 0.9}, L2: F(1e-3), SparsityCost: 0.01, SparsityTarget: 0.1}
-			state := func(off bool) []train.Tensor {
-				fusedMomentumOff = off
-				defer func() { fusedMomentumOff = false }()
-				m := newModel(t, c)
-				if m.fusedMomentum() == off {
-					t.Fatalf("fusedMomentum() = %v with fusedMomentumOff = %v", !off, off)
+			for _, sparsity := range []float64{0, 0.01} {
+				c := Config{NumVisible: 9, NumHidden: 5, DType: dt, Seed: 7, Persistent: pcd, BatchSize: 10, Epochs: 3, UpdatesPerRun: 4,
+					LearningRate: []float64{0.1, 0.05}, Momentum: []float64{0.5, 0.9}, L2: F(1e-3), SparsityCost: sparsity, SparsityTarget: 0.1}
+				state := func(p path) []train.Tensor {
+					fusedMomentumOff, kernelsOff = p.unfused, p.noKernels
+					defer func() { fusedMomentumOff, kernelsOff = false, false }()
+					m := newModel(t, c)
+					if m.fusedMomentum() == p.unfused || m.kernelMomentum() == p.noKernels {
+						t.Fatalf("%s: fusedMomentum() = %v, kernelMomentum() = %v", p.name, m.fusedMomentum(), m.kernelMomentum())
+					}
+					if p.name == "kernel" && m.foldsDecay() != (sparsity == 0) {
+						t.Fatalf("foldsDecay() = %v with sparsity cost %g", m.foldsDecay(), sparsity)
+					}
+					fit(t, m, x)
+					st, err := m.State()
+					if err != nil {
+						t.Fatal(err)
+					}
+					return st
 				}
-				fit(t, m, x)
-				st, err := m.State()
-				if err != nil {
-					t.Fatal(err)
+				plain := state(paths[0])
+				if plain[0].Values[0] == 0 || plain[3].Values[0] == 0 {
+					t.Fatalf("%s pcd=%v: no training happened", tfops.DTypeName(dt), pcd)
 				}
-				return st
-			}
-			fused, plain := state(false), state(true)
-			for i := range fused {
-				for j, v := range fused[i].Values {
-					if w := plain[i].Values[j]; v != w {
-						t.Fatalf("%s pcd=%v: %s[%d] = %.17g fused, %.17g unfused", tfops.DTypeName(dt), pcd, fused[i].Name, j, v, w)
+				for _, p := range paths[1:] {
+					got := state(p)
+					for i := range got {
+						for j, v := range got[i].Values {
+							if w := plain[i].Values[j]; v != w {
+								t.Fatalf("%s pcd=%v sparsity=%g: %s[%d] = %.17g with %s, %.17g unfused",
+									tfops.DTypeName(dt), pcd, sparsity, got[i].Name, j, v, p.name, w)
+							}
+						}
 					}
 				}
 			}
-			if fused[0].Values[0] == 0 || fused[3].Values[0] == 0 {
-				t.Fatalf("%s pcd=%v: no training happened", tfops.DTypeName(dt), pcd)
-			}
 		}
 	}
+}
+
+// kernelsBuilt reports whether boltzmann-go's kernels are loaded; it fails t when `make deps`
+// neither built them nor left a SKIPPED file saying why it could not.
+func kernelsBuilt(t *testing.T) bool {
+	t.Helper()
+	if os.Getenv(tfops.KernelsEnv) == "off" {
+		return false
+	}
+	if dir := os.Getenv("BOLTZMANN_TF_DIR"); dir != "" {
+		if why, err := os.ReadFile(filepath.Join(dir, "kernels", "SKIPPED")); err == nil {
+			t.Logf("kernels not built here: %s", strings.TrimSpace(string(why)))
+			return false
+		}
+	}
+	if _, err := tfops.KernelsLoaded(); err != nil {
+		t.Fatalf("kernels not loaded (run `make deps`): %v", err)
+	}
+	return true
 }

@@ -7,6 +7,8 @@
 # Rows that leave the RBMs as ours reuse the RBMs of row "ours" (their flags don't reach them).
 # Rows orig-no-* follow the original's code path in every point but one.
 # Rows tol-1e-3 and tol-1e-2 measure a looser mean-field tolerance (issue 28): fewer sweeps.
+# Rows seed-dbm and tol-1e-2-seed-dbm repeat "ours" and tol-1e-2 with another seed for the DBM
+# stage (same RBMs): how far two rows differ by chance alone.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BM=${BM:-bin/bm}
@@ -38,6 +40,8 @@ declare -A rows=(
 	[schedule-index]="schedule-index --schedule-index original"
 	[tol-1e-3]="ours --mf-tol 1e-3"
 	[tol-1e-2]="ours --mf-tol 1e-2"
+	[seed-dbm]="ours --random-seed 1337 1111 3333"
+	[tol-1e-2-seed-dbm]="ours --mf-tol 1e-2 --random-seed 1337 1111 3333"
 	[orig-no-sparsity]="original $allbut --mf-start previous --side-effects"
 	[orig-no-mf-start]="original $allbut --sparsity-rule original --side-effects"
 	[orig-no-side-effects]="original $allbut --sparsity-rule original --mf-start previous"
