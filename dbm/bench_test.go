@@ -22,6 +22,14 @@ func BenchmarkUpdate_784x512x1024_MF10(b *testing.B) { benchUpdate(b, 10) }
 // BenchmarkUpdate_784x512x1024_MF50 is one update with 50 mean-field sweeps (bm dbm's default).
 func BenchmarkUpdate_784x512x1024_MF50(b *testing.B) { benchUpdate(b, 50) }
 
+// BenchmarkUpdateNoKernels_784x512x1024_MF10 is the MF10 update with TensorFlow's ops only (no
+// boltzmann-go kernels): the momentum kernel's gain, beside BenchmarkUpdate_…_MF10.
+func BenchmarkUpdateNoKernels_784x512x1024_MF10(b *testing.B) {
+	kernelsOff = true
+	defer func() { kernelsOff = false }()
+	benchUpdate(b, 10)
+}
+
 // BenchmarkUpdateSplit2_784x512x1024_MF10 is the MF10 update with the rows of every product
 // shared between the two tasks of an in-process loopback cluster (Config.Devices): the cost of
 // data-parallel DBM training's round trips, one per product, beside BenchmarkUpdate_…_MF10.
@@ -72,16 +80,29 @@ func benchUpdateOn(b *testing.B, mf int, place func(*Config)) {
 	lr, _ := tfops.ScalarTensor(1e-3, m.cfg.DType)
 	mom, _ := tfops.ScalarTensor(0, m.cfg.DType)
 	feeds := map[tf.Output]*tf.Tensor{m.idx: idx, m.lr: lr, m.mom: mom}
-	if _, err := m.sess.Run(feeds, nil, []*tf.Operation{o}); err != nil {
-		b.Fatal(err)
-	}
-	b.ResetTimer()
-	for i := 0; i < b.N; i++ {
+	sweeps := 0.0
+	update := func() { // as Fit runs one: the mean field in chunks (when chunked), then the rest
+		if m.chunked(1) {
+			n, err := m.meanFieldChunks(feeds)
+			if err != nil {
+				b.Fatal(err)
+			}
+			sweeps += n
+		}
 		if _, err := m.sess.Run(feeds, nil, []*tf.Operation{o}); err != nil {
 			b.Fatal(err)
 		}
 	}
+	update()
+	sweeps = 0
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		update()
+	}
 	b.ReportMetric(float64(b.N*100)/b.Elapsed().Seconds(), "samples/s")
+	if m.chunked(1) {
+		b.ReportMetric(sweeps/float64(b.N), "mf-sweeps")
+	}
 }
 
 // BenchmarkAIS_784x512x1024 is 1,000 AIS steps of 100 runs.

@@ -73,7 +73,9 @@ func (m *DBM) update(s *op.Scope, st trainState, x tf.Output, k int, mu []tf.Out
 			neg := op.Div(ws.SubScope("neg"), tfops.SplitGram(ws.SubScope("n"), n.units[i].Stat(ws, parts[i]), n.units[i+1].Stat(ws, parts[i+1]), n.devices), nPart)
 			gW[i] = op.Sub(ws, pos, neg)
 		}
-		gW[i] = optim.L2{Coef: c.L2}.Apply(ws, gW[i], st.p.W[i])
+		if !m.foldsDecay() {
+			gW[i] = optim.L2{Coef: c.L2}.Apply(ws, gW[i], st.p.W[i])
+		}
 	}
 	for l := 0; l <= L; l++ {
 		bs := g.SubScope("b")
@@ -103,23 +105,62 @@ func (m *DBM) update(s *op.Scope, st trainState, x tf.Output, k int, mu []tf.Out
 		}
 	}
 	u := s.SubScope("apply")
-	rule := optim.Momentum{Rule: c.MomentumRule}
-	vel := func(name string, old, grad tf.Output) tf.Output {
-		return rule.Velocity(u.SubScope(name), old, grad, m.lr, m.mom)
-	}
 	out.p = params{W: make([]tf.Output, L), b: make([]tf.Output, L+1)}
+	// step returns the new parameter and velocity: θ + Δ′ with Δ′ from the momentum rule.
+	step := func(name string, theta, old, grad tf.Output) (tf.Output, tf.Output) {
+		vel := optim.Momentum{Rule: c.MomentumRule}.Velocity(u.SubScope("d"+name), old, grad, m.lr, m.mom)
+		return op.AddV2(u.SubScope(name), theta, vel), vel
+	}
+	if m.kernelMomentum() {
+		// Our kernel: L2 (when folded), velocity and step in one pass, bit-identical to the ops.
+		negLR := op.Neg(u.SubScope("neg_lr"), m.lr)
+		decay := 0.0
+		if m.foldsDecay() {
+			decay = c.L2
+		}
+		step = func(name string, theta, old, grad tf.Output) (tf.Output, tf.Output) {
+			d := decay
+			if name != "W" {
+				d = 0 // biases have no weight decay
+			}
+			return tfops.MomentumStep(u.SubScope(name), theta, old, grad, negLR, m.mom, d)
+		}
+	}
 	for i := 0; i < L; i++ {
-		out.dW[i] = vel("dW", st.dW[i], gW[i])
-		w := op.AddV2(u.SubScope("W"), st.p.W[i], out.dW[i])
-		w = optim.MaxNorm{C: c.MaxNorm}.Apply(u, w)
-		out.p.W[i] = w
+		var w tf.Output
+		w, out.dW[i] = step("W", st.p.W[i], st.dW[i], gW[i])
+		out.p.W[i] = optim.MaxNorm{C: c.MaxNorm}.Apply(u, w)
 	}
 	for l := 0; l <= L; l++ {
-		out.db[l] = vel("db", st.db[l], gb[l])
-		out.p.b[l] = op.AddV2(u.SubScope("b"), st.p.b[l], out.db[l])
+		out.p.b[l], out.db[l] = step("b", st.p.b[l], st.db[l], gb[l])
 	}
 	out.step = op.AddV2(u.SubScope("step"), st.step, op.Const(u.SubScope("one"), int64(1)))
 	return out, nmf
+}
+
+// kernelsOff makes the update use TensorFlow's ops instead of boltzmann-go's momentum kernel
+// (tests compare both).
+var kernelsOff bool
+
+// kernelMomentum reports whether the update's classical momentum runs boltzmann-go's
+// BoltzmannMomentumStep kernel (tfops.MomentumStep): one pass per parameter instead of five ops.
+func (m *DBM) kernelMomentum() bool {
+	return m.cfg.MomentumRule != optim.Original && !kernelsOff && tfops.HasKernels()
+}
+
+// foldsDecay reports whether the weight decay is left to the momentum kernel: only when it is
+// the last change to the weights' directions (no centering, no sparsity penalty after it), so
+// that the kernel's g − L2·W is the L2 op's, rounding for rounding.
+func (m *DBM) foldsDecay() bool {
+	if !m.kernelMomentum() || m.cfg.Centering > 0 || m.cfg.SparsityRule == optim.Original {
+		return false
+	}
+	for _, cost := range m.cfg.SparsityCost {
+		if cost > 0 {
+			return false
+		}
+	}
+	return true
 }
 
 // advance adds k Gibbs sweeps of the persistent particles, sampled as configured.

@@ -5,9 +5,7 @@ import (
 	"errors"
 	"math"
 	"os"
-	"path/filepath"
 	"slices"
-	"strings"
 	"testing"
 
 	tf "github.com/galeone/tensorflow/tensorflow/go"
@@ -439,7 +437,7 @@ func TestPointerUnits(t *testing.T) {
 // float32 and float64, CD and PCD, several updates per Session.Run, with L2 and a momentum
 // schedule, with sparsity (the kernel then takes no weight decay) and without (it takes it).
 func TestFusedMomentumBitIdentical(t *testing.T) {
-	kernels := kernelsBuilt(t)
+	kernels := fixtures.KernelsBuilt(t)
 	x := fixtures.BinaryData(60, 9, 4)
 	type path struct {
 		name               string
@@ -489,23 +487,4 @@ func TestFusedMomentumBitIdentical(t *testing.T) {
 			}
 		}
 	}
-}
-
-// kernelsBuilt reports whether boltzmann-go's kernels are loaded; it fails t when `make deps`
-// neither built them nor left a SKIPPED file saying why it could not.
-func kernelsBuilt(t *testing.T) bool {
-	t.Helper()
-	if os.Getenv(tfops.KernelsEnv) == "off" {
-		return false
-	}
-	if dir := os.Getenv("BOLTZMANN_TF_DIR"); dir != "" {
-		if why, err := os.ReadFile(filepath.Join(dir, "kernels", "SKIPPED")); err == nil {
-			t.Logf("kernels not built here: %s", strings.TrimSpace(string(why)))
-			return false
-		}
-	}
-	if _, err := tfops.KernelsLoaded(); err != nil {
-		t.Fatalf("kernels not loaded (run `make deps`): %v", err)
-	}
-	return true
 }
