@@ -143,9 +143,12 @@ func (m *DBM) update(s *op.Scope, st trainState, x tf.Output, k int, mu []tf.Out
 var kernelsOff bool
 
 // kernelMomentum reports whether the update's classical momentum runs boltzmann-go's
-// BoltzmannMomentumStep kernel (tfops.MomentumStep): one pass per parameter instead of five ops.
+// BoltzmannMomentumStep kernel (tfops.MomentumStep): one pass per parameter instead of five ops;
+// in a local session on the CPU only (the kernel has no GPU version, and a cluster's tasks may
+// not have loaded it).
 func (m *DBM) kernelMomentum() bool {
-	return m.cfg.MomentumRule != optim.Original && !kernelsOff && tfops.HasKernels()
+	c := m.cfg
+	return c.MomentumRule != optim.Original && !kernelsOff && c.GPU == "" && c.Target == "" && len(c.Devices) == 0 && tfops.HasKernels()
 }
 
 // foldsDecay reports whether the weight decay is left to the momentum kernel: only when it is

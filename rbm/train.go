@@ -183,9 +183,11 @@ func (m *RBM) fusedMomentum() bool {
 }
 
 // kernelMomentum reports whether fused momentum runs boltzmann-go's BoltzmannMomentumStep
-// kernel (tfops.MomentumStep), which also takes the weight decay.
+// kernel (tfops.MomentumStep), which also takes the weight decay: in a local session on the CPU
+// only (the kernel has no GPU version, and a cluster's tasks may not have loaded it).
 func (m *RBM) kernelMomentum() bool {
-	return m.fusedMomentum() && !kernelsOff && tfops.HasKernels()
+	c := m.cfg
+	return m.fusedMomentum() && !kernelsOff && c.GPU == "" && c.Target == "" && len(c.Devices) == 0 && tfops.HasKernels()
 }
 
 // foldsDecay reports whether the weight decay is left to the momentum kernel: only when it is the
