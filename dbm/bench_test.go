@@ -30,6 +30,14 @@ func BenchmarkUpdateNoKernels_784x512x1024_MF10(b *testing.B) {
 	benchUpdate(b, 10)
 }
 
+// BenchmarkUpdateRecompute_784x512x1024_MF50 is the MF50 update with layer 1's input from the
+// rows recomputed in every mean-field sweep, as before dataInput: its gain, beside …_MF50.
+func BenchmarkUpdateRecompute_784x512x1024_MF50(b *testing.B) {
+	recomputeDataInput = true
+	defer func() { recomputeDataInput = false }()
+	benchUpdate(b, 50)
+}
+
 // BenchmarkUpdateSplit2_784x512x1024_MF10 is the MF10 update with the rows of every product
 // shared between the two tasks of an in-process loopback cluster (Config.Devices): the cost of
 // data-parallel DBM training's round trips, one per product, beside BenchmarkUpdate_…_MF10.

@@ -30,16 +30,18 @@ func (m *DBM) chunked(updates int) bool {
 
 // A chunkedMF is a mean field run in chunks of sweeps, one Session.Run each, μ kept in the state
 // variables between them: the start op sets μ to its start (from the rows x); each chunk op runs
-// up to its number of sweeps from μ, stopping as the unrolled mean field does, and returns
+// up to its number of sweeps from μ (layer 1's input from the rows computed once, by the start
+// op), stopping as the unrolled mean field does, and returns
 // whether it converged and how many sweeps changed μ. The same sweeps and values as the unrolled
 // graph, so the same results bit for bit, without computing the sweeps after convergence.
 type chunkedMF struct {
 	name  string
-	x     func(s *op.Scope) tf.Output                // the rows
-	start func(s *op.Scope, x tf.Output) []tf.Output // μ's start ([0] unused)
-	state []*tfops.Variable                          // μ between runs ([0] nil)
-	steps int                                        // the most sweeps
-	per   int                                        // sweeps per chunk
+	x     func(s *op.Scope) tf.Output                       // the rows
+	start func(s *op.Scope, x, below tf.Output) []tf.Output // μ's start ([0] unused) from the rows and their dataInput
+	state []*tfops.Variable                                 // μ between runs ([0] nil)
+	below *tfops.Variable                                   // the rows' input to layer 1 (net.dataInput), set by the start op
+	steps int                                               // the most sweeps
+	per   int                                               // sweeps per chunk
 	tol   float64
 
 	startOp *tf.Operation
@@ -55,8 +57,11 @@ type mfChunk struct {
 func (m *DBM) chunkOps(c *chunkedMF, sweeps int) (*tf.Operation, mfChunk, error) {
 	if c.startOp == nil {
 		s := m.scope.SubScope(c.name + "_start")
-		start := c.start(s, c.x(s))
-		c.startOp = op.NoOp(s.WithControlDependencies(assignLayers(s.SubScope("write"), c.state, start)...).SubScope("done"))
+		x := c.x(s)
+		below := m.net.dataInput(s, m.readParams(s), x)
+		start := c.start(s, x, below)
+		writes := append(assignLayers(s.SubScope("write"), c.state, start), c.below.Assign(s.SubScope("write"), below))
+		c.startOp = op.NoOp(s.WithControlDependencies(writes...).SubScope("done"))
 		c.chunks = map[int]mfChunk{}
 	}
 	ch, ok := c.chunks[sweeps]
@@ -64,7 +69,7 @@ func (m *DBM) chunkOps(c *chunkedMF, sweeps int) (*tf.Operation, mfChunk, error)
 		s := m.scope.SubScope(c.name + "_chunk")
 		p := m.readParams(s)
 		var mu []tf.Output
-		mu, ch.count, ch.done = m.net.meanFieldDone(s, p, c.x(s), readLayers(s, c.state), sweeps, c.tol)
+		mu, ch.count, ch.done = m.net.meanFieldDone(s, p, c.x(s), c.below.Read(s), readLayers(s, c.state), sweeps, c.tol)
 		ch.op = op.NoOp(s.WithControlDependencies(assignLayers(s.SubScope("write"), c.state, mu)...).SubScope("done"))
 		c.chunks[sweeps] = ch
 	}
@@ -115,12 +120,12 @@ func (m *DBM) minibatch(s *op.Scope) tf.Output {
 func (m *DBM) trainMF() *chunkedMF {
 	if m.trainChunks == nil {
 		c, v := m.cfg, m.vars
-		m.trainChunks = &chunkedMF{name: "train_mf", x: m.minibatch, state: v.mf, steps: c.MeanFieldSteps, per: chunkSweeps, tol: c.MeanFieldTol,
-			start: func(s *op.Scope, x tf.Output) []tf.Output {
+		m.trainChunks = &chunkedMF{name: "train_mf", x: m.minibatch, state: v.mf, below: v.mfBelow, steps: c.MeanFieldSteps, per: chunkSweeps, tol: c.MeanFieldTol,
+			start: func(s *op.Scope, x, below tf.Output) []tf.Output {
 				if v.mu != nil {
 					return readLayers(s, v.mu)
 				}
-				mu, _ := m.net.meanFieldFrom(s, m.readParams(s), x, nil, 0, c.MeanFieldTol) // the bottom-up pass alone
+				mu, _, _ := m.net.meanFieldDone(s, m.readParams(s), x, below, nil, 0, c.MeanFieldTol) // the bottom-up pass alone
 				if v.rowMu != nil {
 					mu = m.rowStart(s.SubScope("row_start"), mu)
 				}

@@ -102,3 +102,48 @@ func fitTiny(t *testing.T, x *dataset.Matrix[float64], c Config) (state, sweeps 
 	}
 	return state, sweeps
 }
+
+// TestDataInputOnceBitIdentical: the mean field with layer 1's input from the rows computed once
+// per minibatch (dataInput) gives, bit for bit, the weights, particles and sweep counts of the
+// mean field that recomputes it in every sweep, and the same lower bounds, chunked and unrolled,
+// float32 and float64, for two and three hidden layers and for one.
+func TestDataInputOnceBitIdentical(t *testing.T) {
+	x := dataset.NewMatrix[float64](40, 8)
+	for i := range x.Data {
+		x.Data[i] = float64((i*7+3)%11) / 10
+	}
+	for _, dt := range []tf.DataType{tf.Float, tf.Double} {
+		for _, sizes := range [][]int{{8, 6, 5}, {8, 6, 5, 4}, {8, 6}} {
+			for _, unrolled := range []bool{false, true} {
+				train := func(recompute bool) ([]float64, []float64) {
+					recomputeDataInput, chunkedOff = recompute, unrolled
+					defer func() { recomputeDataInput, chunkedOff = false, false }()
+					return fitTiny(t, x, Config{Sizes: sizes, DType: dt, Seed: 9, WeightStd: 0.5, Particles: 10, BatchSize: 10, Epochs: 2,
+						MeanFieldSteps: 12, MeanFieldTol: 1e-4, LearningRate: []float64{0.05}})
+				}
+				once, so := train(false)
+				every, se := train(true)
+				if !slices.Equal(once, every) || !slices.Equal(so, se) {
+					t.Errorf("%v sizes %v unrolled=%v: training differs with the data input computed once (sweeps %v, %v)", dt, sizes, unrolled, so, se)
+				}
+				bound := func(recompute bool) []float64 {
+					recomputeDataInput, chunkedOff = recompute, unrolled
+					defer func() { recomputeDataInput, chunkedOff = false, false }()
+					m, err := New(Config{Sizes: sizes, DType: dt, Seed: 4, WeightStd: 1})
+					if err != nil {
+						t.Fatal(err)
+					}
+					defer m.Close()
+					b, err := m.LowerBound(x, 0)
+					if err != nil {
+						t.Fatal(err)
+					}
+					return b
+				}
+				if once, every := bound(false), bound(true); !slices.Equal(once, every) {
+					t.Errorf("%v sizes %v unrolled=%v: the lower bound differs with the data input computed once", dt, sizes, unrolled)
+				}
+			}
+		}
+	}
+}

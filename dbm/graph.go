@@ -92,16 +92,31 @@ func (n net) meanField(s *op.Scope, p params, x tf.Output, steps int, tol float6
 // meanFieldFrom is meanField started from the hidden layers' μ in start (start[0] unused), as
 // the original starts it from the previous minibatch's μ; nil start is the bottom-up pass.
 func (n net) meanFieldFrom(s *op.Scope, p params, x tf.Output, start []tf.Output, steps int, tol float64) ([]tf.Output, tf.Output) {
-	mu, count, _ := n.meanFieldDone(s, p, x, start, steps, tol)
+	mu, count, _ := n.meanFieldDone(s, p, x, tf.Output{}, start, steps, tol)
 	return mu, count
 }
 
+// recomputeDataInput makes every mean-field sweep recompute layer 1's input from the rows, as
+// before dataInput (tests compare both).
+var recomputeDataInput bool
+
+// dataInput adds layer 1's input from the clamped rows x, Stat(x)·W_0: the same in every sweep
+// of x's mean field, so it is computed once (a third of a two-layer sweep's products).
+func (n net) dataInput(s *op.Scope, p params, x tf.Output) tf.Output {
+	s = s.SubScope("data_input")
+	return tfops.SplitMatMul(s, n.units[0].Stat(s, x), p.W[0], false, n.devices)
+}
+
 // meanFieldDone is meanFieldFrom that also returns whether the sweeps converged (a bool scalar),
-// for a mean field run in chunks of sweeps.
-func (n net) meanFieldDone(s *op.Scope, p params, x tf.Output, start []tf.Output, steps int, tol float64) ([]tf.Output, tf.Output, tf.Output) {
+// for a mean field run in chunks of sweeps; below is x's dataInput if the caller has it (a zero
+// Output: computed here).
+func (n net) meanFieldDone(s *op.Scope, p params, x, below tf.Output, start []tf.Output, steps int, tol float64) ([]tf.Output, tf.Output, tf.Output) {
 	s = s.SubScope("mean_field")
 	mu := make([]tf.Output, n.top()+1)
 	mu[0] = x
+	if below.Op == nil {
+		below = n.dataInput(s, p, x)
+	}
 	for l := 1; l <= n.top() && start != nil; l++ {
 		mu[l] = start[l]
 	}
@@ -111,7 +126,10 @@ func (n net) meanFieldDone(s *op.Scope, p params, x tf.Output, start []tf.Output
 		if l == n.top() {
 			f = 1
 		}
-		in := tfops.SplitMatMul(ls, n.units[l-1].Stat(ls, mu[l-1]), p.W[l-1], false, n.devices)
+		in := below
+		if l > 1 {
+			in = tfops.SplitMatMul(ls, n.units[l-1].Stat(ls, mu[l-1]), p.W[l-1], false, n.devices)
+		}
 		if f != 1 {
 			in = op.Mul(ls, in, tfops.Scalar(ls, f, n.dt))
 		}
@@ -121,7 +139,12 @@ func (n net) meanFieldDone(s *op.Scope, p params, x tf.Output, start []tf.Output
 	count := tfops.Scalar(s.SubScope("count"), 0, n.dt)
 	for i := 0; i < steps; i++ {
 		is := s.SubScope("step")
-		next, _ := n.sweep(is, p, mu, false, false, false, nil, i)
+		var next []tf.Output
+		if recomputeDataInput {
+			next, _ = n.sweep(is, p, mu, false, false, false, nil, i)
+		} else {
+			next = n.meanFieldSweep(is, p, mu, below)
+		}
 		var delta tf.Output
 		for l := 1; l <= n.top(); l++ {
 			ds := is.SubScope("delta")
@@ -139,6 +162,29 @@ func (n net) meanFieldDone(s *op.Scope, p params, x tf.Output, start []tf.Output
 		done = op.LogicalOr(is, done, op.LessEqual(is, delta, tfops.Scalar(is.SubScope("tol"), tol, n.dt)))
 	}
 	return mu, count, done
+}
+
+// meanFieldSweep adds one mean-field sweep h_1 → … → h_L of the clamped rows whose input to
+// layer 1 is below (dataInput): sweep without sampling or the visible update, the same values
+// bit for bit (layer 1's input is below + μ_2·W_1ᵀ, added in input's order), one product fewer.
+func (n net) meanFieldSweep(s *op.Scope, p params, mu []tf.Output, below tf.Output) []tf.Output {
+	s = s.SubScope("sweep")
+	out := append([]tf.Output(nil), mu...)
+	for l := 1; l <= n.top(); l++ {
+		ls := s.SubScope("layer")
+		var in tf.Output
+		switch {
+		case l > 1:
+			in = n.input(ls, p, out, l)
+		case n.top() == 1:
+			in = below
+		default:
+			is := ls.SubScope("input")
+			in = op.AddV2(is.SubScope("sum"), below, tfops.SplitMatMul(is, n.units[2].Stat(is, out[2]), p.W[1], true, n.devices))
+		}
+		out[l] = n.units[l].Mean(ls, in, p.b[l])
+	}
+	return out
 }
 
 // energy adds E(x) per row for the layer states xs.

@@ -223,9 +223,9 @@ func (m *DBM) boundChunked(x rbm.Data) ([][]float64, error) {
 		s := m.scope.SubScope("bound_chunked")
 		b := &boundOps{x: op.Placeholder(s.SubScope("x"), c.DType, op.PlaceholderShape(tf.MakeShape(-1, int64(c.Sizes[0]))))}
 		steps, tol := boundMeanField(c)
-		b.mf = &chunkedMF{name: "bound_mf", x: func(*op.Scope) tf.Output { return b.x }, state: m.vars.boundMF, steps: steps, per: boundChunkSweeps, tol: tol,
-			start: func(s *op.Scope, x tf.Output) []tf.Output {
-				mu, _ := m.net.meanFieldFrom(s, m.readParams(s), x, nil, 0, tol)
+		b.mf = &chunkedMF{name: "bound_mf", x: func(*op.Scope) tf.Output { return b.x }, state: m.vars.boundMF, below: m.vars.boundBelow, steps: steps, per: boundChunkSweeps, tol: tol,
+			start: func(s *op.Scope, x, below tf.Output) []tf.Output {
+				mu, _, _ := m.net.meanFieldDone(s, m.readParams(s), x, below, nil, 0, tol)
 				return mu
 			}}
 		mu := append([]tf.Output{b.x}, readLayers(s, m.vars.boundMF)[1:]...)

@@ -93,6 +93,8 @@ type variables struct {
 	mu           []*tfops.Variable // the last minibatch's μ, BatchSize rows (MeanFieldPrevious; [0] unused)
 	mf           []*tfops.Variable // a training minibatch's μ between the runs of its mean field (chunkedMF; [0] unused; not saved)
 	boundMF      []*tfops.Variable // the same for the lower bound's rows
+	mfBelow      *tfops.Variable   // a training minibatch's input to layer 1 from its rows, between those runs (not saved)
+	boundBelow   *tfops.Variable   // the same for the lower bound's rows
 	rowMu        []*tfops.Variable // each training row's μ at its last visit (MeanFieldRow; [0] unused; not saved)
 	visited      *tfops.Variable   // whether each training row was visited since Fit began (MeanFieldRow)
 }
@@ -309,6 +311,8 @@ func (m *DBM) build() error {
 		v.mf[l] = tfops.NewVariable(s, fmt.Sprintf("mean_field/state%d", l), dt, []int64{-1, int64(c.Sizes[l])})
 		v.boundMF[l] = tfops.NewVariable(s, fmt.Sprintf("mean_field/bound%d", l), dt, []int64{-1, int64(c.Sizes[l])})
 	}
+	v.mfBelow = tfops.NewVariable(s, "mean_field/state_below", dt, []int64{-1, int64(c.Sizes[1])})
+	v.boundBelow = tfops.NewVariable(s, "mean_field/bound_below", dt, []int64{-1, int64(c.Sizes[1])})
 	if c.MeanFieldStart == MeanFieldRow {
 		v.rowMu = make([]*tfops.Variable, L+1)
 		for l := 1; l <= L; l++ {
