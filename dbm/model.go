@@ -41,6 +41,9 @@ type DBM struct {
 
 	evalOnce sync.Once
 	ev       evalOps
+
+	completeOnce sync.Once
+	complete     completeOps // Complete's graph (see completeGraph)
 	ais      map[anneal.BlockKeyOf]*aisOps // by transitions per β and block, built on first use
 
 	readsOnce sync.Once
