@@ -43,8 +43,8 @@ type DBM struct {
 	ev       evalOps
 
 	completeOnce sync.Once
-	complete     completeOps // Complete's graph (see completeGraph)
-	ais      map[anneal.BlockKeyOf]*aisOps // by transitions per β and block, built on first use
+	complete     completeOps                   // Complete's graph (see completeGraph)
+	ais          map[anneal.BlockKeyOf]*aisOps // by transitions per β and block, built on first use
 
 	readsOnce sync.Once
 	reads     []tf.Output // reads of every W, then every b, then every particle layer
