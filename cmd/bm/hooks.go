@@ -45,6 +45,7 @@ var fieldFlags = map[string]string{
 // commandFieldFlags are the flags of fields that a command spells otherwise than fieldFlags
 // says: bm dbm-mnist's triples set the pretraining RBMs' and the DBM's values together.
 var commandFieldFlags = map[string]map[string]string{
+	"complete":  {"Mask": "mask"},
 	"few-label": {"L2": "mlp-l2", "Rows": "rows"},
 	"logz":      {"ReverseStart": "reverse-start", "Data": "data"},
 	"dbm-mnist": {"RBMEpochs": "epochs", "RBMBatch": "batch-size", "RBMSeeds": "random-seed", "RBMK": "n-gibbs-steps", "RBMLR": "lr", "RBML2": "l2"},
