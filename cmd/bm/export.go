@@ -25,7 +25,7 @@ func cmdExport(args []string) int {
 	name := fs.String("name", "", "model name: the export goes to <base>/<name>/<version>/ (default: the run folder's name, e.g. dbm_mnist for runs/dbm_mnist/dbm/model)")
 	version := fs.Int64("version", 0, "version number (0: one more than the largest present)")
 	overwrite := fs.Bool("overwrite", false, "replace an existing version")
-	steps := fs.Int("sample-steps", rbm.ServingSteps, "Gibbs steps of the \"sample\" signature")
+	steps := fs.Int("sample-steps", rbm.ServingSteps, "Gibbs steps of the \"sample\" signature, and the most sweeps of the \"complete\" signature")
 	raw := fs.Bool("raw-input", true, "when the model was trained on standardized data ("+standardizerFile+" beside its model folder), put the standardization into the export so that it takes raw data (false: it takes standardized data)")
 	var dev device
 	dev.register(fs, "nothing is split")
