@@ -163,17 +163,7 @@ func (t *trainee) Epoch() int { return t.m.epoch }
 // Save does nothing: Fit saves the best epochs itself (FitOptions.Dir).
 func (t *trainee) Save(string) error { return nil }
 
-func (t *trainee) State() ([]train.Tensor, error) {
-	p, err := t.m.Params()
-	if err != nil {
-		return nil, err
-	}
-	var out []train.Tensor
-	for i, v := range [][]float64{p.W, p.U, p.B, p.C, p.D} {
-		out = append(out, train.Tensor{Name: "weights/" + []string{"W", "U", "b", "c", "d"}[i], Shape: []int{len(v)}, Values: v})
-	}
-	return out, nil
-}
+func (t *trainee) State() ([]train.Tensor, error) { return t.m.State() }
 
 func (t *trainee) TrainEpoch(ctx context.Context, onBatch func(done, total int)) (EpochStats, error) {
 	m, c := t.m, t.m.cfg

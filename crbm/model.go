@@ -9,6 +9,7 @@ import (
 
 	"github.com/boltzmann-go/boltzmann/optim"
 	"github.com/boltzmann-go/boltzmann/tfops"
+	"github.com/boltzmann-go/boltzmann/train"
 )
 
 // A CRBM is a classification RBM whose graph lives in a TensorFlow session. It is created by
@@ -306,6 +307,21 @@ func (m *CRBM) SetParams(p Params) error {
 		return fmt.Errorf("crbm: set parameters: %w", err)
 	}
 	return nil
+}
+
+// State returns the trained parameters by name ("weights/W", "weights/U", "weights/b",
+// "weights/c", "weights/d"), each as a flat vector: training checks them for divergence after
+// every epoch, and bm export refuses a model whose parameters are not finite.
+func (m *CRBM) State() ([]train.Tensor, error) {
+	p, err := m.Params()
+	if err != nil {
+		return nil, err
+	}
+	var out []train.Tensor
+	for i, v := range p.list() {
+		out = append(out, train.Tensor{Name: "weights/" + []string{"W", "U", "b", "c", "d"}[i], Shape: []int{len(v)}, Values: v})
+	}
+	return out, nil
 }
 
 // Config returns the model's configuration with every default filled in.

@@ -41,7 +41,10 @@ type DBM struct {
 
 	evalOnce sync.Once
 	ev       evalOps
-	ais      map[anneal.BlockKeyOf]*aisOps // by transitions per β and block, built on first use
+
+	completeOnce sync.Once
+	complete     completeOps                   // Complete's graph (see completeGraph)
+	ais          map[anneal.BlockKeyOf]*aisOps // by transitions per β and block, built on first use
 
 	readsOnce sync.Once
 	reads     []tf.Output // reads of every W, then every b, then every particle layer

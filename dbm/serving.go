@@ -22,6 +22,14 @@ const ServingSteps = 10
 //	                 sweeps started from the mean-field posterior of the input (sampled unless
 //	                 VisibleMeans), and mean: E[v | h₁] at the last sweep, as an RBM's sample
 //	                 signature; drawn with stateless ops (same seed, same sample)
+//	complete         images [n, Sizes[0]], mask [n or 1, Sizes[0]] (1: given), seed (int64
+//	                 [2]), sweeps (int64, 0 ≤ sweeps ≤ steps) → Complete's answers after
+//	                 `sweeps` sweeps, the given units holding the images' values: sample (the
+//	                 Gibbs chains' visible states), mean (E[v | h₁] averaged over the last
+//	                 sweeps − ⌊sweeps/10⌋ sweeps) and mean_field; the chains and the mean field
+//	                 start from zeros at the missing units and the bottom-up pass. Up to
+//	                 `steps` sweeps are unrolled, and all of them run whatever sweeps is (the
+//	                 Go bindings have no While loop): export with the steps you need
 //
 // There is no free_energy signature: beyond one hidden layer the free energy has no closed form.
 //
@@ -77,6 +85,9 @@ func (m *DBM) BuildServing(s *op.Scope, o serving.Options) (*serving.Graph, erro
 	sg.Signatures["sample"] = serving.Signature{
 		Inputs:  map[string]tf.Output{"visible": feeds[2], "seed": seed},
 		Outputs: map[string]tf.Output{"sample": out("sample_out", hs[0]), "mean": out("mean_out", vMean)},
+	}
+	if err := m.servingComplete(s, sg, p, steps); err != nil {
+		return nil, fmt.Errorf("dbm: %w", err)
 	}
 	if err := sg.Err(); err != nil {
 		return nil, fmt.Errorf("dbm: %w", err)

@@ -1,7 +1,9 @@
 package export
 
 import (
+	"context"
 	"fmt"
+	"math"
 	"os"
 	"path/filepath"
 	"sync"
@@ -10,6 +12,7 @@ import (
 	tf "github.com/galeone/tensorflow/tensorflow/go"
 
 	"github.com/boltzmann-go/boltzmann/dataset"
+	"github.com/boltzmann-go/boltzmann/rbm"
 )
 
 // fixtureDir holds the exports shared by the round-trip tests; TestMain removes it.
@@ -102,6 +105,11 @@ func buildExport(k kind, dt tf.DataType, tol float64, dtName string) (*exported,
 	e.want["serving_default.features"], e.shape["serving_default.features"] = h.Data, []int64{int64(h.Rows), int64(h.Cols)}
 	e.want["reconstruct.reconstruction"], e.shape["reconstruct.reconstruction"] = rec.Data, []int64{int64(rec.Rows), int64(rec.Cols)}
 	e.want["free_energy.free_energy"], e.shape["free_energy.free_energy"] = fe, []int64{int64(len(fe))}
+	mf, err := m.Complete(context.Background(), e.x, rbm.CompleteOptions{Mask: completeMask(e.x.Cols), MeanField: true, Sweeps: completeSweeps, Tol: math.SmallestNonzeroFloat64})
+	if err != nil {
+		return nil, err
+	}
+	e.want["complete.mean_field"] = mf.Means.Data
 	e.dir, err = Write(filepath.Join(fixtureDir, "models"), k.name+"-"+dtName, 1, m, nil)
 	if err != nil {
 		return nil, err

@@ -92,6 +92,38 @@ var signatureIO = map[string]struct{ in, out []string }{
 	"reconstruct":     {[]string{"visible"}, []string{"reconstruction"}},
 	"free_energy":     {[]string{"visible"}, []string{"free_energy"}},
 	"sample":          {[]string{"seed", "visible"}, []string{"mean", "sample"}},
+	"complete":        {[]string{"images", "mask", "seed", "sweeps"}, []string{"mean", "mean_field", "sample"}},
+}
+
+// int64Inputs are the inputs of the signatures that are int64 whatever the model's dtype.
+var int64Inputs = map[string]bool{"seed": true, "sweeps": true}
+
+// completeSweeps is the sweeps input fed to the "complete" signature: all the exported steps.
+const completeSweeps = 10
+
+// completeMask gives the first half of the visible units (one row, for every row).
+func completeMask(nv int) []bool {
+	m := make([]bool, nv)
+	for j := range nv / 2 {
+		m[j] = true
+	}
+	return m
+}
+
+// completeFeeds are the inputs of the "complete" signature for x, completeMask, seed and sweeps.
+func completeFeeds(t testing.TB, x *dataset.Matrix[float64], dt tf.DataType, seed [2]int64, sweeps int64) map[string]*tf.Tensor {
+	t.Helper()
+	mask := dataset.NewMatrix[float64](1, x.Cols)
+	for j, g := range completeMask(x.Cols) {
+		if g {
+			mask.Data[j] = 1
+		}
+	}
+	n, err := tf.NewTensor(sweeps)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return map[string]*tf.Tensor{"images": matrixTensor(t, x, dt), "mask": matrixTensor(t, mask, dt), "seed": seedTensor(t, seed[0], seed[1]), "sweeps": n}
 }
 
 // load loads a SavedModel with the Go (C API) loader and closes its session at cleanup.

@@ -132,13 +132,13 @@ func TestMetaGraphContents(t *testing.T) {
 }
 
 // TestSampleSteps checks that Options.SampleSteps reaches BuildServing: the sample signature
-// of a Bernoulli RBM draws twice per Gibbs step.
+// and complete signatures of a Bernoulli RBM draw twice per Gibbs step each.
 func TestSampleSteps(t *testing.T) {
 	base := t.TempDir()
 	m := untrained(t, tf.Float)
 	for _, tc := range []struct {
 		steps, want int
-	}{{3, 6}, {0, 2 * rbm.ServingSteps}} {
+	}{{3, 12}, {0, 4 * rbm.ServingSteps}} {
 		dir, err := Write(base, "m", int64(tc.steps+1), m, &Options{SampleSteps: tc.steps})
 		if err != nil {
 			t.Fatal(err)

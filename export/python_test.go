@@ -60,6 +60,8 @@ func TestPythonInterop(t *testing.T) {
 		Dir     string     `json:"dir"`
 		Visible string     `json:"visible"`
 		Seeds   [][2]int64 `json:"seeds"`
+		Mask    string     `json:"mask,omitempty"`
+		Sweeps  int        `json:"sweeps,omitempty"`
 	}
 	manifest := struct {
 		Out    string  `json:"out"`
@@ -77,7 +79,22 @@ func TestPythonInterop(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		manifest.Models = append(manifest.Models, model{Name: pyName(e), Dir: e.dir, Visible: x, Seeds: sampleSeeds[:]})
+		mask := filepath.Join(tmp, fmt.Sprintf("mask%d.npy", i))
+		mv := dataset.NewMatrix[float64](1, e.x.Cols)
+		for j, g := range completeMask(e.x.Cols) {
+			if g {
+				mv.Data[j] = 1
+			}
+		}
+		if e.dt == tf.Float {
+			err = dataset.WriteNPY(mask, dataset.Convert[float32](mv))
+		} else {
+			err = dataset.WriteNPY(mask, mv)
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		manifest.Models = append(manifest.Models, model{Name: pyName(e), Dir: e.dir, Visible: x, Seeds: sampleSeeds[:], Mask: mask, Sweeps: completeSweeps})
 	}
 	tf1 := es[0] // bernoulli-bernoulli/float32
 	manifest.TF1 = model{Name: "tf1", Dir: tf1.dir, Visible: manifest.Models[0].Visible}
@@ -93,7 +110,8 @@ func TestPythonInterop(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	// A guard against a hung interpreter, not a speed test: the machine may be shared.
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
 	defer cancel()
 	// saved_model_cli for one float32 and one float64 model, while Python checks all of them.
 	cliModels := []*exported{es[0], es[len(es)-1]}
@@ -170,6 +188,25 @@ func TestPythonInterop(t *testing.T) {
 				if d > e.tol {
 					t.Errorf("sample.%s with seed (1, 2): Python and Go differ by %.3g", name, d)
 				}
+			}
+			// complete: Python's mean field is Go's Complete; its Gibbs answers are the Go
+			// loader's with the same seed, and the same seed twice gives the same answers.
+			goComplete := run(t, sm, "complete", completeFeeds(t, e.x, e.dt, sampleSeeds[0], completeSweeps))
+			for _, name := range []string{"sample", "mean", "mean_field"} {
+				py := readNPY(t, filepath.Join(dir, "complete.0."+name+".npy"))
+				if again := readNPY(t, filepath.Join(dir, "complete.1."+name+".npy")); !slices.Equal(py, again) {
+					t.Errorf("complete.%s: two Python runs with seed (1, 2) differ", name)
+				}
+				d := maxAbsDiff(py, values(t, goComplete[name]))
+				t.Logf("complete.%s with seed (1, 2): max |Python − Go| = %.3g", name, d)
+				if d > e.tol {
+					t.Errorf("complete.%s with seed (1, 2): Python and Go differ by %.3g", name, d)
+				}
+			}
+			if d := maxAbsDiff(readNPY(t, filepath.Join(dir, "complete.0.mean_field.npy")), e.want["complete.mean_field"]); d > e.tol {
+				t.Errorf("complete.mean_field: Python differs from the in-memory Complete by %.3g, want ≤ %g", d, e.tol)
+			} else {
+				t.Logf("complete.mean_field: max |Python − in-memory Complete| = %.3g", d)
 			}
 			// The variables come from the collections and hold the trained values.
 			if len(r.Variables) != 3 {
@@ -253,7 +290,7 @@ func checkPySignatures(t *testing.T, e *exported, sigs map[string]struct{ Inputs
 			for n, s := range side.specs {
 				names = append(names, n)
 				want := pyDType(e.dt)
-				if n == "seed" {
+				if int64Inputs[n] {
 					want = "int64"
 				}
 				if s.DType != want || !slices.Equal(s.Shape, wantShape(key, n, nv, nh)) {
@@ -310,7 +347,7 @@ func checkCLI(t *testing.T, e *exported, out string) {
 			for _, name := range side.names {
 				n++
 				dt := cliDType(e.dt)
-				if name == "seed" {
+				if int64Inputs[name] {
 					dt = "DT_INT64"
 				}
 				want := tensor{dtype: dt, shape: cliShape(wantShape(key, name, nv, nh))}

@@ -4,6 +4,7 @@ import (
 	"math"
 	"slices"
 	"sort"
+	"strings"
 	"testing"
 
 	tf "github.com/galeone/tensorflow/tensorflow/go"
@@ -15,6 +16,8 @@ func wantShape(key, name string, nv, nh int64) []int64 {
 	switch {
 	case name == "seed":
 		return []int64{2}
+	case name == "sweeps":
+		return []int64{}
 	case name == "features":
 		return []int64{-1, nh}
 	case name == "free_energy":
@@ -59,7 +62,42 @@ func TestGoRoundTrip(t *testing.T) {
 				}
 			}
 			checkSample(t, e, samples)
+			checkCompleteSignature(t, e, sm)
 		})
+	}
+}
+
+// checkCompleteSignature runs the "complete" signature through the Go loader: its mean field equals the
+// in-memory model's Complete, the given units hold the images' values, the same seed gives the
+// same Gibbs answers, and sweeps beyond the exported steps are refused.
+func checkCompleteSignature(t *testing.T, e *exported, sm *tf.SavedModel) {
+	t.Helper()
+	a := run(t, sm, "complete", completeFeeds(t, e.x, e.dt, sampleSeeds[0], completeSweeps))
+	b := run(t, sm, "complete", completeFeeds(t, e.x, e.dt, sampleSeeds[1], completeSweeps))
+	d := maxAbsDiff(values(t, a["mean_field"]), e.want["complete.mean_field"])
+	t.Logf("complete.mean_field: max |Go SavedModel − in-memory Complete| = %.3g", d)
+	if d > e.tol {
+		t.Errorf("complete.mean_field: max abs diff from the in-memory Complete %.3g, want ≤ %g", d, e.tol)
+	}
+	mask := completeMask(e.x.Cols)
+	for _, name := range []string{"sample", "mean", "mean_field"} {
+		got := values(t, a[name])
+		if !slices.Equal(got, values(t, b[name])) {
+			t.Errorf("complete.%s differs between two runs with seed (1, 2)", name)
+		}
+		for i, v := range got {
+			if mask[i%e.x.Cols] && math.Abs(v-e.x.Data[i]) > e.tol {
+				t.Fatalf("complete.%s[%d] = %g at a given unit, want the image's %g", name, i, v, e.x.Data[i])
+			}
+		}
+	}
+	sig := sm.Signatures["complete"]
+	feeds := map[tf.Output]*tf.Tensor{}
+	for k, v := range completeFeeds(t, e.x, e.dt, sampleSeeds[0], completeSweeps+1) {
+		feeds[graphTensor(t, sm.Graph, sig.Inputs[k].Name)] = v
+	}
+	if _, err := sm.Session.Run(feeds, []tf.Output{graphTensor(t, sm.Graph, sig.Outputs["sample"].Name)}, nil); err == nil || !strings.Contains(err.Error(), "sweeps") {
+		t.Errorf("complete with %d sweeps of %d exported: error %v, want one naming sweeps", completeSweeps+1, completeSweeps, err)
 	}
 }
 
@@ -72,7 +110,7 @@ func checkSignatures(t *testing.T, sm *tf.SavedModel, e *exported) {
 		keys = append(keys, k)
 	}
 	sort.Strings(keys)
-	if want := []string{"free_energy", "reconstruct", "sample", "serving_default"}; !slices.Equal(keys, want) {
+	if want := []string{"complete", "free_energy", "reconstruct", "sample", "serving_default"}; !slices.Equal(keys, want) {
 		t.Fatalf("signatures %v, want %v", keys, want)
 	}
 	nv, nh := int64(e.kind.nv), int64(e.kind.nh)
@@ -90,7 +128,7 @@ func checkSignatures(t *testing.T, sm *tf.SavedModel, e *exported) {
 			for n, ti := range side.infos {
 				names = append(names, n)
 				wantDT := e.dt
-				if n == "seed" {
+				if int64Inputs[n] {
 					wantDT = tf.Int64
 				}
 				if ti.DType != wantDT {

@@ -39,6 +39,11 @@ type DataSettings struct {
 	NVal int
 	// SplitSeed seeds the train/validation shuffle (the programs use DefaultSplitSeed).
 	SplitSeed uint64
+	// Stratify draws the training and validation rows so that every class keeps its share of
+	// them, within one row (dataset.StratifiedSplitIndices with SplitSeed; the same rows as
+	// LoadLabeledStratified). It needs the labels of an MNIST or CIFAR-10 folder. Default
+	// false: the original's shuffle.
+	Stratify bool
 	// Binarize binarizes the rows: "" or "none", "threshold" (> 0.5) or "stochastic".
 	Binarize string
 	// Standardize standardizes each column with the training rows' mean and std.
@@ -77,7 +82,7 @@ func LoadData(s DataSettings, h Hooks) (*Data, error) {
 	d := &s
 	d.Path = cmp.Or(d.Path, "data/mnist")
 	d.Binarize = cmp.Or(d.Binarize, "none")
-	if d.Pixels && d.Binarize == "none" && !d.Standardize {
+	if d.Pixels && d.Binarize == "none" && !d.Standardize && !d.Stratify {
 		im, shape, err := ReadImages(d.Path)
 		if err != nil {
 			return nil, err
@@ -100,7 +105,12 @@ func LoadData(s DataSettings, h Hooks) (*Data, error) {
 	if shape, err = d.checkShape(x.Rows, x.Cols, shape); err != nil {
 		return nil, err
 	}
-	train, val, err := dataset.SplitInPlace(x, d.NTrain, d.NVal, d.SplitSeed) // no second copy of the set
+	var train, val *dataset.Matrix[float32]
+	if d.Stratify {
+		train, val, err = d.stratified(x)
+	} else {
+		train, val, err = dataset.SplitInPlace(x, d.NTrain, d.NVal, d.SplitSeed) // no second copy of the set
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -135,6 +145,30 @@ func LoadData(s DataSettings, h Hooks) (*Data, error) {
 		}
 	}
 	return out, nil
+}
+
+// stratified returns the stratified split of x, the training images of the labelled folder
+// d.Path in file order.
+func (d *DataSettings) stratified(x *dataset.Matrix[float32]) (train, val *dataset.Matrix[float32], err error) {
+	if st, err := os.Stat(d.Path); err != nil || !st.IsDir() {
+		return nil, nil, fieldErr("Stratify", "needs labels: %s is not an MNIST or CIFAR-10 folder", d.Path)
+	}
+	load := dataset.LoadMNIST
+	if IsCIFAR(d.Path) {
+		load = dataset.LoadCIFAR10
+	}
+	_, y, err := load(d.Path, true)
+	if err != nil {
+		return nil, nil, err
+	}
+	if len(y) != x.Rows {
+		return nil, nil, fmt.Errorf("%s: %d labels for %d training images", d.Path, len(y), x.Rows)
+	}
+	ti, vi, err := dataset.StratifiedSplitIndices(y, d.NTrain, d.NVal, d.SplitSeed)
+	if err != nil {
+		return nil, nil, err
+	}
+	return x.Gather(ti), x.Gather(vi), nil
 }
 
 // loadPixels is load for images kept as pixels: the same split, the validation rows as float32.

@@ -34,6 +34,7 @@ type DBMMNIST struct {
 	// BeforeAIS, if set, is called before AIS (DBMResults.BeforeAIS).
 	BeforeAIS func(c dbm.Config, runs, steps int) error
 
+	Stratify        bool // a stratified train/validation split (DataSettings.Stratify); the original's shuffle by default
 	NoFineTune      bool // stop after the DBM's results
 	RandomInitMLP   bool // fine-tune from Glorot draws instead of the DBM's weights
 	Augment         bool // fine-tune on each image followed by the DBM's q(h2|x) (AugmentTop)
@@ -85,7 +86,7 @@ func (p *DBMMNIST) Run(ctx context.Context, h Hooks) (*DBMMNISTResult, error) {
 	}
 	mnist, rbmDirs, modelDir := p.Dirs()
 	nTrain, nVal := cmp.Or(p.NTrain, 59000), neg(p.NVal, 1000)
-	d, err := LoadData(DataSettings{Path: mnist, NTrain: nTrain, NVal: nVal, SplitSeed: DefaultSplitSeed}, h)
+	d, err := LoadData(DataSettings{Path: mnist, NTrain: nTrain, NVal: nVal, SplitSeed: DefaultSplitSeed, Stratify: p.Stratify}, h)
 	if err != nil {
 		return nil, err
 	}
@@ -101,7 +102,11 @@ func (p *DBMMNIST) Run(ctx context.Context, h Hooks) (*DBMMNISTResult, error) {
 	if p.NoFineTune {
 		return res, nil
 	}
-	ld, err := LoadLabeled(mnist, nTrain, nVal, DefaultSplitSeed)
+	load := LoadLabeled
+	if p.Stratify {
+		load = LoadLabeledStratified
+	}
+	ld, err := load(mnist, nTrain, nVal, DefaultSplitSeed)
 	if err != nil {
 		return nil, err
 	}

@@ -12,6 +12,9 @@
 //   - greedy pretraining of one RBM (Pretrain), a DBM's settings (DBMStack), its training
 //     (TrainDBM, FitDBM) and results: log Z by AIS, the test lower bound, pictures (DBMResults);
 //   - features of a trained RBM or DBM (Features);
+//   - conditional completion's masks, baseline and errors, and a classifier trained on whole
+//     images reading completed ones (ParseMask, ColumnMeans, Fill, MissingError,
+//     ClassifyCompleted; the models' Complete methods do the completing);
 //   - an MLP fine-tuned from a pretrained model, with its predictions and SavedModel (FineTune,
 //     InitNet, AugmentTop).
 //

@@ -81,9 +81,10 @@ type FewLabel struct {
 	NoL2 bool
 	// KeepLast keeps the last epoch's weights instead of the best validation epoch's.
 	KeepLast bool
-	// Stratify draws each row's training and validation pairs so that every class keeps its
-	// share, within one pair (LoadLabeledStratified); the original draws them at random.
-	Stratify bool
+	// NoStratify draws each row's training and validation pairs at random, as the original
+	// does. By default they are stratified: every class keeps its share, within one pair
+	// (LoadLabeledStratified).
+	NoStratify bool
 	// DType is the MLPs' float type. Zero means tf.Float.
 	DType tf.DataType
 	// GPU, Target and Threads say where the MLPs run (see mlp.Config).
@@ -134,7 +135,7 @@ func (s *FewLabel) Run(ctx context.Context, h Hooks) ([]FewLabelResult, error) {
 			continue
 		}
 		load := LoadLabeled
-		if s.Stratify {
+		if !s.NoStratify {
 			load = LoadLabeledStratified
 		}
 		d, err := load(data, row.nTrain, row.nVal, 42)

@@ -1,10 +1,13 @@
 package pipeline_test
 
 import (
+	"errors"
 	"math"
 	"path/filepath"
+	"slices"
 	"testing"
 
+	"github.com/boltzmann-go/boltzmann/dataset"
 	"github.com/boltzmann-go/boltzmann/pipeline"
 )
 
@@ -54,5 +57,42 @@ func TestLoadLabeledStratified(t *testing.T) {
 			t.Fatal(err)
 		}
 		t.Logf("%v: worst class off its share by %.2f training rows at random, %.2f stratified", n, worst(r.YTrain), worst(s.YTrain))
+	}
+}
+
+// TestLoadDataStratified: LoadData with Stratify takes the rows LoadLabeledStratified takes
+// (so a program's pretraining and fine-tuning see the same split), the random split is
+// unchanged by the setting's existence, and data without labels is refused naming the field.
+func TestLoadDataStratified(t *testing.T) {
+	dir := t.TempDir()
+	mnist := filepath.Join(dir, "mnist")
+	if err := writeMNIST(mnist, 200, 10); err != nil {
+		t.Fatal(err)
+	}
+	for _, stratify := range []bool{false, true} {
+		d, err := pipeline.LoadData(pipeline.DataSettings{Path: mnist, NTrain: 90, NVal: 30, SplitSeed: 42, Stratify: stratify}, pipeline.Hooks{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		load := pipeline.LoadLabeled
+		if stratify {
+			load = pipeline.LoadLabeledStratified
+		}
+		l, err := load(mnist, 90, 30, 42)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !slices.Equal(d.Train.Data, l.Train.Data) || !slices.Equal(d.Val.Data, l.Val.Data) {
+			t.Errorf("stratify %v: LoadData and LoadLabeled take different rows", stratify)
+		}
+	}
+	npy := filepath.Join(dir, "x.npy")
+	if err := dataset.WriteNPY(npy, dataset.NewMatrix[float32](20, 4)); err != nil {
+		t.Fatal(err)
+	}
+	_, err := pipeline.LoadData(pipeline.DataSettings{Path: npy, NTrain: 10, NVal: 5, Stratify: true}, pipeline.Hooks{})
+	var fe *pipeline.FieldError
+	if !errors.As(err, &fe) || fe.Field != "Stratify" {
+		t.Errorf("stratified .npy without labels: %v, want a FieldError on Stratify", err)
 	}
 }

@@ -56,7 +56,7 @@ func CheckKind(dir, kind string) error {
 	var mj struct {
 		Units           json.RawMessage `json:"units"`
 		Visible, Hidden json.RawMessage
-		Config          struct{ Inputs, Layers json.RawMessage }
+		Config          struct{ Inputs, Layers, Classes, Mode json.RawMessage }
 	}
 	if err := json.Unmarshal(b, &mj); err != nil {
 		return modeldir.Inconsistent(fmt.Errorf("%s: corrupt %s: %w", dir, modeldir.File, err))
@@ -69,6 +69,8 @@ func CheckKind(dir, kind string) error {
 		described, by = "rbm", "an RBM's visible and hidden units"
 	case mj.Config.Inputs != nil && mj.Config.Layers != nil:
 		described, by = "mlp", "an MLP's layers"
+	case mj.Config.Classes != nil && mj.Config.Mode != nil:
+		described, by = "crbm", "a classification RBM's classes and training mode"
 	}
 	if described != "" && described != kind {
 		return modeldir.Inconsistent(fmt.Errorf("%s: %s says kind %q but describes a model of kind %q (%s): its kind was edited, or it is another model's", dir, modeldir.File, kind, described, by))

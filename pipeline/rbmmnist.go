@@ -72,6 +72,7 @@ type RBMMNIST struct {
 	Devices         []string
 	Cluster         string // names the cluster of Target in log lines
 	SplitSeed       uint64 // the train/validation shuffle's seed; zero means DefaultSplitSeed
+	Stratify        bool   // a stratified train/validation split (DataSettings.Stratify); the original's shuffle by default
 	NoFineTune      bool   // stop after the RBM
 	RandomInitMLP   bool   // fine-tune from Glorot draws instead of the RBM's weights
 	NoSavePrefixMLP bool   // no MLP predictions, kernels or model folder (MLP.Prefix unused)
@@ -217,7 +218,7 @@ func (p *RBMMNIST) Run(ctx context.Context, h Hooks) (*RBMMNISTResult, error) {
 	if head, ok := p.RBMDone(); ok {
 		h.logf("RBM: using the trained model in %s (%d epochs)", modelDir, head.Epoch)
 	} else {
-		d, err := LoadData(DataSettings{Path: mnist, NTrain: cmp.Or(p.NTrain, 55000), NVal: nVal, SplitSeed: split, Pixels: true}, h)
+		d, err := LoadData(DataSettings{Path: mnist, NTrain: cmp.Or(p.NTrain, 55000), NVal: nVal, SplitSeed: split, Stratify: p.Stratify, Pixels: true}, h)
 		if err != nil {
 			return nil, err
 		}
@@ -233,7 +234,11 @@ func (p *RBMMNIST) Run(ctx context.Context, h Hooks) (*RBMMNISTResult, error) {
 	if p.NoFineTune {
 		return res, nil
 	}
-	d, err := LoadLabeled(mnist, cmp.Or(p.NTrain, 55000), nVal, split)
+	load := LoadLabeled
+	if p.Stratify {
+		load = LoadLabeledStratified
+	}
+	d, err := load(mnist, cmp.Or(p.NTrain, 55000), nVal, split)
 	if err != nil {
 		return nil, err
 	}

@@ -84,20 +84,14 @@ func (m *RBM) completeGraph() *completeOps {
 		e.v = op.Placeholder(s.SubScope("v"), dt, shape)
 		e.mu = op.Placeholder(s.SubScope("mu"), dt, shape)
 		e.step = op.Placeholder(s.SubScope("step"), tf.Int64, op.PlaceholderShape(tf.ScalarShape()))
-		// clamp returns v with the given units reset to the data: v + mask·(x − v).
-		clamp := func(s *op.Scope, v tf.Output) tf.Output {
-			return op.AddV2(s, v, op.Mul(s, e.mask, op.Sub(s, e.x, v)))
-		}
 		gs := s.SubScope("gibbs")
 		v := e.v
 		for i := 0; i < completeUnroll; i++ {
 			ss := gs.SubScope("sweep")
 			// Sweep i of run r draws with counter r·completeUnroll + i.
 			ctr := op.AddV2(ss, op.Mul(ss, e.step, op.Const(ss.SubScope("u"), int64(completeUnroll))), op.Const(ss.SubScope("i"), int64(i)))
-			_, h := l.sampleHidden(ss, p, v, m.seed(ss, roleCompleteH, ctr))
-			vMean, vSample := l.sampleVisible(ss, p, h, m.seed(ss.SubScope("v"), roleCompleteV, ctr))
-			v = clamp(ss.SubScope("clamp"), vSample)
-			mean := clamp(ss.SubScope("clamp_mean"), vMean)
+			var mean tf.Output
+			v, mean = l.completeSweep(ss, p, v, e.x, e.mask, m.seed(ss, roleCompleteH, ctr), m.seed(ss.SubScope("v"), roleCompleteV, ctr))
 			if i == 0 {
 				e.meanSum = mean
 			} else {
@@ -108,14 +102,64 @@ func (m *RBM) completeGraph() *completeOps {
 		ms := s.SubScope("mean_field")
 		mu, prev := e.mu, e.mu
 		for i := 0; i < completeUnroll; i++ {
-			is := ms.SubScope("iteration")
 			prev = mu
-			mu = clamp(is.SubScope("clamp"), l.visibleMean(is, p, l.hiddenMean(is, p, mu)))
+			mu = l.completeMeanField(ms.SubScope("iteration"), p, mu, e.x, e.mask)
 		}
 		e.muOut = mu
 		e.muDelta = op.Max(ms, op.Abs(ms, op.Sub(ms, mu, prev)), op.Const(ms.SubScope("axes"), []int32{0, 1}))
 	})
 	return &m.complete
+}
+
+// completeSweep adds one Gibbs sweep v → h → v of a completion, the given units (mask 1) reset
+// to x: it returns the new visible state and E[v | h] with the given units reset.
+func (l layers) completeSweep(s *op.Scope, p params, v, x, mask, seedH, seedV tf.Output) (state, mean tf.Output) {
+	_, h := l.sampleHidden(s, p, v, seedH)
+	vMean, vSample := l.sampleVisible(s, p, h, seedV)
+	return tfops.Clamp(s, mask, x, vSample), tfops.Clamp(s.SubScope("mean"), mask, x, vMean)
+}
+
+// completeMeanField adds one mean-field iteration of a completion: μ ← E[v | h = E[h | μ]] with
+// the given units (mask 1) reset to x.
+func (l layers) completeMeanField(s *op.Scope, p params, mu, x, mask tf.Output) tf.Output {
+	return tfops.Clamp(s, mask, x, l.visibleMean(s, p, l.hiddenMean(s, p, mu)))
+}
+
+// Resolve returns o with its defaults filled in and Sweeps and BurnIn rounded up to multiples
+// of 10, and the mask as rows·nv values (1: given), for rows rows of nv visible units. It
+// returns an error wrapping ErrShape for a mask of the wrong length, and an error for negative
+// options or a burn-in not less than the sweeps. dbm's Complete takes the same options.
+func (o CompleteOptions) Resolve(rows, nv int) (CompleteOptions, []float64, error) {
+	if len(o.Mask) != nv && len(o.Mask) != rows*nv {
+		return o, nil, fmt.Errorf("rbm: complete: a mask of %d units, want %d (one row) or %d (%d rows): %w", len(o.Mask), nv, rows*nv, rows, ErrShape)
+	}
+	if o.Sweeps == 0 {
+		o.Sweeps = 1000
+		if o.MeanField {
+			o.Sweeps = 200
+		}
+	}
+	if o.BurnIn == 0 {
+		o.BurnIn = o.Sweeps / 10
+	}
+	if o.Tol == 0 {
+		o.Tol = 1e-6
+	}
+	if o.Sweeps < 0 || o.BurnIn < 0 || !(o.Tol >= 0) {
+		return o, nil, fmt.Errorf("rbm: complete: sweeps %d, burn-in %d, tolerance %g: want ≥ 0", o.Sweeps, o.BurnIn, o.Tol)
+	}
+	round := func(k int) int { return (k + completeUnroll - 1) / completeUnroll * completeUnroll }
+	o.Sweeps, o.BurnIn = round(o.Sweeps), round(o.BurnIn)
+	if !o.MeanField && o.BurnIn >= o.Sweeps {
+		return o, nil, fmt.Errorf("rbm: complete: a burn-in of %d sweeps leaves none of the %d to average", o.BurnIn, o.Sweeps)
+	}
+	mask := make([]float64, rows*nv)
+	for i := range mask {
+		if o.Mask[i%len(o.Mask)] {
+			mask[i] = 1
+		}
+	}
+	return o, mask, nil
 }
 
 // Complete fills in the visible units of each row of x that o.Mask does not mark as given,
@@ -132,35 +176,11 @@ func (m *RBM) Complete(ctx context.Context, x Data, o CompleteOptions) (*Complet
 	if err != nil {
 		return nil, err
 	}
-	if len(o.Mask) != nv && len(o.Mask) != n*nv {
-		return nil, fmt.Errorf("rbm: complete: a mask of %d units, want %d (one row) or %d (%d rows): %w", len(o.Mask), nv, n*nv, n, ErrShape)
+	o, maskRows, err := o.Resolve(n, nv)
+	if err != nil {
+		return nil, err
 	}
-	if o.Sweeps == 0 {
-		o.Sweeps = 1000
-		if o.MeanField {
-			o.Sweeps = 200
-		}
-	}
-	if o.BurnIn == 0 {
-		o.BurnIn = o.Sweeps / 10
-	}
-	if o.Tol == 0 {
-		o.Tol = 1e-6
-	}
-	runs := (o.Sweeps + completeUnroll - 1) / completeUnroll
-	burnRuns := (o.BurnIn + completeUnroll - 1) / completeUnroll
-	switch {
-	case o.Sweeps < 0 || o.BurnIn < 0 || !(o.Tol >= 0):
-		return nil, fmt.Errorf("rbm: complete: sweeps %d, burn-in %d, tolerance %g: want ≥ 0", o.Sweeps, o.BurnIn, o.Tol)
-	case !o.MeanField && burnRuns >= runs:
-		return nil, fmt.Errorf("rbm: complete: a burn-in of %d sweeps leaves none of the %d to average", burnRuns*completeUnroll, runs*completeUnroll)
-	}
-	maskRows := make([]float64, n*nv)
-	for i := range maskRows {
-		if o.Mask[i%len(o.Mask)] {
-			maskRows[i] = 1
-		}
-	}
+	runs, burnRuns := o.Sweeps/completeUnroll, o.BurnIn/completeUnroll
 	xt, err := rowsTensor(x, 0, n, dt)
 	if err != nil {
 		return nil, err

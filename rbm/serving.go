@@ -22,6 +22,14 @@ const ServingSteps = 10
 //	sample           visible, seed (int64 [2]) → sample [n, NumVisible] (the visible states
 //	                 after `steps` Gibbs steps v → h → v) and mean (E[v | h] at the last step),
 //	                 drawn with stateless ops: the same seed gives the same sample
+//	complete         images [n, NumVisible], mask [n or 1, NumVisible] (1: given), seed (int64
+//	                 [2]), sweeps (int64, 0 ≤ sweeps ≤ steps) → Complete's answers after
+//	                 `sweeps` sweeps, the given units holding the images' values: sample (the
+//	                 Gibbs chains' states), mean (E[v | h] averaged over the last
+//	                 sweeps − ⌊sweeps/10⌋ sweeps) and mean_field (the mean-field iteration);
+//	                 the chains and the mean field start from zeros at the missing units. Up to
+//	                 `steps` sweeps are unrolled, and all of them run whatever sweeps is (the
+//	                 Go bindings have no While loop): export with the steps you need
 //
 // o.Steps ≤ 0 means ServingSteps. With o.Standardizer, every visible input takes raw data and
 // reconstruction, sample and mean come back in the raw data's units (see serving.Options).
@@ -90,6 +98,9 @@ func (m *RBM) BuildServing(s *op.Scope, o serving.Options) (*serving.Graph, erro
 	sg.Signatures["sample"] = serving.Signature{
 		Inputs:  map[string]tf.Output{"visible": feeds[3], "seed": seed},
 		Outputs: map[string]tf.Output{"sample": out("sample_out", v), "mean": out("mean_out", mean)},
+	}
+	if err := m.servingComplete(s, sg, p, steps); err != nil {
+		return nil, fmt.Errorf("rbm: %w", err)
 	}
 	if err := sg.Err(); err != nil {
 		return nil, fmt.Errorf("rbm: %w", err)

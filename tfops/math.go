@@ -100,6 +100,14 @@ func SelectV2(s *op.Scope, cond, a, b tf.Output) tf.Output {
 	return o.Output(0)
 }
 
+// Clamp adds where(mask > ½, x, v) with broadcasting: the units a mask of 1s and 0s marks
+// (given) take x's values exactly, the others v's (so values of x at unmarked units, NaN
+// included, never reach the result).
+func Clamp(s *op.Scope, mask, x, v tf.Output) tf.Output {
+	s = s.SubScope("clamp")
+	return SelectV2(s, op.Greater(s, mask, ScalarLike(s.SubScope("half"), 0.5, mask)), x, v)
+}
+
 // AllFinite adds a scalar bool: whether every element of every xs is finite (no NaN or ±Inf).
 func AllFinite(s *op.Scope, xs []tf.Output) tf.Output {
 	var all tf.Output

@@ -3,17 +3,14 @@ package main
 import (
 	"context"
 	"fmt"
-	"image/color"
-	"image/png"
 	"log"
-	"math/rand/v2"
 	"os"
 	"os/signal"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"time"
 
+	"github.com/boltzmann-go/boltzmann/classify"
 	"github.com/boltzmann-go/boltzmann/dataset"
 	"github.com/boltzmann-go/boltzmann/picture"
 	"github.com/boltzmann-go/boltzmann/pipeline"
@@ -22,7 +19,7 @@ import (
 
 func cmdComplete(args []string) int {
 	fs := newFlagSet("complete", "bm complete -model DIR -data PATH -mask top|bottom|left|right|random:P|FILE.png -out grid.png [flags]")
-	model := fs.String("model", "runs/rbm_mnist/model", "RBM model folder (or run folder holding model/)")
+	model := fs.String("model", "runs/rbm_mnist/model", "RBM or DBM model folder (or run folder holding model/)")
 	data := fs.String("data", "data/mnist", "an MNIST or CIFAR-10 folder (its training set's pixel means are the baseline)")
 	test := fs.Bool("test", true, "complete the test set of the folder (false: its training set)")
 	n := fs.Int("n", 1000, "complete the first n rows (0: all)")
@@ -34,6 +31,8 @@ func cmdComplete(args []string) int {
 	out := fs.String("out", "completion.png", "the grid PNG: per row the given pixels (missing ones grey), the completed means, -samples Gibbs samples, the truth")
 	gridRows := fs.Int("grid", 10, "rows of the grid (the first rows completed)")
 	samples := fs.Int("samples", 3, "Gibbs samples per grid row (0: none)")
+	classifyRows := fs.Int("classify", 0, "also train logistic regression on the first N whole training images and report its test error on the truth, the blanked, the pixel-mean-filled and the completed images (0: no)")
+	classifyIter := fs.Int("classify-max-iter", 200, "logistic regression (-classify): maximum L-BFGS iterations")
 	quiet := fs.Bool("quiet", false, "no progress bar")
 	var dev device
 	dev.register(fs, "nothing is split")
@@ -52,29 +51,30 @@ func cmdComplete(args []string) int {
 			return flagErr("grid", "%d, want ≥ 1", *gridRows)
 		case *samples < 0:
 			return flagErr("samples", "%d, want ≥ 0", *samples)
+		case *classifyRows < 0:
+			return flagErr("classify", "%d, want ≥ 0 (0: no classifier)", *classifyRows)
+		case *classifyIter < 1:
+			return flagErr("classify-max-iter", "%d, want ≥ 1", *classifyIter)
 		case !strings.EqualFold(filepath.Ext(*out), ".png"):
 			return flagErr("out", "%q: want a .png file name", *out)
 		}
 		o := rbm.CompleteOptions{MeanField: *meanField, Sweeps: *sweeps, BurnIn: *burnIn, Seed: *seed}
-		return complete(*model, *data, *test, *n, *maskSpec, o, *out, *gridRows, *samples, *quiet, &dev)
+		return complete(*model, *data, *test, *n, *maskSpec, o, *out, *gridRows, *samples, *classifyRows, *classifyIter, *quiet, &dev)
 	})
 }
 
-func complete(model, data string, test bool, n int, maskSpec string, o rbm.CompleteOptions, out string, gridRows, samples int, quiet bool, dev *device) error {
+func complete(model, data string, test bool, n int, maskSpec string, o rbm.CompleteOptions, out string, gridRows, samples, classifyRows, classifyIter int, quiet bool, dev *device) error {
 	dir := pipeline.ResolveModelDir(model)
 	kind, err := pipeline.ModelKind(dir)
 	if err != nil {
 		return err
-	}
-	if kind != "rbm" {
-		return flagErr("model", "%s holds a %s: bm complete completes with RBMs", model, kind)
 	}
 	if std, err := pipeline.ModelStandardizer(dir); err != nil {
 		return err
 	} else if std != nil {
 		return flagErr("model", "%s was trained on standardized data: bm complete takes models of raw pixels", model)
 	}
-	x, _, err := pipeline.ReadLabeledSet(data, test)
+	x, y, err := pipeline.ReadLabeledSet(data, test)
 	if err != nil {
 		return err
 	}
@@ -86,40 +86,45 @@ func complete(model, data string, test bool, n int, maskSpec string, o rbm.Compl
 		return flagErr("data", "%s has %d columns: want %d×%d×%d images", data, x.Cols, shape[0], shape[1], shape[2])
 	}
 	if n > 0 && n < x.Rows {
-		x = x.SliceRows(0, n)
+		x, y = x.SliceRows(0, n), y[:n]
 	}
-	mask, err := parseMask(maskSpec, shape, x.Rows, uint64(o.Seed))
+	mask, err := pipeline.ParseMask(maskSpec, shape, x.Rows, uint64(o.Seed))
+	if err != nil {
+		return flagged("complete", err)
+	}
+	train, yTrain, err := pipeline.ReadLabeledSet(data, false)
 	if err != nil {
 		return err
 	}
-	train, _, err := pipeline.ReadLabeledSet(data, false)
-	if err != nil {
-		return err
-	}
-	baseline := make([]float64, x.Cols)
-	for i := range train.Rows {
-		for j, v := range train.Row(i) {
-			baseline[j] += float64(v) / float64(train.Rows)
+	var m pipeline.Completer
+	var visible int
+	switch kind {
+	case "rbm":
+		r, err := dev.loadRBM(dir)
+		if err != nil {
+			return err
 		}
+		defer r.Close()
+		m, visible = r, r.Config().NumVisible
+	default:
+		d, err := dev.loadDBM(dir)
+		if err != nil {
+			return err
+		}
+		defer d.Close()
+		m, visible = d, d.Config().Sizes[0]
 	}
-	m, err := dev.loadRBM(dir)
-	if err != nil {
-		return err
-	}
-	defer m.Close()
-	if m.Config().NumVisible != x.Cols {
-		return flagErr("model", "%s has %d visible units, the data %d columns", model, m.Config().NumVisible, x.Cols)
+	if visible != x.Cols {
+		return flagErr("model", "%s has %d visible units, the data %d columns", model, visible, x.Cols)
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
 	o.Mask = mask
-	total := o.Sweeps
-	if total == 0 {
-		total = 1000
-		if o.MeanField {
-			total = 200
-		}
+	resolved, _, err := o.Resolve(x.Rows, x.Cols)
+	if err != nil {
+		return err
 	}
+	total := resolved.Sweeps
 	bar := newUnitProgress(quiet, 0, 1, total, "sweep", "completion")
 	o.OnProgress = func(done, _ int) { bar.Batch(1, min(done, total), total) }
 	start := time.Now()
@@ -132,89 +137,47 @@ func complete(model, data string, test bool, n int, maskSpec string, o rbm.Compl
 	if o.MeanField {
 		method = "mean field"
 	}
-	var errSum, baseSum float64
-	missing := 0
-	for i := range x.Rows {
-		for j, v := range x.Row(i) {
-			if mask[(i*x.Cols+j)%len(mask)] {
-				continue
-			}
-			d, b := res.Means.Row(i)[j]-float64(v), baseline[j]-float64(v)
-			errSum += d * d
-			baseSum += b * b
-			missing++
-		}
-	}
+	baseline := pipeline.ColumnMeans(train)
+	mse, missing := pipeline.MissingError(x, mask, res.Means)
 	if missing == 0 {
 		return flagErr("mask", "%q gives every pixel: nothing to complete", maskSpec)
 	}
-	fmt.Printf("completed %d rows (%d missing pixels each on average) by %s, %d sweeps in %s\n",
-		x.Rows, missing/x.Rows, method, res.Sweeps, time.Since(start).Round(time.Second/10))
-	fmt.Printf("per-pixel squared error of the missing pixels: %.5f (baseline, the training set's pixel means: %.5f)\n",
-		errSum/float64(missing), baseSum/float64(missing))
+	base, _ := pipeline.MissingError(x, mask, pipeline.Fill(x, mask, func(_, j int) float64 { return baseline[j] }))
+	fmt.Printf("completed %d rows (%d missing pixels each on average) with a %s by %s, %d sweeps in %s\n",
+		x.Rows, missing/x.Rows, strings.ToUpper(kind), method, res.Sweeps, time.Since(start).Round(time.Second/10))
+	fmt.Printf("per-pixel squared error of the missing pixels: %.5f (baseline, the training set's pixel means: %.5f)\n", mse, base)
+	if classifyRows > 0 {
+		if err := readCompleted(train.SliceRows(0, min(classifyRows, train.Rows)), yTrain, x, y, mask, res, classifyIter, kind); err != nil {
+			return err
+		}
+	}
 	return completionGrid(ctx, m, x, mask, res, o, out, min(gridRows, x.Rows), samples, shape)
 }
 
-// parseMask returns the mask of the given units for rows rows of images of shape h, w, c: one
-// row's mask, or rows·h·w·c entries for random:P.
-func parseMask(spec string, shape []int, rows int, seed uint64) ([]bool, error) {
-	h, w, c := shape[0], shape[1], shape[2]
-	mask := make([]bool, h*w*c)
-	set := func(given func(r, col int) bool) {
-		for ch := range c {
-			for r := range h {
-				for col := range w {
-					mask[ch*h*w+r*w+col] = given(r, col)
-				}
-			}
-		}
+// readCompleted prints the test error of logistic regression trained on the whole images train
+// when it reads the truth x, x blanked or filled with pixel means, and the completion res.
+func readCompleted(train *dataset.Matrix[float32], yTrain []int, x *dataset.Matrix[float32], y []int, mask []bool, res *rbm.Completion, maxIter int, kind string) error {
+	names := []string{kind + " completion (means)"}
+	filled := []*dataset.Matrix[float64]{res.Means}
+	if res.States != nil {
+		names = append(names, kind+" completion (one Gibbs sample)")
+		filled = append(filled, res.States)
 	}
-	switch {
-	case spec == "top":
-		set(func(r, _ int) bool { return r < h/2 })
-	case spec == "bottom":
-		set(func(r, _ int) bool { return r >= h/2 })
-	case spec == "left":
-		set(func(_, col int) bool { return col < w/2 })
-	case spec == "right":
-		set(func(_, col int) bool { return col >= w/2 })
-	case strings.HasPrefix(spec, "random:"):
-		p, err := strconv.ParseFloat(strings.TrimPrefix(spec, "random:"), 64)
-		if err != nil || !(p >= 0 && p < 1) {
-			return nil, flagErr("mask", "%q: want random:P with 0 ≤ P < 1", spec)
-		}
-		r := rand.New(rand.NewPCG(seed, 0x6d61736b)) // "mask"
-		mask = make([]bool, rows*h*w*c)
-		for i := range mask {
-			mask[i] = r.Float64() < p
-		}
-	case strings.EqualFold(filepath.Ext(spec), ".png"):
-		f, err := os.Open(spec)
-		if err != nil {
-			return nil, flagErr("mask", "%v", err)
-		}
-		defer f.Close()
-		img, err := png.Decode(f)
-		if err != nil {
-			return nil, flagErr("mask", "%s: %v", spec, err)
-		}
-		b := img.Bounds()
-		if b.Dx() != w || b.Dy() != h {
-			return nil, flagErr("mask", "%s is %d×%d pixels, the images %d×%d", spec, b.Dx(), b.Dy(), w, h)
-		}
-		set(func(r, col int) bool {
-			g := color.GrayModel.Convert(img.At(b.Min.X+col, b.Min.Y+r)).(color.Gray)
-			return g.Y > 127
-		})
-	default:
-		return nil, flagErr("mask", "%q: want top, bottom, left, right, random:P or a .png file", spec)
+	log.Printf("training logistic regression on %d whole training images", train.Rows)
+	r, err := pipeline.ClassifyCompleted(&classify.LogReg{MaxIter: maxIter, Classes: 10}, train, yTrain[:train.Rows], x, y, mask, names, filled)
+	if err != nil {
+		return err
 	}
-	return mask, nil
+	fmt.Printf("test error of logistic regression (trained on %d whole training images) reading %d test images:\n", r.TrainRows, x.Rows)
+	for i, name := range r.Names {
+		fmt.Printf("  %-36s %6.2f%%\n", name, 100*r.Errors[i])
+	}
+	return nil
 }
 
 // completionGrid draws per row: the given pixels (missing ones grey), the completed means,
 // samples Gibbs samples of the completion, the truth.
-func completionGrid(ctx context.Context, m *rbm.RBM, x *dataset.Matrix[float32], mask []bool, res *rbm.Completion, o rbm.CompleteOptions, out string, rows, samples int, shape []int) error {
+func completionGrid(ctx context.Context, m pipeline.Completer, x *dataset.Matrix[float32], mask []bool, res *rbm.Completion, o rbm.CompleteOptions, out string, rows, samples int, shape []int) error {
 	nv := x.Cols
 	var states *dataset.Matrix[float64]
 	if samples > 0 {

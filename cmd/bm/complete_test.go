@@ -8,6 +8,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/boltzmann-go/boltzmann/dataset"
@@ -63,6 +64,26 @@ func TestComplete(t *testing.T) {
 		exitWith(t, 2, tc.flag, append(base, tc.args...)...)
 	}
 	exitWith(t, 1, "burn-in", append(base, "-sweeps", "10", "-burn-in", "10")...)
+	exitWith(t, 2, "-classify", append(base, "-classify", "-1")...)
+
+	// A DBM completes the same way, and -classify reads the completions.
+	dbmRun := filepath.Join(dir, "dbm")
+	bm(t, "dbm", "-data", mnist, "-n-train", "50", "-n-val", "10", "-n-hiddens", "6,4", "-rbm-epochs", "1,1", "-rbm-batch-size", "10,10",
+		"-epochs", "1", "-batch-size", "10", "-n-particles", "10", "-max-mf-updates", "5", "-ais-betas", "0", "-out", dbmRun, "-quiet")
+	for _, args := range [][]string{{"-mask", "top", "-classify", "60", "-classify-max-iter", "20"}, {"-mask", "right", "-mean-field", "-samples", "1"}} {
+		out := filepath.Join(dir, "dbm_grid.png")
+		os.Remove(out)
+		got := bmOut(t, append([]string{"complete", "-model", filepath.Join(dbmRun, "dbm"), "-data", mnist, "-sweeps", "30", "-grid", "4", "-out", out, "-quiet"}, args...)...)
+		if st, err := os.Stat(out); err != nil || st.Size() == 0 {
+			t.Errorf("DBM %v: no grid (%v)", args, err)
+		}
+		if !strings.Contains(got, "with a DBM") {
+			t.Errorf("DBM %v: output %q does not name the DBM", args, got)
+		}
+		if args[len(args)-1] == "20" && !strings.Contains(got, "dbm completion (one Gibbs sample)") {
+			t.Errorf("DBM -classify: output %q has no classifier table", got)
+		}
+	}
 }
 
 // writeMNIST28 writes an MNIST folder of nTrain and nTest 28×28 images of 10 classes (noisy
@@ -107,4 +128,16 @@ func writeMNIST28(t *testing.T, dir string, nTrain, nTest int) {
 	}
 	write(dataset.MNISTTrainImages, dataset.MNISTTrainLabels, nTrain)
 	write(dataset.MNISTTestImages, dataset.MNISTTestLabels, nTest)
+}
+
+// bmOut runs bm with args, fails the test on a non-zero exit and returns its standard output.
+func bmOut(t *testing.T, args ...string) string {
+	t.Helper()
+	var code int
+	var stderr string
+	stdout := captureStdout(t, func() { stderr = captureStderr(t, func() { code = run(args) }) })
+	if code != 0 {
+		t.Fatalf("bm %s: exit %d\n%s", strings.Join(args, " "), code, stderr)
+	}
+	return stdout
 }

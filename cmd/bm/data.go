@@ -16,6 +16,7 @@ type dataFlags struct {
 	nTrain      int
 	nVal        int
 	splitSeed   uint64
+	stratify    bool
 	binarize    string
 	standardize bool
 	imageShape  string
@@ -40,6 +41,7 @@ func (d *dataFlags) register(fs interface {
 	fs.IntVar(&d.nTrain, "n-train", nTrain, "number of training rows (taken after a seeded shuffle, as the original)")
 	fs.IntVar(&d.nVal, "n-val", nVal, "number of validation rows (the last rows after the shuffle); 0 for none")
 	fs.Uint64Var(&d.splitSeed, "split-seed", defaultSplitSeed, "seed of the train/validation shuffle")
+	fs.BoolVar(&d.stratify, "stratify", false, "draw the train/validation split so that every class keeps its share (needs an MNIST or CIFAR-10 folder); false: the original's shuffle")
 	fs.StringVar(&d.binarize, "binarize", "none", "binarize the data: none, threshold (> 0.5) or stochastic")
 	fs.BoolVar(&d.standardize, "standardize", false, "standardize each feature with the training mean and std (for gaussian visible units)")
 	fs.StringVar(&d.imageShape, "image-shape", "", "height,width,channels of one row seen as an image (default: from the data set; none for .npy)")
@@ -50,7 +52,7 @@ const defaultSplitSeed = pipeline.DefaultSplitSeed
 
 // load reads and prepares the data the flags select.
 func (d *dataFlags) load() (*pipeline.Data, error) {
-	s := pipeline.DataSettings{Path: d.path, NTrain: d.nTrain, NVal: d.nVal, SplitSeed: d.splitSeed, Binarize: d.binarize,
+	s := pipeline.DataSettings{Path: d.path, NTrain: d.nTrain, NVal: d.nVal, SplitSeed: d.splitSeed, Stratify: d.stratify, Binarize: d.binarize,
 		Standardize: d.standardize, Pixels: d.pixels}
 	if d.imageShape != "" {
 		var err error

@@ -18,6 +18,7 @@ import (
 // RBM #2 and the DBM; a single value is replicated).
 type dbmMNISTArgs struct {
 	runArgs
+	stratify             bool
 	nTrain, nVal, every  int
 	hiddens, k, epochs   []int
 	batch, seeds         []int
@@ -59,6 +60,7 @@ func (a *dbmMNISTArgs) parser() *pyargs.Parser {
 	a.registerCluster(p)
 	p.Int("--n-train", &a.nTrain, 59000, "number of training examples").Metavar("N").Validate(positiveInt(&a.nTrain))
 	p.Int("--n-val", &a.nVal, 1000, "number of validation examples").Metavar("N").Validate(nonNegativeInt(&a.nVal))
+	p.StoreTrue("--stratify", &a.stratify, "ours: draw the train/validation split so that every class keeps its share; the original shuffles")
 	p.Int("--increase-n-gibbs-steps-every", &a.every, 20, "increase number of Gibbs steps every specified number of epochs for RBM #2").Metavar("I")
 	p.Ints("--n-hiddens", &a.hiddens, []int{512, 1024}, "numbers of hidden units").Metavar("N").Validate(positiveInts(&a.hiddens))
 	p.Ints("--n-gibbs-steps", &a.k, []int{1, 1, 1}, "(initial) number of Gibbs steps for CD/PCD").Metavar("N").Validate(positiveInts(&a.k))
@@ -150,7 +152,7 @@ func runDBMMNIST(a *dbmMNISTArgs) error {
 			ZeroSeed: a.seeds[2] == 0, SparsityTarget: a.spTarget, SparsityCost: a.spCost, MomentumRule: a.momentumRule, AISBetas: a.aisBetas,
 			NoAIS: a.aisBetas == 0, AISRuns: a.aisRuns, DType: dt, Original: a.orig.settings(), Threads: a.threads, GPU: a.gpu, Target: target,
 			Devices: devices},
-		Given: givenFields(dbmDynamicsFields, set), NoFineTune: a.mlp.stopAfterRB, RandomInitMLP: a.mlp.noInit, Augment: a.mlp.augment,
+		Given: givenFields(dbmDynamicsFields, set), Stratify: a.stratify, NoFineTune: a.mlp.stopAfterRB, RandomInitMLP: a.mlp.noInit, Augment: a.mlp.augment,
 		NoSavePrefixMLP: a.mlp.savePrefix == "", NoExportMLP: a.mlp.exportDir == "",
 		BeforeAIS: func(c dbm.Config, runs, steps int) error {
 			return checkAISMemory("ais-runs", "ais-betas", c.Sizes, runs, steps, valueBytes(c.DType), devices == nil)

@@ -11,6 +11,7 @@ import (
 
 	pb "github.com/galeone/tensorflow/tensorflow/go/core/protobuf/for_core_protos_go_proto"
 
+	"github.com/boltzmann-go/boltzmann/crbm"
 	"github.com/boltzmann-go/boltzmann/dbm"
 	"github.com/boltzmann-go/boltzmann/pipeline"
 	"github.com/boltzmann-go/boltzmann/rbm"
@@ -67,6 +68,18 @@ func (d *device) loadRBM(dir string) (*rbm.RBM, error) {
 		return rbm.LoadAt(dir, target, d.threads)
 	}
 	return rbm.LoadOn(dir, d.gpu, d.threads)
+}
+
+// loadCRBM loads a classification RBM with -threads; it runs on this process's CPU only.
+func (d *device) loadCRBM(dir string) (*crbm.CRBM, error) {
+	target, _, err := d.plan()
+	switch {
+	case err != nil:
+		return nil, err
+	case target != "" || d.gpu != "":
+		return nil, flagErr("model", "%s holds a classification RBM, which runs on this process's CPU only (no -gpu, -cluster or -target)", dir)
+	}
+	return crbm.Load(dir, d.threads)
 }
 
 func (d *device) loadDBM(dir string) (*dbm.DBM, error) {

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/boltzmann-go/boltzmann/crbm"
 	"github.com/boltzmann-go/boltzmann/export"
 	"github.com/boltzmann-go/boltzmann/pipeline"
 	"github.com/boltzmann-go/boltzmann/rbm"
@@ -20,12 +21,12 @@ func cmdExport(args []string) int {
 	log.SetOutput(os.Stderr)
 	log.SetPrefix("bm export: ")
 	fs := newFlagSet("export", "bm export -model DIR [flags]")
-	model := fs.String("model", "runs/rbm_mnist/model", "model folder written by bm train or bm dbm (an RBM or a DBM)")
+	model := fs.String("model", "runs/rbm_mnist/model", "model folder written by bm train, bm dbm or bm crbm (an RBM, a DBM or a classification RBM)")
 	base := fs.String("base", "savedmodels", "base folder of exported models (TF Serving's model base path)")
 	name := fs.String("name", "", "model name: the export goes to <base>/<name>/<version>/ (default: the run folder's name, e.g. dbm_mnist for runs/dbm_mnist/dbm/model)")
 	version := fs.Int64("version", 0, "version number (0: one more than the largest present)")
 	overwrite := fs.Bool("overwrite", false, "replace an existing version")
-	steps := fs.Int("sample-steps", rbm.ServingSteps, "Gibbs steps of the \"sample\" signature")
+	steps := fs.Int("sample-steps", rbm.ServingSteps, "Gibbs steps of the \"sample\" signature, and the most sweeps of the \"complete\" signature")
 	raw := fs.Bool("raw-input", true, "when the model was trained on standardized data ("+standardizerFile+" beside its model folder), put the standardization into the export so that it takes raw data (false: it takes standardized data)")
 	var dev device
 	dev.register(fs, "nothing is split")
@@ -57,7 +58,7 @@ func cmdExport(args []string) int {
 			return 2
 		}
 	}
-	kind, err := pipeline.ModelKind(*model)
+	kind, err := exportKind(*model)
 	if err != nil {
 		return exitStatus("export", err)
 	}
@@ -65,7 +66,18 @@ func cmdExport(args []string) int {
 		*name = runName(*model)
 	}
 	var m export.Model
-	if kind == "dbm" {
+	switch kind {
+	case crbm.Kind:
+		c, err := dev.loadCRBM(*model)
+		if err != nil {
+			return exitStatus("export", err)
+		}
+		defer c.Close()
+		if err := checkFinite(*model, c); err != nil {
+			return exitStatus("export", err)
+		}
+		m = c
+	case "dbm":
 		d, err := dev.loadDBM(*model)
 		if err != nil {
 			return exitStatus("export", err)
@@ -75,7 +87,7 @@ func cmdExport(args []string) int {
 			return exitStatus("export", err)
 		}
 		m = d
-	} else {
+	default:
 		r, err := dev.loadRBM(*model)
 		if err != nil {
 			return exitStatus("export", err)
@@ -106,6 +118,14 @@ func cmdExport(args []string) int {
 	}
 	log.Printf("exported the %s in %s as a SavedModel to %s (%.1f s)", strings.ToUpper(kind), *model, dir, time.Since(start).Seconds())
 	return 0
+}
+
+// exportKind returns the kind of the model in dir: rbm, dbm (pipeline.ModelKind) or crbm.
+func exportKind(dir string) (string, error) {
+	if head, err := pipeline.ReadHead(dir); err == nil && head.Kind == crbm.Kind {
+		return head.Kind, pipeline.CheckKind(dir, head.Kind)
+	}
+	return pipeline.ModelKind(dir)
 }
 
 // runName names an export after the run folder of the model folder dir: runs/rbm_mnist/model →

@@ -30,7 +30,7 @@ func logHooks() pipeline.Hooks {
 // fieldFlags maps the settings fields of the pipeline stages to the flags that set them: the
 // one place where a *pipeline.FieldError becomes a usage error naming the user's flag.
 var fieldFlags = map[string]string{
-	"NTrain": "n-train", "NVal": "n-val", "ImageShape": "image-shape", "Binarize": "binarize", "Epochs": "epochs",
+	"NTrain": "n-train", "NVal": "n-val", "Stratify": "stratify", "ImageShape": "image-shape", "Binarize": "binarize", "Epochs": "epochs",
 	"NHidden": "n-hidden", "WInit": "w-init", "K": "n-gibbs-steps", "LR": "lr", "BatchSize": "batch-size", "L2": "l2",
 	"Dropout": "dropout", "SparsityTarget": "sparsity-target", "SparsityCost": "sparsity-cost", "SparsityDamping": "sparsity-damping",
 	"DType": "dtype", "MomentumRule": "momentum-rule", "HiddenBias": "hb-init", "Threads": "threads", "GPU": "gpu",
@@ -45,6 +45,7 @@ var fieldFlags = map[string]string{
 // commandFieldFlags are the flags of fields that a command spells otherwise than fieldFlags
 // says: bm dbm-mnist's triples set the pretraining RBMs' and the DBM's values together.
 var commandFieldFlags = map[string]map[string]string{
+	"complete":  {"Mask": "mask"},
 	"few-label": {"L2": "mlp-l2", "Rows": "rows"},
 	"logz":      {"ReverseStart": "reverse-start", "Data": "data"},
 	"dbm-mnist": {"RBMEpochs": "epochs", "RBMBatch": "batch-size", "RBMSeeds": "random-seed", "RBMK": "n-gibbs-steps", "RBMLR": "lr", "RBML2": "l2"},

@@ -10,6 +10,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/boltzmann-go/boltzmann/crbm"
 	"github.com/boltzmann-go/boltzmann/dbm"
 	"github.com/boltzmann-go/boltzmann/internal/modeldir"
 	"github.com/boltzmann-go/boltzmann/mlp"
@@ -57,6 +58,8 @@ func info(dir string) error {
 	switch {
 	case c["Sizes"] != nil:
 		fmt.Printf("layers     %s\n", joinNumbers(c["Sizes"], "-"))
+	case c["Classes"] != nil:
+		fmt.Printf("layers     %v-%v, %v label units (%v training)\n", c["NumVisible"], c["NumHidden"], c["Classes"], c["Mode"])
 	case c["NumVisible"] != nil:
 		fmt.Printf("layers     %v-%v\n", c["NumVisible"], c["NumHidden"])
 	case c["Inputs"] != nil:
@@ -174,8 +177,8 @@ func noteCommand(dir string) {
 // checkModelFolder loads the model of the given kind saved in dir, and closes it: an error
 // names what is inconsistent.
 func checkModelFolder(dir, kind string) error {
-	if kind != "rbm" && kind != "dbm" && kind != "mlp" {
-		return modeldir.Inconsistent(fmt.Errorf("%s: %s names kind %q, want rbm, dbm or mlp", dir, modeldir.File, kind))
+	if kind != "rbm" && kind != "dbm" && kind != "mlp" && kind != crbm.Kind {
+		return modeldir.Inconsistent(fmt.Errorf("%s: %s names kind %q, want rbm, dbm, crbm or mlp", dir, modeldir.File, kind))
 	}
 	if err := pipeline.CheckKind(dir, kind); err != nil {
 		return err
@@ -189,6 +192,8 @@ func checkModelFolder(dir, kind string) error {
 		closer, err = dbm.Load(dir)
 	case "mlp":
 		closer, err = mlp.Load(dir)
+	case crbm.Kind:
+		closer, err = crbm.Load(dir, 0)
 	}
 	if err != nil {
 		return err

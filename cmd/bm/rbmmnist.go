@@ -254,6 +254,7 @@ func positiveInts(v *[]int) func() error {
 // rbmMNISTArgs are the flags of the original's examples/rbm_mnist.py.
 type rbmMNISTArgs struct {
 	runArgs
+	stratify                    bool
 	nTrain, nVal                int
 	dataPath                    string
 	nHidden                     int
@@ -297,6 +298,7 @@ func (a *rbmMNISTArgs) parser() *pyargs.Parser {
 	a.registerCluster(p)
 	p.Int("--n-train", &a.nTrain, 55000, "number of training examples").Metavar("N").Validate(positiveInt(&a.nTrain))
 	p.Int("--n-val", &a.nVal, 5000, "number of validation examples").Metavar("N").Validate(nonNegativeInt(&a.nVal))
+	p.StoreTrue("--stratify", &a.stratify, "ours: draw the train/validation split so that every class keeps its share; the original shuffles")
 	p.String("--data-path", &a.dataPath, "data/", "directory for storing augmented data etc.").Metavar("PATH")
 	p.Int("--n-hidden", &a.nHidden, 1024, "number of hidden units").Metavar("N").Validate(positiveInt(&a.nHidden))
 	p.Float("--w-init", &a.wInit, 0.01, "initialize weights from zero-centered Gaussian with this standard deviation").Metavar("STD").Validate(positive(&a.wInit))
@@ -377,7 +379,7 @@ func runRBMMNIST(a *rbmMNISTArgs, lrm []float64) error {
 		ZeroVisibleBias: !a.vbInit, HiddenBias: a.hbInit, K: a.k, LR: a.lr, Epochs: a.epochs, BatchSize: a.batch, L2: zero(a.l2),
 		SampleVisible: a.sampleV, Dropout: a.dropout, SparsityTarget: a.spTarget, SparsityCost: zero(a.spCost), SparsityDamping: a.spDamping,
 		Seed: cmp.Or(int64(a.seed), -1), ModelDir: a.modelDir, MomentumRule: a.momentumRule, Original: a.orig.settings(), DType: dt,
-		Threads: a.threads, GPU: a.gpu, Target: target, Devices: devices, SplitSeed: defaultSplitSeed,
+		Threads: a.threads, GPU: a.gpu, Target: target, Devices: devices, SplitSeed: defaultSplitSeed, Stratify: a.stratify,
 		NoFineTune: a.mlp.stopAfterRB, RandomInitMLP: a.mlp.noInit, NoSavePrefixMLP: a.mlp.savePrefix == "", NoExportMLP: a.mlp.exportDir == "",
 		Cluster: cmp.Or(a.cluster.spec, a.cluster.target)}
 	if p.MLP, err = a.mlp.settings(lrm, a.runArgs); err != nil {

@@ -4,12 +4,14 @@ Usage: python check_savedmodel.py MANIFEST.json
 
 The manifest (written by python_test.go) is
     {"out": DIR,
-     "models": [{"name": NAME, "dir": SAVEDMODEL_DIR, "visible": X.npy, "seeds": [[a, b], ...]}],
+     "models": [{"name": NAME, "dir": SAVEDMODEL_DIR, "visible": X.npy, "seeds": [[a, b], ...],
+                 "mask": MASK.npy, "sweeps": N}],
      "tf1": {"dir": SAVEDMODEL_DIR, "visible": X.npy}}
 For each model this loads it with tf.saved_model.load (the TF2 loader, which reads TF1-style
 SavedModels through load_v1_in_v2), calls every signature and saves each output as
 DIR/NAME/<signature>.<output>.npy (the sample signature once per seed, as
-sample.<i>.<output>.npy) and each variable as DIR/NAME/var.<i>.npy. The "tf1" model is also
+sample.<i>.<output>.npy; the complete signature, with the mask and sweeps, for the first two
+seeds as complete.<i>.<output>.npy) and each variable as DIR/NAME/var.<i>.npy. The "tf1" model is also
 loaded in a TF1 graph-mode session with tf.compat.v1.saved_model.loader.load. A summary of
 what was found goes to DIR/report.json. Errors propagate: a non-zero exit fails the Go test.
 """
@@ -46,6 +48,12 @@ def check_tf2(model, out):
         res = m.signatures["sample"](visible=tf.constant(x), seed=tf.constant(seed, dtype=tf.int64))
         for name, value in res.items():
             np.save(os.path.join(out, "sample.%d.%s.npy" % (i, name)), value.numpy())
+    mask = np.load(model["mask"])
+    for i, seed in enumerate(model["seeds"][:2]):
+        res = m.signatures["complete"](images=tf.constant(x), mask=tf.constant(mask), seed=tf.constant(seed, dtype=tf.int64),
+                                       sweeps=tf.constant(model["sweeps"], dtype=tf.int64))
+        for name, value in res.items():
+            np.save(os.path.join(out, "complete.%d.%s.npy" % (i, name)), value.numpy())
     for i, v in enumerate(m.variables):
         np.save(os.path.join(out, "var.%d.npy" % i), v.numpy().reshape(1, -1) if v.shape.rank < 2 else v.numpy())
         rep["variables"].append({"name": v.name, "shape": v.shape.as_list(), "dtype": v.dtype.name})
