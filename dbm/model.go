@@ -207,17 +207,35 @@ func checkParameters(c Config, p Parameters) error {
 	return nil
 }
 
+// ErrNotPretrained reports RBMs that were not trained for a DBM's greedy pretraining (see
+// FromRBMs).
+var ErrNotPretrained = errors.New("RBM not trained for DBM pretraining")
+
 // FromRBMs composes a DBM from greedily pretrained RBMs, bottom first (rbms[i] has
-// Sizes[i] visible and Sizes[i+1] hidden units; the bottom one trained with DBMFirst, the top
-// one with DBMLast). Middle RBMs' weights are halved, as their layers get input from both
-// sides, and each hidden layer's bias averages the hidden bias of the RBM below and the visible
-// bias of the RBM above (Salakhutdinov & Hinton 2009; the original's composition rule, spec
-// §4.2). Sizes and Units of c are taken from the RBMs.
+// Sizes[i] visible and Sizes[i+1] hidden units). Middle RBMs' weights are halved, as their
+// layers get input from both sides, and each hidden layer's bias averages the hidden bias of the
+// RBM below and the visible bias of the RBM above (Salakhutdinov & Hinton 2009; the original's
+// composition rule, spec §4.2). Sizes and Units of c are taken from the RBMs.
+//
+// The rule holds for RBMs trained for it: with two or more, the bottom one with
+// rbm.Config.DBMFirst, the top one with DBMLast and the middle ones with neither; other RBMs
+// are an error wrapping ErrNotPretrained (NewWithParameters composes any weights). One RBM is
+// the 1-hidden-layer DBM with its weights and biases, whatever it was trained for.
 func FromRBMs(c Config, rbms ...*rbm.RBM) (*DBM, error) {
 	if len(rbms) == 0 {
 		return nil, errors.New("dbm: no RBMs to compose")
 	}
 	L := len(rbms)
+	if L > 1 {
+		for i, r := range rbms {
+			rc := r.Config()
+			first, last := i == 0, i == L-1
+			if rc.DBMFirst != first || rc.DBMLast != last {
+				return nil, fmt.Errorf("dbm: compose: RBM %d of %d has DBMFirst %t and DBMLast %t, want %t and %t: %w",
+					i+1, L, rc.DBMFirst, rc.DBMLast, first, last, ErrNotPretrained)
+			}
+		}
+	}
 	c.Sizes = []int{rbms[0].Config().NumVisible}
 	c.Units = []rbm.Unit{rbms[0].Config().Visible}
 	p := Parameters{B: make([][]float64, L+1)}

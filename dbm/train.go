@@ -73,7 +73,7 @@ func (m *DBM) update(s *op.Scope, st trainState, x tf.Output, k int, mu []tf.Out
 			neg := op.Div(ws.SubScope("neg"), tfops.SplitGram(ws.SubScope("n"), n.units[i].Stat(ws, parts[i]), n.units[i+1].Stat(ws, parts[i+1]), n.devices), nPart)
 			gW[i] = op.Sub(ws, pos, neg)
 		}
-		gW[i] = optim.L2{Coef: c.L2}.Apply(ws, gW[i], st.p.W[i])
+		gW[i] = optim.L2{Coef: *c.L2}.Apply(ws, gW[i], st.p.W[i])
 	}
 	for l := 0; l <= L; l++ {
 		bs := g.SubScope("b")
