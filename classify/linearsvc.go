@@ -222,7 +222,7 @@ func dualCD(x *dataset.Matrix[float64], norms, sign []float64, upper, diag, tol 
 func (m *LinearSVC) Predict(x *dataset.Matrix[float64]) ([]int, error) {
 	s, err := m.Scores(x)
 	if err != nil {
-		return nil, fmt.Errorf("classify: linearsvc predict: %w", err)
+		return nil, nest("classify: linearsvc predict", err)
 	}
 	pred := make([]int, x.Rows)
 	for i := range pred {

@@ -32,14 +32,14 @@ func (p *Pipeline) Fit(x *dataset.Matrix[float64], y []int) error {
 		return err
 	}
 	if err := p.Map.Fit(x); err != nil {
-		return fmt.Errorf("%s: %w", what, err)
+		return nest(what, err)
 	}
 	z, err := p.Map.Transform(x)
 	if err != nil {
-		return fmt.Errorf("%s: %w", what, err)
+		return nest(what, err)
 	}
 	if err := p.Classifier.Fit(z, y); err != nil {
-		return fmt.Errorf("%s: %w", what, err)
+		return nest(what, err)
 	}
 	return nil
 }
@@ -52,11 +52,11 @@ func (p *Pipeline) Predict(x *dataset.Matrix[float64]) ([]int, error) {
 	}
 	z, err := p.Map.Transform(x)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", what, err)
+		return nil, nest(what, err)
 	}
 	pred, err := p.Classifier.Predict(z)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", what, err)
+		return nil, nest(what, err)
 	}
 	return pred, nil
 }

@@ -149,6 +149,9 @@ func TestBadInputFiles(t *testing.T) {
 			if !strings.HasPrefix(msg, "dataset: ") {
 				t.Errorf("error %q lacks the \"dataset: \" prefix", msg)
 			}
+			if strings.Count(msg, "dataset: ") > 1 {
+				t.Errorf("error %q names the package more than once", msg)
+			}
 			for _, s := range append([]string{tc.file}, tc.mention...) {
 				if !strings.Contains(msg, s) {
 					t.Errorf("error %q does not mention %q", msg, s)

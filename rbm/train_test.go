@@ -430,7 +430,7 @@ func TestPointerUnits(t *testing.T) {
 	if !SameUnit(Gaussian{}, Gaussian{Sigma: []float64{1}}) || !SameUnit(Multinomial{}, &Multinomial{Draws: 100, Groups: 1}) {
 		t.Error("SameUnit misses equal units")
 	}
-	if err := (Config{Hidden: &Gaussian{}}).Validate(); err == nil {
+	if err := (Config{NumVisible: 4, Hidden: &Gaussian{}}).Validate(); err == nil {
 		t.Error("a *Gaussian hidden layer passed Validate")
 	}
 }

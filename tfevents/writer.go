@@ -141,7 +141,7 @@ func (w *Writer) Flush() error {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	if w.closed {
-		return ErrClosed
+		return fmt.Errorf("tfevents: flush: %w", ErrClosed)
 	}
 	if w.err != nil {
 		return w.err
@@ -192,7 +192,7 @@ func (w *Writer) write(e Event) error {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	if w.closed {
-		return ErrClosed
+		return fmt.Errorf("tfevents: write: %w", ErrClosed)
 	}
 	if w.err != nil {
 		return w.err
