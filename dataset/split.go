@@ -32,7 +32,7 @@ func SplitIndices(n, nTrain, nVal int, seed uint64) (train, val []int, err error
 // an error wrapping ErrArgument if a size is negative or nTrain+nVal
 // exceeds the number of rows, and ErrShape if x is malformed or labels has
 // the wrong length.
-func Split[T Float](x *Matrix[T], labels []uint8, nTrain, nVal int, seed uint64) (train, val *Matrix[T], trainLabels, valLabels []uint8, err error) {
+func Split[T Float](x *Matrix[T], labels []int, nTrain, nVal int, seed uint64) (train, val *Matrix[T], trainLabels, valLabels []int, err error) {
 	if err := x.Validate(); err != nil {
 		return nil, nil, nil, nil, fmt.Errorf("dataset: split: %w", err)
 	}
@@ -51,8 +51,8 @@ func Split[T Float](x *Matrix[T], labels []uint8, nTrain, nVal int, seed uint64)
 }
 
 // gatherLabels returns labels[idx[0]], labels[idx[1]], ….
-func gatherLabels(labels []uint8, idx []int) []uint8 {
-	out := make([]uint8, len(idx))
+func gatherLabels(labels []int, idx []int) []int {
+	out := make([]int, len(idx))
 	for k, i := range idx {
 		out[k] = labels[i]
 	}

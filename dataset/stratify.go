@@ -6,8 +6,9 @@ import (
 	"slices"
 )
 
-// Label is a type class labels come in: the uint8 of IDX and CIFAR-10 files or the int of
-// .npy label files.
+// Label is a type class labels may come in. The module's readers return []int (IDX, CIFAR-10
+// and .npy label files alike), as classify and mlp take; the stratified splits also take the
+// narrower types a caller may hold.
 type Label interface {
 	~uint8 | ~uint16 | ~uint32 | ~int | ~int32 | ~int64
 }
