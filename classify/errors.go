@@ -1,9 +1,6 @@
 package classify
 
-import (
-	"errors"
-	"strings"
-)
+import "errors"
 
 // Sentinel errors returned (wrapped) by this package. Test for them with
 // errors.Is; the wrapping message names the classifier, the method and the
@@ -28,17 +25,3 @@ var (
 	ErrNotFitted = errors.New("not fitted")
 )
 
-// nested is an error of this package wrapped by another step of it: its message says the
-// package once ("classify: pipeline fit: linearsvc fit: …").
-type nested struct {
-	msg string
-	err error
-}
-
-func (e *nested) Error() string { return e.msg }
-func (e *nested) Unwrap() error { return e.err }
-
-// nest returns err under what (which starts "classify: "), without err's own "classify: ".
-func nest(what string, err error) error {
-	return &nested{what + ": " + strings.TrimPrefix(err.Error(), "classify: "), err}
-}

@@ -5,8 +5,8 @@ import (
 	"fmt"
 
 	"github.com/boltzmann-go/boltzmann/internal/modeldir"
+	"github.com/boltzmann-go/boltzmann/internal/nest"
 	"github.com/boltzmann-go/boltzmann/tfops"
-	"github.com/boltzmann-go/boltzmann/train"
 )
 
 // A model directory holds model.json (the configuration, the dtype, the epoch and update
@@ -59,7 +59,7 @@ func Load(dir string, threads int) (*CRBM, error) {
 	c := mj.Config
 	var err error
 	if c.DType, err = tfops.ParseDType(mj.DType); err != nil {
-		return nil, modeldir.Inconsistent(train.Within("crbm: load "+dir, err))
+		return nil, modeldir.Inconsistent(nest.Within("crbm: load "+dir, err))
 	}
 	c.Threads = threads
 	if mj.Epoch > c.Epochs {
@@ -67,11 +67,11 @@ func Load(dir string, threads int) (*CRBM, error) {
 	}
 	m, err := open(c)
 	if err != nil {
-		return nil, modeldir.Inconsistent(train.Within(fmt.Sprintf("crbm: load %s: %s describes no valid model (edited?)", dir, modeldir.File), err))
+		return nil, modeldir.Inconsistent(nest.Within(fmt.Sprintf("crbm: load %s: %s describes no valid model (edited?)", dir, modeldir.File), err))
 	}
 	if err := modeldir.Restore(dir, mj.Checkpoint, m.sess, m.saver); err != nil {
 		m.Close()
-		return nil, train.Within("crbm: load "+dir, err)
+		return nil, nest.Within("crbm: load "+dir, err)
 	}
 	if err := m.setData(nil, nil, nil); err != nil {
 		m.Close()

@@ -3,6 +3,8 @@ package dataset
 import (
 	"fmt"
 	"math"
+
+	"github.com/boltzmann-go/boltzmann/internal/nest"
 )
 
 // Shift writes image i of im, translated by dy rows and dx columns, into
@@ -97,7 +99,7 @@ func AugmentFactor(opt AugmentOptions) int {
 // exactly. labels must have im.N entries; the input is not modified.
 func Augment(im *Images, labels []int, opt AugmentOptions) (*Images, []int, error) {
 	if err := im.Validate(); err != nil {
-		return nil, nil, fmt.Errorf("dataset: augment: %w", err)
+		return nil, nil, nest.Within("dataset: augment", err)
 	}
 	if len(labels) != im.N {
 		return nil, nil, fmt.Errorf("dataset: augment: %d labels for %d images: %w", len(labels), im.N, ErrShape)

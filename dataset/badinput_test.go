@@ -214,3 +214,16 @@ func TestReadDirectoryIsAnError(t *testing.T) {
 		t.Errorf("ReadIDXImages(directory) succeeded")
 	}
 }
+
+// TestNoDoubledPrefix checks that a step wrapping another step's error names the package once:
+// "dataset: split: nil matrix", not "dataset: split: dataset: nil matrix" (issue 26).
+func TestNoDoubledPrefix(t *testing.T) {
+	_, _, _, _, err1 := Split[float64](nil, nil, 0, 0, 1)
+	_, _, err2 := Augment(&Images{N: 1, Height: 2, Width: 2, Channels: 1, Pix: []uint8{1}}, []int{0}, AugmentOptions{})
+	err3 := WriteNPY[float64](filepath.Join(t.TempDir(), "x.npy"), nil)
+	for _, err := range []error{err1, err2, err3} {
+		if err == nil || strings.Count(err.Error(), "dataset: ") != 1 {
+			t.Errorf("%v: want an error naming the package once", err)
+		}
+	}
+}

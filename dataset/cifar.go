@@ -7,6 +7,8 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+
+	"github.com/boltzmann-go/boltzmann/internal/nest"
 )
 
 // CIFAR-10 binary format constants: each record is one label byte followed
@@ -74,7 +76,7 @@ func decodeCIFAR10(r io.Reader, size int64) (*Images, []int, error) {
 func DecodeCIFAR10(r io.Reader) (*Images, []int, error) {
 	im, l, err := decodeCIFAR10(r, -1)
 	if err != nil {
-		return nil, nil, fmt.Errorf("dataset: %w", err)
+		return nil, nil, nest.Within("dataset: ", err)
 	}
 	return im, l, nil
 }

@@ -6,6 +6,8 @@ import (
 	"io"
 	"math"
 	"math/bits"
+
+	"github.com/boltzmann-go/boltzmann/internal/nest"
 )
 
 // IDX element type codes (third magic byte), from the format description
@@ -148,7 +150,7 @@ func ints(b []uint8) []int {
 func DecodeIDXImages(r io.Reader) (*Images, error) {
 	im, err := decodeIDXImages(r, -1)
 	if err != nil {
-		return nil, fmt.Errorf("dataset: %w", err)
+		return nil, nest.Within("dataset: ", err)
 	}
 	return im, nil
 }
@@ -159,7 +161,7 @@ func DecodeIDXImages(r io.Reader) (*Images, error) {
 func DecodeIDXLabels(r io.Reader) ([]int, error) {
 	l, err := decodeIDXLabels(r, -1)
 	if err != nil {
-		return nil, fmt.Errorf("dataset: %w", err)
+		return nil, nest.Within("dataset: ", err)
 	}
 	return l, nil
 }

@@ -1,6 +1,10 @@
 package dataset
 
-import "fmt"
+import (
+	"fmt"
+
+	"github.com/boltzmann-go/boltzmann/internal/nest"
+)
 
 // SplitIndices returns the row indices that Split selects for a data set
 // of n rows: with p a permutation of 0..n-1 seeded by seed, train is
@@ -34,7 +38,7 @@ func SplitIndices(n, nTrain, nVal int, seed uint64) (train, val []int, err error
 // the wrong length.
 func Split[T Float](x *Matrix[T], labels []int, nTrain, nVal int, seed uint64) (train, val *Matrix[T], trainLabels, valLabels []int, err error) {
 	if err := x.Validate(); err != nil {
-		return nil, nil, nil, nil, fmt.Errorf("dataset: split: %w", err)
+		return nil, nil, nil, nil, nest.Within("dataset: split", err)
 	}
 	if labels != nil && len(labels) != x.Rows {
 		return nil, nil, nil, nil, fmt.Errorf("dataset: split: %d labels for %d rows: %w", len(labels), x.Rows, ErrShape)
@@ -65,7 +69,7 @@ func gatherLabels(labels []int, idx []int) []int {
 // Split's.
 func SplitInPlace[T Float](x *Matrix[T], nTrain, nVal int, seed uint64) (train, val *Matrix[T], err error) {
 	if err := x.Validate(); err != nil {
-		return nil, nil, fmt.Errorf("dataset: split: %w", err)
+		return nil, nil, nest.Within("dataset: split", err)
 	}
 	if err := permuteForSplit(x.Data, x.Rows, x.Cols, nTrain, nVal, seed); err != nil {
 		return nil, nil, err

@@ -4,6 +4,8 @@ import (
 	"cmp"
 	"fmt"
 	"slices"
+
+	"github.com/boltzmann-go/boltzmann/internal/nest"
 )
 
 // Label is a type class labels may come in. The module's readers return []int (IDX, CIFAR-10
@@ -73,7 +75,7 @@ func StratifiedSubset[L Label](labels []L, n int, seed uint64) ([]int, error) {
 // the errors of StratifiedSplitIndices.
 func StratifiedSplit[T Float, L Label](x *Matrix[T], labels []L, nTrain, nVal int, seed uint64) (train, val *Matrix[T], trainLabels, valLabels []L, err error) {
 	if err := x.Validate(); err != nil {
-		return nil, nil, nil, nil, fmt.Errorf("dataset: stratified split: %w", err)
+		return nil, nil, nil, nil, nest.Within("dataset: stratified split", err)
 	}
 	if len(labels) != x.Rows {
 		return nil, nil, nil, nil, fmt.Errorf("dataset: stratified split: %d labels for %d rows: %w", len(labels), x.Rows, ErrShape)

@@ -8,9 +8,9 @@ import (
 	"slices"
 
 	"github.com/boltzmann-go/boltzmann/internal/modeldir"
+	"github.com/boltzmann-go/boltzmann/internal/nest"
 	"github.com/boltzmann-go/boltzmann/rbm"
 	"github.com/boltzmann-go/boltzmann/tfops"
-	"github.com/boltzmann-go/boltzmann/train"
 )
 
 // A model directory holds model.json (configuration, counters and the name of the current
@@ -87,7 +87,7 @@ func load(dir string, place func(*Config)) (*DBM, error) {
 		c.Units = append(c.Units, unit)
 	}
 	if c.DType, err = tfops.ParseDType(mj.DType); err != nil {
-		return nil, modeldir.Inconsistent(train.Within("dbm: load "+dir, err))
+		return nil, modeldir.Inconsistent(nest.Within("dbm: load "+dir, err))
 	}
 	if mj.Epoch > c.Epochs {
 		return nil, modeldir.Inconsistent(fmt.Errorf("dbm: load %s: %s: epoch %d, but config.Epochs %d: a model is saved after its epochs, never beyond them (model.json edited?)", dir, modeldir.File, mj.Epoch, c.Epochs))
@@ -101,13 +101,13 @@ func load(dir string, place func(*Config)) (*DBM, error) {
 		// caller's placement.
 		var ce *ConfigError
 		if errors.As(err, &ce) && !slices.Contains([]string{"GPU", "Threads", "Target", "Devices"}, ce.Field) {
-			return nil, modeldir.Inconsistent(train.Within(fmt.Sprintf("dbm: load %s: %s describes no valid DBM (edited?)", dir, modeldir.File), err))
+			return nil, modeldir.Inconsistent(nest.Within(fmt.Sprintf("dbm: load %s: %s describes no valid DBM (edited?)", dir, modeldir.File), err))
 		}
-		return nil, train.Within("dbm: load "+dir, err)
+		return nil, nest.Within("dbm: load "+dir, err)
 	}
 	if err := modeldir.Restore(dir, mj.Checkpoint, m.sess, m.saver); err != nil {
 		m.Close()
-		return nil, train.Within("dbm: load "+dir, err)
+		return nil, nest.Within("dbm: load "+dir, err)
 	}
 	m.epoch, m.iter = mj.Epoch, mj.Updates
 	return m, nil

@@ -5,8 +5,8 @@ import (
 	"fmt"
 
 	"github.com/boltzmann-go/boltzmann/internal/modeldir"
+	"github.com/boltzmann-go/boltzmann/internal/nest"
 	"github.com/boltzmann-go/boltzmann/tfops"
-	"github.com/boltzmann-go/boltzmann/train"
 )
 
 // A model directory holds model.json (the configuration, epochs and updates done, the current
@@ -55,7 +55,7 @@ func Load(dir string) (*MLP, error) {
 	c := mj.Config
 	var err error
 	if c.DType, err = tfops.ParseDType(mj.DType); err != nil {
-		return nil, modeldir.Inconsistent(train.Within("mlp: load "+dir, err))
+		return nil, modeldir.Inconsistent(nest.Within("mlp: load "+dir, err))
 	}
 	if mj.Epoch < 0 || mj.Updates < 0 || !(mj.LearningRate > 0) || !finite(mj.LearningRate) {
 		return nil, modeldir.Inconsistent(fmt.Errorf("mlp: load %s: %s has a negative epoch or update count or a bad learning rate", dir, modeldir.File))
@@ -75,11 +75,11 @@ func Load(dir string) (*MLP, error) {
 	}
 	m, err := New(c)
 	if err != nil {
-		return nil, train.Within("mlp: load "+dir, err)
+		return nil, nest.Within("mlp: load "+dir, err)
 	}
 	if err := modeldir.Restore(dir, mj.Checkpoint, m.sess, m.saver); err != nil {
 		m.Close()
-		return nil, train.Within("mlp: load "+dir, err)
+		return nil, nest.Within("mlp: load "+dir, err)
 	}
 	m.epoch, m.iter, m.rate = mj.Epoch, mj.Updates, mj.LearningRate
 	return m, nil

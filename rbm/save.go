@@ -7,8 +7,8 @@ import (
 	"slices"
 
 	"github.com/boltzmann-go/boltzmann/internal/modeldir"
+	"github.com/boltzmann-go/boltzmann/internal/nest"
 	"github.com/boltzmann-go/boltzmann/tfops"
-	"github.com/boltzmann-go/boltzmann/train"
 )
 
 // A model directory holds:
@@ -91,17 +91,17 @@ func load(dir string, place func(*Config)) (*RBM, error) {
 	c := mj.Config
 	var err error
 	if c.Visible, err = mj.Visible.Unit(); err != nil {
-		return nil, modeldir.Inconsistent(train.Within("rbm: load "+dir, err))
+		return nil, modeldir.Inconsistent(nest.Within("rbm: load "+dir, err))
 	}
 	if c.Hidden, err = mj.Hidden.Unit(); err != nil {
-		return nil, modeldir.Inconsistent(train.Within("rbm: load "+dir, err))
+		return nil, modeldir.Inconsistent(nest.Within("rbm: load "+dir, err))
 	}
 	if c.DType, err = tfops.ParseDType(mj.DType); err != nil {
-		return nil, modeldir.Inconsistent(train.Within("rbm: load "+dir, err))
+		return nil, modeldir.Inconsistent(nest.Within("rbm: load "+dir, err))
 	}
 	if mj.Method != nil { // files written before training methods were values have none
 		if c.Method, err = mj.Method.Method(); err != nil {
-			return nil, modeldir.Inconsistent(train.Within("rbm: load "+dir, err))
+			return nil, modeldir.Inconsistent(nest.Within("rbm: load "+dir, err))
 		}
 	}
 	if mj.Epoch > c.Epochs {
@@ -117,14 +117,14 @@ func load(dir string, place func(*Config)) (*RBM, error) {
 		// caller's placement.
 		var ce *ConfigError
 		if errors.As(err, &ce) && !slices.Contains([]string{"GPU", "Threads", "Target", "Devices"}, ce.Field) {
-			return nil, modeldir.Inconsistent(train.Within(fmt.Sprintf("rbm: load %s: %s describes no valid RBM (edited?): %s visible and %s hidden units", dir, modeldir.File,
+			return nil, modeldir.Inconsistent(nest.Within(fmt.Sprintf("rbm: load %s: %s describes no valid RBM (edited?): %s visible and %s hidden units", dir, modeldir.File,
 				mj.Visible.Type, mj.Hidden.Type), err))
 		}
-		return nil, train.Within("rbm: load "+dir, err)
+		return nil, nest.Within("rbm: load "+dir, err)
 	}
 	if err := modeldir.Restore(dir, mj.Checkpoint, m.sess, m.saver); err != nil {
 		m.Close()
-		return nil, train.Within("rbm: load "+dir, err)
+		return nil, nest.Within("rbm: load "+dir, err)
 	}
 	m.epoch, m.iter = mj.Epoch, mj.Updates
 	return m, nil

@@ -1,9 +1,13 @@
-package train
+// Package nest wraps an error of a package in another step of the same package so that the
+// package is named once: "rbm: load runs/x: unknown unit type", not "rbm: load runs/x: rbm:
+// unknown unit type" (errors name their package at their start; a step that wraps another's
+// error would otherwise name it twice).
+package nest
 
 import "strings"
 
 // Within returns err under prefix, a message that begins with a package's name ("rbm: load
-// runs/x"), without the same "rbm: " at the start of err's own message: the package is named
+// runs/x", or just "rbm"), without the same "rbm: " at the start of err's own message: the package is named
 // once ("rbm: load runs/x: config: NumHidden: …", not "rbm: load runs/x: rbm: config: …").
 // errors.Is and errors.As see err. A nil err is nil.
 func Within(prefix string, err error) error {
@@ -11,9 +15,8 @@ func Within(prefix string, err error) error {
 		return nil
 	}
 	msg := err.Error()
-	if pkg, _, ok := strings.Cut(prefix, ": "); ok {
-		msg = strings.TrimPrefix(msg, pkg+": ")
-	}
+	pkg, _, _ := strings.Cut(prefix, ":")
+	msg = strings.TrimPrefix(msg, pkg+": ")
 	return &within{msg: prefix + ": " + msg, err: err}
 }
 
