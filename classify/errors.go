@@ -24,4 +24,3 @@ var (
 	// whose Fit has not succeeded.
 	ErrNotFitted = errors.New("not fitted")
 )
-
