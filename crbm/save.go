@@ -41,7 +41,7 @@ func (m *CRBM) Save(dir string) error {
 		return append(b, '\n'), err
 	})
 	if err != nil {
-		return fmt.Errorf("crbm: save: %w", err)
+		return nest.Within("crbm: save", err)
 	}
 	return nil
 }
@@ -54,7 +54,7 @@ func Load(dir string, threads int) (*CRBM, error) {
 	}
 	var mj modelJSON
 	if _, err := modeldir.ReadJSON(dir, Kind, fileFormat, &mj); err != nil {
-		return nil, fmt.Errorf("crbm: load: %w", err)
+		return nil, nest.Within("crbm: load", err)
 	}
 	c := mj.Config
 	var err error

@@ -13,6 +13,7 @@ import (
 	"github.com/galeone/tensorflow/tensorflow/go/op"
 
 	"github.com/boltzmann-go/boltzmann/anneal"
+	"github.com/boltzmann-go/boltzmann/internal/nest"
 	"github.com/boltzmann-go/boltzmann/optim"
 	"github.com/boltzmann-go/boltzmann/rbm"
 	"github.com/boltzmann-go/boltzmann/tfops"
@@ -343,7 +344,7 @@ func (m *DBM) build() error {
 	m.mom = op.Placeholder(s.SubScope("momentum"), dt, op.PlaceholderShape(tf.ScalarShape()))
 	g, err := s.Finalize()
 	if err != nil {
-		return fmt.Errorf("dbm: build graph: %w", err)
+		return nest.Within("dbm: build graph", err)
 	}
 	m.graph = g
 	m.scope = op.NewScopeWithGraph(g).SubScope("dbm")
@@ -351,7 +352,7 @@ func (m *DBM) build() error {
 	// updates are grouped into runs.
 	m.sess, err = tfops.NewSession(g, &tfops.Options{IntraOpThreads: c.Threads, InterOpThreads: cmp.Or(c.InterOpThreads, runtime.NumCPU()), GPU: c.GPU, DisableGrappler: true, Target: c.Target})
 	if err != nil {
-		return fmt.Errorf("dbm: %w", err)
+		return nest.Within("dbm: ", err)
 	}
 	return nil
 }
@@ -384,7 +385,7 @@ func (m *DBM) initVariables(p Parameters) error {
 	for i, v := range vars {
 		t, err := tfops.TensorAs(vals[i], c.DType, v.Shape...)
 		if err != nil {
-			return fmt.Errorf("dbm: init %s: %w", v.Name, err)
+			return nest.Within(fmt.Sprintf("dbm: init %s", v.Name), err)
 		}
 		tensors = append(tensors, t)
 	}
@@ -396,19 +397,19 @@ func (m *DBM) initVariables(p Parameters) error {
 	for _, o := range m.vars.offsets { // zero until Fit starts them at the data (initOffsets)
 		t, err := tfops.TensorAs(make([]float64, o.Size()), c.DType, o.Shape...)
 		if err != nil {
-			return fmt.Errorf("dbm: init %s: %w", o.Name, err)
+			return nest.Within(fmt.Sprintf("dbm: init %s", o.Name), err)
 		}
 		vars, tensors = append(vars, o), append(tensors, t)
 	}
 	for _, o := range m.vars.original() { // zeros, as the original's
 		t, err := tfops.TensorAs(make([]float64, o.Size()), c.DType, o.Shape...)
 		if err != nil {
-			return fmt.Errorf("dbm: init %s: %w", o.Name, err)
+			return nest.Within(fmt.Sprintf("dbm: init %s", o.Name), err)
 		}
 		vars, tensors = append(vars, o), append(tensors, t)
 	}
 	if err := tfops.InitVariables(m.sess, vars, tensors); err != nil {
-		return fmt.Errorf("dbm: %w", err)
+		return nest.Within("dbm: ", err)
 	}
 	return nil
 }
@@ -474,7 +475,7 @@ func (m *DBM) SetParticles(layers ...rbm.Data) error {
 		}
 	}
 	if err := tfops.InitVariables(m.sess, m.vars.particles, tensors); err != nil {
-		return fmt.Errorf("dbm: set particles: %w", err)
+		return nest.Within("dbm: set particles", err)
 	}
 	return nil
 }

@@ -50,7 +50,7 @@ func (m *DBM) Save(dir string) error {
 		return append(b, '\n'), err
 	})
 	if err != nil {
-		return fmt.Errorf("dbm: save: %w", err)
+		return nest.Within("dbm: save", err)
 	}
 	return nil
 }
@@ -75,14 +75,14 @@ func LoadAt(dir, target string, threads int, devices ...string) (*DBM, error) {
 func load(dir string, place func(*Config)) (*DBM, error) {
 	var mj modelJSON
 	if _, err := modeldir.ReadJSON(dir, "dbm", 1, &mj); err != nil {
-		return nil, fmt.Errorf("dbm: load: %w", err)
+		return nil, nest.Within("dbm: load", err)
 	}
 	c := mj.Config
 	var err error
 	for i, u := range mj.Units {
 		unit, err := u.Unit()
 		if err != nil {
-			return nil, modeldir.Inconsistent(fmt.Errorf("dbm: load %s: layer %d: %w", dir, i, err))
+			return nil, modeldir.Inconsistent(nest.Within(fmt.Sprintf("dbm: load %s: layer %d", dir, i), err))
 		}
 		c.Units = append(c.Units, unit)
 	}

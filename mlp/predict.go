@@ -8,6 +8,7 @@ import (
 	"gonum.org/v1/gonum/floats"
 
 	"github.com/boltzmann-go/boltzmann/dataset"
+	"github.com/boltzmann-go/boltzmann/internal/nest"
 	"github.com/boltzmann-go/boltzmann/tfops"
 )
 
@@ -71,7 +72,7 @@ func (m *MLP) Evaluate(x Data, y []int) (loss, acc float64, err error) {
 		return 0, 0, err
 	}
 	if err := checkLabels(y, n, m.cfg.Classes()); err != nil {
-		return 0, 0, fmt.Errorf("mlp: evaluate: %w", err)
+		return 0, 0, nest.Within("mlp: evaluate", err)
 	}
 	r, err := tfops.Rowwise(m.sess, x, m.x, m.cfg.DType, evalChunk, "mlp: evaluate", m.logits)
 	if err != nil {
@@ -79,11 +80,11 @@ func (m *MLP) Evaluate(x Data, y []int) (loss, acc float64, err error) {
 	}
 	pen, err := m.sess.Run(nil, []tf.Output{m.penalty}, nil)
 	if err != nil {
-		return 0, 0, fmt.Errorf("mlp: evaluate: %w", err)
+		return 0, 0, nest.Within("mlp: evaluate", err)
 	}
 	pv, err := tfops.Values[float64](pen[0])
 	if err != nil {
-		return 0, 0, fmt.Errorf("mlp: evaluate: %w", err)
+		return 0, 0, nest.Within("mlp: evaluate", err)
 	}
 	k := m.cfg.Classes()
 	logits := r[0]

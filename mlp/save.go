@@ -41,7 +41,7 @@ func (m *MLP) Save(dir string) error {
 		return append(b, '\n'), err
 	})
 	if err != nil {
-		return fmt.Errorf("mlp: save: %w", err)
+		return nest.Within("mlp: save", err)
 	}
 	return nil
 }
@@ -50,7 +50,7 @@ func (m *MLP) Save(dir string) error {
 func Load(dir string) (*MLP, error) {
 	var mj modelJSON
 	if _, err := modeldir.ReadJSON(dir, "mlp", fileFormat, &mj); err != nil {
-		return nil, fmt.Errorf("mlp: load: %w", err)
+		return nil, nest.Within("mlp: load", err)
 	}
 	c := mj.Config
 	var err error

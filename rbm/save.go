@@ -57,7 +57,7 @@ func (m *RBM) Save(dir string) error {
 		return append(b, '\n'), err
 	})
 	if err != nil {
-		return fmt.Errorf("rbm: save: %w", err)
+		return nest.Within("rbm: save", err)
 	}
 	return nil
 }
@@ -86,7 +86,7 @@ func LoadAt(dir, target string, threads int, devices ...string) (*RBM, error) {
 func load(dir string, place func(*Config)) (*RBM, error) {
 	var mj modelJSON
 	if _, err := modeldir.ReadJSON(dir, "rbm", fileFormat, &mj); err != nil {
-		return nil, fmt.Errorf("rbm: load: %w", err)
+		return nil, nest.Within("rbm: load", err)
 	}
 	c := mj.Config
 	var err error
