@@ -43,7 +43,7 @@ func Example() {
 	// logreg [0 0 1]
 	// svc [0 0 1]
 	// rff+linear [0 0 1]
-	// classify: knn predict: classify: not fitted
+	// classify: knn predict: not fitted
 }
 
 // ExampleConfusion counts predictions by true class (rows) and predicted

@@ -6,6 +6,7 @@ import (
 	"math/rand/v2"
 
 	"github.com/boltzmann-go/boltzmann/dataset"
+	"github.com/boltzmann-go/boltzmann/internal/nest"
 	"gonum.org/v1/gonum/floats"
 	"gonum.org/v1/gonum/mat"
 )
@@ -222,7 +223,7 @@ func dualCD(x *dataset.Matrix[float64], norms, sign []float64, upper, diag, tol 
 func (m *LinearSVC) Predict(x *dataset.Matrix[float64]) ([]int, error) {
 	s, err := m.Scores(x)
 	if err != nil {
-		return nil, fmt.Errorf("classify: linearsvc predict: %w", err)
+		return nil, nest.Within("classify: linearsvc predict", err)
 	}
 	pred := make([]int, x.Rows)
 	for i := range pred {

@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/boltzmann-go/boltzmann/dataset"
+	"github.com/boltzmann-go/boltzmann/internal/nest"
 )
 
 // Pipeline is a Classifier on mapped features: Fit fits Map on the
@@ -32,14 +33,14 @@ func (p *Pipeline) Fit(x *dataset.Matrix[float64], y []int) error {
 		return err
 	}
 	if err := p.Map.Fit(x); err != nil {
-		return fmt.Errorf("%s: %w", what, err)
+		return nest.Within(what, err)
 	}
 	z, err := p.Map.Transform(x)
 	if err != nil {
-		return fmt.Errorf("%s: %w", what, err)
+		return nest.Within(what, err)
 	}
 	if err := p.Classifier.Fit(z, y); err != nil {
-		return fmt.Errorf("%s: %w", what, err)
+		return nest.Within(what, err)
 	}
 	return nil
 }
@@ -52,11 +53,11 @@ func (p *Pipeline) Predict(x *dataset.Matrix[float64]) ([]int, error) {
 	}
 	z, err := p.Map.Transform(x)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", what, err)
+		return nil, nest.Within(what, err)
 	}
 	pred, err := p.Classifier.Predict(z)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", what, err)
+		return nil, nest.Within(what, err)
 	}
 	return pred, nil
 }

@@ -10,6 +10,7 @@ import (
 	tf "github.com/galeone/tensorflow/tensorflow/go"
 
 	"github.com/boltzmann-go/boltzmann/dataset"
+	"github.com/boltzmann-go/boltzmann/internal/nest"
 	"github.com/boltzmann-go/boltzmann/tfops"
 	"github.com/boltzmann-go/boltzmann/train"
 )
@@ -82,7 +83,7 @@ func (m *CRBM) Fit(ctx context.Context, x Data, y []int, valX Data, valY []int, 
 		return nil, err
 	}
 	if err := checkLabels(y, n, c.Classes); err != nil {
-		return nil, fmt.Errorf("crbm: fit: training labels: %w", err)
+		return nil, nest.Within("crbm: fit: training labels", err)
 	}
 	if valX != nil {
 		nv, err := tfops.CheckData("crbm: fit: validation data", valX, c.NumVisible)
@@ -90,7 +91,7 @@ func (m *CRBM) Fit(ctx context.Context, x Data, y []int, valX Data, valY []int, 
 			return nil, err
 		}
 		if err := checkLabels(valY, nv, c.Classes); err != nil {
-			return nil, fmt.Errorf("crbm: fit: validation labels: %w", err)
+			return nil, nest.Within("crbm: fit: validation labels", err)
 		}
 	} else if opts.Patience > 0 {
 		return nil, cfgErr("Patience", "early stopping watches the validation error and needs validation data")
@@ -137,7 +138,7 @@ func (m *CRBM) Fit(ctx context.Context, x Data, y []int, valX Data, valY []int, 
 	})
 	hist, err := train.Run[EpochStats](ctx, t, o)
 	if errors.Is(err, train.ErrDiverged) {
-		err = fmt.Errorf("crbm: fit: %w", err)
+		err = nest.Within("crbm: fit", err)
 	}
 	if t.bestParams != nil {
 		if e := m.SetParams(*t.bestParams); e != nil && err == nil {
@@ -171,7 +172,7 @@ func (t *trainee) TrainEpoch(ctx context.Context, onBatch func(done, total int))
 	epoch := m.epoch + 1
 	lr, mom, err := tfops.RateTensors(c.LearningRate, c.Momentum, c.DType)
 	if err != nil {
-		return EpochStats{}, fmt.Errorf("crbm: %w", err)
+		return EpochStats{}, nest.Within("crbm: ", err)
 	}
 	batches, unl := t.batches(epoch)
 	var lossSum float64
@@ -194,12 +195,12 @@ func (t *trainee) TrainEpoch(ctx context.Context, onBatch func(done, total int))
 		}
 		out, err := m.sess.Run(feeds, []tf.Output{fetch}, []*tf.Operation{target})
 		if err != nil {
-			return EpochStats{}, fmt.Errorf("crbm: train epoch %d: %w", epoch, err)
+			return EpochStats{}, nest.Within(fmt.Sprintf("crbm: train epoch %d", epoch), err)
 		}
 		m.iter++
 		l, err := tfops.Values[float64](out[0])
 		if err != nil {
-			return EpochStats{}, fmt.Errorf("crbm: %w", err)
+			return EpochStats{}, nest.Within("crbm: ", err)
 		}
 		if !finite(l[0]) {
 			return EpochStats{}, fmt.Errorf("crbm: fit: %w at epoch %d minibatch %d: −log p(y|x) is %g (the learning rate %g is likely too large)", train.ErrDiverged, epoch, bi+1, l[0], c.LearningRate)
@@ -257,7 +258,7 @@ func indexTensor(rows []int) (*tf.Tensor, error) {
 	}
 	t, err := tf.NewTensor(idx)
 	if err != nil {
-		return nil, fmt.Errorf("crbm: %w", err)
+		return nil, nest.Within("crbm: ", err)
 	}
 	return t, nil
 }
@@ -274,18 +275,18 @@ func (m *CRBM) setData(x Data, y []int, u Data) error {
 	}
 	xt, err := rowsOf(x)
 	if err != nil {
-		return fmt.Errorf("crbm: training data: %w", err)
+		return nest.Within("crbm: training data", err)
 	}
 	ut, err := rowsOf(u)
 	if err != nil {
-		return fmt.Errorf("crbm: unlabeled data: %w", err)
+		return nest.Within("crbm: unlabeled data", err)
 	}
 	yt, err := labelTensor(y)
 	if err != nil {
-		return fmt.Errorf("crbm: training labels: %w", err)
+		return nest.Within("crbm: training labels", err)
 	}
 	if err := tfops.InitVariables(m.sess, []*tfops.Variable{m.vars.dataX, m.vars.dataY, m.vars.dataU}, []*tf.Tensor{xt, yt, ut}); err != nil {
-		return fmt.Errorf("crbm: copy training data: %w", err)
+		return nest.Within("crbm: copy training data", err)
 	}
 	return nil
 }

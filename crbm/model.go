@@ -7,6 +7,7 @@ import (
 	tf "github.com/galeone/tensorflow/tensorflow/go"
 	"github.com/galeone/tensorflow/tensorflow/go/op"
 
+	"github.com/boltzmann-go/boltzmann/internal/nest"
 	"github.com/boltzmann-go/boltzmann/optim"
 	"github.com/boltzmann-go/boltzmann/tfops"
 	"github.com/boltzmann-go/boltzmann/train"
@@ -168,18 +169,18 @@ func (m *CRBM) build() error {
 	m.trainSemi = m.apply(ss.SubScope("apply"), sp, params{W: gl[0], U: gl[1], b: gl[2], c: gl[3], d: gl[4]}, step)
 
 	if err := s.Err(); err != nil {
-		return fmt.Errorf("crbm: build graph: %w", err)
+		return nest.Within("crbm: build graph", err)
 	}
 	gr, err := s.Finalize()
 	if err != nil {
-		return fmt.Errorf("crbm: build graph: %w", err)
+		return nest.Within("crbm: build graph", err)
 	}
 	m.graph = gr
 	// Grappler is off, as in rbm: its rewrites could make the rounding depend on the graph's
 	// shape information rather than on the update alone.
 	m.sess, err = tfops.NewSession(gr, &tfops.Options{IntraOpThreads: c.Threads, DisableGrappler: true})
 	if err != nil {
-		return fmt.Errorf("crbm: %w", err)
+		return nest.Within("crbm: ", err)
 	}
 	return nil
 }
@@ -251,16 +252,16 @@ func (m *CRBM) initVariables() error {
 	for _, v := range m.vars.velocities() {
 		t, err := tfops.TensorAs(make([]float64, v.Size()), c.DType, v.Shape...)
 		if err != nil {
-			return fmt.Errorf("crbm: init %s: %w", v.Name, err)
+			return nest.Within(fmt.Sprintf("crbm: init %s", v.Name), err)
 		}
 		vars, tensors = append(vars, v), append(tensors, t)
 	}
 	step, err := tf.NewTensor(int64(0))
 	if err != nil {
-		return fmt.Errorf("crbm: init step: %w", err)
+		return nest.Within("crbm: init step", err)
 	}
 	if err := tfops.InitVariables(m.sess, append(vars, m.vars.step), append(tensors, step)); err != nil {
-		return fmt.Errorf("crbm: %w", err)
+		return nest.Within("crbm: ", err)
 	}
 	return m.setData(nil, nil, nil)
 }
@@ -278,7 +279,7 @@ func (p Params) list() [][]float64 { return [][]float64{p.W, p.U, p.B, p.C, p.D}
 func (m *CRBM) Params() (Params, error) {
 	out, err := m.run(nil, m.reads)
 	if err != nil {
-		return Params{}, fmt.Errorf("crbm: parameters: %w", err)
+		return Params{}, nest.Within("crbm: parameters", err)
 	}
 	return Params{W: out[0], U: out[1], B: out[2], C: out[3], D: out[4]}, nil
 }
@@ -299,12 +300,12 @@ func (m *CRBM) SetParams(p Params) error {
 		}
 		t, err := tfops.TensorAs(vals[i], m.cfg.DType, v.Shape...)
 		if err != nil {
-			return fmt.Errorf("crbm: set parameters: %w", err)
+			return nest.Within("crbm: set parameters", err)
 		}
 		tensors[i] = t
 	}
 	if err := tfops.InitVariables(m.sess, vars, tensors); err != nil {
-		return fmt.Errorf("crbm: set parameters: %w", err)
+		return nest.Within("crbm: set parameters", err)
 	}
 	return nil
 }

@@ -7,6 +7,7 @@ import (
 	"gonum.org/v1/gonum/floats"
 
 	"github.com/boltzmann-go/boltzmann/dataset"
+	"github.com/boltzmann-go/boltzmann/internal/nest"
 	"github.com/boltzmann-go/boltzmann/tfops"
 )
 
@@ -82,7 +83,7 @@ func (m *CRBM) Evaluate(x Data, y []int) (loss, errRate float64, err error) {
 		return 0, 0, err
 	}
 	if err := checkLabels(y, lg.Rows, m.cfg.Classes); err != nil {
-		return 0, 0, fmt.Errorf("crbm: evaluate: %w", err)
+		return 0, 0, nest.Within("crbm: evaluate", err)
 	}
 	wrong := 0
 	for i := 0; i < lg.Rows; i++ {
@@ -106,24 +107,24 @@ func (m *CRBM) Gradients(x Data, y []int, step int64) (disc, gen Params, loss fl
 		return Params{}, Params{}, 0, err
 	}
 	if err := checkLabels(y, n, m.cfg.Classes); err != nil {
-		return Params{}, Params{}, 0, fmt.Errorf("crbm: gradients: %w", err)
+		return Params{}, Params{}, 0, nest.Within("crbm: gradients", err)
 	}
 	xt, err := tfops.RowsTensor(x, 0, n, m.cfg.DType)
 	if err != nil {
-		return Params{}, Params{}, 0, fmt.Errorf("crbm: gradients: %w", err)
+		return Params{}, Params{}, 0, nest.Within("crbm: gradients", err)
 	}
 	yt, err := labelTensor(y)
 	if err != nil {
-		return Params{}, Params{}, 0, fmt.Errorf("crbm: gradients: %w", err)
+		return Params{}, Params{}, 0, nest.Within("crbm: gradients", err)
 	}
 	st, err := tf.NewTensor(step)
 	if err != nil {
-		return Params{}, Params{}, 0, fmt.Errorf("crbm: gradients: %w", err)
+		return Params{}, Params{}, 0, nest.Within("crbm: gradients", err)
 	}
 	fetches := append(append(m.gDisc.list(), m.gGen.list()...), m.gLoss)
 	out, err := m.run(map[tf.Output]*tf.Tensor{m.gx: xt, m.gy: yt, m.gStep: st}, fetches)
 	if err != nil {
-		return Params{}, Params{}, 0, fmt.Errorf("crbm: gradients: %w", err)
+		return Params{}, Params{}, 0, nest.Within("crbm: gradients", err)
 	}
 	mk := func(v [][]float64) Params { return Params{W: v[0], U: v[1], B: v[2], C: v[3], D: v[4]} }
 	return mk(out[:5]), mk(out[5:10]), out[10][0], nil

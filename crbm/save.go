@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/boltzmann-go/boltzmann/internal/modeldir"
+	"github.com/boltzmann-go/boltzmann/internal/nest"
 	"github.com/boltzmann-go/boltzmann/tfops"
 )
 
@@ -40,7 +41,7 @@ func (m *CRBM) Save(dir string) error {
 		return append(b, '\n'), err
 	})
 	if err != nil {
-		return fmt.Errorf("crbm: save: %w", err)
+		return nest.Within("crbm: save", err)
 	}
 	return nil
 }
@@ -53,12 +54,12 @@ func Load(dir string, threads int) (*CRBM, error) {
 	}
 	var mj modelJSON
 	if _, err := modeldir.ReadJSON(dir, Kind, fileFormat, &mj); err != nil {
-		return nil, fmt.Errorf("crbm: load: %w", err)
+		return nil, nest.Within("crbm: load", err)
 	}
 	c := mj.Config
 	var err error
 	if c.DType, err = tfops.ParseDType(mj.DType); err != nil {
-		return nil, modeldir.Inconsistent(fmt.Errorf("crbm: load %s: %w", dir, err))
+		return nil, modeldir.Inconsistent(nest.Within("crbm: load "+dir, err))
 	}
 	c.Threads = threads
 	if mj.Epoch > c.Epochs {
@@ -66,11 +67,11 @@ func Load(dir string, threads int) (*CRBM, error) {
 	}
 	m, err := open(c)
 	if err != nil {
-		return nil, modeldir.Inconsistent(fmt.Errorf("crbm: load %s: %s describes no valid model (edited?): %w", dir, modeldir.File, err))
+		return nil, modeldir.Inconsistent(nest.Within(fmt.Sprintf("crbm: load %s: %s describes no valid model (edited?)", dir, modeldir.File), err))
 	}
 	if err := modeldir.Restore(dir, mj.Checkpoint, m.sess, m.saver); err != nil {
 		m.Close()
-		return nil, fmt.Errorf("crbm: load %s: %w", dir, err)
+		return nil, nest.Within("crbm: load "+dir, err)
 	}
 	if err := m.setData(nil, nil, nil); err != nil {
 		m.Close()

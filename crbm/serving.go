@@ -1,12 +1,11 @@
 package crbm
 
 import (
-	"fmt"
-
 	tf "github.com/galeone/tensorflow/tensorflow/go"
 	"github.com/galeone/tensorflow/tensorflow/go/op"
 
 	"github.com/boltzmann-go/boltzmann/export/serving"
+	"github.com/boltzmann-go/boltzmann/internal/nest"
 )
 
 // BuildServing adds a serving graph of the model to s (for export.Write), with these
@@ -29,14 +28,14 @@ func (m *CRBM) BuildServing(s *op.Scope, o serving.Options) (*serving.Graph, err
 	var reads [5]tf.Output
 	for i, name := range []string{"W", "U", "b", "c", "d"} {
 		if reads[i], err = sg.Variable(s, "weights/"+name, c.DType, shapes[i], pv.list()[i]); err != nil {
-			return nil, fmt.Errorf("crbm: %w", err)
+			return nil, nest.Within("crbm: ", err)
 		}
 	}
 	p := params{W: reads[0], U: reads[1], b: reads[2], c: reads[3], d: reads[4]}
 	var feeds, xs [2]tf.Output
 	for i, name := range []string{"probabilities_inputs", "classify_inputs"} {
 		if feeds[i], xs[i], err = sg.Input(s.SubScope(name), c.DType, c.NumVisible); err != nil {
-			return nil, fmt.Errorf("crbm: %w", err)
+			return nil, nest.Within("crbm: ", err)
 		}
 	}
 	ps := s.SubScope("probabilities")
@@ -55,10 +54,10 @@ func (m *CRBM) BuildServing(s *op.Scope, o serving.Options) (*serving.Graph, err
 		},
 	}
 	if err := sg.Err(); err != nil {
-		return nil, fmt.Errorf("crbm: %w", err)
+		return nil, nest.Within("crbm: ", err)
 	}
 	if err := s.Err(); err != nil {
-		return nil, fmt.Errorf("crbm: build serving graph: %w", err)
+		return nil, nest.Within("crbm: build serving graph", err)
 	}
 	return sg, nil
 }

@@ -3,6 +3,8 @@ package dataset
 import (
 	"fmt"
 	"math"
+
+	"github.com/boltzmann-go/boltzmann/internal/nest"
 )
 
 // Shift writes image i of im, translated by dy rows and dx columns, into
@@ -95,9 +97,9 @@ func AugmentFactor(opt AugmentOptions) int {
 // and 18·N with 8. Unlike the original, which went through float32 and
 // truncated x·255 back to uint8 (Appendix A.17), pixels are copied
 // exactly. labels must have im.N entries; the input is not modified.
-func Augment(im *Images, labels []uint8, opt AugmentOptions) (*Images, []uint8, error) {
+func Augment(im *Images, labels []int, opt AugmentOptions) (*Images, []int, error) {
 	if err := im.Validate(); err != nil {
-		return nil, nil, fmt.Errorf("dataset: augment: %w", err)
+		return nil, nil, nest.Within("dataset: augment", err)
 	}
 	if len(labels) != im.N {
 		return nil, nil, fmt.Errorf("dataset: augment: %d labels for %d images: %w", len(labels), im.N, ErrShape)
@@ -119,7 +121,7 @@ func Augment(im *Images, labels []uint8, opt AugmentOptions) (*Images, []uint8, 
 	half := total / 2
 	perm := newRand(opt.Seed, streamAugment).Perm(total)
 	out := &Images{N: total, Height: im.Height, Width: im.Width, Channels: im.Channels, Pix: make([]uint8, total*d)}
-	outLabels := make([]uint8, total)
+	outLabels := make([]int, total)
 	tmp := &Images{N: 1, Height: im.Height, Width: im.Width, Channels: im.Channels, Pix: make([]uint8, d)}
 	for k, src := range perm {
 		dst := out.Pix[k*d : (k+1)*d]

@@ -3,6 +3,7 @@ package dataset
 import (
 	"bytes"
 	"errors"
+	"slices"
 	"testing"
 )
 
@@ -71,14 +72,14 @@ func TestMirror3x3(t *testing.T) {
 
 // augmentInput returns n two-channel 3×3 images with distinct contents and
 // labels 10, 11, ….
-func augmentInput(n int) (*Images, []uint8) {
+func augmentInput(n int) (*Images, []int) {
 	im := &Images{N: n, Height: 3, Width: 3, Channels: 2, Pix: make([]uint8, n*18)}
-	labels := make([]uint8, n)
+	labels := make([]int, n)
 	for i := range n {
 		for k := range 18 {
 			im.Pix[i*18+k] = uint8(i*31 + k*k + 1)
 		}
-		labels[i] = uint8(10 + i)
+		labels[i] = 10 + i
 	}
 	return im, labels
 }
@@ -145,7 +146,7 @@ func TestAugment(t *testing.T) {
 				t.Errorf("output is not shuffled")
 			}
 			// Every label occurs factor times.
-			count := map[uint8]int{}
+			count := map[int]int{}
 			for _, l := range outLabels {
 				count[l]++
 			}
@@ -156,7 +157,7 @@ func TestAugment(t *testing.T) {
 			}
 			// Same seed, same bits.
 			out2, l2, _ := Augment(im, labels, tc.opt)
-			if !bytes.Equal(out2.Pix, out.Pix) || !bytes.Equal(l2, outLabels) {
+			if !bytes.Equal(out2.Pix, out.Pix) || !slices.Equal(l2, outLabels) {
 				t.Errorf("Augment is not deterministic")
 			}
 		})
@@ -168,11 +169,11 @@ func TestAugmentErrors(t *testing.T) {
 	for _, tc := range []struct {
 		name   string
 		im     *Images
-		labels []uint8
+		labels []int
 	}{
 		{"labels short", im, labels[:2]},
 		{"nil images", nil, nil},
-		{"malformed images", &Images{N: 2, Height: 3, Width: 3, Channels: 1, Pix: make([]uint8, 17)}, []uint8{1, 2}},
+		{"malformed images", &Images{N: 2, Height: 3, Width: 3, Channels: 1, Pix: make([]uint8, 17)}, []int{1, 2}},
 	} {
 		if _, _, err := Augment(tc.im, tc.labels, AugmentOptions{}); !errors.Is(err, ErrShape) {
 			t.Errorf("%s: err = %v, want ErrShape", tc.name, err)

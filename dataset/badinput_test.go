@@ -149,6 +149,9 @@ func TestBadInputFiles(t *testing.T) {
 			if !strings.HasPrefix(msg, "dataset: ") {
 				t.Errorf("error %q lacks the \"dataset: \" prefix", msg)
 			}
+			if strings.Count(msg, "dataset: ") > 1 {
+				t.Errorf("error %q names the package more than once", msg)
+			}
 			for _, s := range append([]string{tc.file}, tc.mention...) {
 				if !strings.Contains(msg, s) {
 					t.Errorf("error %q does not mention %q", msg, s)
@@ -209,5 +212,18 @@ func TestReadDirectoryIsAnError(t *testing.T) {
 	}
 	if _, err := ReadIDXImages(filepath.Join(dir, "d")); err == nil {
 		t.Errorf("ReadIDXImages(directory) succeeded")
+	}
+}
+
+// TestNoDoubledPrefix checks that a step wrapping another step's error names the package once:
+// "dataset: split: nil matrix", not "dataset: split: dataset: nil matrix" (issue 26).
+func TestNoDoubledPrefix(t *testing.T) {
+	_, _, _, _, err1 := Split[float64](nil, nil, 0, 0, 1)
+	_, _, err2 := Augment(&Images{N: 1, Height: 2, Width: 2, Channels: 1, Pix: []uint8{1}}, []int{0}, AugmentOptions{})
+	err3 := WriteNPY[float64](filepath.Join(t.TempDir(), "x.npy"), nil)
+	for _, err := range []error{err1, err2, err3} {
+		if err == nil || strings.Count(err.Error(), "dataset: ") != 1 {
+			t.Errorf("%v: want an error naming the package once", err)
+		}
 	}
 }

@@ -7,6 +7,8 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+
+	"github.com/boltzmann-go/boltzmann/internal/nest"
 )
 
 // CIFAR-10 binary format constants: each record is one label byte followed
@@ -27,7 +29,7 @@ const cifarTestFile = "test_batch.bin"
 
 // decodeCIFAR10 decodes CIFAR-10 records from r. size is the input length
 // when known, or -1; when known it is checked before anything is allocated.
-func decodeCIFAR10(r io.Reader, size int64) (*Images, []uint8, error) {
+func decodeCIFAR10(r io.Reader, size int64) (*Images, []int, error) {
 	const what = "CIFAR-10 batch"
 	if size >= 0 && (size == 0 || size%cifarRecord != 0) {
 		return nil, nil, fmt.Errorf("%s: length %d is not a positive multiple of the %d-byte record: %w",
@@ -52,13 +54,13 @@ func decodeCIFAR10(r io.Reader, size int64) (*Images, []uint8, error) {
 	}
 	n := len(buf) / cifarRecord
 	im := &Images{N: n, Height: cifarSide, Width: cifarSide, Channels: 3, Pix: make([]uint8, n*cifarPixels)}
-	labels := make([]uint8, n)
+	labels := make([]int, n)
 	for i := range n {
 		rec := buf[i*cifarRecord : (i+1)*cifarRecord]
 		if rec[0] >= cifarClasses {
 			return nil, nil, fmt.Errorf("%s: record %d has label %d, want 0..9: %w", what, i, rec[0], ErrFormat)
 		}
-		labels[i] = rec[0]
+		labels[i] = int(rec[0])
 		// The record's R, G, B planes are already channel-major.
 		copy(im.Pix[i*cifarPixels:(i+1)*cifarPixels], rec[1:])
 	}
@@ -71,17 +73,17 @@ func decodeCIFAR10(r io.Reader, size int64) (*Images, []uint8, error) {
 // channel-major, so a row of ToMatrix is the original's flattened vector.
 // An input that is empty or whose length is not a multiple of 3073 gives an
 // error wrapping ErrTruncated; a label above 9 gives ErrFormat.
-func DecodeCIFAR10(r io.Reader) (*Images, []uint8, error) {
+func DecodeCIFAR10(r io.Reader) (*Images, []int, error) {
 	im, l, err := decodeCIFAR10(r, -1)
 	if err != nil {
-		return nil, nil, fmt.Errorf("dataset: %w", err)
+		return nil, nil, nest.Within("dataset: ", err)
 	}
 	return im, l, nil
 }
 
 // ReadCIFAR10Batch reads one CIFAR-10 binary batch file (see DecodeCIFAR10).
 // The file size is checked before the data is read. Errors name the file.
-func ReadCIFAR10Batch(path string) (*Images, []uint8, error) {
+func ReadCIFAR10Batch(path string) (*Images, []int, error) {
 	f, size, err := openSized(path)
 	if err != nil {
 		return nil, nil, fileErr(path, err)
@@ -100,7 +102,7 @@ func ReadCIFAR10Batch(path string) (*Images, []uint8, error) {
 // the files of the official "CIFAR-10 binary version"; the Python pickles
 // that the original project reads are not supported. A missing file gives
 // an error wrapping fs.ErrNotExist that lists the files expected in dir.
-func LoadCIFAR10(dir string, train bool) (*Images, []uint8, error) {
+func LoadCIFAR10(dir string, train bool) (*Images, []int, error) {
 	names := []string{cifarTestFile}
 	if train {
 		names = cifarTrainFiles
@@ -116,7 +118,7 @@ func LoadCIFAR10(dir string, train bool) (*Images, []uint8, error) {
 		}
 	}
 	parts := make([]*Images, len(names))
-	var parLabels [][]uint8
+	var parLabels [][]int
 	n := 0
 	for k, name := range names {
 		im, l, err := ReadCIFAR10Batch(filepath.Join(dir, name))
@@ -128,7 +130,7 @@ func LoadCIFAR10(dir string, train bool) (*Images, []uint8, error) {
 		n += im.N
 	}
 	all := &Images{N: n, Height: cifarSide, Width: cifarSide, Channels: 3, Pix: make([]uint8, 0, n*cifarPixels)}
-	labels := make([]uint8, 0, n)
+	labels := make([]int, 0, n)
 	for k, im := range parts {
 		all.Pix = append(all.Pix, im.Pix...)
 		labels = append(labels, parLabels[k]...)

@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -28,7 +29,7 @@ func TestDecodeCIFAR10Layout(t *testing.T) {
 	if im.N != 2 || im.Height != 32 || im.Width != 32 || im.Channels != 3 || im.Dim() != 3072 {
 		t.Fatalf("got N%d %d×%d×%d", im.N, im.Height, im.Width, im.Channels)
 	}
-	if !bytes.Equal(labels, []byte{3, 9}) {
+	if !slices.Equal(labels, []int{3, 9}) {
 		t.Errorf("labels = %v, want [3 9]", labels)
 	}
 	for i := range 2 {
@@ -45,7 +46,7 @@ func TestDecodeCIFAR10Layout(t *testing.T) {
 	}
 	// The reader path gives the same result.
 	im2, l2, err := DecodeCIFAR10(bytes.NewReader(file))
-	if err != nil || !bytes.Equal(im2.Pix, im.Pix) || !bytes.Equal(l2, labels) {
+	if err != nil || !bytes.Equal(im2.Pix, im.Pix) || !slices.Equal(l2, labels) {
 		t.Errorf("DecodeCIFAR10 differs from ReadCIFAR10Batch: %v", err)
 	}
 }
@@ -60,7 +61,7 @@ func TestLoadCIFAR10(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if im.N != 5 || !bytes.Equal(labels, []byte{0, 1, 2, 3, 4}) {
+	if im.N != 5 || !slices.Equal(labels, []int{0, 1, 2, 3, 4}) {
 		t.Fatalf("train: N=%d labels %v", im.N, labels)
 	}
 	for k := range 5 {
@@ -69,7 +70,7 @@ func TestLoadCIFAR10(t *testing.T) {
 		}
 	}
 	im, labels, err = LoadCIFAR10(dir, false)
-	if err != nil || im.N != 2 || !bytes.Equal(labels, []byte{8, 7}) {
+	if err != nil || im.N != 2 || !slices.Equal(labels, []int{8, 7}) {
 		t.Fatalf("test: %v N=%d labels %v", err, im.N, labels)
 	}
 	if err := os.Remove(filepath.Join(dir, "data_batch_3.bin")); err != nil {

@@ -6,7 +6,8 @@
 //
 // # Overview
 //
-// Readers turn files into Images (uint8 pixels, channel-major) and labels:
+// Readers turn files into Images (uint8 pixels, channel-major) and labels ([]int, the type
+// package classify and package mlp take):
 //
 //   - LoadMNIST / ReadIDXImages / ReadIDXLabels read MNIST's IDX files,
 //     raw or gzipped (scripts/fetch-mnist.sh fetches them to data/mnist);

@@ -43,7 +43,7 @@ func ExampleSplit() {
 	fmt.Println(err)
 	// Output:
 	// 6 2
-	// dataset: split: nTrain+nVal = 9+2 exceeds the 10 rows: dataset: invalid argument
+	// dataset: split: nTrain+nVal = 9+2 exceeds the 10 rows: invalid argument
 }
 
 func ExampleLogitMean() {

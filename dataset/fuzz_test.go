@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"math"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -73,12 +74,12 @@ func FuzzDecodeIDXLabels(f *testing.F) {
 		l, err := DecodeIDXLabels(bytes.NewReader(data))
 		if err != nil {
 			checkDecodeErr(t, err)
-		} else if !isGzip(data) && !bytes.Equal(encodeIDX(idxUint8, []uint32{uint32(len(l))}, l), data) {
+		} else if !isGzip(data) && !bytes.Equal(encodeIDX(idxUint8, []uint32{uint32(len(l))}, bytesOf(l)), data) {
 			t.Fatalf("re-encoding differs from the input")
 		}
 		if !isGzip(data) {
 			l2, err2 := decodeIDXLabels(bytes.NewReader(data), int64(len(data)))
-			if (err == nil) != (err2 == nil) || !bytes.Equal(l, l2) {
+			if (err == nil) != (err2 == nil) || !slices.Equal(l, l2) {
 				t.Fatalf("stream: %v; sized: %v", err, err2)
 			}
 		}
@@ -102,7 +103,7 @@ func FuzzDecodeCIFAR10(f *testing.F) {
 				t.Fatalf("decoded %+v with %d labels from %d bytes: %v", im, len(labels), len(data), err)
 			}
 			for i, l := range labels {
-				if l > 9 || l != data[i*3073] || !bytes.Equal(im.Image(i), data[i*3073+1:(i+1)*3073]) {
+				if l > 9 || l != int(data[i*3073]) || !bytes.Equal(im.Image(i), data[i*3073+1:(i+1)*3073]) {
 					t.Fatalf("record %d decoded wrongly", i)
 				}
 			}
@@ -155,4 +156,13 @@ func FuzzDecodeNPY(f *testing.F) {
 			t.Fatalf("stream: %v; sized: %v", err, err3)
 		}
 	})
+}
+
+// bytesOf returns labels 0…255 as the bytes of an IDX file.
+func bytesOf(l []int) []byte {
+	b := make([]byte, len(l))
+	for i, v := range l {
+		b[i] = byte(v)
+	}
+	return b
 }

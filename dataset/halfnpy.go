@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/boltzmann-go/boltzmann/internal/atomicfile"
+	"github.com/boltzmann-go/boltzmann/internal/nest"
 )
 
 // WriteNPYHalf writes a rows×cols array of float16 ("<f2", NumPy's float16) to path without
@@ -56,7 +57,7 @@ func WriteNPYHalf[T Float](path string, rows, cols int, produce func(write func(
 		return err
 	})
 	if err != nil {
-		return fmt.Errorf("dataset: write %s: %w", path, err)
+		return nest.Within(fmt.Sprintf("dataset: write %s", path), err)
 	}
 	return nil
 }

@@ -6,6 +6,8 @@ import (
 	"io"
 	"math"
 	"math/bits"
+
+	"github.com/boltzmann-go/boltzmann/internal/nest"
 )
 
 // IDX element type codes (third magic byte), from the format description
@@ -120,12 +122,22 @@ func decodeIDXImages(r io.Reader, size int64) (*Images, error) {
 }
 
 // decodeIDXLabels decodes a rank-1 unsigned-byte IDX file.
-func decodeIDXLabels(r io.Reader, size int64) ([]uint8, error) {
+func decodeIDXLabels(r io.Reader, size int64) ([]int, error) {
 	d, err := decodeIDX(r, size, 1, "IDX labels")
 	if err != nil {
 		return nil, err
 	}
-	return d.data, nil
+	return ints(d.data), nil
+}
+
+// ints returns the bytes b as ints: labels are []int throughout the module (dataset, classify,
+// mlp, pipeline), whatever the file stores.
+func ints(b []uint8) []int {
+	out := make([]int, len(b))
+	for i, v := range b {
+		out[i] = int(v)
+	}
+	return out
 }
 
 // DecodeIDXImages decodes an IDX file of unsigned-byte images (magic
@@ -138,7 +150,7 @@ func decodeIDXLabels(r io.Reader, size int64) ([]uint8, error) {
 func DecodeIDXImages(r io.Reader) (*Images, error) {
 	im, err := decodeIDXImages(r, -1)
 	if err != nil {
-		return nil, fmt.Errorf("dataset: %w", err)
+		return nil, nest.Within("dataset: ", err)
 	}
 	return im, nil
 }
@@ -146,10 +158,10 @@ func DecodeIDXImages(r io.Reader) (*Images, error) {
 // DecodeIDXLabels decodes an IDX file of unsigned-byte labels (magic
 // 0x00000801, as the MNIST label files) from r, which may be
 // gzip-compressed. Errors are as for DecodeIDXImages.
-func DecodeIDXLabels(r io.Reader) ([]uint8, error) {
+func DecodeIDXLabels(r io.Reader) ([]int, error) {
 	l, err := decodeIDXLabels(r, -1)
 	if err != nil {
-		return nil, fmt.Errorf("dataset: %w", err)
+		return nil, nest.Within("dataset: ", err)
 	}
 	return l, nil
 }
@@ -174,7 +186,7 @@ func ReadIDXImages(path string) (*Images, error) {
 // ReadIDXLabels reads an IDX label file, raw or gzip-compressed, as
 // ReadIDXImages does. It takes any label 0…255 and knows nothing of the
 // images: ReadIDXLabeled reads a pair and checks that they agree.
-func ReadIDXLabels(path string) ([]uint8, error) {
+func ReadIDXLabels(path string) ([]int, error) {
 	f, size, err := openSized(path)
 	if err != nil {
 		return nil, fileErr(path, err)
@@ -191,7 +203,7 @@ func ReadIDXLabels(path string) ([]uint8, error) {
 // that they agree: one label per image, every label below classes (for
 // example 10 for MNIST). Errors name the file at fault and wrap ErrShape
 // (counts) or ErrFormat (a label out of range).
-func ReadIDXLabeled(imagesPath, labelsPath string, classes int) (*Images, []uint8, error) {
+func ReadIDXLabeled(imagesPath, labelsPath string, classes int) (*Images, []int, error) {
 	if classes < 1 || classes > 256 {
 		return nil, nil, fmt.Errorf("dataset: %d classes, want 1…256: %w", classes, ErrArgument)
 	}
@@ -208,7 +220,7 @@ func ReadIDXLabeled(imagesPath, labelsPath string, classes int) (*Images, []uint
 			labelsPath, len(labels), imagesPath, im.N, ErrShape)
 	}
 	for i, l := range labels {
-		if int(l) >= classes {
+		if l >= classes {
 			return nil, nil, fmt.Errorf("dataset: %s: label %d is %d, want 0…%d: %w", labelsPath, i, l, classes-1, ErrFormat)
 		}
 	}

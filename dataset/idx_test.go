@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -45,7 +46,7 @@ func TestIDXRoundTrip(t *testing.T) {
 			if err != nil {
 				t.Fatalf("ReadIDXLabels: %v", err)
 			}
-			if !bytes.Equal(got, labels) {
+			if !slices.Equal(got, ints(labels)) {
 				t.Errorf("ReadIDXLabels = %v, want %v", got, labels)
 			}
 		})
@@ -123,7 +124,7 @@ func TestLoadMNISTSmall(t *testing.T) {
 		if err != nil {
 			t.Fatalf("LoadMNIST(train=%v): %v", tc.train, err)
 		}
-		if im.N != len(tc.labels) || im.Height != 28 || im.Width != 28 || !bytes.Equal(im.Pix, tc.pix) || !bytes.Equal(l, tc.labels) {
+		if im.N != len(tc.labels) || im.Height != 28 || im.Width != 28 || !bytes.Equal(im.Pix, tc.pix) || !slices.Equal(l, ints(tc.labels)) {
 			t.Errorf("LoadMNIST(train=%v) = N%d %d×%d labels %v", tc.train, im.N, im.Height, im.Width, l)
 		}
 	}

@@ -26,7 +26,7 @@ const (
 // image count (ErrShape), or if a label is greater than 9 (ErrFormat).
 // To train on the pixels scaled to [0,1] as the original does, use
 // ToMatrix.
-func LoadMNIST(dir string, train bool) (*Images, []uint8, error) {
+func LoadMNIST(dir string, train bool) (*Images, []int, error) {
 	imgName, lblName := MNISTTestImages, MNISTTestLabels
 	if train {
 		imgName, lblName = MNISTTrainImages, MNISTTrainLabels

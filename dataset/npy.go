@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"github.com/boltzmann-go/boltzmann/internal/atomicfile"
+	"github.com/boltzmann-go/boltzmann/internal/nest"
 )
 
 // The .npy format, versions 1.0, 2.0 and 3.0, is described in numpy's
@@ -213,7 +214,7 @@ func decodeNPY[T Float](r io.Reader, size int64) (*Matrix[T], error) {
 func DecodeNPY[T Float](r io.Reader) (*Matrix[T], error) {
 	m, err := decodeNPY[T](r, -1)
 	if err != nil {
-		return nil, fmt.Errorf("dataset: %w", err)
+		return nil, nest.Within("dataset: ", err)
 	}
 	return m, nil
 }
@@ -266,7 +267,7 @@ func EncodeNPY[T Float](w io.Writer, m *Matrix[T]) error {
 		descr = "<f4"
 	}
 	if err := writeNPYHeader(w, descr, m.Rows, m.Cols); err != nil {
-		return fmt.Errorf("dataset: %w", err)
+		return nest.Within("dataset: ", err)
 	}
 	b := make([]byte, 0, 1<<16)
 	for _, v := range m.Data {
@@ -291,10 +292,10 @@ func EncodeNPY[T Float](w io.Writer, m *Matrix[T]) error {
 // it over path, so path never holds a partial array.
 func WriteNPY[T Float](path string, m *Matrix[T]) error {
 	if err := m.Validate(); err != nil {
-		return fmt.Errorf("dataset: write %s: %w", path, err)
+		return nest.Within(fmt.Sprintf("dataset: write %s", path), err)
 	}
 	if err := atomicfile.Write(path, func(w io.Writer) error { return EncodeNPY(w, m) }); err != nil {
-		return fmt.Errorf("dataset: write %s: %w", path, err)
+		return nest.Within(fmt.Sprintf("dataset: write %s", path), err)
 	}
 	return nil
 }

@@ -5,6 +5,7 @@ import (
 	"io"
 
 	"github.com/boltzmann-go/boltzmann/internal/atomicfile"
+	"github.com/boltzmann-go/boltzmann/internal/nest"
 )
 
 // WriteNPYBytes writes a rows×cols array of uint8 ("|u1") to path atomically: raw pixels, a
@@ -22,7 +23,7 @@ func WriteNPYBytes(path string, rows, cols int, data []uint8) error {
 		return err
 	})
 	if err != nil {
-		return fmt.Errorf("dataset: write %s: %w", path, err)
+		return nest.Within(fmt.Sprintf("dataset: write %s", path), err)
 	}
 	return nil
 }

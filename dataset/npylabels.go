@@ -7,6 +7,7 @@ import (
 	"math"
 
 	"github.com/boltzmann-go/boltzmann/internal/atomicfile"
+	"github.com/boltzmann-go/boltzmann/internal/nest"
 )
 
 // WriteNPYLabels writes labels to path as a 1-D .npy array of dtype "<i8" (numpy's default
@@ -27,7 +28,7 @@ func WriteNPYLabels(path string, labels []int) error {
 		return err
 	})
 	if err != nil {
-		return fmt.Errorf("dataset: write %s: %w", path, err)
+		return nest.Within(fmt.Sprintf("dataset: write %s", path), err)
 	}
 	return nil
 }

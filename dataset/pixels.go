@@ -1,6 +1,10 @@
 package dataset
 
-import "fmt"
+import (
+	"fmt"
+
+	"github.com/boltzmann-go/boltzmann/internal/nest"
+)
 
 // pixelValue[p] is pixel value p as a float32 in [0, 1]: p/255 computed in float64 and rounded,
 // the values of ToMatrix[float32].
@@ -90,7 +94,7 @@ func (m *PixelMatrix) Mean() []float64 {
 // place, and views of the first nTrain rows and the last nVal.
 func SplitPixelsInPlace(x *PixelMatrix, nTrain, nVal int, seed uint64) (train, val *PixelMatrix, err error) {
 	if err := x.Validate(); err != nil {
-		return nil, nil, fmt.Errorf("dataset: split: %w", err)
+		return nil, nil, nest.Within("dataset: split", err)
 	}
 	if err := permuteForSplit(x.Data, x.Rows, x.Cols, nTrain, nVal, seed); err != nil {
 		return nil, nil, err

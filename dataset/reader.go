@@ -9,6 +9,8 @@ import (
 	"io"
 	"io/fs"
 	"os"
+
+	"github.com/boltzmann-go/boltzmann/internal/nest"
 )
 
 // readChunk is the largest buffer readExactly allocates before data has
@@ -116,5 +118,5 @@ func fileErr(path string, err error) error {
 	if errors.As(err, &pe) && pe.Path == path {
 		return fmt.Errorf("dataset: %s: %s: %w", path, pe.Op, pe.Err)
 	}
-	return fmt.Errorf("dataset: %s: %w", path, err)
+	return nest.Within(fmt.Sprintf("dataset: %s", path), err)
 }

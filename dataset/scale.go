@@ -8,6 +8,7 @@ import (
 	"os"
 
 	"github.com/boltzmann-go/boltzmann/internal/atomicfile"
+	"github.com/boltzmann-go/boltzmann/internal/nest"
 )
 
 // MinStd is the smallest standard deviation Standardize divides by: a
@@ -78,10 +79,10 @@ func (s *Standardizer) check(cols int) error {
 // differs from the number of features of s, and leaves x unchanged then.
 func Standardize[T Float](s *Standardizer, x *Matrix[T]) error {
 	if err := x.Validate(); err != nil {
-		return fmt.Errorf("dataset: standardize: %w", err)
+		return nest.Within("dataset: standardize", err)
 	}
 	if err := s.check(x.Cols); err != nil {
-		return fmt.Errorf("dataset: standardize: %w", err)
+		return nest.Within("dataset: standardize", err)
 	}
 	inv := make([]float64, len(s.Std))
 	for j, sd := range s.Std {
@@ -103,10 +104,10 @@ func Standardize[T Float](s *Standardizer, x *Matrix[T]) error {
 // below MinStd counts as 1, as there), e.g. to show a Gaussian model's samples as images.
 func Unstandardize[T Float](s *Standardizer, x *Matrix[T]) error {
 	if err := x.Validate(); err != nil {
-		return fmt.Errorf("dataset: unstandardize: %w", err)
+		return nest.Within("dataset: unstandardize", err)
 	}
 	if err := s.check(x.Cols); err != nil {
-		return fmt.Errorf("dataset: unstandardize: %w", err)
+		return nest.Within("dataset: unstandardize", err)
 	}
 	for i := range x.Rows {
 		row := x.Row(i)
@@ -133,7 +134,7 @@ func (s *Standardizer) Save(path string) error {
 	}
 	b, err := json.Marshal(s)
 	if err != nil {
-		return fmt.Errorf("dataset: save %s: %w", path, err)
+		return nest.Within(fmt.Sprintf("dataset: save %s", path), err)
 	}
 	b = append(b, '\n')
 	err = atomicfile.Write(path, func(w io.Writer) error {
@@ -141,7 +142,7 @@ func (s *Standardizer) Save(path string) error {
 		return err
 	})
 	if err != nil {
-		return fmt.Errorf("dataset: save %s: %w", path, err)
+		return nest.Within(fmt.Sprintf("dataset: save %s", path), err)
 	}
 	return nil
 }

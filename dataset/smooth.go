@@ -4,6 +4,8 @@ import (
 	"fmt"
 
 	"gonum.org/v1/gonum/mat"
+
+	"github.com/boltzmann-go/boltzmann/internal/nest"
 )
 
 // Smooth returns a low-rank "smoothed" copy of x, as the original's
@@ -23,7 +25,7 @@ import (
 // does not converge.
 func Smooth(x *Matrix[float64], drop int) (*Matrix[float64], error) {
 	if err := x.Validate(); err != nil {
-		return nil, fmt.Errorf("dataset: smooth: %w", err)
+		return nil, nest.Within("dataset: smooth", err)
 	}
 	if x.Rows == 0 || x.Cols == 0 {
 		return nil, fmt.Errorf("dataset: smooth: empty %d×%d matrix: %w", x.Rows, x.Cols, ErrShape)

@@ -1,6 +1,10 @@
 package dataset
 
-import "fmt"
+import (
+	"fmt"
+
+	"github.com/boltzmann-go/boltzmann/internal/nest"
+)
 
 // SplitIndices returns the row indices that Split selects for a data set
 // of n rows: with p a permutation of 0..n-1 seeded by seed, train is
@@ -32,9 +36,9 @@ func SplitIndices(n, nTrain, nVal int, seed uint64) (train, val []int, err error
 // an error wrapping ErrArgument if a size is negative or nTrain+nVal
 // exceeds the number of rows, and ErrShape if x is malformed or labels has
 // the wrong length.
-func Split[T Float](x *Matrix[T], labels []uint8, nTrain, nVal int, seed uint64) (train, val *Matrix[T], trainLabels, valLabels []uint8, err error) {
+func Split[T Float](x *Matrix[T], labels []int, nTrain, nVal int, seed uint64) (train, val *Matrix[T], trainLabels, valLabels []int, err error) {
 	if err := x.Validate(); err != nil {
-		return nil, nil, nil, nil, fmt.Errorf("dataset: split: %w", err)
+		return nil, nil, nil, nil, nest.Within("dataset: split", err)
 	}
 	if labels != nil && len(labels) != x.Rows {
 		return nil, nil, nil, nil, fmt.Errorf("dataset: split: %d labels for %d rows: %w", len(labels), x.Rows, ErrShape)
@@ -51,8 +55,8 @@ func Split[T Float](x *Matrix[T], labels []uint8, nTrain, nVal int, seed uint64)
 }
 
 // gatherLabels returns labels[idx[0]], labels[idx[1]], ….
-func gatherLabels(labels []uint8, idx []int) []uint8 {
-	out := make([]uint8, len(idx))
+func gatherLabels(labels []int, idx []int) []int {
+	out := make([]int, len(idx))
 	for k, i := range idx {
 		out[k] = labels[i]
 	}
@@ -65,7 +69,7 @@ func gatherLabels(labels []uint8, idx []int) []uint8 {
 // Split's.
 func SplitInPlace[T Float](x *Matrix[T], nTrain, nVal int, seed uint64) (train, val *Matrix[T], err error) {
 	if err := x.Validate(); err != nil {
-		return nil, nil, fmt.Errorf("dataset: split: %w", err)
+		return nil, nil, nest.Within("dataset: split", err)
 	}
 	if err := permuteForSplit(x.Data, x.Rows, x.Cols, nTrain, nVal, seed); err != nil {
 		return nil, nil, err

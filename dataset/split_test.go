@@ -1,7 +1,6 @@
 package dataset
 
 import (
-	"bytes"
 	"errors"
 	"slices"
 	"testing"
@@ -20,9 +19,9 @@ func rowIDMatrix(n int) *Matrix[float64] {
 func TestSplitDeterministicDisjoint(t *testing.T) {
 	const n = 100
 	x := rowIDMatrix(n)
-	labels := make([]uint8, n)
+	labels := make([]int, n)
 	for i := range labels {
-		labels[i] = uint8(i * 7 % 251)
+		labels[i] = i * 7 % 251
 	}
 	for _, tc := range []struct{ nTrain, nVal int }{{60, 40}, {70, 20}, {0, 10}, {100, 0}, {0, 0}} {
 		train, val, yt, yv, err := Split(x, labels, tc.nTrain, tc.nVal, 42)
@@ -33,7 +32,7 @@ func TestSplitDeterministicDisjoint(t *testing.T) {
 			t.Fatalf("Split(%d,%d) sizes %d,%d,%d,%d", tc.nTrain, tc.nVal, train.Rows, val.Rows, len(yt), len(yv))
 		}
 		seen := map[int]bool{}
-		check := func(m *Matrix[float64], y []uint8) {
+		check := func(m *Matrix[float64], y []int) {
 			for k := range m.Rows {
 				id := int(m.Row(k)[0])
 				if m.Row(k)[1] != -float64(id) {
@@ -76,7 +75,7 @@ func TestSplitDeterministicDisjoint(t *testing.T) {
 		}
 		// Same seed: same bits.
 		train2, val2, yt2, yv2, _ := Split(x, labels, tc.nTrain, tc.nVal, 42)
-		if !equalSlices(train.Data, train2.Data) || !equalSlices(val.Data, val2.Data) || !bytes.Equal(yt, yt2) || !bytes.Equal(yv, yv2) {
+		if !equalSlices(train.Data, train2.Data) || !equalSlices(val.Data, val2.Data) || !slices.Equal(yt, yt2) || !slices.Equal(yv, yv2) {
 			t.Errorf("Split(%d,%d) is not deterministic", tc.nTrain, tc.nVal)
 		}
 	}
@@ -128,14 +127,14 @@ func TestSplitErrors(t *testing.T) {
 	for _, tc := range []struct {
 		name         string
 		x            *Matrix[float64]
-		labels       []uint8
+		labels       []int
 		nTrain, nVal int
 		want         error
 	}{
 		{"too many", x, nil, 8, 3, ErrArgument},
 		{"negative train", x, nil, -1, 3, ErrArgument},
 		{"negative val", x, nil, 1, -3, ErrArgument},
-		{"labels length", x, make([]uint8, 9), 5, 5, ErrShape},
+		{"labels length", x, make([]int, 9), 5, 5, ErrShape},
 		{"nil matrix", nil, nil, 0, 0, ErrShape},
 		{"malformed matrix", &Matrix[float64]{Rows: 3, Cols: 3}, nil, 1, 1, ErrShape},
 	} {

@@ -4,10 +4,13 @@ import (
 	"cmp"
 	"fmt"
 	"slices"
+
+	"github.com/boltzmann-go/boltzmann/internal/nest"
 )
 
-// Label is a type class labels come in: the uint8 of IDX and CIFAR-10 files or the int of
-// .npy label files.
+// Label is a type class labels may come in. The module's readers return []int (IDX, CIFAR-10
+// and .npy label files alike), as classify and mlp take; the stratified splits also take the
+// narrower types a caller may hold.
 type Label interface {
 	~uint8 | ~uint16 | ~uint32 | ~int | ~int32 | ~int64
 }
@@ -72,7 +75,7 @@ func StratifiedSubset[L Label](labels []L, n int, seed uint64) ([]int, error) {
 // the errors of StratifiedSplitIndices.
 func StratifiedSplit[T Float, L Label](x *Matrix[T], labels []L, nTrain, nVal int, seed uint64) (train, val *Matrix[T], trainLabels, valLabels []L, err error) {
 	if err := x.Validate(); err != nil {
-		return nil, nil, nil, nil, fmt.Errorf("dataset: stratified split: %w", err)
+		return nil, nil, nil, nil, nest.Within("dataset: stratified split", err)
 	}
 	if len(labels) != x.Rows {
 		return nil, nil, nil, nil, fmt.Errorf("dataset: stratified split: %d labels for %d rows: %w", len(labels), x.Rows, ErrShape)

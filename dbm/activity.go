@@ -1,8 +1,7 @@
 package dbm
 
 import (
-	"fmt"
-
+	"github.com/boltzmann-go/boltzmann/internal/nest"
 	"github.com/boltzmann-go/boltzmann/rbm"
 )
 
@@ -19,7 +18,7 @@ type Activity struct {
 func (m *DBM) Activity(x rbm.Data) ([]Activity, error) {
 	mu, err := m.MeanField(x)
 	if err != nil {
-		return nil, fmt.Errorf("dbm: activity: %w", err)
+		return nil, nest.Within("dbm: activity", err)
 	}
 	out := make([]Activity, len(mu))
 	for l, layer := range mu {

@@ -11,6 +11,7 @@ import (
 	"github.com/galeone/tensorflow/tensorflow/go/op"
 
 	"github.com/boltzmann-go/boltzmann/anneal"
+	"github.com/boltzmann-go/boltzmann/internal/nest"
 	"github.com/boltzmann-go/boltzmann/rbm"
 	"github.com/boltzmann-go/boltzmann/tfops"
 	"github.com/boltzmann-go/boltzmann/train"
@@ -196,7 +197,7 @@ func (m *DBM) AISLogZ(ctx context.Context, o AISOptions) (*LogZEstimate, error) 
 	}
 	est, err := anneal.Forward(ctx, c, o)
 	if err != nil {
-		return nil, fmt.Errorf("dbm: AIS: %w", err)
+		return nil, nest.Within("dbm: AIS", err)
 	}
 	return est, nil
 }
@@ -228,7 +229,7 @@ func (m *DBM) chains(o AISOptions, start startFunc) (anneal.Chains, error) {
 			}}
 	})
 	if err != nil {
-		return nil, fmt.Errorf("dbm: AIS: %w", err)
+		return nil, nest.Within("dbm: AIS", err)
 	}
 	return ch, nil
 }
@@ -261,7 +262,7 @@ func (m *DBM) fromParticles(parts []train.Tensor) startFunc {
 			feeds[a.start[l]] = t
 		}
 		if _, err := m.run(g.Feeds(feeds), nil, []*tf.Operation{a.initFrom}); err != nil {
-			return fmt.Errorf("dbm: reverse AIS init: %w", err)
+			return nest.Within("dbm: reverse AIS init", err)
 		}
 		return nil
 	}
@@ -281,14 +282,14 @@ func (m *DBM) startAt(g *anneal.Graph, a *aisOps, start rbm.Data, lo, runs int) 
 	}
 	mus, err := m.sess.Run(map[tf.Output]*tf.Tensor{e.x: t}, oddOuts, nil)
 	if err != nil {
-		return fmt.Errorf("dbm: reverse AIS: mean field: %w", err)
+		return nest.Within("dbm: reverse AIS: mean field", err)
 	}
 	feeds := map[tf.Output]*tf.Tensor{}
 	for i, l := 0, 1; l < len(m.cfg.Sizes); i, l = i+1, l+2 {
 		feeds[a.start[l]] = mus[i]
 	}
 	if _, err := m.run(g.Feeds(feeds), nil, []*tf.Operation{a.initFrom}); err != nil {
-		return fmt.Errorf("dbm: reverse AIS init: %w", err)
+		return nest.Within("dbm: reverse AIS init", err)
 	}
 	return nil
 }
@@ -317,7 +318,7 @@ func (m *DBM) aisBase(o AISOptions) ([]*tf.Tensor, error) {
 		}
 		var err error
 		if biases[0], err = rbm.RateBiases(c.Units[0], o.BaseRates); err != nil {
-			return nil, fmt.Errorf("dbm: AIS: %w", err)
+			return nil, nest.Within("dbm: AIS", err)
 		}
 	default:
 		return nil, fmt.Errorf("dbm: AIS: base %q, want %s, %s or %s", o.Base, BaseBiases, BaseUniform, BaseRate)
@@ -343,7 +344,7 @@ func (m *DBM) ExactLogZ() (float64, error) {
 	for l := 1; l <= L; l += 2 {
 		st, err := c.Units[l].States(c.Sizes[l])
 		if err != nil {
-			return 0, fmt.Errorf("dbm: exact log Z: %w", err)
+			return 0, nest.Within("dbm: exact log Z", err)
 		}
 		layers, states = append(layers, l), append(states, st)
 		total *= len(st) / c.Sizes[l]
@@ -420,7 +421,7 @@ func (m *DBM) ReverseAISLogZ(ctx context.Context, start rbm.Data, o ReverseOptio
 	}
 	est, err := anneal.Reverse(ctx, c, o)
 	if err != nil {
-		return nil, fmt.Errorf("dbm: reverse AIS: %w", err)
+		return nil, nest.Within("dbm: reverse AIS", err)
 	}
 	return est, nil
 }
@@ -451,7 +452,7 @@ func (m *DBM) ReverseAISFromParticles(ctx context.Context, o ReverseOptions) (*L
 	}
 	est, err := anneal.Reverse(ctx, c, o)
 	if err != nil {
-		return nil, fmt.Errorf("dbm: reverse AIS from the particles: %w", err)
+		return nil, nest.Within("dbm: reverse AIS from the particles", err)
 	}
 	return est, nil
 }

@@ -8,6 +8,7 @@ import (
 	tf "github.com/galeone/tensorflow/tensorflow/go"
 
 	"github.com/boltzmann-go/boltzmann/dataset"
+	"github.com/boltzmann-go/boltzmann/rbm"
 	"github.com/boltzmann-go/boltzmann/tfops"
 )
 
@@ -26,7 +27,7 @@ func TestCenteredUpdateIdentity(t *testing.T) {
 	}
 	cfg := func(centering float64) func(*Config) {
 		return func(c *Config) {
-			c.Epochs, c.BatchSize, c.UpdatesPerRun, c.L2, c.MaxNorm = 1, 16, 1, 0, 0
+			c.Epochs, c.BatchSize, c.UpdatesPerRun, c.L2, c.MaxNorm = 1, 16, 1, rbm.F(0), 0
 			c.LearningRate, c.Momentum, c.Centering = []float64{lr}, []float64{0}, centering
 		}
 	}

@@ -1,11 +1,10 @@
 package dbm
 
 import (
-	"fmt"
-
 	tf "github.com/galeone/tensorflow/tensorflow/go"
 	"github.com/galeone/tensorflow/tensorflow/go/op"
 
+	"github.com/boltzmann-go/boltzmann/internal/nest"
 	"github.com/boltzmann-go/boltzmann/tfops"
 )
 
@@ -74,7 +73,7 @@ func (m *DBM) chunkOps(c *chunkedMF, sweeps int) (*tf.Operation, mfChunk, error)
 		c.chunks[sweeps] = ch
 	}
 	if err := m.scope.Err(); err != nil {
-		return nil, mfChunk{}, fmt.Errorf("dbm: build mean-field graph: %w", err)
+		return nil, mfChunk{}, nest.Within("dbm: build mean-field graph", err)
 	}
 	return c.startOp, ch, nil
 }
@@ -190,18 +189,18 @@ func (m *DBM) initRows(n int) error {
 	vals := []*tf.Tensor{}
 	t, err := tf.NewTensor(make([]bool, n))
 	if err != nil {
-		return fmt.Errorf("dbm: warm starts: %w", err)
+		return nest.Within("dbm: warm starts", err)
 	}
 	vals = append(vals, t)
 	for l := 1; l < len(v.rowMu); l++ {
 		z, err := tfops.TensorAs(make([]float64, n*c.Sizes[l]), c.DType, int64(n), int64(c.Sizes[l]))
 		if err != nil {
-			return fmt.Errorf("dbm: warm starts: %w", err)
+			return nest.Within("dbm: warm starts", err)
 		}
 		vars, vals = append(vars, v.rowMu[l]), append(vals, z)
 	}
 	if err := tfops.InitVariables(m.sess, vars, vals); err != nil {
-		return fmt.Errorf("dbm: warm starts: %w", err)
+		return nest.Within("dbm: warm starts", err)
 	}
 	m.rowsInit = n
 	return nil

@@ -52,8 +52,10 @@ type Config struct {
 	Epochs int
 	// BatchSize is the minibatch size. Zero means 100.
 	BatchSize int
-	// L2 is the weight decay. Default 0.
-	L2 float64
+	// L2 is the weight-decay coefficient λ (the gradient gains −λW), a pointer as rbm.Config.L2
+	// so that zero can be asked for (set it with rbm.F). Nil means 0, no decay: the original's
+	// DBM default, where its RBMs' is 1e-4 (rbm.Config.L2).
+	L2 *float64
 	// MaxNorm caps the L2 norm of each weight column (the weights into one upper unit).
 	// Zero means no cap.
 	MaxNorm float64
@@ -94,7 +96,10 @@ type Config struct {
 	// without it every epoch draws a new seeded permutation.
 	FixedOrder bool `json:",omitempty"`
 
-	// UpdatesPerRun is the number of minibatch updates per Session.Run. Zero means 1.
+	// UpdatesPerRun is the number of minibatch updates unrolled into one Session.Run. Zero
+	// means 1, unlike rbm.Config's 10: a DBM update (its mean-field and Gibbs sweeps) is large
+	// enough that a Run's overhead is small beside it, while each update unrolled grows the graph
+	// by as much (and MeanFieldRow needs 1). The weights do not depend on it.
 	UpdatesPerRun int
 	// Metrics selects the metrics Fit reports.
 	Metrics Metrics
@@ -198,6 +203,9 @@ func (c Config) withDefaults() Config {
 	if c.MaxNorm == 0 {
 		c.MaxNorm = math.Inf(1)
 	}
+	if c.L2 == nil {
+		c.L2 = rbm.F(0)
+	}
 	c.SparsityTarget = perLayer(c.SparsityTarget, l-1)
 	c.SparsityCost = perLayer(c.SparsityCost, l-1)
 	return c
@@ -283,8 +291,8 @@ func (c Config) Validate() error {
 		return bad("Epochs", "%d, want ≥ 1", c.Epochs)
 	case c.BatchSize < 0:
 		return bad("BatchSize", "%d, want ≥ 1", c.BatchSize)
-	case c.L2 < 0 || math.IsNaN(c.L2) || math.IsInf(c.L2, 0):
-		return bad("L2", "%g, want ≥ 0", c.L2)
+	case *d.L2 < 0 || math.IsNaN(*d.L2) || math.IsInf(*d.L2, 0):
+		return bad("L2", "%g, want ≥ 0", *d.L2)
 	case c.MaxNorm < 0 || math.IsNaN(c.MaxNorm):
 		return bad("MaxNorm", "%g, want > 0 (0: no cap)", c.MaxNorm)
 	case c.Metrics.TrainEvery < 0 || c.Metrics.ValEvery < 0:

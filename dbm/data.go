@@ -1,18 +1,18 @@
 package dbm
 
 import (
-	"fmt"
 	"math/rand/v2"
 
 	tf "github.com/galeone/tensorflow/tensorflow/go"
 
+	"github.com/boltzmann-go/boltzmann/internal/nest"
 	"github.com/boltzmann-go/boltzmann/tfops"
 )
 
 func checkData(what string, d tfops.Data, cols int) (int, error) {
 	n, err := tfops.CheckData(what, d, cols)
 	if err != nil {
-		return 0, fmt.Errorf("dbm: %w", err)
+		return 0, nest.Within("dbm: ", err)
 	}
 	return n, nil
 }

@@ -5,8 +5,9 @@
 // # Building and training
 //
 // FromRBMs composes a DBM from greedily pretrained RBMs (train the bottom one with
-// rbm.Config.DBMFirst and the top one with DBMLast), halving middle weights and averaging the
-// biases of shared layers; New starts from random weights. Fit trains jointly: persistent
+// rbm.Config.DBMFirst, the top one with DBMLast and any middle ones with neither; others are
+// refused with ErrNotPretrained), halving middle weights and averaging the biases of shared
+// layers; New starts from random weights. Fit trains jointly: persistent
 // contrastive divergence with Particles chains and GibbsSteps sweeps per update for the model
 // term, mean-field inference for the data term, then L2, sparsity, classical momentum and a
 // max-norm cap on weight columns. Training data live in the graph, as in package rbm, and a

@@ -9,6 +9,7 @@ import (
 
 	"github.com/boltzmann-go/boltzmann/dataset"
 	"github.com/boltzmann-go/boltzmann/internal/minibatch"
+	"github.com/boltzmann-go/boltzmann/internal/nest"
 	"github.com/boltzmann-go/boltzmann/rbm"
 	"github.com/boltzmann-go/boltzmann/tfops"
 	"github.com/boltzmann-go/boltzmann/train"
@@ -66,7 +67,7 @@ func (m *DBM) Fit(ctx context.Context, x, val rbm.Data, opts *FitOptions) ([]Epo
 			return nil, err
 		}
 		if err := tfops.InitVariables(m.sess, []*tfops.Variable{m.vars.data}, []*tf.Tensor{t}); err != nil {
-			return nil, fmt.Errorf("dbm: load training data: %w", err)
+			return nil, nest.Within("dbm: load training data", err)
 		}
 	}
 	onMetrics := train.MetricsHook(opts)
@@ -96,7 +97,7 @@ func (m *DBM) trainOpFor(k, updates int) (*tf.Operation, tf.Output, error) {
 	}
 	o, nmf := m.trainOp(k, updates)
 	if err := m.scope.Err(); err != nil {
-		return nil, tf.Output{}, fmt.Errorf("dbm: build training graph: %w", err)
+		return nil, tf.Output{}, nest.Within("dbm: build training graph", err)
 	}
 	m.train[key], m.trainNMF[key] = o, nmf
 	return o, nmf, nil
@@ -131,16 +132,16 @@ func (m *DBM) fitEpoch(ctx context.Context, x, val rbm.Data, n int, onBatch func
 		if nmf.Op == nil { // the mean field in chunks, then the update
 			sweeps, err := m.meanFieldChunks(feeds)
 			if err != nil {
-				return fmt.Errorf("dbm: train epoch %d: mean field: %w", epoch, err)
+				return nest.Within(fmt.Sprintf("dbm: train epoch %d: mean field", epoch), err)
 			}
 			if _, err := m.run(feeds, nil, []*tf.Operation{o}); err != nil {
-				return fmt.Errorf("dbm: train epoch %d: %w", epoch, err)
+				return nest.Within(fmt.Sprintf("dbm: train epoch %d", epoch), err)
 			}
 			nmfSum += sweeps
 		} else {
 			out, err := m.run(feeds, []tf.Output{nmf}, []*tf.Operation{o})
 			if err != nil {
-				return fmt.Errorf("dbm: train epoch %d: %w", epoch, err)
+				return nest.Within(fmt.Sprintf("dbm: train epoch %d", epoch), err)
 			}
 			nmfSum += out[0][0] * float64(u) // the run's mean over its u updates
 		}
@@ -155,7 +156,7 @@ func (m *DBM) fitEpoch(ctx context.Context, x, val rbm.Data, n int, onBatch func
 				return err
 			}
 			if _, err := m.run(nil, nil, []*tf.Operation{means}); err != nil {
-				return fmt.Errorf("dbm: train epoch %d: %w", epoch, err)
+				return nest.Within(fmt.Sprintf("dbm: train epoch %d", epoch), err)
 			}
 		}
 		if c.Metrics.MSRE && measure {
@@ -236,11 +237,11 @@ func (m *DBM) initOffsets(x rbm.Data, n int) error {
 	tensors := make([]*tf.Tensor, len(vals))
 	for l, v := range vals {
 		if tensors[l], err = tfops.TensorAs(v, c.DType, int64(len(v))); err != nil {
-			return fmt.Errorf("dbm: centering offsets: %w", err)
+			return nest.Within("dbm: centering offsets", err)
 		}
 	}
 	if err := tfops.InitVariables(m.sess, m.vars.offsets, tensors); err != nil {
-		return fmt.Errorf("dbm: centering offsets: %w", err)
+		return nest.Within("dbm: centering offsets", err)
 	}
 	return nil
 }

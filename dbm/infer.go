@@ -9,6 +9,7 @@ import (
 	"github.com/galeone/tensorflow/tensorflow/go/op"
 
 	"github.com/boltzmann-go/boltzmann/dataset"
+	"github.com/boltzmann-go/boltzmann/internal/nest"
 	"github.com/boltzmann-go/boltzmann/rbm"
 	"github.com/boltzmann-go/boltzmann/tfops"
 )
@@ -115,7 +116,7 @@ func (m *DBM) rowwise(x rbm.Data, what string, outs []tf.Output) ([][]float64, e
 		return nil, err
 	}
 	if err := m.scope.Err(); err != nil {
-		return nil, fmt.Errorf("dbm: build graph: %w", err)
+		return nil, nest.Within("dbm: build graph", err)
 	}
 	return tfops.Rowwise(m.sess, x, e.x, m.cfg.DType, 1000, "dbm: "+what, outs...)
 }
@@ -232,7 +233,7 @@ func (m *DBM) boundChunked(x rbm.Data) ([][]float64, error) {
 		b.energy = m.net.energy(s, m.readParams(s), mu)
 		b.entropy = m.entropy(s.SubScope("entropy"), mu)
 		if err := m.scope.Err(); err != nil {
-			return nil, fmt.Errorf("dbm: build graph: %w", err)
+			return nil, nest.Within("dbm: build graph", err)
 		}
 		m.bound = b
 	}
@@ -245,11 +246,11 @@ func (m *DBM) boundChunked(x rbm.Data) ([][]float64, error) {
 		}
 		feeds := map[tf.Output]*tf.Tensor{b.x: t}
 		if _, err := m.runChunked(b.mf, feeds); err != nil {
-			return nil, fmt.Errorf("dbm: lower bound: %w", err)
+			return nil, nest.Within("dbm: lower bound", err)
 		}
 		r, err := m.run(feeds, []tf.Output{b.energy, b.entropy}, nil)
 		if err != nil {
-			return nil, fmt.Errorf("dbm: lower bound: %w", err)
+			return nil, nest.Within("dbm: lower bound", err)
 		}
 		out[0], out[1] = append(out[0], r[0]...), append(out[1], r[1]...)
 	}
@@ -345,7 +346,7 @@ func (m *DBM) Sample(ctx context.Context, o SampleOptions) (*dataset.Matrix[floa
 		}
 		out, err := m.sess.Run(feeds, append(append([]tf.Output(nil), e.chain...), e.vMean), nil)
 		if err != nil {
-			return nil, fmt.Errorf("dbm: sample: %w", err)
+			return nil, nest.Within("dbm: sample", err)
 		}
 		copy(states, out[:len(states)])
 		if mean, err = tfops.Values[float64](out[len(states)]); err != nil {

@@ -9,6 +9,7 @@ import (
 	"github.com/boltzmann-go/boltzmann/dataset"
 	"github.com/boltzmann-go/boltzmann/internal/fixtures"
 	"github.com/boltzmann-go/boltzmann/optim"
+	"github.com/boltzmann-go/boltzmann/rbm"
 	"github.com/boltzmann-go/boltzmann/tfops"
 )
 
@@ -34,7 +35,7 @@ func TestMomentumKernelBitIdentical(t *testing.T) {
 			folds    bool
 		}{{"folded decay", 0, 0, "", true}, {"sparsity", 0.01, 0, "", false}, {"max-norm", 0, 0.5, "", true}, {"original rule", 0, 0, optim.Original, false}} {
 			c := Config{Sizes: []int{8, 6, 5}, DType: dt, Seed: 9, WeightStd: 0.5, Particles: 10, BatchSize: 10, Epochs: 3,
-				MeanFieldSteps: 10, LearningRate: []float64{0.05}, Momentum: []float64{0.5, 0.9}, L2: 1e-3, MaxNorm: tc.maxNorm,
+				MeanFieldSteps: 10, LearningRate: []float64{0.05}, Momentum: []float64{0.5, 0.9}, L2: rbm.F(1e-3), MaxNorm: tc.maxNorm,
 				SparsityCost: []float64{tc.sparsity}, SparsityTarget: []float64{0.1}, MomentumRule: tc.rule}
 			train := func(off bool) []float64 {
 				kernelsOff = off

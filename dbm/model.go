@@ -13,6 +13,7 @@ import (
 	"github.com/galeone/tensorflow/tensorflow/go/op"
 
 	"github.com/boltzmann-go/boltzmann/anneal"
+	"github.com/boltzmann-go/boltzmann/internal/nest"
 	"github.com/boltzmann-go/boltzmann/optim"
 	"github.com/boltzmann-go/boltzmann/rbm"
 	"github.com/boltzmann-go/boltzmann/tfops"
@@ -212,17 +213,35 @@ func checkParameters(c Config, p Parameters) error {
 	return nil
 }
 
+// ErrNotPretrained reports RBMs that were not trained for a DBM's greedy pretraining (see
+// FromRBMs).
+var ErrNotPretrained = errors.New("RBM not trained for DBM pretraining")
+
 // FromRBMs composes a DBM from greedily pretrained RBMs, bottom first (rbms[i] has
-// Sizes[i] visible and Sizes[i+1] hidden units; the bottom one trained with DBMFirst, the top
-// one with DBMLast). Middle RBMs' weights are halved, as their layers get input from both
-// sides, and each hidden layer's bias averages the hidden bias of the RBM below and the visible
-// bias of the RBM above (Salakhutdinov & Hinton 2009; the original's composition rule, spec
-// §4.2). Sizes and Units of c are taken from the RBMs.
+// Sizes[i] visible and Sizes[i+1] hidden units). Middle RBMs' weights are halved, as their
+// layers get input from both sides, and each hidden layer's bias averages the hidden bias of the
+// RBM below and the visible bias of the RBM above (Salakhutdinov & Hinton 2009; the original's
+// composition rule, spec §4.2). Sizes and Units of c are taken from the RBMs.
+//
+// The rule holds for RBMs trained for it: with two or more, the bottom one with
+// rbm.Config.DBMFirst, the top one with DBMLast and the middle ones with neither; other RBMs
+// are an error wrapping ErrNotPretrained (NewWithParameters composes any weights). One RBM is
+// the 1-hidden-layer DBM with its weights and biases, whatever it was trained for.
 func FromRBMs(c Config, rbms ...*rbm.RBM) (*DBM, error) {
 	if len(rbms) == 0 {
 		return nil, errors.New("dbm: no RBMs to compose")
 	}
 	L := len(rbms)
+	if L > 1 {
+		for i, r := range rbms {
+			rc := r.Config()
+			first, last := i == 0, i == L-1
+			if rc.DBMFirst != first || rc.DBMLast != last {
+				return nil, fmt.Errorf("dbm: compose: RBM %d of %d has DBMFirst %t and DBMLast %t, want %t and %t: %w",
+					i+1, L, rc.DBMFirst, rc.DBMLast, first, last, ErrNotPretrained)
+			}
+		}
+	}
 	c.Sizes = []int{rbms[0].Config().NumVisible}
 	c.Units = []rbm.Unit{rbms[0].Config().Visible}
 	p := Parameters{B: make([][]float64, L+1)}
@@ -332,7 +351,7 @@ func (m *DBM) build() error {
 	m.mom = op.Placeholder(s.SubScope("momentum"), dt, op.PlaceholderShape(tf.ScalarShape()))
 	g, err := s.Finalize()
 	if err != nil {
-		return fmt.Errorf("dbm: build graph: %w", err)
+		return nest.Within("dbm: build graph", err)
 	}
 	m.graph = g
 	m.scope = op.NewScopeWithGraph(g).SubScope("dbm")
@@ -340,7 +359,7 @@ func (m *DBM) build() error {
 	// updates are grouped into runs.
 	m.sess, err = tfops.NewSession(g, &tfops.Options{IntraOpThreads: c.Threads, InterOpThreads: cmp.Or(c.InterOpThreads, runtime.NumCPU()), GPU: c.GPU, DisableGrappler: true, Target: c.Target})
 	if err != nil {
-		return fmt.Errorf("dbm: %w", err)
+		return nest.Within("dbm: ", err)
 	}
 	return nil
 }
@@ -373,7 +392,7 @@ func (m *DBM) initVariables(p Parameters) error {
 	for i, v := range vars {
 		t, err := tfops.TensorAs(vals[i], c.DType, v.Shape...)
 		if err != nil {
-			return fmt.Errorf("dbm: init %s: %w", v.Name, err)
+			return nest.Within(fmt.Sprintf("dbm: init %s", v.Name), err)
 		}
 		tensors = append(tensors, t)
 	}
@@ -385,19 +404,19 @@ func (m *DBM) initVariables(p Parameters) error {
 	for _, o := range m.vars.offsets { // zero until Fit starts them at the data (initOffsets)
 		t, err := tfops.TensorAs(make([]float64, o.Size()), c.DType, o.Shape...)
 		if err != nil {
-			return fmt.Errorf("dbm: init %s: %w", o.Name, err)
+			return nest.Within(fmt.Sprintf("dbm: init %s", o.Name), err)
 		}
 		vars, tensors = append(vars, o), append(tensors, t)
 	}
 	for _, o := range m.vars.original() { // zeros, as the original's
 		t, err := tfops.TensorAs(make([]float64, o.Size()), c.DType, o.Shape...)
 		if err != nil {
-			return fmt.Errorf("dbm: init %s: %w", o.Name, err)
+			return nest.Within(fmt.Sprintf("dbm: init %s", o.Name), err)
 		}
 		vars, tensors = append(vars, o), append(tensors, t)
 	}
 	if err := tfops.InitVariables(m.sess, vars, tensors); err != nil {
-		return fmt.Errorf("dbm: %w", err)
+		return nest.Within("dbm: ", err)
 	}
 	return nil
 }
@@ -463,7 +482,7 @@ func (m *DBM) SetParticles(layers ...rbm.Data) error {
 		}
 	}
 	if err := tfops.InitVariables(m.sess, m.vars.particles, tensors); err != nil {
-		return fmt.Errorf("dbm: set particles: %w", err)
+		return nest.Within("dbm: set particles", err)
 	}
 	return nil
 }

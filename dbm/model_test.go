@@ -17,16 +17,23 @@ import (
 // TestFromRBMs checks the composition rule for 2 and 3 RBMs (spec §4.2).
 func TestFromRBMs(t *testing.T) {
 	sizes := []int{4, 3, 2, 3}
-	var rbms []*rbm.RBM
-	for i := 0; i+1 < len(sizes); i++ {
-		r, err := rbm.New(rbm.Config{NumVisible: sizes[i], NumHidden: sizes[i+1], DType: tf.Double, Seed: int64(i + 1),
-			WeightStd: 0.5, InitVisibleBias: []float64{float64(i) + 0.25}, InitHiddenBias: []float64{-float64(i) - 0.5}})
-		if err != nil {
-			t.Fatal(err)
+	// stack returns the RBMs of an n-layer stack, trained for it (DBMFirst, DBMLast); the
+	// flags do not change the initial weights.
+	stack := func(n int) []*rbm.RBM {
+		var rbms []*rbm.RBM
+		for i := 0; i < n; i++ {
+			r, err := rbm.New(rbm.Config{NumVisible: sizes[i], NumHidden: sizes[i+1], DType: tf.Double, Seed: int64(i + 1),
+				WeightStd: 0.5, InitVisibleBias: []float64{float64(i) + 0.25}, InitHiddenBias: []float64{-float64(i) - 0.5},
+				DBMFirst: i == 0 && n > 1, DBMLast: i == n-1 && n > 1})
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(func() { r.Close() })
+			rbms = append(rbms, r)
 		}
-		defer r.Close()
-		rbms = append(rbms, r)
+		return rbms
 	}
+	rbms := stack(3)
 	weights := func(r *rbm.RBM) ([]float64, []float64, []float64) {
 		w, vb, hb, err := r.Weights()
 		if err != nil {
@@ -62,7 +69,7 @@ func TestFromRBMs(t *testing.T) {
 		// L = 1: the RBM itself.
 		{1, Parameters{W: [][]float64{w0}, B: [][]float64{vb0, hb0}}},
 	} {
-		m, err := FromRBMs(Config{DType: tf.Double}, rbms[:tc.n]...)
+		m, err := FromRBMs(Config{DType: tf.Double}, stack(tc.n)...)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -85,8 +92,16 @@ func TestFromRBMs(t *testing.T) {
 			}
 		}
 	}
-	if _, err := FromRBMs(Config{}, rbms[0], rbms[2]); !errors.Is(err, ErrShape) {
+	two := stack(2)
+	if _, err := FromRBMs(Config{}, two[0], rbms[2]); !errors.Is(err, ErrShape) {
 		t.Errorf("composing mismatched RBMs = %v, want ErrShape", err)
+	}
+	// RBMs not trained for a DBM: the bottom and middle ones of a 3-stack as a 2-stack, or the
+	// top of a 2-stack below another.
+	for _, pair := range [][]*rbm.RBM{{rbms[0], rbms[1]}, {two[1], rbms[2]}, {stack(1)[0], two[1]}} {
+		if _, err := FromRBMs(Config{DType: tf.Double}, pair...); !errors.Is(err, ErrNotPretrained) {
+			t.Errorf("composing RBMs not trained for it = %v, want ErrNotPretrained", err)
+		}
 	}
 }
 
@@ -109,7 +124,7 @@ func TestConfigErrors(t *testing.T) {
 		{"SparsityCost", Config{Sizes: []int{2, 2, 2}, SparsityCost: []float64{1, 2, 3}}},
 		{"SparsityTarget[0]", Config{Sizes: []int{2, 2}, SparsityTarget: []float64{1.5}}},
 		{"MaxNorm", Config{Sizes: []int{2, 2}, MaxNorm: -1}},
-		{"L2", Config{Sizes: []int{2, 2}, L2: math.NaN()}},
+		{"L2", Config{Sizes: []int{2, 2}, L2: rbm.F(math.NaN())}},
 		{"GPU", Config{Sizes: []int{2, 2}, GPU: "x"}},
 	} {
 		var ce *ConfigError
@@ -145,12 +160,12 @@ func TestBadData(t *testing.T) {
 // TestReviewFixes covers what a review of the package found: mismatched RBMs, pointer unit
 // types, non-finite parameters, seed-key ranges, and a metric that depended on run grouping.
 func TestReviewFixes(t *testing.T) {
-	a, err := rbm.New(rbm.Config{NumVisible: 4, NumHidden: 10, Hidden: rbm.Multinomial{Draws: 5, Groups: 2}})
+	a, err := rbm.New(rbm.Config{NumVisible: 4, NumHidden: 10, Hidden: rbm.Multinomial{Draws: 5, Groups: 2}, DBMFirst: true})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer a.Close()
-	b, err := rbm.New(rbm.Config{NumVisible: 10, NumHidden: 3, Visible: rbm.Gaussian{Sigma: []float64{3}}})
+	b, err := rbm.New(rbm.Config{NumVisible: 10, NumHidden: 3, Visible: rbm.Gaussian{Sigma: []float64{3}}, DBMLast: true})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -6,6 +6,7 @@ import (
 	tf "github.com/galeone/tensorflow/tensorflow/go"
 	"github.com/galeone/tensorflow/tensorflow/go/op"
 
+	"github.com/boltzmann-go/boltzmann/internal/nest"
 	"github.com/boltzmann-go/boltzmann/rbm"
 	"github.com/boltzmann-go/boltzmann/tfops"
 )
@@ -47,7 +48,7 @@ func (m *DBM) validationOp(k int) (*sideOps, error) {
 	assigns := append(assignLayers(w, v.mu, mu), assignLayers(w, v.particles, parts)...)
 	o.done = op.NoOp(s.WithControlDependencies(assigns...).SubScope("done"))
 	if err := m.scope.Err(); err != nil {
-		return nil, fmt.Errorf("dbm: build validation graph: %w", err)
+		return nil, nest.Within("dbm: build validation graph", err)
 	}
 	if m.side == nil {
 		m.side = map[int]*sideOps{}
@@ -68,7 +69,7 @@ func (m *DBM) meansOp() (*tf.Operation, error) {
 	parts, _ := m.net.sweep(s, m.readParams(s), readLayers(s, v.particles), false, false, true, nil, 0)
 	m.means = op.NoOp(s.WithControlDependencies(assignLayers(s.SubScope("write"), v.particles, parts)...).SubScope("done"))
 	if err := m.scope.Err(); err != nil {
-		return nil, fmt.Errorf("dbm: build particle means graph: %w", err)
+		return nil, nest.Within("dbm: build particle means graph", err)
 	}
 	return m.means, nil
 }
@@ -95,7 +96,7 @@ func (m *DBM) originalValidation(val rbm.Data, epoch, k int) (msre, nmf float64,
 		}
 		r, err := m.run(map[tf.Output]*tf.Tensor{o.x: t, o.step: step}, []tf.Output{o.msre, o.nmf}, []*tf.Operation{o.done})
 		if err != nil {
-			return 0, 0, fmt.Errorf("dbm: validation: %w", err)
+			return 0, 0, nest.Within("dbm: validation", err)
 		}
 		msre += r[0][0]
 		nmf += r[1][0]
@@ -115,7 +116,7 @@ func (c Config) checkOriginalRows(n int, val rbm.Data) error {
 	}
 	nVal, _, err := tfops.Dims(val)
 	if err != nil {
-		return fmt.Errorf("dbm: validation rows: %w", err)
+		return nest.Within("dbm: validation rows", err)
 	}
 	if nVal == 0 || nVal%c.BatchSize != 0 {
 		return fmt.Errorf("dbm: %d validation rows: the original's validation (SideEffects) takes whole batches of %d: %w", nVal, c.BatchSize, ErrShape)

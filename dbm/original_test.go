@@ -73,7 +73,7 @@ func TestOriginalUpdateAgainstNumPy(t *testing.T) {
 	venv.Tool(t, "python") // skips without the virtualenv, before training
 	base := Config{Sizes: []int{6, 4, 3}, DType: tf.Double, Seed: 3, WeightStd: 0.4, Particles: 7, GibbsSteps: []int{2},
 		MeanFieldSteps: 4, MeanFieldTol: 1e-300, LearningRate: []float64{0.3}, Momentum: []float64{0.5}, BatchSize: 5,
-		L2: 1e-3, MaxNorm: 0.9, VisibleMeans: true, HiddenMeans: true, SparsityTarget: []float64{0.2, 0.1},
+		L2: rbm.F(1e-3), MaxNorm: 0.9, VisibleMeans: true, HiddenMeans: true, SparsityTarget: []float64{0.2, 0.1},
 		SparsityCost: []float64{0.01, 0.02}, Metrics: Metrics{TrainEvery: 1}}
 	for _, tc := range []struct {
 		name string

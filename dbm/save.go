@@ -8,6 +8,7 @@ import (
 	"slices"
 
 	"github.com/boltzmann-go/boltzmann/internal/modeldir"
+	"github.com/boltzmann-go/boltzmann/internal/nest"
 	"github.com/boltzmann-go/boltzmann/rbm"
 	"github.com/boltzmann-go/boltzmann/tfops"
 )
@@ -49,7 +50,7 @@ func (m *DBM) Save(dir string) error {
 		return append(b, '\n'), err
 	})
 	if err != nil {
-		return fmt.Errorf("dbm: save: %w", err)
+		return nest.Within("dbm: save", err)
 	}
 	return nil
 }
@@ -74,19 +75,19 @@ func LoadAt(dir, target string, threads int, devices ...string) (*DBM, error) {
 func load(dir string, place func(*Config)) (*DBM, error) {
 	var mj modelJSON
 	if _, err := modeldir.ReadJSON(dir, "dbm", 1, &mj); err != nil {
-		return nil, fmt.Errorf("dbm: load: %w", err)
+		return nil, nest.Within("dbm: load", err)
 	}
 	c := mj.Config
 	var err error
 	for i, u := range mj.Units {
 		unit, err := u.Unit()
 		if err != nil {
-			return nil, modeldir.Inconsistent(fmt.Errorf("dbm: load %s: layer %d: %w", dir, i, err))
+			return nil, modeldir.Inconsistent(nest.Within(fmt.Sprintf("dbm: load %s: layer %d", dir, i), err))
 		}
 		c.Units = append(c.Units, unit)
 	}
 	if c.DType, err = tfops.ParseDType(mj.DType); err != nil {
-		return nil, modeldir.Inconsistent(fmt.Errorf("dbm: load %s: %w", dir, err))
+		return nil, modeldir.Inconsistent(nest.Within("dbm: load "+dir, err))
 	}
 	if mj.Epoch > c.Epochs {
 		return nil, modeldir.Inconsistent(fmt.Errorf("dbm: load %s: %s: epoch %d, but config.Epochs %d: a model is saved after its epochs, never beyond them (model.json edited?)", dir, modeldir.File, mj.Epoch, c.Epochs))
@@ -100,13 +101,13 @@ func load(dir string, place func(*Config)) (*DBM, error) {
 		// caller's placement.
 		var ce *ConfigError
 		if errors.As(err, &ce) && !slices.Contains([]string{"GPU", "Threads", "Target", "Devices"}, ce.Field) {
-			return nil, modeldir.Inconsistent(fmt.Errorf("dbm: load %s: %s describes no valid DBM (edited?): %w", dir, modeldir.File, err))
+			return nil, modeldir.Inconsistent(nest.Within(fmt.Sprintf("dbm: load %s: %s describes no valid DBM (edited?)", dir, modeldir.File), err))
 		}
-		return nil, fmt.Errorf("dbm: load %s: %w", dir, err)
+		return nil, nest.Within("dbm: load "+dir, err)
 	}
 	if err := modeldir.Restore(dir, mj.Checkpoint, m.sess, m.saver); err != nil {
 		m.Close()
-		return nil, fmt.Errorf("dbm: load %s: %w", dir, err)
+		return nil, nest.Within("dbm: load "+dir, err)
 	}
 	m.epoch, m.iter = mj.Epoch, mj.Updates
 	return m, nil

@@ -7,6 +7,7 @@ import (
 	"github.com/galeone/tensorflow/tensorflow/go/op"
 
 	"github.com/boltzmann-go/boltzmann/export/serving"
+	"github.com/boltzmann-go/boltzmann/internal/nest"
 	"github.com/boltzmann-go/boltzmann/rbm"
 )
 
@@ -47,7 +48,7 @@ func (m *DBM) BuildServing(s *op.Scope, o serving.Options) (*serving.Graph, erro
 	var feeds, xs [3]tf.Output
 	for i, name := range []string{"features_visible", "reconstruct_visible", "sample_visible"} {
 		if feeds[i], xs[i], err = sg.Input(s.SubScope(name), c.DType, c.Sizes[0]); err != nil {
-			return nil, fmt.Errorf("dbm: %w", err)
+			return nil, nest.Within("dbm: ", err)
 		}
 	}
 	out := func(name string, y tf.Output) tf.Output { return sg.Output(s, name, y) }
@@ -90,10 +91,10 @@ func (m *DBM) BuildServing(s *op.Scope, o serving.Options) (*serving.Graph, erro
 		return nil, fmt.Errorf("dbm: %w", err)
 	}
 	if err := sg.Err(); err != nil {
-		return nil, fmt.Errorf("dbm: %w", err)
+		return nil, nest.Within("dbm: ", err)
 	}
 	if err := s.Err(); err != nil {
-		return nil, fmt.Errorf("dbm: build serving graph: %w", err)
+		return nil, nest.Within("dbm: build serving graph", err)
 	}
 	return sg, nil
 }

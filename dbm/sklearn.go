@@ -2,12 +2,12 @@ package dbm
 
 import (
 	"context"
-	"fmt"
 
 	tf "github.com/galeone/tensorflow/tensorflow/go"
 
 	"github.com/boltzmann-go/boltzmann/dataset"
 	"github.com/boltzmann-go/boltzmann/internal/minibatch"
+	"github.com/boltzmann-go/boltzmann/internal/nest"
 	"github.com/boltzmann-go/boltzmann/rbm"
 	"github.com/boltzmann-go/boltzmann/tfops"
 	"github.com/boltzmann-go/boltzmann/train"
@@ -57,7 +57,7 @@ func (m *DBM) PartialFit(ctx context.Context, x rbm.Data) error {
 			return err
 		}
 		if _, err := m.run(feeds, nil, []*tf.Operation{o}); err != nil {
-			return fmt.Errorf("dbm: partial fit: %w", err)
+			return nest.Within("dbm: partial fit", err)
 		}
 		m.iter += int64(len(chunk))
 		return nil

@@ -3,6 +3,7 @@ package dbm
 import (
 	"fmt"
 
+	"github.com/boltzmann-go/boltzmann/internal/nest"
 	"github.com/boltzmann-go/boltzmann/tfops"
 	"github.com/boltzmann-go/boltzmann/train"
 	tf "github.com/galeone/tensorflow/tensorflow/go"
@@ -49,7 +50,7 @@ func (m *DBM) AllFinite() (bool, error) {
 	m.finiteOnce.Do(func() { m.finite = tfops.AllFinite(m.scope.SubScope("all_finite"), m.paramReads()) })
 	out, err := m.sess.Run(nil, []tf.Output{m.finite}, nil)
 	if err != nil {
-		return false, fmt.Errorf("dbm: %w", err)
+		return false, nest.Within("dbm: ", err)
 	}
 	return out[0].Value().(bool), nil
 }

@@ -74,7 +74,7 @@ func (m *DBM) update(s *op.Scope, st trainState, x tf.Output, k int, mu []tf.Out
 			gW[i] = op.Sub(ws, pos, neg)
 		}
 		if !m.foldsDecay() {
-			gW[i] = optim.L2{Coef: c.L2}.Apply(ws, gW[i], st.p.W[i])
+			gW[i] = optim.L2{Coef: *c.L2}.Apply(ws, gW[i], st.p.W[i])
 		}
 	}
 	for l := 0; l <= L; l++ {
@@ -116,7 +116,7 @@ func (m *DBM) update(s *op.Scope, st trainState, x tf.Output, k int, mu []tf.Out
 		negLR := op.Neg(u.SubScope("neg_lr"), m.lr)
 		decay := 0.0
 		if m.foldsDecay() {
-			decay = c.L2
+			decay = *c.L2
 		}
 		step = func(name string, theta, old, grad tf.Output) (tf.Output, tf.Output) {
 			d := decay

@@ -11,6 +11,8 @@ import (
 	"strconv"
 	"strings"
 	"syscall"
+
+	"github.com/boltzmann-go/boltzmann/internal/nest"
 )
 
 // The directory layout TF Serving expects: <base>/<name>/<version>/ with an integer version,
@@ -78,7 +80,7 @@ func NextVersion(base, name string) (int64, error) {
 		return 1, nil
 	}
 	if err != nil {
-		return 0, fmt.Errorf("export: next version: %w", err)
+		return 0, nest.Within("export: next version", err)
 	}
 	var top int64
 	for _, e := range entries {

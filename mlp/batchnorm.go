@@ -6,6 +6,7 @@ import (
 	tf "github.com/galeone/tensorflow/tensorflow/go"
 	"github.com/galeone/tensorflow/tensorflow/go/op"
 
+	"github.com/boltzmann-go/boltzmann/internal/nest"
 	"github.com/boltzmann-go/boltzmann/tfops"
 )
 
@@ -121,12 +122,12 @@ func (m *MLP) bnValues() ([][][]float64, error) {
 		}
 		res, err := m.sess.Run(nil, []tf.Output{r.gamma, r.beta, r.mean, r.variance}, nil)
 		if err != nil {
-			return nil, fmt.Errorf("mlp: batch normalization: %w", err)
+			return nil, nest.Within("mlp: batch normalization", err)
 		}
 		for _, t := range res {
 			v, err := tfops.Values[float64](t)
 			if err != nil {
-				return nil, fmt.Errorf("mlp: batch normalization: %w", err)
+				return nil, nest.Within("mlp: batch normalization", err)
 			}
 			out[i] = append(out[i], v)
 		}

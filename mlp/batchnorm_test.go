@@ -7,6 +7,7 @@ import (
 
 	tf "github.com/galeone/tensorflow/tensorflow/go"
 	"github.com/galeone/tensorflow/tensorflow/go/op"
+	"gonum.org/v1/gonum/floats"
 
 	"github.com/boltzmann-go/boltzmann/dataset"
 	"github.com/boltzmann-go/boltzmann/tfops"
@@ -95,7 +96,7 @@ func (r refNet) loss(x *dataset.Matrix[float64], y []int) float64 {
 	logits, _ := r.forward(x, true)
 	total := 0.0
 	for i, row := range logits {
-		total += logSumExp(row) - row[y[i]]
+		total += floats.LogSumExp(row) - row[y[i]]
 	}
 	total /= float64(len(logits))
 	for li, l := range r.c.Layers {
@@ -232,7 +233,7 @@ func TestBatchNormRunningStatsAndInference(t *testing.T) {
 	}
 	logits, _ := after.forward(x, false)
 	for i, row := range logits {
-		lse := logSumExp(row)
+		lse := floats.LogSumExp(row)
 		for j, v := range row {
 			if want := math.Exp(v - lse); math.Abs(probs.Data[i*3+j]-want) > 1e-12 {
 				t.Fatalf("row %d class %d: probability %.15f, inference with the running statistics %.15f", i, j, probs.Data[i*3+j], want)

@@ -10,6 +10,7 @@ import (
 	tf "github.com/galeone/tensorflow/tensorflow/go"
 
 	"github.com/boltzmann-go/boltzmann/dataset"
+	"github.com/boltzmann-go/boltzmann/internal/nest"
 	"github.com/boltzmann-go/boltzmann/tfops"
 	"github.com/boltzmann-go/boltzmann/train"
 )
@@ -67,7 +68,7 @@ func (m *MLP) Fit(ctx context.Context, x Data, y []int, valX Data, valY []int, o
 		return nil, err
 	}
 	if err := checkLabels(y, n, c.Classes()); err != nil {
-		return nil, fmt.Errorf("mlp: fit: training labels: %w", err)
+		return nil, nest.Within("mlp: fit: training labels", err)
 	}
 	monitor := opts.Monitor
 	if monitor == "" {
@@ -83,7 +84,7 @@ func (m *MLP) Fit(ctx context.Context, x Data, y []int, valX Data, valY []int, o
 			return nil, err
 		}
 		if err := checkLabels(valY, nv, c.Classes()); err != nil {
-			return nil, fmt.Errorf("mlp: fit: validation labels: %w", err)
+			return nil, nest.Within("mlp: fit: validation labels", err)
 		}
 	} else if opts.EarlyStopping != nil || opts.Plateau != nil || opts.RestoreBest {
 		return nil, cfgErr("Monitor", "early stopping, plateau reduction and RestoreBest watch %s and need validation data", monitor)
@@ -106,7 +107,7 @@ func (m *MLP) Fit(ctx context.Context, x Data, y []int, valX Data, valY []int, o
 	})
 	hist, err := train.Run[EpochStats](ctx, t, o)
 	if errors.Is(err, train.ErrDiverged) {
-		err = fmt.Errorf("mlp: fit: %w", err)
+		err = nest.Within("mlp: fit", err)
 	}
 	if opts.RestoreBest && t.bestW != nil {
 		if e := m.SetWeights(t.bestW, t.bestB); e != nil && err == nil {
@@ -242,15 +243,15 @@ func (m *MLP) step1(idx []int) (float64, int, error) {
 	}
 	rt, err := tf.NewTensor(rows)
 	if err != nil {
-		return 0, 0, fmt.Errorf("mlp: %w", err)
+		return 0, 0, nest.Within("mlp: ", err)
 	}
 	lr, err := tfops.ScalarTensor(m.rate, m.cfg.DType)
 	if err != nil {
-		return 0, 0, fmt.Errorf("mlp: %w", err)
+		return 0, 0, nest.Within("mlp: ", err)
 	}
 	st, err := tf.NewTensor(m.iter)
 	if err != nil {
-		return 0, 0, fmt.Errorf("mlp: %w", err)
+		return 0, 0, nest.Within("mlp: ", err)
 	}
 	feeds := map[tf.Output]*tf.Tensor{m.idx: rt, m.lr: lr, m.step: st}
 	if m.stream != nil {
@@ -260,23 +261,23 @@ func (m *MLP) step1(idx []int) (float64, int, error) {
 			local[i], labels[i] = int32(i), int32(m.streamY[r])
 		}
 		if feeds[m.idx], err = tf.NewTensor(local); err != nil {
-			return 0, 0, fmt.Errorf("mlp: %w", err)
+			return 0, 0, nest.Within("mlp: ", err)
 		}
 		if feeds[m.rowsY], err = tf.NewTensor(labels); err != nil {
-			return 0, 0, fmt.Errorf("mlp: %w", err)
+			return 0, 0, nest.Within("mlp: ", err)
 		}
 		if feeds[m.rowsX], err = tfops.GatherTensor(m.stream, idx, m.cfg.DType); err != nil {
-			return 0, 0, fmt.Errorf("mlp: %w", err)
+			return 0, 0, nest.Within("mlp: ", err)
 		}
 	}
 	out, err := m.sess.Run(feeds, []tf.Output{m.batchLoss, m.batchCorrect}, []*tf.Operation{m.train})
 	if err != nil {
-		return 0, 0, fmt.Errorf("mlp: train step: %w", err)
+		return 0, 0, nest.Within("mlp: train step", err)
 	}
 	m.iter++
 	l, err := tfops.Values[float64](out[0])
 	if err != nil {
-		return 0, 0, fmt.Errorf("mlp: %w", err)
+		return 0, 0, nest.Within("mlp: ", err)
 	}
 	return l[0], int(out[1].Value().(int32)), nil
 }
@@ -293,12 +294,12 @@ func (m *MLP) setData(x Data, y []int) error {
 	}
 	if x == nil {
 		if xt, err = tfops.TensorAs([]float64{}, m.cfg.DType, 0, int64(m.cfg.Inputs)); err != nil {
-			return fmt.Errorf("mlp: %w", err)
+			return nest.Within("mlp: ", err)
 		}
 	} else {
 		n, _, _ := tfops.Dims(x)
 		if xt, err = tfops.RowsTensor(x, 0, n, m.cfg.DType); err != nil {
-			return fmt.Errorf("mlp: training data: %w", err)
+			return nest.Within("mlp: training data", err)
 		}
 	}
 	labels := make([]int32, len(y))
@@ -306,10 +307,10 @@ func (m *MLP) setData(x Data, y []int) error {
 		labels[i] = int32(v)
 	}
 	if yt, err = tf.NewTensor(labels); err != nil {
-		return fmt.Errorf("mlp: training labels: %w", err)
+		return nest.Within("mlp: training labels", err)
 	}
 	if err := tfops.InitVariables(m.sess, []*tfops.Variable{m.dataX, m.dataY}, []*tf.Tensor{xt, yt}); err != nil {
-		return fmt.Errorf("mlp: copy training data: %w", err)
+		return nest.Within("mlp: copy training data", err)
 	}
 	return nil
 }

@@ -8,6 +8,7 @@ import (
 	tf "github.com/galeone/tensorflow/tensorflow/go"
 	"github.com/galeone/tensorflow/tensorflow/go/op"
 
+	"github.com/boltzmann-go/boltzmann/internal/nest"
 	"github.com/boltzmann-go/boltzmann/optim"
 	"github.com/boltzmann-go/boltzmann/tfops"
 )
@@ -181,19 +182,19 @@ func (m *MLP) build() error {
 		if s.Err() != nil {
 			return fmt.Errorf("mlp: build graph: %w", s.Err())
 		}
-		return fmt.Errorf("mlp: %w", err)
+		return nest.Within("mlp: ", err)
 	}
 	if upd := movingUpdates(ts, m.bn, tbn, stats); len(upd) > 0 {
 		m.train = op.NoOp(ts.WithControlDependencies(append(upd, m.train)...).SubScope("train_and_moving"))
 	}
 	g, err := s.Finalize()
 	if err != nil {
-		return fmt.Errorf("mlp: build graph: %w", err)
+		return nest.Within("mlp: build graph", err)
 	}
 	m.graph = g
 	m.sess, err = tfops.NewSession(g, &tfops.Options{IntraOpThreads: c.Threads, GPU: c.GPU, Target: c.Target})
 	if err != nil {
-		return fmt.Errorf("mlp: %w", err)
+		return nest.Within("mlp: ", err)
 	}
 	return nil
 }
@@ -327,20 +328,20 @@ func (m *MLP) setParams(vars []*tfops.Variable, vals [][]float64, resetAdam bool
 	for i, v := range vars {
 		t, err := tfops.TensorAs(vals[i], v.DType, v.Shape...)
 		if err != nil {
-			return fmt.Errorf("mlp: init %s: %w", v.Name, err)
+			return nest.Within(fmt.Sprintf("mlp: init %s", v.Name), err)
 		}
 		tensors = append(tensors, t)
 	}
 	if resetAdam {
 		z, err := m.adam.InitValues()
 		if err != nil {
-			return fmt.Errorf("mlp: %w", err)
+			return nest.Within("mlp: ", err)
 		}
 		vars = append(append([]*tfops.Variable(nil), vars...), m.adam.Variables()...)
 		tensors = append(tensors, z...)
 	}
 	if err := tfops.InitVariables(m.sess, vars, tensors); err != nil {
-		return fmt.Errorf("mlp: %w", err)
+		return nest.Within("mlp: ", err)
 	}
 	return nil
 }
@@ -361,12 +362,12 @@ func GlorotUniform(in, out int, seed int64) []float64 {
 func (m *MLP) Weights() (kernels, biases [][]float64, err error) {
 	res, err := m.sess.Run(nil, m.reads, nil)
 	if err != nil {
-		return nil, nil, fmt.Errorf("mlp: weights: %w", err)
+		return nil, nil, nest.Within("mlp: weights", err)
 	}
 	for i, r := range res {
 		v, err := tfops.Values[float64](r)
 		if err != nil {
-			return nil, nil, fmt.Errorf("mlp: weights: %w", err)
+			return nil, nil, nest.Within("mlp: weights", err)
 		}
 		if i%2 == 0 {
 			kernels = append(kernels, v)

@@ -5,8 +5,10 @@ import (
 	"math"
 
 	tf "github.com/galeone/tensorflow/tensorflow/go"
+	"gonum.org/v1/gonum/floats"
 
 	"github.com/boltzmann-go/boltzmann/dataset"
+	"github.com/boltzmann-go/boltzmann/internal/nest"
 	"github.com/boltzmann-go/boltzmann/tfops"
 )
 
@@ -70,7 +72,7 @@ func (m *MLP) Evaluate(x Data, y []int) (loss, acc float64, err error) {
 		return 0, 0, err
 	}
 	if err := checkLabels(y, n, m.cfg.Classes()); err != nil {
-		return 0, 0, fmt.Errorf("mlp: evaluate: %w", err)
+		return 0, 0, nest.Within("mlp: evaluate", err)
 	}
 	r, err := tfops.Rowwise(m.sess, x, m.x, m.cfg.DType, evalChunk, "mlp: evaluate", m.logits)
 	if err != nil {
@@ -78,11 +80,11 @@ func (m *MLP) Evaluate(x Data, y []int) (loss, acc float64, err error) {
 	}
 	pen, err := m.sess.Run(nil, []tf.Output{m.penalty}, nil)
 	if err != nil {
-		return 0, 0, fmt.Errorf("mlp: evaluate: %w", err)
+		return 0, 0, nest.Within("mlp: evaluate", err)
 	}
 	pv, err := tfops.Values[float64](pen[0])
 	if err != nil {
-		return 0, 0, fmt.Errorf("mlp: evaluate: %w", err)
+		return 0, 0, nest.Within("mlp: evaluate", err)
 	}
 	k := m.cfg.Classes()
 	logits := r[0]
@@ -95,7 +97,7 @@ func (m *MLP) Evaluate(x Data, y []int) (loss, acc float64, err error) {
 			correct++
 		}
 		if softmax {
-			ce += math.Min(math.Max(logSumExp(row)-row[y[i]], kerasMinCE), kerasMaxCE)
+			ce += math.Min(math.Max(floats.LogSumExp(row)-row[y[i]], kerasMinCE), kerasMaxCE)
 		}
 	}
 	if !softmax {
@@ -110,18 +112,6 @@ var kerasMaxCE = -math.Log(1e-7)
 
 // kerasMinCE is −log(1 − 1e-7), the smallest, once the probability is clipped to 1 − 1e-7.
 var kerasMinCE = -math.Log1p(-1e-7)
-
-func logSumExp(v []float64) float64 {
-	mx := math.Inf(-1)
-	for _, x := range v {
-		mx = math.Max(mx, x)
-	}
-	var s float64
-	for _, x := range v {
-		s += math.Exp(x - mx)
-	}
-	return mx + math.Log(s)
-}
 
 // checkLabels checks that y has n labels in [0, k).
 func checkLabels(y []int, n, k int) error {

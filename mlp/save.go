@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/boltzmann-go/boltzmann/internal/modeldir"
+	"github.com/boltzmann-go/boltzmann/internal/nest"
 	"github.com/boltzmann-go/boltzmann/tfops"
 )
 
@@ -40,7 +41,7 @@ func (m *MLP) Save(dir string) error {
 		return append(b, '\n'), err
 	})
 	if err != nil {
-		return fmt.Errorf("mlp: save: %w", err)
+		return nest.Within("mlp: save", err)
 	}
 	return nil
 }
@@ -49,12 +50,12 @@ func (m *MLP) Save(dir string) error {
 func Load(dir string) (*MLP, error) {
 	var mj modelJSON
 	if _, err := modeldir.ReadJSON(dir, "mlp", fileFormat, &mj); err != nil {
-		return nil, fmt.Errorf("mlp: load: %w", err)
+		return nil, nest.Within("mlp: load", err)
 	}
 	c := mj.Config
 	var err error
 	if c.DType, err = tfops.ParseDType(mj.DType); err != nil {
-		return nil, modeldir.Inconsistent(fmt.Errorf("mlp: load %s: %w", dir, err))
+		return nil, modeldir.Inconsistent(nest.Within("mlp: load "+dir, err))
 	}
 	if mj.Epoch < 0 || mj.Updates < 0 || !(mj.LearningRate > 0) || !finite(mj.LearningRate) {
 		return nil, modeldir.Inconsistent(fmt.Errorf("mlp: load %s: %s has a negative epoch or update count or a bad learning rate", dir, modeldir.File))
@@ -74,11 +75,11 @@ func Load(dir string) (*MLP, error) {
 	}
 	m, err := New(c)
 	if err != nil {
-		return nil, fmt.Errorf("mlp: load %s: %w", dir, err)
+		return nil, nest.Within("mlp: load "+dir, err)
 	}
 	if err := modeldir.Restore(dir, mj.Checkpoint, m.sess, m.saver); err != nil {
 		m.Close()
-		return nil, fmt.Errorf("mlp: load %s: %w", dir, err)
+		return nil, nest.Within("mlp: load "+dir, err)
 	}
 	m.epoch, m.iter, m.rate = mj.Epoch, mj.Updates, mj.LearningRate
 	return m, nil

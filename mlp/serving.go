@@ -7,6 +7,7 @@ import (
 	"github.com/galeone/tensorflow/tensorflow/go/op"
 
 	"github.com/boltzmann-go/boltzmann/export/serving"
+	"github.com/boltzmann-go/boltzmann/internal/nest"
 )
 
 // BuildServing adds a serving graph of the network to s (o.Steps is ignored: an MLP has no
@@ -66,7 +67,7 @@ func (m *MLP) buildServing(s *op.Scope, o serving.Options, inputs int, f Feature
 	var features func(s *op.Scope, x tf.Output) tf.Output
 	if f != nil {
 		if features, err = f.ServingFeatures(s.SubScope("features"), sg); err != nil {
-			return nil, fmt.Errorf("mlp: features of the augmented input: %w", err)
+			return nil, nest.Within("mlp: features of the augmented input", err)
 		}
 	}
 	augment := func(s *op.Scope, x tf.Output) tf.Output {
@@ -85,10 +86,10 @@ func (m *MLP) buildServing(s *op.Scope, o serving.Options, inputs int, f Feature
 	w, b := make([]tf.Output, len(c.Layers)), make([]tf.Output, len(c.Layers))
 	for i, sh := range c.shapes() {
 		if w[i], err = sg.Variable(s, layerName(i)+"/kernel", c.DType, []int64{int64(sh[0]), int64(sh[1])}, kernels[i]); err != nil {
-			return nil, fmt.Errorf("mlp: %w", err)
+			return nil, nest.Within("mlp: ", err)
 		}
 		if b[i], err = sg.Variable(s, layerName(i)+"/bias", c.DType, []int64{int64(sh[1])}, biases[i]); err != nil {
-			return nil, fmt.Errorf("mlp: %w", err)
+			return nil, nest.Within("mlp: ", err)
 		}
 	}
 	bnVals, err := m.bnValues()
@@ -103,7 +104,7 @@ func (m *MLP) buildServing(s *op.Scope, o serving.Options, inputs int, f Feature
 		var reads [4]tf.Output
 		for j, v := range m.bn[i].all() {
 			if reads[j], err = sg.Variable(s, v.Name, c.DType, v.Shape, vals[j]); err != nil {
-				return nil, fmt.Errorf("mlp: %w", err)
+				return nil, nest.Within("mlp: ", err)
 			}
 		}
 		bn[i] = bnRead{reads[0], reads[1], reads[2], reads[3]}
@@ -111,7 +112,7 @@ func (m *MLP) buildServing(s *op.Scope, o serving.Options, inputs int, f Feature
 	var feeds, xs [2]tf.Output
 	for i, name := range []string{"probabilities_inputs", "classify_inputs"} {
 		if feeds[i], xs[i], err = sg.Input(s.SubScope(name), c.DType, inputs); err != nil {
-			return nil, fmt.Errorf("mlp: %w", err)
+			return nil, nest.Within("mlp: ", err)
 		}
 	}
 	ps := s.SubScope("probabilities_net")
@@ -131,7 +132,7 @@ func (m *MLP) buildServing(s *op.Scope, o serving.Options, inputs int, f Feature
 		Outputs: map[string]tf.Output{"classes": op.Identity(s.SubScope("classes"), classes)},
 	}
 	if err := s.Err(); err != nil {
-		return nil, fmt.Errorf("mlp: build serving graph: %w", err)
+		return nil, nest.Within("mlp: build serving graph", err)
 	}
 	return sg, nil
 }

@@ -8,6 +8,7 @@ import (
 	tf "github.com/galeone/tensorflow/tensorflow/go"
 	"github.com/galeone/tensorflow/tensorflow/go/op"
 
+	"github.com/boltzmann-go/boltzmann/internal/nest"
 	"github.com/boltzmann-go/boltzmann/tfops"
 )
 
@@ -91,7 +92,7 @@ func (st *AdamState) InitValues() ([]*tf.Tensor, error) {
 	for _, v := range st.Variables() {
 		t, err := tfops.TensorAs(make([]float64, v.Size()), v.DType, v.Shape...)
 		if err != nil {
-			return nil, fmt.Errorf("optim: init %s: %w", v.Name, err)
+			return nil, nest.Within(fmt.Sprintf("optim: init %s", v.Name), err)
 		}
 		out = append(out, t)
 	}
@@ -158,7 +159,7 @@ func (a Adam) Update(s *op.Scope, st *AdamState, params []Param, grads []tf.Outp
 		assigns = append(assigns, st.M[i].Assign(ps, m), st.V[i].Assign(ps, v), p.Var.Assign(ps, p1))
 	}
 	if err := s.Err(); err != nil {
-		return nil, fmt.Errorf("optim: adam: %w", err)
+		return nil, nest.Within("optim: adam", err)
 	}
 	return op.NoOp(s.SubScope("step").WithControlDependencies(assigns...)), nil
 }

@@ -11,6 +11,8 @@ import (
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/text"
 	"gonum.org/v1/plot/vg"
+
+	"github.com/boltzmann-go/boltzmann/internal/nest"
 )
 
 // Heatmap layout: cells are cellSize square until the grid would exceed
@@ -87,7 +89,7 @@ func Heatmap(path, title string, rows, cols int, values []float64, rowLabels, co
 	if cell >= minLabeledCell {
 		labels, err := cellLabels(grid, lo, hi, pal, cell)
 		if err != nil {
-			return fmt.Errorf("picture: heatmap %s: %w", path, err)
+			return nest.Within(fmt.Sprintf("picture: heatmap %s", path), err)
 		}
 		p.Add(labels)
 	}

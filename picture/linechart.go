@@ -9,6 +9,8 @@ import (
 	"gonum.org/v1/plot/plotutil"
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
+
+	"github.com/boltzmann-go/boltzmann/internal/nest"
 )
 
 // Series is one named curve of a line chart: points (X[i], Y[i]).
@@ -58,7 +60,7 @@ func LineChart(path, title, xLabel, yLabel string, series ...Series) error {
 		if len(pts) == 1 {
 			sc, err := plotter.NewScatter(pts)
 			if err != nil {
-				return fmt.Errorf("picture: line chart %s: series %q: %w", path, s.Name, err)
+				return nest.Within(fmt.Sprintf("picture: line chart %s: series %q", path, s.Name), err)
 			}
 			sc.GlyphStyle = draw.GlyphStyle{Color: col, Radius: vg.Points(3), Shape: draw.CircleGlyph{}}
 			p.Add(sc)
@@ -66,7 +68,7 @@ func LineChart(path, title, xLabel, yLabel string, series ...Series) error {
 		} else {
 			l, err := plotter.NewLine(pts)
 			if err != nil {
-				return fmt.Errorf("picture: line chart %s: series %q: %w", path, s.Name, err)
+				return nest.Within(fmt.Sprintf("picture: line chart %s: series %q", path, s.Name), err)
 			}
 			l.LineStyle.Color = col
 			l.LineStyle.Width = vg.Points(1.5)

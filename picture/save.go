@@ -9,6 +9,7 @@ import (
 	"io"
 
 	"github.com/boltzmann-go/boltzmann/internal/atomicfile"
+	"github.com/boltzmann-go/boltzmann/internal/nest"
 )
 
 // SavePNG encodes img as PNG and writes it to path atomically: the bytes
@@ -49,7 +50,7 @@ func SaveJPEG(path string, img image.Image, quality int) error {
 // writeAtomic writes path atomically (package atomicfile), prefixing errors with the path.
 func writeAtomic(path string, write func(io.Writer) error) error {
 	if err := atomicfile.Write(path, write); err != nil {
-		return fmt.Errorf("picture: %s: %w", path, err)
+		return nest.Within(fmt.Sprintf("picture: %s", path), err)
 	}
 	return nil
 }

@@ -8,6 +8,8 @@ import (
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
+
+	"github.com/boltzmann-go/boltzmann/internal/nest"
 )
 
 // classColors are the ten colours of matplotlib's "tab10" palette, for the first ten classes
@@ -58,7 +60,7 @@ func Scatter(path, title string, x, y []float64, labels []int, names []string, r
 	p.HideAxes()
 	sc, err := plotter.NewScatter(pts)
 	if err != nil {
-		return fmt.Errorf("picture: scatter %s: %w", path, err)
+		return nest.Within(fmt.Sprintf("picture: scatter %s", path), err)
 	}
 	sc.GlyphStyleFunc = func(i int) draw.GlyphStyle { return style(labels[i]) }
 	p.Add(sc)

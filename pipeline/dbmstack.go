@@ -282,7 +282,7 @@ func (s DBMStack) dbmConfig(sizes []int, dt tf.DataType) dbm.Config {
 	us, _ := s.units() // checked by Check
 	c := dbm.Config{Sizes: sizes, Units: us, DType: cmp.Or(dt, s.DType), Seed: s.Seed, Particles: s.Particles, GibbsSteps: []int{s.GibbsSteps},
 		MeanFieldSteps: s.MeanFieldSteps, MeanFieldTol: s.MeanFieldTol, LearningRate: Schedule(s.Original, s.LearningRate),
-		Momentum: Schedule(s.Original, s.Momentum), Epochs: s.Epochs, BatchSize: s.BatchSize, L2: s.L2, MaxNorm: s.MaxNorm,
+		Momentum: Schedule(s.Original, s.Momentum), Epochs: s.Epochs, BatchSize: s.BatchSize, L2: rbm.F(s.L2), MaxNorm: s.MaxNorm,
 		Centering: s.Centering, SparsityTarget: s.SparsityTarget, SparsityCost: s.SparsityCost,
 		Metrics: dbm.Metrics{MSRE: true, TrainEvery: 400}, Threads: s.Threads, GPU: s.GPU, MomentumRule: s.MomentumRule, Target: s.Target}
 	s.Original.DBM(&c)

@@ -108,11 +108,12 @@ func ReadLabeledSet(path string, test bool) (*dataset.Matrix[float32], []int, er
 	if err != nil {
 		return nil, nil, err
 	}
-	return dataset.ToMatrix[float32](im), Ints(y), nil
+	return dataset.ToMatrix[float32](im), y, nil
 }
 
-// Ints converts labels to ints.
-func Ints(v []uint8) []int {
+// Ints returns a copy of labels of any Label type as ints. The dataset readers return []int
+// already; Ints remains for callers holding narrower labels.
+func Ints[L dataset.Label](v []L) []int {
 	out := make([]int, len(v))
 	for i, x := range v {
 		out[i] = int(x)

@@ -49,8 +49,9 @@ type RBMMNIST struct {
 	L2 float64
 	// SampleVisible samples visible states in the chain instead of using their means.
 	SampleVisible bool
-	// Dropout is the probability that a visible input is kept. Zero means 1: no dropout.
-	Dropout float64
+	// Keep is the probability that a visible input is kept (the original's --dropout). Zero
+	// means 1: no dropout.
+	Keep float64
 	// SparsityTarget and SparsityDamping: zero means 0.1 and 0.9.
 	SparsityTarget, SparsityDamping float64
 	// SparsityCost is the weight of the sparsity penalty. Zero means 1e-5.
@@ -135,7 +136,7 @@ func (p *RBMMNIST) Config(d *Data) (rbm.Config, error) {
 	c.CDSteps, c.LearningRate, c.Momentum = Schedule(p.Original, orSlice(p.K, []int{1})), Schedule(p.Original, lr), Schedule(p.Original, defaultMomentum)
 	c.MomentumRule = cmp.Or(p.MomentumRule, optim.Classical)
 	c.Epochs, c.BatchSize, c.L2 = cmp.Or(p.Epochs, 120), cmp.Or(p.BatchSize, 10), rbm.F(neg(p.L2, 1e-5))
-	c.SampleVisible, c.Dropout = p.SampleVisible, cmp.Or(p.Dropout, 1)
+	c.SampleVisible, c.Keep = p.SampleVisible, cmp.Or(p.Keep, 1)
 	c.SparsityTarget, c.SparsityCost, c.SparsityDamping = cmp.Or(p.SparsityTarget, 0.1), neg(p.SparsityCost, 1e-5), cmp.Or(p.SparsityDamping, 0.9)
 	c.UpdatesPerRun = 10
 	p.Original.RBM(&c)
@@ -159,7 +160,7 @@ func (p *RBMMNIST) Config(d *Data) (rbm.Config, error) {
 // rbmMNISTFields maps rbm.Config fields to the RBMMNIST fields that set them.
 var rbmMNISTFields = map[string]string{
 	"NumHidden": "NHidden", "WeightStd": "WInit", "CDSteps": "K", "LearningRate": "LR", "Epochs": "Epochs", "BatchSize": "BatchSize",
-	"L2": "L2", "Dropout": "Dropout", "SparsityTarget": "SparsityTarget", "SparsityCost": "SparsityCost",
+	"L2": "L2", "Keep": "Keep", "SparsityTarget": "SparsityTarget", "SparsityCost": "SparsityCost",
 	"SparsityDamping": "SparsityDamping", "DType": "DType", "MomentumRule": "MomentumRule", "InitHiddenBias": "HiddenBias",
 	"Threads": "Threads", "GPU": "GPU",
 }

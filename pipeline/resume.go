@@ -6,6 +6,7 @@ import (
 
 	tf "github.com/galeone/tensorflow/tensorflow/go"
 
+	"github.com/boltzmann-go/boltzmann/dbm"
 	"github.com/boltzmann-go/boltzmann/rbm"
 	"github.com/boltzmann-go/boltzmann/tfops"
 	"github.com/boltzmann-go/boltzmann/train"
@@ -50,7 +51,11 @@ func CheckResume(c, saved any, given []string, done, epochs int) error {
 			}
 		case *float64:
 			if y := b.(*float64); x != nil && y != nil && *x != *y {
-				differ = fmt.Sprintf("%g, saved %g", *x, *y)
+				format := "%g, saved %g"
+				if _, ok := c.(dbm.Config); ok {
+					format = "%+v, saved %+v" // as when dbm.Config.L2 was a float64: the same message
+				}
+				differ = fmt.Sprintf(format, *x, *y)
 			}
 		default:
 			if !reflect.DeepEqual(a, b) {

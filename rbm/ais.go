@@ -9,6 +9,7 @@ import (
 	"github.com/galeone/tensorflow/tensorflow/go/op"
 
 	"github.com/boltzmann-go/boltzmann/anneal"
+	"github.com/boltzmann-go/boltzmann/internal/nest"
 	"github.com/boltzmann-go/boltzmann/tfops"
 )
 
@@ -33,7 +34,7 @@ func (m *RBM) AISLogZ(ctx context.Context, o anneal.Options) (*anneal.Estimate, 
 	}
 	est, err := anneal.Forward(ctx, c, o)
 	if err != nil {
-		return nil, fmt.Errorf("rbm: AIS: %w", err)
+		return nil, nest.Within("rbm: AIS", err)
 	}
 	return est, nil
 }
@@ -58,7 +59,7 @@ func (m *RBM) ReverseAISLogZ(ctx context.Context, start Data, o anneal.ReverseOp
 	}
 	est, err := anneal.Reverse(ctx, c, o)
 	if err != nil {
-		return nil, fmt.Errorf("rbm: reverse AIS: %w", err)
+		return nil, nest.Within("rbm: reverse AIS", err)
 	}
 	return est, nil
 }
@@ -192,7 +193,7 @@ func (m *RBM) chains(o anneal.Options, start Data) (anneal.Chains, error) {
 		}
 		var err error
 		if vb, err = RateBiases(c.Visible, o.BaseRates); err != nil {
-			return nil, fmt.Errorf("rbm: AIS: %w", err)
+			return nil, nest.Within("rbm: AIS", err)
 		}
 	default:
 		return nil, fmt.Errorf("rbm: AIS: base %q, want %s, %s or %s", o.Base, anneal.BaseBiases, anneal.BaseUniform, anneal.BaseRate)
@@ -216,14 +217,14 @@ func (m *RBM) chains(o anneal.Options, start Data) (anneal.Chains, error) {
 				}
 				out, err := m.sess.Run(map[tf.Output]*tf.Tensor{a.startV: t}, []tf.Output{a.startMean}, nil)
 				if err != nil {
-					return fmt.Errorf("rbm: reverse AIS start: %w", err)
+					return nest.Within("rbm: reverse AIS start", err)
 				}
 				_, err = m.run(g.Feeds(map[tf.Output]*tf.Tensor{a.start: out[0]}), nil, []*tf.Operation{a.initFrom})
 				return err
 			}}
 	})
 	if err != nil {
-		return nil, fmt.Errorf("rbm: AIS: %w", err)
+		return nil, nest.Within("rbm: AIS", err)
 	}
 	return ch, nil
 }

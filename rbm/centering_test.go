@@ -97,6 +97,7 @@ func TestCenteringResumeAndValidate(t *testing.T) {
 		"rate 1":   {Centering: 1},
 		"negative": {Centering: -0.1},
 	} {
+		c.NumVisible = 8
 		if ce, ok := c.Validate().(*ConfigError); !ok || ce.Field != "Centering" {
 			t.Errorf("%s: Validate = %v, want a ConfigError for Centering", name, c.Validate())
 		}

@@ -8,6 +8,7 @@ import (
 	"github.com/galeone/tensorflow/tensorflow/go/op"
 
 	"github.com/boltzmann-go/boltzmann/dataset"
+	"github.com/boltzmann-go/boltzmann/internal/nest"
 	"github.com/boltzmann-go/boltzmann/tfops"
 )
 
@@ -191,7 +192,7 @@ func (m *RBM) Complete(ctx context.Context, x Data, o CompleteOptions) (*Complet
 	}
 	e := m.completeGraph()
 	if err := m.scope.Err(); err != nil {
-		return nil, fmt.Errorf("rbm: build graph: %w", err)
+		return nil, nest.Within("rbm: build graph", err)
 	}
 	given, err := tfops.Values[float64](xt)
 	if err != nil {
@@ -222,7 +223,7 @@ func (m *RBM) Complete(ctx context.Context, x Data, o CompleteOptions) (*Complet
 			feeds[e.mu] = state
 			out, err := m.sess.Run(feeds, []tf.Output{e.muOut, e.muDelta}, nil)
 			if err != nil {
-				return nil, fmt.Errorf("rbm: complete: %w", err)
+				return nil, nest.Within("rbm: complete", err)
 			}
 			state = out[0]
 			res.Sweeps = (r + 1) * completeUnroll
@@ -245,7 +246,7 @@ func (m *RBM) Complete(ctx context.Context, x Data, o CompleteOptions) (*Complet
 		feeds[e.v], feeds[e.step] = state, ctr
 		out, err := m.sess.Run(feeds, []tf.Output{e.vOut, e.meanSum}, nil)
 		if err != nil {
-			return nil, fmt.Errorf("rbm: complete: %w", err)
+			return nil, nest.Within("rbm: complete", err)
 		}
 		state = out[0]
 		res.Sweeps = (r + 1) * completeUnroll

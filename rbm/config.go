@@ -10,14 +10,16 @@ import (
 	"github.com/boltzmann-go/boltzmann/train"
 )
 
-// Config describes an RBM and how it trains. Its zero value is the original project's default
-// model: a Bernoulli-Bernoulli RBM with 784 visible and 256 hidden units, trained by CD-1 with
-// learning rate 0.01, momentum 0.9, L2 1e-4 and batches of 10 for 10 epochs. Every field's comment
-// gives the default that its zero value stands for.
+// Config describes an RBM and how it trains. Its zero value, apart from NumVisible (the data's
+// columns, which has no default), is the original project's default model: a Bernoulli-Bernoulli
+// RBM with 256 hidden units, trained by CD-1 with learning rate 0.01, momentum 0.9, L2 1e-4 and
+// batches of 10 for 10 epochs. Every other field's comment gives the default that its zero value
+// stands for.
 type Config struct {
 	// Visible and Hidden are the unit types. Nil means Bernoulli.
 	Visible, Hidden Unit
-	// NumVisible is the number of visible units. Zero means 784.
+	// NumVisible is the number of visible units: the number of columns of the data. It must be
+	// set (zero is an error, not MNIST's 784: the model is built before it sees data).
 	NumVisible int
 	// NumHidden is the number of hidden units. Zero means 256.
 	NumHidden int
@@ -70,9 +72,11 @@ type Config struct {
 	// for the visible units, running averages of the hidden means with rate ν for the hidden
 	// ones — and the bias directions follow. Zero: no centering. Binary or discrete units only.
 	Centering float64 `json:",omitempty"`
-	// Dropout is the probability that a visible input is kept during training (kept inputs are
-	// scaled by 1/Dropout). Zero means 1: no dropout.
-	Dropout float64
+	// Keep is the probability that a visible input is kept during training (dropout with drop
+	// probability 1 − Keep; kept inputs are scaled by 1/Keep). Zero means 1: no dropout. (The
+	// other packages' Dropout fields, mlp.Layer.Dropout, are drop probabilities; model.json
+	// stores Keep under its former name, "Dropout", so files of every version load alike.)
+	Keep float64 `json:"Dropout"`
 	// SparsityTarget is the target mean activation of the hidden units. Zero means 0.1.
 	SparsityTarget float64
 	// SparsityCost is the weight of the sparsity penalty. Default 0: no penalty.
@@ -108,7 +112,10 @@ type Config struct {
 	// seeded permutation.
 	FixedOrder bool `json:",omitempty"`
 
-	// UpdatesPerRun is the number of minibatch updates unrolled into one Session.Run. Zero means 10.
+	// UpdatesPerRun is the number of minibatch updates unrolled into one Session.Run. Zero means
+	// 10: an RBM update is a few small products, so one Run per update would spend much of its
+	// time in the Run's overhead. The weights do not depend on it. (dbm.Config's zero means 1:
+	// a DBM update is far larger.)
 	UpdatesPerRun int
 	// Threads is the number of threads one TensorFlow op may use. Zero means one per core.
 	Threads int
@@ -185,13 +192,12 @@ func (c Config) withDefaults() Config {
 			c.Method = PCD{}
 		}
 	}
-	train.OrDefault(&c.NumVisible, 784)
 	train.OrDefault(&c.NumHidden, 256)
 	train.OrDefault(&c.DType, tf.Float)
 	train.OrDefault(&c.WeightStd, 0.01)
 	train.OrDefault(&c.Epochs, 10)
 	train.OrDefault(&c.BatchSize, 10)
-	train.OrDefault(&c.Dropout, 1)
+	train.OrDefault(&c.Keep, 1)
 	train.OrDefault(&c.SparsityTarget, 0.1)
 	train.OrDefault(&c.SparsityDamping, 0.9)
 	train.OrDefault(&c.UpdatesPerRun, 10)
@@ -241,8 +247,8 @@ func (c Config) Validate() error {
 	switch {
 	case c.BiasDoubling && !c.DBMFirst && !c.DBMLast:
 		return bad("BiasDoubling", "doubles the biases of a DBM-pretraining RBM: set DBMFirst or DBMLast")
-	case c.NumVisible < 0:
-		return bad("NumVisible", "%d units, want > 0", c.NumVisible)
+	case c.NumVisible <= 0:
+		return bad("NumVisible", "%d units, want > 0 (the number of data columns)", c.NumVisible)
 	case c.NumHidden < 0:
 		return bad("NumHidden", "%d units, want > 0", c.NumHidden)
 	case d.DType != tf.Float && d.DType != tf.Double:
@@ -263,8 +269,8 @@ func (c Config) Validate() error {
 		return bad("BatchSize", "%d, want ≥ 1", c.BatchSize)
 	case *d.L2 < 0 || !finite(*d.L2):
 		return bad("L2", "%g, want ≥ 0", *d.L2)
-	case c.Dropout < 0 || c.Dropout > 1 || math.IsNaN(c.Dropout):
-		return bad("Dropout", "%g, want a keep probability in (0, 1]", c.Dropout)
+	case c.Keep < 0 || c.Keep > 1 || math.IsNaN(c.Keep):
+		return bad("Keep", "%g, want a keep probability in (0, 1]", c.Keep)
 	case c.SparsityTarget < 0 || c.SparsityTarget >= 1 || math.IsNaN(c.SparsityTarget):
 		return bad("SparsityTarget", "%g, want in (0, 1)", c.SparsityTarget)
 	case c.SparsityCost < 0 || !finite(c.SparsityCost):

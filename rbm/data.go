@@ -1,10 +1,9 @@
 package rbm
 
 import (
-	"fmt"
-
 	tf "github.com/galeone/tensorflow/tensorflow/go"
 
+	"github.com/boltzmann-go/boltzmann/internal/nest"
 	"github.com/boltzmann-go/boltzmann/tfops"
 )
 
@@ -21,7 +20,7 @@ var ErrData = tfops.ErrData
 func dims(d Data) (rows, cols int, err error) {
 	r, c, err := tfops.Dims(d)
 	if err != nil {
-		return 0, 0, fmt.Errorf("rbm: %w", err)
+		return 0, 0, nest.Within("rbm: ", err)
 	}
 	return r, c, nil
 }
@@ -29,7 +28,7 @@ func dims(d Data) (rows, cols int, err error) {
 func checkData(what string, d Data, cols int) (int, error) {
 	n, err := tfops.CheckData(what, d, cols)
 	if err != nil {
-		return 0, fmt.Errorf("rbm: %w", err)
+		return 0, nest.Within("rbm: ", err)
 	}
 	return n, nil
 }
@@ -50,7 +49,7 @@ func (m *RBM) loadData(d Data, n int) error {
 		return err
 	}
 	if err := tfops.InitVariables(m.sess, []*tfops.Variable{m.vars.data}, []*tf.Tensor{t}); err != nil {
-		return fmt.Errorf("rbm: load training data: %w", err)
+		return nest.Within("rbm: load training data", err)
 	}
 	return nil
 }

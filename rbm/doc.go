@@ -18,9 +18,9 @@
 //
 // Fit trains with a training Method — CD-k (the default), PCD-k (Config.Persistent) or parallel
 // tempering (Tempering), each a value plugged into the update — with per-epoch schedules of k,
-// the learning rate and the momentum, L2 weight decay, visible dropout, a sparsity target, the
-// centering trick (Config.Centering), and the choice of sampled states or probabilities in the
-// chain. The epoch loop, its checkpoints and its divergence check are package train's. The
+// the learning rate and the momentum, L2 weight decay, visible dropout (Config.Keep, the keep
+// probability), a sparsity target, the centering trick (Config.Centering), and the choice of
+// sampled states or probabilities in the chain. The epoch loop, its checkpoints and its divergence check are package train's. The
 // training data live in the graph: each Session.Run gathers UpdatesPerRun minibatches there and
 // performs that many updates, so no weights or data cross between Go and TensorFlow per
 // minibatch. Metrics (reconstruction error, pseudo-log-likelihood, free-energy gap, L2 loss,

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"math"
 
+	"gonum.org/v1/gonum/floats"
+
 	"github.com/boltzmann-go/boltzmann/dataset"
 )
 
@@ -56,20 +58,16 @@ func (m *RBM) energies(states []float64, n int, hidden bool) ([]float64, error) 
 	return out, nil
 }
 
-// logSumExpNeg returns log Σ exp(−f_i), stably.
+// logSumExpNeg returns log Σ exp(−f_i), stably (gonum's floats.LogSumExp of −f); −Inf for no f.
 func logSumExpNeg(f []float64) float64 {
-	m := math.Inf(-1)
-	for _, v := range f {
-		m = math.Max(m, -v)
+	if len(f) == 0 {
+		return math.Inf(-1)
 	}
-	if math.IsInf(m, -1) {
-		return m
+	neg := make([]float64, len(f))
+	for i, v := range f {
+		neg[i] = -v
 	}
-	var s float64
-	for _, v := range f {
-		s += math.Exp(-v - m)
-	}
-	return m + math.Log(s)
+	return floats.LogSumExp(neg)
 }
 
 // LogLikelihood returns the exact mean log-likelihood (1/n)·Σ log p(x_i) = mean(−F(x_i)) − log Z

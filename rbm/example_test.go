@@ -96,3 +96,16 @@ func ExampleRBM_PartialFit() {
 	fmt.Printf("%d updates; seen patterns score higher: %v; features %d×%d\n", m.Updates(), s[0] > s[2] && s[1] > s[2], h.Rows, h.Cols)
 	// Output: 200 updates; seen patterns score higher: true; features 3×4
 }
+
+// A Config's zero value is the original's default RBM once NumVisible, the number of data
+// columns, is set; a field out of range is a *ConfigError naming it. Keep is the probability of
+// keeping a visible input (dropout 1 − Keep), so 1.5 is refused.
+func ExampleConfig_Validate() {
+	fmt.Println(rbm.Config{}.Validate())
+	fmt.Println(rbm.Config{NumVisible: 784}.Validate())
+	fmt.Println(rbm.Config{NumVisible: 784, Keep: 1.5}.Validate())
+	// Output:
+	// rbm: config: NumVisible: 0 units, want > 0 (the number of data columns)
+	// <nil>
+	// rbm: config: Keep: 1.5, want a keep probability in (0, 1]
+}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/boltzmann-go/boltzmann/dataset"
 	"github.com/boltzmann-go/boltzmann/internal/minibatch"
+	"github.com/boltzmann-go/boltzmann/internal/nest"
 	"github.com/boltzmann-go/boltzmann/tfops"
 	"github.com/boltzmann-go/boltzmann/train"
 )
@@ -117,7 +118,7 @@ func (m *RBM) initChains(x Data, n int) error {
 		tensors = append(tensors, t)
 	}
 	if err := tfops.InitVariables(m.sess, vars, tensors); err != nil {
-		return fmt.Errorf("rbm: init persistent chains: %w", err)
+		return nest.Within("rbm: init persistent chains", err)
 	}
 	return nil
 }
@@ -125,7 +126,7 @@ func (m *RBM) initChains(x Data, n int) error {
 // reshaped returns t with the given shape (same number of elements).
 func reshaped(t *tf.Tensor, shape []int64) (*tf.Tensor, error) {
 	if err := t.Reshape(shape); err != nil {
-		return nil, fmt.Errorf("rbm: reshape %v to %v: %w", t.Shape(), shape, err)
+		return nil, nest.Within(fmt.Sprintf("rbm: reshape %v to %v", t.Shape(), shape), err)
 	}
 	return t, nil
 }
@@ -139,7 +140,7 @@ func (m *RBM) trainOpFor(k, updates int) (*tf.Operation, error) {
 	}
 	o := m.trainOp(k, updates)
 	if err := m.scope.Err(); err != nil {
-		return nil, fmt.Errorf("rbm: build training graph: %w", err)
+		return nil, nest.Within("rbm: build training graph", err)
 	}
 	m.train[key] = o
 	return o, nil
@@ -176,7 +177,7 @@ func (m *RBM) fitEpoch(ctx context.Context, x, val Data, n int, onBatch func(don
 			}
 		}
 		if _, err := m.sess.Run(feeds, nil, []*tf.Operation{o}); err != nil {
-			return fmt.Errorf("rbm: train epoch %d: %w", epoch, err)
+			return nest.Within(fmt.Sprintf("rbm: train epoch %d", epoch), err)
 		}
 		before := m.iter
 		m.iter += int64(u)
@@ -250,12 +251,12 @@ func (m *RBM) initOffsets(x Data, n int) error {
 	for _, v := range [][]float64{vis, hid} {
 		tt, err := tfops.TensorAs(v, c.DType, int64(len(v)))
 		if err != nil {
-			return fmt.Errorf("rbm: centering offsets: %w", err)
+			return nest.Within("rbm: centering offsets", err)
 		}
 		tensors = append(tensors, tt)
 	}
 	if err := tfops.InitVariables(m.sess, []*tfops.Variable{m.vars.offV, m.vars.offH}, tensors); err != nil {
-		return fmt.Errorf("rbm: centering offsets: %w", err)
+		return nest.Within("rbm: centering offsets", err)
 	}
 	return nil
 }

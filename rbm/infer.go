@@ -9,6 +9,7 @@ import (
 	"github.com/galeone/tensorflow/tensorflow/go/op"
 
 	"github.com/boltzmann-go/boltzmann/dataset"
+	"github.com/boltzmann-go/boltzmann/internal/nest"
 	"github.com/boltzmann-go/boltzmann/tfops"
 	"github.com/boltzmann-go/boltzmann/train"
 )
@@ -21,7 +22,7 @@ func (m *RBM) rowwise(x Data, cols int, input, out tf.Output, what string) (*dat
 		return nil, err
 	}
 	if err := m.scope.Err(); err != nil {
-		return nil, fmt.Errorf("rbm: build graph: %w", err)
+		return nil, nest.Within("rbm: build graph", err)
 	}
 	r, err := tfops.Rowwise(m.sess, x, input, m.cfg.DType, evalBatch, "rbm: "+what, out)
 	if err != nil {
@@ -63,7 +64,7 @@ func (m *RBM) chainFeatures(x Data) (*dataset.Matrix[float64], error) {
 		m.chainFeat[k] = out
 	}
 	if err := m.scope.Err(); err != nil {
-		return nil, fmt.Errorf("rbm: build graph: %w", err)
+		return nil, nest.Within("rbm: build graph", err)
 	}
 	r, err := tfops.RowwiseWith(m.sess, x, e.x, c.DType, evalBatch, "rbm: transform", func(i int, feeds map[tf.Output]*tf.Tensor) error {
 		step, err := tf.NewTensor(int64(i))
@@ -202,7 +203,7 @@ func (m *RBM) Sample(ctx context.Context, o SampleOptions) (*Sample, error) {
 		}
 		out, err := m.sess.Run(map[tf.Output]*tf.Tensor{e.chainV: v, e.step: ctr}, []tf.Output{e.chainOut, e.chainMean}, nil)
 		if err != nil {
-			return nil, fmt.Errorf("rbm: sample: %w", err)
+			return nil, nest.Within("rbm: sample", err)
 		}
 		v = out[0]
 		if mean, err = tfops.Values[float64](out[1]); err != nil {

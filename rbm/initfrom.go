@@ -6,6 +6,7 @@ import (
 	tf "github.com/galeone/tensorflow/tensorflow/go"
 	"gonum.org/v1/gonum/mat"
 
+	"github.com/boltzmann-go/boltzmann/internal/nest"
 	"github.com/boltzmann-go/boltzmann/tfops"
 )
 
@@ -31,7 +32,7 @@ func (m *RBM) InitFrom(o *RBM) error {
 		}
 	}
 	if err := tfops.InitVariables(m.sess, dst, tensors); err != nil {
-		return fmt.Errorf("rbm: init from: %w", err)
+		return nest.Within("rbm: init from", err)
 	}
 	return nil
 }

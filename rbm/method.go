@@ -9,6 +9,8 @@ import (
 
 	tf "github.com/galeone/tensorflow/tensorflow/go"
 	"github.com/galeone/tensorflow/tensorflow/go/op"
+
+	"github.com/boltzmann-go/boltzmann/internal/nest"
 )
 
 // A Method is a training method: how an update draws the negative phase, the model samples
@@ -207,7 +209,7 @@ type MethodSpec struct {
 func MethodSpecOf(m Method) (MethodSpec, error) {
 	b, err := json.Marshal(m)
 	if err != nil {
-		return MethodSpec{}, fmt.Errorf("rbm: method %s: %w", m.Name(), err)
+		return MethodSpec{}, nest.Within(fmt.Sprintf("rbm: method %s", m.Name()), err)
 	}
 	if string(b) == "{}" {
 		b = nil
@@ -225,7 +227,7 @@ func (s MethodSpec) Method() (Method, error) {
 	}
 	m, err := dec(s.Params)
 	if err != nil {
-		return nil, fmt.Errorf("rbm: training method %s: %w", s.Type, err)
+		return nil, nest.Within(fmt.Sprintf("rbm: training method %s", s.Type), err)
 	}
 	return m, nil
 }

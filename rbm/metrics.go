@@ -1,9 +1,9 @@
 package rbm
 
 import (
-	"fmt"
-
 	tf "github.com/galeone/tensorflow/tensorflow/go"
+
+	"github.com/boltzmann-go/boltzmann/internal/nest"
 )
 
 // evalBatch is the number of rows evaluated per Session.Run outside training.
@@ -14,7 +14,7 @@ func (m *RBM) evalFeeds(x *tf.Tensor, step int64) (map[tf.Output]*tf.Tensor, err
 	e := m.evalGraph()
 	st, err := tf.NewTensor(step)
 	if err != nil {
-		return nil, fmt.Errorf("rbm: %w", err)
+		return nil, nest.Within("rbm: ", err)
 	}
 	return map[tf.Output]*tf.Tensor{e.x: x, e.step: st}, nil
 }

@@ -9,6 +9,7 @@ import (
 	"github.com/galeone/tensorflow/tensorflow/go/op"
 
 	"github.com/boltzmann-go/boltzmann/anneal"
+	"github.com/boltzmann-go/boltzmann/internal/nest"
 	"github.com/boltzmann-go/boltzmann/optim"
 	"github.com/boltzmann-go/boltzmann/tfops"
 	"github.com/boltzmann-go/boltzmann/train"
@@ -142,11 +143,11 @@ func (m *RBM) build() error {
 	m.lr = op.Placeholder(s.SubScope("learning_rate"), dt, op.PlaceholderShape(tf.ScalarShape()))
 	m.mom = op.Placeholder(s.SubScope("momentum"), dt, op.PlaceholderShape(tf.ScalarShape()))
 	if err := s.Err(); err != nil {
-		return fmt.Errorf("rbm: build graph: %w", err)
+		return nest.Within("rbm: build graph", err)
 	}
 	g, err := s.Finalize()
 	if err != nil {
-		return fmt.Errorf("rbm: build graph: %w", err)
+		return nest.Within("rbm: build graph", err)
 	}
 	m.graph = g
 	// Finalize makes the scope unusable; keep building in the same graph through a new scope.
@@ -156,7 +157,7 @@ func (m *RBM) build() error {
 	// on how updates are grouped into runs.
 	m.sess, err = tfops.NewSession(g, &tfops.Options{IntraOpThreads: c.Threads, GPU: c.GPU, DisableGrappler: true, Target: c.Target})
 	if err != nil {
-		return fmt.Errorf("rbm: %w", err)
+		return nest.Within("rbm: ", err)
 	}
 	return nil
 }
@@ -188,24 +189,24 @@ func (m *RBM) initVariables() error {
 	for i, v := range vars[:len(vals)] {
 		t, err := tfops.TensorAs(vals[i], c.DType, v.Shape...)
 		if err != nil {
-			return fmt.Errorf("rbm: init %s: %w", v.Name, err)
+			return nest.Within(fmt.Sprintf("rbm: init %s", v.Name), err)
 		}
 		tensors[i] = t
 	}
 	step, err := tf.NewTensor(int64(0))
 	if err != nil {
-		return fmt.Errorf("rbm: init step: %w", err)
+		return nest.Within("rbm: init step", err)
 	}
 	tensors[len(vals)] = step
 	for i, v := range vars[len(vals)+1:] { // the method's variables and the offsets: zero
 		t, err := tfops.TensorAs(make([]float64, v.Size()), c.DType, v.Shape...)
 		if err != nil {
-			return fmt.Errorf("rbm: init %s: %w", v.Name, err)
+			return nest.Within(fmt.Sprintf("rbm: init %s", v.Name), err)
 		}
 		tensors[len(vals)+1+i] = t
 	}
 	if err := tfops.InitVariables(m.sess, vars, tensors); err != nil {
-		return fmt.Errorf("rbm: %w", err)
+		return nest.Within("rbm: ", err)
 	}
 	return nil
 }

@@ -59,6 +59,9 @@ func TestLoadRefusesInconsistentModelFolder(t *testing.T) {
 			if !strings.Contains(err.Error(), tc.want) {
 				t.Errorf("Load: %v; want a message with %q", err, tc.want)
 			}
+			if strings.Count(err.Error(), "rbm: ") != 1 {
+				t.Errorf("Load: %v; want the package named once", err)
+			}
 		})
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"slices"
 
 	"github.com/boltzmann-go/boltzmann/internal/modeldir"
+	"github.com/boltzmann-go/boltzmann/internal/nest"
 	"github.com/boltzmann-go/boltzmann/tfops"
 )
 
@@ -56,7 +57,7 @@ func (m *RBM) Save(dir string) error {
 		return append(b, '\n'), err
 	})
 	if err != nil {
-		return fmt.Errorf("rbm: save: %w", err)
+		return nest.Within("rbm: save", err)
 	}
 	return nil
 }
@@ -85,22 +86,22 @@ func LoadAt(dir, target string, threads int, devices ...string) (*RBM, error) {
 func load(dir string, place func(*Config)) (*RBM, error) {
 	var mj modelJSON
 	if _, err := modeldir.ReadJSON(dir, "rbm", fileFormat, &mj); err != nil {
-		return nil, fmt.Errorf("rbm: load: %w", err)
+		return nil, nest.Within("rbm: load", err)
 	}
 	c := mj.Config
 	var err error
 	if c.Visible, err = mj.Visible.Unit(); err != nil {
-		return nil, modeldir.Inconsistent(fmt.Errorf("rbm: load %s: %w", dir, err))
+		return nil, modeldir.Inconsistent(nest.Within("rbm: load "+dir, err))
 	}
 	if c.Hidden, err = mj.Hidden.Unit(); err != nil {
-		return nil, modeldir.Inconsistent(fmt.Errorf("rbm: load %s: %w", dir, err))
+		return nil, modeldir.Inconsistent(nest.Within("rbm: load "+dir, err))
 	}
 	if c.DType, err = tfops.ParseDType(mj.DType); err != nil {
-		return nil, modeldir.Inconsistent(fmt.Errorf("rbm: load %s: %w", dir, err))
+		return nil, modeldir.Inconsistent(nest.Within("rbm: load "+dir, err))
 	}
 	if mj.Method != nil { // files written before training methods were values have none
 		if c.Method, err = mj.Method.Method(); err != nil {
-			return nil, modeldir.Inconsistent(fmt.Errorf("rbm: load %s: %w", dir, err))
+			return nil, modeldir.Inconsistent(nest.Within("rbm: load "+dir, err))
 		}
 	}
 	if mj.Epoch > c.Epochs {
@@ -116,14 +117,14 @@ func load(dir string, place func(*Config)) (*RBM, error) {
 		// caller's placement.
 		var ce *ConfigError
 		if errors.As(err, &ce) && !slices.Contains([]string{"GPU", "Threads", "Target", "Devices"}, ce.Field) {
-			return nil, modeldir.Inconsistent(fmt.Errorf("rbm: load %s: %s describes no valid RBM (edited?): %s visible and %s hidden units with %w", dir, modeldir.File,
-				mj.Visible.Type, mj.Hidden.Type, err))
+			return nil, modeldir.Inconsistent(nest.Within(fmt.Sprintf("rbm: load %s: %s describes no valid RBM (edited?): %s visible and %s hidden units", dir, modeldir.File,
+				mj.Visible.Type, mj.Hidden.Type), err))
 		}
-		return nil, fmt.Errorf("rbm: load %s: %w", dir, err)
+		return nil, nest.Within("rbm: load "+dir, err)
 	}
 	if err := modeldir.Restore(dir, mj.Checkpoint, m.sess, m.saver); err != nil {
 		m.Close()
-		return nil, fmt.Errorf("rbm: load %s: %w", dir, err)
+		return nil, nest.Within("rbm: load "+dir, err)
 	}
 	m.epoch, m.iter = mj.Epoch, mj.Updates
 	return m, nil

@@ -1,12 +1,11 @@
 package rbm
 
 import (
-	"fmt"
-
 	tf "github.com/galeone/tensorflow/tensorflow/go"
 	"github.com/galeone/tensorflow/tensorflow/go/op"
 
 	"github.com/boltzmann-go/boltzmann/export/serving"
+	"github.com/boltzmann-go/boltzmann/internal/nest"
 )
 
 // ServingSteps is the number of Gibbs steps the "sample" signature unrolls when
@@ -56,7 +55,7 @@ func (m *RBM) BuildServing(s *op.Scope, o serving.Options) (*serving.Graph, erro
 	var xs [4]tf.Output
 	for i, name := range []string{"features_visible", "reconstruct_visible", "free_energy_visible", "sample_visible"} {
 		if feeds[i], xs[i], err = sg.Input(s.SubScope(name), c.DType, c.NumVisible); err != nil {
-			return nil, fmt.Errorf("rbm: %w", err)
+			return nil, nest.Within("rbm: ", err)
 		}
 	}
 	out := func(name string, y tf.Output) tf.Output { return sg.Output(s, name, y) }
@@ -100,13 +99,13 @@ func (m *RBM) BuildServing(s *op.Scope, o serving.Options) (*serving.Graph, erro
 		Outputs: map[string]tf.Output{"sample": out("sample_out", v), "mean": out("mean_out", mean)},
 	}
 	if err := m.servingComplete(s, sg, p, steps); err != nil {
-		return nil, fmt.Errorf("rbm: %w", err)
+		return nil, nest.Within("rbm: ", err)
 	}
 	if err := sg.Err(); err != nil {
-		return nil, fmt.Errorf("rbm: %w", err)
+		return nil, nest.Within("rbm: ", err)
 	}
 	if err := s.Err(); err != nil {
-		return nil, fmt.Errorf("rbm: build serving graph: %w", err)
+		return nil, nest.Within("rbm: build serving graph", err)
 	}
 	return sg, nil
 }

@@ -2,12 +2,12 @@ package rbm
 
 import (
 	"context"
-	"fmt"
 
 	tf "github.com/galeone/tensorflow/tensorflow/go"
 
 	"github.com/boltzmann-go/boltzmann/dataset"
 	"github.com/boltzmann-go/boltzmann/internal/minibatch"
+	"github.com/boltzmann-go/boltzmann/internal/nest"
 	"github.com/boltzmann-go/boltzmann/tfops"
 	"github.com/boltzmann-go/boltzmann/train"
 )
@@ -63,7 +63,7 @@ func (m *RBM) PartialFit(ctx context.Context, x Data) error {
 			return err
 		}
 		if _, err := m.sess.Run(feeds, nil, []*tf.Operation{o}); err != nil {
-			return fmt.Errorf("rbm: partial fit: %w", err)
+			return nest.Within("rbm: partial fit", err)
 		}
 		m.iter += int64(len(chunk))
 		return nil

@@ -1,8 +1,7 @@
 package rbm
 
 import (
-	"fmt"
-
+	"github.com/boltzmann-go/boltzmann/internal/nest"
 	"github.com/boltzmann-go/boltzmann/tfops"
 	"github.com/boltzmann-go/boltzmann/train"
 	tf "github.com/galeone/tensorflow/tensorflow/go"
@@ -36,7 +35,7 @@ func (m *RBM) AllFinite() (bool, error) {
 	m.finiteOnce.Do(func() { m.finite = tfops.AllFinite(m.scope.SubScope("all_finite"), m.paramReads()) })
 	out, err := m.sess.Run(nil, []tf.Output{m.finite}, nil)
 	if err != nil {
-		return false, fmt.Errorf("rbm: %w", err)
+		return false, nest.Within("rbm: ", err)
 	}
 	return out[0].Value().(bool), nil
 }

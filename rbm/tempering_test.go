@@ -97,12 +97,13 @@ func TestTemperingValidate(t *testing.T) {
 		"increasing":       {Method: Tempering{Betas: []float64{1, 0.5, 0.7}}},
 		"negative":         {Method: Tempering{Betas: []float64{1, -0.5}}},
 	} {
+		c.NumVisible = 784
 		err := c.Validate()
 		if ce, ok := err.(*ConfigError); !ok || ce.Field != "Method" {
 			t.Errorf("%s: Validate = %v, want a ConfigError for Method", name, err)
 		}
 	}
-	if err := (Config{Method: Tempering{}, Hidden: Multinomial{Draws: 2}}).Validate(); err != nil {
+	if err := (Config{NumVisible: 784, Method: Tempering{}, Hidden: Multinomial{Draws: 2}}).Validate(); err != nil {
 		t.Errorf("multinomial hidden units: %v", err)
 	}
 }

@@ -57,11 +57,11 @@ func rows(s *op.Scope, x tf.Output, dt tf.DataType) tf.Output {
 func (m *RBM) update(s *op.Scope, st trainState, x tf.Output, k int) trainState {
 	c, l, dt := m.cfg, m.layers, m.cfg.DType
 	p := st.p
-	if c.Dropout < 1 {
+	if c.Keep < 1 {
 		s := s.SubScope("dropout")
-		keep := op.Fill(s, op.Shape(s, x), tfops.Scalar(s, c.Dropout, dt))
+		keep := op.Fill(s, op.Shape(s, x), tfops.Scalar(s, c.Keep, dt))
 		mask := tfops.BernoulliSample(s, keep, m.seed(s, roleDropout, st.step))
-		x = op.Div(s, op.Mul(s, x, mask), tfops.Scalar(s.SubScope("keep"), c.Dropout, dt))
+		x = op.Div(s, op.Mul(s, x, mask), tfops.Scalar(s.SubScope("keep"), c.Keep, dt))
 	}
 
 	// Positive phase.

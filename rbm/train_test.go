@@ -156,7 +156,7 @@ func testCD1UpdateByHand(t *testing.T, rule string) {
 // dropout, k = 2, schedules, sparsity and a short last minibatch (103 rows, batches of 10).
 func stochasticConfig(dt tf.DataType, seed int64) Config {
 	return Config{NumVisible: 20, NumHidden: 8, DType: dt, Seed: seed, Persistent: true, SampleVisible: true,
-		Dropout: 0.8, CDSteps: []int{1, 2, 2, 2}, LearningRate: []float64{0.1, 0.05, 0.05, 0.02},
+		Keep: 0.8, CDSteps: []int{1, 2, 2, 2}, LearningRate: []float64{0.1, 0.05, 0.05, 0.02},
 		Momentum: []float64{0.5, 0.9}, SparsityCost: 0.01, BatchSize: 10, Epochs: 4, UpdatesPerRun: 4}
 }
 
@@ -281,6 +281,7 @@ func TestConfigErrors(t *testing.T) {
 		c     Config
 	}{
 		{"NumVisible", Config{NumVisible: -1}},
+		{"NumVisible", Config{NumHidden: 3}}, // zero: no default (it was 784)
 		{"NumHidden", Config{NumHidden: -3}},
 		{"DType", Config{DType: tf.Int32}},
 		{"WeightStd", Config{WeightStd: math.NaN()}},
@@ -296,8 +297,8 @@ func TestConfigErrors(t *testing.T) {
 		{"MomentumRule", Config{MomentumRule: "nesterov"}},
 		{"CDSteps[0]", Config{CDSteps: []int{0}}},
 		{"L2", Config{L2: F(-1)}},
-		{"Dropout", Config{Dropout: 1.5}},
-		{"Dropout", Config{Dropout: -0.5}},
+		{"Keep", Config{Keep: 1.5}},
+		{"Keep", Config{Keep: -0.5}},
 		{"SparsityTarget", Config{SparsityTarget: 1.2}},
 		{"SparsityCost", Config{SparsityCost: -1}},
 		{"SparsityDamping", Config{SparsityDamping: 1}},
@@ -310,6 +311,9 @@ func TestConfigErrors(t *testing.T) {
 		{"Metrics.PLL", Config{Visible: Gaussian{}, Metrics: Metrics{PLL: true}}},
 		{"Metrics.TrainEvery", Config{Metrics: Metrics{TrainEvery: -1}}},
 	} {
+		if tc.c.NumVisible == 0 && tc.field != "NumVisible" {
+			tc.c.NumVisible = 784 // NumVisible has no default
+		}
 		err := tc.c.Validate()
 		var ce *ConfigError
 		if !errors.As(err, &ce) || ce.Field != tc.field {
@@ -319,8 +323,8 @@ func TestConfigErrors(t *testing.T) {
 			t.Errorf("New accepted a config with a bad %s", tc.field)
 		}
 	}
-	if err := (Config{}).Validate(); err != nil {
-		t.Errorf("the zero Config is invalid: %v", err)
+	if err := (Config{NumVisible: 784}).Validate(); err != nil {
+		t.Errorf("the zero Config with NumVisible set is invalid: %v", err)
 	}
 }
 
@@ -388,7 +392,7 @@ func TestInitFrom(t *testing.T) {
 	x := fixtures.BinaryData(30, 6, 8)
 	a := newModel(t, Config{NumVisible: 6, NumHidden: 3, DType: tf.Double, Epochs: 2})
 	fit(t, a, x)
-	b := newModel(t, Config{NumVisible: 6, NumHidden: 3, DType: tf.Double, Dropout: 0.5, Seed: 9})
+	b := newModel(t, Config{NumVisible: 6, NumHidden: 3, DType: tf.Double, Keep: 0.5, Seed: 9})
 	if err := b.InitFrom(a); err != nil {
 		t.Fatal(err)
 	}
@@ -426,7 +430,7 @@ func TestPointerUnits(t *testing.T) {
 	if !SameUnit(Gaussian{}, Gaussian{Sigma: []float64{1}}) || !SameUnit(Multinomial{}, &Multinomial{Draws: 100, Groups: 1}) {
 		t.Error("SameUnit misses equal units")
 	}
-	if err := (Config{Hidden: &Gaussian{}}).Validate(); err == nil {
+	if err := (Config{NumVisible: 4, Hidden: &Gaussian{}}).Validate(); err == nil {
 		t.Error("a *Gaussian hidden layer passed Validate")
 	}
 }

@@ -9,6 +9,8 @@ import (
 	"path/filepath"
 	"strings"
 	"time"
+
+	"github.com/boltzmann-go/boltzmann/internal/nest"
 )
 
 // filePrefix starts the name of every event file NewWriter creates.
@@ -23,7 +25,7 @@ const filePrefix = "events.out.tfevents."
 func Continue(dir string) (*Writer, error) {
 	path, err := newestEventFile(dir)
 	if err != nil {
-		return nil, fmt.Errorf("tfevents: continue %s: %w", dir, err)
+		return nil, nest.Within(fmt.Sprintf("tfevents: continue %s", dir), err)
 	}
 	if path != "" {
 		w, err := appendTo(path)
@@ -31,7 +33,7 @@ func Continue(dir string) (*Writer, error) {
 			return w, nil
 		}
 		if !errors.Is(err, ErrCorrupt) {
-			return nil, fmt.Errorf("tfevents: continue %s: %w", path, err)
+			return nil, nest.Within(fmt.Sprintf("tfevents: continue %s", path), err)
 		}
 		// A corrupt file is left as it is, for a reader to report; the run goes on in a new one.
 	}

@@ -4,16 +4,16 @@ import "errors"
 
 var (
 	// ErrClosed is returned by the methods of a Writer after Close.
-	ErrClosed = errors.New("tfevents: writer is closed")
+	ErrClosed = errors.New("writer is closed")
 
 	// ErrCorrupt is wrapped by ReadFile errors for a record whose length
 	// or data checksum does not match, or whose Event cannot be decoded.
-	ErrCorrupt = errors.New("tfevents: corrupt record")
+	ErrCorrupt = errors.New("corrupt record")
 
 	// ErrTruncated is wrapped by ReadFile errors for a file that ends in
 	// the middle of a record.
-	ErrTruncated = errors.New("tfevents: truncated record")
+	ErrTruncated = errors.New("truncated record")
 
 	// ErrNonFinite is wrapped by Histogram errors for NaN or ±Inf values.
-	ErrNonFinite = errors.New("tfevents: non-finite value")
+	ErrNonFinite = errors.New("non-finite value")
 )

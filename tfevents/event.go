@@ -8,6 +8,8 @@ import (
 	"github.com/galeone/tensorflow/tensorflow/go/core/framework/summary_go_proto"
 	"google.golang.org/protobuf/encoding/protowire"
 	"google.golang.org/protobuf/proto"
+
+	"github.com/boltzmann-go/boltzmann/internal/nest"
 )
 
 // fileVersion is the file_version of the first event of every file
@@ -57,7 +59,7 @@ func marshalEvent(e Event) ([]byte, error) {
 	if e.Summary != nil {
 		s, err := proto.MarshalOptions{Deterministic: true}.Marshal(e.Summary)
 		if err != nil {
-			return nil, fmt.Errorf("tfevents: marshal summary: %w", err)
+			return nil, nest.Within("tfevents: marshal summary", err)
 		}
 		b = protowire.AppendTag(b, fieldSummary, protowire.BytesType)
 		b = protowire.AppendBytes(b, s)

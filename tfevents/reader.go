@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"io"
 	"os"
+
+	"github.com/boltzmann-go/boltzmann/internal/nest"
 )
 
 // ReadFile reads every event of the event file at path. It checks the
@@ -20,16 +22,16 @@ import (
 func ReadFile(path string) ([]Event, error) {
 	f, err := os.Open(path)
 	if err != nil {
-		return nil, fmt.Errorf("tfevents: %w", err)
+		return nil, nest.Within("tfevents: ", err)
 	}
 	defer f.Close()
 	fi, err := f.Stat()
 	if err != nil {
-		return nil, fmt.Errorf("tfevents: %w", err)
+		return nil, nest.Within("tfevents: ", err)
 	}
 	events, err := readEvents(bufio.NewReader(f), fi.Size())
 	if err != nil {
-		return events, fmt.Errorf("tfevents: %s: %w", path, err)
+		return events, nest.Within(fmt.Sprintf("tfevents: %s", path), err)
 	}
 	return events, nil
 }

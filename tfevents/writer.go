@@ -16,6 +16,8 @@ import (
 	tf "github.com/galeone/tensorflow/tensorflow/go"
 
 	"github.com/galeone/tensorflow/tensorflow/go/core/framework/summary_go_proto"
+
+	"github.com/boltzmann-go/boltzmann/internal/nest"
 )
 
 // Writer appends TensorBoard events to one file in a directory. It is safe
@@ -50,7 +52,7 @@ func NewWriter(dir string) (*Writer, error) {
 // newWriter is NewWriter with an injectable clock for tests.
 func newWriter(dir string, now func() time.Time) (*Writer, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return nil, fmt.Errorf("tfevents: create directory: %w", err)
+		return nil, nest.Within("tfevents: create directory", err)
 	}
 	host, err := os.Hostname()
 	if err != nil || host == "" {
@@ -66,7 +68,7 @@ func newWriter(dir string, now func() time.Time) (*Writer, error) {
 			break
 		}
 		if !errors.Is(err, fs.ErrExist) || i > 1000 {
-			return nil, fmt.Errorf("tfevents: create event file: %w", err)
+			return nil, nest.Within("tfevents: create event file", err)
 		}
 		name = base + "." + strconv.Itoa(i)
 	}
@@ -79,7 +81,7 @@ func newWriter(dir string, now func() time.Time) (*Writer, error) {
 	if err := w.buf.Flush(); err != nil {
 		f.Close()
 		os.Remove(name)
-		return nil, fmt.Errorf("tfevents: write %s: %w", name, err)
+		return nil, nest.Within(fmt.Sprintf("tfevents: write %s", name), err)
 	}
 	return w, nil
 }
@@ -106,7 +108,7 @@ func (w *Writer) Scalar(tag string, step int64, v float64) error {
 func (w *Writer) Histogram(tag string, step int64, values []float64) error {
 	h, err := newHistogram(values)
 	if err != nil {
-		return fmt.Errorf("tfevents: histogram %q: %w", tag, err)
+		return nest.Within(fmt.Sprintf("tfevents: histogram %q", tag), err)
 	}
 	return w.writeValue(step, &summary_go_proto.Summary_Value{
 		Tag:   tag,
@@ -119,7 +121,7 @@ func (w *Writer) Histogram(tag string, step int64, values []float64) error {
 func (w *Writer) Image(tag string, step int64, img image.Image) error {
 	im, err := newImage(img)
 	if err != nil {
-		return fmt.Errorf("tfevents: image %q: %w", tag, err)
+		return nest.Within(fmt.Sprintf("tfevents: image %q", tag), err)
 	}
 	return w.writeValue(step, &summary_go_proto.Summary_Value{
 		Tag:   tag,
@@ -131,7 +133,7 @@ func (w *Writer) Image(tag string, step int64, img image.Image) error {
 func (w *Writer) Graph(g *tf.Graph) error {
 	var buf bytes.Buffer
 	if _, err := g.WriteTo(&buf); err != nil {
-		return fmt.Errorf("tfevents: graph: %w", err)
+		return nest.Within("tfevents: graph", err)
 	}
 	return w.write(Event{GraphDef: buf.Bytes()})
 }
@@ -141,13 +143,13 @@ func (w *Writer) Flush() error {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	if w.closed {
-		return ErrClosed
+		return fmt.Errorf("tfevents: flush: %w", ErrClosed)
 	}
 	if w.err != nil {
 		return w.err
 	}
 	if err := w.buf.Flush(); err != nil {
-		w.err = fmt.Errorf("tfevents: flush %s: %w", w.path, err)
+		w.err = nest.Within(fmt.Sprintf("tfevents: flush %s", w.path), err)
 	}
 	return w.err
 }
@@ -192,7 +194,7 @@ func (w *Writer) write(e Event) error {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	if w.closed {
-		return ErrClosed
+		return fmt.Errorf("tfevents: write: %w", ErrClosed)
 	}
 	if w.err != nil {
 		return w.err
@@ -210,7 +212,7 @@ func (w *Writer) writeEvent(e Event) error {
 	}
 	w.scratch = appendRecord(w.scratch[:0], data)
 	if _, err := w.buf.Write(w.scratch); err != nil {
-		w.err = fmt.Errorf("tfevents: write %s: %w", w.path, err)
+		w.err = nest.Within(fmt.Sprintf("tfevents: write %s", w.path), err)
 		return w.err
 	}
 	return nil

@@ -7,12 +7,12 @@ import "errors"
 var (
 	// ErrShape reports arguments whose sizes do not agree: a malformed matrix, too few rows,
 	// labels whose count differs from the rows', an embedding that is not N×2.
-	ErrShape = errors.New("tsne: shape mismatch")
+	ErrShape = errors.New("shape mismatch")
 
 	// ErrValue reports bad data: a NaN or infinite coordinate, or a negative label.
-	ErrValue = errors.New("tsne: invalid value")
+	ErrValue = errors.New("invalid value")
 
 	// ErrArgument reports an invalid setting, such as a perplexity not below the number of
 	// points or a negative θ.
-	ErrArgument = errors.New("tsne: invalid argument")
+	ErrArgument = errors.New("invalid argument")
 )

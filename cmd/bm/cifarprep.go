@@ -116,7 +116,7 @@ func loadCIFARSets(dir, cache string, nTrain, nVal int, noAug bool) (*cifarSets,
 // augmented returns the augmented training images (dataset.Augment: the originals, 4 one-pixel
 // shifts, and the mirrors of all five, shuffled) from <cache>/X_aug.npy and y_aug.npy when
 // their stamp matches, or makes and caches them.
-func augmented(im *dataset.Images, labels []uint8, cache string, stamp cacheStamp) (*dataset.Images, []uint8, error) {
+func augmented(im *dataset.Images, labels []int, cache string, stamp cacheStamp) (*dataset.Images, []int, error) {
 	xPath, yPath := filepath.Join(cache, "X_aug.npy"), filepath.Join(cache, "y_aug.npy")
 	opt := dataset.AugmentOptions{Seed: augmentSeed}
 	ok, why := stamp.matches(xPath)
@@ -126,11 +126,7 @@ func augmented(im *dataset.Images, labels []uint8, cache string, stamp cacheStam
 		want := dataset.AugmentFactor(opt) * im.N
 		if err1 == nil && err2 == nil && rows == want && cols == im.Dim() && len(y) == want {
 			log.Printf("augmented training set: reusing %s (%d images)", xPath, rows)
-			yb := make([]uint8, len(y))
-			for i, v := range y {
-				yb[i] = uint8(v)
-			}
-			return &dataset.Images{N: rows, Height: im.Height, Width: im.Width, Channels: im.Channels, Pix: pix}, yb, nil
+			return &dataset.Images{N: rows, Height: im.Height, Width: im.Width, Channels: im.Channels, Pix: pix}, y, nil
 		}
 		why = fmt.Sprintf("unreadable or of the wrong size (%v, %v)", err1, err2)
 	}

@@ -32,7 +32,7 @@ func logHooks() pipeline.Hooks {
 var fieldFlags = map[string]string{
 	"NTrain": "n-train", "NVal": "n-val", "Stratify": "stratify", "ImageShape": "image-shape", "Binarize": "binarize", "Epochs": "epochs",
 	"NHidden": "n-hidden", "WInit": "w-init", "K": "n-gibbs-steps", "LR": "lr", "BatchSize": "batch-size", "L2": "l2",
-	"Dropout": "dropout", "SparsityTarget": "sparsity-target", "SparsityCost": "sparsity-cost", "SparsityDamping": "sparsity-damping",
+	"Keep": "dropout", "SparsityTarget": "sparsity-target", "SparsityCost": "sparsity-cost", "SparsityDamping": "sparsity-damping",
 	"DType": "dtype", "MomentumRule": "momentum-rule", "HiddenBias": "hb-init", "Threads": "threads", "GPU": "gpu",
 	"Particles": "n-particles", "Layer": "layer", "Augment": "mlp-augment", "Hiddens": "n-hiddens", "Visible": "visible", "Sigma": "sigma",
 	"HiddenUnits": "hidden-units", "Draws": "draws", "Groups": "groups", "RBMEpochs": "rbm-epochs", "RBMBatch": "rbm-batch-size",

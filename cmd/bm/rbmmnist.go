@@ -377,7 +377,7 @@ func runRBMMNIST(a *rbmMNISTArgs, lrm []float64) error {
 	zero := func(v float64) float64 { return cmp.Or(v, -1) } // an explicit 0 of a field whose zero value is not 0
 	p := pipeline.RBMMNIST{DataPath: a.dataPath, NTrain: a.nTrain, NVal: cmp.Or(a.nVal, -1), NHidden: a.nHidden, WInit: a.wInit,
 		ZeroVisibleBias: !a.vbInit, HiddenBias: a.hbInit, K: a.k, LR: a.lr, Epochs: a.epochs, BatchSize: a.batch, L2: zero(a.l2),
-		SampleVisible: a.sampleV, Dropout: a.dropout, SparsityTarget: a.spTarget, SparsityCost: zero(a.spCost), SparsityDamping: a.spDamping,
+		SampleVisible: a.sampleV, Keep: a.dropout, SparsityTarget: a.spTarget, SparsityCost: zero(a.spCost), SparsityDamping: a.spDamping,
 		Seed: cmp.Or(int64(a.seed), -1), ModelDir: a.modelDir, MomentumRule: a.momentumRule, Original: a.orig.settings(), DType: dt,
 		Threads: a.threads, GPU: a.gpu, Target: target, Devices: devices, SplitSeed: defaultSplitSeed, Stratify: a.stratify,
 		NoFineTune: a.mlp.stopAfterRB, RandomInitMLP: a.mlp.noInit, NoSavePrefixMLP: a.mlp.savePrefix == "", NoExportMLP: a.mlp.exportDir == "",

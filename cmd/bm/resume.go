@@ -16,7 +16,7 @@ import (
 // command that started a run can be repeated to resume it.
 var dynamicsFields = map[string]string{
 	"n-hidden": "NumHidden", "k": "CDSteps", "lr": "LearningRate", "momentum": "Momentum", "momentum-rule": "MomentumRule",
-	"batch-size": "BatchSize", "l2": "L2", "dropout": "Dropout", "pcd": "Persistent", "sample-v": "SampleVisible",
+	"batch-size": "BatchSize", "l2": "L2", "dropout": "Keep", "pcd": "Persistent", "sample-v": "SampleVisible",
 	"hidden-means": "HiddenMeans", "sparsity-target": "SparsityTarget", "sparsity-cost": "SparsityCost",
 	"sparsity-damping": "SparsityDamping", "dbm-first": "DBMFirst", "dbm-last": "DBMLast", "dtype": "DType",
 	"visible": "Visible", "hidden": "Hidden", "draws": "Hidden", "groups": "Hidden", "sigma": "Visible",

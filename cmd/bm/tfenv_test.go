@@ -79,24 +79,6 @@ func TestTensorFlowQuietByDefault(t *testing.T) {
 	quiet([]string{"TF_CPP_MIN_LOG_LEVEL=1"}) // information hidden, warnings would show
 }
 
-// TestAbseilSeverity checks the recognition of Abseil's records, which bm filters.
-func TestAbseilSeverity(t *testing.T) {
-	for s, want := range map[string]int{
-		"I0000 00:00:1796226690.135471   24660 mlir_graph_optimization_pass.cc:401] MLIR V1\n":     0,
-		"W1202 15:51:30.135471   24660 x.cc:1] careful\n":                                          1,
-		"E1202 15:51:30.135471   24660 x.cc:1] failed\n":                                           2,
-		"F1202 15:51:30.135471   24660 x.cc:1] fatal\n":                                            -1,
-		"WARNING: All log messages before absl::InitializeLog() is called are written to STDERR\n": 0,
-		"bm train: epoch 1\n":  -1,
-		"I0000":                -1,
-		"Ixxxx 00:00:00 short": -1,
-	} {
-		if got := abseilSeverity(s); got != want {
-			t.Errorf("abseilSeverity(%q) = %d, want %d", s, got, want)
-		}
-	}
-}
-
 // TestWithoutTFLogFlag checks that every spelling of -tf-log, with or without a boolean value, is
 // removed wherever it is, that a value that is not a boolean is an error naming the flag, and
 // that the C code which reads argv before TensorFlow starts reads each argument the same way.

@@ -178,7 +178,7 @@ func (f *trainFlags) config(d *pipeline.Data) (rbm.Config, error) {
 	c.CDSteps, c.LearningRate, c.Momentum = f.k, f.lr, f.momentum
 	c.MomentumRule = f.momentumRule
 	c.Epochs, c.BatchSize, c.L2 = f.epochs, f.batch, rbm.F(f.l2)
-	c.Persistent, c.SampleVisible, c.HiddenMeans, c.Dropout = f.pcd, f.sampleV, f.hiddenMeans, f.dropout
+	c.Persistent, c.SampleVisible, c.HiddenMeans, c.Keep = f.pcd, f.sampleV, f.hiddenMeans, f.dropout
 	c.Centering = f.centering
 	switch f.method {
 	case "":
@@ -239,7 +239,7 @@ func flagFor(field string) string {
 	field, _, _ = strings.Cut(field, "[")
 	m := map[string]string{
 		"NumHidden": "n-hidden", "WeightStd": "w-init", "CDSteps": "k", "LearningRate": "lr", "Momentum": "momentum",
-		"Epochs": "epochs", "BatchSize": "batch-size", "L2": "l2", "Dropout": "dropout", "SparsityTarget": "sparsity-target",
+		"Epochs": "epochs", "BatchSize": "batch-size", "L2": "l2", "Keep": "dropout", "SparsityTarget": "sparsity-target",
 		"SparsityCost": "sparsity-cost", "SparsityDamping": "sparsity-damping", "Visible": "visible", "Hidden": "hidden",
 		"DType": "dtype", "MomentumRule": "momentum-rule", "UpdatesPerRun": "updates-per-run", "InitHiddenBias": "hb-init", "InitVisibleBias": "vb-init",
 		"Metrics.TrainEvery": "train-every", "Metrics.ValEvery": "val-every", "Metrics.FEGEvery": "feg-every",
