@@ -46,14 +46,7 @@ type DBMMNIST struct {
 }
 
 // DBMMNISTResult is what a DBMMNIST run produced.
-type DBMMNISTResult struct {
-	// ModelDir is the DBM's model folder.
-	ModelDir string
-	// Results is what results.json holds: log Z, the bounds, dead and saturated units.
-	Results map[string]any
-	// FineTune is the fine-tuning's result (nil with NoFineTune).
-	FineTune *FineTuneResult
-}
+type DBMMNISTResult = DBMProgramResult
 
 // Dirs returns the MNIST folder, the model folders of the two RBMs and the DBM's.
 func (p *DBMMNIST) Dirs() (mnist string, rbmDirs []string, modelDir string) {

@@ -24,7 +24,7 @@ func hooks(quiet bool) pipeline.Hooks {
 
 // logHooks are hooks with the log and the command line noted, without progress.
 func logHooks() pipeline.Hooks {
-	return pipeline.Hooks{Log: func(line string) { log.Print(line) }, Saving: noteCommand}
+	return pipeline.Hooks{Log: func(line string) { log.Print(line) }, Saving: noteCommand, StageDone: stageMemory}
 }
 
 // fieldFlags maps the settings fields of the pipeline stages to the flags that set them: the
@@ -47,8 +47,15 @@ var fieldFlags = map[string]string{
 var commandFieldFlags = map[string]map[string]string{
 	"few-label": {"L2": "mlp-l2", "Rows": "rows"},
 	"logz":      {"ReverseStart": "reverse-start", "Data": "data"},
-	"dbm-mnist": {"RBMEpochs": "epochs", "RBMBatch": "batch-size", "RBMSeeds": "random-seed", "RBMK": "n-gibbs-steps", "RBMLR": "lr", "RBML2": "l2"},
+	"dbm-mnist":       originalStaged,
+	"dbm-cifar":       originalStaged,
+	"dbm-cifar-naive": originalStaged,
 }
+
+// originalStaged are the fields of the original's DBM programs whose per-stage lists set the
+// pretraining RBMs' and the DBM's values together.
+var originalStaged = map[string]string{"RBMEpochs": "epochs", "RBMBatch": "batch-size", "RBMSeeds": "random-seed", "RBMK": "n-gibbs-steps",
+	"RBMLR": "lr", "RBML2": "l2", "Seeds": "random-seed", "K": "n-gibbs-steps"}
 
 // originalPrograms are the commands that reproduce the original's programs, whose flags are
 // spelled --name (the generic commands': -name).

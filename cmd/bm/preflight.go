@@ -94,14 +94,10 @@ func checkTestSet(path string) error {
 }
 
 // checkLocations checks, before anything loads or trains, that the model folders and the
-// output folder can be written, that the test set is readable when the run will use it (for
-// the lower bound after AIS, or for fine-tuning: needTest), and then f.preflight.
+// output folder can be written and that the test set is readable when the run will use it
+// (for the lower bound after AIS).
 func (f *dbmFlags) checkLocations() error {
-	out := "-out"
-	if s := f.spell["out"]; s != "" {
-		out = s // the original's programs: --dbm-dirpath
-	}
-	return checkDBMLocations(out, f.out, append(f.rbmFolders(), f.modelDir()), f.data.path, f.aisBetas > 0 || f.needTest, f.preflight)
+	return checkDBMLocations("-out", f.out, append(f.rbmFolders(), f.modelDir()), f.data.path, f.aisBetas > 0, nil)
 }
 
 // checkDBMLocations checks that the output folder out (set by the flag outFlag) and the model

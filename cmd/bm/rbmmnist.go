@@ -140,22 +140,6 @@ func (a *mlpArgs) settings(lrm []float64, r runArgs) (pipeline.FineTune, error) 
 	return ft, nil
 }
 
-// fineTune returns the fine-tuning stage for these flags, started at the pretrained model in dir
-// (or at random weights with --mlp-no-init).
-func (a *mlpArgs) fineTune(modelDir string, lrm []float64, r runArgs) (*pipeline.FineTune, error) {
-	net, err := pipeline.LoadInitNet(modelDir)
-	if err != nil {
-		return nil, err
-	}
-	ft, err := a.settings(lrm, r)
-	if err != nil {
-		return nil, err
-	}
-	init := net.FineTune(a.noInit)
-	ft.Hidden, ft.OutSeed, ft.Weights = init.Hidden, init.OutSeed, init.Weights
-	return &ft, nil
-}
-
 // target is the session target of --cluster or --target, or "".
 func (r *runArgs) target() string {
 	target, _, _ := r.cluster.plan()
