@@ -175,3 +175,87 @@ func TestDBMMNISTCLIMatchesAPI(t *testing.T) {
 		t.Errorf("log Z and the bound: CLI %v, %v; API %v, %v", cliResults["log_z"], cliResults["test_lower_bound"], res.Results["log_z"], res.Results["test_lower_bound"])
 	}
 }
+
+// TestDBMCIFARCLIMatchesAPI runs a tiny bm dbm-cifar through the command line and the same
+// program through the Go API (pipeline.DBMCIFAR, silent hooks), each on its own copy of the
+// data (the caches live beside it), and checks that the Gaussian RBM, the multinomial RBM,
+// the DBM and the fine-tuned MLP they save are the same bit for bit.
+func TestDBMCIFARCLIMatchesAPI(t *testing.T) {
+	dir := t.TempDir()
+	cli, api := filepath.Join(dir, "cli"), filepath.Join(dir, "api")
+	for _, d := range []string{cli, api} {
+		writeCIFAR(t, d, 8) // 40 training images, 8 test images
+	}
+	args := []string{"dbm-cifar", "--data-path", cli, "--n-train", "30", "--n-val", "6", "--small-epochs", "1", "--small-batch-size", "20",
+		"--small-n-hidden", "3", "--small-jobs", "2", "--small-dirpath-prefix", filepath.Join(cli, "small_"), "--n-hidden", "5",
+		"--epochs", "1", "1", "1", "--batch-size", "30", "--n-particles", "10", "--max-mf-updates", "5",
+		"--grbm-dirpath", filepath.Join(cli, "grbm"), "--mrbm-dirpath", filepath.Join(cli, "mrbm"), "--dbm-dirpath", filepath.Join(cli, "dbm"),
+		"--mlp-epochs", "2", "--mlp-batch-size", "50", "--mlp-save-prefix", filepath.Join(cli, "grbm_"), "--export-dir", "", "--threads", "1", "--quiet"}
+	var code int
+	stderr := captureStderr(t, func() { code = run(args) })
+	if code != 0 {
+		t.Fatalf("bm dbm-cifar: exit %d:\n%s", code, stderr)
+	}
+	p := pipeline.DBMCIFAR{CIFARStages: pipeline.CIFARStages{DataPath: api, NTrain: 30, NVal: 6, Epochs: []int{1, 1, 1}, BatchSize: []int{30, 30, 30},
+		Particles: 10, MeanFieldSteps: 5, GRBMDir: filepath.Join(api, "grbm"), MRBMDir: filepath.Join(api, "mrbm"), DBMDir: filepath.Join(api, "dbm"),
+		Threads: 1, NoExportMLP: true, MLP: pipeline.FineTune{Epochs: 2, BatchSize: 50, Prefix: filepath.Join(api, "grbm_"), InputDropoutAsOthers: true}},
+		Small: pipeline.PatchRBMs{Epochs: 1, BatchSize: 20, Hidden: 3, Jobs: 2, Prefix: filepath.Join(api, "small_")}, MRBMHidden: 5}
+	res, err := p.Run(context.Background(), pipeline.Hooks{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.FineTune == nil || res.FineTune.Epochs != 2 {
+		t.Fatalf("API run: fine-tuning %+v", res.FineTune)
+	}
+	for _, name := range []string{"grbm", "mrbm", "small_25"} {
+		var w, vb, hb [2][]float64
+		for i, d := range []string{cli, api} {
+			r, err := rbm.Load(filepath.Join(d, name, "model"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			w[i], vb[i], hb[i], err = r.Weights()
+			r.Close()
+			if err != nil {
+				t.Fatal(err)
+			}
+		}
+		if !sameBits(w[0], w[1]) || !sameBits(vb[0], vb[1]) || !sameBits(hb[0], hb[1]) {
+			t.Errorf("the RBM %s trained through the API differs from bm dbm-cifar's", name)
+		}
+	}
+	var params [2]dbm.Parameters
+	for i, d := range []string{cli, api} {
+		m, err := dbm.Load(filepath.Join(d, "dbm", "model"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		params[i], err = m.Parameters()
+		m.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	for l := range params[0].W {
+		if !sameBits(params[0].W[l], params[1].W[l]) {
+			t.Errorf("W%d of the DBM trained through the API differs from bm dbm-cifar's", l+1)
+		}
+	}
+	var kernels [2][][]float64
+	for i, d := range []string{cli, api} {
+		m, err := mlp.Load(filepath.Join(d, "grbm_mlp", "model"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		kernels[i], _, err = m.Weights()
+		m.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	for l := range kernels[0] {
+		if !sameBits(kernels[0][l], kernels[1][l]) {
+			t.Errorf("kernel %d of the MLP fine-tuned through the API differs from bm dbm-cifar's", l)
+		}
+	}
+}

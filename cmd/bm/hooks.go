@@ -45,8 +45,8 @@ var fieldFlags = map[string]string{
 // commandFieldFlags are the flags of fields that a command spells otherwise than fieldFlags
 // says: bm dbm-mnist's triples set the pretraining RBMs' and the DBM's values together.
 var commandFieldFlags = map[string]map[string]string{
-	"few-label": {"L2": "mlp-l2", "Rows": "rows"},
-	"logz":      {"ReverseStart": "reverse-start", "Data": "data"},
+	"few-label":       {"L2": "mlp-l2", "Rows": "rows"},
+	"logz":            {"ReverseStart": "reverse-start", "Data": "data"},
 	"dbm-mnist":       originalStaged,
 	"dbm-cifar":       originalStaged,
 	"dbm-cifar-naive": originalStaged,
