@@ -79,15 +79,9 @@ type LogZ struct {
 	BeforeAIS func(c dbm.Config, runs, steps int) error
 }
 
-// readSet reads the training or test rows of path: a folder's (ReadLabeledSet), or a data
-// file's (ReadData).
+// readSet reads the training or test rows of path (ReadSet).
 func (f *LogZ) readSet(path string, test bool, h Hooks) (*dataset.Matrix[float32], error) {
-	_, _, npzKey := strings.Cut(path, ".npz:") // archive.npz:key, which is no file of that name
-	if st, err := os.Stat(path); npzKey || err == nil && !st.IsDir() {
-		x, _, err := ReadData(path, h)
-		return x, err
-	}
-	x, _, err := ReadLabeledSet(path, test)
+	x, _, err := ReadSet(path, test, h)
 	return x, err
 }
 

@@ -2,7 +2,6 @@ package main
 
 import (
 	"fmt"
-	"os"
 	"strconv"
 	"strings"
 
@@ -85,15 +84,10 @@ func parseShape(s string) ([]int, error) {
 
 // readSet reads the training or test images of an MNIST or CIFAR-10 folder with their labels,
 // or the rows of a data file as bm train reads it (IDX, .npy, .npz, archive.npz:key, CSV; no
-// labels).
+// labels, and no test set).
 func readSet(path string, test bool) (*dataset.Matrix[float32], []int, error) {
-	_, _, npzKey := strings.Cut(path, ".npz:") // archive.npz:key, which is no file of that name
-	if st, err := os.Stat(path); npzKey || err == nil && !st.IsDir() {
-		if test {
-			return nil, nil, flagErr("test", "%s is a file, not an MNIST or CIFAR-10 folder", path)
-		}
-		x, _, err := pipeline.ReadData(path, logHooks())
-		return x, nil, err
+	if src, err := dataset.Open(path); test && err == nil && !src.Labeled() {
+		return nil, nil, flagErr("test", "%s is a file, not an MNIST or CIFAR-10 folder", path)
 	}
-	return pipeline.ReadLabeledSet(path, test)
+	return pipeline.ReadSet(path, test, logHooks())
 }
