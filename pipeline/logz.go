@@ -14,7 +14,6 @@ import (
 	"github.com/boltzmann-go/boltzmann/dataset"
 	"github.com/boltzmann-go/boltzmann/dbm"
 	"github.com/boltzmann-go/boltzmann/internal/atomicfile"
-	"github.com/boltzmann-go/boltzmann/rbm"
 	"github.com/boltzmann-go/boltzmann/tfevents"
 	"github.com/boltzmann-go/boltzmann/train"
 )
@@ -143,23 +142,17 @@ func (f *LogZ) Run(ctx context.Context, modelDir string, h Hooks) (*LogZResult, 
 		}
 	}
 	// An RBM is estimated as the 1-hidden-layer DBM it is (same weights and biases).
-	var m *dbm.DBM
-	var r *rbm.RBM
-	if kind == "dbm" {
-		if m, err = (Features{GPU: f.GPU, Target: f.Target, Threads: f.Threads}).loadDBM(dir); err != nil {
-			return nil, err
-		}
-	} else {
-		if f.ReverseStart == "particles" && f.Method != "ais" && f.Method != "exact" {
-			return nil, fieldErr("ReverseStart", "particles: an RBM has no persistent particles of a DBM; use -reverse-start data")
-		}
-		if r, err = (Features{GPU: f.GPU, Target: f.Target, Threads: f.Threads}).loadRBM(dir); err != nil {
-			return nil, err
-		}
-		defer r.Close()
-		if m, err = dbm.FromRBMs(dbm.Config{DType: r.Config().DType, Target: r.Config().Target}, r); err != nil {
-			return nil, err
-		}
+	if kind == "rbm" && f.ReverseStart == "particles" && f.Method != "ais" && f.Method != "exact" {
+		return nil, fieldErr("ReverseStart", "particles: an RBM has no persistent particles of a DBM; use -reverse-start data")
+	}
+	model, err := OpenModel(dir, Placement{GPU: f.GPU, Target: f.Target, Threads: f.Threads})
+	if err != nil {
+		return nil, err
+	}
+	defer model.Close()
+	m, err := model.AsDBM()
+	if err != nil {
+		return nil, err
 	}
 	defer m.Close()
 	if err := CheckFinite(dir, m); err != nil {
@@ -178,10 +171,7 @@ func (f *LogZ) Run(ctx context.Context, modelDir string, h Hooks) (*LogZResult, 
 			}
 		}
 	}
-	res := &LogZResult{Method: f.Method, Epoch: m.Epoch(), Standardized: standardized}
-	if r != nil {
-		res.Epoch = r.Epoch()
-	}
+	res := &LogZResult{Method: f.Method, Epoch: model.Epoch(), Standardized: standardized}
 	start := time.Now()
 	if f.Method == "exact" {
 		if res.LogZ, err = m.ExactLogZ(); err != nil {
@@ -245,7 +235,7 @@ func (f *LogZ) Run(ctx context.Context, modelDir string, h Hooks) (*LogZResult, 
 	}
 	if test != nil {
 		res.Data, res.Rows = f.Data, test.Rows
-		if r != nil && f.Method == "exact" {
+		if r, ok := model.(rbmModel); ok && f.Method == "exact" {
 			ll, err := r.LogLikelihood(test)
 			if err != nil {
 				return nil, err

@@ -102,7 +102,11 @@ func complete(model, data string, test bool, n int, maskSpec string, o rbm.Compl
 			baseline[j] += float64(v) / float64(train.Rows)
 		}
 	}
-	m, err := dev.loadRBM(dir)
+	p, err := dev.placement()
+	if err != nil {
+		return err
+	}
+	m, err := p.LoadRBM(dir)
 	if err != nil {
 		return err
 	}

@@ -11,9 +11,7 @@ import (
 
 	pb "github.com/galeone/tensorflow/tensorflow/go/core/protobuf/for_core_protos_go_proto"
 
-	"github.com/boltzmann-go/boltzmann/dbm"
 	"github.com/boltzmann-go/boltzmann/pipeline"
-	"github.com/boltzmann-go/boltzmann/rbm"
 	"github.com/boltzmann-go/boltzmann/tfops"
 )
 
@@ -58,26 +56,31 @@ func openFeaturizer(dir, layer string, d *device) (*pipeline.Featurizer, error) 
 	return s.Open(dir, logHooks())
 }
 
-func (d *device) loadRBM(dir string) (*rbm.RBM, error) {
+// placement is where the flags place a model.
+func (d *device) placement() (pipeline.Placement, error) {
 	target, _, err := d.plan()
-	switch {
-	case err != nil:
-		return nil, err
-	case target != "":
-		return rbm.LoadAt(dir, target, d.threads)
-	}
-	return rbm.LoadOn(dir, d.gpu, d.threads)
+	return pipeline.Placement{GPU: d.gpu, Target: target, Threads: d.threads}, err
 }
 
-func (d *device) loadDBM(dir string) (*dbm.DBM, error) {
-	target, _, err := d.plan()
-	switch {
-	case err != nil:
+// open loads the model in dir on d (pipeline.OpenModel), after checking the device flags, and
+// refuses one whose trained tensors are not finite.
+func (d *device) open(dir string) (pipeline.Model, error) {
+	if err := d.check(); err != nil {
 		return nil, err
-	case target != "":
-		return dbm.LoadAt(dir, target, d.threads)
 	}
-	return dbm.LoadOn(dir, d.gpu, d.threads)
+	p, err := d.placement()
+	if err != nil {
+		return nil, err
+	}
+	m, err := pipeline.OpenModel(dir, p)
+	if err != nil {
+		return nil, err
+	}
+	if err := pipeline.CheckFinite(dir, m); err != nil {
+		m.Close()
+		return nil, err
+	}
+	return m, nil
 }
 
 // cluster runs a command's model on a TensorFlow cluster of bm workers (docs/SCALING.md):

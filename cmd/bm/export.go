@@ -1,11 +1,7 @@
 package main
 
 import (
-	"errors"
-	"flag"
-	"fmt"
 	"log"
-	"os"
 	"path/filepath"
 	"strings"
 	"time"
@@ -16,9 +12,6 @@ import (
 )
 
 func cmdExport(args []string) int {
-	log.SetFlags(0)
-	log.SetOutput(os.Stderr)
-	log.SetPrefix("bm export: ")
 	fs := newFlagSet("export", "bm export -model DIR [flags]")
 	model := fs.String("model", "runs/rbm_mnist/model", "model folder written by bm train or bm dbm (an RBM or a DBM)")
 	base := fs.String("base", "savedmodels", "base folder of exported models (TF Serving's model base path)")
@@ -29,83 +22,48 @@ func cmdExport(args []string) int {
 	raw := fs.Bool("raw-input", true, "when the model was trained on standardized data ("+standardizerFile+" beside its model folder), put the standardization into the export so that it takes raw data (false: it takes standardized data)")
 	var dev device
 	dev.register(fs, "nothing is split")
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return 0
+	return command("export", fs, args, func() error {
+		switch {
+		case *version < 0:
+			return flagErr("version", "%d, want ≥ 1 (or 0 for the next one)", *version)
+		case *steps <= 0:
+			return flagErr("sample-steps", "%d, want > 0", *steps)
 		}
-		return 2
-	}
-	if err := dev.check(); err != nil {
-		fmt.Fprintf(os.Stderr, "bm export: %v\n", err)
-		return 2
-	}
-	if fs.NArg() > 0 {
-		fmt.Fprintf(os.Stderr, "bm export: unexpected argument %q\n", fs.Arg(0))
-		return 2
-	}
-	if *version < 0 {
-		fmt.Fprintf(os.Stderr, "bm export: flag -version: %d, want ≥ 1 (or 0 for the next one)\n", *version)
-		return 2
-	}
-	if *steps <= 0 {
-		fmt.Fprintf(os.Stderr, "bm export: flag -sample-steps: %d, want > 0\n", *steps)
-		return 2
-	}
-	if *name != "" {
-		if err := export.CheckName(*name); err != nil {
-			fmt.Fprintf(os.Stderr, "bm export: flag -name: %v\n", err)
-			return 2
+		if *name != "" {
+			if err := export.CheckName(*name); err != nil {
+				return flagErr("name", "%v", err)
+			}
 		}
-	}
-	kind, err := pipeline.ModelKind(*model)
-	if err != nil {
-		return exitStatus("export", err)
-	}
-	if *name == "" {
-		*name = runName(*model)
-	}
-	var m export.Model
-	if kind == "dbm" {
-		d, err := dev.loadDBM(*model)
+		m, err := dev.open(*model)
 		if err != nil {
-			return exitStatus("export", err)
+			return err
 		}
-		defer d.Close()
-		if err := checkFinite(*model, d); err != nil {
-			return exitStatus("export", err)
+		defer m.Close()
+		if *name == "" {
+			*name = runName(*model)
 		}
-		m = d
-	} else {
-		r, err := dev.loadRBM(*model)
+		v := *version
+		if v == 0 {
+			if v, err = export.NextVersion(*base, *name); err != nil {
+				return err
+			}
+		}
+		opts := &export.Options{Overwrite: *overwrite, SampleSteps: *steps}
+		if *raw {
+			if opts.Standardizer, err = pipeline.StandardizerFor(*model, logHooks()); err != nil {
+				return err
+			}
+		}
+		kind := strings.ToUpper(m.Kind())
+		log.Printf("exporting the %s in %s as version %d of %s (building the serving graph, writing and syncing its variables)…", kind, *model, v, filepath.Join(*base, *name))
+		start := time.Now()
+		dir, err := export.Write(*base, *name, v, m, opts)
 		if err != nil {
-			return exitStatus("export", err)
+			return err
 		}
-		defer r.Close()
-		if err := checkFinite(*model, r); err != nil {
-			return exitStatus("export", err)
-		}
-		m = r
-	}
-	v := *version
-	if v == 0 {
-		if v, err = export.NextVersion(*base, *name); err != nil {
-			return exitStatus("export", err)
-		}
-	}
-	opts := &export.Options{Overwrite: *overwrite, SampleSteps: *steps}
-	if *raw {
-		if opts.Standardizer, err = pipeline.StandardizerFor(*model, logHooks()); err != nil {
-			return exitStatus("export", err)
-		}
-	}
-	log.Printf("exporting the %s in %s as version %d of %s (building the serving graph, writing and syncing its variables)…", strings.ToUpper(kind), *model, v, filepath.Join(*base, *name))
-	start := time.Now()
-	dir, err := export.Write(*base, *name, v, m, opts)
-	if err != nil {
-		return exitStatus("export", err)
-	}
-	log.Printf("exported the %s in %s as a SavedModel to %s (%.1f s)", strings.ToUpper(kind), *model, dir, time.Since(start).Seconds())
-	return 0
+		log.Printf("exported the %s in %s as a SavedModel to %s (%.1f s)", kind, *model, dir, time.Since(start).Seconds())
+		return nil
+	})
 }
 
 // runName names an export after the run folder of the model folder dir: runs/rbm_mnist/model →

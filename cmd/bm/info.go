@@ -10,11 +10,9 @@ import (
 	"sync"
 	"time"
 
-	"github.com/boltzmann-go/boltzmann/dbm"
 	"github.com/boltzmann-go/boltzmann/internal/modeldir"
 	"github.com/boltzmann-go/boltzmann/mlp"
 	"github.com/boltzmann-go/boltzmann/pipeline"
-	"github.com/boltzmann-go/boltzmann/rbm"
 )
 
 // commandsFile, in a run folder, lists the bm command lines that trained or resumed its model.
@@ -177,21 +175,19 @@ func checkModelFolder(dir, kind string) error {
 	if kind != "rbm" && kind != "dbm" && kind != "mlp" {
 		return modeldir.Inconsistent(fmt.Errorf("%s: %s names kind %q, want rbm, dbm or mlp", dir, modeldir.File, kind))
 	}
+	if kind != "mlp" {
+		m, err := pipeline.OpenModel(dir, pipeline.Placement{})
+		if err != nil {
+			return err
+		}
+		return m.Close()
+	}
 	if err := pipeline.CheckKind(dir, kind); err != nil {
 		return err
 	}
-	var closer interface{ Close() error }
-	var err error
-	switch kind {
-	case "rbm":
-		closer, err = rbm.Load(dir)
-	case "dbm":
-		closer, err = dbm.Load(dir)
-	case "mlp":
-		closer, err = mlp.Load(dir)
-	}
+	m, err := mlp.Load(dir)
 	if err != nil {
 		return err
 	}
-	return closer.Close()
+	return m.Close()
 }
