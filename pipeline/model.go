@@ -91,9 +91,9 @@ func (p Placement) LoadDBM(dir string) (*dbm.DBM, error) {
 // rbmModel is an RBM as a Model.
 type rbmModel struct{ *rbm.RBM }
 
-func (rbmModel) Kind() string         { return "rbm" }
-func (m rbmModel) Inputs() int        { return m.Config().NumVisible }
-func (rbmModel) HiddenLayers() int    { return 1 }
+func (rbmModel) Kind() string      { return "rbm" }
+func (m rbmModel) Inputs() int     { return m.Config().NumVisible }
+func (rbmModel) HiddenLayers() int { return 1 }
 func (m rbmModel) AsDBM() (*dbm.DBM, error) {
 	return dbm.FromRBMs(dbm.Config{DType: m.Config().DType, Target: m.Config().Target}, m.RBM)
 }
