@@ -59,6 +59,13 @@ func (h Hooks) saving(dir string) {
 	}
 }
 
+// output sends text to h.Output.
+func (h Hooks) output(text string) {
+	if h.Output != nil {
+		h.Output(text)
+	}
+}
+
 // stageDone calls h.StageDone.
 func (h Hooks) stageDone(stage string) {
 	if h.StageDone != nil {

@@ -2,6 +2,7 @@ package main
 
 import (
 	"errors"
+	"fmt"
 	"log"
 	"strings"
 
@@ -16,6 +17,7 @@ const standardizerFile = pipeline.StandardizerFile
 // command line noted beside every model folder a stage writes.
 func hooks(quiet bool) pipeline.Hooks {
 	h := logHooks()
+	h.Output = func(text string) { fmt.Print(text) }
 	h.Progress = func(r pipeline.Run) pipeline.Progress {
 		return newUnitProgress(quiet, r.Done, r.Epochs, r.PerEpoch, r.Unit, r.Desc)
 	}
@@ -30,7 +32,7 @@ func logHooks() pipeline.Hooks {
 // fieldFlags maps the settings fields of the pipeline stages to the flags that set them: the
 // one place where a *pipeline.FieldError becomes a usage error naming the user's flag.
 var fieldFlags = map[string]string{
-	"NTrain": "n-train", "NVal": "n-val", "ImageShape": "image-shape", "Binarize": "binarize", "Epochs": "epochs",
+	"Model": "model", "Data": "data", "Mask": "mask", "NTrain": "n-train", "NVal": "n-val", "ImageShape": "image-shape", "Binarize": "binarize", "Epochs": "epochs",
 	"NHidden": "n-hidden", "WInit": "w-init", "K": "n-gibbs-steps", "LR": "lr", "BatchSize": "batch-size", "L2": "l2",
 	"Dropout": "dropout", "SparsityTarget": "sparsity-target", "SparsityCost": "sparsity-cost", "SparsityDamping": "sparsity-damping",
 	"DType": "dtype", "MomentumRule": "momentum-rule", "HiddenBias": "hb-init", "Threads": "threads", "GPU": "gpu",
