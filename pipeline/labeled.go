@@ -112,11 +112,14 @@ func ReadLabeledSet(path string, test bool) (*dataset.Matrix[float32], []int, er
 
 // ReadSet reads the rows of path with their labels: the training (test: the test) images of an
 // MNIST or CIFAR-10 folder (ReadLabeledSet), or the rows of a data file (ReadData), which have
-// no labels and no test set (they are read whatever test says; dataset.Source.Labeled tells
-// which path is which).
+// no labels and no test set (test: a *FieldError on "Test").
 func ReadSet(path string, test bool, h Hooks) (*dataset.Matrix[float32], []int, error) {
-	if src, err := dataset.Open(path); err == nil && src.Labeled() || os.IsNotExist(err) {
+	src, err := dataset.Open(path)
+	if err == nil && src.Labeled() || os.IsNotExist(err) {
 		return ReadLabeledSet(path, test)
+	}
+	if err == nil && test {
+		return nil, nil, fieldErr("Test", "%s is a file, not an MNIST or CIFAR-10 folder", path)
 	}
 	x, _, err := ReadData(path, h)
 	return x, nil, err

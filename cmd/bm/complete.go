@@ -59,4 +59,3 @@ func cmdComplete(args []string) int {
 		return err
 	})
 }
-

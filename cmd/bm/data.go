@@ -5,7 +5,6 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/boltzmann-go/boltzmann/dataset"
 	"github.com/boltzmann-go/boltzmann/pipeline"
 )
 
@@ -80,14 +79,4 @@ func parseShape(s string) ([]int, error) {
 		return nil, fmt.Errorf("%q: want 1 or 3 channels", s)
 	}
 	return out, nil
-}
-
-// readSet reads the training or test images of an MNIST or CIFAR-10 folder with their labels,
-// or the rows of a data file as bm train reads it (IDX, .npy, .npz, archive.npz:key, CSV; no
-// labels, and no test set).
-func readSet(path string, test bool) (*dataset.Matrix[float32], []int, error) {
-	if src, err := dataset.Open(path); test && err == nil && !src.Labeled() {
-		return nil, nil, flagErr("test", "%s is a file, not an MNIST or CIFAR-10 folder", path)
-	}
-	return pipeline.ReadSet(path, test, logHooks())
 }

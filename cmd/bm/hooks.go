@@ -32,7 +32,7 @@ func logHooks() pipeline.Hooks {
 // fieldFlags maps the settings fields of the pipeline stages to the flags that set them: the
 // one place where a *pipeline.FieldError becomes a usage error naming the user's flag.
 var fieldFlags = map[string]string{
-	"Model": "model", "Data": "data", "Mask": "mask", "NTrain": "n-train", "NVal": "n-val", "ImageShape": "image-shape", "Binarize": "binarize", "Epochs": "epochs",
+	"Test": "test", "Model": "model", "Data": "data", "Mask": "mask", "NTrain": "n-train", "NVal": "n-val", "ImageShape": "image-shape", "Binarize": "binarize", "Epochs": "epochs",
 	"NHidden": "n-hidden", "WInit": "w-init", "K": "n-gibbs-steps", "LR": "lr", "BatchSize": "batch-size", "L2": "l2",
 	"Dropout": "dropout", "SparsityTarget": "sparsity-target", "SparsityCost": "sparsity-cost", "SparsityDamping": "sparsity-damping",
 	"DType": "dtype", "MomentumRule": "momentum-rule", "HiddenBias": "hb-init", "Threads": "threads", "GPU": "gpu",

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/boltzmann-go/boltzmann/dataset"
+	"github.com/boltzmann-go/boltzmann/pipeline"
 )
 
 func cmdTransform(args []string) int {
@@ -40,7 +41,7 @@ func transform(model, data, layer, out, labelsOut string, test, quiet, raw bool,
 	if n, err := strconv.Atoi(layer); layer != "top" && layer != "all" && (err != nil || n < 1) {
 		return flagErr("layer", "%q, want top, all or a hidden layer number ≥ 1", layer)
 	}
-	x, labels, err := readSet(data, test)
+	x, labels, err := pipeline.ReadSet(data, test, logHooks())
 	if err != nil {
 		return err
 	}
@@ -66,7 +67,7 @@ func transform(model, data, layer, out, labelsOut string, test, quiet, raw bool,
 	if err != nil {
 		return err
 	}
-	if err := writeMatrix(out, h); err != nil {
+	if err := dataset.WriteMatrix(out, h); err != nil {
 		return err
 	}
 	log.Printf("wrote %d×%d features of %s to %s", h.Rows, h.Cols, data, out)
