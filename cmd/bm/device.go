@@ -47,15 +47,6 @@ func (d *device) features(layer string) (pipeline.Features, error) {
 	return pipeline.Features{Layer: layer, GPU: d.gpu, Threads: d.threads, Target: target}, err
 }
 
-// openFeaturizer loads the model in dir on d (pipeline.Features.Open).
-func openFeaturizer(dir, layer string, d *device) (*pipeline.Featurizer, error) {
-	s, err := d.features(layer)
-	if err != nil {
-		return nil, err
-	}
-	return s.Open(dir, logHooks())
-}
-
 // placement is where the flags place a model.
 func (d *device) placement() (pipeline.Placement, error) {
 	target, _, err := d.plan()

@@ -176,8 +176,8 @@ func TestTransformStandardizesOnce(t *testing.T) {
 // the SavedModel's, on the training and the test rows.
 func TestClassifyStandardizesOnce(t *testing.T) {
 	s := newStandardizedRun(t)
-	f := classifyFlags{model: s.run, data: s.mnist, layer: "top", quiet: true}
-	x, xt, _, _, err := f.load()
+	f := pipeline.Classify{Model: s.run, Data: s.mnist, Layer: "top"}
+	x, xt, _, _, err := f.Load(pipeline.Hooks{})
 	if err != nil {
 		t.Fatal(err)
 	}
