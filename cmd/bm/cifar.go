@@ -7,7 +7,6 @@ import (
 	"os/signal"
 	"runtime"
 
-	"github.com/boltzmann-go/boltzmann/dbm"
 	"github.com/boltzmann-go/boltzmann/internal/pyargs"
 	"github.com/boltzmann-go/boltzmann/pipeline"
 	"github.com/boltzmann-go/boltzmann/tfops"
@@ -65,21 +64,13 @@ func (a *cifarArgs) stages() (pipeline.CIFARStages, error) {
 		K: a.k, Epochs: a.epochs, BatchSize: a.batch, Seeds: a.seeds, LR: a.lr, L2: a.l2, Particles: a.particles, MeanFieldSteps: a.mfUpdates,
 		MeanFieldTol: a.mfTol, NoMeanFieldTol: a.mfTol == 0, MaxNorm: a.maxNorm, NoMaxNorm: a.maxNorm == 0, AISBetas: a.aisBetas, AISRuns: a.aisRuns,
 		MomentumRule: a.momentumRule, DType: dt, Threads: a.threads, GPU: a.gpu, Target: target, Devices: devices,
-		Given: givenFields(dbmDynamicsFields, set), BeforeAIS: originalBeforeAIS(devices),
+		Given: givenFields(dbmDynamicsFields, set), BeforeAIS: beforeAIS("-ais-runs", "-ais-betas", devices),
 		NoFineTune: a.mlp.stopAfterRB, RandomInitMLP: a.mlp.noInit, NoSavePrefixMLP: a.mlp.savePrefix == "", NoExportMLP: a.mlp.exportDir == ""}
 	if s.MLP, err = a.mlp.settings(a.mlp.lrm, a.runArgs); err != nil {
 		return s, err
 	}
 	s.MLP.L2, s.MLP.OutDropout = cmp.Or(s.MLP.L2, -1), cmp.Or(a.mlp.dropout, -1)
 	return s, nil
-}
-
-// originalBeforeAIS refuses, in the original's DBM programs, AIS that would need more memory
-// than the machine has available (devices: the cluster's tasks, nil without one).
-func originalBeforeAIS(devices []string) func(c dbm.Config, runs, steps int) error {
-	return func(c dbm.Config, runs, steps int) error {
-		return checkAISMemory("-ais-runs", "-ais-betas", c.Sizes, runs, steps, valueBytes(c.DType), devices == nil)
-	}
 }
 
 // run runs the CIFAR program prog as command name: its settings checked, then its locations

@@ -11,7 +11,6 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/boltzmann-go/boltzmann/dbm"
 	"github.com/boltzmann-go/boltzmann/optim"
 	"github.com/boltzmann-go/boltzmann/pipeline"
 	"github.com/boltzmann-go/boltzmann/tfops"
@@ -218,14 +217,9 @@ func runDBM(f *dbmFlags) error {
 	if err != nil {
 		return err
 	}
-	s.Given, s.Results.BeforeAIS = givenFields(dbmDynamicsFields, f.set), f.beforeAIS
+	s.Given, s.Results.BeforeAIS = givenFields(dbmDynamicsFields, f.set), beforeAIS("ais-runs", "ais-betas", f.tasks())
 	_, err = s.Run(ctx, d, hooks(f.quiet))
 	return dbmStageErr(err, f.set, nil, f.modelDir())
-}
-
-// beforeAIS refuses AIS that would need more memory than the machine has available.
-func (f *dbmFlags) beforeAIS(c dbm.Config, runs, steps int) error {
-	return checkAISMemory("ais-runs", "ais-betas", c.Sizes, runs, steps, valueBytes(c.DType), f.tasks() == nil)
 }
 
 // dbmStageErr maps an error of the DBM stage to a usage error naming the flag where a setting

@@ -7,7 +7,6 @@ import (
 	"os"
 	"os/signal"
 
-	"github.com/boltzmann-go/boltzmann/dbm"
 	"github.com/boltzmann-go/boltzmann/internal/pyargs"
 	"github.com/boltzmann-go/boltzmann/optim"
 	"github.com/boltzmann-go/boltzmann/pipeline"
@@ -152,9 +151,7 @@ func runDBMMNIST(a *dbmMNISTArgs) error {
 			Devices: devices},
 		Given: givenFields(dbmDynamicsFields, set), NoFineTune: a.mlp.stopAfterRB, RandomInitMLP: a.mlp.noInit, Augment: a.mlp.augment,
 		NoSavePrefixMLP: a.mlp.savePrefix == "", NoExportMLP: a.mlp.exportDir == "",
-		BeforeAIS: func(c dbm.Config, runs, steps int) error {
-			return checkAISMemory("ais-runs", "ais-betas", c.Sizes, runs, steps, valueBytes(c.DType), devices == nil)
-		}}
+		BeforeAIS: beforeAIS("-ais-runs", "-ais-betas", devices)}
 	if p.MLP, err = a.mlp.settings(a.mlp.lrm, a.runArgs); err != nil {
 		return err
 	}

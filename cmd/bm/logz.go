@@ -104,11 +104,7 @@ func estimateLogZ(f *logzFlags) error {
 	z := pipeline.LogZ{Method: f.method, Data: f.data, Binarize: f.binarize == "stochastic", Betas: f.betas, Runs: f.runs,
 		SweepsPerBeta: f.sweeps, Blocks: f.blocks, Base: f.base, Schedule: f.schedule, BurnIn: f.burnIn, ReverseStart: f.reverseStart,
 		Devices: devices, GPU: s.GPU, Target: s.Target, Threads: s.Threads,
-		BeforeAIS: func(c dbm.Config, runs, steps int) error {
-			// Refused before anything is allocated: -runs 1e9 -betas 1e9 would grow for minutes
-			// to many GiB before TensorFlow fails.
-			return checkAISMemory("runs", "betas", c.Sizes, runs, steps, valueBytes(c.DType), devices == nil)
-		}}
+		BeforeAIS: beforeAIS("runs", "betas", devices)}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
 	_, err = z.Run(ctx, f.model, hooks(f.quiet))
