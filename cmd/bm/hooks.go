@@ -48,6 +48,8 @@ var fieldFlags = map[string]string{
 // says: bm dbm-mnist's triples set the pretraining RBMs' and the DBM's values together.
 var commandFieldFlags = map[string]map[string]string{
 	"few-label":       {"L2": "mlp-l2", "Rows": "rows"},
+	"tsne":            {"K": "k", "Labels": "labels", "Perplexity": "perplexity"},
+	"crbm":            {"NLabeled": "n-labeled", "Patience": "patience", "Out": "out"},
 	"logz":            {"ReverseStart": "reverse-start", "Data": "data"},
 	"dbm-mnist":       originalStaged,
 	"dbm-cifar":       originalStaged,
