@@ -125,7 +125,7 @@ func (c *cluster) check(gpu string) error {
 		return c.flagErr("cluster-timeout", "%v, want a duration ≥ 0 (0: no limit)", c.timeout)
 	}
 	if c.spec == "" && c.target == "" {
-		if err := checkGPUs(gpu); err != nil {
+		if err := tfops.CheckGPUs(gpu); err != nil {
 			return c.flagErr("gpu", "%v", err)
 		}
 	}
