@@ -29,8 +29,9 @@ func logHooks() pipeline.Hooks {
 	return pipeline.Hooks{Log: func(line string) { log.Print(line) }, Saving: noteCommand, StageDone: stageMemory}
 }
 
-// fieldFlags maps the settings fields of the pipeline stages to the flags that set them: the
-// one place where a *pipeline.FieldError becomes a usage error naming the user's flag.
+// fieldFlags maps the settings fields of the pipeline stages (and of rbm.Config, for bm train)
+// to the flags that set them: the one place where a *pipeline.FieldError or a configuration
+// error becomes a usage error naming the user's flag.
 var fieldFlags = map[string]string{
 	"Test": "test", "Model": "model", "Data": "data", "Mask": "mask", "NTrain": "n-train", "NVal": "n-val", "ImageShape": "image-shape", "Binarize": "binarize", "Epochs": "epochs",
 	"NHidden": "n-hidden", "WInit": "w-init", "K": "n-gibbs-steps", "LR": "lr", "BatchSize": "batch-size", "L2": "l2",
@@ -41,7 +42,10 @@ var fieldFlags = map[string]string{
 	"RBMSeeds": "rbm-seeds", "RBMK": "rbm-k", "RBMLR": "rbm-lr", "RBML2": "rbm-l2", "RBMWInit": "rbm-w-init",
 	"RBMSampleVisible": "rbm-sample-v", "IncreaseKEvery": "increase-n-gibbs-steps-every", "GibbsSteps": "n-gibbs-steps",
 	"MeanFieldSteps": "max-mf-updates", "AISBetas": "ais-betas", "AISRuns": "ais-runs", "LearningRate": "lr", "Momentum": "momentum",
-	"MeanFieldTol": "mf-tol", "MaxNorm": "max-norm", "Centering": "centering",
+	"MeanFieldTol": "mf-tol", "MaxNorm": "max-norm", "Centering": "centering", "NumHidden": "n-hidden", "WeightStd": "w-init",
+	"CDSteps": "k", "Hidden": "hidden", "UpdatesPerRun": "updates-per-run", "InitHiddenBias": "hb-init", "InitVisibleBias": "vb-init",
+	"Metrics.TrainEvery": "train-every", "Metrics.ValEvery": "val-every", "Metrics.FEGEvery": "feg-every", "Metrics.FEGBatches": "feg-batches",
+	"Metrics.PLL": "metrics", "Method": "method",
 }
 
 // commandFieldFlags are the flags of fields that a command spells otherwise than fieldFlags
