@@ -33,7 +33,7 @@ func logHooks() pipeline.Hooks {
 // to the flags that set them: the one place where a *pipeline.FieldError or a configuration
 // error becomes a usage error naming the user's flag.
 var fieldFlags = map[string]string{
-	"Test": "test", "Model": "model", "Data": "data", "Mask": "mask", "NTrain": "n-train", "NVal": "n-val", "ImageShape": "image-shape", "Binarize": "binarize", "Epochs": "epochs",
+	"Test": "test", "Out": "out", "LabelsOut": "labels-out", "Model": "model", "Data": "data", "Mask": "mask", "NTrain": "n-train", "NVal": "n-val", "ImageShape": "image-shape", "Binarize": "binarize", "Epochs": "epochs",
 	"NHidden": "n-hidden", "WInit": "w-init", "K": "n-gibbs-steps", "LR": "lr", "BatchSize": "batch-size", "L2": "l2",
 	"Dropout": "dropout", "SparsityTarget": "sparsity-target", "SparsityCost": "sparsity-cost", "SparsityDamping": "sparsity-damping",
 	"DType": "dtype", "MomentumRule": "momentum-rule", "HiddenBias": "hb-init", "Threads": "threads", "GPU": "gpu",
@@ -53,7 +53,7 @@ var fieldFlags = map[string]string{
 var commandFieldFlags = map[string]map[string]string{
 	"few-label":       {"L2": "mlp-l2", "Rows": "rows"},
 	"tsne":            {"K": "k", "Labels": "labels", "Perplexity": "perplexity"},
-	"crbm":            {"NLabeled": "n-labeled", "Patience": "patience", "Out": "out"},
+	"crbm":            {"NLabeled": "n-labeled", "Patience": "patience"},
 	"logz":            {"ReverseStart": "reverse-start", "Data": "data"},
 	"dbm-mnist":       originalStaged,
 	"dbm-cifar":       originalStaged,
