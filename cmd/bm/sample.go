@@ -3,14 +3,11 @@ package main
 import (
 	"context"
 	"fmt"
-	"log"
 	"os"
 	"os/signal"
 	"path/filepath"
 	"strings"
 
-	"github.com/boltzmann-go/boltzmann/dataset"
-	"github.com/boltzmann-go/boltzmann/picture"
 	"github.com/boltzmann-go/boltzmann/pipeline"
 )
 
@@ -49,49 +46,14 @@ func cmdSample(args []string) int {
 		case ext != ".png" && ext != ".jpg" && ext != ".jpeg":
 			return flagErr("out", "%q, want a .png (or .jpg) file name", *out)
 		}
-		// A model trained on standardized data samples standardized rows: the picture shows them
-		// in the data's own units, the standardization undone once (as bm dbm's samples.png and
-		// the SavedModel's sample signature).
-		if _, err := pipeline.ModelKind(*model); err != nil {
-			return err
-		}
-		std, err := pipeline.ModelStandardizer(*model)
+		p, err := dev.placement()
 		if err != nil {
 			return err
-		}
-		m, err := dev.open(*model)
-		if err != nil {
-			return err
-		}
-		defer m.Close()
-		if nv := m.Inputs(); sh[0]*sh[1]*sh[2] != nv {
-			return flagErr("image-shape", "%v has %d values, the model %d visible units", sh, sh[0]*sh[1]*sh[2], nv)
 		}
 		ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 		defer stop()
-		bar := newUnitProgress(false, 0, 1, *steps, "step", fmt.Sprintf("%d chains", *chains))
-		means, err := m.Sample(ctx, *chains, *steps, *seed, func(done, total int) { bar.Batch(1, min(done, *steps), total) })
-		bar.Finish()
-		if err != nil {
-			return err
-		}
-		if std != nil {
-			if err := dataset.Unstandardize(std, means); err != nil {
-				return err
-			}
-			log.Printf("the model was trained on standardized data: the samples are shown in the data's units (%s undone)", pipeline.StandardizerPath(*model))
-		}
-		img, err := picture.Tiles(means.Data, means.Rows, sh[0], sh[1], sh[2], 10, false)
-		if err == nil && ext == ".png" {
-			err = picture.SavePNG(*out, picture.Scale(img, 2))
-		} else if err == nil {
-			err = picture.SaveJPEG(*out, picture.Scale(img, 2), 0)
-		}
-		if err != nil {
-			return err
-		}
-		log.Printf("wrote %s", *out)
-		return nil
+		s := pipeline.Sample{Model: *model, Out: *out, Chains: *chains, Steps: *steps, Seed: *seed, Shape: sh, Placement: p}
+		return s.Run(ctx, hooks(false))
 	})
 }
 
