@@ -4,7 +4,6 @@ import (
 	"cmp"
 	"fmt"
 	"path/filepath"
-	"strings"
 
 	tf "github.com/galeone/tensorflow/tensorflow/go"
 
@@ -70,6 +69,8 @@ type CIFARStages struct {
 	// OutDropout, Prefix, Export "savedmodels", DType and placement the program's); a
 	// negative L2 or OutDropout means 0.
 	MLP FineTune
+
+	mlp mlpDefaults // the program's fine-tuning defaults (withDefaults)
 }
 
 // cifarDefaults are the defaults in which the two CIFAR programs differ.
@@ -96,21 +97,10 @@ func (s CIFARStages) withDefaults(d cifarDefaults) CIFARStages {
 	s.MomentumRule = cmp.Or(s.MomentumRule, optim.Classical)
 	s.DType = cmp.Or(s.DType, tf.Float)
 	m := &s.MLP
-	m.LRM, m.L2, m.OutDropout = orSlice(m.LRM, d.mlpLRM), neg(m.L2, 1e-4), neg(m.OutDropout, d.mlpDropout)
-	m.Patience, m.PlateauPatience = cmp.Or(m.Patience, d.patience), cmp.Or(m.PlateauPatience, d.plateau)
-	m.Prefix, m.Export = cmp.Or(m.Prefix, d.mlpPrefix), cmp.Or(m.Export, "savedmodels")
-	if s.NoSavePrefixMLP {
-		m.Prefix = ""
-	}
-	if s.NoExportMLP {
-		m.Export = ""
-	}
-	m.Name = cmp.Or(m.Name, strings.TrimSuffix(filepath.Base(m.Prefix+"x"), "x")+"mlp")
-	if m.Prefix != "" {
-		m.Dir = cmp.Or(m.Dir, m.Prefix+"mlp")
-	}
-	m.DType, m.GPU, m.Target = cmp.Or(m.DType, s.DType), cmp.Or(m.GPU, s.GPU), cmp.Or(m.Target, s.Target)
-	m.Threads = cmp.Or(m.Threads, s.Threads)
+	m.OutDropout, m.Patience, m.PlateauPatience = neg(m.OutDropout, d.mlpDropout), cmp.Or(m.Patience, d.patience), cmp.Or(m.PlateauPatience, d.plateau)
+	m.GPU, m.Target, m.Threads = cmp.Or(m.GPU, s.GPU), cmp.Or(m.Target, s.Target), cmp.Or(m.Threads, s.Threads)
+	s.mlp = mlpDefaults{lrm: d.mlpLRM, l2: 1e-4, prefix: d.mlpPrefix, noPrefix: s.NoSavePrefixMLP, noExport: s.NoExportMLP, dtype: s.DType,
+		random: s.RandomInitMLP}
 	return s
 }
 
@@ -152,18 +142,15 @@ func (s CIFARStages) dbmMomentum() []float64 {
 // fineTune returns the fine-tuning stage started at the Gaussian RBM in grbmDir (s with
 // defaults).
 func (s CIFARStages) fineTune(grbmDir string, std *dataset.Standardizer) (*FineTune, error) {
-	net, err := LoadInitNet(grbmDir)
+	ft, err := startFineTune(grbmDir, s.MLP, s.mlp)
 	if err != nil {
 		return nil, err
 	}
-	ft := s.MLP
-	init := net.FineTune(s.RandomInitMLP)
-	ft.Hidden, ft.OutSeed, ft.Weights = init.Hidden, init.OutSeed, init.Weights
 	// Dense(hidden) → BatchNormalization → ReLU → Dropout → Dense(10) → softmax.
 	ft.ReLU, ft.BatchNorm, ft.Dropout = true, true, 0
 	ft.Hidden[0].Seed, ft.OutSeed = 3333, 5555 // the original's glorot seeds of its CIFAR MLPs
 	ft.Std = std
-	return &ft, nil
+	return ft, nil
 }
 
 // DBMProgramResult is what a DBM program of the original produced.

@@ -73,26 +73,7 @@ func TestRBMMNISTCLIMatchesAPI(t *testing.T) {
 	if !sameBits(w0, w1) || !sameBits(vb0, vb1) || !sameBits(hb0, hb1) {
 		t.Errorf("the RBM trained through the API differs from bm rbm-mnist's")
 	}
-	mlps := [2]*mlp.MLP{}
-	for i, d := range []string{cli, api} {
-		if mlps[i], err = mlp.Load(filepath.Join(d, "rbm_mlp", "model")); err != nil {
-			t.Fatal(err)
-		}
-		defer mlps[i].Close()
-	}
-	k0, b0, err := mlps[0].Weights()
-	if err != nil {
-		t.Fatal(err)
-	}
-	k1, b1, err := mlps[1].Weights()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for l := range k0 {
-		if !sameBits(k0[l], k1[l]) || !sameBits(b0[l], b1[l]) {
-			t.Errorf("layer %d of the MLP fine-tuned through the API differs from bm rbm-mnist's", l)
-		}
-	}
+	sameMLPs(t, "bm rbm-mnist", filepath.Join(cli, "rbm_mlp", "model"), filepath.Join(api, "rbm_mlp", "model"))
 }
 
 // TestDBMMNISTCLIMatchesAPI runs a tiny bm dbm-mnist through the command line and the same
@@ -124,45 +105,8 @@ func TestDBMMNISTCLIMatchesAPI(t *testing.T) {
 	if _, ok := res.Results["log_z"]; !ok || res.FineTune == nil {
 		t.Fatalf("API run: results %v, fine-tuning %+v", res.Results, res.FineTune)
 	}
-	var params [2]dbm.Parameters
-	for i, d := range []string{cli, api} {
-		m, err := dbm.Load(filepath.Join(d, "dbm", "model"))
-		if err != nil {
-			t.Fatal(err)
-		}
-		params[i], err = m.Parameters()
-		m.Close()
-		if err != nil {
-			t.Fatal(err)
-		}
-	}
-	for l := range params[0].W {
-		if !sameBits(params[0].W[l], params[1].W[l]) {
-			t.Errorf("W%d of the DBM trained through the API differs from bm dbm-mnist's", l+1)
-		}
-	}
-	for l := range params[0].B {
-		if !sameBits(params[0].B[l], params[1].B[l]) {
-			t.Errorf("b%d of the DBM trained through the API differs from bm dbm-mnist's", l)
-		}
-	}
-	var kernels [2][][]float64
-	for i, d := range []string{cli, api} {
-		m, err := mlp.Load(filepath.Join(d, "dbm_mlp", "model"))
-		if err != nil {
-			t.Fatal(err)
-		}
-		kernels[i], _, err = m.Weights()
-		m.Close()
-		if err != nil {
-			t.Fatal(err)
-		}
-	}
-	for l := range kernels[0] {
-		if !sameBits(kernels[0][l], kernels[1][l]) {
-			t.Errorf("kernel %d of the MLP fine-tuned through the API differs from bm dbm-mnist's", l)
-		}
-	}
+	sameDBMs(t, "bm dbm-mnist", filepath.Join(cli, "dbm", "model"), filepath.Join(api, "dbm", "model"))
+	sameMLPs(t, "bm dbm-mnist", filepath.Join(cli, "dbm_mlp", "model"), filepath.Join(api, "dbm_mlp", "model"))
 	b, err := os.ReadFile(filepath.Join(cli, "dbm", "results.json"))
 	if err != nil {
 		t.Fatal(err)
@@ -224,9 +168,17 @@ func TestDBMCIFARCLIMatchesAPI(t *testing.T) {
 			t.Errorf("the RBM %s trained through the API differs from bm dbm-cifar's", name)
 		}
 	}
+	sameDBMs(t, "bm dbm-cifar", filepath.Join(cli, "dbm", "model"), filepath.Join(api, "dbm", "model"))
+	sameMLPs(t, "bm dbm-cifar", filepath.Join(cli, "grbm_mlp", "model"), filepath.Join(api, "grbm_mlp", "model"))
+}
+
+// sameDBMs checks that the DBMs saved in the model folders a (by the command cmd) and b
+// (through the API) have the same weights and biases bit for bit.
+func sameDBMs(t *testing.T, cmd, a, b string) {
+	t.Helper()
 	var params [2]dbm.Parameters
-	for i, d := range []string{cli, api} {
-		m, err := dbm.Load(filepath.Join(d, "dbm", "model"))
+	for i, d := range []string{a, b} {
+		m, err := dbm.Load(d)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -238,24 +190,35 @@ func TestDBMCIFARCLIMatchesAPI(t *testing.T) {
 	}
 	for l := range params[0].W {
 		if !sameBits(params[0].W[l], params[1].W[l]) {
-			t.Errorf("W%d of the DBM trained through the API differs from bm dbm-cifar's", l+1)
+			t.Errorf("W%d of the DBM trained through the API differs from %s's", l+1, cmd)
 		}
 	}
-	var kernels [2][][]float64
-	for i, d := range []string{cli, api} {
-		m, err := mlp.Load(filepath.Join(d, "grbm_mlp", "model"))
+	for l := range params[0].B {
+		if !sameBits(params[0].B[l], params[1].B[l]) {
+			t.Errorf("b%d of the DBM trained through the API differs from %s's", l, cmd)
+		}
+	}
+}
+
+// sameMLPs checks that the MLPs saved in the model folders a (by the command cmd) and b
+// (through the API) have the same kernels and biases bit for bit.
+func sameMLPs(t *testing.T, cmd, a, b string) {
+	t.Helper()
+	var kernels, biases [2][][]float64
+	for i, d := range []string{a, b} {
+		m, err := mlp.Load(d)
 		if err != nil {
 			t.Fatal(err)
 		}
-		kernels[i], _, err = m.Weights()
+		kernels[i], biases[i], err = m.Weights()
 		m.Close()
 		if err != nil {
 			t.Fatal(err)
 		}
 	}
 	for l := range kernels[0] {
-		if !sameBits(kernels[0][l], kernels[1][l]) {
-			t.Errorf("kernel %d of the MLP fine-tuned through the API differs from bm dbm-cifar's", l)
+		if !sameBits(kernels[0][l], kernels[1][l]) || !sameBits(biases[0][l], biases[1][l]) {
+			t.Errorf("layer %d of the MLP fine-tuned through the API differs from %s's", l, cmd)
 		}
 	}
 }
