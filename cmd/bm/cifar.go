@@ -21,10 +21,8 @@ type cifarArgs struct {
 	k, epochs, batch, seeds []int
 	lr, l2                  []float64
 	grbm, mrbm, dbmDir      string
-	particles, mfUpdates    int
-	mfTol, maxNorm          float64
-	aisBetas, aisRuns       int
-	mlp                     mlpArgs
+	dbmArgs
+	mlp mlpArgs
 }
 
 // cifarProgram is a CIFAR program of the pipeline: pipeline.DBMCIFAR or DBMCIFARNaive.

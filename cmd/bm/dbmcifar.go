@@ -82,16 +82,12 @@ func (a *dbmCIFARArgs) parser() *pyargs.Parser {
 	p.String("--mrbm-dirpath", &a.mrbm, "models/mrbm_cifar/", "directory path to save Multinomial RBM").Metavar("DIRPATH")
 	p.String("--dbm-dirpath", &a.dbmDir, "models/dbm_cifar/", "directory path to save DBM").Metavar("DIRPATH")
 	p.Int("--n-hidden", &a.mrbmHidden, 512, "hidden units of the multinomial RBM (ours; the original hard-codes 512)").Metavar("N").Validate(positiveInt(&a.mrbmHidden))
-	p.Int("--n-particles", &a.particles, 100, "number of persistent Markov chains").Metavar("M").Validate(positiveInt(&a.particles))
-	p.Int("--max-mf-updates", &a.mfUpdates, 50, "maximum number of mean-field updates per weight update").Metavar("N").Validate(positiveInt(&a.mfUpdates))
-	p.Float("--mf-tol", &a.mfTol, 1e-11, "mean-field tolerance").Metavar("TOL")
-	p.Float("--max-norm", &a.maxNorm, 4, "maximum norm constraint").Metavar("C")
+	a.registerDBM(p, 1e-11, 4)
 	p.Floats("--sparsity-target", &a.spTarget, []float64{0.2, 0.2}, "desired probability of hidden activation").Metavar("T")
 	p.Floats("--sparsity-cost", &a.spCost, []float64{1e-4, 1e-3}, "controls the amount of sparsity penalty").Metavar("C")
 	p.Float("--sparsity-damping", &a.spDamping, 0.9, "decay rate for hidden activations probs").Metavar("D")
 	a.mlp.register(p, mlpDefaults{lrm: []float64{0.01, 1.0}, prefix: "data/grbm_", l2: 1e-4, dropout: 0.7, patience: 6, plateau: 3})
-	p.Int("--ais-betas", &a.aisBetas, 0, "AIS intermediate distributions for log Z after the DBM (0: none, as the original)").Metavar("N")
-	p.Int("--ais-runs", &a.aisRuns, 100, "AIS runs").Metavar("N").Validate(positiveInt(&a.aisRuns))
+	a.registerAIS(p, 0, "AIS intermediate distributions for log Z after the DBM (0: none, as the original)")
 	a.register(p, "and the DBM's momentum geomspace(0.5, 0.9, 10)")
 	return p
 }

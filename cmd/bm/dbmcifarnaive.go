@@ -40,13 +40,9 @@ func (a *dbmCIFARNaiveArgs) parser() *pyargs.Parser {
 	p.String("--grbm-dirpath", &a.grbm, "models/grbm_cifar_naive/", "directory path to save Gaussian RBM").Metavar("DIRPATH")
 	p.String("--mrbm-dirpath", &a.mrbm, "models/mrbm_cifar_naive/", "directory path to save Multinomial RBM").Metavar("DIRPATH")
 	p.String("--dbm-dirpath", &a.dbmDir, "models/dbm_cifar_naive/", "directory path to save DBM").Metavar("DIRPATH")
-	p.Int("--n-particles", &a.particles, 100, "number of persistent Markov chains").Metavar("M").Validate(positiveInt(&a.particles))
-	p.Int("--max-mf-updates", &a.mfUpdates, 50, "maximum number of mean-field updates per weight update").Metavar("N").Validate(positiveInt(&a.mfUpdates))
-	p.Float("--mf-tol", &a.mfTol, 1e-11, "mean-field tolerance").Metavar("TOL")
-	p.Float("--max-norm", &a.maxNorm, 4, "maximum norm constraint").Metavar("C")
+	a.registerDBM(p, 1e-11, 4)
 	a.mlp.register(p, mlpDefaults{lrm: []float64{0.1, 1.0}, prefix: "data/grbm_naive_", l2: 1e-4, dropout: 0.64})
-	p.Int("--ais-betas", &a.aisBetas, 0, "AIS intermediate distributions for log Z after the DBM (0: none, as the original)").Metavar("N")
-	p.Int("--ais-runs", &a.aisRuns, 100, "AIS runs").Metavar("N").Validate(positiveInt(&a.aisRuns))
+	a.registerAIS(p, 0, "AIS intermediate distributions for log Z after the DBM (0: none, as the original)")
 	a.register(p, "and the DBM's momentum geomspace(0.5, 0.9, 10)")
 	return p
 }
