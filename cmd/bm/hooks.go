@@ -51,10 +51,11 @@ var fieldFlags = map[string]string{
 // commandFieldFlags are the flags of fields that a command spells otherwise than fieldFlags
 // says: bm dbm-mnist's triples set the pretraining RBMs' and the DBM's values together.
 var commandFieldFlags = map[string]map[string]string{
-	"few-label":       {"L2": "mlp-l2", "Rows": "rows"},
-	"tsne":            {"K": "k", "Labels": "labels", "Perplexity": "perplexity"},
-	"crbm":            {"NLabeled": "n-labeled", "Patience": "patience"},
-	"logz":            {"ReverseStart": "reverse-start", "Data": "data"},
+	"few-label": {"L2": "mlp-l2", "Rows": "rows"},
+	"tsne":      {"K": "k", "Labels": "labels", "Perplexity": "perplexity"},
+	"crbm":      {"NLabeled": "n-labeled", "Patience": "patience"},
+	"logz": {"ReverseStart": "reverse-start", "Data": "data", "Method": "method", "BurnIn": "burn-in", "Betas": "betas", "Runs": "runs",
+		"Blocks": "blocks", "SweepsPerBeta": "sweeps", "Base": "base", "Schedule": "schedule"},
 	"dbm-mnist":       originalStaged,
 	"dbm-cifar":       originalStaged,
 	"dbm-cifar-naive": originalStaged,
