@@ -9,7 +9,8 @@ import (
 	"strconv"
 	"strings"
 
-	tf "github.com/galeone/tensorflow/tensorflow/go"
+	"github.com/boltzmann-go/boltzmann/dbm"
+	"github.com/boltzmann-go/boltzmann/pipeline"
 )
 
 // stageMemory logs the process's peak resident memory since the previous call (Linux VmHWM)
@@ -49,82 +50,16 @@ func procStatusKiB(key string) (int64, bool) {
 	return 0, false
 }
 
-// availableMemory returns the memory this process can still take, in bytes: MemAvailable of
-// /proc/meminfo, lowered to the cgroup (v2) limit minus its usage where a limit is set. ok is
-// false where neither can be read.
-func availableMemory() (bytes int64, ok bool) {
-	if b, err := os.ReadFile("/proc/meminfo"); err == nil {
-		sc := bufio.NewScanner(strings.NewReader(string(b)))
-		for sc.Scan() {
-			if k, v, found := strings.Cut(sc.Text(), ":"); found && k == "MemAvailable" {
-				if n, err := strconv.ParseInt(strings.TrimSuffix(strings.TrimSpace(v), " kB"), 10, 64); err == nil {
-					bytes, ok = n*1024, true
-				}
-			}
+// beforeAIS returns a hook (DBMResults.BeforeAIS) that refuses AIS needing more memory than
+// the machine has available with a usage error naming the flags of the runs and the betas as
+// the command spells them (runsFlag, betasFlag: "ais-runs", or "-ais-runs" for --ais-runs);
+// devices are the cluster's tasks (nil: the chains run in this process).
+func beforeAIS(runsFlag, betasFlag string, devices []string) func(c dbm.Config, runs, betas int) error {
+	return func(c dbm.Config, runs, betas int) error {
+		if need, avail, short := pipeline.AISMemoryShort(c.Sizes, runs, betas, c.DType, devices == nil); short {
+			return flagErr(runsFlag, "%d runs and -%s %d of a %v model need about %s of memory, more than the %s available: lower them",
+				runs, betasFlag, betas, c.Sizes, pipeline.FormatBytes(need), pipeline.FormatBytes(avail))
 		}
-	}
-	limit, err1 := os.ReadFile("/sys/fs/cgroup/memory.max")
-	used, err2 := os.ReadFile("/sys/fs/cgroup/memory.current")
-	if err1 == nil && err2 == nil {
-		l, errL := strconv.ParseInt(strings.TrimSpace(string(limit)), 10, 64) // "max": no limit
-		u, errU := strconv.ParseInt(strings.TrimSpace(string(used)), 10, 64)
-		if errL == nil && errU == nil && (!ok || l-u < bytes) {
-			bytes, ok = max(0, l-u), true
-		}
-	}
-	return bytes, ok
-}
-
-// aisMemory estimates the bytes that annealed importance sampling takes for a model with the
-// given units per layer, runs chains and betas intermediate distributions, with valueBytes per
-// value (4 for float32, 8 for float64): where chains is true (they run in this process), six
-// values per unit and chain (the state, its field, probabilities, uniform draws, the sample and
-// one copy in flight) and three float64 per chain (log-weights and their reads); in any case the
-// schedule, betas+1 float64 held in Go, twice (the schedule and the chunk being fed). In float64,
-// so that absurd flags (10⁹ × 10⁹) do not overflow.
-func aisMemory(sizes []int, runs, betas, valueBytes int, chains bool) float64 {
-	need := 2 * 8 * (float64(betas) + 1)
-	if chains {
-		units := 0.0
-		for _, n := range sizes {
-			units += float64(n)
-		}
-		need += float64(runs) * (6*units*float64(valueBytes) + 3*8)
-	}
-	return need
-}
-
-// formatBytes writes n bytes with a binary unit: 512 B, 3.2 GiB.
-func formatBytes(n float64) string {
-	units := []string{"B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB"}
-	i := 0
-	for n >= 1024 && i < len(units)-1 {
-		n /= 1024
-		i++
-	}
-	if i == 0 {
-		return strconv.FormatFloat(n, 'f', 0, 64) + " B"
-	}
-	return strconv.FormatFloat(n, 'f', 1, 64) + " " + units[i]
-}
-
-// checkAISMemory returns a usage error naming the flags of runs and betas (runsFlag,
-// betasFlag) when AIS with them on a model of the given units per layer would need more memory
-// than the machine has available (nothing where that cannot be read).
-func checkAISMemory(runsFlag, betasFlag string, sizes []int, runs, betas, valueBytes int, chains bool) error {
-	need := aisMemory(sizes, runs, betas, valueBytes, chains)
-	avail, ok := availableMemory()
-	if !ok || need <= float64(avail) {
 		return nil
 	}
-	return flagErr(runsFlag, "%d runs and -%s %d of a %v model need about %s of memory, more than the %s available: lower them",
-		runs, betasFlag, betas, sizes, formatBytes(need), formatBytes(float64(avail)))
-}
-
-// valueBytes is the size of one value of dtype dt: 8 for float64, else 4.
-func valueBytes(dt tf.DataType) int {
-	if dt == tf.Double {
-		return 8
-	}
-	return 4
 }
