@@ -183,6 +183,7 @@ func runDBMCIFAR(a *dbmCIFARArgs) error {
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
+	startMemorySampler()
 	d, err := loadCIFARSets(cifar, a.dataPath, a.nTrain, a.nVal, a.noAug)
 	if err != nil {
 		return err
