@@ -188,6 +188,7 @@ func runDBMCIFAR(a *dbmCIFARArgs) error {
 	if err != nil {
 		return err
 	}
+	defer d.free() // runs last: the models that read the training rows are closed before
 	stageMemory("data")
 	if f.particles > d.Train.Rows {
 		return flagErr("n-particles", "%d persistent chains, but only %d training rows to start them at", f.particles, d.Train.Rows)
