@@ -87,6 +87,11 @@ type HalfMatrix struct {
 // resident pages (mapping.read).
 const releaseEvery = 64 << 20
 
+// faultAround is what one row read from a mapped HalfMatrix may add to the resident set beyond
+// its own bytes: on a page fault Linux maps up to 64 KiB of cached pages around the faulting
+// page (fault_around_bytes), so rows read at random cost more resident pages than their size.
+const faultAround = 64 << 10
+
 // mapping is the memory map of a file that a HalfMatrix reads. Its pages stay in the page
 // cache, but every page read stays in the process's resident set (RssFile, VmHWM) until it is
 // released: read releases them all after every releaseEvery bytes, so that a pass over a
@@ -96,7 +101,8 @@ type mapping struct {
 	bytes   atomic.Int64
 }
 
-// read counts n bytes read from the mapping and releases its pages every releaseEvery bytes.
+// read counts n bytes read from the mapping (with faultAround per row read at random) and
+// releases its pages every releaseEvery bytes.
 // It does nothing on a nil mapping.
 func (p *mapping) read(n int) {
 	if p == nil || p.release == nil {
@@ -149,7 +155,7 @@ func (m *HalfMatrix) AppendRows(dst []float32, idx []int) []float32 {
 			dst = append(dst, h.Float32())
 		}
 	}
-	m.mapped.read(2 * len(idx) * m.Cols)
+	m.mapped.read(len(idx) * (2*m.Cols + faultAround))
 	return dst
 }
 
