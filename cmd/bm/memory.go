@@ -43,6 +43,9 @@ func stageMemory(stage string) {
 	}
 	debug.FreeOSMemory()
 	os.WriteFile("/proc/self/clear_refs", []byte("5"), 0) // resets VmHWM to the current RSS
+	if s := memSampler.Load(); s != nil {
+		s.take() // the next stage's peaks start here, after the garbage is returned, as VmHWM's
+	}
 }
 
 func mib(n int64) float64 { return float64(n) / (1 << 20) }
