@@ -14,9 +14,25 @@ const AugmentSeed = 1337
 // CIFARSets are the CIFAR-10 rows of dbm_cifar.py: the training rows (augmented unless asked
 // not to), the validation rows and the test set, all in [0, 1] and then standardized with the
 // training rows' per-pixel statistics Std.
+//
+// The training rows lie outside Go's heap (dataset.AnonymousMatrix), where they cost their size
+// once instead of twice (the garbage collector lets the heap grow to twice what is live): call
+// Close when done with them, after closing whatever still reads them.
 type CIFARSets struct {
 	*Labeled
-	Std *dataset.Standardizer
+	Std  *dataset.Standardizer
+	free func() error
+}
+
+// Close releases the training rows (s.Train is unusable afterwards); it may be called more
+// than once.
+func (s *CIFARSets) Close() error {
+	if s.free == nil {
+		return nil
+	}
+	free := s.free
+	s.free, s.Train = nil, nil
+	return free()
 }
 
 // LoadCIFARSets reads CIFAR-10 from dir (cifar-10-batches-bin), splits its training images as
@@ -53,12 +69,24 @@ func LoadCIFARSets(dir, cache string, nTrain, nVal int, noAug bool, h Hooks) (*C
 			return nil, err
 		}
 	}
-	s.Train, s.YTrain = dataset.ToMatrix[float32](train), trainLabels
-	if s.Std, err = cachedStandardizer(s.Train, filepath.Join(cache, prefix+"_mean.npy"), filepath.Join(cache, prefix+"_std.npy"),
-		cacheStamp{"source": fingerprint(dir), "rows": s.Train.Rows, "n_train": nTrain, "n_val": nVal, "augmented": !noAug}, h); err != nil {
+	if s.Train, s.free, err = dataset.AnonymousMatrix[float32](train.N, train.Dim()); err != nil {
 		return nil, err
 	}
-	return s, s.Labeled.Standardize(s.Std)
+	s.YTrain = trainLabels
+	if err := dataset.ToMatrixIn(s.Train, train); err != nil {
+		s.Close()
+		return nil, err
+	}
+	if s.Std, err = cachedStandardizer(s.Train, filepath.Join(cache, prefix+"_mean.npy"), filepath.Join(cache, prefix+"_std.npy"),
+		cacheStamp{"source": fingerprint(dir), "rows": s.Train.Rows, "n_train": nTrain, "n_val": nVal, "augmented": !noAug}, h); err != nil {
+		s.Close()
+		return nil, err
+	}
+	if err := s.Labeled.Standardize(s.Std); err != nil {
+		s.Close()
+		return nil, err
+	}
+	return s, nil
 }
 
 // augmented returns the augmented training images (dataset.Augment: the originals, 4 one-pixel

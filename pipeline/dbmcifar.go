@@ -103,6 +103,7 @@ func (p DBMCIFAR) Run(ctx context.Context, h Hooks) (*DBMProgramResult, error) {
 	if err != nil {
 		return nil, err
 	}
+	defer d.Close() // runs last: the models that read the training rows are closed before
 	h.stageDone("data")
 	if p.Particles > d.Train.Rows {
 		return nil, fieldErr("Particles", "%d persistent chains, but only %d training rows to start them at", p.Particles, d.Train.Rows)
