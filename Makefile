@@ -17,7 +17,7 @@ export LD_LIBRARY_PATH := $(TF_DIR)/lib$(if $(LD_LIBRARY_PATH),:$(LD_LIBRARY_PAT
 export TF_CPP_MIN_LOG_LEVEL ?= 2
 export BOLTZMANN_TF_DIR := $(TF_DIR)
 
-.PHONY: data-cifar help deps data build test bench demo env clean docker-gpu
+.PHONY: data-cifar help deps data build test bench cifar-memory demo env clean docker-gpu
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 14
@@ -72,6 +72,11 @@ bench: deps data build ## one table: ours beside Python TF, scikit-learn, Keras 
 	set -o pipefail; python3 scripts/bench_epoch.py bin/bm $(DATA_DIR)/mnist | tee -a $(BENCH_LOG)
 	@echo
 	@python3 scripts/bench_table.py $(BENCH_LOG)
+
+CIFAR_MEMORY_DIR ?= runs/cifar-memory
+cifar-memory: build ## peak memory of bm dbm-cifar at the real sizes, extrapolated from two runs on synthetic CIFAR-10 (docs/PERFORMANCE.md)
+	@mkdir -p $(dir $(BENCH_LOG))
+	set -o pipefail; bash scripts/cifar-memory.sh bin/bm $(CIFAR_MEMORY_DIR) | tee -a $(BENCH_LOG)
 
 bench-gpu: ## make bench with the Go models on GPU 0 (BENCH_GPU=0; needs a CUDA libtensorflow, e.g. in docker/Dockerfile.gpu's build stage)
 	$(MAKE) bench BENCH_GPU=0 BENCH_LOG=runs/bench-gpu.log

@@ -5,6 +5,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"reflect"
 	"testing"
 )
 
@@ -144,5 +145,34 @@ func TestNPYBytesRoundTrip(t *testing.T) {
 	}
 	if err := WriteNPYBytes(path, 2, 2, []uint8{1}); !errors.Is(err, ErrShape) {
 		t.Errorf("1 byte for 2×2: %v, want ErrShape", err)
+	}
+}
+
+// The pages of a mapped matrix, released from the resident set, read back unchanged; reading
+// releaseEvery bytes releases them.
+func TestMapNPYHalfRelease(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "q.npy")
+	x := &Matrix[float32]{Rows: 4, Cols: 2, Data: []float32{1, 2, 3, 4, 5, 6, 7, 8}}
+	if err := WriteNPYHalf(path, 4, 2, func(write func(*Matrix[float32]) error) error { return write(x) }); err != nil {
+		t.Fatal(err)
+	}
+	m, closeMap, err := MapNPYHalf(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer closeMap()
+	before := m.AppendRows(nil, []int{0, 1, 2, 3})
+	m.mapped.release()
+	after := m.SliceRows(1, 4).AppendRows(nil, []int{0, 1, 2})
+	if !reflect.DeepEqual(before[2:], after) || before[7] != 8 {
+		t.Errorf("after release: rows 1–3 = %v, want %v", after, before[2:])
+	}
+	var n int
+	p := &mapping{release: func() { n++ }}
+	p.read(releaseEvery - 1)
+	p.read(1)
+	p.read(releaseEvery - 1)
+	if n != 1 {
+		t.Errorf("%d releases after 2·releaseEvery−1 bytes, want 1", n)
 	}
 }

@@ -62,13 +62,31 @@ func ToMatrix[T Float](im *Images) *Matrix[T] {
 	if im.Validate() != nil {
 		return nil
 	}
+	m := &Matrix[T]{Rows: im.N, Cols: im.Dim(), Data: make([]T, len(im.Pix))}
+	pixelsInto(m.Data, im.Pix)
+	return m
+}
+
+// ToMatrixIn is ToMatrix writing into m, which must be im.N×im.Dim() (e.g. an
+// AnonymousMatrix, outside Go's heap); it returns an error wrapping ErrShape otherwise.
+func ToMatrixIn[T Float](m *Matrix[T], im *Images) error {
+	if err := im.Validate(); err != nil {
+		return err
+	}
+	if m == nil || m.Rows != im.N || m.Cols != im.Dim() || len(m.Data) != len(im.Pix) {
+		return fmt.Errorf("dataset: ToMatrixIn: want a %d×%d matrix: %w", im.N, im.Dim(), ErrShape)
+	}
+	pixelsInto(m.Data, im.Pix)
+	return nil
+}
+
+// pixelsInto sets dst[i] to pix[i]/255, computed in float64 and rounded to T.
+func pixelsInto[T Float](dst []T, pix []uint8) {
 	var lut [256]T
 	for p := range lut {
 		lut[p] = T(float64(p) / 255)
 	}
-	m := &Matrix[T]{Rows: im.N, Cols: im.Dim(), Data: make([]T, len(im.Pix))}
-	for i, p := range im.Pix {
-		m.Data[i] = lut[p]
+	for i, p := range pix {
+		dst[i] = lut[p]
 	}
-	return m
 }

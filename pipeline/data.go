@@ -3,10 +3,8 @@ package pipeline
 import (
 	"cmp"
 	"fmt"
-	"io"
 	"math"
 	"os"
-	"strings"
 
 	"github.com/boltzmann-go/boltzmann/dataset"
 	"github.com/boltzmann-go/boltzmann/tfops"
@@ -212,86 +210,44 @@ func (d *DataSettings) checkShape(rows, cols int, shape []int) ([]int, error) {
 	return shape, nil
 }
 
-// ReadData reads a data set by what path is: ReadImages's forms, one array of a .npz archive
-// (archive.npz:key), a .npy matrix (uint8 values scaled to [0, 1]), a CSV file or a .npz archive.
+// ReadData reads a data set by what path is (dataset.Open): an MNIST or CIFAR-10 folder's
+// training images, an IDX images file, a .npy matrix (uint8 values scaled to [0, 1]), a CSV
+// file, a .npz archive or one of its arrays (archive.npz:key). It returns the rows and, for
+// images, their shape.
 func ReadData(path string, h Hooks) (*dataset.Matrix[float32], []int, error) {
-	im, shape, err := ReadImages(path)
+	src, err := openData(path)
 	if err != nil {
 		return nil, nil, err
 	}
-	if im != nil {
-		return dataset.ToMatrix[float32](im), shape, nil
+	set, err := src.Read(false)
+	if err != nil {
+		return nil, nil, err
 	}
-	if archive, key, ok := strings.Cut(path, ".npz:"); ok { // one array of a .npz archive
-		m, err := dataset.ReadNPZ[float32](archive+".npz", key)
-		return m, nil, err
+	if set.ScaledBytes {
+		h.logf("%s holds uint8 values: scaled to [0, 1] (divided by 255), as MNIST and CIFAR-10 pixels are", path)
 	}
-	if strings.HasSuffix(path, ".npy") {
-		// A 1-D array is a vector, not a data set: read as a column it would be rows of one
-		// feature (784 pixels of one image as 784 rows), a wrong answer rather than a refusal.
-		if shape, err := dataset.NPYShape(path); err == nil && len(shape) == 1 {
-			return nil, nil, fmt.Errorf("%s holds a 1-D array of %d values, want a 2-D array of rows × features (numpy: x.reshape(1, -1) for one row, x.reshape(-1, 1) for one feature)", path, shape[0])
-		}
-		m, err := dataset.ReadNPY[float32](path)
-		if err == nil && npyIsUint8(path) {
-			// Raw 0–255 pixels would saturate every unit: scale them as the image loaders do.
-			for i := range m.Data {
-				m.Data[i] /= 255
-			}
-			h.logf("%s holds uint8 values: scaled to [0, 1] (divided by 255), as MNIST and CIFAR-10 pixels are", path)
-		}
-		return m, nil, err
-	}
-	if strings.HasSuffix(strings.ToLower(path), ".csv") {
-		m, err := dataset.ReadCSV[float32](path)
-		return m, nil, err
-	}
-	if strings.HasSuffix(path, ".npz") {
-		m, err := dataset.ReadNPZ[float32](path, "")
-		return m, nil, err
-	}
-	return nil, nil, fmt.Errorf("%s looks like a CIFAR-10 batch file: pass the folder that holds data_batch_1.bin … test_batch.bin", path)
+	return set.X, set.Shape, nil
 }
 
 // ReadImages reads path if it holds images (an MNIST or CIFAR-10 folder, an IDX file) and
 // returns them with their shape, or nil images for the other forms (ReadData's).
 func ReadImages(path string) (*dataset.Images, []int, error) {
-	if _, _, ok := strings.Cut(path, ".npz:"); ok {
-		return nil, nil, nil
-	}
-	st, err := os.Stat(path)
+	src, err := openData(path)
 	if err != nil {
-		if os.IsNotExist(err) && path == "data/mnist" {
-			return nil, nil, fmt.Errorf("%w (run `make data` to fetch MNIST)", err)
-		}
 		return nil, nil, err
 	}
-	var im *dataset.Images
-	switch lower := strings.ToLower(path); {
-	case st.IsDir() && IsCIFAR(path):
-		im, _, err = dataset.LoadCIFAR10(path, true)
-	case st.IsDir():
-		im, _, err = dataset.LoadMNIST(path, true)
-	case strings.HasSuffix(path, ".npy"), strings.HasSuffix(lower, ".csv"), strings.HasSuffix(path, ".npz"), strings.HasSuffix(path, ".bin"):
-		return nil, nil, nil
-	default:
-		im, err = dataset.ReadIDXImages(path)
-	}
-	if err != nil {
+	im, _, err := src.Images(false)
+	if im == nil || err != nil {
 		return nil, nil, err
 	}
 	return im, []int{im.Height, im.Width, im.Channels}, nil
 }
 
-// npyIsUint8 reports whether the .npy file at path stores uint8 values (its header's descr).
-func npyIsUint8(path string) bool {
-	f, err := os.Open(path)
-	if err != nil {
-		return false
+// openData is dataset.Open, saying how to fetch MNIST where its default folder is missing.
+func openData(path string) (dataset.Source, error) {
+	src, err := dataset.Open(path)
+	if os.IsNotExist(err) && path == "data/mnist" {
+		err = fmt.Errorf("%w (run `make data` to fetch MNIST)", err)
 	}
-	defer f.Close()
-	head := make([]byte, 256)
-	n, _ := io.ReadFull(f, head)
-	h := string(head[:n])
-	return strings.Contains(h, "'descr': '|u1'") || strings.Contains(h, "'descr': 'u1'") || strings.Contains(h, "'descr': '<u1'")
+	return src, err
 }

@@ -4,7 +4,6 @@ import (
 	"cmp"
 	"context"
 	"path/filepath"
-	"strings"
 
 	"github.com/boltzmann-go/boltzmann/dbm"
 	"github.com/boltzmann-go/boltzmann/optim"
@@ -47,14 +46,7 @@ type DBMMNIST struct {
 }
 
 // DBMMNISTResult is what a DBMMNIST run produced.
-type DBMMNISTResult struct {
-	// ModelDir is the DBM's model folder.
-	ModelDir string
-	// Results is what results.json holds: log Z, the bounds, dead and saturated units.
-	Results map[string]any
-	// FineTune is the fine-tuning's result (nil with NoFineTune).
-	FineTune *FineTuneResult
-}
+type DBMMNISTResult = DBMProgramResult
 
 // Dirs returns the MNIST folder, the model folders of the two RBMs and the DBM's.
 func (p *DBMMNIST) Dirs() (mnist string, rbmDirs []string, modelDir string) {
@@ -128,26 +120,6 @@ func (p *DBMMNIST) Run(ctx context.Context, h Hooks) (*DBMMNISTResult, error) {
 
 // FineTune returns the fine-tuning stage of the program, started at the DBM in modelDir.
 func (p *DBMMNIST) FineTune(modelDir string) (*FineTune, error) {
-	net, err := LoadInitNet(modelDir)
-	if err != nil {
-		return nil, err
-	}
-	ft := p.MLP
-	init := net.FineTune(p.RandomInitMLP)
-	ft.Hidden, ft.OutSeed, ft.Weights = init.Hidden, init.OutSeed, init.Weights
-	ft.LRM = orSlice(ft.LRM, []float64{0.01, 0.1, 1})
-	ft.L2 = neg(ft.L2, 1e-5)
-	ft.Prefix, ft.Export = cmp.Or(ft.Prefix, "data/dbm_"), cmp.Or(ft.Export, "savedmodels")
-	if p.NoSavePrefixMLP {
-		ft.Prefix = ""
-	}
-	if p.NoExportMLP {
-		ft.Export = ""
-	}
-	ft.DType = cmp.Or(ft.DType, p.Stack.DType)
-	ft.Name = cmp.Or(ft.Name, strings.TrimSuffix(filepath.Base(ft.Prefix+"x"), "x")+"mlp")
-	if ft.Prefix != "" {
-		ft.Dir = cmp.Or(ft.Dir, ft.Prefix+"mlp")
-	}
-	return &ft, nil
+	return startFineTune(modelDir, p.MLP, mlpDefaults{lrm: []float64{0.01, 0.1, 1}, l2: 1e-5, prefix: "data/dbm_", noPrefix: p.NoSavePrefixMLP,
+		noExport: p.NoExportMLP, dtype: p.Stack.DType, random: p.RandomInitMLP})
 }

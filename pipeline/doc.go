@@ -1,9 +1,10 @@
 // Package pipeline holds the original's programs as a Go API, and the stages they are made of.
 //
 // The programs are values whose zero value is the program's defaults: RBMMNIST
-// (examples/rbm_mnist.py), DBMMNIST (examples/dbm_mnist.py), FewLabel (the few-label tables of
-// the original's docs) and LogZ (bm logz's estimates). Their Run methods return the results as
-// data. The stages compose the same way in a program of one's own:
+// (examples/rbm_mnist.py), DBMMNIST (examples/dbm_mnist.py), DBMCIFARNaive
+// (examples/dbm_cifar_naive.py), DBMCIFAR (examples/dbm_cifar.py), FewLabel (the few-label
+// tables of the original's docs) and LogZ (bm logz's estimates). Their Run methods return the
+// results as data. The stages compose the same way in a program of one's own:
 //
 //   - labeled data split as the original splits it (LoadLabeled) and training data sets
 //     (LoadData, ReadData);
@@ -16,7 +17,14 @@
 //     images reading completed ones (ParseMask, ColumnMeans, Fill, MissingError,
 //     ClassifyCompleted; the models' Complete methods do the completing);
 //   - an MLP fine-tuned from a pretrained model, with its predictions and SavedModel (FineTune,
-//     InitNet, AugmentTop).
+//     InitNet, AugmentTop);
+//   - CIFAR-10 augmented and standardized with stamped caches (LoadCIFARSets), features cached
+//     in half precision (FeatureCache), the 26 patch RBMs and the Gaussian RBM assembled from
+//     them (PatchRBMs, AssembleGRBM);
+//   - a trained model opened from its folder whatever its kind (OpenModel, Model, Placement),
+//     described (Describe), its features written (Transform), its chains drawn (Sample), images
+//     completed (Complete), rows embedded by t-SNE (TSNE), classifiers fitted to its features
+//     (Classify); a classification RBM trained and tested (TrainCRBM).
 //
 // Each stage takes a settings struct whose zero value is the documented default; where zero is
 // a valid value but not the default, a No… field (NoL2, NoAIS) or, for the programs' counts, a

@@ -6,8 +6,6 @@ import (
 	"strconv"
 
 	"github.com/boltzmann-go/boltzmann/dataset"
-	"github.com/boltzmann-go/boltzmann/dbm"
-	"github.com/boltzmann-go/boltzmann/rbm"
 )
 
 // FeatureChunk is the number of rows transformed between progress updates.
@@ -16,9 +14,7 @@ const FeatureChunk = 5000
 // A Featurizer computes hidden features with a trained RBM (p(h|v)) or DBM (mean-field posteriors
 // of one hidden layer, or of all of them side by side).
 type Featurizer struct {
-	kind  string
-	r     *rbm.RBM
-	d     *dbm.DBM
+	m     Model
 	layer int // DBM: 1..L, or 0 for all layers concatenated
 	std   *dataset.Standardizer
 }
@@ -44,36 +40,25 @@ type Features struct {
 func (s Features) Open(dir string, h Hooks) (*Featurizer, error) {
 	layer := cmp.Or(s.Layer, "top")
 	dir = ResolveModelDir(dir)
-	kind, err := ModelKind(dir)
+	m, err := OpenModel(dir, Placement{GPU: s.GPU, Target: s.Target, Threads: s.Threads})
 	if err != nil {
 		return nil, err
 	}
-	f := &Featurizer{kind: kind}
-	if kind == "rbm" {
-		if layer != "top" && layer != "1" {
-			return nil, fieldErr("Layer", "%q: an RBM has one hidden layer", layer)
-		}
-		if f.r, err = s.loadRBM(dir); err != nil {
-			return nil, err
-		}
-	} else {
-		if f.d, err = s.loadDBM(dir); err != nil {
-			return nil, err
-		}
-		L := len(f.d.Config().Sizes) - 1
-		switch layer {
-		case "top":
-			f.layer = L
-		case "all":
-			f.layer = 0
-		default:
-			n, err := strconv.Atoi(layer)
-			if err != nil || n < 1 || n > L {
-				f.Close()
-				return nil, fieldErr("Layer", "%q, want top, all or a hidden layer 1..%d", layer, L)
-			}
-			f.layer = n
-		}
+	f := &Featurizer{m: m, layer: 1}
+	L := m.HiddenLayers()
+	switch n, err := strconv.Atoi(layer); {
+	case m.Kind() == "rbm" && layer != "top" && layer != "1":
+		f.Close()
+		return nil, fieldErr("Layer", "%q: an RBM has one hidden layer", layer)
+	case layer == "top":
+		f.layer = L
+	case layer == "all":
+		f.layer = 0
+	case err != nil || n < 1 || n > L:
+		f.Close()
+		return nil, fieldErr("Layer", "%q, want top, all or a hidden layer 1..%d", layer, L)
+	default:
+		f.layer = n
 	}
 	if f.std, err = StandardizerFor(dir, h); err != nil {
 		f.Close()
@@ -86,25 +71,13 @@ func (s Features) Open(dir string, h Hooks) (*Featurizer, error) {
 }
 
 // Kind is the kind of the model the featurizer runs: "rbm" or "dbm".
-func (f *Featurizer) Kind() string { return f.kind }
+func (f *Featurizer) Kind() string { return f.m.Kind() }
 
 // Close releases the model.
-func (f *Featurizer) Close() {
-	if f.r != nil {
-		f.r.Close()
-	}
-	if f.d != nil {
-		f.d.Close()
-	}
-}
+func (f *Featurizer) Close() { f.m.Close() }
 
 // Inputs is the number of visible units.
-func (f *Featurizer) Inputs() int {
-	if f.r != nil {
-		return f.r.Config().NumVisible
-	}
-	return f.d.Config().Sizes[0]
-}
+func (f *Featurizer) Inputs() int { return f.m.Inputs() }
 
 // Transform returns the features of every row of x, in chunks, calling progress (if not nil)
 // after each.
@@ -125,7 +98,7 @@ func (f *Featurizer) Transform(x *dataset.Matrix[float32], progress func(done, t
 			}
 			chunk = c
 		}
-		h, err := f.features(chunk)
+		h, err := f.m.Features(chunk, f.layer)
 		if err != nil {
 			return nil, err
 		}
@@ -140,43 +113,4 @@ func (f *Featurizer) Transform(x *dataset.Matrix[float32], progress func(done, t
 		}
 	}
 	return out, nil
-}
-
-func (f *Featurizer) features(x *dataset.Matrix[float32]) (*dataset.Matrix[float64], error) {
-	if f.r != nil {
-		return f.r.Transform(x)
-	}
-	mu, err := f.d.MeanField(x)
-	if err != nil {
-		return nil, err
-	}
-	if f.layer > 0 {
-		return mu[f.layer-1], nil
-	}
-	cols := 0
-	for _, m := range mu {
-		cols += m.Cols
-	}
-	out := dataset.NewMatrix[float64](x.Rows, cols)
-	for i := 0; i < x.Rows; i++ {
-		row := out.Row(i)[:0]
-		for _, m := range mu {
-			row = append(row, m.Row(i)...)
-		}
-	}
-	return out, nil
-}
-
-func (s Features) loadRBM(dir string) (*rbm.RBM, error) {
-	if s.Target != "" {
-		return rbm.LoadAt(dir, s.Target, s.Threads)
-	}
-	return rbm.LoadOn(dir, s.GPU, s.Threads)
-}
-
-func (s Features) loadDBM(dir string) (*dbm.DBM, error) {
-	if s.Target != "" {
-		return dbm.LoadAt(dir, s.Target, s.Threads)
-	}
-	return dbm.LoadOn(dir, s.GPU, s.Threads)
 }

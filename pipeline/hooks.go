@@ -17,6 +17,10 @@ type Hooks struct {
 	// Saving is called with each model folder a stage trains or writes (bm records its
 	// command line beside the folder). Nil: nothing is called.
 	Saving func(modelDir string)
+	// StageDone is called when a stage of a long program ends, with the stage's name ("data",
+	// "Gaussian RBM", …): bm logs the process's peak memory of the stage. Nil: nothing is
+	// called.
+	StageDone func(stage string)
 }
 
 // A Run is the work a Progress follows: Epochs epochs of PerEpoch units each, the first Done
@@ -52,6 +56,20 @@ func (h Hooks) logf(format string, args ...any) {
 func (h Hooks) saving(dir string) {
 	if h.Saving != nil {
 		h.Saving(dir)
+	}
+}
+
+// output sends text to h.Output.
+func (h Hooks) output(text string) {
+	if h.Output != nil {
+		h.Output(text)
+	}
+}
+
+// stageDone calls h.StageDone.
+func (h Hooks) stageDone(stage string) {
+	if h.StageDone != nil {
+		h.StageDone(stage)
 	}
 }
 

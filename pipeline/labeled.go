@@ -3,7 +3,6 @@ package pipeline
 import (
 	"fmt"
 	"os"
-	"path/filepath"
 
 	"github.com/boltzmann-go/boltzmann/dataset"
 )
@@ -100,15 +99,30 @@ func ReadLabeledSet(path string, test bool) (*dataset.Matrix[float32], []int, er
 		}
 		return nil, nil, err
 	}
-	load := dataset.LoadMNIST
-	if IsCIFAR(path) {
-		load = dataset.LoadCIFAR10
-	}
-	im, y, err := load(path, !test)
+	src, err := dataset.Open(path)
 	if err != nil {
 		return nil, nil, err
 	}
-	return dataset.ToMatrix[float32](im), y, nil
+	set, err := src.Read(test)
+	if err != nil {
+		return nil, nil, err
+	}
+	return set.X, set.Labels, nil
+}
+
+// ReadSet reads the rows of path with their labels: the training (test: the test) images of an
+// MNIST or CIFAR-10 folder (ReadLabeledSet), or the rows of a data file (ReadData), which have
+// no labels and no test set (test: a *FieldError on "Test").
+func ReadSet(path string, test bool, h Hooks) (*dataset.Matrix[float32], []int, error) {
+	src, err := dataset.Open(path)
+	if err == nil && src.Labeled() || os.IsNotExist(err) {
+		return ReadLabeledSet(path, test)
+	}
+	if err == nil && test {
+		return nil, nil, fieldErr("Test", "%s is a file, not an MNIST or CIFAR-10 folder", path)
+	}
+	x, _, err := ReadData(path, h)
+	return x, nil, err
 }
 
 // Ints returns a copy of labels of any Label type as ints. The dataset readers return []int
@@ -122,7 +136,4 @@ func Ints[L dataset.Label](v []L) []int {
 }
 
 // IsCIFAR reports whether the folder holds CIFAR-10 binary batches.
-func IsCIFAR(dir string) bool {
-	m, _ := filepath.Glob(filepath.Join(dir, "data_batch_*.bin"))
-	return len(m) > 0
-}
+func IsCIFAR(dir string) bool { return dataset.IsCIFAR10Dir(dir) }

@@ -14,7 +14,6 @@ import (
 	"github.com/boltzmann-go/boltzmann/dataset"
 	"github.com/boltzmann-go/boltzmann/dbm"
 	"github.com/boltzmann-go/boltzmann/internal/atomicfile"
-	"github.com/boltzmann-go/boltzmann/rbm"
 	"github.com/boltzmann-go/boltzmann/tfevents"
 	"github.com/boltzmann-go/boltzmann/train"
 )
@@ -50,8 +49,8 @@ type LogZResult struct {
 // LogZ is the log Z workflow of bm logz: a trained RBM or DBM's log partition function estimated
 // by AIS, reverse AIS, both (a bracket) or exact enumeration, with the mean test bound (or
 // exact log p) of data rows, written to the model folder's logz.json and as TensorBoard scalars
-// in logs_logz/. Settings are checked by the caller (bm logz's flags); zero values are the
-// defaults noted.
+// in logs_logz/. Zero values are the defaults noted; Check (called by Run) reports a setting
+// out of range.
 type LogZ struct {
 	// Method is "ais" (also ""), "reverse", "both" or "exact".
 	Method string
@@ -79,21 +78,56 @@ type LogZ struct {
 	BeforeAIS func(c dbm.Config, runs, steps int) error
 }
 
-// readSet reads the training or test rows of path: a folder's (ReadLabeledSet), or a data
-// file's (ReadData).
+// readSet reads the training or test rows of path (ReadSet).
 func (f *LogZ) readSet(path string, test bool, h Hooks) (*dataset.Matrix[float32], error) {
-	_, _, npzKey := strings.Cut(path, ".npz:") // archive.npz:key, which is no file of that name
-	if st, err := os.Stat(path); npzKey || err == nil && !st.IsDir() {
-		x, _, err := ReadData(path, h)
-		return x, err
-	}
-	x, _, err := ReadLabeledSet(path, test)
+	x, _, err := ReadSet(path, test, h)
 	return x, err
+}
+
+// Check reports the first setting out of range as a *FieldError, before anything is read:
+// Method and ReverseStart (with defaults), Betas ≥ 1, Runs ≥ 2 (and one per cluster task
+// without Blocks), Blocks 0…Runs, SweepsPerBeta 1…1000, BurnIn ≥ 0, Base and Schedule
+// (with defaults), and the data that reverse AIS, BaseRate and Binarize need. Run calls it.
+func (f *LogZ) Check() error {
+	method, start := cmp.Or(f.Method, "ais"), cmp.Or(f.ReverseStart, "data")
+	base, schedule := cmp.Or(f.Base, dbm.BaseBiases), cmp.Or(f.Schedule, dbm.ScheduleUniform)
+	switch {
+	case method != "ais" && method != "exact" && method != "reverse" && method != "both":
+		return fieldErr("Method", "%q, want ais, reverse, both or exact", method)
+	case start != "data" && start != "particles":
+		return fieldErr("ReverseStart", "%q, want data or particles", start)
+	case (method == "reverse" || method == "both") && f.Data == "" && start == "data":
+		return fieldErr("Method", "%s needs -data: reverse AIS starts its chains at data rows", method)
+	case f.BurnIn < 0:
+		return fieldErr("BurnIn", "%d, want ≥ 0", f.BurnIn)
+	case f.Betas < 1:
+		return fieldErr("Betas", "%d, want ≥ 1", f.Betas)
+	case f.Runs < 2:
+		return fieldErr("Runs", "%d, want ≥ 2", f.Runs)
+	case f.Blocks < 0 || f.Blocks > f.Runs:
+		return fieldErr("Blocks", "%d, want 0…%d (-runs)", f.Blocks, f.Runs)
+	case f.Blocks == 0 && len(f.Devices) > f.Runs:
+		return fieldErr("Runs", "%d runs for %d cluster tasks: want at least one run per task (or -blocks)", f.Runs, len(f.Devices))
+	case f.SweepsPerBeta < 1 || f.SweepsPerBeta > 1000:
+		return fieldErr("SweepsPerBeta", "%d, want 1…1000", f.SweepsPerBeta)
+	case base != dbm.BaseBiases && base != dbm.BaseUniform && base != dbm.BaseRate:
+		return fieldErr("Base", "%q, want biases, uniform or base-rate", base)
+	case base == dbm.BaseRate && f.Data == "":
+		return fieldErr("Base", "base-rate needs -data (the rates are its training rows' means)")
+	case schedule != dbm.ScheduleUniform && schedule != dbm.ScheduleSegments:
+		return fieldErr("Schedule", "%q, want uniform or segments", schedule)
+	case f.Binarize && f.Data == "":
+		return fieldErr("Binarize", "stochastic binarizes -data's test rows: give -data")
+	}
+	return nil
 }
 
 // Run estimates the log Z of the model in modelDir (a model folder, or a run folder holding
 // model/).
 func (f *LogZ) Run(ctx context.Context, modelDir string, h Hooks) (*LogZResult, error) {
+	if err := f.Check(); err != nil {
+		return nil, err
+	}
 	f.Method, f.ReverseStart = cmp.Or(f.Method, "ais"), cmp.Or(f.ReverseStart, "data")
 	f.Base, f.Schedule = cmp.Or(f.Base, dbm.BaseBiases), cmp.Or(f.Schedule, dbm.ScheduleUniform)
 	dir := ResolveModelDir(modelDir)
@@ -149,23 +183,17 @@ func (f *LogZ) Run(ctx context.Context, modelDir string, h Hooks) (*LogZResult, 
 		}
 	}
 	// An RBM is estimated as the 1-hidden-layer DBM it is (same weights and biases).
-	var m *dbm.DBM
-	var r *rbm.RBM
-	if kind == "dbm" {
-		if m, err = (Features{GPU: f.GPU, Target: f.Target, Threads: f.Threads}).loadDBM(dir); err != nil {
-			return nil, err
-		}
-	} else {
-		if f.ReverseStart == "particles" && f.Method != "ais" && f.Method != "exact" {
-			return nil, fieldErr("ReverseStart", "particles: an RBM has no persistent particles of a DBM; use -reverse-start data")
-		}
-		if r, err = (Features{GPU: f.GPU, Target: f.Target, Threads: f.Threads}).loadRBM(dir); err != nil {
-			return nil, err
-		}
-		defer r.Close()
-		if m, err = dbm.FromRBMs(dbm.Config{DType: r.Config().DType, Target: r.Config().Target}, r); err != nil {
-			return nil, err
-		}
+	if kind == "rbm" && f.ReverseStart == "particles" && f.Method != "ais" && f.Method != "exact" {
+		return nil, fieldErr("ReverseStart", "particles: an RBM has no persistent particles of a DBM; use -reverse-start data")
+	}
+	model, err := OpenModel(dir, Placement{GPU: f.GPU, Target: f.Target, Threads: f.Threads})
+	if err != nil {
+		return nil, err
+	}
+	defer model.Close()
+	m, err := model.AsDBM()
+	if err != nil {
+		return nil, err
 	}
 	defer m.Close()
 	if err := CheckFinite(dir, m); err != nil {
@@ -184,10 +212,7 @@ func (f *LogZ) Run(ctx context.Context, modelDir string, h Hooks) (*LogZResult, 
 			}
 		}
 	}
-	res := &LogZResult{Method: f.Method, Epoch: m.Epoch(), Standardized: standardized}
-	if r != nil {
-		res.Epoch = r.Epoch()
-	}
+	res := &LogZResult{Method: f.Method, Epoch: model.Epoch(), Standardized: standardized}
 	start := time.Now()
 	if f.Method == "exact" {
 		if res.LogZ, err = m.ExactLogZ(); err != nil {
@@ -251,7 +276,7 @@ func (f *LogZ) Run(ctx context.Context, modelDir string, h Hooks) (*LogZResult, 
 	}
 	if test != nil {
 		res.Data, res.Rows = f.Data, test.Rows
-		if r != nil && f.Method == "exact" {
+		if r, ok := model.(rbmModel); ok && f.Method == "exact" {
 			ll, err := r.LogLikelihood(test)
 			if err != nil {
 				return nil, err

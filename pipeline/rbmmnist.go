@@ -176,28 +176,8 @@ func LogitMean(d *Data) []float64 {
 
 // FineTune returns the fine-tuning stage of the program, started at the RBM in modelDir.
 func (p *RBMMNIST) FineTune(modelDir string) (*FineTune, error) {
-	net, err := LoadInitNet(modelDir)
-	if err != nil {
-		return nil, err
-	}
-	ft := p.MLP
-	init := net.FineTune(p.RandomInitMLP)
-	ft.Hidden, ft.OutSeed, ft.Weights = init.Hidden, init.OutSeed, init.Weights
-	ft.LRM = orSlice(ft.LRM, []float64{0.1, 1})
-	ft.L2 = neg(ft.L2, 1e-5)
-	ft.Prefix, ft.Export = cmp.Or(ft.Prefix, "data/rbm_"), cmp.Or(ft.Export, "savedmodels")
-	if p.NoSavePrefixMLP {
-		ft.Prefix = ""
-	}
-	if p.NoExportMLP {
-		ft.Export = ""
-	}
-	ft.DType = cmp.Or(ft.DType, p.DType)
-	ft.Name = cmp.Or(ft.Name, strings.TrimSuffix(filepath.Base(ft.Prefix+"x"), "x")+"mlp")
-	if ft.Prefix != "" {
-		ft.Dir = cmp.Or(ft.Dir, ft.Prefix+"mlp")
-	}
-	return &ft, nil
+	return startFineTune(modelDir, p.MLP, mlpDefaults{lrm: []float64{0.1, 1}, l2: 1e-5, prefix: "data/rbm_", noPrefix: p.NoSavePrefixMLP,
+		noExport: p.NoExportMLP, dtype: p.DType, random: p.RandomInitMLP})
 }
 
 // RBMDone reports whether the RBM stage is done, and then the head of its model: the model is

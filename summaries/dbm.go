@@ -45,13 +45,7 @@ func (s *DBM) Close() error { return s.runs.Close() }
 // from dbm.FitOptions.OnEpoch.
 func (s *DBM) Epoch(m *dbm.DBM, st dbm.EpochStats) error {
 	step := st.Updates
-	if !s.graph { // after the first epoch, when the training ops exist
-		if err := s.runs.Train.Graph(m.Graph()); err != nil {
-			return err
-		}
-		s.graph = true
-	}
-	if err := s.runs.Scalars(step, st.Train, st.Val); err != nil {
+	if err := epochStart(s.runs, &s.graph, m, step, st.Train, st.Val); err != nil {
 		return err
 	}
 	// The mean-field sweeps also under the original's tag, n_mf_updates.
@@ -67,11 +61,8 @@ func (s *DBM) Epoch(m *dbm.DBM, st dbm.EpochStats) error {
 			}
 		}
 	}
-	state, err := m.State()
+	state, err := stateHistograms(s.runs.Train, step, m)
 	if err != nil {
-		return err
-	}
-	if err := histograms(s.runs.Train, step, state); err != nil {
 		return err
 	}
 	for _, t := range state {

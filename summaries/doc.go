@@ -13,6 +13,8 @@ import (
 	"image"
 	"math"
 
+	tf "github.com/galeone/tensorflow/tensorflow/go"
+
 	"github.com/boltzmann-go/boltzmann/dataset"
 
 	"github.com/boltzmann-go/boltzmann/picture"
@@ -31,6 +33,34 @@ func newRuns(dir string, shape []int) (*tfevents.Runs, error) {
 		return nil, fmt.Errorf("summaries: %w", err)
 	}
 	return runs, nil
+}
+
+// model is what the epoch summaries read of a trained model (*rbm.RBM, *dbm.DBM).
+type model interface {
+	Graph() *tf.Graph
+	State() ([]train.Tensor, error)
+}
+
+// epochStart writes what every model's epoch summaries begin with: m's graph the first time
+// (after the first epoch, when the training ops exist; *graph records it), then the epoch's
+// training and validation scalars at step.
+func epochStart(runs *tfevents.Runs, graph *bool, m model, step int64, trainM, val map[string]float64) error {
+	if !*graph {
+		if err := runs.Train.Graph(m.Graph()); err != nil {
+			return err
+		}
+		*graph = true
+	}
+	return runs.Scalars(step, trainM, val)
+}
+
+// stateHistograms writes a histogram of every trained tensor of m and returns them.
+func stateHistograms(w *tfevents.Writer, step int64, m model) ([]train.Tensor, error) {
+	state, err := m.State()
+	if err != nil {
+		return nil, err
+	}
+	return state, histograms(w, step, state)
 }
 
 // histograms writes a histogram of every tensor of state.

@@ -57,13 +57,7 @@ func (s *RBM) Close() error { return s.runs.Close() }
 // from rbm.FitOptions.OnEpoch.
 func (s *RBM) Epoch(m *rbm.RBM, st rbm.EpochStats) error {
 	step := st.Updates
-	if !s.graph { // after the first epoch, when the training ops exist
-		if err := s.runs.Train.Graph(m.Graph()); err != nil {
-			return err
-		}
-		s.graph = true
-	}
-	if err := s.runs.Scalars(step, st.Train, st.Val); err != nil {
+	if err := epochStart(s.runs, &s.graph, m, step, st.Train, st.Val); err != nil {
 		return err
 	}
 	for k, v := range map[string]float64{"learning_rate": st.LearningRate, "momentum": st.Momentum, "cd_steps": float64(st.CDSteps)} {
@@ -71,11 +65,8 @@ func (s *RBM) Epoch(m *rbm.RBM, st rbm.EpochStats) error {
 			return err
 		}
 	}
-	state, err := m.State()
+	state, err := stateHistograms(s.runs.Train, step, m)
 	if err != nil {
-		return err
-	}
-	if err := histograms(s.runs.Train, step, state); err != nil {
 		return err
 	}
 	if st.HiddenMeans != nil {

@@ -1,18 +1,9 @@
 package main
 
 import (
-	"encoding/json"
 	"flag"
-	"fmt"
-	"log"
-	"os"
-	"path/filepath"
 	"strings"
-	"time"
 
-	"github.com/boltzmann-go/boltzmann/classify"
-	"github.com/boltzmann-go/boltzmann/dataset"
-	"github.com/boltzmann-go/boltzmann/internal/atomicfile"
 	"github.com/boltzmann-go/boltzmann/pipeline"
 )
 
@@ -63,17 +54,21 @@ func (f *classifyFlags) flagSet() *flag.FlagSet {
 
 func cmdClassify(args []string) int {
 	var f classifyFlags
-	return command("classify", f.flagSet(), args, func() error { return runClassify(&f) })
-}
-
-// classifyResult is one classifier's measurement.
-type classifyResult struct {
-	Classifier string   `json:"classifier"`
-	TrainRows  int      `json:"train_rows"`
-	TrainError *float64 `json:"train_error"`
-	TestError  float64  `json:"test_error"`
-	FitSeconds float64  `json:"fit_seconds"`
-	Note       string   `json:"note,omitempty"`
+	return command("classify", f.flagSet(), args, func() error {
+		names, err := f.check()
+		if err != nil {
+			return err
+		}
+		p, err := f.dev.placement()
+		if err != nil {
+			return err
+		}
+		s := pipeline.Classify{Model: f.model, Layer: f.layer, Data: f.data, Features: f.features, Labels: f.labels, TestFeatures: f.testFeatures,
+			TestLabels: f.testLabels, Classifiers: names, TrainRows: f.trainRows, KNNK: f.knnK, LogRegC: f.logregC, LogRegMaxIter: f.logregIter,
+			SVMC: f.svmC, SVMGamma: f.svmGamma, SVMTol: f.svmTol, RFFDim: f.rffDim, RFFC: f.rffC, Seed: f.seed, ZeroSeed: f.seed == 0, Out: f.out, Placement: p}
+		_, err = s.Run(hooks(f.quiet))
+		return err
+	})
 }
 
 func (f *classifyFlags) check() ([]string, error) {
@@ -118,178 +113,4 @@ func (f *classifyFlags) check() ([]string, error) {
 		return nil, flagErr("features", "needs -labels, -test-features and -test-labels")
 	}
 	return names, nil
-}
-
-// load returns the training and test features and labels the flags select.
-func (f *classifyFlags) load() (x, xt *dataset.Matrix[float64], y, yt []int, err error) {
-	if f.features != "" {
-		if x, err = dataset.ReadNPY[float64](f.features); err != nil {
-			return
-		}
-		if xt, err = dataset.ReadNPY[float64](f.testFeatures); err != nil {
-			return
-		}
-		if y, err = dataset.ReadNPYLabels(f.labels); err != nil {
-			return
-		}
-		yt, err = dataset.ReadNPYLabels(f.testLabels)
-		return
-	}
-	tr, y, err := pipeline.ReadLabeledSet(f.data, false)
-	if err != nil {
-		return nil, nil, nil, nil, err
-	}
-	te, yt, err := pipeline.ReadLabeledSet(f.data, true)
-	if err != nil {
-		return nil, nil, nil, nil, err
-	}
-	if f.model != "" {
-		ft, err := openFeaturizer(f.model, f.layer, &f.dev)
-		if err != nil {
-			return nil, nil, nil, nil, err
-		}
-		defer ft.Close()
-		for _, p := range []**dataset.Matrix[float32]{&tr, &te} {
-			bar := newProgress(f.quiet, 0, 1, (*p).Rows)
-			h, err := ft.Transform(*p, func(done, total int) { bar.Batch(1, done, total) })
-			bar.Finish()
-			if err != nil {
-				return nil, nil, nil, nil, err
-			}
-			*p = h
-		}
-		log.Printf("features of %s: %d columns", f.model, tr.Cols)
-	}
-	return dataset.Convert[float64](tr), dataset.Convert[float64](te), y, yt, nil
-}
-
-func runClassify(f *classifyFlags) error {
-	names, err := f.check()
-	if err != nil {
-		return err
-	}
-	x, xt, y, yt, err := f.load()
-	if err != nil {
-		return err
-	}
-	if len(y) != x.Rows || len(yt) != xt.Rows {
-		return fmt.Errorf("%d training rows with %d labels, %d test rows with %d labels", x.Rows, len(y), xt.Rows, len(yt))
-	}
-	if x.Cols != xt.Cols {
-		return fmt.Errorf("training features have %d columns, test features %d", x.Cols, xt.Cols)
-	}
-	k, err := f.classes(y, yt)
-	if err != nil {
-		return err
-	}
-	if f.trainRows > 0 && f.trainRows < x.Rows {
-		x, y = x.SliceRows(0, f.trainRows), y[:f.trainRows]
-	}
-	if err := os.MkdirAll(f.out, 0o755); err != nil {
-		return err
-	}
-	var results []classifyResult
-	for _, name := range names {
-		r, err := f.one(name, x, xt, y, yt, k)
-		if err != nil {
-			return fmt.Errorf("%s: %w", name, err)
-		}
-		results = append(results, *r)
-		b, _ := json.MarshalIndent(results, "", "  ")
-		if err := atomicfile.WriteFile(filepath.Join(f.out, "results.json"), append(b, '\n')); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-// classes checks the training labels y and the test labels yt and returns the number of
-// classes, the largest training label + 1. A label outside 0…classify.MaxClasses−1, or a test
-// label that is not a class of the training labels, is an error naming its file and row: a
-// single corrupt label (1,000,000) would otherwise size every classifier's per-class arrays
-// and a confusion matrix of 10¹² counts.
-func (f *classifyFlags) classes(y, yt []int) (int, error) {
-	trainFrom, testFrom := f.labels, f.testLabels
-	if f.features == "" {
-		trainFrom, testFrom = f.data+" (training labels)", f.data+" (test labels)"
-	}
-	k := 0
-	for i, v := range y {
-		if v < 0 || v >= classify.MaxClasses {
-			return 0, fmt.Errorf("%s: label %d of row %d is outside 0…%d (at most %d classes)", trainFrom, v, i, classify.MaxClasses-1, classify.MaxClasses)
-		}
-		k = max(k, v+1)
-	}
-	for i, v := range yt {
-		if v < 0 || v >= k {
-			return 0, fmt.Errorf("%s: label %d of row %d is not a class of the training labels (0…%d)", testFrom, v, i, k-1)
-		}
-	}
-	return k, nil
-}
-
-// one fits and tests one classifier, prints its errors and draws its confusion matrix.
-func (f *classifyFlags) one(name string, x, xt *dataset.Matrix[float64], y, yt []int, k int) (*classifyResult, error) {
-	var c classify.Classifier
-	trainErr := true
-	bar := newProgress(f.quiet, 0, 1, 1)
-	progress := func(done, total int) { bar.Batch(1, done*1000/max(total, 1), 1000) }
-	switch name {
-	case "knn":
-		c = &classify.KNN{K: f.knnK, Weights: "distance", Classes: k, Progress: progress}
-		trainErr = false // 0 by construction: each training row is its own nearest neighbour
-	case "logreg":
-		c = &classify.LogReg{C: f.logregC, MaxIter: f.logregIter, Classes: k}
-	case "svm":
-		c = &classify.SVC{C: f.svmC, Gamma: f.svmGamma, Tol: f.svmTol, Classes: k, Progress: progress}
-	case "svm-rff":
-		c = &classify.Pipeline{Map: &classify.RFF{Dim: f.rffDim, Gamma: f.svmGamma, Seed: f.seed},
-			Classifier: &classify.LinearSVC{C: f.rffC, Seed: f.seed, Classes: k}}
-	}
-	log.Printf("%s: fitting on %d rows × %d features", name, x.Rows, x.Cols)
-	start := time.Now()
-	if err := c.Fit(x, y); err != nil {
-		bar.Finish()
-		return nil, err
-	}
-	res := &classifyResult{Classifier: name, TrainRows: x.Rows, FitSeconds: time.Since(start).Seconds()}
-	pred, err := c.Predict(xt)
-	bar.Finish()
-	if err != nil {
-		return nil, err
-	}
-	if res.TestError, err = classify.ErrorRate(pred, yt); err != nil {
-		return nil, err
-	}
-	line := fmt.Sprintf("%s: test error %.2f %%", name, 100*res.TestError)
-	if trainErr {
-		p, err := c.Predict(x)
-		if err != nil {
-			return nil, err
-		}
-		e, err := classify.ErrorRate(p, y)
-		if err != nil {
-			return nil, err
-		}
-		res.TrainError = &e
-		line += fmt.Sprintf(", train error %.2f %%", 100*e)
-	} else {
-		res.Note = "train error is 0 by construction (distance weights)"
-	}
-	if lr, ok := c.(*classify.LogReg); ok {
-		res.Note = fmt.Sprintf("%d L-BFGS iterations, converged %v", lr.Iterations(), lr.Converged())
-	}
-	if s, ok := c.(*classify.SVC); ok {
-		res.Note = fmt.Sprintf("%d support vectors, converged %v", s.NumSupport(), s.Converged())
-	}
-	log.Printf("%s (fit %.1f s)", line, res.FitSeconds)
-	conf, err := classify.Confusion(pred, yt, k)
-	if err != nil {
-		return nil, err
-	}
-	png := filepath.Join(f.out, "confusion_"+name+".png")
-	if err := classify.ConfusionPNG(png, fmt.Sprintf("%s: test error %.2f %% (rows: true class, columns: predicted)", name, 100*res.TestError), conf, k); err != nil {
-		return nil, err
-	}
-	return res, nil
 }

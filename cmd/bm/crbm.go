@@ -1,25 +1,17 @@
 package main
 
 import (
+	"cmp"
 	"context"
-	"encoding/json"
 	"errors"
 	"flag"
-	"fmt"
-	"log"
-	"math"
 	"os"
 	"os/signal"
-	"path/filepath"
 	"time"
 
 	"github.com/boltzmann-go/boltzmann/crbm"
-	"github.com/boltzmann-go/boltzmann/dataset"
-	"github.com/boltzmann-go/boltzmann/export"
-	"github.com/boltzmann-go/boltzmann/internal/atomicfile"
 	"github.com/boltzmann-go/boltzmann/pipeline"
 	"github.com/boltzmann-go/boltzmann/tfops"
-	"github.com/boltzmann-go/boltzmann/train"
 )
 
 // crbmFlags are the flags of bm crbm.
@@ -73,24 +65,22 @@ func (f *crbmFlags) flagSet() *flag.FlagSet {
 
 func cmdCRBM(args []string) int {
 	var f crbmFlags
-	return command("crbm", f.flagSet(), args, func() error { return runCRBM(&f) })
-}
-
-// crbmResult is what results.json holds.
-type crbmResult struct {
-	Mode          string   `json:"mode"`
-	Hidden        int      `json:"hidden"`
-	Epochs        int      `json:"epochs_trained"`
-	BestEpoch     int      `json:"best_epoch"`
-	ValError      *float64 `json:"val_error"`
-	TestError     float64  `json:"test_error"`
-	TestNLL       float64  `json:"test_nll"`
-	TrainRows     int      `json:"train_rows"`
-	Unlabeled     int      `json:"unlabeled_rows,omitempty"`
-	Seconds       float64  `json:"seconds"`
-	Command       []string `json:"command"`
-	Interrupted   bool     `json:"interrupted,omitempty"`
-	ConfigApplied any      `json:"config"`
+	return command("crbm", f.flagSet(), args, func() error {
+		c, err := f.config()
+		if err != nil {
+			return err
+		}
+		s := pipeline.TrainCRBM{Config: c, Data: f.data, Out: f.out, NTrain: f.nTrain, NVal: cmp.Or(f.nVal, -1), SplitSeed: f.splitSeed,
+			ZeroSplitSeed: f.splitSeed == 0, NLabeled: f.nLabeled, Semi: f.semi, Patience: cmp.Or(f.patience, -1), MaxTime: f.maxTime,
+			NoExport: !f.export, Fresh: f.fresh, Command: invocation}
+		ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+		defer stop()
+		_, err = s.Run(ctx, hooks(f.quiet))
+		if ce := (*crbm.ConfigError)(nil); errors.As(err, &ce) {
+			return flagErr(ce.Field, "%s", ce.Reason)
+		}
+		return err
+	})
 }
 
 func (f *crbmFlags) config() (crbm.Config, error) {
@@ -131,215 +121,4 @@ func (f *crbmFlags) config() (crbm.Config, error) {
 	c := crbm.Config{NumHidden: f.hidden, DType: dt, Mode: f.mode, Alpha: f.alpha, Beta: f.beta, LearningRate: f.lr, Momentum: f.momentum,
 		L2: f.l2, BatchSize: f.batch, Epochs: f.epochs, CDSteps: f.cd, WeightStd: f.weightStd, Seed: f.seed, Threads: f.threads}
 	return c, nil
-}
-
-func runCRBM(f *crbmFlags) error {
-	start := time.Now()
-	c, err := f.config()
-	if err != nil {
-		return err
-	}
-	d, err := pipeline.LoadLabeled(f.data, f.nTrain, f.nVal, f.splitSeed)
-	if err != nil {
-		return err
-	}
-	var unl *dataset.Matrix[float32]
-	if f.nLabeled > 0 {
-		if f.nLabeled >= d.Train.Rows {
-			return flagErr("n-labeled", "%d, but there are %d training rows", f.nLabeled, d.Train.Rows)
-		}
-		if f.semi {
-			unl = d.Train.SliceRows(f.nLabeled, d.Train.Rows)
-		}
-		d.Train, d.YTrain = d.Train.SliceRows(0, f.nLabeled), d.YTrain[:f.nLabeled]
-	}
-	c.NumVisible = d.Train.Cols
-	c.Classes = 1 + maxLabel(d.YTrain, d.YVal, d.YTest)
-	var val *dataset.Matrix[float32]
-	if d.Val != nil && d.Val.Rows > 0 {
-		val = d.Val
-	} else if f.patience > 0 {
-		return flagErr("patience", "%d needs validation rows (-n-val > 0)", f.patience)
-	}
-	if err := os.MkdirAll(f.out, 0o755); err != nil {
-		return err
-	}
-	modelDir := filepath.Join(f.out, "model")
-	var hist []crbmEpoch
-	var m *crbm.CRBM
-	if _, err := os.Stat(filepath.Join(modelDir, "model.json")); err == nil && !f.fresh {
-		if m, hist, err = resumeCRBM(modelDir, f, c); err != nil {
-			return err
-		}
-	} else if m, err = crbm.New(c); err != nil {
-		var ce *crbm.ConfigError
-		if errors.As(err, &ce) {
-			return flagErr(ce.Field, "%s", ce.Reason)
-		}
-		return err
-	}
-	defer m.Close()
-	log.Printf("%s training on %d labeled rows (%d validation, %d test), %d visible, %d hidden units, %d classes", c.Mode, d.Train.Rows, d.Val.Rows, d.Test.Rows, c.NumVisible, c.NumHidden, c.Classes)
-	if unl != nil {
-		log.Printf("semi-supervised: %d unlabeled rows, beta %g", unl.Rows, c.Beta)
-	}
-
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
-	defer stop()
-	perEpoch := (d.Train.Rows + c.BatchSize - 1) / c.BatchSize
-	if unl != nil {
-		perEpoch = (max(d.Train.Rows, unl.Rows) + c.BatchSize - 1) / c.BatchSize
-	}
-	bar := newProgress(f.quiet, m.Epoch(), c.Epochs, perEpoch)
-	best := 0
-	var bestErr *float64
-	for _, h := range hist {
-		if h.Best {
-			best, bestErr = h.Epoch, h.ValError
-		}
-	}
-	fitStart := time.Now()
-	opts := &crbm.FitOptions{
-		Patience:     f.patience,
-		BestValError: bestErr,
-		Dir:          modelDir,
-		OnBatch:      bar.Batch,
-		Unlabeled: func() crbm.Data {
-			if unl == nil {
-				return nil
-			}
-			return unl
-		}(),
-		OnEpoch: func(st crbm.EpochStats) error {
-			hist = append(hist, historyRow(st))
-			if st.Best {
-				best = st.Epoch
-			}
-			bar.Epoch(fmt.Sprintf("epoch %d/%d: train nll %.4f, val nll %.4f, val error %.2f%% (%s)%s", st.Epoch, st.Epochs, st.Loss, st.ValLoss, 100*st.ValError,
-				st.Elapsed.Round(time.Second), map[bool]string{true: " best", false: ""}[st.Best]), fmt.Sprintf("epoch %d/%d val err %.2f%%", min(st.Epoch+1, st.Epochs), st.Epochs, 100*st.ValError))
-			if err := writeJSON(filepath.Join(f.out, "history.json"), hist); err != nil {
-				return err
-			}
-			if f.maxTime > 0 && time.Since(fitStart)+st.Elapsed > f.maxTime && st.Epoch < st.Epochs {
-				log.Printf("stopping after epoch %d: another epoch would end after -max-time %v", st.Epoch, f.maxTime)
-				return train.ErrStop
-			}
-			return nil
-		},
-	}
-	_, fitErr := m.Fit(ctx, d.Train, d.YTrain, val, d.YVal, opts)
-	bar.Finish()
-	interrupted := errors.Is(fitErr, context.Canceled)
-	if fitErr != nil && !interrupted {
-		return fitErr
-	}
-	if interrupted {
-		log.Printf("interrupted: evaluating the best epoch so far")
-	}
-	nll, testErr, err := m.Evaluate(d.Test, d.YTest)
-	if err != nil {
-		return err
-	}
-	pred, err := m.Predict(d.Test)
-	if err != nil {
-		return err
-	}
-	if err := dataset.WriteNPYLabels(filepath.Join(f.out, "y_pred.npy"), pred); err != nil {
-		return err
-	}
-	r := crbmResult{Mode: c.Mode, Hidden: c.NumHidden, Epochs: len(hist), BestEpoch: best, TestError: testErr, TestNLL: nll,
-		TrainRows: d.Train.Rows, Unlabeled: crbmRows(unl), Seconds: time.Since(start).Seconds(), Command: invocation, Interrupted: interrupted, ConfigApplied: m.Config()}
-	for _, h := range hist {
-		if h.Epoch == best {
-			r.ValError = h.ValError
-		}
-	}
-	if err := writeJSON(filepath.Join(f.out, "results.json"), r); err != nil {
-		return err
-	}
-	if f.export {
-		dir, err := export.Write(filepath.Join(f.out, "savedmodel"), "crbm", 1, m, &export.Options{Overwrite: true})
-		if err != nil {
-			return err
-		}
-		log.Printf("SavedModel in %s", dir)
-	}
-	fmt.Printf("test error %.2f%% (best epoch %d of %d, %s); wrote %s\n", 100*testErr, best, len(hist), time.Since(start).Round(time.Second), f.out)
-	return nil
-}
-
-// crbmEpoch is one row of history.json.
-type crbmEpoch struct {
-	Epoch    int      `json:"epoch"`
-	TrainNLL float64  `json:"train_nll"`
-	ValNLL   *float64 `json:"val_nll,omitempty"`
-	ValError *float64 `json:"val_error,omitempty"`
-	Best     bool     `json:"best"`
-	Seconds  float64  `json:"seconds"`
-}
-
-func historyRow(st crbm.EpochStats) crbmEpoch {
-	h := crbmEpoch{Epoch: st.Epoch, TrainNLL: st.Loss, Best: st.Best, Seconds: st.Elapsed.Seconds()}
-	if !math.IsNaN(st.ValError) {
-		h.ValNLL, h.ValError = &st.ValLoss, &st.ValError
-	}
-	return h
-}
-
-// resumeCRBM loads the model a run left in dir (its best epoch so far) to continue it to
-// -epochs, with the rows of history.json up to that epoch.
-func resumeCRBM(dir string, f *crbmFlags, c crbm.Config) (*crbm.CRBM, []crbmEpoch, error) {
-	m, err := crbm.Load(dir, f.threads)
-	if err != nil {
-		return nil, nil, err
-	}
-	got := m.Config()
-	if got.Mode != c.Mode || got.NumHidden != c.NumHidden || got.DType != c.DType || got.NumVisible != c.NumVisible || got.Classes != c.Classes {
-		m.Close()
-		return nil, nil, flagErr("out", "%s holds a %s model of %d hidden units (%s); these flags ask for %s with %d: give -fresh or another -out", dir, got.Mode, got.NumHidden, tfops.DTypeName(got.DType), c.Mode, c.NumHidden)
-	}
-	if err := m.SetEpochs(f.epochs); err != nil {
-		m.Close()
-		return nil, nil, err
-	}
-	var hist []crbmEpoch
-	if b, err := os.ReadFile(filepath.Join(filepath.Dir(dir), "history.json")); err == nil {
-		if err := json.Unmarshal(b, &hist); err != nil {
-			log.Printf("history.json unreadable (%v): starting a new one", err)
-			hist = nil
-		}
-	}
-	for i, h := range hist {
-		if h.Epoch > m.Epoch() {
-			hist = hist[:i] // epochs after the saved (best) one are not in the model
-			break
-		}
-	}
-	log.Printf("continuing the model in %s from epoch %d to %d", dir, m.Epoch(), f.epochs)
-	return m, hist, nil
-}
-
-func crbmRows(m *dataset.Matrix[float32]) int {
-	if m == nil {
-		return 0
-	}
-	return m.Rows
-}
-
-func maxLabel(ys ...[]int) int {
-	mx := 0
-	for _, y := range ys {
-		for _, v := range y {
-			mx = max(mx, v)
-		}
-	}
-	return mx
-}
-
-func writeJSON(path string, v any) error {
-	b, err := json.MarshalIndent(v, "", "  ")
-	if err != nil {
-		return err
-	}
-	return atomicfile.WriteFile(path, append(b, '\n'))
 }

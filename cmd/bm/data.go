@@ -2,11 +2,9 @@ package main
 
 import (
 	"fmt"
-	"os"
 	"strconv"
 	"strings"
 
-	"github.com/boltzmann-go/boltzmann/dataset"
 	"github.com/boltzmann-go/boltzmann/pipeline"
 )
 
@@ -83,19 +81,4 @@ func parseShape(s string) ([]int, error) {
 		return nil, fmt.Errorf("%q: want 1 or 3 channels", s)
 	}
 	return out, nil
-}
-
-// readSet reads the training or test images of an MNIST or CIFAR-10 folder with their labels,
-// or the rows of a data file as bm train reads it (IDX, .npy, .npz, archive.npz:key, CSV; no
-// labels).
-func readSet(path string, test bool) (*dataset.Matrix[float32], []int, error) {
-	_, _, npzKey := strings.Cut(path, ".npz:") // archive.npz:key, which is no file of that name
-	if st, err := os.Stat(path); npzKey || err == nil && !st.IsDir() {
-		if test {
-			return nil, nil, flagErr("test", "%s is a file, not an MNIST or CIFAR-10 folder", path)
-		}
-		x, _, err := pipeline.ReadData(path, logHooks())
-		return x, nil, err
-	}
-	return pipeline.ReadLabeledSet(path, test)
 }

@@ -11,12 +11,8 @@ import (
 	"slices"
 	"strings"
 
-	tf "github.com/galeone/tensorflow/tensorflow/go"
-
-	"github.com/boltzmann-go/boltzmann/dbm"
 	"github.com/boltzmann-go/boltzmann/optim"
 	"github.com/boltzmann-go/boltzmann/pipeline"
-	"github.com/boltzmann-go/boltzmann/rbm"
 	"github.com/boltzmann-go/boltzmann/tfops"
 	"github.com/boltzmann-go/boltzmann/train"
 )
@@ -46,52 +42,20 @@ type dbmFlags struct {
 	threads           int
 	quiet             bool
 	cluster           cluster
-	set               []string          // the flags given on the command line (bm dbm), checked on resume
-	spell             map[string]string // how the command spells them where not -name (originalResume)
-
-	// Model folders; empty means <out>/rbm<i>/model and <out>/dbm/model (bm dbm-mnist sets
-	// them from the original's --rbm1-dirpath, --rbm2-dirpath and --dbm-dirpath).
-	rbmDirs []string
-	dbmDir  string
-
-	// Set by the original's CIFAR programs: prep transforms the loaded data before anything
-	// trains (smoothing, standardization); with pretrainOnTrain the RBMs train on the training
-	// rows and measure on the validation rows instead of training on both; rbmMomentum, if
-	// set, replaces the pretraining RBMs' momentum schedule.
-	prep            func(*pipeline.Data) error
-	pretrainOnTrain bool
-	rbmMomentum     []float64
-
-	// Set by the original's programs that fine-tune after the DBM: needTest reads the test set
-	// before anything trains, preflight checks the fine-tuning's outputs (checkLocations).
-	needTest  bool
-	preflight func() error
+	set               []string // the flags given on the command line, checked on resume
 }
 
-// rbmDir is the model folder of pretraining RBM i (0-based).
-func (f *dbmFlags) rbmDir(i int) string {
-	if i < len(f.rbmDirs) && f.rbmDirs[i] != "" {
-		return f.rbmDirs[i]
-	}
-	return filepath.Join(f.out, fmt.Sprintf("rbm%d", i+1), "model")
-}
-
-// rbmFolders are the model folders of the pretraining RBMs.
+// rbmFolders are the model folders of the pretraining RBMs, <out>/rbm<i>/model.
 func (f *dbmFlags) rbmFolders() []string {
 	var dirs []string
 	for i := range f.hiddens {
-		dirs = append(dirs, f.rbmDir(i))
+		dirs = append(dirs, filepath.Join(f.out, fmt.Sprintf("rbm%d", i+1), "model"))
 	}
 	return dirs
 }
 
-// modelDir is the DBM's model folder.
-func (f *dbmFlags) modelDir() string {
-	if f.dbmDir != "" {
-		return f.dbmDir
-	}
-	return filepath.Join(f.out, "dbm", "model")
-}
+// modelDir is the DBM's model folder, <out>/dbm/model.
+func (f *dbmFlags) modelDir() string { return filepath.Join(f.out, "dbm", "model") }
 
 func (f *dbmFlags) flagSet() *flag.FlagSet {
 	fs := newFlagSet("dbm", "bm dbm [flags]")
@@ -207,7 +171,7 @@ func (f *dbmFlags) stack() pipeline.DBMStack {
 	target, devices, _ := f.cluster.plan()
 	s := pipeline.DBMStack{Hiddens: f.hiddens, Visible: f.visible, Sigma: f.sigma, Draws: f.draws, Groups: f.groups,
 		RBMEpochs: f.rbmEpochs, RBMBatch: f.rbmBatch, RBMSeeds: f.rbmSeeds, RBMK: f.rbmK, RBMLR: f.rbmLR, RBML2: f.rbmL2, RBMWInit: f.rbmWInit,
-		RBMSampleVisible: nilIfEmpty(f.rbmSampleV), IncreaseKEvery: f.increaseKEvery, ConstantK: f.increaseKEvery == 0, RBMMomentum: f.rbmMomentum,
+		RBMSampleVisible: nilIfEmpty(f.rbmSampleV), IncreaseKEvery: f.increaseKEvery, ConstantK: f.increaseKEvery == 0,
 		Epochs: f.epochs, BatchSize: f.batch, Particles: f.particles, GibbsSteps: f.gibbs, MeanFieldSteps: f.mfSteps,
 		LearningRate: nilIfEmpty(f.lr), Momentum: nilIfEmpty(f.momentum), L2: f.l2, NoL2: f.l2 == 0, MaxNorm: f.maxNorm, NoMaxNorm: f.maxNorm == 0,
 		MeanFieldTol: f.mfTol, NoMeanFieldTol: f.mfTol == 0, Centering: f.centering, SparsityTarget: f.spTarget, SparsityCost: f.spCost,
@@ -225,12 +189,6 @@ func nilIfEmpty[T any](v []T) []T {
 		return nil
 	}
 	return v
-}
-
-// target is the session target of -cluster or -target, or "" (the flags are checked before).
-func (f *dbmFlags) target() string {
-	target, _, _ := f.cluster.plan()
-	return target
 }
 
 // tasks are the devices of -cluster's tasks, or nil.
@@ -253,38 +211,15 @@ func runDBM(f *dbmFlags) error {
 	if err != nil {
 		return err
 	}
-	if f.prep != nil {
-		if err := f.prep(d); err != nil {
-			return err
-		}
-	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
 	s, err := f.stack().Stage(d.Train.Cols, f.rbmFolders(), f.modelDir(), f.out, f.data.path)
 	if err != nil {
 		return err
 	}
-	s.Given, s.PretrainOnTrain, s.Results.BeforeAIS = givenFields(dbmDynamicsFields, f.set), f.pretrainOnTrain, f.beforeAIS
+	s.Given, s.Results.BeforeAIS = givenFields(dbmDynamicsFields, f.set), beforeAIS("ais-runs", "ais-betas", f.tasks())
 	_, err = s.Run(ctx, d, hooks(f.quiet))
-	return f.flagErr(err)
-}
-
-// beforeAIS refuses AIS that would need more memory than the machine has available.
-func (f *dbmFlags) beforeAIS(c dbm.Config, runs, steps int) error {
-	return checkAISMemory("ais-runs", "ais-betas", c.Sizes, runs, steps, valueBytes(c.DType), f.tasks() == nil)
-}
-
-// results returns the settings of the DBM's results.
-func (f *dbmFlags) results() pipeline.DBMResults {
-	s, _ := f.stack().Stage(1, f.rbmFolders(), f.modelDir(), f.out, f.data.path)
-	s.Results.BeforeAIS = f.beforeAIS
-	return s.Results
-}
-
-// flagErr maps an error of the DBM stage to a usage error naming the flag where a setting is
-// at fault (dbmStageErr).
-func (f *dbmFlags) flagErr(err error) error {
-	return dbmStageErr(err, f.set, f.spell, f.modelDir())
+	return dbmStageErr(err, f.set, nil, f.modelDir())
 }
 
 // dbmStageErr maps an error of the DBM stage to a usage error naming the flag where a setting
@@ -297,35 +232,4 @@ func dbmStageErr(err error, set []string, spell map[string]string, dir string) e
 		return flagErr("rbm-"+flagFor(ce.Field), "%v", err)
 	}
 	return resumeFlagErr(err, dbmDynamicsFields, set, "delete "+dir+" to start over", spell)
-}
-
-// checkResumed returns a usage error, and closes m, if the DBM m resumed from dir (nil: none)
-// was saved with another configuration than the flags given on the command line (f.set) ask
-// for; dt is the run's dtype.
-func (f *dbmFlags) checkResumed(m *dbm.DBM, dt tf.DataType, dir string) error {
-	if m == nil {
-		return nil
-	}
-	err := pipeline.CheckResume(f.stack().DBMConfig(), m.Config(), givenFields(dbmDynamicsFields, f.set), m.Epoch(), f.epochs)
-	if err := resumeFlagErr(err, dbmDynamicsFields, f.set, "delete "+dir+" to start over", f.spell); err != nil {
-		m.Close()
-		return err
-	}
-	return nil
-}
-
-// trainOrLoadRBM is the pretraining stage of one RBM (pipeline.Pretrain), a configuration
-// error reported as a usage error naming the flag (-rbm-…); with shared set, epochs count on
-// that bar (RBMs trained concurrently) instead of a bar of this RBM's own.
-func trainOrLoadRBM(ctx context.Context, dir string, c rbm.Config, x, val rbm.Data, quiet bool, what string, shared *progress) (*rbm.RBM, error) {
-	s := pipeline.Pretrain{Dir: dir, Config: c, What: what}
-	if shared != nil {
-		s.Shared = shared
-	}
-	r, err := s.Run(ctx, x, val, hooks(quiet))
-	var ce *rbm.ConfigError
-	if errors.As(err, &ce) {
-		return nil, flagErr("rbm-"+flagFor(ce.Field), "%v", err)
-	}
-	return r, err
 }

@@ -7,7 +7,6 @@ import (
 	"os"
 	"os/signal"
 
-	"github.com/boltzmann-go/boltzmann/dbm"
 	"github.com/boltzmann-go/boltzmann/internal/pyargs"
 	"github.com/boltzmann-go/boltzmann/optim"
 	"github.com/boltzmann-go/boltzmann/pipeline"
@@ -18,20 +17,18 @@ import (
 // RBM #2 and the DBM; a single value is replicated).
 type dbmMNISTArgs struct {
 	runArgs
-	stratify             bool
-	nTrain, nVal, every  int
-	hiddens, k, epochs   []int
-	batch, seeds         []int
-	lr, l2               []float64
-	rbm1, rbm2, dbmDir   string
-	particles, mfUpdates int
-	mfTol, maxNorm       float64
-	spTarget, spCost     []float64
-	spDamping            float64
-	dataPath             string
-	aisBetas, aisRuns    int
-	mlp                  mlpArgs
-	orig                 originalPath
+	stratify            bool
+	nTrain, nVal, every int
+	hiddens, k, epochs  []int
+	batch, seeds        []int
+	lr, l2              []float64
+	rbm1, rbm2, dbmDir  string
+	dbmArgs
+	spTarget, spCost []float64
+	spDamping        float64
+	dataPath         string
+	mlp              mlpArgs
+	orig             originalPath
 }
 
 const dbmMNISTEpilog = `Where bm dbm-mnist differs from dbm_mnist.py on purpose:
@@ -72,18 +69,14 @@ func (a *dbmMNISTArgs) parser() *pyargs.Parser {
 	p.String("--rbm1-dirpath", &a.rbm1, "models/dbm_mnist_rbm1/", "directory path to save RBM #1").Metavar("DIRPATH")
 	p.String("--rbm2-dirpath", &a.rbm2, "models/dbm_mnist_rbm2/", "directory path to save RBM #2").Metavar("DIRPATH")
 	p.String("--dbm-dirpath", &a.dbmDir, "models/dbm_mnist/", "directory path to save DBM").Metavar("DIRPATH")
-	p.Int("--n-particles", &a.particles, 100, "number of persistent Markov chains").Metavar("M").Validate(positiveInt(&a.particles))
-	p.Int("--max-mf-updates", &a.mfUpdates, 50, "maximum number of mean-field updates per weight update").Metavar("N").Validate(positiveInt(&a.mfUpdates))
-	p.Float("--mf-tol", &a.mfTol, 1e-7, "mean-field tolerance").Metavar("TOL")
-	p.Float("--max-norm", &a.maxNorm, 6, "maximum norm constraint").Metavar("C")
+	a.registerDBM(p, 1e-7, 6)
 	p.Floats("--sparsity-target", &a.spTarget, []float64{0.2, 0.1}, "desired probability of hidden activation").Metavar("T")
 	p.Floats("--sparsity-cost", &a.spCost, []float64{1e-4, 5e-5}, "controls the amount of sparsity penalty").Metavar("C")
 	p.Float("--sparsity-damping", &a.spDamping, 0.9, "decay rate for hidden activations probs").Metavar("D")
 	a.mlp.register(p, mlpDefaults{lrm: []float64{0.01, 0.1, 1.0}, prefix: "data/dbm_", l2: 1e-5})
 	p.StoreTrue("--mlp-augment", &a.mlp.augment, "ours: fine-tune on each image followed by the DBM's mean-field q(h2|x), the first kernel starting as [W1; W2^T] (Salakhutdinov & Hinton 2009; the SavedModel takes the image and computes q(h2|x) inside); the original fine-tunes on the image alone")
 	p.String("--data-path", &a.dataPath, "data/", "directory holding mnist/ (the original hard-codes ../data/)").Metavar("PATH")
-	p.Int("--ais-betas", &a.aisBetas, 20000, "AIS intermediate distributions for log Z (0: no AIS and no lower bound)").Metavar("N")
-	p.Int("--ais-runs", &a.aisRuns, 100, "AIS runs").Metavar("N").Validate(positiveInt(&a.aisRuns))
+	a.registerAIS(p, 20000, "AIS intermediate distributions for log Z (0: no AIS and no lower bound)")
 	a.register(p, "with its learning rates by default")
 	a.orig.registerPy(p)
 	return p
@@ -154,9 +147,7 @@ func runDBMMNIST(a *dbmMNISTArgs) error {
 			Devices: devices},
 		Given: givenFields(dbmDynamicsFields, set), Stratify: a.stratify, NoFineTune: a.mlp.stopAfterRB, RandomInitMLP: a.mlp.noInit, Augment: a.mlp.augment,
 		NoSavePrefixMLP: a.mlp.savePrefix == "", NoExportMLP: a.mlp.exportDir == "",
-		BeforeAIS: func(c dbm.Config, runs, steps int) error {
-			return checkAISMemory("ais-runs", "ais-betas", c.Sizes, runs, steps, valueBytes(c.DType), devices == nil)
-		}}
+		BeforeAIS: beforeAIS("-ais-runs", "-ais-betas", devices)}
 	if p.MLP, err = a.mlp.settings(a.mlp.lrm, a.runArgs); err != nil {
 		return err
 	}

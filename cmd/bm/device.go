@@ -12,9 +12,7 @@ import (
 	pb "github.com/galeone/tensorflow/tensorflow/go/core/protobuf/for_core_protos_go_proto"
 
 	"github.com/boltzmann-go/boltzmann/crbm"
-	"github.com/boltzmann-go/boltzmann/dbm"
 	"github.com/boltzmann-go/boltzmann/pipeline"
-	"github.com/boltzmann-go/boltzmann/rbm"
 	"github.com/boltzmann-go/boltzmann/tfops"
 )
 
@@ -50,27 +48,35 @@ func (d *device) features(layer string) (pipeline.Features, error) {
 	return pipeline.Features{Layer: layer, GPU: d.gpu, Threads: d.threads, Target: target}, err
 }
 
-// openFeaturizer loads the model in dir on d (pipeline.Features.Open).
-func openFeaturizer(dir, layer string, d *device) (*pipeline.Featurizer, error) {
-	s, err := d.features(layer)
+// placement is where the flags place a model.
+func (d *device) placement() (pipeline.Placement, error) {
+	target, _, err := d.plan()
+	return pipeline.Placement{GPU: d.gpu, Target: target, Threads: d.threads}, err
+}
+
+// open loads the model in dir on d (pipeline.OpenModel), after checking the device flags, and
+// refuses one whose trained tensors are not finite.
+func (d *device) open(dir string) (pipeline.Model, error) {
+	if err := d.check(); err != nil {
+		return nil, err
+	}
+	p, err := d.placement()
 	if err != nil {
 		return nil, err
 	}
-	return s.Open(dir, logHooks())
-}
-
-func (d *device) loadRBM(dir string) (*rbm.RBM, error) {
-	target, _, err := d.plan()
-	switch {
-	case err != nil:
+	m, err := pipeline.OpenModel(dir, p)
+	if err != nil {
 		return nil, err
-	case target != "":
-		return rbm.LoadAt(dir, target, d.threads)
 	}
-	return rbm.LoadOn(dir, d.gpu, d.threads)
+	if err := pipeline.CheckFinite(dir, m); err != nil {
+		m.Close()
+		return nil, err
+	}
+	return m, nil
 }
 
-// loadCRBM loads a classification RBM with -threads; it runs on this process's CPU only.
+// loadCRBM loads a classification RBM with -threads; it runs on this process's CPU only (it is
+// no pipeline.Model: bm info and bm export open it by this separate path).
 func (d *device) loadCRBM(dir string) (*crbm.CRBM, error) {
 	target, _, err := d.plan()
 	switch {
@@ -80,17 +86,6 @@ func (d *device) loadCRBM(dir string) (*crbm.CRBM, error) {
 		return nil, flagErr("model", "%s holds a classification RBM, which runs on this process's CPU only (no -gpu, -cluster or -target)", dir)
 	}
 	return crbm.Load(dir, d.threads)
-}
-
-func (d *device) loadDBM(dir string) (*dbm.DBM, error) {
-	target, _, err := d.plan()
-	switch {
-	case err != nil:
-		return nil, err
-	case target != "":
-		return dbm.LoadAt(dir, target, d.threads)
-	}
-	return dbm.LoadOn(dir, d.gpu, d.threads)
 }
 
 // cluster runs a command's model on a TensorFlow cluster of bm workers (docs/SCALING.md):
@@ -144,7 +139,7 @@ func (c *cluster) check(gpu string) error {
 		return c.flagErr("cluster-timeout", "%v, want a duration ≥ 0 (0: no limit)", c.timeout)
 	}
 	if c.spec == "" && c.target == "" {
-		if err := checkGPUs(gpu); err != nil {
+		if err := tfops.CheckGPUs(gpu); err != nil {
 			return c.flagErr("gpu", "%v", err)
 		}
 	}

@@ -1,11 +1,7 @@
 package main
 
 import (
-	"errors"
-	"flag"
-	"fmt"
 	"log"
-	"os"
 	"path/filepath"
 	"strings"
 	"time"
@@ -17,9 +13,6 @@ import (
 )
 
 func cmdExport(args []string) int {
-	log.SetFlags(0)
-	log.SetOutput(os.Stderr)
-	log.SetPrefix("bm export: ")
 	fs := newFlagSet("export", "bm export -model DIR [flags]")
 	model := fs.String("model", "runs/rbm_mnist/model", "model folder written by bm train, bm dbm or bm crbm (an RBM, a DBM or a classification RBM)")
 	base := fs.String("base", "savedmodels", "base folder of exported models (TF Serving's model base path)")
@@ -30,94 +23,79 @@ func cmdExport(args []string) int {
 	raw := fs.Bool("raw-input", true, "when the model was trained on standardized data ("+standardizerFile+" beside its model folder), put the standardization into the export so that it takes raw data (false: it takes standardized data)")
 	var dev device
 	dev.register(fs, "nothing is split")
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return 0
+	return command("export", fs, args, func() error {
+		switch {
+		case *version < 0:
+			return flagErr("version", "%d, want ≥ 1 (or 0 for the next one)", *version)
+		case *steps <= 0:
+			return flagErr("sample-steps", "%d, want > 0", *steps)
 		}
-		return 2
-	}
+		if *name != "" {
+			if err := export.CheckName(*name); err != nil {
+				return flagErr("name", "%v", err)
+			}
+		}
+		m, kind, err := exportModel(&dev, *model)
+		if err != nil {
+			return err
+		}
+		defer m.Close()
+		if *name == "" {
+			*name = runName(*model)
+		}
+		v := *version
+		if v == 0 {
+			if v, err = export.NextVersion(*base, *name); err != nil {
+				return err
+			}
+		}
+		opts := &export.Options{Overwrite: *overwrite, SampleSteps: *steps}
+		if *raw {
+			if opts.Standardizer, err = pipeline.StandardizerFor(*model, logHooks()); err != nil {
+				return err
+			}
+		}
+		log.Printf("exporting the %s in %s as version %d of %s (building the serving graph, writing and syncing its variables)…", kind, *model, v, filepath.Join(*base, *name))
+		start := time.Now()
+		dir, err := export.Write(*base, *name, v, m, opts)
+		if err != nil {
+			return err
+		}
+		log.Printf("exported the %s in %s as a SavedModel to %s (%.1f s)", kind, *model, dir, time.Since(start).Seconds())
+		return nil
+	})
+}
+
+// exportModel opens the model in dir for export on dev: an RBM or DBM through dev.open
+// (pipeline.OpenModel), a classification RBM (no pipeline.Model) through dev.loadCRBM. It
+// returns the model and its kind in capitals for the log.
+func exportModel(dev *device, dir string) (interface {
+	export.Model
+	Close() error
+}, string, error) {
 	if err := dev.check(); err != nil {
-		fmt.Fprintf(os.Stderr, "bm export: %v\n", err)
-		return 2
+		return nil, "", err
 	}
-	if fs.NArg() > 0 {
-		fmt.Fprintf(os.Stderr, "bm export: unexpected argument %q\n", fs.Arg(0))
-		return 2
-	}
-	if *version < 0 {
-		fmt.Fprintf(os.Stderr, "bm export: flag -version: %d, want ≥ 1 (or 0 for the next one)\n", *version)
-		return 2
-	}
-	if *steps <= 0 {
-		fmt.Fprintf(os.Stderr, "bm export: flag -sample-steps: %d, want > 0\n", *steps)
-		return 2
-	}
-	if *name != "" {
-		if err := export.CheckName(*name); err != nil {
-			fmt.Fprintf(os.Stderr, "bm export: flag -name: %v\n", err)
-			return 2
-		}
-	}
-	kind, err := exportKind(*model)
+	kind, err := exportKind(dir)
 	if err != nil {
-		return exitStatus("export", err)
+		return nil, "", err
 	}
-	if *name == "" {
-		*name = runName(*model)
-	}
-	var m export.Model
-	switch kind {
-	case crbm.Kind:
-		c, err := dev.loadCRBM(*model)
+	if kind != crbm.Kind {
+		m, err := dev.open(dir)
 		if err != nil {
-			return exitStatus("export", err)
+			return nil, "", err
 		}
-		defer c.Close()
-		if err := checkFinite(*model, c); err != nil {
-			return exitStatus("export", err)
-		}
-		m = c
-	case "dbm":
-		d, err := dev.loadDBM(*model)
-		if err != nil {
-			return exitStatus("export", err)
-		}
-		defer d.Close()
-		if err := checkFinite(*model, d); err != nil {
-			return exitStatus("export", err)
-		}
-		m = d
-	default:
-		r, err := dev.loadRBM(*model)
-		if err != nil {
-			return exitStatus("export", err)
-		}
-		defer r.Close()
-		if err := checkFinite(*model, r); err != nil {
-			return exitStatus("export", err)
-		}
-		m = r
+		return m, strings.ToUpper(m.Kind()), nil
 	}
-	v := *version
-	if v == 0 {
-		if v, err = export.NextVersion(*base, *name); err != nil {
-			return exitStatus("export", err)
-		}
-	}
-	opts := &export.Options{Overwrite: *overwrite, SampleSteps: *steps}
-	if *raw {
-		if opts.Standardizer, err = pipeline.StandardizerFor(*model, logHooks()); err != nil {
-			return exitStatus("export", err)
-		}
-	}
-	log.Printf("exporting the %s in %s as version %d of %s (building the serving graph, writing and syncing its variables)…", strings.ToUpper(kind), *model, v, filepath.Join(*base, *name))
-	start := time.Now()
-	dir, err := export.Write(*base, *name, v, m, opts)
+	c, err := dev.loadCRBM(dir)
 	if err != nil {
-		return exitStatus("export", err)
+		return nil, "", err
 	}
-	log.Printf("exported the %s in %s as a SavedModel to %s (%.1f s)", strings.ToUpper(kind), *model, dir, time.Since(start).Seconds())
-	return 0
+	if err := pipeline.CheckFinite(dir, c); err != nil {
+		c.Close()
+		return nil, "", err
+	}
+	return c, "CRBM", nil
 }
 
 // exportKind returns the kind of the model in dir: rbm, dbm (pipeline.ModelKind) or crbm.

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"fmt"
 	"os"
 	"os/signal"
 	"strings"
@@ -39,9 +38,7 @@ func cmdFewLabel(args []string) int {
 			KeepLast: *keepLast, DType: dt, GPU: *gpu, Target: target, Threads: *threads}
 		ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 		defer stop()
-		h := hooks(*quiet)
-		h.Output = func(text string) { fmt.Print(text) }
-		_, err = s.Run(ctx, h)
+		_, err = s.Run(ctx, hooks(*quiet))
 		return cl.wrap(err)
 	})
 }

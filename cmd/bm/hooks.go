@@ -2,6 +2,7 @@ package main
 
 import (
 	"errors"
+	"fmt"
 	"log"
 	"strings"
 
@@ -16,6 +17,7 @@ const standardizerFile = pipeline.StandardizerFile
 // command line noted beside every model folder a stage writes.
 func hooks(quiet bool) pipeline.Hooks {
 	h := logHooks()
+	h.Output = func(text string) { fmt.Print(text) }
 	h.Progress = func(r pipeline.Run) pipeline.Progress {
 		return newUnitProgress(quiet, r.Done, r.Epochs, r.PerEpoch, r.Unit, r.Desc)
 	}
@@ -24,13 +26,14 @@ func hooks(quiet bool) pipeline.Hooks {
 
 // logHooks are hooks with the log and the command line noted, without progress.
 func logHooks() pipeline.Hooks {
-	return pipeline.Hooks{Log: func(line string) { log.Print(line) }, Saving: noteCommand}
+	return pipeline.Hooks{Log: func(line string) { log.Print(line) }, Saving: noteCommand, StageDone: stageMemory}
 }
 
-// fieldFlags maps the settings fields of the pipeline stages to the flags that set them: the
-// one place where a *pipeline.FieldError becomes a usage error naming the user's flag.
+// fieldFlags maps the settings fields of the pipeline stages (and of rbm.Config, for bm train)
+// to the flags that set them: the one place where a *pipeline.FieldError or a configuration
+// error becomes a usage error naming the user's flag.
 var fieldFlags = map[string]string{
-	"NTrain": "n-train", "NVal": "n-val", "Stratify": "stratify", "ImageShape": "image-shape", "Binarize": "binarize", "Epochs": "epochs",
+	"Test": "test", "Out": "out", "Classify": "classify", "ClassifyMaxIter": "classify-max-iter", "LabelsOut": "labels-out", "Model": "model", "Data": "data", "Mask": "mask", "NTrain": "n-train", "NVal": "n-val", "Stratify": "stratify", "ImageShape": "image-shape", "Binarize": "binarize", "Epochs": "epochs",
 	"NHidden": "n-hidden", "WInit": "w-init", "K": "n-gibbs-steps", "LR": "lr", "BatchSize": "batch-size", "L2": "l2",
 	"Keep": "dropout", "SparsityTarget": "sparsity-target", "SparsityCost": "sparsity-cost", "SparsityDamping": "sparsity-damping",
 	"DType": "dtype", "MomentumRule": "momentum-rule", "HiddenBias": "hb-init", "Threads": "threads", "GPU": "gpu",
@@ -39,17 +42,29 @@ var fieldFlags = map[string]string{
 	"RBMSeeds": "rbm-seeds", "RBMK": "rbm-k", "RBMLR": "rbm-lr", "RBML2": "rbm-l2", "RBMWInit": "rbm-w-init",
 	"RBMSampleVisible": "rbm-sample-v", "IncreaseKEvery": "increase-n-gibbs-steps-every", "GibbsSteps": "n-gibbs-steps",
 	"MeanFieldSteps": "max-mf-updates", "AISBetas": "ais-betas", "AISRuns": "ais-runs", "LearningRate": "lr", "Momentum": "momentum",
-	"MeanFieldTol": "mf-tol", "MaxNorm": "max-norm", "Centering": "centering",
+	"MeanFieldTol": "mf-tol", "MaxNorm": "max-norm", "Centering": "centering", "NumHidden": "n-hidden", "WeightStd": "w-init",
+	"CDSteps": "k", "Hidden": "hidden", "UpdatesPerRun": "updates-per-run", "InitHiddenBias": "hb-init", "InitVisibleBias": "vb-init",
+	"Metrics.TrainEvery": "train-every", "Metrics.ValEvery": "val-every", "Metrics.FEGEvery": "feg-every", "Metrics.FEGBatches": "feg-batches",
+	"Metrics.PLL": "metrics", "Method": "method",
 }
 
 // commandFieldFlags are the flags of fields that a command spells otherwise than fieldFlags
 // says: bm dbm-mnist's triples set the pretraining RBMs' and the DBM's values together.
 var commandFieldFlags = map[string]map[string]string{
-	"complete":  {"Mask": "mask"},
 	"few-label": {"L2": "mlp-l2", "Rows": "rows"},
-	"logz":      {"ReverseStart": "reverse-start", "Data": "data"},
-	"dbm-mnist": {"RBMEpochs": "epochs", "RBMBatch": "batch-size", "RBMSeeds": "random-seed", "RBMK": "n-gibbs-steps", "RBMLR": "lr", "RBML2": "l2"},
+	"tsne":      {"K": "k", "Labels": "labels", "Perplexity": "perplexity"},
+	"crbm":      {"NLabeled": "n-labeled", "Patience": "patience"},
+	"logz": {"ReverseStart": "reverse-start", "Data": "data", "Method": "method", "BurnIn": "burn-in", "Betas": "betas", "Runs": "runs",
+		"Blocks": "blocks", "SweepsPerBeta": "sweeps", "Base": "base", "Schedule": "schedule"},
+	"dbm-mnist":       originalStaged,
+	"dbm-cifar":       originalStaged,
+	"dbm-cifar-naive": originalStaged,
 }
+
+// originalStaged are the fields of the original's DBM programs whose per-stage lists set the
+// pretraining RBMs' and the DBM's values together.
+var originalStaged = map[string]string{"RBMEpochs": "epochs", "RBMBatch": "batch-size", "RBMSeeds": "random-seed", "RBMK": "n-gibbs-steps",
+	"RBMLR": "lr", "RBML2": "l2", "Seeds": "random-seed", "K": "n-gibbs-steps"}
 
 // originalPrograms are the commands that reproduce the original's programs, whose flags are
 // spelled --name (the generic commands': -name).

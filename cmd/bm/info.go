@@ -1,21 +1,14 @@
 package main
 
 import (
-	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
-	"sort"
 	"strings"
 	"sync"
 	"time"
 
-	"github.com/boltzmann-go/boltzmann/crbm"
-	"github.com/boltzmann-go/boltzmann/dbm"
-	"github.com/boltzmann-go/boltzmann/internal/modeldir"
-	"github.com/boltzmann-go/boltzmann/mlp"
 	"github.com/boltzmann-go/boltzmann/pipeline"
-	"github.com/boltzmann-go/boltzmann/rbm"
 )
 
 // commandsFile, in a run folder, lists the bm command lines that trained or resumed its model.
@@ -27,108 +20,18 @@ func cmdInfo(args []string) int {
 	return command("info", fs, args, func() error { return info(*model) })
 }
 
-// info prints what a model folder holds: kind, layer sizes, units, dtype, epochs trained of
-// planned, its checkpoint, the last metrics and results beside it, whether it takes
-// standardized data, and the commands that made it.
+// info prints what a model folder holds (pipeline.Describe) and the commands that made it.
 func info(dir string) error {
-	dir = pipeline.ResolveModelDir(dir)
-	b, err := modeldir.Read(dir)
+	text, err := pipeline.Describe(dir)
 	if err != nil {
 		return err
 	}
-	var mj struct {
-		Kind, DType, Checkpoint string
-		Epoch                   int
-		Updates                 int64
-		Units                   []map[string]any
-		Visible, Hidden         map[string]any
-		Config                  map[string]any
-	}
-	if err := json.Unmarshal(b, &mj); err != nil {
-		return modeldir.Inconsistent(fmt.Errorf("%s: %s: %w", dir, modeldir.File, err))
-	}
-	// What the folder says is checked as loading it checks it (its kind, its description
-	// against itself and against the checkpoint's tensors) before it is shown.
-	if err := checkModelFolder(dir, mj.Kind); err != nil {
-		return err
-	}
-	c := mj.Config
-	fmt.Printf("model      %s\n", dir)
-	fmt.Printf("kind       %s (%s)\n", mj.Kind, mj.DType)
-	switch {
-	case c["Sizes"] != nil:
-		fmt.Printf("layers     %s\n", joinNumbers(c["Sizes"], "-"))
-	case c["Classes"] != nil:
-		fmt.Printf("layers     %v-%v, %v label units (%v training)\n", c["NumVisible"], c["NumHidden"], c["Classes"], c["Mode"])
-	case c["NumVisible"] != nil:
-		fmt.Printf("layers     %v-%v\n", c["NumVisible"], c["NumHidden"])
-	case c["Inputs"] != nil:
-		sizes := fmt.Sprint(c["Inputs"])
-		if ls, ok := c["Layers"].([]any); ok {
-			for _, l := range ls {
-				if m, ok := l.(map[string]any); ok {
-					sizes += fmt.Sprintf("-%v", m["Units"])
-				}
-			}
-		}
-		fmt.Printf("layers     %s\n", sizes)
-	}
-	units := mj.Units
-	if mj.Visible != nil {
-		units = []map[string]any{mj.Visible, mj.Hidden}
-	}
-	if len(units) > 0 {
-		var names []string
-		for _, u := range units {
-			names = append(names, unitName(u))
-		}
-		fmt.Printf("units      %s\n", strings.Join(names, ", "))
-	}
-	fmt.Printf("trained    %d of %v epochs, %d updates (checkpoint %s)\n", mj.Epoch, c["Epochs"], mj.Updates, mj.Checkpoint)
-	run := filepath.Dir(filepath.Clean(dir))
-	if _, err := os.Stat(filepath.Join(run, standardizerFile)); err == nil {
-		fmt.Printf("input      standardized (%s): bm export and bm transform take raw data\n", filepath.Join(run, standardizerFile))
-	}
-	if h, err := pipeline.LoadHistory(run, mj.Epoch); err == nil && len(h) > 0 {
-		last, _ := json.Marshal(h[len(h)-1])
-		fmt.Printf("last epoch %s\n", last)
-	}
-	for _, p := range []string{filepath.Join(run, "results.json"), filepath.Join(filepath.Dir(run), "results.json")} {
-		if r, err := os.ReadFile(p); err == nil {
-			fmt.Printf("results    %s: %s\n", p, strings.Join(strings.Fields(string(r)), " "))
-			break
-		}
-	}
+	fmt.Print(text)
+	run := filepath.Dir(filepath.Clean(pipeline.ResolveModelDir(dir)))
 	if cmds, err := os.ReadFile(filepath.Join(run, commandsFile)); err == nil {
 		fmt.Printf("made by\n%s", indent(string(cmds)))
 	}
 	return nil
-}
-
-// unitName formats a saved unit description such as {"type": "multinomial", "Draws": 3}.
-func unitName(u map[string]any) string {
-	name := fmt.Sprint(u["type"])
-	var extra []string
-	for k, v := range u {
-		if k != "type" {
-			extra = append(extra, fmt.Sprintf("%s %v", k, v))
-		}
-	}
-	sort.Strings(extra)
-	if len(extra) > 0 {
-		name += " (" + strings.Join(extra, ", ") + ")"
-	}
-	return name
-}
-
-func joinNumbers(v any, sep string) string {
-	var parts []string
-	if xs, ok := v.([]any); ok {
-		for _, x := range xs {
-			parts = append(parts, fmt.Sprint(x))
-		}
-	}
-	return strings.Join(parts, sep)
 }
 
 func indent(s string) string {
@@ -172,31 +75,4 @@ func noteCommand(dir string) {
 		args = append(args, a)
 	}
 	fmt.Fprintf(f, "%s  %s\n", startTime.Format("2006-01-02 15:04:05"), strings.Join(args, " "))
-}
-
-// checkModelFolder loads the model of the given kind saved in dir, and closes it: an error
-// names what is inconsistent.
-func checkModelFolder(dir, kind string) error {
-	if kind != "rbm" && kind != "dbm" && kind != "mlp" && kind != crbm.Kind {
-		return modeldir.Inconsistent(fmt.Errorf("%s: %s names kind %q, want rbm, dbm, crbm or mlp", dir, modeldir.File, kind))
-	}
-	if err := pipeline.CheckKind(dir, kind); err != nil {
-		return err
-	}
-	var closer interface{ Close() error }
-	var err error
-	switch kind {
-	case "rbm":
-		closer, err = rbm.Load(dir)
-	case "dbm":
-		closer, err = dbm.Load(dir)
-	case "mlp":
-		closer, err = mlp.Load(dir)
-	case crbm.Kind:
-		closer, err = crbm.Load(dir, 0)
-	}
-	if err != nil {
-		return err
-	}
-	return closer.Close()
 }

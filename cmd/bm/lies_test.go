@@ -5,6 +5,8 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+
+	"github.com/boltzmann-go/boltzmann/tfops"
 )
 
 // Issue 29, point 6: flags and model folders that lie.
@@ -39,7 +41,7 @@ func TestFlagsThatLie(t *testing.T) {
 		exitWith(t, 2, c.want, c.args...)
 	}
 	// With no GPU visible (the CPU-only libtensorflow of the tests), GPU 0 does not exist either.
-	if n, err := visibleGPUs(); err == nil && n == 0 {
+	if n, err := tfops.VisibleGPUs(); err == nil && n == 0 {
 		exitWith(t, 2, "-gpu", "train", "-data", nowhere, "-gpu", "0")
 	}
 	// The lists that fit are accepted (refused later, for the missing data, with exit 1).

@@ -48,35 +48,8 @@ func (f *logzFlags) check() error {
 	if f.method == "rais" {
 		f.method = "reverse" // the literature's name (Burda et al.'s RAISE)
 	}
-	switch {
-	case f.method != "ais" && f.method != "exact" && f.method != "reverse" && f.method != "both":
-		return flagErr("method", "%q, want ais, reverse, both or exact", f.method)
-	case f.reverseStart != "data" && f.reverseStart != "particles":
-		return flagErr("reverse-start", "%q, want data or particles", f.reverseStart)
-	case (f.method == "reverse" || f.method == "both") && f.data == "" && f.reverseStart == "data":
-		return flagErr("method", "%s needs -data: reverse AIS starts its chains at data rows", f.method)
-	case f.burnIn < 0:
-		return flagErr("burn-in", "%d, want ≥ 0", f.burnIn)
-	case f.betas < 1:
-		return flagErr("betas", "%d, want ≥ 1", f.betas)
-	case f.runs < 2:
-		return flagErr("runs", "%d, want ≥ 2", f.runs)
-	case f.blocks < 0 || f.blocks > f.runs:
-		return flagErr("blocks", "%d, want 0…%d (-runs)", f.blocks, f.runs)
-	case f.blocks == 0 && len(f.tasks()) > f.runs:
-		return flagErr("runs", "%d runs for %d cluster tasks: want at least one run per task (or -blocks)", f.runs, len(f.tasks()))
-	case f.sweeps < 1 || f.sweeps > 1000:
-		return flagErr("sweeps", "%d, want 1…1000", f.sweeps)
-	case f.base != dbm.BaseBiases && f.base != dbm.BaseUniform && f.base != dbm.BaseRate:
-		return flagErr("base", "%q, want biases, uniform or base-rate", f.base)
-	case f.base == dbm.BaseRate && f.data == "":
-		return flagErr("base", "base-rate needs -data (the rates are its training rows' means)")
-	case f.schedule != dbm.ScheduleUniform && f.schedule != dbm.ScheduleSegments:
-		return flagErr("schedule", "%q, want uniform or segments", f.schedule)
-	case f.binarize != "none" && f.binarize != "stochastic":
+	if f.binarize != "none" && f.binarize != "stochastic" {
 		return flagErr("binarize", "%q, want none or stochastic", f.binarize)
-	case f.binarize != "none" && f.data == "":
-		return flagErr("binarize", "%s binarizes -data's test rows: give -data", f.binarize)
 	}
 	return nil
 }
@@ -91,11 +64,6 @@ func runLogZ(f *logzFlags) error {
 	if err := f.check(); err != nil {
 		return err
 	}
-	return f.dev.wrap(estimateLogZ(f))
-}
-
-// estimateLogZ is bm logz after its flags are checked.
-func estimateLogZ(f *logzFlags) error {
 	s, err := f.dev.features("")
 	if err != nil {
 		return err
@@ -104,13 +72,12 @@ func estimateLogZ(f *logzFlags) error {
 	z := pipeline.LogZ{Method: f.method, Data: f.data, Binarize: f.binarize == "stochastic", Betas: f.betas, Runs: f.runs,
 		SweepsPerBeta: f.sweeps, Blocks: f.blocks, Base: f.base, Schedule: f.schedule, BurnIn: f.burnIn, ReverseStart: f.reverseStart,
 		Devices: devices, GPU: s.GPU, Target: s.Target, Threads: s.Threads,
-		BeforeAIS: func(c dbm.Config, runs, steps int) error {
-			// Refused before anything is allocated: -runs 1e9 -betas 1e9 would grow for minutes
-			// to many GiB before TensorFlow fails.
-			return checkAISMemory("runs", "betas", c.Sizes, runs, steps, valueBytes(c.DType), devices == nil)
-		}}
+		BeforeAIS: beforeAIS("runs", "betas", devices)}
+	if err := z.Check(); err != nil { // a usage error, not one of the cluster's
+		return err
+	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
 	_, err = z.Run(ctx, f.model, hooks(f.quiet))
-	return err
+	return f.dev.wrap(err)
 }

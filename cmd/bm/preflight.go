@@ -3,61 +3,23 @@ package main
 import (
 	"github.com/boltzmann-go/boltzmann/pipeline"
 
-	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
-	"syscall"
 )
 
 // Issue 29, point 4: every input and output location of a long program is checked before its
 // first epoch, so that a broken test file or a folder that cannot be written fails in seconds,
 // not after hours of training.
 
-// checkWritable checks that files can be written into dir: it is a folder in which a file can
-// be created, or it does not exist yet and its nearest existing ancestor is such a folder
-// (nothing is created but a probe file, removed at once). flag names the flag that sets dir
-// as the command spells it, "-out" or "--export-dir" ("" for none): the error is then a usage
-// error naming it.
+// checkWritable is pipeline.CheckWritable, its error a usage error naming flag (the flag that
+// sets dir as the command spells it, "-out" or "--export-dir"; "" for none: a plain error).
 func checkWritable(flag, dir string) error {
-	fail := func(format string, args ...any) error {
-		msg := fmt.Sprintf("%s: "+format, append([]any{dir}, args...)...)
-		if flag != "" {
-			return usageError{"flag " + flag + ": " + msg}
-		}
-		return errors.New(msg)
+	err := pipeline.CheckWritable(dir)
+	if err != nil && flag != "" {
+		return usageError{"flag " + flag + ": " + err.Error()}
 	}
-	p := filepath.Clean(dir)
-	for {
-		st, err := os.Stat(p)
-		if err == nil {
-			if !st.IsDir() {
-				if p == filepath.Clean(dir) {
-					return fail("is a file, want a folder")
-				}
-				return fail("cannot be created: %s is a file", p)
-			}
-			break
-		}
-		if !errors.Is(err, os.ErrNotExist) && !errors.Is(err, syscall.ENOTDIR) {
-			return fail("%v", err)
-		}
-		parent := filepath.Dir(p)
-		if parent == p {
-			return fail("%v", err)
-		}
-		p = parent
-	}
-	f, err := os.CreateTemp(p, ".bm-write-check-*")
-	if err != nil {
-		return fail("cannot be written: %v", err)
-	}
-	name := f.Name()
-	f.Close()
-	if err := os.Remove(name); err != nil {
-		return fail("%v", err)
-	}
-	return nil
+	return err
 }
 
 // checkOutputs checks that the fine-tuning stage can write its predictions (the folder of
@@ -94,14 +56,10 @@ func checkTestSet(path string) error {
 }
 
 // checkLocations checks, before anything loads or trains, that the model folders and the
-// output folder can be written, that the test set is readable when the run will use it (for
-// the lower bound after AIS, or for fine-tuning: needTest), and then f.preflight.
+// output folder can be written and that the test set is readable when the run will use it
+// (for the lower bound after AIS).
 func (f *dbmFlags) checkLocations() error {
-	out := "-out"
-	if s := f.spell["out"]; s != "" {
-		out = s // the original's programs: --dbm-dirpath
-	}
-	return checkDBMLocations(out, f.out, append(f.rbmFolders(), f.modelDir()), f.data.path, f.aisBetas > 0 || f.needTest, f.preflight)
+	return checkDBMLocations("-out", f.out, append(f.rbmFolders(), f.modelDir()), f.data.path, f.aisBetas > 0, nil)
 }
 
 // checkDBMLocations checks that the output folder out (set by the flag outFlag) and the model

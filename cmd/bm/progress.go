@@ -22,14 +22,8 @@ type progress struct {
 	steps int64
 }
 
-// newProgress returns the progress of a run resumed after epoch done of epochs, each of
-// perEpoch minibatches.
-func newProgress(quiet bool, done, epochs, perEpoch int) *progress {
-	return newUnitProgress(quiet, done, epochs, perEpoch, "batch", fmt.Sprintf("epoch %d/%d", done+1, epochs))
-}
-
-// newUnitProgress is newProgress counting units of another name (its rate is units/s), with
-// the first description desc.
+// newUnitProgress returns the progress of a run resumed after epoch done of epochs, each of
+// perEpoch units called unit (its rate is units/s), with the first description desc.
 func newUnitProgress(quiet bool, done, epochs, perEpoch int, unit, desc string) *progress {
 	p := &progress{perEpoch: perEpoch, first: done + 1}
 	if quiet || !term.IsTerminal(int(os.Stderr.Fd())) || done >= epochs {

@@ -140,80 +140,51 @@ func (a *mlpArgs) settings(lrm []float64, r runArgs) (pipeline.FineTune, error) 
 	return ft, nil
 }
 
-// fineTune returns the fine-tuning stage for these flags, started at the pretrained model in dir
-// (or at random weights with --mlp-no-init).
-func (a *mlpArgs) fineTune(modelDir string, lrm []float64, r runArgs) (*pipeline.FineTune, error) {
-	net, err := pipeline.LoadInitNet(modelDir)
-	if err != nil {
-		return nil, err
-	}
-	ft, err := a.settings(lrm, r)
-	if err != nil {
-		return nil, err
-	}
-	init := net.FineTune(a.noInit)
-	ft.Hidden, ft.OutSeed, ft.Weights = init.Hidden, init.OutSeed, init.Weights
-	return &ft, nil
-}
-
 // target is the session target of --cluster or --target, or "".
 func (r *runArgs) target() string {
 	target, _, _ := r.cluster.plan()
 	return target
 }
 
+// Validators of the original's programs' flags (pyargs.Arg.Validate).
 func nonNegative(v *float64) func() error {
-	return func() error {
-		if !(*v >= 0) {
-			return errors.New("want a number ≥ 0")
-		}
-		return nil
-	}
+	return scalar(v, func(x float64) bool { return x >= 0 }, "want a number ≥ 0")
 }
-
 func positive(v *float64) func() error {
-	return func() error {
-		if !(*v > 0) {
-			return errors.New("want a number > 0")
-		}
-		return nil
-	}
+	return scalar(v, func(x float64) bool { return x > 0 }, "want a number > 0")
 }
-
-func positiveAll(v *[]float64) func() error {
-	return func() error {
-		for _, x := range *v {
-			if !(x > 0) {
-				return fmt.Errorf("%g: want numbers > 0", x)
-			}
-		}
-		return nil
-	}
-}
-
 func positiveInt(v *int) func() error {
-	return func() error {
-		if *v <= 0 {
-			return errors.New("want an integer > 0")
-		}
-		return nil
-	}
+	return scalar(v, func(x int) bool { return x > 0 }, "want an integer > 0")
 }
-
 func nonNegativeInt(v *int) func() error {
+	return scalar(v, func(x int) bool { return x >= 0 }, "want an integer ≥ 0")
+}
+func positiveAll(v *[]float64) func() error {
+	return each(v, func(x float64) bool { return x > 0 }, "want numbers > 0")
+}
+func positiveInts(v *[]int) func() error {
+	return each(v, func(x int) bool { return x > 0 }, "want integers > 0")
+}
+func nonNegativeInts(v *[]int) func() error {
+	return each(v, func(x int) bool { return x >= 0 }, "want integers ≥ 0")
+}
+
+// scalar validates *v with ok, saying want otherwise.
+func scalar[T int | float64](v *T, ok func(T) bool, want string) func() error {
 	return func() error {
-		if *v < 0 {
-			return errors.New("want an integer ≥ 0")
+		if !ok(*v) {
+			return errors.New(want)
 		}
 		return nil
 	}
 }
 
-func nonNegativeInts(v *[]int) func() error {
+// each validates every value of *v with ok, saying "<value>: want" of the first that fails.
+func each[T int | float64](v *[]T, ok func(T) bool, want string) func() error {
 	return func() error {
 		for _, x := range *v {
-			if x < 0 {
-				return fmt.Errorf("%d: want integers ≥ 0", x)
+			if !ok(x) {
+				return fmt.Errorf("%v: %s", x, want)
 			}
 		}
 		return nil
@@ -238,17 +209,6 @@ func (a *mlpArgs) checkNoMLP(p *pyargs.Parser) error {
 		}
 	}
 	return nil
-}
-
-func positiveInts(v *[]int) func() error {
-	return func() error {
-		for _, x := range *v {
-			if x <= 0 {
-				return fmt.Errorf("%d: want integers > 0", x)
-			}
-		}
-		return nil
-	}
 }
 
 // rbmMNISTArgs are the flags of the original's examples/rbm_mnist.py.

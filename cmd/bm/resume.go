@@ -70,9 +70,6 @@ func resumeFlagErr(err error, fields map[string]string, set []string, fresh stri
 	return err
 }
 
-// checkFinite refuses a model whose trained tensors hold NaN or infinities.
-var checkFinite = pipeline.CheckFinite
-
 // originalDBMFlags maps the flags of the original's DBM programs (dbm-mnist, dbm-cifar-naive,
 // dbm-cifar) that set how their DBM trains to bm dbm's flags of dbmDynamicsFields.
 var originalDBMFlags = map[string][]string{

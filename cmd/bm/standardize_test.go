@@ -16,6 +16,7 @@ import (
 	"github.com/boltzmann-go/boltzmann/dataset"
 	"github.com/boltzmann-go/boltzmann/mlp"
 	"github.com/boltzmann-go/boltzmann/picture"
+	"github.com/boltzmann-go/boltzmann/pipeline"
 	"github.com/boltzmann-go/boltzmann/rbm"
 	"github.com/boltzmann-go/boltzmann/tfops"
 )
@@ -43,10 +44,10 @@ func newStandardizedRun(t *testing.T) *standardizedRun {
 	bm(t, "export", "-model", filepath.Join(s.run, "model"), "-base", filepath.Join(dir, "sm"), "-name", "g")
 	s.savedModel = filepath.Join(dir, "sm", "g", "1")
 	var err error
-	if s.train, _, err = readSet(s.mnist, false); err != nil {
+	if s.train, _, err = pipeline.ReadLabeledSet(s.mnist, false); err != nil {
 		t.Fatal(err)
 	}
-	if s.test, _, err = readSet(s.mnist, true); err != nil {
+	if s.test, _, err = pipeline.ReadLabeledSet(s.mnist, true); err != nil {
 		t.Fatal(err)
 	}
 	if s.std, err = dataset.LoadStandardizer(filepath.Join(s.run, standardizerFile)); err != nil {
@@ -175,8 +176,8 @@ func TestTransformStandardizesOnce(t *testing.T) {
 // the SavedModel's, on the training and the test rows.
 func TestClassifyStandardizesOnce(t *testing.T) {
 	s := newStandardizedRun(t)
-	f := classifyFlags{model: s.run, data: s.mnist, layer: "top", quiet: true}
-	x, xt, _, _, err := f.load()
+	f := pipeline.Classify{Model: s.run, Data: s.mnist, Layer: "top"}
+	x, xt, _, _, err := f.Load(pipeline.Hooks{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -333,7 +334,7 @@ func TestDBMStandardizesOnce(t *testing.T) {
 		"-rbm-epochs", "1,1", "-rbm-w-init", "0.3,0.3", "-epochs", "1", "-batch-size", "10", "-n-particles", "10", "-max-mf-updates", "5", "-ais-betas", "0",
 		"-out", out, "-quiet")
 	bm(t, "export", "-model", filepath.Join(out, "dbm", "model"), "-base", filepath.Join(dir, "sm"), "-name", "d")
-	x, _, err := readSet(mnist, true)
+	x, _, err := pipeline.ReadLabeledSet(mnist, true)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -234,18 +234,10 @@ func (f *trainFlags) config(d *pipeline.Data) (rbm.Config, error) {
 	return c, nil
 }
 
-// flagFor maps a Config field to the flag that sets it.
+// flagFor maps an rbm.Config field to the flag of bm train that sets it (fieldFlags).
 func flagFor(field string) string {
 	field, _, _ = strings.Cut(field, "[")
-	m := map[string]string{
-		"NumHidden": "n-hidden", "WeightStd": "w-init", "CDSteps": "k", "LearningRate": "lr", "Momentum": "momentum",
-		"Epochs": "epochs", "BatchSize": "batch-size", "L2": "l2", "Keep": "dropout", "SparsityTarget": "sparsity-target",
-		"SparsityCost": "sparsity-cost", "SparsityDamping": "sparsity-damping", "Visible": "visible", "Hidden": "hidden",
-		"DType": "dtype", "MomentumRule": "momentum-rule", "UpdatesPerRun": "updates-per-run", "InitHiddenBias": "hb-init", "InitVisibleBias": "vb-init",
-		"Metrics.TrainEvery": "train-every", "Metrics.ValEvery": "val-every", "Metrics.FEGEvery": "feg-every",
-		"Metrics.FEGBatches": "feg-batches", "Metrics.PLL": "metrics", "Method": "method", "Centering": "centering",
-	}
-	if f, ok := m[field]; ok {
+	if f, ok := fieldFlags[field]; ok {
 		return f
 	}
 	return strings.ToLower(field)

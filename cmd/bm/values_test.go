@@ -91,7 +91,7 @@ func TestFineTuneHugeLabel(t *testing.T) {
 // usage error that says how much memory it would need, at once, instead of growing to many
 // GiB before TensorFlow fails.
 func TestAISMemoryRefused(t *testing.T) {
-	if _, ok := availableMemory(); !ok {
+	if _, ok := pipeline.AvailableMemory(); !ok {
 		t.Skip("no /proc/meminfo: the available memory is unknown")
 	}
 	dir := t.TempDir()

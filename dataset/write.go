@@ -1,4 +1,4 @@
-package main
+package dataset
 
 import (
 	"encoding/csv"
@@ -8,15 +8,15 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/boltzmann-go/boltzmann/dataset"
 	"github.com/boltzmann-go/boltzmann/internal/atomicfile"
 )
 
-// writeMatrix writes m to path as .npy (float32) or, for a .csv name, as CSV, atomically.
-func writeMatrix(path string, m *dataset.Matrix[float32]) error {
+// WriteMatrix writes m to path by its name, atomically: as .npy (float32), or as CSV for a
+// .csv name (shortest float32 decimals). Another name is an error.
+func WriteMatrix(path string, m *Matrix[float32]) error {
 	switch strings.ToLower(filepath.Ext(path)) {
 	case ".npy":
-		return dataset.WriteNPY(path, m)
+		return WriteNPY(path, m)
 	case ".csv":
 		return atomicfile.Write(path, func(w io.Writer) error {
 			cw := csv.NewWriter(w)

@@ -1,4 +1,4 @@
-package main
+package tfops
 
 import (
 	"fmt"
@@ -9,13 +9,11 @@ import (
 	tf "github.com/galeone/tensorflow/tensorflow/go"
 	pb "github.com/galeone/tensorflow/tensorflow/go/core/protobuf/for_core_protos_go_proto"
 	"google.golang.org/protobuf/proto"
-
-	"github.com/boltzmann-go/boltzmann/tfops"
 )
 
-// visibleGPUs counts the GPUs TensorFlow sees in this process (those CUDA_VISIBLE_DEVICES
+// VisibleGPUs counts the GPUs TensorFlow sees in this process (those CUDA_VISIBLE_DEVICES
 // leaves, none with a CPU-only libtensorflow), once.
-var visibleGPUs = sync.OnceValues(func() (int, error) {
+var VisibleGPUs = sync.OnceValues(func() (int, error) {
 	// No visible_device_list: every GPU. Growing memory: the probe must not take a GPU's memory.
 	cfg, err := proto.Marshal(&pb.ConfigProto{GpuOptions: &pb.GPUOptions{AllowGrowth: true}, IntraOpParallelismThreads: 1, InterOpParallelismThreads: 1})
 	if err != nil {
@@ -39,17 +37,17 @@ var visibleGPUs = sync.OnceValues(func() (int, error) {
 	return n, nil
 })
 
-// checkGPUs checks a -gpu list ("0", "0,1"; "" is the CPU): its form, and that every id names
+// CheckGPUs checks a list of GPU ids ("0", "0,1"; "" is the CPU): its form, and that every id names
 // a GPU TensorFlow sees. TensorFlow would otherwise place the model on the CPU without a word
-// (soft placement), so that -gpu 99 trained on the CPU.
-func checkGPUs(list string) error {
+// (soft placement), so that a model asked to run on GPU 99 trained on the CPU.
+func CheckGPUs(list string) error {
 	if list == "" {
 		return nil
 	}
-	if _, err := tfops.ConfigProto(&tfops.Options{GPU: list}); err != nil {
+	if _, err := ConfigProto(&Options{GPU: list}); err != nil {
 		return err
 	}
-	n, err := visibleGPUs()
+	n, err := VisibleGPUs()
 	if err != nil {
 		return err
 	}
