@@ -47,7 +47,10 @@ func TestOutsideModule(t *testing.T) {
 	if err := writeMNIST(filepath.Join(dir, "mnist"), 300, 80); err != nil {
 		t.Fatal(err)
 	}
-	goBin := filepath.Join(runtime.GOROOT(), "bin", "go")
+	goBin, err := exec.LookPath("go")
+	if err != nil {
+		t.Fatalf("the go command: %v", err)
+	}
 	build := exec.Command(goBin, "build", "-mod=mod", "-o", filepath.Join(dir, "outside"), ".")
 	build.Dir, build.Env = prog, append(os.Environ(), "GOPROXY=off")
 	if out, err := build.CombinedOutput(); err != nil {
