@@ -8,27 +8,9 @@ Go benchmarks and Python TF of the same run (scripts/bench_table.py):
 
 Each call runs one update and blocks until its results are ready.
 """
-import os
-import time
-
 import numpy as np
 
-REPEATS = int(os.environ.get("BENCH_REPEATS", "3"))
-
-
-def bench(name, per_op, step, unit="samples/s", min_seconds=2.0):
-    """Prints REPEATS lines for name: ns per call of step, and per_op units per call."""
-    step()  # warm up (compiles)
-    for _ in range(REPEATS):
-        n, start = 0, time.perf_counter()
-        while True:
-            step()
-            n += 1
-            elapsed = time.perf_counter() - start
-            if elapsed >= min_seconds:
-                break
-        ns = elapsed / n * 1e9
-        print(f"Benchmark{name}\t{n}\t{ns:.0f} ns/op\t{per_op * n / elapsed:.1f} {unit}", flush=True)
+from bench_python import bench  # the same timing loop and output lines as the Python TF rows
 
 
 def main():
