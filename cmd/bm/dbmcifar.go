@@ -3,6 +3,7 @@ package main
 import (
 	"cmp"
 
+	"github.com/boltzmann-go/boltzmann/internal/memstat"
 	"github.com/boltzmann-go/boltzmann/internal/pyargs"
 	"github.com/boltzmann-go/boltzmann/pipeline"
 )
@@ -105,7 +106,7 @@ func cmdDBMCIFAR(args []string) int {
 	if a.spDamping != 0.9 {
 		return p.Report(p.Errorf("--sparsity-damping", "only the original's 0.9 is supported by the DBM"))
 	}
-	startMemorySampler() // dbm-cifar logs its stages' sampled peaks (stageMemory)
+	memstat.StartSampler() // dbm-cifar logs its stages' sampled peaks (stageMemory)
 	return a.run("dbm-cifar", func(s pipeline.CIFARStages) cifarProgram {
 		return pipeline.DBMCIFAR{CIFARStages: s, NoAugment: a.noAug, IncreaseKEvery: cmp.Or(a.every, -1), MRBMHidden: a.mrbmHidden,
 			SparsityTarget: a.spTarget, SparsityCost: a.spCost,

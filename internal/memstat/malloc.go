@@ -1,4 +1,4 @@
-package main
+package memstat
 
 /*
 #include <malloc.h>
