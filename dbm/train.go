@@ -106,33 +106,30 @@ func (m *DBM) update(s *op.Scope, st trainState, x tf.Output, k int, mu []tf.Out
 	}
 	u := s.SubScope("apply")
 	out.p = params{W: make([]tf.Output, L), b: make([]tf.Output, L+1)}
-	// step returns the new parameter and velocity: θ + Δ′ with Δ′ from the momentum rule.
-	step := func(name string, theta, old, grad tf.Output) (tf.Output, tf.Output) {
+	// step returns the new parameter and velocity: θ + Δ′ with Δ′ from the momentum rule; decay
+	// is the weight decay still to apply to grad (only the kernel is given any: foldsDecay).
+	step := func(name string, theta, old, grad tf.Output, _ float64) (tf.Output, tf.Output) {
 		vel := optim.Momentum{Rule: c.MomentumRule}.Velocity(u.SubScope("d"+name), old, grad, m.lr, m.mom)
 		return op.AddV2(u.SubScope(name), theta, vel), vel
 	}
+	decay := 0.0
 	if m.kernelMomentum() {
 		// Our kernel: L2 (when folded), velocity and step in one pass, bit-identical to the ops.
 		negLR := op.Neg(u.SubScope("neg_lr"), m.lr)
-		decay := 0.0
 		if m.foldsDecay() {
 			decay = *c.L2
 		}
-		step = func(name string, theta, old, grad tf.Output) (tf.Output, tf.Output) {
-			d := decay
-			if name != "W" {
-				d = 0 // biases have no weight decay
-			}
-			return tfops.MomentumStep(u.SubScope(name), theta, old, grad, negLR, m.mom, d)
+		step = func(name string, theta, old, grad tf.Output, decay float64) (tf.Output, tf.Output) {
+			return tfops.MomentumStep(u.SubScope(name), theta, old, grad, negLR, m.mom, decay)
 		}
 	}
 	for i := 0; i < L; i++ {
 		var w tf.Output
-		w, out.dW[i] = step("W", st.p.W[i], st.dW[i], gW[i])
+		w, out.dW[i] = step("W", st.p.W[i], st.dW[i], gW[i], decay)
 		out.p.W[i] = optim.MaxNorm{C: c.MaxNorm}.Apply(u, w)
 	}
 	for l := 0; l <= L; l++ {
-		out.p.b[l], out.db[l] = step("b", st.p.b[l], st.db[l], gb[l])
+		out.p.b[l], out.db[l] = step("b", st.p.b[l], st.db[l], gb[l], 0) // biases have no weight decay
 	}
 	out.step = op.AddV2(u.SubScope("step"), st.step, op.Const(u.SubScope("one"), int64(1)))
 	return out, nmf

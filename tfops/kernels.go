@@ -22,11 +22,10 @@ const KernelsEnv = "BOLTZMANN_KERNELS"
 const KernelsFile = "libboltzmann_kernels.so"
 
 var kernels struct {
-	once   sync.Once
-	lib    *tf.LibraryHandler
-	path   string
-	err    error
-	forced bool // the path came from KernelsEnv or LoadKernels
+	once sync.Once
+	lib  *tf.LibraryHandler
+	path string
+	err  error
 }
 
 // LoadKernels loads boltzmann-go's kernels from path into this process's TensorFlow, for
@@ -37,7 +36,6 @@ func LoadKernels(path string) error {
 	done := false
 	kernels.once.Do(func() {
 		done = true
-		kernels.forced = true
 		kernels.path = path
 		kernels.lib, kernels.err = loadKernels(path)
 	})
@@ -56,9 +54,7 @@ func KernelsLoaded() (path string, err error) {
 		case p == "off":
 			kernels.err = errors.New(KernelsEnv + "=off")
 			return
-		case p != "":
-			kernels.forced = true
-		default:
+		case p == "": // the default place
 			dir := os.Getenv("BOLTZMANN_TF_DIR")
 			if dir == "" {
 				kernels.err = errors.New("BOLTZMANN_TF_DIR and " + KernelsEnv + " are unset")
