@@ -48,13 +48,18 @@ func (m *DBM) PartialFit(ctx context.Context, x rbm.Data) error {
 	}
 	k := train.At(c.GibbsSteps, epoch)
 	return minibatch.Each(ctx, minibatch.Sequential(n, c.BatchSize), c.BatchSize, c.UpdatesPerRun, func(chunk [][]int, _ *tf.Tensor) error {
-		o, _, err := m.trainOpFor(k, len(chunk))
+		o, nmf, err := m.trainOpFor(k, len(chunk))
 		if err != nil {
 			return err
 		}
 		feeds := map[tf.Output]*tf.Tensor{m.lr: lr, m.mom: mom}
 		if feeds[m.idx], feeds[m.rows], err = minibatch.Streamed(x, chunk, c.DType); err != nil {
 			return err
+		}
+		if nmf.Op == nil { // the mean field in chunks first, as Fit runs it
+			if _, err := m.meanFieldChunks(feeds); err != nil {
+				return nest.Within("dbm: partial fit: mean field", err)
+			}
 		}
 		if _, err := m.run(feeds, nil, []*tf.Operation{o}); err != nil {
 			return nest.Within("dbm: partial fit", err)

@@ -6,6 +6,7 @@ import (
 
 	tf "github.com/galeone/tensorflow/tensorflow/go"
 
+	"github.com/boltzmann-go/boltzmann/dataset"
 	"github.com/boltzmann-go/boltzmann/internal/fixtures"
 )
 
@@ -27,10 +28,28 @@ func TestPartialFit(t *testing.T) {
 		}
 		return all
 	}
+	for _, tc := range []struct{ perRun, sweeps int }{{2, 5}, {1, 20}} { // {1, 20}: the mean field in chunks, as Fit runs it
+		got := partialFits(t, params, x, tc.perRun, tc.sweeps)
+		if !slices.Equal(got[0], got[1]) {
+			t.Errorf("%d updates per run, %d sweeps: two chunks and one call on both differ", tc.perRun, tc.sweeps)
+		}
+		if tc.perRun == 1 {
+			chunkedOff = true
+			unrolled := partialFits(t, params, x, tc.perRun, tc.sweeps)
+			chunkedOff = false
+			if !slices.Equal(got[1], unrolled[1]) {
+				t.Error("PartialFit with the mean field in chunks differs from the unrolled mean field")
+			}
+		}
+	}
+}
+
+// partialFits returns the parameters after PartialFit on x in two chunks, and in one call.
+func partialFits(t *testing.T, params func(*DBM) []float64, x *dataset.Matrix[float64], perRun, sweeps int) [][]float64 {
 	var got [][]float64
 	for _, chunks := range [][][2]int{{{0, 24}, {24, 48}}, {{0, 48}}} {
-		m, err := New(Config{Sizes: []int{6, 4, 3}, DType: tf.Double, Seed: 5, BatchSize: 8, UpdatesPerRun: 2, Particles: 4,
-			LearningRate: []float64{0.05}, MeanFieldSteps: 5})
+		m, err := New(Config{Sizes: []int{6, 4, 3}, DType: tf.Double, Seed: 5, BatchSize: 8, UpdatesPerRun: perRun, Particles: 4,
+			LearningRate: []float64{0.05}, MeanFieldSteps: sweeps})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -56,7 +75,5 @@ func TestPartialFit(t *testing.T) {
 			t.Error("ScoreSamples differs from LowerBound(x, 0)")
 		}
 	}
-	if !slices.Equal(got[0], got[1]) {
-		t.Error("two chunks and one call on both differ")
-	}
+	return got
 }

@@ -21,6 +21,9 @@ type Data struct {
 	Shape []int
 	// Std is the standardization applied to the rows (DataSettings.Standardize), or nil.
 	Std *dataset.Standardizer
+	// settings are the settings LoadData made the data with (nil for data made otherwise):
+	// training stages record them beside their models and check them when a model resumes.
+	settings *DataSettings
 }
 
 // DataSettings select and prepare training data: a data set, its seeded train/validation split,
@@ -115,7 +118,7 @@ func LoadData(s DataSettings, h Hooks) (*Data, error) {
 	if d.NVal == 0 {
 		val = nil
 	}
-	out := &Data{Train: train, Val: val, Shape: shape}
+	out := &Data{Train: train, Val: val, Shape: shape, settings: d}
 	switch d.Binarize {
 	case "none":
 	case "threshold":
@@ -179,7 +182,7 @@ func (d *DataSettings) loadPixels(x *dataset.PixelMatrix, shape []int) (*Data, e
 	if err != nil {
 		return nil, err
 	}
-	out := &Data{Pixels: train, Shape: shape}
+	out := &Data{Pixels: train, Shape: shape, settings: d}
 	if d.NVal > 0 {
 		out.Val = val.Float32()
 	}

@@ -102,9 +102,17 @@ func (s *TrainDBM) Run(ctx context.Context, d *Data, h Hooks) (map[string]any, e
 			m.Close()
 			return nil, err
 		}
+		if err := checkDataRecord(s.Dir, d, m.Epoch()); err != nil {
+			m.Close()
+			return nil, err
+		}
 	} else {
 		if m, err = dbm.FromRBMs(s.Config, rbms...); err != nil {
 			return nil, DBMConfigError(err)
+		}
+		if err := writeDataRecord(s.Dir, d); err != nil {
+			m.Close()
+			return nil, err
 		}
 		// Start the persistent chains at training images and their features (the original).
 		var parts []rbm.Data

@@ -82,6 +82,10 @@ func (s *TrainRBM) Run(ctx context.Context, d *Data, h Hooks) error {
 			m.Close()
 			return err
 		}
+		if err := checkDataRecord(modelDir, d, m.Epoch()); err != nil {
+			m.Close()
+			return err
+		}
 		if err := m.SetEpochs(epochs); err != nil {
 			m.Close()
 			return fieldErr("Epochs", "%v", err)
@@ -90,6 +94,10 @@ func (s *TrainRBM) Run(ctx context.Context, d *Data, h Hooks) error {
 		h.logf("resuming %s after epoch %d with its saved configuration (%s)", modelDir, m.Epoch(), startOver)
 	} else {
 		if m, err = rbm.New(c); err != nil {
+			return err
+		}
+		if err := writeDataRecord(modelDir, d); err != nil {
+			m.Close()
 			return err
 		}
 	}

@@ -222,14 +222,26 @@ func runDBM(f *dbmFlags) error {
 	return dbmStageErr(err, f.set, nil, f.modelDir())
 }
 
+// originalRBMFlags are the flags of the original's DBM programs whose per-stage lists set the
+// pretraining RBMs' rbm.Config fields.
+var originalRBMFlags = map[string]string{"LearningRate": "lr", "CDSteps": "n-gibbs-steps", "BatchSize": "batch-size", "L2": "l2",
+	"Epochs": "epochs", "Seed": "random-seed", "SparsityTarget": "sparsity-target", "SparsityCost": "sparsity-cost"}
+
 // dbmStageErr maps an error of the DBM stage to a usage error naming the flag where a setting
-// is at fault: a pretraining RBM's configuration (-rbm-…), or a resumed DBM's saved
-// configuration (resumeFlagErr: set are the flags given, spell how the command spells them,
-// dir the DBM's model folder).
+// is at fault: a pretraining RBM's configuration (bm dbm's -rbm-…, or the original programs'
+// per-stage lists), or a resumed DBM's saved configuration (resumeFlagErr: set are the flags
+// given, spell how the command spells them, nil for bm dbm; dir the DBM's model folder).
 func dbmStageErr(err error, set []string, spell map[string]string, dir string) error {
 	var ce *train.ConfigError
 	if errors.As(err, &ce) && ce.Package == "rbm" {
-		return flagErr("rbm-"+flagFor(ce.Field), "%v", err)
+		field, _, _ := strings.Cut(ce.Field, "[")
+		if spell == nil {
+			return flagErr("rbm-"+flagFor(field), "%v", err)
+		}
+		if name, ok := originalRBMFlags[field]; ok {
+			return flagErr("-"+name, "%v", err)
+		}
+		return err // a setting no flag of the program sets: the error names the field
 	}
 	return resumeFlagErr(err, dbmDynamicsFields, set, "delete "+dir+" to start over", spell)
 }

@@ -34,6 +34,11 @@ var dbmDynamicsFields = map[string]string{
 	"schedule-index": "LearningRate",
 }
 
+// dataRecordFlags maps the pipeline.DataSettings fields that a model's data record holds to the
+// flags that set them.
+var dataRecordFlags = map[string]string{"NTrain": "n-train", "NVal": "n-val", "SplitSeed": "split-seed", "Stratify": "stratify",
+	"Binarize": "binarize", "Standardize": "standardize"}
+
 // givenFields returns the configuration fields that the flags of set (the flags given on the
 // command line) set, in their order, through fields (flag → field).
 func givenFields(fields map[string]string, set []string) []string {
@@ -60,6 +65,13 @@ func resumeFlagErr(err error, fields map[string]string, set []string, fresh stri
 			return s
 		}
 		return "-" + name
+	}
+	if name, ok := dataRecordFlags[re.Field]; ok { // the data are checked whether their flags were given or not
+		if spell != nil {
+			name = "-" + name // the original's programs spell their flags --name
+		}
+		return usageError{fmt.Sprintf("flag -%s: %s: the model resumes after epoch %d and must go on with the rows it was trained on; "+
+			"repeat the data flags of the command that started it, or %s", name, re.Differ, re.Done, fresh)}
 	}
 	for _, name := range set {
 		if fields[name] == re.Field {

@@ -5,6 +5,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/boltzmann-go/boltzmann/train"
 )
 
 // TestTrainResumeFlags resumes a run: the same command with more epochs continues it, a changed
@@ -29,6 +31,19 @@ func TestTrainResumeFlags(t *testing.T) {
 		msg := captureStderr(t, func() { code = run(append(base, "-epochs", "2", "-"+tc.flag+"="+tc.value)) })
 		if code != 2 || !strings.Contains(msg, "-"+tc.flag) || !strings.Contains(msg, "-fresh") || (tc.flag == "dtype" && !strings.Contains(msg, "float64, saved float32")) {
 			t.Errorf("resume with -%s %s: exit %d, stderr %q; want 2 naming -%s", tc.flag, tc.value, code, msg, tc.flag)
+		}
+		if now, _ := os.ReadFile(filepath.Join(out, "model", "model.json")); string(now) != string(model) {
+			t.Errorf("resume with -%s %s changed model.json", tc.flag, tc.value)
+		}
+	}
+	// Other training rows: the data record beside the model refuses them, given or by default.
+	for _, tc := range []struct{ flag, value, want string }{{"split-seed", "5", "-split-seed: 5"}, {"binarize", "threshold", "-binarize: threshold"},
+		{"n-val", "0", "-n-val: 0"}} {
+		args := append(append([]string(nil), base...), "-epochs", "2", "-"+tc.flag+"="+tc.value)
+		var code int
+		msg := captureStderr(t, func() { code = run(args) })
+		if code != 2 || !strings.Contains(msg, tc.want) || !strings.Contains(msg, "-fresh") {
+			t.Errorf("resume with -%s %s: exit %d, stderr %q; want 2 naming %q", tc.flag, tc.value, code, msg, tc.want)
 		}
 		if now, _ := os.ReadFile(filepath.Join(out, "model", "model.json")); string(now) != string(model) {
 			t.Errorf("resume with -%s %s changed model.json", tc.flag, tc.value)
@@ -93,5 +108,25 @@ func TestUint8NPYIsScaled(t *testing.T) {
 	})
 	if code != 0 || !strings.Contains(msg, "scaled to [0, 1]") {
 		t.Errorf("uint8 .npy: exit %d, stderr %q; want it scaled with a message", code, msg)
+	}
+}
+
+// TestDBMStageErrFlags: a pretraining RBM's configuration error names bm dbm's -rbm-… flag, the
+// original programs' per-stage flag (--lr), or no flag when those programs have none for it.
+func TestDBMStageErrFlags(t *testing.T) {
+	lr := &train.ConfigError{Package: "rbm", Field: "LearningRate[2]", Reason: "-1, want > 0"}
+	for _, tc := range []struct {
+		spell map[string]string
+		err   error
+		want  string
+	}{
+		{nil, lr, "flag -rbm-lr: rbm: config: LearningRate[2]"},
+		{map[string]string{}, lr, "flag --lr: rbm: config: LearningRate[2]"},
+		{map[string]string{}, &train.ConfigError{Package: "rbm", Field: "WeightStd", Reason: "NaN"}, "rbm: config: WeightStd: NaN"},
+	} {
+		got := dbmStageErr(tc.err, nil, tc.spell, "runs/x/dbm/model")
+		if got == nil || !strings.HasPrefix(got.Error(), tc.want) || (tc.spell != nil && strings.Contains(got.Error(), "rbm-")) {
+			t.Errorf("dbmStageErr(%v, spell %v) = %v, want %q…", tc.err, tc.spell, got, tc.want)
+		}
 	}
 }
