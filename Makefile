@@ -70,6 +70,7 @@ bench: deps data build ## one table: ours beside Python TF, scikit-learn, Keras 
 	  $(JAX_VENV)/bin/python -m pip install --quiet --disable-pip-version-check '$(JAX)'; }
 	set -o pipefail; BENCH_REPEATS=$(BENCH_REPEATS) $(JAX_VENV)/bin/python scripts/bench_jax.py | tee -a $(BENCH_LOG)
 	set -o pipefail; python3 scripts/bench_epoch.py bin/bm $(DATA_DIR)/mnist | tee -a $(BENCH_LOG)
+	set -o pipefail; python3 scripts/bench_epoch.py bin/bm $(DATA_DIR)/mnist dbm | tee -a $(BENCH_LOG)
 	@echo
 	@python3 scripts/bench_table.py $(BENCH_LOG)
 

@@ -4,11 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"math"
 	"slices"
 
 	tf "github.com/galeone/tensorflow/tensorflow/go"
 	"github.com/galeone/tensorflow/tensorflow/go/op"
+	"gonum.org/v1/gonum/floats"
 
 	"github.com/boltzmann-go/boltzmann/anneal"
 	"github.com/boltzmann-go/boltzmann/internal/nest"
@@ -390,7 +390,7 @@ func (m *DBM) ExactLogZ() (float64, error) {
 	for i, f := range fe {
 		neg[i] = -f
 	}
-	return logMeanExp(neg) + math.Log(float64(len(neg))), nil
+	return floats.LogSumExp(neg), nil
 }
 
 // ReverseAISLogZ estimates log Z by reverse annealed importance sampling (the reverse direction

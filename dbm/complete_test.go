@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	tf "github.com/galeone/tensorflow/tensorflow/go"
+	"gonum.org/v1/gonum/floats"
 
 	"github.com/boltzmann-go/boltzmann/dataset"
 	"github.com/boltzmann-go/boltzmann/rbm"
@@ -52,7 +53,7 @@ func (d tinyDBM) exactConditional(row []float64, mask []bool) []float64 {
 		vs = append(vs, v)
 		logs = append(logs, d.logUnnormalized(v))
 	}
-	norm := logMeanExp(logs) + math.Log(float64(len(logs)))
+	norm := floats.LogSumExp(logs)
 	for i, v := range vs {
 		w := math.Exp(logs[i] - norm)
 		for j := range v {

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	tf "github.com/galeone/tensorflow/tensorflow/go"
+	"gonum.org/v1/gonum/floats"
 
 	"github.com/boltzmann-go/boltzmann/dataset"
 	"github.com/boltzmann-go/boltzmann/rbm"
@@ -214,7 +215,7 @@ func (d tinyDBM) logZ() float64 {
 		}
 		x[0] = nil
 	})
-	return logMeanExp(terms) + math.Log(float64(len(terms)))
+	return floats.LogSumExp(terms)
 }
 
 // logUnnormalized is log Σ_h exp(−E(v, h)) for a visible vector v.
@@ -225,7 +226,7 @@ func (d tinyDBM) logUnnormalized(v []float64) float64 {
 		terms = append(terms, -d.energy(x))
 		x[0] = nil
 	})
-	return logMeanExp(terms) + math.Log(float64(len(terms)))
+	return floats.LogSumExp(terms)
 }
 
 var dtypes = []struct {
@@ -394,7 +395,7 @@ func TestSampleMarginals(t *testing.T) {
 							terms = append(terms, -d.energy(x))
 						}
 						x[0] = nil
-						lp = logMeanExp(terms) + math.Log(float64(len(terms))) - logZ
+						lp = floats.LogSumExp(terms) - logZ
 						a = 1 / (1 + math.Exp(-(a + in)))
 					}
 					want += math.Exp(lp) * a

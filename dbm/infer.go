@@ -3,7 +3,6 @@ package dbm
 import (
 	"context"
 	"fmt"
-	"math"
 
 	tf "github.com/galeone/tensorflow/tensorflow/go"
 	"github.com/galeone/tensorflow/tensorflow/go/op"
@@ -358,16 +357,4 @@ func (m *DBM) Sample(ctx context.Context, o SampleOptions) (*dataset.Matrix[floa
 		}
 	}
 	return &dataset.Matrix[float64]{Rows: o.Chains, Cols: c.Sizes[0], Data: mean}, nil
-}
-
-func logMeanExp(v []float64) float64 {
-	m := math.Inf(-1)
-	for _, x := range v {
-		m = math.Max(m, x)
-	}
-	var s float64
-	for _, x := range v {
-		s += math.Exp(x - m)
-	}
-	return m + math.Log(s/float64(len(v)))
 }

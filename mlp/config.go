@@ -46,6 +46,10 @@ type Layer struct {
 	// BatchNorm normalizes the layer's pre-activation (Keras' BatchNormalization after the Dense
 	// layer, before its activation; see batchnorm.go). Hidden layers only.
 	BatchNorm bool `json:",omitempty"`
+	// MaxNorm caps the L2 norm of each unit's incoming weights (a column of the kernel) after
+	// every training step, rescaling the columns above it (Srivastava et al. 2014, with
+	// dropout); 0 means no cap.
+	MaxNorm float64 `json:",omitempty"`
 }
 
 // Config describes a multilayer perceptron classifier and how to train it. Its zero value
@@ -146,6 +150,9 @@ func (c Config) Validate() error {
 		}
 		if l.Dropout < 0 || l.Dropout >= 1 || math.IsNaN(l.Dropout) {
 			return cfgErr(f+".Dropout", "%g, want a probability in [0, 1)", l.Dropout)
+		}
+		if l.MaxNorm < 0 || !finite(l.MaxNorm) {
+			return cfgErr(f+".MaxNorm", "%g, want > 0 (0: no cap)", l.MaxNorm)
 		}
 		in = l.Units
 	}

@@ -44,6 +44,11 @@ type FitOptions struct {
 	// training (and when it is interrupted). The original (Keras 2.0.8) keeps the last epoch's
 	// weights, which is what false does.
 	RestoreBest bool
+	// AverageFrom, when > 0, ends training with the mean of the weights after every epoch from
+	// AverageFrom on (stochastic weight averaging, Izmailov et al. 2018; Polyak averaging by
+	// epochs), in place of the last or the best epoch's; RestoreBest is then not used. Not with
+	// batch normalization (its moving statistics belong to one set of weights).
+	AverageFrom int
 	// OnBatch is called after every minibatch with the epoch (1-based), the batches done in it
 	// and their number; OnEpoch after every epoch. An error from OnEpoch stops training and is
 	// returned.
@@ -89,6 +94,16 @@ func (m *MLP) Fit(ctx context.Context, x Data, y []int, valX Data, valY []int, o
 	} else if opts.EarlyStopping != nil || opts.Plateau != nil || opts.RestoreBest {
 		return nil, cfgErr("Monitor", "early stopping, plateau reduction and RestoreBest watch %s and need validation data", monitor)
 	}
+	if opts.AverageFrom < 0 {
+		return nil, fmt.Errorf("mlp: fit: AverageFrom %d, want ≥ 0 (0: no averaging)", opts.AverageFrom)
+	}
+	if opts.AverageFrom > 0 && len(m.bn) > 0 {
+		for _, b := range m.bn {
+			if b != nil {
+				return nil, errors.New("mlp: fit: AverageFrom with batch normalization: the moving statistics belong to one set of weights")
+			}
+		}
+	}
 	if err := m.setData(x, y); err != nil {
 		return nil, err
 	}
@@ -109,7 +124,18 @@ func (m *MLP) Fit(ctx context.Context, x Data, y []int, valX Data, valY []int, o
 	if errors.Is(err, train.ErrDiverged) {
 		err = nest.Within("mlp: fit", err)
 	}
-	if opts.RestoreBest && t.bestW != nil {
+	if t.avgN > 0 {
+		for _, layers := range [][][]float64{t.avgW, t.avgB} {
+			for _, v := range layers {
+				for i := range v {
+					v[i] /= float64(t.avgN)
+				}
+			}
+		}
+		if e := m.SetWeights(t.avgW, t.avgB); e != nil && err == nil {
+			err = e
+		}
+	} else if opts.RestoreBest && t.bestW != nil {
 		if e := m.SetWeights(t.bestW, t.bestB); e != nil && err == nil {
 			err = e
 		}
@@ -132,6 +158,31 @@ type trainee struct {
 	bestW, bestB [][]float64
 	bestBN       [][][]float64 // batch-normalization variables of the best epoch
 	stop         bool          // early stopping has asked to stop after this epoch
+	// avgW and avgB sum the weights after each epoch from opts.AverageFrom on, avgN of them.
+	avgW, avgB [][]float64
+	avgN       int
+}
+
+// accumulate adds the weights after this epoch to the average (AverageFrom).
+func (t *trainee) accumulate() error {
+	k, b, err := t.m.Weights()
+	if err != nil {
+		return err
+	}
+	if t.avgN == 0 {
+		t.avgW, t.avgB = k, b
+	} else {
+		for l := range k {
+			for i, v := range k[l] {
+				t.avgW[l][i] += v
+			}
+			for i, v := range b[l] {
+				t.avgB[l][i] += v
+			}
+		}
+	}
+	t.avgN++
+	return nil
 }
 
 func (t *trainee) Epoch() int { return t.m.epoch }
@@ -191,6 +242,11 @@ func (t *trainee) TrainEpoch(ctx context.Context, onBatch func(done, total int))
 		onBatch(bi+1, len(batches))
 	}
 	m.epoch = epoch
+	if a := t.opts.AverageFrom; a > 0 && epoch >= a {
+		if err := t.accumulate(); err != nil {
+			return EpochStats{}, err
+		}
+	}
 	st := EpochStats{Epoch: epoch, Epochs: c.Epochs, Loss: lossSum / float64(n), Acc: float64(correct) / float64(n),
 		ValLoss: math.NaN(), ValAcc: math.NaN(), LR: m.rate}
 	if t.valX != nil {

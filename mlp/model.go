@@ -184,6 +184,9 @@ func (m *MLP) build() error {
 		}
 		return nest.Within("mlp: ", err)
 	}
+	if caps := m.maxNorms(ts, c); len(caps) > 0 {
+		m.train = op.NoOp(ts.WithControlDependencies(caps...).SubScope("train_and_max_norm"))
+	}
 	if upd := movingUpdates(ts, m.bn, tbn, stats); len(upd) > 0 {
 		m.train = op.NoOp(ts.WithControlDependencies(append(upd, m.train)...).SubScope("train_and_moving"))
 	}
@@ -197,6 +200,20 @@ func (m *MLP) build() error {
 		return nest.Within("mlp: ", err)
 	}
 	return nil
+}
+
+// maxNorms adds, after the training step m.train, the ops that cap the kernels of layers with a
+// MaxNorm (their columns' norms), and returns them.
+func (m *MLP) maxNorms(s *op.Scope, c Config) []*tf.Operation {
+	var caps []*tf.Operation
+	after := s.WithControlDependencies(m.train).SubScope("max_norm")
+	for i, l := range c.Layers {
+		if l.MaxNorm > 0 {
+			ls := after.SubScope(fmt.Sprintf("layer%d", i))
+			caps = append(caps, m.kernels[i].Assign(ls, optim.MaxNorm{C: l.MaxNorm}.Apply(ls, m.kernels[i].Read(ls))))
+		}
+	}
+	return caps
 }
 
 func (m *MLP) readParams(s *op.Scope) (w, b []tf.Output) {

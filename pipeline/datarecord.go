@@ -18,9 +18,7 @@ import (
 const DataRecordFile = "data.json"
 
 // DataRecordPath is the data record of the model folder modelDir.
-func DataRecordPath(modelDir string) string {
-	return filepath.Join(filepath.Dir(filepath.Clean(ResolveModelDir(modelDir))), DataRecordFile)
-}
+func DataRecordPath(modelDir string) string { return besideModel(modelDir, DataRecordFile) }
 
 // dataRecord is what a run folder records of its training data: the settings that choose
 // and prepare the rows. The data's path is not recorded: a data set may move.

@@ -2,57 +2,20 @@ package pipeline_test
 
 import (
 	"context"
-	"encoding/binary"
 	"fmt"
 	"log"
-	"math/rand/v2"
 	"os"
 	"path/filepath"
 
-	"github.com/boltzmann-go/boltzmann/dataset"
+	"github.com/boltzmann-go/boltzmann/internal/fixtures"
 	"github.com/boltzmann-go/boltzmann/pipeline"
 )
 
 // writeMNIST writes an MNIST-format folder of n training and nTest test 8×8 images of 10
 // classes, each a noisy copy of its class's random prototype.
 func writeMNIST(dir string, n, nTest int) error {
-	r := rand.New(rand.NewPCG(7, 7))
-	protos := make([][]byte, 10)
-	for c := range protos {
-		protos[c] = make([]byte, 64)
-		for i := range protos[c] {
-			protos[c][i] = byte(255 * r.IntN(2))
-		}
-	}
-	write := func(images, labels string, n int) error {
-		img := binary.BigEndian.AppendUint32(nil, 0x803)
-		img = binary.BigEndian.AppendUint32(img, uint32(n))
-		img = binary.BigEndian.AppendUint32(img, 8)
-		img = binary.BigEndian.AppendUint32(img, 8)
-		lbl := binary.BigEndian.AppendUint32(nil, 0x801)
-		lbl = binary.BigEndian.AppendUint32(lbl, uint32(n))
-		for range n {
-			c := r.IntN(10)
-			lbl = append(lbl, byte(c))
-			for _, p := range protos[c] {
-				if r.IntN(10) == 0 {
-					p = 255 - p
-				}
-				img = append(img, p)
-			}
-		}
-		if err := os.WriteFile(filepath.Join(dir, images), img, 0o644); err != nil {
-			return err
-		}
-		return os.WriteFile(filepath.Join(dir, labels), lbl, 0o644)
-	}
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return err
-	}
-	if err := write(dataset.MNISTTrainImages, dataset.MNISTTrainLabels, n); err != nil {
-		return err
-	}
-	return write(dataset.MNISTTestImages, dataset.MNISTTestLabels, nTest)
+	_, err := fixtures.MNIST{Side: 8, Train: n, Test: nTest, Seed: 7, White: 1}.Write(dir)
+	return err
 }
 
 // The original's rbm_mnist.py on a small MNIST-format folder: an RBM of 16 hidden units

@@ -45,6 +45,12 @@ type FineTune struct {
 	// InputDropoutAsOthers gives the first layer's inputs the dropout of the other layers
 	// (InputDropout is then not used): the MNIST programs without --mlp-input-dropout.
 	InputDropoutAsOthers bool
+	// AverageFrom, when > 0, ends fine-tuning with the mean of the weights after every epoch
+	// from AverageFrom on (mlp.FitOptions.AverageFrom) instead of the best validation epoch's.
+	AverageFrom int
+	// MaxNorm caps the norm of every hidden unit's incoming weights after each step
+	// (mlp.Layer.MaxNorm); 0: none.
+	MaxNorm float64
 	// BatchNorm adds batch normalization after every hidden Dense layer.
 	BatchNorm bool
 	// ReLU makes the hidden units ReLUs instead of sigmoids.
@@ -140,6 +146,7 @@ func (f *FineTune) config(inputs, classes int) (mlp.Config, error) {
 		if i < len(f.Hidden) {
 			layers[i].L2 = f.L2
 			layers[i].BatchNorm = f.BatchNorm
+			layers[i].MaxNorm = f.MaxNorm
 			if f.ReLU {
 				layers[i].Activation = mlp.ReLU
 			}
@@ -218,6 +225,7 @@ func (f *FineTune) Run(ctx context.Context, d *Labeled, h Hooks) (*FineTuneResul
 		opts.Plateau = &mlp.Plateau{Factor: 0.2, Patience: patience(f.PlateauPatience, MNISTPlateauPatience), MinLR: 1e-5}
 		opts.RestoreBest = !f.KeepLast
 	}
+	opts.AverageFrom = f.AverageFrom
 	perEpoch := (d.Train.Rows + c.BatchSize - 1) / c.BatchSize
 	bar := h.startEpochs(0, c.Epochs, perEpoch)
 	res := &FineTuneResult{}
@@ -262,6 +270,17 @@ func (f *FineTune) Run(ctx context.Context, d *Labeled, h Hooks) (*FineTuneResul
 		}
 		res.Interrupted = true
 		h.logf("%s: interrupted after %d epochs; evaluating the %s weights", what, len(hist), map[bool]string{true: "best", false: "last"}[!f.KeepLast])
+	}
+	if f.AverageFrom > 0 && len(hist) >= f.AverageFrom {
+		msg := fmt.Sprintf("%s: the weights averaged over epochs %d–%d", what, f.AverageFrom, len(hist))
+		if val != nil {
+			_, acc, err := m.Evaluate(val, d.YVal)
+			if err != nil {
+				return nil, err
+			}
+			msg += fmt.Sprintf(" (validation accuracy %.4f)", acc)
+		}
+		h.logf("%s", msg)
 	}
 	pred, err := m.Classify(d.Test)
 	if err != nil {

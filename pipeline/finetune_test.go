@@ -35,3 +35,17 @@ func TestFineTuneDropouts(t *testing.T) {
 		}
 	}
 }
+
+// TestFineTuneMaxNorm: --mlp-max-norm caps the hidden kernels, not the softmax layer's.
+func TestFineTuneMaxNorm(t *testing.T) {
+	f := &FineTune{Hidden: []mlp.Layer{{Units: 4, Activation: mlp.Sigmoid, Seed: 1}, {Units: 3, Activation: mlp.Sigmoid, Seed: 2}}, OutSeed: 3, MaxNorm: 3.5}
+	c, err := f.config(5, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, want := range []float64{3.5, 3.5, 0} {
+		if c.Layers[i].MaxNorm != want {
+			t.Errorf("layer %d max norm %g, want %g", i, c.Layers[i].MaxNorm, want)
+		}
+	}
+}

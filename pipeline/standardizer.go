@@ -15,8 +15,11 @@ import (
 const StandardizerFile = "standardizer.json"
 
 // StandardizerPath is the standardizer file of the model folder modelDir.
-func StandardizerPath(modelDir string) string {
-	return filepath.Join(filepath.Dir(filepath.Clean(ResolveModelDir(modelDir))), StandardizerFile)
+func StandardizerPath(modelDir string) string { return besideModel(modelDir, StandardizerFile) }
+
+// besideModel is the file named file beside the model folder modelDir, in its run folder.
+func besideModel(modelDir, file string) string {
+	return filepath.Join(filepath.Dir(filepath.Clean(ResolveModelDir(modelDir))), file)
 }
 
 // SaveStandardizer writes std (if not nil) beside the model folder modelDir.

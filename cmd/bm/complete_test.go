@@ -1,17 +1,15 @@
 package main
 
 import (
-	"encoding/binary"
 	"image"
 	"image/color"
 	"image/png"
-	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
-	"github.com/boltzmann-go/boltzmann/dataset"
+	"github.com/boltzmann-go/boltzmann/internal/fixtures"
 )
 
 // TestComplete runs bm complete with each kind of mask and both methods on a small 28×28 MNIST
@@ -90,44 +88,9 @@ func TestComplete(t *testing.T) {
 // copies of a random prototype each) with their labels.
 func writeMNIST28(t *testing.T, dir string, nTrain, nTest int) {
 	t.Helper()
-	const h, w = 28, 28
-	r := rand.New(rand.NewPCG(5, 5))
-	protos := make([][]byte, 10)
-	for c := range protos {
-		protos[c] = make([]byte, h*w)
-		for i := range protos[c] {
-			protos[c][i] = byte(255 * r.IntN(2))
-		}
-	}
-	if err := os.MkdirAll(dir, 0o755); err != nil {
+	if _, err := (fixtures.MNIST{Side: 28, Train: nTrain, Test: nTest, Seed: 5, White: 1}).Write(dir); err != nil {
 		t.Fatal(err)
 	}
-	write := func(imgName, lblName string, n int) {
-		img := binary.BigEndian.AppendUint32(nil, 0x803)
-		img = binary.BigEndian.AppendUint32(img, uint32(n))
-		img = binary.BigEndian.AppendUint32(img, h)
-		img = binary.BigEndian.AppendUint32(img, w)
-		lbl := binary.BigEndian.AppendUint32(nil, 0x801)
-		lbl = binary.BigEndian.AppendUint32(lbl, uint32(n))
-		for range n {
-			c := r.IntN(10)
-			lbl = append(lbl, byte(c))
-			for _, p := range protos[c] {
-				if r.IntN(10) == 0 {
-					p = 255 - p
-				}
-				img = append(img, p)
-			}
-		}
-		if err := os.WriteFile(filepath.Join(dir, imgName), img, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(filepath.Join(dir, lblName), lbl, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	write(dataset.MNISTTrainImages, dataset.MNISTTrainLabels, nTrain)
-	write(dataset.MNISTTestImages, dataset.MNISTTestLabels, nTest)
 }
 
 // bmOut runs bm with args, fails the test on a non-zero exit and returns its standard output.

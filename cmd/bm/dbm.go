@@ -89,7 +89,7 @@ func (f *dbmFlags) flagSet() *flag.FlagSet {
 	fs.IntVar(&f.particles, "n-particles", 100, "persistent chains (started at training images and their features)")
 	fs.IntVar(&f.gibbs, "n-gibbs-steps", 1, "Gibbs sweeps per DBM update")
 	fs.IntVar(&f.mfSteps, "max-mf-updates", 50, "maximum mean-field sweeps")
-	fs.Float64Var(&f.mfTol, "mf-tol", 1e-7, "mean-field tolerance")
+	fs.Float64Var(&f.mfTol, "mf-tol", pipeline.DefaultMeanFieldTol, "mean-field tolerance: the sweeps stop once no variational parameter moves by more (-as-original: the original's 1e-7, never met in float32)")
 	f.lr = floats{}
 	fs.Var(&f.lr, "lr", "DBM learning rate schedule (default geom:2e-3,5e-6,400, the original's)")
 	f.momentum = floats{}
@@ -127,7 +127,8 @@ func cmdDBM(args []string) int {
 }
 
 // asOriginal sets, for -as-original, the original's momentum rule and, unless given, its
-// pretraining learning rates (0.05, 0.01) and the DBM's momentum geomspace(0.5, 0.9, 10); a
+// pretraining learning rates (0.05, 0.01), the DBM's momentum geomspace(0.5, 0.9, 10) and its
+// mean-field tolerance 1e-7; a
 // resumed DBM is then checked against every point of its code path.
 func (f *dbmFlags) asOriginal() {
 	f.momentumRule = optim.Original
@@ -137,7 +138,10 @@ func (f *dbmFlags) asOriginal() {
 	if !slices.Contains(f.set, "momentum") {
 		f.momentum = train.Geom(0.5, 0.9, 10)
 	}
-	f.set = append(f.set, "momentum-rule", "momentum", "sparsity-rule", "mf-start", "side-effects", "fixed-order", "schedule-index")
+	if !slices.Contains(f.set, "mf-tol") {
+		f.mfTol = pipeline.OriginalMeanFieldTol
+	}
+	f.set = append(f.set, "mf-tol", "momentum-rule", "momentum", "sparsity-rule", "mf-start", "side-effects", "fixed-order", "schedule-index")
 }
 
 func (f *dbmFlags) check() error {

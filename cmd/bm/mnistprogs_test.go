@@ -1,8 +1,6 @@
 package main
 
 import (
-	"encoding/binary"
-	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -14,7 +12,9 @@ import (
 
 	"github.com/boltzmann-go/boltzmann/dataset"
 	"github.com/boltzmann-go/boltzmann/dbm"
+	"github.com/boltzmann-go/boltzmann/internal/fixtures"
 	"github.com/boltzmann-go/boltzmann/mlp"
+	"github.com/boltzmann-go/boltzmann/optim"
 	"github.com/boltzmann-go/boltzmann/pipeline"
 )
 
@@ -22,52 +22,11 @@ import (
 // classes, each class a noisy copy of its own random prototype, with their labels.
 func writeLabeledMNIST(t *testing.T, dir string, nTrain, nTest int) (testLabels []int) {
 	t.Helper()
-	r := rand.New(rand.NewPCG(7, 7))
-	const h, w = 8, 8
-	protos := make([][]byte, 10)
-	for c := range protos {
-		protos[c] = make([]byte, h*w)
-		for i := range protos[c] {
-			if r.IntN(2) == 0 {
-				protos[c][i] = 255
-			}
-		}
-	}
-	write := func(imgName, lblName string, n int) []int {
-		img := make([]byte, 16+n*h*w)
-		binary.BigEndian.PutUint32(img[0:], 0x803)
-		binary.BigEndian.PutUint32(img[4:], uint32(n))
-		binary.BigEndian.PutUint32(img[8:], h)
-		binary.BigEndian.PutUint32(img[12:], w)
-		lbl := make([]byte, 8+n)
-		binary.BigEndian.PutUint32(lbl[0:], 0x801)
-		binary.BigEndian.PutUint32(lbl[4:], uint32(n))
-		var labels []int
-		for i := 0; i < n; i++ {
-			c := r.IntN(10)
-			lbl[8+i] = byte(c)
-			labels = append(labels, c)
-			for j := 0; j < h*w; j++ {
-				p := protos[c][j]
-				if r.IntN(10) == 0 {
-					p = 255 - p
-				}
-				img[16+i*h*w+j] = p
-			}
-		}
-		if err := os.WriteFile(filepath.Join(dir, imgName), img, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(filepath.Join(dir, lblName), lbl, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return labels
-	}
-	if err := os.MkdirAll(dir, 0o755); err != nil {
+	ys, err := fixtures.MNIST{Side: 8, Train: nTrain, Test: nTest, Seed: 7, White: 0}.Write(dir)
+	if err != nil {
 		t.Fatal(err)
 	}
-	write(dataset.MNISTTrainImages, dataset.MNISTTrainLabels, nTrain)
-	return write(dataset.MNISTTestImages, dataset.MNISTTestLabels, nTest)
+	return ys
 }
 
 // checkFineTuneArtefacts checks what a fine-tuning stage leaves: predictions and targets as
@@ -296,11 +255,31 @@ func TestOriginalFlagDefaults(t *testing.T) {
 	if d.nTrain != 59000 || d.nVal != 1000 || d.every != 20 || !reflect.DeepEqual(d.hiddens, []int{512, 1024}) ||
 		!reflect.DeepEqual(d.k, []int{1, 1, 1}) || !reflect.DeepEqual(d.epochs, []int{64, 120, 500}) ||
 		!reflect.DeepEqual(d.batch, []int{48, 48, 100}) || !reflect.DeepEqual(d.l2, []float64{1e-3, 2e-4, 1e-7}) ||
-		!reflect.DeepEqual(d.seeds, []int{1337, 1111, 2222}) || d.particles != 100 || d.mfUpdates != 50 || d.mfTol != 1e-7 ||
+		!reflect.DeepEqual(d.seeds, []int{1337, 1111, 2222}) || d.particles != 100 || d.mfUpdates != 50 || d.mfTol != 1e-5 || // ours; --as-original: the original's 1e-7
 		d.maxNorm != 6 || !reflect.DeepEqual(d.spTarget, []float64{0.2, 0.1}) || !reflect.DeepEqual(d.spCost, []float64{1e-4, 5e-5}) ||
 		d.spDamping != 0.9 || !reflect.DeepEqual(d.mlp.lrm, []float64{0.01, 0.1, 1}) || d.mlp.savePrefix != "data/dbm_" ||
 		!reflect.DeepEqual(d.lr, []float64{0.01, 0.002, 2e-3}) {
 		t.Errorf("dbm-mnist defaults: %+v", d)
+	}
+	for _, tc := range []struct {
+		args string
+		tol  float64
+	}{{"--as-original", 1e-7}, {"--as-original --mf-tol 1e-3", 1e-3}, {"--momentum-rule original", 1e-5}} {
+		var o dbmMNISTArgs
+		p := o.parser()
+		if err := p.Parse(strings.Fields(tc.args)); err != nil {
+			t.Fatal(err)
+		}
+		if o.originalDefaults(p.Changed); o.mfTol != tc.tol || o.momentumRule != optim.Original || o.lr[0] != 0.05 {
+			t.Errorf("dbm-mnist %s: --mf-tol %g, momentum rule %s, --lr %v; want %g, the original's rule and rates", tc.args, o.mfTol, o.momentumRule, o.lr, tc.tol)
+		}
+	}
+	var f dbmFlags
+	if fs := f.flagSet(); fs.Parse([]string{"-as-original"}) != nil || f.mfTol != 1e-5 {
+		t.Fatalf("bm dbm -mf-tol default %g, want 1e-5", f.mfTol)
+	}
+	if f.asOriginal(); f.mfTol != 1e-7 {
+		t.Errorf("bm dbm -as-original: -mf-tol %g, want the original's 1e-7", f.mfTol)
 	}
 	// The original's documented command lines (docs/rbm_discriminative.md, docs/dbm_discriminative.md).
 	r = rbmMNISTArgs{}

@@ -34,6 +34,8 @@ type mlpArgs struct {
 	exportDir   string
 	dropout     float64
 	inDropout   float64 // --mlp-input-dropout; < 0: none given
+	maxNorm     float64 // --mlp-max-norm; 0: none
+	averageFrom int     // --mlp-average-from; 0: none
 	patience    int     // --mlp-patience
 	plateau     int     // --mlp-plateau-patience
 	stopAfterRB bool
@@ -72,6 +74,8 @@ func (a *mlpArgs) register(p *pyargs.Parser, d mlpDefaults) {
 		}
 		return nil
 	})
+	p.Float("--mlp-max-norm", &a.maxNorm, 0, "ours: cap the norm of each hidden unit's incoming weights at C after every step (Srivastava et al. 2014, with dropout); 0: none").Metavar("C").Validate(nonNegative(&a.maxNorm))
+	p.Int("--mlp-average-from", &a.averageFrom, 0, "ours: end with the mean of the weights after every epoch from N on (stochastic weight averaging) instead of the best validation epoch's; 0: none").Metavar("N").Validate(nonNegativeInt(&a.averageFrom))
 	train.OrDefault(&d.patience, pipeline.MNISTPatience)
 	train.OrDefault(&d.plateau, pipeline.MNISTPlateauPatience)
 	p.Int("--mlp-patience", &a.patience, d.patience, "ours: epochs without improvement of the monitored metric before early stopping (the original's EarlyStopping patience)").Metavar("N").Validate(nonNegativeInt(&a.patience))
@@ -131,7 +135,7 @@ func (a *mlpArgs) settings(lrm []float64, r runArgs) (pipeline.FineTune, error) 
 		return pipeline.FineTune{}, err
 	}
 	ft := pipeline.FineTune{LRM: lrm, L2: a.l2, Epochs: a.epochs, BatchSize: a.batch, Monitor: a.valMetric, KeepLast: a.keepLast,
-		Shuffle: a.shuffle, Dropout: a.dropout, InputDropout: a.inDropout, InputDropoutAsOthers: a.inDropout < 0,
+		Shuffle: a.shuffle, Dropout: a.dropout, InputDropout: a.inDropout, InputDropoutAsOthers: a.inDropout < 0, MaxNorm: a.maxNorm, AverageFrom: a.averageFrom,
 		Patience: cmp.Or(a.patience, -1), PlateauPatience: cmp.Or(a.plateau, -1), DType: dt, GPU: r.gpu, Threads: r.threads, Target: r.target(),
 		Prefix: a.savePrefix, Export: a.exportDir, Name: strings.TrimSuffix(filepath.Base(a.savePrefix+"x"), "x") + "mlp"}
 	if a.savePrefix != "" {
@@ -194,7 +198,7 @@ func each[T int | float64](v *[]T, ok func(T) bool, want string) func() error {
 // mlpFlagNames are the flags of the fine-tuning stage (mlpArgs.register, and bm dbm-mnist's
 // --mlp-augment), which --no-mlp skips.
 var mlpFlagNames = []string{"--mlp-no-init", "--mlp-l2", "--mlp-lrm", "--mlp-epochs", "--mlp-val-metric", "--mlp-batch-size",
-	"--mlp-save-prefix", "--mlp-keep-last", "--mlp-dropout", "--mlp-input-dropout", "--mlp-patience", "--mlp-plateau-patience",
+	"--mlp-save-prefix", "--mlp-keep-last", "--mlp-dropout", "--mlp-input-dropout", "--mlp-max-norm", "--mlp-average-from", "--mlp-patience", "--mlp-plateau-patience",
 	"--mlp-shuffle", "--export-dir", "--mlp-augment"}
 
 // checkNoMLP refuses a flag of the fine-tuning stage given with --no-mlp, which skips that

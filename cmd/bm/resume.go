@@ -88,7 +88,7 @@ var originalDBMFlags = map[string][]string{
 	"--lr": {"lr"}, "--momentum-rule": {"momentum-rule", "momentum"}, "--n-gibbs-steps": {"n-gibbs-steps"},
 	"--batch-size": {"batch-size"}, "--l2": {"l2"}, "--max-norm": {"max-norm"}, "--mf-tol": {"mf-tol"},
 	"--max-mf-updates": {"max-mf-updates"}, "--n-particles": {"n-particles"}, "--dtype": {"dtype"},
-	"--as-original":   {"momentum-rule", "momentum", "lr", "sparsity-rule", "mf-start", "side-effects", "fixed-order"},
+	"--as-original":   {"momentum-rule", "momentum", "lr", "sparsity-rule", "mf-start", "side-effects", "fixed-order", "mf-tol"},
 	"--sparsity-rule": {"sparsity-rule"}, "--mf-start": {"mf-start"}, "--side-effects": {"side-effects"},
 	"--fixed-order": {"fixed-order"}, "--schedule-index": {"lr", "momentum"},
 }
