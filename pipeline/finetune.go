@@ -241,6 +241,15 @@ func (f *FineTune) Run(ctx context.Context, d *Labeled, h Hooks) (*FineTuneResul
 			res.BestEpoch = st.Epoch
 		}
 		bar.Epoch(line, fmt.Sprintf("%s epoch %d/%d", what, min(st.Epoch+1, st.Epochs), st.Epochs))
+		if f.AverageFrom > 0 && st.Epoch == st.Epochs {
+			// The last epoch's own weights, before the average replaces them: the comparison
+			// the average is for.
+			pred, err := m.Classify(d.Test)
+			if err != nil {
+				return err
+			}
+			h.logf("%s: the last epoch's weights: test error %.2f %%", what, 100*(1-Accuracy(pred, d.YTest)))
+		}
 		if runs != nil {
 			val := map[string]float64{}
 			if !math.IsNaN(st.ValAcc) {

@@ -138,15 +138,20 @@ func TestRBMMNISTEndToEnd(t *testing.T) {
 	}
 	checkFineTuneArtefacts(t, prefix, sm, "rbm_mlp", []string{"W_finetuned"}, testLabels, dataset.ToMatrix[float32](im), dataset.ToMatrix[float32](im))
 
-	// Again with --mlp-no-init and another prefix: the RBM is not retrained.
+	// Again with --mlp-no-init and another prefix: the RBM is not retrained. With weight
+	// averaging and a max-norm cap, both reported.
 	args = []string{"rbm-mnist", "--data-path", data, "--n-train", "250", "--n-val", "50", "--n-hidden", "16", "--epochs", "2",
-		"--model-dirpath", md, "--mlp-epochs", "2", "--mlp-no-init", "--mlp-lrm", "1.", "--mlp-save-prefix", prefix + "no_init_", "--export-dir", "", "--quiet"}
+		"--model-dirpath", md, "--mlp-epochs", "2", "--mlp-no-init", "--mlp-lrm", "1.", "--mlp-save-prefix", prefix + "no_init_", "--export-dir", "", "--quiet",
+		"--mlp-average-from", "1", "--mlp-max-norm", "3"}
 	stderr = captureStderr(t, func() { code = run(args) })
 	if code != 0 {
 		t.Fatalf("second run: exit %d:\n%s", code, stderr)
 	}
 	if !strings.Contains(stderr, "using the trained model") {
 		t.Errorf("second run did not reuse the RBM:\n%s", stderr)
+	}
+	if !strings.Contains(stderr, "the weights averaged over epochs 1–2") || !strings.Contains(stderr, "the last epoch's weights: test error") {
+		t.Errorf("second run: the averaged weights and the last epoch's error not reported:\n%s", stderr)
 	}
 	if _, err := os.Stat(prefix + "no_init_y_pred.npy"); err != nil {
 		t.Error(err)
