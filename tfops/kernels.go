@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 
 	tf "github.com/galeone/tensorflow/tensorflow/go"
@@ -73,6 +74,22 @@ func KernelsLoaded() (path string, err error) {
 		return "", kernels.err
 	}
 	return kernels.path, nil
+}
+
+// KernelsExpected reports whether this machine is meant to have boltzmann-go's kernels: not
+// with KernelsEnv=off, nor where `make deps` could not build them (it then leaves a note,
+// $BOLTZMANN_TF_DIR/kernels/SKIPPED, whose text is returned as why). Where they are expected
+// but KernelsLoaded fails, the set-up is broken.
+func KernelsExpected() (ok bool, why string) {
+	if os.Getenv(KernelsEnv) == "off" {
+		return false, KernelsEnv + "=off"
+	}
+	if dir := os.Getenv("BOLTZMANN_TF_DIR"); dir != "" {
+		if note, err := os.ReadFile(filepath.Join(dir, "kernels", "SKIPPED")); err == nil {
+			return false, "kernels not built here: " + strings.TrimSpace(string(note))
+		}
+	}
+	return true, ""
 }
 
 // HasKernels reports whether boltzmann-go's kernels can be used. A library named by KernelsEnv

@@ -3,8 +3,6 @@ package tfops
 import (
 	"math"
 	"math/rand/v2"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -17,13 +15,8 @@ import (
 // the kernels must not pass by not running.
 func requireKernels(t *testing.T) {
 	t.Helper()
-	if os.Getenv(KernelsEnv) == "off" {
-		t.Skip(KernelsEnv + "=off")
-	}
-	if dir := os.Getenv("BOLTZMANN_TF_DIR"); dir != "" {
-		if why, err := os.ReadFile(filepath.Join(dir, "kernels", "SKIPPED")); err == nil {
-			t.Skipf("kernels not built here: %s", strings.TrimSpace(string(why)))
-		}
+	if ok, why := KernelsExpected(); !ok {
+		t.Skip(why)
 	}
 	if _, err := KernelsLoaded(); err != nil {
 		t.Fatalf("kernels not loaded (run `make deps`): %v", err)
