@@ -70,7 +70,7 @@ func (s *TrainDBM) Run(ctx context.Context, d *Data, h Hooks) (map[string]any, e
 		if haveDBM {
 			break
 		}
-		p := Pretrain{Dir: s.RBMDirs[i], Config: c, What: fmt.Sprintf("RBM %d (%d→%d)", i+1, c.NumVisible, c.NumHidden)}
+		p := Pretrain{Dir: s.RBMDirs[i], Config: c, What: fmt.Sprintf("RBM %d (%d→%d)", i+1, c.NumVisible, c.NumHidden), Record: d}
 		r, err := p.Run(ctx, input, DataOf(valInput), h)
 		if err != nil {
 			return nil, err

@@ -23,6 +23,10 @@ type Pretrain struct {
 	// Shared, if set, counts this RBM's epochs as steps of a progress shared by RBMs trained
 	// concurrently, instead of a progress of its own.
 	Shared Progress
+	// Record, if set, are the data the RBM's rows come from: a new RBM records their settings
+	// beside its folder, and one that resumes training must have been trained on the same
+	// (a *ResumeError otherwise). A trained RBM is reused whatever the data.
+	Record *Data
 }
 
 // Run returns the RBM, trained on x (validated on val, which may be nil). The caller closes it.
@@ -36,6 +40,10 @@ func (s *Pretrain) Run(ctx context.Context, x, val rbm.Data, h Hooks) (*rbm.RBM,
 			h.logf("%s: using the trained model in %s", s.What, s.Dir)
 			return r, nil
 		}
+		if err := checkDataRecord(s.Dir, s.Record, r.Epoch()); err != nil {
+			r.Close()
+			return nil, err
+		}
 		h.logf("%s: resuming %s after epoch %d", s.What, s.Dir, r.Epoch())
 		if err := r.SetEpochs(s.Config.Epochs); err != nil {
 			r.Close()
@@ -45,6 +53,10 @@ func (s *Pretrain) Run(ctx context.Context, x, val rbm.Data, h Hooks) (*rbm.RBM,
 	}
 	r, err := rbm.New(s.Config)
 	if err != nil {
+		return nil, err
+	}
+	if err := writeDataRecord(s.Dir, s.Record); err != nil {
+		r.Close()
 		return nil, err
 	}
 	if err := s.fit(ctx, r, x, val, h); err != nil {

@@ -130,3 +130,22 @@ func TestDBMStageErrFlags(t *testing.T) {
 		}
 	}
 }
+
+// TestDBMResumeDataRecord: bm dbm's DBM, and a pretraining RBM that resumes training, refuse
+// another train/validation split; a trained RBM is reused whatever the split.
+func TestDBMResumeDataRecord(t *testing.T) {
+	dir := t.TempDir()
+	mnist := filepath.Join(dir, "mnist")
+	writeLabeledMNIST(t, mnist, 60, 10)
+	out := filepath.Join(dir, "run")
+	base := []string{"dbm", "-data", mnist, "-n-train", "50", "-n-val", "10", "-n-hiddens", "6,4", "-rbm-batch-size", "10,10",
+		"-epochs", "1", "-batch-size", "10", "-n-particles", "10", "-max-mf-updates", "5", "-ais-betas", "0", "-out", out, "-quiet"}
+	bm(t, append(base, "-rbm-epochs", "1,1")...)
+	exitWith(t, 2, "-split-seed: 5", append(base, "-rbm-epochs", "1,1", "-epochs", "2", "-split-seed", "5")...)
+	// Without the DBM, RBM 1 resumes training (2 epochs instead of 1) on another split: refused.
+	if err := os.RemoveAll(filepath.Join(out, "dbm")); err != nil {
+		t.Fatal(err)
+	}
+	exitWith(t, 2, "-split-seed: 5", append(base, "-rbm-epochs", "2,1", "-split-seed", "5")...)
+	bm(t, append(base, "-rbm-epochs", "1,1", "-split-seed", "5")...) // both RBMs trained: reused
+}
