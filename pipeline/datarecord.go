@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"reflect"
 
 	"github.com/boltzmann-go/boltzmann/internal/atomicfile"
 )
@@ -21,7 +22,8 @@ const DataRecordFile = "data.json"
 func DataRecordPath(modelDir string) string { return besideModel(modelDir, DataRecordFile) }
 
 // dataRecord is what a run folder records of its training data: the settings that choose
-// and prepare the rows. The data's path is not recorded: a data set may move.
+// and prepare the rows, each field named as in DataSettings. The data's path is not recorded:
+// a data set may move.
 type dataRecord struct {
 	NTrain      int
 	NVal        int
@@ -60,17 +62,11 @@ func checkDataRecord(modelDir string, d *Data, done int) error {
 	if err := json.Unmarshal(raw, &saved); err != nil {
 		return fmt.Errorf("pipeline: %s: %w", path, err)
 	}
-	now := recordOf(*d.settings)
-	diffs := []struct {
-		field     string
-		now, then any
-	}{
-		{"NTrain", now.NTrain, saved.NTrain}, {"NVal", now.NVal, saved.NVal}, {"SplitSeed", now.SplitSeed, saved.SplitSeed},
-		{"Stratify", now.Stratify, saved.Stratify}, {"Binarize", now.Binarize, saved.Binarize}, {"Standardize", now.Standardize, saved.Standardize},
-	}
-	for _, x := range diffs {
-		if x.now != x.then {
-			return &ResumeError{Field: x.field, Differ: fmt.Sprintf("%v, but the model was trained on data with %v (%s)", x.now, x.then, path), Done: done}
+	// Field by field, so that the error names the setting (a DataSettings field of the same name).
+	now, then := reflect.ValueOf(recordOf(*d.settings)), reflect.ValueOf(saved)
+	for i := range now.NumField() {
+		if a, b := now.Field(i).Interface(), then.Field(i).Interface(); a != b {
+			return &ResumeError{Field: now.Type().Field(i).Name, Differ: fmt.Sprintf("%v, but the model was trained on data with %v (%s)", a, b, path), Done: done}
 		}
 	}
 	return nil

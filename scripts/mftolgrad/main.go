@@ -84,7 +84,7 @@ func run(model, data string, n int, tols string, otherSeed int64, threads int) e
 	defer os.RemoveAll(tmp)
 	for i, v := range vs {
 		dir := filepath.Join(tmp, strconv.Itoa(i))
-		if err := copyModel(model, dir, mj, v); err != nil {
+		if err := copyModel(model, dir, raw, v); err != nil {
 			return err
 		}
 		m, err := dbm.Load(dir)
@@ -141,8 +141,9 @@ func norm(x []float64) float64 {
 	return math.Sqrt(s)
 }
 
-// copyModel copies the model folder src to dst with v's tolerance, seed and threads in model.json.
-func copyModel(src, dst string, mj map[string]any, v variant) error {
+// copyModel copies the model folder src to dst, its model.json (raw) with v's tolerance, seed
+// and threads.
+func copyModel(src, dst string, raw []byte, v variant) error {
 	if err := os.MkdirAll(dst, 0o755); err != nil {
 		return err
 	}
@@ -162,13 +163,13 @@ func copyModel(src, dst string, mj map[string]any, v variant) error {
 			return err
 		}
 	}
+	var mj map[string]any // a fresh copy: the caller's stays as saved
+	if err := json.Unmarshal(raw, &mj); err != nil {
+		return err
+	}
 	cfg := mj["config"].(map[string]any)
-	saved := map[string]any{"MeanFieldTol": cfg["MeanFieldTol"], "Seed": cfg["Seed"], "Threads": cfg["Threads"]}
 	cfg["MeanFieldTol"], cfg["Seed"], cfg["Threads"] = v.tol, v.seed, v.threads
 	b, err := json.MarshalIndent(mj, "", "  ")
-	for k, x := range saved {
-		cfg[k] = x
-	}
 	if err != nil {
 		return err
 	}
